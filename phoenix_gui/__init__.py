@@ -1,0 +1,3 @@
+"""PhoenixFlight: a desktop visual simulator of Dynamic Membership Architecture."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The pure simulation model: numpy and the standard library only (never Qt, never YAML)."""

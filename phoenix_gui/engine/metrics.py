@@ -1,0 +1,198 @@
+"""Membership metrics of the source document (DESIGN.md §3) and balance statistics.
+
+MCR  = (J + L) / Δt                     events per hour
+WMCR = (w_j·J + w_l·L) / Δt
+SI   = 1 / (1 + MCR)
+DHS  = 100 · (SI + T + C) / 3           percent, banded Healthy / Degraded / Critical
+
+Every input is validated before use and a bad one raises :class:`MetricsError` naming the
+field, so no metric is ever NaN or infinite.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+HEALTHY = "Healthy"
+DEGRADED = "Degraded"
+CRITICAL = "Critical"
+
+
+class MetricsError(ValueError):
+    """An invalid metric input; ``field`` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class HealthBands:
+    """DHS thresholds in percent: ≥ healthy is Healthy, ≥ degraded is Degraded."""
+
+    healthy: float = 80.0
+    degraded: float = 60.0
+
+    def __post_init__(self) -> None:
+        _finite("bands.healthy", self.healthy)
+        _finite("bands.degraded", self.degraded)
+        if not 0.0 <= self.degraded <= self.healthy <= 100.0:
+            raise MetricsError("bands", "need 0 ≤ degraded ≤ healthy ≤ 100")
+
+    def status(self, dhs: float) -> str:
+        if dhs >= self.healthy:
+            return HEALTHY
+        if dhs >= self.degraded:
+            return DEGRADED
+        return CRITICAL
+
+
+@dataclass(frozen=True)
+class MetricInputs:
+    """J, L, Δt, T, C and the WMCR weights. Counts may be fractional for observed rates."""
+
+    joins: float
+    leaves: float
+    hours: float
+    trust: float
+    compliance: float
+    w_join: float = 0.5
+    w_leave: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("joins", "leaves", "w_join", "w_leave"):
+            value = _finite(name, getattr(self, name))
+            if value < 0:
+                raise MetricsError(name, f"must be ≥ 0, got {value}")
+        if _finite("hours", self.hours) <= 0:
+            raise MetricsError("hours", f"period Δt must be > 0, got {self.hours}")
+        for name in ("trust", "compliance"):
+            value = _finite(name, getattr(self, name))
+            if not 0.0 <= value <= 1.0:
+                raise MetricsError(name, f"must be in [0, 1], got {value}")
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The four metrics and the status they give."""
+
+    inputs: MetricInputs
+    mcr: float
+    wmcr: float
+    si: float
+    dhs: float
+    status: str
+
+    def as_dict(self) -> dict[str, float | str]:
+        """Rates and SI to 4 decimals; DHS is a percentage, to 1 decimal as the source shows it."""
+        return {
+            "mcr": round(self.mcr, 4),
+            "wmcr": round(self.wmcr, 4),
+            "si": round(self.si, 4),
+            "dhs": round(self.dhs, 1),
+            "status": self.status,
+        }
+
+    def formulas(self) -> list[str]:
+        """Each formula written out with the numbers filled in."""
+        i = self.inputs
+        return [
+            f"MCR  = (J + L) / Δt = ({_num(i.joins)} + {_num(i.leaves)}) / {_num(i.hours)}"
+            f" = {self.mcr:.4f} events/h",
+            f"WMCR = (w_j·J + w_l·L) / Δt = ({_num(i.w_join)}·{_num(i.joins)} + "
+            f"{_num(i.w_leave)}·{_num(i.leaves)}) / {_num(i.hours)} = {self.wmcr:.4f} events/h",
+            f"SI   = 1 / (1 + MCR) = 1 / (1 + {self.mcr:.4f}) = {self.si:.4f}",
+            f"DHS  = 100 · (SI + T + C) / 3 = 100 · ({self.si:.4f} + {_num(i.trust)} + "
+            f"{_num(i.compliance)}) / 3 = {self.dhs:.1f} % {self.status}",
+        ]
+
+
+def compute(inputs: MetricInputs, bands: HealthBands | None = None) -> Metrics:
+    """Compute MCR, WMCR, SI and DHS for validated inputs."""
+    bands = bands or HealthBands()
+    mcr = (inputs.joins + inputs.leaves) / inputs.hours
+    wmcr = (inputs.w_join * inputs.joins + inputs.w_leave * inputs.leaves) / inputs.hours
+    si = 1.0 / (1.0 + mcr)
+    dhs = 100.0 * (si + inputs.trust + inputs.compliance) / 3.0
+    return Metrics(inputs, mcr, wmcr, si, dhs, bands.status(dhs))
+
+
+@dataclass(frozen=True)
+class BalanceStats:
+    """Tasks per active member."""
+
+    members: int
+    tasks: int
+    mean: float
+    std: float
+    max: int
+    max_over_mean: float  # 1.0 is perfect balance; 0.0 when there are no tasks
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "members": self.members,
+            "tasks": self.tasks,
+            "mean": round(self.mean, 4),
+            "std": round(self.std, 4),
+            "max": self.max,
+            "max_over_mean": round(self.max_over_mean, 4),
+        }
+
+
+def balance(loads: Sequence[int] | np.ndarray) -> BalanceStats:
+    """Mean, population standard deviation and max/mean of tasks per member."""
+    arr = np.asarray(loads, dtype=np.int64)
+    if arr.size == 0:
+        return BalanceStats(0, 0, 0.0, 0.0, 0, 0.0)
+    if (arr < 0).any():
+        raise MetricsError("loads", "task counts must be ≥ 0")
+    mean = float(arr.mean())
+    peak = int(arr.max())
+    return BalanceStats(
+        members=int(arr.size),
+        tasks=int(arr.sum()),
+        mean=mean,
+        std=float(arr.std()),
+        max=peak,
+        max_over_mean=peak / mean if mean > 0 else 0.0,
+    )
+
+
+def overhead_ratio(moved: int, active: int) -> float:
+    """Rebalancing overhead: migrated tasks / active tasks (0 when nothing is active)."""
+    if moved < 0 or active < 0:
+        raise MetricsError("moved" if moved < 0 else "active", "must be ≥ 0")
+    if moved > active:
+        raise MetricsError("moved", f"cannot exceed active tasks ({moved} > {active})")
+    return moved / active if active else 0.0
+
+
+def ideal_overhead(members_before: int, kind: str) -> float:
+    """Ideal moved fraction: 1/(N+1) for a join into N members, 1/N for a leave from N."""
+    if kind == "join":
+        if members_before < 0:
+            raise MetricsError("members", "must be ≥ 0")
+        return 1.0 / (members_before + 1)
+    if kind == "leave":
+        if members_before < 1:
+            raise MetricsError("members", "a leave needs at least one member")
+        return 1.0 / members_before
+    raise MetricsError("kind", f"must be 'join' or 'leave', got {kind!r}")
+
+
+def _finite(field: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise MetricsError(field, f"must be a number, got {value!r}")
+    if math.isnan(value) or math.isinf(value):
+        raise MetricsError(field, f"must be a finite number, got {value}")
+    return float(value)
+
+
+def _num(x: float) -> str:
+    """Compact number: 12 not 12.0, 0.95 not 0.9500."""
+    return f"{x:g}"
