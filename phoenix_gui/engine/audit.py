@@ -1,0 +1,374 @@
+"""The Flight Recorder: a hash-chained audit log of engine events, one JSON object per line.
+
+Each record is written as one line with the payload keys flattened in for readability::
+
+    {"seq":0,"details":{...},"event":"run_started","primitive":"system","time":0.0,
+     "prev_hash":"000…000","hash":"…"}
+
+``hash`` is the SHA-256 hex digest of the canonical JSON (sorted keys, separators ``,`` and
+``:``, UTF-8, no NaN) of ``{"seq": seq, "prev_hash": prev_hash, "payload": payload}``, where the
+payload is every key of the line except ``seq``, ``prev_hash`` and ``hash``. Record 0 has the
+all-zero :data:`GENESIS_HASH` as ``prev_hash``; every later record carries the hash of the one
+before it, so altering, deleting, inserting or reordering a record breaks the chain at that
+record, and truncation shows against the head hash and record count stored with a saved run.
+
+This is **tamper-evident, not tamper-proof**: the chain is not keyed or signed, so anyone who can
+edit the file can recompute every hash after their edit. It catches accidents and casual edits;
+it proves nothing against someone who rewrites the chain. Keep the head hash somewhere the
+editor cannot reach if that matters.
+
+Appending costs one ``json.dumps`` of the payload and one SHA-256: the hashed text and the line
+are both assembled from that single encoding, because the canonical key order of the outer
+object (``payload`` < ``prev_hash`` < ``seq``) is known in advance.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from phoenix_gui.engine.events import Event, Primitive
+
+GENESIS_HASH = "0" * 64
+
+# Keys the chain itself owns; a payload may not use them because the line is flattened.
+CHAIN_FIELDS = ("seq", "prev_hash", "hash")
+# Keys every payload carries (DESIGN.md §6), in the order a verifier reports them missing.
+PAYLOAD_FIELDS = ("time", "primitive", "event", "details")
+
+# One shared encoder: building a JSONEncoder per call would cost more than the encoding itself.
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+class AuditError(ValueError):
+    """A payload that cannot be recorded, or a log that does not verify when loaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One link of the chain. ``payload`` must not be mutated after it was appended."""
+
+    seq: int
+    prev_hash: str
+    payload: dict[str, Any]
+    hash: str
+    line: str  # the exact JSON line (no newline) that was hashed alongside and gets written
+
+    def to_json_line(self) -> str:
+        """The record as written to the file, without the trailing newline."""
+        return self.line
+
+    @property
+    def time(self) -> float:
+        return float(self.payload["time"])
+
+    @property
+    def primitive(self) -> str:
+        return str(self.payload["primitive"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.payload["event"])
+
+    @property
+    def details(self) -> dict[str, Any]:
+        details: dict[str, Any] = self.payload["details"]
+        return details
+
+
+def _encode(seq: int, prev_hash: str, payload: dict[str, Any]) -> tuple[str, str]:
+    """Return (hash, line) for a record. Raises ValueError/TypeError for non-JSON payloads."""
+    body = _ENCODER.encode(payload)
+    # Canonical JSON of {"payload", "prev_hash", "seq"}: sorted keys put them in this order.
+    digest = hashlib.sha256(
+        f'{{"payload":{body},"prev_hash":"{prev_hash}","seq":{seq}}}'.encode()
+    ).hexdigest()
+    inner = body[1:-1]
+    sep = "," if inner else ""
+    line = f'{{"seq":{seq}{sep}{inner},"prev_hash":"{prev_hash}","hash":"{digest}"}}'
+    return digest, line
+
+
+def record_hash(seq: int, prev_hash: str, payload: dict[str, Any]) -> str:
+    """The hash a record with these contents must carry."""
+    return _encode(seq, prev_hash, payload)[0]
+
+
+class AuditLog:
+    """The in-memory chain (for the GUI) with an optional streaming sink (for the CLI)."""
+
+    def __init__(self, sink: TextIO | None = None) -> None:
+        self._records: list[AuditRecord] = []
+        self._head = GENESIS_HASH
+        self._sink = sink
+
+    def append(self, event: Event) -> AuditRecord:
+        """Record an engine event (its :meth:`Event.payload`)."""
+        return self._append(event.payload())
+
+    def append_payload(self, payload: dict[str, Any]) -> AuditRecord:
+        """Record a ready-made payload; it needs time, primitive, event and details."""
+        if not isinstance(payload, dict):
+            raise AuditError(f"payload must be a dict, got {type(payload).__name__}")
+        for key in CHAIN_FIELDS:
+            if key in payload:
+                raise AuditError(f"payload may not use the chain field {key!r}")
+        for key in PAYLOAD_FIELDS:
+            if key not in payload:
+                raise AuditError(f"payload is missing the field {key!r}")
+        for key in payload:
+            if not isinstance(key, str):
+                raise AuditError(f"payload keys must be strings, got {key!r}")
+        return self._append(payload)
+
+    def _append(self, payload: dict[str, Any]) -> AuditRecord:
+        seq = len(self._records)
+        try:
+            digest, line = _encode(seq, self._head, payload)
+        except (TypeError, ValueError) as exc:  # NaN, a set, an object … never half-recorded
+            raise AuditError(f"record {seq}: payload is not plain JSON: {exc}") from exc
+        record = AuditRecord(seq, self._head, payload, digest, line)
+        self._records.append(record)
+        self._head = digest
+        if self._sink is not None:
+            self._sink.write(line + "\n")
+        return record
+
+    @property
+    def records(self) -> Sequence[AuditRecord]:
+        """All records in order (a live view: do not modify)."""
+        return self._records
+
+    @property
+    def head(self) -> str:
+        """Hash of the last record, or :data:`GENESIS_HASH` for an empty log."""
+        return self._head
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[AuditRecord]:
+        return iter(self._records)
+
+    def filter(
+        self, primitive: Primitive | str | None = None, kind: str | None = None
+    ) -> list[AuditRecord]:
+        """Records of one primitive and/or one event kind (``None`` matches everything)."""
+        prim = primitive.value if isinstance(primitive, Primitive) else primitive
+        return [
+            r
+            for r in self._records
+            if (prim is None or r.payload.get("primitive") == prim)
+            and (kind is None or r.payload.get("event") == kind)
+        ]
+
+    def flush(self) -> None:
+        """Push streamed lines to the operating system (no-op without a sink)."""
+        if self._sink is not None:
+            self._sink.flush()
+
+    def write_jsonl(self, path: str | os.PathLike[str]) -> None:
+        """Write the whole log to ``path`` atomically: the old file survives any failure."""
+        write_lines_atomic(path, (r.line for r in self._records))
+
+
+def write_lines_atomic(path: str | os.PathLike[str], lines: Iterable[str]) -> None:
+    """Write ``lines`` (one newline each) to a temp file beside ``path``, fsync, then replace."""
+    target = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for line in lines:
+                handle.write(line)
+                handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        # Whatever went wrong (including Ctrl-C), leave no half-written temp file behind.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(target.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable where the platform allows opening a directory."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of a verification: ``ok``, or the index and reason of the first bad record.
+
+    ``count`` and ``head`` describe the records that verified (all of them when ``ok``).
+    """
+
+    ok: bool
+    count: int
+    head: str
+    bad_index: int | None = None
+    reason: str | None = None
+
+    def message(self) -> str:
+        """One line for people: ``OK <n> records, head <hash>`` or ``record <k>: <reason>``."""
+        if self.ok:
+            return f"OK {self.count} records, head {self.head}"
+        return f"record {self.bad_index}: {self.reason}"
+
+
+class _BadRecordError(Exception):
+    """Internal: the current line fails verification for ``reason``."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in the audit log")
+
+
+def _check_line(raw: str | bytes, index: int, prev_hash: str) -> AuditRecord:
+    """Parse one line and check it against its position and predecessor."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _BadRecordError(f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    line = raw[:-1] if raw.endswith("\n") else raw
+    if not line:
+        raise _BadRecordError("empty line")
+    try:
+        obj = json.loads(line, parse_constant=_reject_constant)
+    except ValueError as exc:
+        raise _BadRecordError(f"bad JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise _BadRecordError(f"not a JSON object but {type(obj).__name__}")
+    for key in ("seq", *PAYLOAD_FIELDS, "prev_hash", "hash"):
+        if key not in obj:
+            raise _BadRecordError(f"missing field {key!r}")
+    seq = obj.pop("seq")
+    if type(seq) is not int or seq != index:
+        raise _BadRecordError(f"seq out of order: expected {index}, found {seq!r}")
+    stored_prev = obj.pop("prev_hash")
+    if stored_prev != prev_hash:
+        before = "the genesis hash" if index == 0 else f"the hash of record {index - 1}"
+        raise _BadRecordError(f"prev_hash mismatch: it is not {before}")
+    stored_hash = obj.pop("hash")
+    try:
+        digest, canonical = _encode(index, prev_hash, obj)
+    except ValueError as exc:  # e.g. a lone surrogate escape that UTF-8 cannot carry
+        raise _BadRecordError(f"content cannot be encoded: {exc}") from None
+    if stored_hash != digest:
+        raise _BadRecordError("hash mismatch: the record's content was altered")
+    # Same content, different bytes (key order, spacing, escapes, 1E5 for 1e5 …): still altered.
+    if canonical != line:
+        raise _BadRecordError("not in canonical form: the line's bytes were altered")
+    return AuditRecord(index, prev_hash, obj, digest, canonical)
+
+
+def _verify(
+    lines: Iterable[str | bytes],
+    expected_head: str | None,
+    expected_count: int | None,
+    keep: list[AuditRecord] | None,
+) -> VerifyResult:
+    head = GENESIS_HASH
+    count = 0
+    head_seen_at: int | None = None  # where the chain passed expected_head, if it did
+    for index, raw in enumerate(lines):
+        try:
+            record = _check_line(raw, index, head)
+        except _BadRecordError as bad:
+            return VerifyResult(False, count, head, index, str(bad))
+        if keep is not None:
+            keep.append(record)
+        head = record.hash
+        count = index + 1
+        if head == expected_head:
+            head_seen_at = index
+    if expected_count is not None and count != expected_count:
+        what = "truncated" if count < expected_count else "extra records"
+        return VerifyResult(
+            False,
+            count,
+            head,
+            min(count, expected_count),
+            f"{what}: expected {expected_count} records, found {count}",
+        )
+    if expected_head is not None and head != expected_head:
+        if head_seen_at is not None:  # the stored head was passed: records were added after it
+            return VerifyResult(
+                False,
+                count,
+                head,
+                head_seen_at + 1,
+                f"extra records: the expected head is record {head_seen_at}'s hash",
+            )
+        return VerifyResult(
+            False,
+            count,
+            head,
+            count,
+            f"head mismatch: the log ends after {count} records without reaching the "
+            f"expected head {expected_head} (truncated or rewritten)",
+        )
+    return VerifyResult(True, count, head)
+
+
+def verify_lines(
+    lines: Iterable[str | bytes],
+    expected_head: str | None = None,
+    expected_count: int | None = None,
+) -> VerifyResult:
+    """Check a chain given as lines (with or without their newline; ``str`` or UTF-8 bytes).
+
+    With ``expected_head`` / ``expected_count`` (stored with a saved run) truncation and
+    appended records are caught too; without them a cleanly cut tail cannot be seen.
+    """
+    return _verify(lines, expected_head, expected_count, None)
+
+
+def verify_file(
+    path: str | os.PathLike[str],
+    expected_head: str | None = None,
+    expected_count: int | None = None,
+) -> VerifyResult:
+    """Verify a JSON-lines file. Raises ``OSError`` when it cannot be read.
+
+    Read as bytes and split on newline only, so a changed line ending or an invalid UTF-8 byte
+    is reported as tampering instead of being smoothed over by text mode.
+    """
+    with open(path, "rb") as handle:
+        return _verify(handle, expected_head, expected_count, None)
+
+
+def load_jsonl(
+    path: str | os.PathLike[str],
+    expected_head: str | None = None,
+    expected_count: int | None = None,
+) -> AuditLog:
+    """Read a saved log back into memory; raises :class:`AuditError` if it does not verify."""
+    records: list[AuditRecord] = []
+    with open(path, "rb") as handle:
+        result = _verify(handle, expected_head, expected_count, records)
+    if not result.ok:
+        raise AuditError(f"{os.fspath(path)}: {result.message()}")
+    log = AuditLog()
+    log._records = records
+    log._head = result.head
+    return log
