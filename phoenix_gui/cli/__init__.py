@@ -51,9 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list:
-        # No arguments: open the window on the default lesson, like a desktop app.
-        args_list = ["gui"] if "gui" in _commands(parser) else ["--help"]
+    if not args_list or args_list[0] == "--self-test":
+        # No arguments: open the window on the default lesson, like a desktop app. The frozen
+        # app is started as `phoenix-flight --self-test`, which means `gui --self-test`.
+        args_list = ["gui", *args_list] if "gui" in _commands(parser) else ["--help"]
     args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)
     if handler is None:
