@@ -43,11 +43,8 @@ def known_resources() -> list[str]:
 def resource_path(name: str) -> Path:
     """The path of bundled file ``name`` (e.g. ``resources/icon.svg``)."""
     relative = Path(name)
-    if (
-        relative.is_absolute()
-        or ".." in relative.parts
-        or relative.parts[:1] not in ((f,) for f in FOLDERS)
-    ):
+    inside = bool(relative.parts) and relative.parts[0] in FOLDERS
+    if relative.is_absolute() or ".." in relative.parts or not inside:
         raise ResourceNotFoundError(_unknown(name))
     path = base_dir() / relative
     if not path.is_file():
