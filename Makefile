@@ -36,3 +36,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf build dist .mypy_cache .pytest_cache .ruff_cache
+
+package: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build build.spec
+	@du -sh dist/phoenix-flight
