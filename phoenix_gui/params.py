@@ -64,7 +64,8 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-# fmt: off  (one spec per row reads as a table)
+# One spec per row reads as a table, so the formatter leaves it alone.
+# fmt: off
 _SPECS = (
     ParamSpec("joins", "Joins J", "int", 12, 0, 100_000, 1, "events",
               "join events J in the period Δt"),

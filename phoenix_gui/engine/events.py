@@ -7,11 +7,11 @@ re-emit it as a signal without knowing the engine's internals.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Primitive(str, Enum):
+class Primitive(StrEnum):
     """The six primitives of DMA, plus SYSTEM for run bookkeeping (start, parameter changes)."""
 
     IDENTITY = "identity"
