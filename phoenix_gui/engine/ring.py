@@ -1,0 +1,442 @@
+"""The MD5 token ring of DESIGN.md §4: tokens, vnodes, fair ordering, routing, join and leave.
+
+token(key) = int(md5(key as UTF-8).hexdigest(), 16) mod 10000. A member with V virtual nodes
+owns the vnode keys ``"{member_id}#{i}"``. Vnodes are ordered by (token, full 128-bit MD5 of the
+key, key); a task token t belongs to the first vnode in that order whose token is ≥ t, wrapping
+to the first vnode. With only 10000 positions tokens collide often, and ordering those ties by
+the 128-bit MD5 (a fair coin per collision) instead of by the key string keeps the load even.
+
+State, all numpy:
+- every live vnode in the fair order, as an ``S18`` sort key (2 big-endian token bytes followed
+  by the 16 MD5 digest bytes, so byte order is exactly (token, MD5) order) plus its token,
+  member index and replica number;
+- ``winner[p]``: the member whose vnode comes first at position p (-1 if no vnode there);
+- ``owner[p]``: the member owning position p, i.e. the winner of the next occupied position.
+Routing a token is ``owner[token]`` — O(1), and one fancy index for a million tokens. A join or
+leave only touches the arcs ending at the positions whose winner changed; those arcs are exactly
+what :class:`RingChange` reports and what :func:`moved_tasks` looks up.
+
+Distinct vnode keys never share an MD5 in practice, so the final key tie-break of the order is
+implied (keys of different members are distinct: ``"{m}#{i}"`` splits uniquely at the last #).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from phoenix_gui.engine.token_index import (
+    TOKEN_SPACE,
+    Int32Array,
+    IntArray,
+    RingChange,
+    TokenIndex,
+    distinct_sorted,
+    moved_tasks,
+)
+
+__all__ = [
+    "TOKEN_SPACE",
+    "EmptyRingError",
+    "HashRing",
+    "RingChange",
+    "TokenIndex",
+    "effective_vnodes",
+    "moved_tasks",
+    "token",
+    "tokens_of",
+]
+
+_md5 = hashlib.md5
+_TWO64_MOD = (1 << 64) % TOKEN_SPACE  # 2^64 mod 10000, to reduce a 128-bit digest in two words
+_KEY_DTYPE = np.dtype("S18")
+_DigestArray = npt.NDArray[np.uint8]
+
+
+class EmptyRingError(LookupError):
+    """Routing was asked of a ring with no members."""
+
+    def __init__(self) -> None:
+        super().__init__("the ring has no members: add a member before routing tasks")
+
+
+def token(key: str) -> int:
+    """int(md5(key UTF-8).hexdigest(), 16) % 10000 (from the digest bytes: same value, faster)."""
+    return int.from_bytes(_md5(key.encode("utf-8")).digest(), "big") % TOKEN_SPACE
+
+
+def tokens_of(keys: Sequence[str]) -> IntArray:
+    """Tokens of many keys as an int64 array (MD5 per key, the reduction vectorised)."""
+    if isinstance(keys, str):
+        raise TypeError("tokens_of expects a sequence of keys, not one string")
+    return _tokens_from_digests(_digests(keys))
+
+
+def effective_vnodes(members: int, vnodes: int) -> float:
+    """≈ min(V, 10000/N): beyond 10000/N vnodes a host cannot hold more distinct positions."""
+    if members <= 0:
+        return 0.0
+    return float(min(vnodes, TOKEN_SPACE / members))
+
+
+def _digests(keys: Iterable[str]) -> _DigestArray:
+    raw = b"".join([_md5(k.encode("utf-8")).digest() for k in keys])
+    return np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
+
+
+def _tokens_from_digests(digests: _DigestArray) -> IntArray:
+    # The digest as two big-endian 64-bit words: (hi·2^64 + lo) mod M, all in uint64 range.
+    words = np.ascontiguousarray(digests).view(">u8").reshape(-1, 2)
+    hi = words[:, 0] % TOKEN_SPACE
+    lo = words[:, 1] % TOKEN_SPACE
+    tokens: IntArray = ((hi * _TWO64_MOD + lo) % TOKEN_SPACE).astype(np.int64)
+    return tokens
+
+
+def _sort_keys(tokens: IntArray, digests: _DigestArray) -> npt.NDArray[np.bytes_]:
+    buf = np.empty((tokens.size, 18), dtype=np.uint8)
+    buf[:, 0] = tokens >> 8
+    buf[:, 1] = tokens & 0xFF
+    buf[:, 2:] = digests
+    return buf.view(_KEY_DTYPE).reshape(-1)
+
+
+def _expand_arcs(ends: IntArray, occupied: IntArray) -> IntArray:
+    """Positions of the arcs (previous occupied, end] for each ``end`` in ``occupied`` (sorted)."""
+    j = np.searchsorted(occupied, ends)
+    prev = occupied[j - 1]  # j == 0 wraps to the last occupied position, as the ring does
+    lengths = (ends - prev) % TOKEN_SPACE
+    lengths[lengths == 0] = TOKEN_SPACE  # the only occupied position owns the whole ring
+    starts = ends - lengths + 1
+    total = int(lengths.sum())
+    before = np.cumsum(lengths) - lengths
+    flat = np.arange(total, dtype=np.int64) + np.repeat(starts - before, lengths)
+    return np.sort(flat % TOKEN_SPACE)
+
+
+class HashRing:
+    """Members on the token ring; see the module docstring for the order and the routing."""
+
+    def __init__(self, vnodes: int = 100) -> None:
+        self._default_vnodes = _check_vnodes(vnodes)
+        self._names: list[str] = []  # member index -> name, for every member ever added
+        self._index: dict[str, int] = {}  # live members, in join order
+        self._member_tokens: dict[int, IntArray] = {}  # index -> its V tokens, replica order
+        self._member_keys: dict[int, npt.NDArray[np.bytes_]] = {}  # index -> sorted sort keys
+        self._vn_key = np.zeros(0, dtype=_KEY_DTYPE)
+        self._vn_token: IntArray = np.zeros(0, dtype=np.int64)
+        self._vn_member: Int32Array = np.zeros(0, dtype=np.int32)
+        self._vn_replica: Int32Array = np.zeros(0, dtype=np.int32)
+        self._winner: Int32Array = np.full(TOKEN_SPACE, -1, dtype=np.int32)
+        self._owner: Int32Array = np.full(TOKEN_SPACE, -1, dtype=np.int32)
+        self._occupied: IntArray = np.zeros(0, dtype=np.int64)  # sorted positions with a vnode
+        # The owner table again as names, so a single route is one list lookup.
+        self._owner_names: list[str | None] = [None] * TOKEN_SPACE
+
+    @classmethod
+    def from_members(cls, member_ids: Sequence[str], vnodes: int = 100) -> HashRing:
+        """A ring holding ``member_ids`` (indices 0, 1, … in that order), built in one sort."""
+        ring = cls(vnodes)
+        ring.add_many(member_ids)
+        return ring
+
+    # -- membership --------------------------------------------------------------------------
+
+    @property
+    def vnodes(self) -> int:
+        """Default vnodes per member."""
+        return self._default_vnodes
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Live members, in join order."""
+        return tuple(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, member_id: object) -> bool:
+        return member_id in self._index
+
+    def index_of(self, member_id: str) -> int:
+        """The member's integer index: assigned at add, never reused for another add."""
+        try:
+            return self._index[member_id]
+        except KeyError:
+            raise KeyError(f"member {member_id!r} is not on the ring") from None
+
+    def name_of(self, index: int) -> str:
+        """Name of a member index (removed members too)."""
+        if not 0 <= index < len(self._names):
+            raise KeyError(f"no member has index {index}")
+        return self._names[index]
+
+    def vnode_count(self, member_id: str) -> int:
+        return int(self._member_tokens[self.index_of(member_id)].size)
+
+    def add(self, member_id: str, vnodes: int | None = None) -> RingChange:
+        """Join ``member_id``; the change lists the positions it took over."""
+        count = self._default_vnodes if vnodes is None else _check_vnodes(vnodes)
+        self._check_new([member_id])
+        idx = self._register(member_id)
+        digests = _digests(f"{member_id}#{i}" for i in range(count))
+        tokens = _tokens_from_digests(digests)
+        self._member_tokens[idx] = tokens
+        keys = _sort_keys(tokens, digests)
+        order = np.argsort(keys, kind="stable")
+        self._member_keys[idx] = keys[order]
+        at = np.searchsorted(self._vn_key, keys[order])
+        self._vn_key = np.insert(self._vn_key, at, keys[order])
+        self._vn_token = np.insert(self._vn_token, at, tokens[order])
+        self._vn_member = np.insert(self._vn_member, at, np.int32(idx))
+        self._vn_replica = np.insert(self._vn_replica, at, order.astype(np.int32))
+        # Positions where a new vnode now comes first: there the newcomer takes the arc.
+        touched = distinct_sorted(tokens)
+        first = np.searchsorted(self._vn_token, touched, side="left")
+        won = touched[self._vn_member[first] == idx]
+        self._winner[won] = idx
+        self._occupied = _insert_sorted(self._occupied, won)
+        positions = _expand_arcs(won, self._occupied) if won.size else won
+        new_owner = np.full(positions.size, idx, dtype=np.int32)
+        return self._apply("join", member_id, positions, new_owner)
+
+    def add_many(self, member_ids: Sequence[str], vnodes: int | None = None) -> None:
+        """Join several members at once (one sort, one table rebuild; no change record)."""
+        names = list(member_ids)
+        if not names:
+            return
+        count = self._default_vnodes if vnodes is None else _check_vnodes(vnodes)
+        self._check_new(names)
+        first_idx = len(self._names)
+        for name in names:
+            self._register(name)
+        indices = np.arange(first_idx, first_idx + len(names), dtype=np.int32)
+        digests = _digests(f"{name}#{i}" for name in names for i in range(count))
+        tokens = _tokens_from_digests(digests)
+        new_keys = _sort_keys(tokens, digests)
+        for row, idx in enumerate(indices.tolist()):
+            span = slice(row * count, (row + 1) * count)
+            self._member_tokens[idx] = tokens[span].copy()
+            self._member_keys[idx] = np.sort(new_keys[span])
+        keys = np.concatenate([self._vn_key, new_keys])
+        order = np.argsort(keys, kind="stable")
+        self._vn_key = keys[order]
+        self._vn_token = np.concatenate([self._vn_token, tokens])[order]
+        replicas = np.tile(np.arange(count, dtype=np.int32), len(names))
+        self._vn_member = np.concatenate([self._vn_member, np.repeat(indices, count)])[order]
+        self._vn_replica = np.concatenate([self._vn_replica, replicas])[order]
+        self._rebuild_tables()
+
+    def remove(self, member_id: str) -> RingChange:
+        """Leave of ``member_id``; the change lists the positions it gave up."""
+        idx = self.index_of(member_id)
+        del self._index[member_id]
+        tokens = self._member_tokens.pop(idx)
+        # Its vnodes' places in the fair order: its sort keys, found by binary search.
+        gone = np.searchsorted(self._vn_key, self._member_keys.pop(idx))
+        self._vn_key = np.delete(self._vn_key, gone)
+        self._vn_token = np.delete(self._vn_token, gone)
+        self._vn_member = np.delete(self._vn_member, gone)
+        self._vn_replica = np.delete(self._vn_replica, gone)
+        touched = distinct_sorted(tokens)
+        lost = touched[self._winner[touched] == idx]
+        positions = _expand_arcs(lost, self._occupied) if lost.size else lost
+        # The next vnode in the fair order at each lost position (if any) becomes its winner.
+        nxt = np.searchsorted(self._vn_token, lost, side="left")
+        inside = nxt < self._vn_token.size
+        still = np.zeros(lost.size, dtype=bool)
+        still[inside] = self._vn_token[nxt[inside]] == lost[inside]
+        winners = np.full(lost.size, -1, dtype=np.int32)
+        winners[still] = self._vn_member[nxt[still]]
+        self._winner[lost] = winners
+        self._occupied = self._occupied[self._winner[self._occupied] >= 0]
+        return self._apply("leave", member_id, positions, self._owners_at(positions))
+
+    # -- routing -----------------------------------------------------------------------------
+
+    def owner_table(self) -> Int32Array:
+        """Member index owning each of the 10000 positions (-1 when empty); read-only view."""
+        view = self._owner.view()
+        view.flags.writeable = False
+        return view
+
+    def route_tokens(self, tokens: npt.ArrayLike) -> Int32Array:
+        """Member index per token: one fancy index into the owner table."""
+        toks = np.asarray(tokens)
+        if not self._index:
+            raise EmptyRingError()
+        if toks.size:
+            if not np.issubdtype(toks.dtype, np.integer):
+                raise TypeError(f"tokens must be integers, got dtype {toks.dtype}")
+            if int(toks.min()) < 0 or int(toks.max()) >= TOKEN_SPACE:
+                raise ValueError(f"tokens must lie in [0, {TOKEN_SPACE - 1}]")
+        owners: Int32Array = self._owner[toks]
+        return owners
+
+    def route_token(self, tok: int) -> str:
+        """The member owning token ``tok``."""
+        name = self._owner_names[_check_token(tok)]
+        if name is None:
+            raise EmptyRingError()
+        return name
+
+    def route(self, key: str) -> str:
+        """The member owning ``token(key)``: one MD5 and one list lookup."""
+        name = self._owner_names[
+            int.from_bytes(_md5(key.encode("utf-8")).digest(), "big") % TOKEN_SPACE
+        ]
+        if name is None:
+            raise EmptyRingError()
+        return name
+
+    def load(self, tokens: npt.ArrayLike) -> dict[str, int]:
+        """Tasks per live member (join order) for the given task tokens."""
+        owners = self.route_tokens(tokens)
+        counts = np.bincount(owners.astype(np.int64), minlength=len(self._names))
+        return {name: int(counts[idx]) for name, idx in self._index.items()}
+
+    # -- per-member facts --------------------------------------------------------------------
+
+    def vnode_tokens(self, member_id: str) -> IntArray:
+        """The member's V vnode tokens in replica order (duplicates included)."""
+        return self._member_tokens[self.index_of(member_id)].copy()
+
+    def distinct_positions(self, member_id: str) -> int:
+        """Positions where one of the member's vnodes comes first in the fair order."""
+        return int(np.count_nonzero(self._winner == self.index_of(member_id)))
+
+    def owned_positions(self, member_id: str) -> int:
+        """How many of the 10000 positions route to the member."""
+        return int(np.count_nonzero(self._owner == self.index_of(member_id)))
+
+    def arcs(self, member_id: str) -> list[tuple[int, int]]:
+        """Owned arcs as inclusive (start, end) positions; an arc across 0 has start > end."""
+        mine = self._owner == self.index_of(member_id)
+        if not mine.any():
+            return []
+        if mine.all():
+            return [(0, TOKEN_SPACE - 1)]
+        step = np.diff(mine.astype(np.int8))
+        starts = (np.flatnonzero(step == 1) + 1).tolist()
+        ends = np.flatnonzero(step == -1).tolist()
+        if mine[0]:
+            starts.insert(0, 0)
+        if mine[-1]:
+            ends.append(TOKEN_SPACE - 1)
+        arcs = list(zip(starts, ends, strict=True))
+        if mine[0] and mine[-1]:  # the run at the end continues at 0: one arc across 12 o'clock
+            arcs = [*arcs[1:-1], (arcs[-1][0], arcs[0][1])]
+        return arcs
+
+    def walk(self, tok: int) -> dict[str, Any]:
+        """Why token ``tok`` goes where it goes (for the explain panel).
+
+        Keys: task_token, vnode_key, vnode_token, member, member_index, wrapped (no vnode at
+        or after tok, so the walk wrapped to the first vnode), distance (positions walked),
+        vnodes_at_token (vnodes sharing the chosen token) and passed (those that lost the
+        MD5 tie-break to the chosen vnode).
+        """
+        tok = _check_token(tok)
+        if not self._index:
+            raise EmptyRingError()
+        j = int(np.searchsorted(self._vn_token, tok, side="left"))
+        wrapped = j == self._vn_token.size
+        if wrapped:
+            j = 0
+        vtok = int(self._vn_token[j])
+        tied = int(np.searchsorted(self._vn_token, vtok, side="right")) - j
+        member = int(self._vn_member[j])
+        name = self._names[member]
+        return {
+            "task_token": tok,
+            "vnode_key": f"{name}#{int(self._vn_replica[j])}",
+            "vnode_token": vtok,
+            "member": name,
+            "member_index": member,
+            "wrapped": wrapped,
+            "distance": (vtok - tok) % TOKEN_SPACE,
+            "vnodes_at_token": tied,
+            "passed": tied - 1,
+        }
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _check_new(self, names: Sequence[str]) -> None:
+        seen: set[str] = set()
+        for name in names:
+            if not isinstance(name, str) or not name:
+                raise ValueError(f"member id must be a non-empty string, got {name!r}")
+            if name in self._index or name in seen:
+                raise ValueError(f"member {name!r} is already on the ring")
+            seen.add(name)
+
+    def _register(self, name: str) -> int:
+        idx = len(self._names)
+        self._names.append(name)
+        self._index[name] = idx
+        return idx
+
+    def _owners_at(self, positions: IntArray) -> Int32Array:
+        """Owner of each position from the winners: the next occupied position's winner."""
+        if self._occupied.size == 0:
+            return np.full(positions.size, -1, dtype=np.int32)
+        j = np.searchsorted(self._occupied, positions, side="left")
+        j[j == self._occupied.size] = 0
+        return self._winner[self._occupied[j]]
+
+    def _apply(
+        self, kind: str, member: str, positions: IntArray, new_owner: Int32Array
+    ) -> RingChange:
+        old_owner = self._owner[positions]
+        self._owner[positions] = new_owner
+        names = self._names
+        for pos, who in zip(positions.tolist(), new_owner.tolist(), strict=True):
+            self._owner_names[pos] = names[who] if who >= 0 else None
+        return RingChange(
+            kind="join" if kind == "join" else "leave",
+            member=member,
+            positions=positions,
+            old_owner=old_owner,
+            new_owner=new_owner,
+        )
+
+    def _rebuild_tables(self) -> None:
+        tok = self._vn_token
+        winner = np.full(TOKEN_SPACE, -1, dtype=np.int32)
+        if tok.size:
+            first = np.ones(tok.size, dtype=bool)
+            first[1:] = tok[1:] != tok[:-1]
+            winner[tok[first]] = self._vn_member[first]
+        self._winner = winner
+        self._occupied = np.flatnonzero(winner >= 0).astype(np.int64)
+        self._owner = self._owners_at(np.arange(TOKEN_SPACE, dtype=np.int64))
+        names = self._names
+        self._owner_names = [names[i] if i >= 0 else None for i in self._owner.tolist()]
+
+
+def _insert_sorted(sorted_values: IntArray, values: IntArray) -> IntArray:
+    """``sorted_values`` with the sorted ``values`` merged in, keeping each value once."""
+    at = np.searchsorted(sorted_values, values)
+    inside = at < sorted_values.size
+    present = np.zeros(values.size, dtype=bool)
+    present[inside] = sorted_values[at[inside]] == values[inside]
+    merged: IntArray = np.insert(sorted_values, at[~present], values[~present])
+    return merged
+
+
+def _check_vnodes(vnodes: int) -> int:
+    if isinstance(vnodes, bool) or not isinstance(vnodes, int | np.integer) or vnodes < 1:
+        raise ValueError(f"vnodes must be a whole number ≥ 1, got {vnodes!r}")
+    return int(vnodes)
+
+
+def _check_token(tok: int) -> int:
+    if isinstance(tok, bool) or not isinstance(tok, int | np.integer):
+        raise TypeError(f"token must be an integer, got {tok!r}")
+    if not 0 <= tok < TOKEN_SPACE:
+        raise ValueError(f"token must lie in [0, {TOKEN_SPACE - 1}], got {tok}")
+    return int(tok)
