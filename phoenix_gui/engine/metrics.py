@@ -75,6 +75,16 @@ class MetricInputs:
             value = _finite(name, getattr(self, name))
             if not 0.0 <= value <= 1.0:
                 raise MetricsError(name, f"must be in [0, 1], got {value}")
+        # Finite inputs can still overflow (huge counts over a tiny Δt); refuse them here so
+        # compute() never reports an infinite rate. Plain floats: numpy scalars would warn.
+        joins, leaves, hours = float(self.joins), float(self.leaves), float(self.hours)
+        rate = (joins + leaves) / hours
+        weighted = (float(self.w_join) * joins + float(self.w_leave) * leaves) / hours
+        if not (math.isfinite(rate) and math.isfinite(weighted)):
+            raise MetricsError(
+                "hours",
+                f"period Δt = {self.hours} is too short for these counts: the rate overflows",
+            )
 
 
 @dataclass(frozen=True)
@@ -146,9 +156,15 @@ class BalanceStats:
 
 def balance(loads: Sequence[int] | np.ndarray) -> BalanceStats:
     """Mean, population standard deviation and max/mean of tasks per member."""
-    arr = np.asarray(loads, dtype=np.int64)
-    if arr.size == 0:
+    raw = np.asarray(loads)
+    if raw.size == 0:
         return BalanceStats(0, 0, 0.0, 0.0, 0, 0.0)
+    # Casting straight to int64 would truncate 1.7 to 1 silently or fail on NaN without a field.
+    if raw.dtype.kind not in "iu" and (
+        raw.dtype.kind != "f" or not np.isfinite(raw).all() or (raw != np.floor(raw)).any()
+    ):
+        raise MetricsError("loads", "task counts must be whole numbers")
+    arr = raw.astype(np.int64)
     if (arr < 0).any():
         raise MetricsError("loads", "task counts must be ≥ 0")
     mean = float(arr.mean())
