@@ -1,0 +1,148 @@
+"""Cross-field rules of a scenario, checked after the schema has validated each field.
+
+They need the whole document: a timeline event may only name a member that exists at that
+point (listed, generated, or joined earlier in the timeline, and not already gone), member ids
+are unique across all three sources, ``set`` events name parameters a run can change (with
+values in their ranges), events are in time order, and a few pairs of fields agree.
+Each problem comes back as (field path, message, point-at-key) for the loader to locate.
+"""
+
+from __future__ import annotations
+
+from phoenix_gui.params import PARAMS, ParamError
+from phoenix_gui.scenario.schema import (
+    SETTABLE_PARAMS,
+    CrashEvent,
+    JoinEvent,
+    Members,
+    RetireEvent,
+    Scenario,
+    SetEvent,
+)
+
+Loc = tuple[str | int, ...]
+Finding = tuple[Loc, str, bool]
+
+
+def generated_ids(members: Members) -> list[str]:
+    """Ids of the generated members, in the engine's naming: ``{prefix}{i}``, i from 0."""
+    return [f"{members.prefix}{i}" for i in range(members.generate)]
+
+
+def check(scenario: Scenario) -> list[Finding]:
+    """Every cross-field problem of ``scenario`` (empty when it is consistent)."""
+    findings: list[Finding] = []
+    _check_pairs(scenario, findings)
+    origin: dict[str, str] = {}  # member id → where it was declared, for messages
+    for i, member in enumerate(scenario.members.listed):
+        if member.id in origin:
+            findings.append(
+                (("members", "listed", i, "id"), f"duplicate member id {member.id!r}", False)
+            )
+        origin.setdefault(member.id, f"members.listed[{i}]")
+    for gid in generated_ids(scenario.members):
+        if gid in origin:
+            findings.append(
+                (
+                    ("members", "prefix"),
+                    f"generated member {gid!r} clashes with the listed member at {origin[gid]}",
+                    False,
+                )
+            )
+        origin.setdefault(gid, "members.generate")
+    _check_timeline(scenario, dict(origin), findings)
+    return findings
+
+
+def _check_pairs(s: Scenario, findings: list[Finding]) -> None:
+    if s.metrics.bands.degraded > s.metrics.bands.healthy:
+        findings.append(
+            (
+                ("metrics", "bands", "degraded"),
+                f"must not exceed healthy ({s.metrics.bands.healthy}), got "
+                f"{s.metrics.bands.degraded}",
+                False,
+            )
+        )
+    t = s.simulation
+    if t.heartbeat_timeout < t.heartbeat_interval:
+        findings.append(
+            (
+                ("simulation", "heartbeat_timeout"),
+                f"must be at least heartbeat_interval ({t.heartbeat_interval} h), got "
+                f"{t.heartbeat_timeout}",
+                False,
+            )
+        )
+
+
+def _check_timeline(s: Scenario, origin: dict[str, str], findings: list[Finding]) -> None:
+    live = set(origin)
+    gone: dict[str, float] = {}  # member id → hour it retired or crashed in the timeline
+    previous = 0.0
+    for i, event in enumerate(s.timeline):
+        here: Loc = ("timeline", i)
+        if event.at < previous:
+            findings.append(
+                (
+                    (*here, "at"),
+                    f"events must be in time order; the one before is at {previous}",
+                    False,
+                )
+            )
+        previous = max(previous, event.at)
+        if isinstance(event, JoinEvent) and event.member is not None:
+            mid = event.member.id
+            if mid in origin:
+                findings.append(
+                    (
+                        (*here, "member", "id"),
+                        f"member id {mid!r} is already used by {origin[mid]}",
+                        False,
+                    )
+                )
+            else:
+                origin[mid] = f"timeline[{i}]"
+                live.add(mid)
+        elif isinstance(event, RetireEvent | CrashEvent):
+            target = event.target
+            if target in gone:
+                findings.append(
+                    (
+                        (*here, "target"),
+                        f"member {target!r} already left at hour {gone[target]}",
+                        False,
+                    )
+                )
+            elif target not in live:
+                findings.append(((*here, "target"), _unknown_member(target, s), False))
+            else:
+                live.discard(target)
+                gone[target] = event.at
+        elif isinstance(event, SetEvent):
+            for name, value in event.values.items():
+                where: Loc = (*here, "values", name)
+                if name not in SETTABLE_PARAMS:
+                    findings.append(
+                        (
+                            where,
+                            f"unknown parameter {name!r}; a run can change: "
+                            + ", ".join(SETTABLE_PARAMS),
+                            True,
+                        )
+                    )
+                    continue
+                try:
+                    PARAMS[name].validate(value)
+                except ParamError as exc:
+                    findings.append((where, exc.message, False))
+
+
+def _unknown_member(target: str, s: Scenario) -> str:
+    hint = ""
+    if s.members.generate:
+        last = s.members.generate - 1
+        hint = f" (generated members are {s.members.prefix}0 … {s.members.prefix}{last})"
+    return (
+        f"no member {target!r}: it is not listed, generated or joined earlier in the timeline{hint}"
+    )

@@ -1,0 +1,316 @@
+"""The scenario format as pydantic v2 models (unknown keys refused, types strict).
+
+Ranges of the tunable inputs come from :data:`phoenix_gui.params.PARAMS` — the same specs the
+command line flags and the GUI sliders use — through :func:`_param`, which checks a value with
+``ParamSpec.validate`` and also puts the bounds into the JSON Schema. Defaults come from the
+engine's configuration dataclasses, so no default or range is written twice. Fields with no
+parameter spec (capacities, probabilities, timings) carry their constraint here, once.
+
+Cross-field rules (members that exist, unique ids, known ``set`` parameters, time order) live
+in :mod:`phoenix_gui.scenario.checks` because they need the whole document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from phoenix_gui.engine.config import (
+    ChurnConfig,
+    GovernanceConfig,
+    MemberKind,
+    MembersConfig,
+    MemberSpec,
+    Paradigm,
+    SimulationConfig,
+    TimingConfig,
+    WorkloadConfig,
+)
+from phoenix_gui.params import PARAMS, ParamError
+
+_CFG = SimulationConfig()
+_MEMBER = MemberSpec(id="template")
+_WORKLOAD = WorkloadConfig()
+_CHURN = ChurnConfig()
+_TIMING = TimingConfig()
+_GOVERNANCE = GovernanceConfig()
+_MEMBERS = MembersConfig()
+
+# Parameters a timeline `set` event (and a slider) may change while a run is going.
+SETTABLE_PARAMS = (
+    "joins",
+    "leaves",
+    "hours",
+    "trust",
+    "compliance",
+    "w_join",
+    "w_leave",
+    "crash_share",
+)
+
+
+def _checker(name: str) -> Callable[[Any], Any]:
+    spec = PARAMS[name]
+
+    def check(value: Any) -> Any:
+        try:
+            return spec.validate(value)
+        except ParamError as exc:
+            raise PydanticCustomError("parameter", "{reason}", {"reason": exc.message}) from None
+
+    return check
+
+
+def _bounds(name: str) -> Any:
+    spec = PARAMS[name]
+    low = int(spec.minimum) if spec.kind == "int" else spec.minimum
+    high = int(spec.maximum) if spec.kind == "int" else spec.maximum
+    if spec.min_exclusive:
+        return Field(gt=low, le=high, description=spec.help)
+    return Field(ge=low, le=high, description=spec.help)
+
+
+def _default(name: str) -> Any:
+    spec = PARAMS[name]
+    return int(spec.default) if spec.kind == "int" else float(spec.default)
+
+
+# One alias per parameter spec used in the file format.
+Joins = Annotated[int, BeforeValidator(_checker("joins")), _bounds("joins")]
+Leaves = Annotated[int, BeforeValidator(_checker("leaves")), _bounds("leaves")]
+Hours = Annotated[float, BeforeValidator(_checker("hours")), _bounds("hours")]
+Trust = Annotated[float, BeforeValidator(_checker("trust")), _bounds("trust")]
+Compliance = Annotated[float, BeforeValidator(_checker("compliance")), _bounds("compliance")]
+WJoin = Annotated[float, BeforeValidator(_checker("w_join")), _bounds("w_join")]
+WLeave = Annotated[float, BeforeValidator(_checker("w_leave")), _bounds("w_leave")]
+Hosts = Annotated[int, BeforeValidator(_checker("hosts")), _bounds("hosts")]
+VNodes = Annotated[int, BeforeValidator(_checker("vnodes")), _bounds("vnodes")]
+Tasks = Annotated[int, BeforeValidator(_checker("tasks")), _bounds("tasks")]
+CrashShare = Annotated[float, BeforeValidator(_checker("crash_share")), _bounds("crash_share")]
+
+# Constraints of fields that have no parameter spec.
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Percent = Annotated[float, Field(ge=0.0, le=100.0)]
+SimHours = Annotated[float, Field(gt=0.0, le=PARAMS["hours"].maximum)]
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+PREFIX_PATTERN = r"^([A-Za-z0-9][A-Za-z0-9_.:-]{0,31})?$"
+CAPABILITY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,63}$"
+MemberId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Prefix = Annotated[str, StringConstraints(pattern=PREFIX_PATTERN)]
+Capability = Annotated[str, StringConstraints(pattern=CAPABILITY_PATTERN)]
+Capabilities = Annotated[tuple[Capability, ...], Field(strict=False, max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+
+
+class Bands(_Model):
+    """DHS thresholds in percent: ≥ healthy is Healthy, ≥ degraded is Degraded, else Critical."""
+
+    healthy: Percent = _CFG.bands.healthy
+    degraded: Percent = _CFG.bands.degraded
+
+
+class Metrics(_Model):
+    """The source document's inputs J, L, Δt, T, C and the WMCR weights."""
+
+    joins: Joins = _default("joins")
+    leaves: Leaves = _default("leaves")
+    hours: Hours = _default("hours")
+    trust: Trust = _default("trust")
+    compliance: Compliance = _default("compliance")
+    w_join: WJoin = _default("w_join")
+    w_leave: WLeave = _default("w_leave")
+    bands: Bands = Bands()
+
+
+class Ring(_Model):
+    vnodes: VNodes = _default("vnodes")
+
+
+class MemberTemplate(_Model):
+    """Fields of a member; a paradigm ignores the ones it does not use."""
+
+    kind: MemberKind = _MEMBER.kind
+    vnodes: VNodes | None = Field(default=None, description="None: use ring.vnodes")
+    trust: Trust = _MEMBER.trust
+    reliability: Probability = _MEMBER.reliability
+    capabilities: Capabilities = _MEMBER.capabilities
+    cpu: Positive = _MEMBER.cpu
+    memory: Positive = _MEMBER.memory
+    accuracy: Probability = _MEMBER.accuracy
+    context_limit: Positive = _MEMBER.context_limit
+
+
+class Member(MemberTemplate):
+    """A listed member: a template plus its unique id."""
+
+    id: MemberId
+
+
+class Members(_Model):
+    """Listed members, plus ``generate`` more named ``{prefix}{i}`` built from ``template``."""
+
+    listed: Annotated[tuple[Member, ...], Field(strict=False)] = ()
+    generate: Hosts = _MEMBERS.generate
+    prefix: Prefix = _MEMBERS.prefix
+    template: MemberTemplate = MemberTemplate()
+
+
+class Workload(_Model):
+    initial_tasks: Tasks = _default("tasks")
+    arrival_rate: NonNegative = Field(
+        default=_WORKLOAD.arrival_rate, description="new tasks per hour"
+    )
+    work_mean: Positive = Field(
+        default=_WORKLOAD.work_mean, description="mean hours of work per task"
+    )
+    state_mb: Positive = _WORKLOAD.state_mb
+    capabilities: Capabilities = _WORKLOAD.capabilities
+    cpu_demand: NonNegative = _WORKLOAD.cpu_demand
+    memory_demand: NonNegative = _WORKLOAD.memory_demand
+    min_trust: Probability = _WORKLOAD.min_trust
+
+
+class Churn(_Model):
+    enabled: bool = _CHURN.enabled
+    crash_share: CrashShare = _default("crash_share")
+    min_members: Annotated[int, Field(ge=0)] = _CHURN.min_members
+
+
+class Simulation(_Model):
+    """Step and checkpoint settings (the engine's TimingConfig)."""
+
+    step_hours: SimHours = _TIMING.step_hours
+    heartbeat_interval: SimHours = _TIMING.heartbeat_interval
+    heartbeat_timeout: SimHours = _TIMING.heartbeat_timeout
+    checkpoint_interval: SimHours = _TIMING.checkpoint_interval
+    bandwidth_mb_per_hour: Positive = _TIMING.bandwidth_mb_per_hour
+    # Below 1: a transfer that always fails validation would retry forever.
+    validation_failure: Annotated[float, Field(ge=0.0, lt=1.0)] = _TIMING.validation_failure
+
+
+class Governance(_Model):
+    min_member_trust: Probability = _GOVERNANCE.min_member_trust
+
+
+# Timeline events: one model per kind, told apart by `kind`.
+At = Annotated[float, Field(ge=0.0, le=PARAMS["hours"].maximum, description="simulated hour")]
+Count = Annotated[int, Field(ge=1, le=int(PARAMS["tasks"].maximum))]
+
+
+class JoinEvent(_Model):
+    at: At
+    kind: Literal["join"]
+    member: Member | None = Field(
+        default=None, description="None: a member built from the template"
+    )
+
+
+class RetireEvent(_Model):
+    at: At
+    kind: Literal["retire"]
+    target: MemberId
+
+
+class CrashEvent(_Model):
+    at: At
+    kind: Literal["crash"]
+    target: MemberId
+
+
+class BurstEvent(_Model):
+    at: At
+    kind: Literal["burst"]
+    count: Annotated[int, Field(ge=1, le=int(PARAMS["hosts"].maximum))] = 1
+    leaves: bool = Field(default=False, description="True: a burst of leaves instead of joins")
+
+
+class SetEvent(_Model):
+    at: At
+    kind: Literal["set"]
+    values: Annotated[
+        dict[str, float],
+        Field(min_length=1, description="parameters to change: " + ", ".join(SETTABLE_PARAMS)),
+    ]
+
+
+class SubmitEvent(_Model):
+    at: At
+    kind: Literal["submit"]
+    count: Count = 1
+
+
+class CaptionEvent(_Model):
+    at: At
+    kind: Literal["caption"]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    pause: bool = Field(default=False, description="pause the run when the caption shows")
+
+
+TimelineItem = Annotated[
+    JoinEvent | RetireEvent | CrashEvent | BurstEvent | SetEvent | SubmitEvent | CaptionEvent,
+    Field(discriminator="kind"),
+]
+EVENT_KINDS = ("join", "retire", "crash", "burst", "set", "submit", "caption")
+
+
+class Scenario(_Model):
+    """A whole scenario file. Build it with the loader or ``scenario_from_config``."""
+
+    schema_version: Annotated[int, Field(ge=1)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    description: Annotated[str, StringConstraints(max_length=20_000)] = ""
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = _CFG.seed
+    paradigm: Paradigm = _CFG.paradigm
+    metrics: Metrics = Metrics()
+    ring: Ring = Ring()
+    members: Members = Members()
+    workload: Workload = Workload()
+    churn: Churn = Churn()
+    simulation: Simulation = Simulation()
+    governance: Governance = Governance()
+    timeline: Annotated[tuple[TimelineItem, ...], Field(strict=False)] = ()
+
+
+# Plain-words help for the id patterns above, shown instead of the regular expression.
+PATTERN_HELP = {
+    ID_PATTERN: "must start with a letter or digit and use only letters, "
+    "digits and _ . : - (at most 64 characters)",
+    PREFIX_PATTERN: "must be empty or start with a letter or digit and use only "
+    "letters, digits and _ . : - (at most 32 characters)",
+    CAPABILITY_PATTERN: "must start with a letter or digit and use only letters, "
+    "digits and _ . : / + - (at most 64 characters)",
+}
+
+
+def all_field_names() -> list[str]:
+    """Every key the format knows anywhere, for "did you mean" hints on unknown keys."""
+    names: set[str] = set()
+    for model in (
+        Scenario,
+        Metrics,
+        Bands,
+        Ring,
+        Member,
+        Members,
+        Workload,
+        Churn,
+        Simulation,
+        Governance,
+        JoinEvent,
+        RetireEvent,
+        CrashEvent,
+        BurstEvent,
+        SetEvent,
+        SubmitEvent,
+        CaptionEvent,
+    ):
+        names.update(model.model_fields)
+    return sorted(names)
