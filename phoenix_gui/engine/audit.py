@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+
 from phoenix_gui.engine.events import Event, Primitive
 
 GENESIS_HASH = "0" * 64
@@ -43,9 +45,23 @@ CHAIN_FIELDS = ("seq", "prev_hash", "hash")
 # Keys every payload carries (DESIGN.md §6), in the order a verifier reports them missing.
 PAYLOAD_FIELDS = ("time", "primitive", "event", "details")
 
+
+def _plain(value: Any) -> Any:
+    """JSON fallback for numpy scalars and arrays the engine may put in details.
+
+    Only called for types json cannot encode, so ordinary payloads pay nothing. The hash covers
+    the encoded text, so the file and its verification see plain ints/floats/lists.
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 # One shared encoder: building a JSONEncoder per call would cost more than the encoding itself.
 _ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_plain
 )
 
 

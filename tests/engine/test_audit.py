@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -143,6 +144,21 @@ def test_bad_payload_is_refused_and_leaves_the_log_unchanged(
         log.append_payload(payload)
     assert (log.head, len(log)) == (head, count)
     assert verify_lines(r.to_json_line() for r in log.records).ok
+
+
+def test_numpy_values_are_recorded_as_plain_json() -> None:
+    plain = {"task": 7, "share": 0.25, "ok": True, "owners": [1, 2, 3]}
+    from_numpy = {
+        "task": np.int64(7),
+        "share": np.float64(0.25),
+        "ok": np.bool_(True),
+        "owners": np.array([1, 2, 3], dtype=np.int32),
+    }
+    a = AuditLog().append(Event(1.0, Primitive.ASSIGNMENT, "task_assigned", plain))
+    b = AuditLog().append(Event(1.0, Primitive.ASSIGNMENT, "task_assigned", from_numpy))
+    assert (b.hash, b.to_json_line()) == (a.hash, a.to_json_line())
+    with pytest.raises(AuditError, match="not plain JSON"):
+        AuditLog().append(Event(1.0, Primitive.SYSTEM, "x", {"v": np.float32("nan")}))
 
 
 @given(
