@@ -203,6 +203,8 @@ def write_lines_atomic(path: str | os.PathLike[str], lines: Iterable[str]) -> No
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            # mkstemp makes the file private (0600); keep the old file's mode, else 0644.
+            os.chmod(tmp_name, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
             for line in lines:
                 handle.write(line)
                 handle.write("\n")

@@ -419,6 +419,13 @@ def test_write_jsonl_replaces_the_file(log: AuditLog, tmp_path: Path) -> None:
     log.write_jsonl(path)
     assert verify_file(path, log.head, N).ok
     assert os.listdir(tmp_path) == ["run.jsonl"]
+    if os.name == "posix":  # permission bits mean little on Windows
+        fresh = tmp_path / "fresh.jsonl"
+        log.write_jsonl(fresh)
+        assert fresh.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
+        path.chmod(0o640)
+        log.write_jsonl(path)
+        assert path.stat().st_mode & 0o777 == 0o640  # an existing file keeps its mode
 
 
 def test_write_jsonl_is_atomic(
