@@ -1,0 +1,165 @@
+"""Frame cost of the ring view, side by side with the naive redraw (DESIGN.md §8, issue 5).
+
+Ours: static layers (ring, vnode ticks, arcs, task dots) built once and cached; per frame only
+the packets in flight (a small scatter) and the member markers are updated, then the view is
+painted. Naive: ``setData`` of every task dot each frame. Both run here, in the same process,
+offscreen at 1280×800. Last line: one JSON object with the headline figures.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtWidgets
+
+from phoenix_gui.engine.ring import HashRing, tokens_of
+from phoenix_gui.qt.palette import member_brush
+from phoenix_gui.qt.ring_view import MemberInfo, RingView, TaskArrays
+
+FRAME_DT = 1.0 / 60.0  # frames are driven on a synthetic clock 60 times per simulated second
+
+
+def build_view(hosts: int, tasks: int, vnodes: int = 100) -> tuple[RingView, HashRing]:
+    ids = [f"host-{i}" for i in range(hosts)]
+    ring = HashRing.from_members(ids, vnodes=vnodes)
+    view = RingView()
+    view.resize(1280, 800)
+    view.show()
+    members = [MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=vnodes) for m in ids]
+    vt = {ring.index_of(m): ring.vnode_tokens(m) for m in ids}
+    view.set_members("phoenix", members, ring.owner_table(), vt)
+    task_ids = np.arange(tasks, dtype=np.int64)
+    tok = tokens_of([f"task-{i}" for i in range(tasks)])
+    view.set_tasks(TaskArrays(task_ids, tok, ring.route_tokens(tok).astype(np.int64)))
+    QtWidgets.QApplication.processEvents()
+    return view, ring
+
+
+def top_up(view: RingView, now: float, target: int, hosts: int, counter: list[int]) -> None:
+    """Keep ``target`` packets in flight, their starts staggered over one flight time."""
+    missing = target - view.packets_in_flight
+    for _ in range(missing):
+        k = counter[0]
+        counter[0] += 1
+        # Fixed arithmetic choice of source/target: the benchmark uses no randomness at all.
+        src, dst = k % hosts, (k * 7 + 3) % hosts
+        started = now - (k % 37) / 37.0 * view.animator.flight_seconds
+        theta0 = float(view._members[src].token) * 2 * np.pi / 10_000
+        theta1 = float(view._members[dst].token) * 2 * np.pi / 10_000
+        view.animator.add_flight(started, theta0, theta1, dst, along_ring=True)
+
+
+def run_ours(view: RingView, hosts: int, packets: int, frames: int) -> np.ndarray:
+    counter = [0]
+    now = 1000.0
+    out = np.empty(frames)
+    for f in range(frames):
+        now += FRAME_DT
+        top_up(view, now, packets, hosts, counter)
+        t0 = time.perf_counter()
+        view.render_frame(now)
+        view.viewport().repaint()
+        out[f] = (time.perf_counter() - t0) * 1000.0
+    return out
+
+
+def run_naive(view: RingView, tasks: int, frames: int) -> np.ndarray:
+    """Every frame: setData of all task dots (positions and brushes) in one ScatterPlotItem."""
+    ids = np.arange(tasks)
+    theta = tokens_of([f"task-{i}" for i in range(tasks)]) * 2 * np.pi / 10_000
+    r = 0.6 + 0.3 * ((ids * 0.618) % 1.0)
+    owner = view.task_owner_array()
+    scatter = pg.ScatterPlotItem(pxMode=True, size=4, pen=None)
+    view.addItem(scatter)
+    out = np.empty(frames)
+    for f in range(frames):
+        t0 = time.perf_counter()
+        wobble = 1.0 + 0.001 * f  # the points really move, as a naive animation would
+        brushes = [member_brush(int(o)) for o in owner]
+        scatter.setData(x=r * wobble * np.sin(theta), y=r * np.cos(theta), brush=brushes)
+        view.viewport().repaint()
+        out[f] = (time.perf_counter() - t0) * 1000.0
+    view.removeItem(scatter)
+    return out
+
+
+def rebuild_cost(view: RingView, ring: HashRing, tasks: int) -> tuple[float, float]:
+    """Cost of the rare rebuilds: membership (ticks, arcs) and ownership (task dots)."""
+    t0 = time.perf_counter()
+    change = ring.add("host-new")
+    members = [
+        MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=ring.vnodes)
+        for m in ring.members
+    ]
+    vt = {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
+    view.set_members("phoenix", members, ring.owner_table(), vt)
+    members_ms = (time.perf_counter() - t0) * 1000.0
+    del change
+    tok = tokens_of([f"task-{i}" for i in range(tasks)])
+    t0 = time.perf_counter()
+    view.set_tasks(TaskArrays(np.arange(tasks), tok, ring.route_tokens(tok).astype(np.int64)))
+    view.viewport().repaint()
+    tasks_ms = (time.perf_counter() - t0) * 1000.0
+    return members_ms, tasks_ms
+
+
+def stats(ms: np.ndarray) -> tuple[float, float]:
+    return float(np.median(ms)), float(np.percentile(ms, 95))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer frames (under a minute)")
+    args = parser.parse_args(argv)
+    frames = 120 if args.quick else 600
+    naive_frames = 4 if args.quick else 12
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    rows = []
+
+    view, ring = build_view(hosts=100, tasks=10_000)
+    run_ours(view, 100, 1000, 10)  # warm-up: fragment atlas, pixmap caches
+    med4, p954 = stats(run_ours(view, 100, 1000, frames))
+    rows.append(("ours", "1e4 tasks, 100 hosts, 1e3 packets", frames, med4, p954))
+    members_ms, tasks_ms = rebuild_cost(view, ring, 10_000)
+    rows.append(("rebuild membership layers (join)", "1e4 tasks, 101 hosts", 1, members_ms, 0))
+    rows.append(("rebuild task dots (ownership)", "1e4 tasks", 1, tasks_ms, 0))
+    view.close()
+
+    view, _ = build_view(hosts=100, tasks=100_000)
+    run_ours(view, 100, 1000, 10)
+    med5, p955 = stats(run_ours(view, 100, 1000, frames))
+    rows.append(("ours", "1e5 tasks, 100 hosts, 1e3 packets", frames, med5, p955))
+    nmed5, np955 = stats(run_naive(view, 100_000, naive_frames))
+    rows.append(("naive setData every frame", "1e5 tasks", naive_frames, nmed5, np955))
+    view.close()
+    app.processEvents()
+
+    print(f"{'variant':34} {'workload':36} {'frames':>6} {'median ms':>10} {'p95 ms':>8}")
+    for name, load, n, med, p95 in rows:
+        p95_txt = f"{p95:8.2f}" if n > 1 else f"{'':>8}"
+        print(f"{name:34} {load:36} {n:6d} {med:10.2f} {p95_txt}")
+    result = {
+        "median_frame_ms_1e4": round(med4, 3),
+        "p95_frame_ms_1e4": round(p954, 3),
+        "median_frame_ms_1e5": round(med5, 3),
+        "naive_median_frame_ms_1e5": round(nmed5, 3),
+        "speedup_vs_naive_1e5": round(nmed5 / med5, 1),
+        "rebuild_members_ms": round(members_ms, 2),
+        "rebuild_tasks_ms_1e4": round(tasks_ms, 2),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

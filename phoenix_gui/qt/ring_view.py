@@ -1,0 +1,471 @@
+"""RingView: the token ring with members, their vnodes and arcs, tasks and flying packets.
+
+Static parts (ring, vnode ticks, owned arcs, task dots, assignment links) are built only when
+membership or ownership changes and are cached as pixmaps; each frame only updates the small
+scatter of packets in flight and the member markers' effects (DESIGN.md §8). The view knows
+nothing about the engine: it is fed plain data (:class:`MemberInfo`, :class:`TaskArrays`) and
+animation cues, by the adapter binding in :mod:`phoenix_gui.qt.ring_binding`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from phoenix_gui.qt import geometry as geo
+from phoenix_gui.qt.animation import FADED_ALPHA, Animator
+from phoenix_gui.qt.layers import DotLayer, PathLayer, pen
+from phoenix_gui.qt.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
+
+LABEL_LIMIT = 32  # more members than this: labels only in tooltips, they would overlap
+LINKS_PER_MEMBER = 12  # assignment links drawn per member (the rest are counted in its label)
+LINKS_TOTAL = 1500
+HIT_PX = 7.0
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    """What the ring view shows about one live member."""
+
+    id: str
+    index: int
+    token: int
+    status: str = "ACTIVE"
+    kind: str = "host"
+    vnodes: int = 0
+    distinct: int = 0
+    load: int = 0
+    trust: float = 1.0
+
+
+@dataclass(frozen=True)
+class TaskArrays:
+    """Active tasks as columns: engine task index, token, owner member index (−1 none)."""
+
+    ids: np.ndarray
+    tokens: np.ndarray
+    owner: np.ndarray
+    state: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    progress: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+@lru_cache(maxsize=2048)
+def _marker_brush(index: int, alpha20: int) -> QtGui.QBrush:
+    colour = QtGui.QColor(CRASHED) if index == -2 else member_color(index)
+    colour.setAlphaF(alpha20 / 20.0)
+    return QtGui.QBrush(colour)
+
+
+@lru_cache(maxsize=2)
+def _marker_pen(failed: bool) -> QtGui.QPen:
+    out = QtGui.QPen(QtGui.QColor("#FFFFFF" if failed else BACKGROUND), 1.5)
+    out.setCosmetic(True)
+    return out
+
+
+class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type hints
+    """The ring drawing. Signals carry member ids (str) and task indices (int)."""
+
+    memberClicked = QtCore.Signal(str)  # noqa: N815  (Qt signal naming)
+    memberContextRequested = QtCore.Signal(str, QtCore.QPoint)  # noqa: N815
+    taskClicked = QtCore.Signal(int)  # noqa: N815
+    frameRendered = QtCore.Signal(float)  # noqa: N815  ms spent updating the moving parts
+
+    def __init__(
+        self,
+        parent: QtWidgets.QWidget | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent, background=BACKGROUND)
+        # The cached layers are ~3 MB pixmaps each at full HD; Qt's default 10 MB pixmap cache
+        # would evict them every frame and turn each frame into a full redraw.
+        QtGui.QPixmapCache.setCacheLimit(max(QtGui.QPixmapCache.cacheLimit(), 128 * 1024))
+        self._packets_shown = False
+        self._markers_dirty = True
+        self._effects_active = False
+        self._stranded_count = 0
+        self._clock = clock
+        self.animator = Animator()
+        self.paradigm = "phoenix"
+        self.state_label: Callable[[int], str] = str
+        self.task_name: Callable[[int], str] = lambda i: f"task-{i}"
+        self._members: dict[int, MemberInfo] = {}
+        self._by_id: dict[str, MemberInfo] = {}
+        self._owner_table: np.ndarray | None = None
+        self._tasks = TaskArrays(*(np.zeros(0, dtype=np.int64) for _ in range(3)))
+        self._task_xy = (np.zeros(0), np.zeros(0))
+        self._member_xy = np.zeros((0, 2))
+        self._member_order: list[int] = []
+        self._labels: list[pg.TextItem] = []
+        self._build_items()
+        self._frame_timer = QtCore.QTimer(self)
+        self._frame_timer.setInterval(16)
+        self._frame_timer.timeout.connect(self._on_frame_timer)
+
+    # ---- construction ------------------------------------------------------------------
+    def _build_items(self) -> None:
+        plot = self.getPlotItem()
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        vb = plot.getViewBox()
+        vb.setMenuEnabled(False)
+        vb.setAspectLocked(True)
+        vb.setRange(xRange=(-1.45, 1.45), yRange=(-1.45, 1.45), padding=0.0)
+        circle = np.linspace(0.0, 2 * np.pi, 721)
+        self._ring = pg.PlotCurveItem(np.sin(circle), np.cos(circle), pen=pg.mkPen(RING, width=2))
+        self._arcs = PathLayer()
+        self._ticks = PathLayer()
+        self._links = PathLayer()
+        self._dots = DotLayer(size_px=4.0, alpha=230)
+        self._stranded = DotLayer(size_px=6.0)  # blinking tasks of crashed members
+        self._stranded.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
+        self._markers = pg.ScatterPlotItem(pxMode=True)
+        # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
+        # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
+        # per-point Python loop; grouping by colour costs well under 1 ms.)
+        self._packets = DotLayer(size_px=7.0)
+        self._packets.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
+        for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
+            self.addItem(item)
+        for item in (self._stranded, self._markers, self._packets):
+            self.addItem(item)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    # ---- data in -----------------------------------------------------------------------
+    def set_members(
+        self,
+        paradigm: str,
+        members: Sequence[MemberInfo],
+        owner_table: np.ndarray | None = None,
+        vnode_tokens: Mapping[int, np.ndarray] | None = None,
+    ) -> None:
+        """Rebuild the membership layers (ticks, arcs, markers, labels). Call on changes only."""
+        self.paradigm = paradigm
+        self._members = {m.index: m for m in members}
+        self._by_id = {m.id: m for m in members}
+        self._member_order = [m.index for m in members]
+        ring_mode = paradigm == "phoenix"
+        self._owner_table = (
+            np.asarray(owner_table) if ring_mode and owner_table is not None else None
+        )
+        tokens = np.array([m.token for m in members], dtype=np.float64)
+        mx, my = geo.token_xy(tokens, geo.MEMBER_R)
+        self._member_xy = np.column_stack((mx, my))
+        self._ticks.set_paths(self._tick_paths(vnode_tokens or {}) if ring_mode else [])
+        self._arcs.set_paths(self._arc_paths() if self._owner_table is not None else [])
+        self._rebuild_labels()
+        self._update_markers(self._clock())
+        self._rebuild_links()
+
+    def set_tasks(self, tasks: TaskArrays) -> None:
+        """Replace the task dots; skipped when ids and owners are unchanged."""
+        old = self._tasks
+        changed = not (
+            np.array_equal(old.ids, tasks.ids) and np.array_equal(old.owner, tasks.owner)
+        )
+        self._tasks = tasks
+        if not changed:
+            return
+        r = geo.task_radius(tasks.ids)
+        self._task_xy = geo.token_xy(tasks.tokens, r)
+        self._dots.set_data(self._task_xy[0], self._task_xy[1], tasks.owner)
+        self._rebuild_links()
+        self._update_stranded()
+
+    def _tick_paths(
+        self, vnode_tokens: Mapping[int, np.ndarray]
+    ) -> list[tuple[QtGui.QPainterPath, QtGui.QPen]]:
+        paths = []
+        for index in self._member_order:
+            toks = np.asarray(vnode_tokens.get(index, ()), dtype=np.float64)
+            if toks.size == 0:
+                continue
+            theta = geo.token_angle(np.unique(toks))
+            xi, yi = geo.polar_xy(theta, geo.TICK_IN)
+            xo, yo = geo.polar_xy(theta, geo.TICK_OUT)
+            x = np.column_stack((xi, xo)).ravel()
+            y = np.column_stack((yi, yo)).ravel()
+            path = pg.arrayToQPath(x, y, connect="pairs")
+            paths.append((path, pen(member_color(index), 1.3, cosmetic=True)))
+        return paths
+
+    def _arc_paths(self) -> list[tuple[QtGui.QPainterPath, QtGui.QPen]]:
+        assert self._owner_table is not None
+        starts, ends, owners = geo.owner_runs(self._owner_table)
+        paths = []
+        width = geo.ARC_OUT - geo.ARC_IN
+        for index in np.unique(owners).tolist():
+            if index < 0:
+                continue
+            sel = owners == index
+            x, y, conn = geo.arc_polyline(starts[sel], ends[sel], geo.RING_R)
+            path = pg.arrayToQPath(x, y, connect=conn)
+            paths.append((path, pen(member_color(index), width, cosmetic=False, alpha=150)))
+        return paths
+
+    def _rebuild_links(self) -> None:
+        """Assignment links member → tasks (kubernetes, agentic), capped so they stay legible."""
+        if self.paradigm == "phoenix" or not self._members:
+            self._links.set_paths([])
+            return
+        owner = np.asarray(self._tasks.owner)
+        tx, ty = self._task_xy
+        budget = LINKS_TOTAL
+        paths = []
+        for row, index in enumerate(self._member_order):
+            if budget <= 0:
+                break
+            mine = np.flatnonzero(owner == index)
+            if mine.size == 0:
+                continue
+            # Evenly spaced sample of its tasks: deterministic, and spread round the circle.
+            take = min(LINKS_PER_MEMBER, budget, mine.size)
+            pick = mine[np.linspace(0, mine.size - 1, take).astype(int)]
+            budget -= take
+            x = np.empty(2 * take)
+            y = np.empty(2 * take)
+            x[0::2], y[0::2] = self._member_xy[row]
+            x[1::2], y[1::2] = tx[pick], ty[pick]
+            path = pg.arrayToQPath(x, y, connect="pairs")
+            paths.append((path, pen(member_color(index), 1.0, cosmetic=True, alpha=110)))
+        self._links.set_paths(paths)
+
+    def _rebuild_labels(self) -> None:
+        for label in self._labels:
+            self.removeItem(label)
+        self._labels = []
+        if len(self._member_order) > LABEL_LIMIT:
+            return
+        for index in self._member_order:
+            m = self._members[index]
+            theta = geo.token_angle(m.token)
+            x, y = geo.polar_xy(theta, geo.LABEL_R)
+            # Anchor on the side facing the ring so labels grow outwards, never over it.
+            anchor = (0.5 - 0.5 * float(np.sin(theta)), 0.5 + 0.5 * float(np.cos(theta)))
+            label = pg.TextItem(m.id, color=TEXT, anchor=anchor)
+            label.setPos(float(x), float(y))
+            self.addItem(label)
+            self._labels.append(label)
+
+    # ---- animation cues ----------------------------------------------------------------
+    def start_migration(self, from_index: int, to_index: int) -> None:
+        """A packet flies from member ``from_index`` to ``to_index`` in the target's colour."""
+        src, dst = self._members.get(from_index), self._members.get(to_index)
+        if dst is None:
+            return
+        t0 = geo.token_angle(src.token if src is not None else dst.token)
+        t1 = geo.token_angle(dst.token)
+        self.animator.add_flight(
+            self._clock(), float(t0), float(t1), to_index, along_ring=self.paradigm == "phoenix"
+        )
+        self._ensure_running()
+
+    def member_joined(self, index: int) -> None:
+        self.animator.member_joined(self._clock(), index)
+        self._ensure_running()
+
+    def member_draining(self, index: int) -> None:
+        self.animator.member_draining(self._clock(), index)
+        self._ensure_running()
+
+    def member_crashed(self, index: int) -> None:
+        self.animator.member_crashed(index)
+        self._markers_dirty = True
+        self._update_stranded()
+        self._ensure_running()
+
+    def member_removed(self, index: int) -> None:
+        self.animator.member_removed(index)
+        self._markers_dirty = True
+        self._update_stranded()
+
+    def reset_animation(self) -> None:
+        self.animator.clear()
+        self._packets.clear()
+        self._update_stranded()
+        self._markers_dirty = True
+        self._frame_timer.stop()
+
+    # ---- frames ------------------------------------------------------------------------
+    def _ensure_running(self) -> None:
+        if not self._frame_timer.isActive() and self.isVisible():
+            self._frame_timer.start()
+
+    def stop_animation(self) -> None:
+        self._frame_timer.stop()
+
+    def _on_frame_timer(self) -> None:
+        self.render_frame()
+        if not self.animator.busy(self._clock()):
+            self._frame_timer.stop()
+
+    def render_frame(self, now: float | None = None) -> float:
+        """Advance every animation to ``now`` (default: the wall clock); returns ms spent."""
+        started = time.perf_counter()
+        now = self._clock() if now is None else now
+        x, y, colour = self.animator.packets(now)
+        if x.size:
+            self._packets.set_data(x, y, colour)
+        elif self._packets_shown:
+            self._packets.clear()
+        self._packets_shown = bool(x.size)
+        effects = self.animator.has_member_effects(now)
+        if self._markers_dirty or effects or self._effects_active:
+            self._update_markers(now)  # one more after effects end: markers settle exactly
+        self._effects_active = effects
+        self._stranded.setVisible(self._stranded_count > 0 and self.animator.blink_on(now))
+        ms = (time.perf_counter() - started) * 1000.0
+        self.frameRendered.emit(ms)
+        return ms
+
+    def _update_markers(self, now: float) -> None:
+        # Brushes and pens come from small caches: a new QBrush per spot per frame would make
+        # pyqtgraph re-render every marker symbol.
+        self._markers_dirty = False
+        spots = []
+        for row, index in enumerate(self._member_order):
+            fx = self.animator.effect(now, index)
+            m = self._members[index]
+            failed = fx.crashed or m.status in ("FAILED", "SUSPECT")
+            alpha = FADED_ALPHA if m.status == "DRAINING" and fx.alpha == 1.0 else fx.alpha
+            spots.append(
+                {
+                    "pos": tuple(self._member_xy[row]),
+                    "size": round(13.0 * fx.scale, 1),
+                    "brush": _marker_brush(-2 if failed else index, round(alpha * 20)),
+                    "pen": _marker_pen(failed),
+                    "symbol": "x" if failed else "o",
+                }
+            )
+        self._markers.setData(spots)
+
+    def _update_stranded(self) -> None:
+        """Rebuild the blinking overlay: tasks still owned by a crashed member."""
+        crashed = sorted(self.animator.crashed)
+        mask = np.isin(self._tasks.owner, crashed) if crashed else np.zeros(0, dtype=bool)
+        self._stranded_count = int(mask.sum())
+        if self._stranded_count:
+            keys = np.full(self._stranded_count, -2)  # -2: the crashed red (see palette)
+            self._stranded.set_data(self._task_xy[0][mask], self._task_xy[1][mask], keys)
+        else:
+            self._stranded.clear()
+        self._stranded.setVisible(self._stranded_count > 0)
+
+    @property
+    def stranded_on_screen(self) -> int:
+        """How many task dots blink as stranded (owned by a crashed, not yet removed member)."""
+        return self._stranded_count
+
+    # ---- what is on screen (tests, inspector) ------------------------------------------
+    @property
+    def packets_in_flight(self) -> int:
+        return self.animator.flights
+
+    def task_owner_array(self) -> np.ndarray:
+        """Owner member index of each drawn task dot, in :attr:`task_ids` order."""
+        return np.asarray(self._tasks.owner).copy()
+
+    @property
+    def task_ids(self) -> np.ndarray:
+        return np.asarray(self._tasks.ids).copy()
+
+    def task_colour_array(self) -> np.ndarray:
+        """ARGB colour each task dot is drawn with (its owner's colour)."""
+        return np.array([member_color(int(o)).rgba() for o in self._tasks.owner], dtype=np.uint32)
+
+    def member_position(self, member_id: str) -> QtCore.QPointF:
+        """Where a member's marker is, in view coordinates (for tests that click it)."""
+        row = self._member_order.index(self._by_id[member_id].index)
+        x, y = self._member_xy[row]
+        vb = self.getPlotItem().getViewBox()
+        scene_pos: QtCore.QPointF = vb.mapViewToScene(QtCore.QPointF(float(x), float(y)))
+        return scene_pos
+
+    # ---- hit testing and tooltips ------------------------------------------------------
+    def hit_test(self, x: float, y: float, tol: float) -> tuple[str, object] | None:
+        """("member", MemberInfo) or ("task", row) nearest to (x, y) within ``tol`` units."""
+        if self._member_xy.size:
+            d = np.hypot(self._member_xy[:, 0] - x, self._member_xy[:, 1] - y)
+            row = int(np.argmin(d))
+            if d[row] <= 2 * tol:
+                return "member", self._members[self._member_order[row]]
+        r = float(np.hypot(x, y))
+        if self._owner_table is not None and abs(r - geo.RING_R) <= geo.TICK_OUT - geo.RING_R:
+            theta = float(np.arctan2(x, y)) % (2 * np.pi)
+            pos = int(theta / (2 * np.pi) * geo.TOKEN_SPACE) % geo.TOKEN_SPACE
+            owner = self._members.get(int(self._owner_table[pos]))
+            if owner is not None:
+                return "member", owner
+        tx, ty = self._task_xy
+        if tx.size:
+            d = np.hypot(tx - x, ty - y)
+            row = int(np.argmin(d))
+            if d[row] <= tol:
+                return "task", row
+        return None
+
+    def tooltip_text(self, hit: tuple[str, object]) -> str:
+        kind, what = hit
+        if kind == "member":
+            assert isinstance(what, MemberInfo)
+            m = what
+            lines = [f"<b>{m.id}</b> ({m.kind})", f"status: {m.status}"]
+            if self.paradigm == "phoenix":
+                lines.append(f"vnodes: {m.vnodes} ({m.distinct} distinct positions)")
+            lines += [f"load: {m.load} tasks", f"trust: {m.trust:.2f}"]
+            return "<br>".join(lines)
+        assert isinstance(what, int)
+        t = self._tasks
+        owner = self._members.get(int(t.owner[what]))
+        state = self.state_label(int(t.state[what])) if t.state.size > what else "?"
+        progress = float(t.progress[what]) if t.progress.size > what else 0.0
+        return "<br>".join(
+            [
+                f"<b>{self.task_name(int(t.ids[what]))}</b>",
+                f"token: {int(t.tokens[what])}",
+                f"owner: {owner.id if owner else '—'}",
+                f"progress: {progress:.0%}",
+                f"state: {state}",
+            ]
+        )
+
+    def _view_point(self, scene_pos: QtCore.QPointF) -> tuple[float, float, float]:
+        vb = self.getPlotItem().getViewBox()
+        p = vb.mapSceneToView(scene_pos)
+        px = vb.viewPixelSize()[0]
+        return p.x(), p.y(), HIT_PX * px
+
+    def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
+        x, y, tol = self._view_point(scene_pos)
+        hit = self.hit_test(x, y, tol)
+        if hit is None:
+            QtWidgets.QToolTip.hideText()
+            return
+        QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.tooltip_text(hit), self)
+
+    def _on_mouse_clicked(self, ev: object) -> None:
+        x, y, tol = self._view_point(ev.scenePos())  # type: ignore[attr-defined]
+        hit = self.hit_test(x, y, tol)
+        if hit is None:
+            return
+        kind, what = hit
+        button = ev.button()  # type: ignore[attr-defined]
+        if kind == "member":
+            assert isinstance(what, MemberInfo)
+            if button == QtCore.Qt.MouseButton.RightButton:
+                screen = ev.screenPos().toPoint()  # type: ignore[attr-defined]
+                self.memberContextRequested.emit(what.id, screen)
+            else:
+                self.memberClicked.emit(what.id)
+        elif button == QtCore.Qt.MouseButton.LeftButton:
+            self.taskClicked.emit(int(self._tasks.ids[int(what)]))  # type: ignore[call-overload]
+        ev.accept()  # type: ignore[attr-defined]
