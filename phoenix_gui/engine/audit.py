@@ -192,6 +192,10 @@ class AuditLog:
         if self._sink is not None:
             self._sink.flush()
 
+    def verify(self) -> VerifyResult:
+        """Re-check the in-memory chain (what the GUI's "verify" button shows)."""
+        return verify_lines((r.line for r in self._records), self._head, len(self._records))
+
     def write_jsonl(self, path: str | os.PathLike[str]) -> None:
         """Write the whole log to ``path`` atomically: the old file survives any failure."""
         write_lines_atomic(path, (r.line for r in self._records))
@@ -354,6 +358,9 @@ def verify_lines(
     expected_count: int | None = None,
 ) -> VerifyResult:
     """Check a chain given as lines (with or without their newline; ``str`` or UTF-8 bytes).
+
+    Split text on ``"\\n"`` only (file iteration does): ``str.splitlines`` also splits on
+    U+2028 and friends, which may legitimately appear inside a record's strings.
 
     With ``expected_head`` / ``expected_count`` (stored with a saved run) truncation and
     appended records are caught too; without them a cleanly cut tail cannot be seen.

@@ -50,7 +50,9 @@ EVENTS = [
         "migration_started",
         {"task": 42, "from": "host-1", "to": "host-2", "eta": 1e-05, "tags": [1, None, True]},
     ),
-    Event(2.0, Primitive.GOVERNANCE, "task_denied", {"task": 43, "nested": {"b": 1, "a": "ü"}}),
+    Event(
+        2.0, Primitive.GOVERNANCE, "task_denied", {"task": 43, "nested": {"b": 1, "a": "ü\u2028"}}
+    ),
     Event(3.0 + 1 / 3, Primitive.RETIREMENT, "member_retired", {"member": "host-1"}),
 ]
 N = len(EVENTS)
@@ -220,6 +222,7 @@ def test_untouched_log_verifies(lines: list[str], log: AuditLog) -> None:
     # bytes or str, with or without the newline: the same answer
     assert verify_lines([(x + "\n").encode() for x in lines]) == result
     assert verify_lines([]).ok and verify_lines([]).head == GENESIS_HASH
+    assert log.verify() == result
 
 
 def _flip(line: str, position: int, mask: int) -> bytes:
