@@ -1,0 +1,166 @@
+"""Pieces every workbench panel shares: a coalescing refresh, a small rows model, fonts, colours.
+
+The panels receive engine events one at a time through ``on_event``; a busy step can emit
+thousands of them. :class:`RefreshCoalescer` turns a burst of events into one refresh on the
+next pass of the event loop, so a panel never redraws per event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+# What Qt passes for an index, and the role every table shows text in.
+Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
+DISPLAY = QtCore.Qt.ItemDataRole.DisplayRole
+
+# Status colours: readable on the light default palette and on the dark theme alike.
+STATUS_COLORS = {
+    "ACTIVE": "#1B8A3A",
+    "JOINING": "#2563EB",
+    "DRAINING": "#B7791F",
+    "RETIRED": "#6B7280",
+    "FAILED": "#DC2626",
+    "SUSPECT": "#C2410C",
+    "REMOVED": "#6B7280",
+    "REJECTED": "#9333EA",
+}
+ERROR_COLOR = "#DC2626"
+OK_COLOR = "#1B8A3A"
+HIGHLIGHT_COLOR = "#FDE68A"  # amber 200: the line being executed, dark text stays readable
+
+
+def status_brush(status: str) -> QtGui.QBrush | None:
+    """Foreground brush for a member status, ``None`` for an unknown one (default colour)."""
+    color = STATUS_COLORS.get(status)
+    return QtGui.QBrush(QtGui.QColor(color)) if color else None
+
+
+def monospace_font() -> QtGui.QFont:
+    """The system's fixed-pitch font at the application's point size."""
+    font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
+    size = QtWidgets.QApplication.font().pointSizeF()
+    if size > 0:
+        font.setPointSizeF(size)
+    return font
+
+
+def set_status(label: QtWidgets.QLabel, text: str, error: bool = False, ok: bool = False) -> None:
+    """Show a message in a status label: red for errors, green for success, default otherwise."""
+    label.setText(text)
+    if error:
+        label.setStyleSheet(f"color: {ERROR_COLOR};")
+    elif ok:
+        label.setStyleSheet(f"color: {OK_COLOR};")
+    else:
+        label.setStyleSheet("")
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """``"a, b ,,c"`` → ``("a", "b", "c")``: a comma-separated field, blanks and repeats dropped."""
+    seen: list[str] = []
+    for part in text.split(","):
+        item = part.strip()
+        if item and item not in seen:
+            seen.append(item)
+    return tuple(seen)
+
+
+class RefreshCoalescer(QtCore.QObject):
+    """Calls ``callback`` once on the next event-loop pass, however often :meth:`request` ran.
+
+    The timer is single-shot and parented to the panel, so nothing keeps running after it fires
+    or after the panel is deleted.
+    """
+
+    def __init__(self, callback: Callable[[], None], parent: QtCore.QObject) -> None:
+        super().__init__(parent)
+        self._timer = QtCore.QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(callback)
+
+    def request(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def cancel(self) -> None:
+        self._timer.stop()
+
+    @property
+    def pending(self) -> bool:
+        return self._timer.isActive()
+
+
+class RowsModel(QtCore.QAbstractTableModel):
+    """A read-only table over a short list of rows (tuples); for small, rebuilt-per-query lists.
+
+    ``colors`` optionally gives a foreground colour name per row (``None`` = default).
+    """
+
+    def __init__(self, headers: Sequence[str], parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers = tuple(headers)
+        self._rows: list[tuple[Any, ...]] = []
+        self._colors: list[str | None] = []
+
+    def set_rows(
+        self, rows: Sequence[tuple[Any, ...]], colors: Sequence[str | None] | None = None
+    ) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._colors = list(colors) if colors is not None else [None] * len(self._rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> tuple[Any, ...]:
+        return self._rows[index]
+
+    def rowCount(self, parent: Index | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._rows)
+
+    def columnCount(self, parent: Index | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._headers)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        if role == QtCore.Qt.ItemDataRole.DisplayRole:
+            return str(self._rows[index.row()][index.column()])
+        if role == QtCore.Qt.ItemDataRole.ForegroundRole:
+            color = self._colors[index.row()]
+            return QtGui.QBrush(QtGui.QColor(color)) if color else None
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: QtCore.Qt.Orientation,
+        role: int = QtCore.Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == QtCore.Qt.ItemDataRole.DisplayRole
+            and orientation == QtCore.Qt.Orientation.Horizontal
+        ):
+            return self._headers[section]
+        return None
+
+
+def configure_table(view: QtWidgets.QTableView, stretch_last: bool = True) -> None:
+    """Common table look: row selection, no grid clutter, compact rows, uniform heights."""
+    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    # Fixed row heights let the view skip measuring rows: needed for 10^5-row tables.
+    view.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
+    view.horizontalHeader().setStretchLastSection(stretch_last)
+    view.horizontalHeader().setHighlightSections(False)

@@ -1,0 +1,400 @@
+"""Flight Recorder panel: the hash-chained audit log as a table, filters, Verify and export.
+
+The table model reads ``sim.audit.records`` lazily: with no filter, row ``r`` *is* record ``r``;
+with a filter the model keeps only the matching record numbers, extended incrementally as the
+log grows (records are append-only, so nothing already scanned is scanned again).
+
+Verify re-checks the in-memory chain against its own head and count; "Verify file…" checks an
+exported JSON-lines file on its own. The chain is tamper-evident, not tamper-proof: anyone who
+can edit the file can recompute every hash after the edit (see ``engine/audit.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6 import QtCore, QtWidgets
+
+from phoenix_gui.engine.audit import AuditLog, AuditRecord, VerifyResult, verify_file, verify_lines
+from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.qt.panels.models import (
+    DISPLAY,
+    Index,
+    RefreshCoalescer,
+    configure_table,
+    set_status,
+)
+
+ALL_PRIMITIVES = "All primitives"
+ALL_EVENTS = "All events"
+_HEADERS = ("Seq", "Time (h)", "Primitive", "Event", "Details", "Hash")
+
+
+def verify_message(result: VerifyResult) -> str:
+    """``OK — <n> records, head <hash>`` or ``Record <k>: <reason>``."""
+    if result.ok:
+        return f"OK — {result.count} records, head {result.head}"
+    return f"Record {result.bad_index}: {result.reason}"
+
+
+class AuditTableModel(QtCore.QAbstractTableModel):
+    """Rows are audit records (all, or those matching a primitive / event filter)."""
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._log: AuditLog | None = None
+        self._primitive: str | None = None
+        self._kind: str | None = None
+        self._matches: list[int] = []  # record numbers passing the filter (filtered mode only)
+        self._scanned = 0  # records examined so far (filtered) / shown so far (unfiltered)
+
+    # -- configuration -------------------------------------------------------------------------
+
+    def set_log(self, log: AuditLog | None) -> None:
+        self.beginResetModel()
+        self._log = log
+        self._rescan()
+        self.endResetModel()
+
+    def set_filter(self, primitive: str | None, kind: str | None) -> None:
+        self.beginResetModel()
+        self._primitive, self._kind = primitive, kind
+        self._rescan()
+        self.endResetModel()
+
+    @property
+    def filtered(self) -> bool:
+        return self._primitive is not None or self._kind is not None
+
+    def _rescan(self) -> None:
+        self._matches = []
+        self._scanned = 0
+        if self._log is not None:
+            if self.filtered:
+                self._matches = self._scan(0)
+            self._scanned = len(self._log)
+
+    def _scan(self, start: int) -> list[int]:
+        assert self._log is not None
+        records = self._log.records
+        prim, kind = self._primitive, self._kind
+        return [
+            i
+            for i in range(start, len(records))
+            if (prim is None or records[i].payload.get("primitive") == prim)
+            and (kind is None or records[i].payload.get("event") == kind)
+        ]
+
+    def sync(self) -> int:
+        """Show the records appended since the last call; returns how many rows were added."""
+        if self._log is None:
+            return 0
+        total = len(self._log)
+        if total < self._scanned:  # a different (shorter) log object behind the same sim
+            self.set_log(self._log)
+            return self.rowCount()
+        if total == self._scanned:
+            return 0
+        if self.filtered:
+            new = self._scan(self._scanned)
+            self._scanned = total
+            if new:
+                first = len(self._matches)
+                self.beginInsertRows(QtCore.QModelIndex(), first, first + len(new) - 1)
+                self._matches.extend(new)
+                self.endInsertRows()
+            return len(new)
+        first = self._scanned
+        self.beginInsertRows(QtCore.QModelIndex(), first, total - 1)
+        self._scanned = total
+        self.endInsertRows()
+        return total - first
+
+    # -- access --------------------------------------------------------------------------------
+
+    def record(self, row: int) -> AuditRecord:
+        assert self._log is not None
+        seq = self._matches[row] if self.filtered else row
+        return self._log.records[seq]
+
+    def rowCount(self, parent: Index | None = None) -> int:
+        if self._log is None or (parent is not None and parent.isValid()):
+            return 0
+        return len(self._matches) if self.filtered else self._scanned
+
+    def columnCount(self, parent: Index | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(_HEADERS)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        if role == QtCore.Qt.ItemDataRole.DisplayRole:
+            rec = self.record(index.row())
+            col = index.column()
+            if col == 0:
+                return str(rec.seq)
+            if col == 1:
+                return f"{rec.payload.get('time', 0.0):.2f}"
+            if col == 2:
+                return str(rec.payload.get("primitive", ""))
+            if col == 3:
+                return str(rec.payload.get("event", ""))
+            if col == 4:
+                return _details_text(rec.payload.get("details", {}))
+            return rec.hash[:12] + "…"
+        if role == QtCore.Qt.ItemDataRole.ToolTipRole:
+            rec = self.record(index.row())
+            if index.column() == 5:
+                return f"hash {rec.hash}\nprev {rec.prev_hash}"
+            if index.column() == 4:
+                return json.dumps(rec.payload.get("details", {}), indent=1, sort_keys=True)
+        if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and index.column() <= 1:
+            return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: QtCore.Qt.Orientation,
+        role: int = QtCore.Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        horizontal = orientation == QtCore.Qt.Orientation.Horizontal
+        if role == QtCore.Qt.ItemDataRole.DisplayRole and horizontal:
+            return _HEADERS[section]
+        return None
+
+
+def _details_text(details: Any) -> str:
+    """``member=host-3 reason=…``: compact one-line details for the table cell."""
+    if isinstance(details, dict):
+        return " ".join(f"{k}={_short(v)}" for k, v in details.items())
+    return _short(details)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple)) and len(value) > 4:
+        return "[" + ", ".join(map(str, value[:4])) + f", … {len(value)} items]"
+    return str(value)
+
+
+class FlightRecorderPanel(QtWidgets.QWidget):
+    """The Flight Recorder dock. Wire it with ``set_simulation(sim)`` and ``on_event``."""
+
+    verified = QtCore.Signal(bool, str)  # ok, the message shown
+    exported = QtCore.Signal(str)  # path written
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sim: Any = None
+        self._kinds: list[str] = []
+        self._kinds_scanned = 0  # records already looked at for new event types
+        self.model = AuditTableModel(self)
+        self._coalescer = RefreshCoalescer(self.refresh, self)
+
+        self.primitive_combo = QtWidgets.QComboBox(self)
+        self.primitive_combo.setObjectName("recorder_primitive")
+        self.primitive_combo.addItem(ALL_PRIMITIVES, None)
+        for prim in Primitive:
+            self.primitive_combo.addItem(prim.value, prim.value)
+        self.kind_combo = QtWidgets.QComboBox(self)
+        self.kind_combo.setObjectName("recorder_event")
+        self.kind_combo.addItem(ALL_EVENTS, None)
+        self.kind_combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.follow_box = QtWidgets.QCheckBox("Follow", self)
+        self.follow_box.setToolTip("Keep the newest record in view")
+        self.follow_box.setChecked(True)
+
+        self.view = QtWidgets.QTableView(self)
+        self.view.setObjectName("recorder_table")
+        self.view.setModel(self.model)
+        configure_table(self.view)
+        header = self.view.horizontalHeader()
+        for col, width in enumerate((50, 64, 84, 130, 220)):
+            header.resizeSection(col, width)
+
+        self.verify_button = QtWidgets.QPushButton("Verify", self)
+        self.verify_button.setToolTip(
+            "Re-check every record's hash chain. Tamper-evident, not tamper-proof: whoever can "
+            "edit the log can also recompute the hashes."
+        )
+        self.export_button = QtWidgets.QPushButton("Export…", self)
+        self.export_button.setToolTip("Save the audit log as JSON lines (audit.jsonl)")
+        self.verify_file_button = QtWidgets.QPushButton("Verify file…", self)
+        self.verify_file_button.setToolTip("Check an exported JSON-lines audit log")
+        self.count_label = QtWidgets.QLabel(self)
+        self.status_label = QtWidgets.QLabel(self)
+        self.status_label.setObjectName("recorder_status")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(
+            QtCore.Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+
+        filters = QtWidgets.QHBoxLayout()
+        filters.addWidget(self.primitive_combo)
+        filters.addWidget(self.kind_combo)
+        filters.addStretch(1)
+        filters.addWidget(self.follow_box)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.verify_button)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.verify_file_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status_label)
+
+        self.primitive_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.kind_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.verify_button.clicked.connect(self.verify)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.verify_file_button.clicked.connect(self._on_verify_file_clicked)
+        self._set_enabled(False)
+
+    # -- wiring --------------------------------------------------------------------------------
+
+    def set_simulation(self, sim: Any) -> None:
+        """Show ``sim.audit`` (any object with an ``audit`` AuditLog; ``None`` clears)."""
+        self._coalescer.cancel()
+        self._sim = sim
+        with QtCore.QSignalBlocker(self.kind_combo):
+            self.kind_combo.clear()
+            self.kind_combo.addItem(ALL_EVENTS, None)
+        self._kinds = []
+        self._kinds_scanned = 0
+        self.model.set_filter(None, None)
+        with QtCore.QSignalBlocker(self.primitive_combo):
+            self.primitive_combo.setCurrentIndex(0)
+        self.model.set_log(self._log())
+        set_status(self.status_label, "")
+        self._set_enabled(sim is not None)
+        self.refresh()
+
+    def _log(self) -> AuditLog | None:
+        return None if self._sim is None else self._sim.audit
+
+    @QtCore.Slot()
+    def refresh(self) -> None:
+        """Catch up with the records appended since the last refresh."""
+        log = self._log()
+        if log is None:
+            self.count_label.setText("")
+            return
+        self._learn_kinds(log)
+        added = self.model.sync()
+        if added and self.follow_box.isChecked():
+            self.view.scrollToBottom()
+        self.count_label.setText(f"{self.model.rowCount()} of {len(log)} records")
+
+    def on_event(self, event: Event) -> None:
+        """Any event means a new record: refresh once for the whole burst."""
+        del event
+        self._coalescer.request()
+
+    def _learn_kinds(self, log: AuditLog) -> None:
+        """Add event types not seen before to the event combo, kept sorted."""
+        records = log.records
+        start = self._kinds_scanned if self._kinds_scanned <= len(records) else 0
+        for rec in records[start:]:
+            kind = str(rec.payload.get("event", ""))
+            if kind and kind not in self._kinds:
+                self._kinds.append(kind)
+                self._kinds.sort()
+                with QtCore.QSignalBlocker(self.kind_combo):
+                    self.kind_combo.insertItem(self._kinds.index(kind) + 1, kind, kind)
+        self._kinds_scanned = len(records)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.verify_button, self.export_button, self.primitive_combo,
+                       self.kind_combo):  # fmt: skip
+            widget.setEnabled(enabled)
+
+    def _on_filter_changed(self) -> None:
+        self.model.set_filter(self.primitive_combo.currentData(), self.kind_combo.currentData())
+        self.refresh()
+
+    # -- verify and export ---------------------------------------------------------------------
+
+    @QtCore.Slot()
+    def verify(self) -> VerifyResult | None:
+        """Verify the in-memory chain against its own head and record count."""
+        log = self._log()
+        if log is None:
+            return None
+        result = verify_lines(
+            (r.to_json_line() for r in log.records),
+            expected_head=log.head,
+            expected_count=len(log),
+        )
+        self._show(result, verify_message(result))
+        return result
+
+    def export_jsonl(self, path: str | Path) -> None:
+        """Write the log as JSON lines through QSaveFile: the old file survives any failure."""
+        log = self._log()
+        if log is None:
+            raise RuntimeError("no simulation to export")
+        out = QtCore.QSaveFile(str(path))
+        if not out.open(QtCore.QIODevice.OpenModeFlag.WriteOnly):
+            raise OSError(f"cannot write {path}: {out.errorString()}")
+        for record in log.records:
+            out.write(QtCore.QByteArray((record.to_json_line() + "\n").encode("utf-8")))
+        if not out.commit():
+            raise OSError(f"cannot write {path}: {out.errorString()}")
+        self.exported.emit(str(path))
+
+    def verify_path(self, path: str | Path) -> VerifyResult | None:
+        """Verify an exported file and show the outcome (unreadable file → an error message)."""
+        try:
+            result = verify_file(path)
+        except OSError as exc:
+            set_status(self.status_label, f"Cannot read {path}: {exc.strerror or exc}", error=True)
+            return None
+        text = verify_message(result)
+        if result.ok:
+            text = f"{Path(path).name}: {text}{self._run_note(result)}"
+        else:
+            text = f"{Path(path).name}: {text}"
+        self._show(result, text)
+        return result
+
+    def _run_note(self, result: VerifyResult) -> str:
+        """Say whether the verified file is (a prefix of) this run's log."""
+        log = self._log()
+        if log is None or result.count == 0 or result.count > len(log):
+            return ""
+        if log.records[result.count - 1].hash == result.head:
+            whole = result.count == len(log)
+            return " (this run's log)" if whole else f" (this run's first {result.count} records)"
+        return ""
+
+    def _show(self, result: VerifyResult, text: str) -> None:
+        set_status(self.status_label, text, error=not result.ok, ok=result.ok)
+        self.verified.emit(result.ok, text)
+
+    def _on_export_clicked(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export audit log", "audit.jsonl", "JSON lines (*.jsonl);;All files (*)"
+        )
+        if not path:
+            return
+        try:
+            self.export_jsonl(path)
+        except OSError as exc:
+            set_status(self.status_label, str(exc), error=True)
+            return
+        set_status(self.status_label, f"Exported {len(self._sim.audit)} records to {path}")
+
+    def _on_verify_file_clicked(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Verify audit log", "", "JSON lines (*.jsonl);;All files (*)"
+        )
+        if path:
+            self.verify_path(path)

@@ -1,0 +1,149 @@
+"""Flight Recorder panel: table, filters, Verify, export and verifying a tampered export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from phoenix_gui.engine.audit import AuditLog
+from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.qt.panels.recorder import FlightRecorderPanel
+
+
+def _log_with(n: int) -> AuditLog:
+    """A log of ``n`` plausible records cycling through a few primitives and kinds."""
+    log = AuditLog()
+    kinds = [
+        (Primitive.IDENTITY, "member_joined", {"member": "host-{i}", "kind": "host"}),
+        (Primitive.ASSIGNMENT, "task_pending", {"task": "{i}"}),
+        (Primitive.MIGRATION, "migration_started", {"task": "{i}", "from": "a", "to": "b"}),
+    ]
+    for i in range(n):
+        prim, kind, details = kinds[i % len(kinds)]
+        filled = {k: v.format(i=i) for k, v in details.items()}
+        log.append(Event(0.25 * i, prim, kind, filled))
+    return log
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = FlightRecorderPanel()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def _sim(n: int) -> SimpleNamespace:
+    return SimpleNamespace(audit=_log_with(n))
+
+
+def test_table_follows_the_log_incrementally(qtbot, panel):
+    sim = _sim(5)
+    panel.set_simulation(sim)
+    assert panel.view.model().rowCount() == 5
+    assert panel.model.index(4, 3).data() == "task_pending"
+    event = Event(9.0, Primitive.GOVERNANCE, "member_rejected", {"member": "x", "reason": "trust"})
+    sim.audit.append(event)
+    panel.on_event(event)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 6)
+    assert panel.model.index(5, 3).data() == "member_rejected"
+    # A new event type appears in the event filter, in sorted position.
+    kinds = [panel.kind_combo.itemText(i) for i in range(panel.kind_combo.count())]
+    assert kinds == ["All events", *sorted(set(kinds[1:]))]
+    assert "member_rejected" in kinds
+
+
+def test_filters_by_primitive_and_event_type(qtbot, panel):
+    sim = _sim(9)
+    panel.set_simulation(sim)
+    panel.primitive_combo.setCurrentIndex(panel.primitive_combo.findText("migration"))
+    assert panel.model.rowCount() == 3
+    assert {panel.model.index(r, 2).data() for r in range(3)} == {"migration"}
+    # Records appended later that match join the filtered view; others do not.
+    sim.audit.append(Event(10.0, Primitive.MIGRATION, "migration_completed", {"task": "1"}))
+    sim.audit.append(Event(10.0, Primitive.IDENTITY, "member_joined", {"member": "z"}))
+    panel.refresh()
+    assert panel.model.rowCount() == 4
+    panel.kind_combo.setCurrentIndex(panel.kind_combo.findText("migration_completed"))
+    assert panel.model.rowCount() == 1
+    assert panel.model.index(0, 0).data() == "9"
+    panel.primitive_combo.setCurrentIndex(0)
+    panel.kind_combo.setCurrentIndex(0)
+    assert panel.model.rowCount() == 11
+
+
+def test_verify_reports_ok_with_count_and_head(qtbot, panel):
+    sim = _sim(7)
+    panel.set_simulation(sim)
+    with qtbot.waitSignal(panel.verified) as blocker:
+        qtbot.mouseClick(panel.verify_button, QtCore.Qt.MouseButton.LeftButton)
+    assert blocker.args[0] is True
+    assert panel.status_label.text() == f"OK — 7 records, head {sim.audit.head}"
+
+
+def test_tampered_in_memory_record_is_named(qtbot, panel):
+    sim = _sim(6)
+    panel.set_simulation(sim)
+    # Mutate record 4's payload behind the log's back (the chain must notice).
+    sim.audit.records[4].payload["details"]["task"] = "forged"
+    object.__setattr__(
+        sim.audit.records[4], "line", sim.audit.records[4].line.replace('"4"', '"forged"')
+    )
+    qtbot.mouseClick(panel.verify_button, QtCore.Qt.MouseButton.LeftButton)
+    assert panel.status_label.text().startswith("Record 4: hash mismatch")
+
+
+def test_export_then_verify_file_ok_and_tampered(qtbot, panel, tmp_path, monkeypatch):
+    sim = _sim(12)
+    panel.set_simulation(sim)
+    out = tmp_path / "audit.jsonl"
+    # The buttons go through the file dialogs; answer them like a user would.
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    qtbot.mouseClick(panel.export_button, QtCore.Qt.MouseButton.LeftButton)
+    lines = out.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 12
+    assert "Exported 12 records" in panel.status_label.text()
+
+    qtbot.mouseClick(panel.verify_file_button, QtCore.Qt.MouseButton.LeftButton)
+    assert f"OK — 12 records, head {sim.audit.head} (this run's log)" in panel.status_label.text()
+
+    k = 7
+    line = bytearray(lines[k])
+    pos = line.index(b'"event":"') + len(b'"event":"')
+    line[pos] ^= 0x01  # flip one bit of one byte inside record k
+    lines[k] = bytes(line)
+    out.write_bytes(b"".join(lines))
+    with qtbot.waitSignal(panel.verified) as blocker:
+        qtbot.mouseClick(panel.verify_file_button, QtCore.Qt.MouseButton.LeftButton)
+    assert blocker.args[0] is False
+    assert f"Record {k}: hash mismatch" in panel.status_label.text()
+
+
+def test_export_failure_keeps_the_old_file(qtbot, panel, tmp_path):
+    panel.set_simulation(_sim(3))
+    missing_dir = tmp_path / "nope" / "audit.jsonl"
+    with pytest.raises(OSError, match="cannot write"):
+        panel.export_jsonl(missing_dir)
+    assert not missing_dir.exists()
+
+
+def test_unreadable_file_is_a_message_not_a_traceback(qtbot, panel, tmp_path):
+    panel.set_simulation(_sim(1))
+    assert panel.verify_path(tmp_path / "absent.jsonl") is None
+    assert "Cannot read" in panel.status_label.text()
+
+
+def test_without_simulation_buttons_are_disabled(qtbot, panel):
+    assert not panel.verify_button.isEnabled()
+    assert panel.verify() is None
+    panel.refresh()  # nothing to show, nothing raised
+    assert panel.model.rowCount() == 0
+
+
+def test_empty_log_verifies_ok(qtbot, panel, tmp_path: Path):
+    panel.set_simulation(SimpleNamespace(audit=AuditLog()))
+    result = panel.verify()
+    assert result is not None and result.ok and result.count == 0
