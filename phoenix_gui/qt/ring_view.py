@@ -452,6 +452,14 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             return
         QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.tooltip_text(hit), self)
 
+    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
+        super().mousePressEvent(ev)
+        ev.accept()  # the ring is the end of the line for clicks: do not bubble to the window
+
+    def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:
+        super().mouseReleaseEvent(ev)
+        ev.accept()
+
     def _on_mouse_clicked(self, ev: object) -> None:
         x, y, tol = self._view_point(ev.scenePos())  # type: ignore[attr-defined]
         hit = self.hit_test(x, y, tol)
