@@ -22,6 +22,7 @@ def json_schema() -> dict[str, Any]:
     """The schema as a dict, with the dialect and a title in front."""
     body = Scenario.model_json_schema(mode="validation")
     body.pop("title", None)
+    body.pop("description", None)  # the class docstring speaks to programmers
     return {
         "$schema": DIALECT,
         "title": "PhoenixFlight scenario",
