@@ -307,6 +307,11 @@ class ControlsPanel(QtWidgets.QWidget):
         for name, value in pending.items():
             self.paramChanged.emit(name, float(value))
 
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        # A change still waiting for the timer is sent, not lost, and no timer outlives us.
+        self.flush()
+        super().closeEvent(event)
+
     # ----------------------------------------------------------------- handlers
     def _on_slider(self, name: str, position: int) -> None:
         row = self.rows[name]

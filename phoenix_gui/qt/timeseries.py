@@ -247,6 +247,15 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         if self._dirty:
             self.refresh()
 
+    def hideEvent(self, event: QtGui.QHideEvent) -> None:
+        # Nothing to draw while hidden; the dirty flag makes showEvent catch up.
+        self._redraw.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self._redraw.stop()
+        super().closeEvent(event)
+
 
 def _number(value: Any) -> float:
     number = finite(value)
