@@ -45,7 +45,7 @@ def make_snapshot(step: int = 0, observed: bool = True, joins: float = 12) -> Sn
             "active": 1000,
             "ratio": 0.083,
             "ideal": 1 / 11,
-        }
+        },
         stranded=2,
         work_lost=1.5,
         throughput=20.0,
