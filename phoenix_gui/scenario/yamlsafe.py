@@ -112,7 +112,7 @@ def load_text(text: str, source: str) -> Document:
     try:
         root = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, source) from None
+        raise _syntax_error(exc, source, text) from None
     except RecursionError:  # defence in depth: _check_depth should make this unreachable
         raise ScenarioError.single(source, f"nesting deeper than {MAX_DEPTH} levels") from None
     if root is None:
@@ -136,7 +136,7 @@ def _check_depth(text: str, source: str) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, source) from None
+        raise _syntax_error(exc, source, text) from None
 
 
 class _Walker:
@@ -242,7 +242,14 @@ class _Walker:
         raise ScenarioError(self.problems)
 
 
-def _syntax_error(exc: yaml.YAMLError, source: str) -> ScenarioError:
+def _syntax_error(exc: yaml.YAMLError, source: str, text: str) -> ScenarioError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, column = _char_position(text, min(exc.position, len(text)))
+        char = exc.character
+        code = ord(char) if isinstance(char, str) and len(char) == 1 else char
+        shown = f"U+{code:04X}" if isinstance(code, int) else repr(code)
+        message = f"character {shown} is not allowed in YAML: {exc.reason}"
+        return ScenarioError([Problem(source, line, column, DOCUMENT, message)])
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
@@ -250,6 +257,9 @@ def _syntax_error(exc: yaml.YAMLError, source: str) -> ScenarioError:
         message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
     else:
         message = "YAML syntax: " + " ".join(str(exc).split())
+    if "maximum nesting depth" in message:
+        # libyaml's scanner stops at 1000 levels before our event check sees level 101.
+        message = f"nesting deeper than {MAX_DEPTH} levels ({message})"
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return ScenarioError([Problem(source, line, column, DOCUMENT, message)])
 
