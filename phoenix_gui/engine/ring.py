@@ -393,9 +393,12 @@ class HashRing:
     ) -> RingChange:
         old_owner = self._owner[positions]
         self._owner[positions] = new_owner
-        names = self._names
-        for pos, who in zip(positions.tolist(), new_owner.tolist(), strict=True):
-            self._owner_names[pos] = names[who] if who >= 0 else None
+        if positions.size > 500:  # a large change (first join, last leave): refresh in bulk
+            self._refresh_owner_names()
+        else:
+            names = self._names
+            for pos, who in zip(positions.tolist(), new_owner.tolist(), strict=True):
+                self._owner_names[pos] = names[who] if who >= 0 else None
         return RingChange(
             kind="join" if kind == "join" else "leave",
             member=member,
@@ -414,8 +417,12 @@ class HashRing:
         self._winner = winner
         self._occupied = np.flatnonzero(winner >= 0).astype(np.int64)
         self._owner = self._owners_at(np.arange(TOKEN_SPACE, dtype=np.int64))
-        names = self._names
-        self._owner_names = [names[i] if i >= 0 else None for i in self._owner.tolist()]
+        self._refresh_owner_names()
+
+    def _refresh_owner_names(self) -> None:
+        # Index -1 (no owner) picks the trailing None.
+        names = np.array([*self._names, None], dtype=object)
+        self._owner_names = names[self._owner].tolist()
 
 
 def _insert_sorted(sorted_values: IntArray, values: IntArray) -> IntArray:
