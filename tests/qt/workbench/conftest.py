@@ -1,5 +1,5 @@
-"""Fixtures for the workbench tests: settings in a temporary INI file, QStandardPaths in test
-mode, and a check that no test leaves a top-level window open behind it."""
+"""Fixtures for the workbench tests: settings in a temporary INI file and QStandardPaths in
+test mode (tests/qt/conftest.py already fails a test that leaks a window or a timer)."""
 
 from __future__ import annotations
 
@@ -38,19 +38,3 @@ def _empty(folder: Path) -> None:
     if folder.is_dir():
         for entry in folder.iterdir():
             entry.unlink()
-
-
-@pytest.fixture(autouse=True)
-def no_leftover_windows(qapp: QtWidgets.QApplication) -> Iterator[None]:
-    """Fail a test that leaves a visible top-level window (a dialog it forgot) behind."""
-    before = {id(w) for w in qapp.topLevelWidgets() if w.isVisible()}
-    yield
-    QtWidgets.QApplication.processEvents()
-    left = [
-        w
-        for w in qapp.topLevelWidgets()
-        if w.isVisible() and id(w) not in before and not isinstance(w, QtWidgets.QMenu)
-    ]
-    for w in left:
-        w.close()
-    assert not left, f"windows left open: {[type(w).__name__ for w in left]}"
