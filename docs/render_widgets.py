@@ -1,9 +1,11 @@
 """Render the controls, metrics and time-series widgets to PNG at typical dock sizes.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_widgets.py [OUT_DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_widgets.py [OUT_DIR] [--dark]
 
 Writes controls.png (380×700), metrics.png (380×700) and timeseries.png (800×300) into OUT_DIR
 (default: build/widgets) so a person can look for clipping, overlaps and unreadable text.
+``--dark`` renders with the Fusion style and a dark palette (files named *_dark.png), to check
+that nothing assumes a light background.
 The data is a made-up but plausible run; the PNGs are not committed.
 """
 
@@ -14,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6 import QtWidgets
+from PySide6 import QtGui, QtWidgets
 
 from phoenix_gui.engine.metrics import BalanceStats, MetricInputs, Metrics, balance, compute
 from phoenix_gui.qt.controls import ControlsPanel
@@ -72,16 +74,42 @@ def grab(widget: QtWidgets.QWidget, width: int, height: int, path: Path) -> None
     print(path)
 
 
+def dark_palette() -> QtGui.QPalette:
+    role = QtGui.QPalette.ColorRole
+    palette = QtGui.QPalette()
+    for name, color in (
+        (role.Window, "#1E2128"),
+        (role.WindowText, "#E5E7EB"),
+        (role.Base, "#15181E"),
+        (role.AlternateBase, "#23262E"),
+        (role.Text, "#E5E7EB"),
+        (role.Button, "#2A2E37"),
+        (role.ButtonText, "#E5E7EB"),
+        (role.Highlight, "#0072B2"),
+        (role.HighlightedText, "#FFFFFF"),
+        (role.Mid, "#4B5060"),
+    ):
+        palette.setColor(name, QtGui.QColor(color))
+    return palette
+
+
 def main(argv: list[str]) -> int:
-    out = Path(argv[1] if len(argv) > 1 else "build/widgets")
+    dark = "--dark" in argv
+    args = [a for a in argv[1:] if a != "--dark"]
+    out = Path(args[0] if args else "build/widgets")
     out.mkdir(parents=True, exist_ok=True)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv)
+    suffix = ""
+    if isinstance(app, QtWidgets.QApplication) and dark:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+        suffix = "_dark"
 
     controls = ControlsPanel()
     metrics = MetricsPanel()
     controls.valuesPreview.connect(metrics.show_values)
     controls.set_values({"joins": 12, "leaves": 8, "hours": 24, "trust": 0.95})
-    grab(controls, 380, 700, out / "controls.png")
+    grab(controls, 380, 700, out / f"controls{suffix}.png")
 
     series = TimeSeriesPanel()
     series.resize(800, 300)
@@ -90,9 +118,9 @@ def main(argv: list[str]) -> int:
         snapshot = demo_snapshot(step)
         series.append(snapshot)
     metrics.update_snapshot(snapshot)
-    grab(metrics, 380, 700, out / "metrics.png")
+    grab(metrics, 380, 700, out / f"metrics{suffix}.png")
     series.refresh()
-    grab(series, 800, 300, out / "timeseries.png")
+    grab(series, 800, 300, out / f"timeseries{suffix}.png")
     for widget in (controls, metrics, series):
         widget.close()
     del app

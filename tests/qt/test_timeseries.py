@@ -90,6 +90,7 @@ def test_curves_clip_to_view_and_downsample_by_peak(panel):
         assert curve.opts["autoDownsample"] is True
         assert curve.opts["downsampleMethod"] == "peak"
     assert [line.value() for line in panel.band_lines] == [80.0, 60.0]
+    assert "60 / 80" in panel.plots[2].titleLabel.text
 
 
 def test_clear_forgets_everything(panel):
