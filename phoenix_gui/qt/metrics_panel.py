@@ -289,6 +289,9 @@ class MetricsPanel(QtWidgets.QWidget):
         font = label.font()
         font.setPointSizeF(font.pointSizeF() * 0.92)
         label.setFont(font)
+        # Room for the eight formula lines from the start, so the first data does not jump
+        # the layout below.
+        label.setMinimumHeight(8 * QtGui.QFontMetrics(font).lineSpacing() + 24)
         return label
 
     def _fit_table(self) -> None:
