@@ -320,7 +320,7 @@ def _ask_save_path(document: ScenarioDocument) -> str | None:
     suggested = (
         str(document.path)
         if document.path is not None
-        else str(Path.home() / f"{_safe_stem(document.scenario.name)}.yaml")
+        else str(Path.home() / f"{safe_stem(document.scenario.name)}.yaml")
     )
     path, _ = QtWidgets.QFileDialog.getSaveFileName(
         document.dialog_parent, "Save scenario as", suggested, FILE_FILTER
@@ -328,7 +328,7 @@ def _ask_save_path(document: ScenarioDocument) -> str | None:
     return path or None
 
 
-def _safe_stem(name: str) -> str:
+def safe_stem(name: str) -> str:
     """A file-name-safe version of a scenario name (letters, digits, - and _)."""
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.strip()).strip("-")
     return stem[:60] or UNTITLED
