@@ -51,19 +51,23 @@ class SliderScale:
         self._log_span = math.log1p(steps)
 
     def clamp(self, value: float) -> float:
-        """Snap to the spec's step grid and clamp into range; NaN is not a value here."""
-        spec = self.spec
+        """Clamp into range (whole numbers for int specs); NaN is not a value here.
+
+        Typed or scenario values keep their precision (tasks = 1234 is valid although the
+        slider moves in hundreds): only slider positions are snapped to the step grid.
+        """
         value = min(max(value, self.low), self.high)
-        snapped = spec.minimum + round((value - spec.minimum) / spec.step) * spec.step
-        snapped = min(max(round(snapped, 10), self.low), self.high)
-        return float(round(snapped)) if spec.kind == "int" else snapped
+        if self.spec.kind == "int":
+            return float(min(max(round(value), math.ceil(self.low)), math.floor(self.high)))
+        return round(value, 10)
 
     def to_value(self, position: int) -> float:
-        if not self.log:
-            return self.clamp(self.low + position * self.spec.step)
-        # Measured in steps, so the first positions are single steps and the last are wide.
-        steps = math.expm1(position / self.positions * self._log_span)
-        return self.clamp(self.low + steps * self.spec.step)
+        # Log scale measured in steps, so the first positions are single steps, the last wide.
+        steps = math.expm1(position / self.positions * self._log_span) if self.log else position
+        spec = self.spec
+        value = self.low + steps * spec.step
+        snapped = spec.minimum + round((value - spec.minimum) / spec.step) * spec.step
+        return self.clamp(snapped)
 
     def to_position(self, value: float) -> int:
         steps = (self.clamp(value) - self.low) / self.spec.step

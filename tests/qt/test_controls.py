@@ -216,3 +216,13 @@ def test_closing_sends_a_pending_change_instead_of_losing_it(qtbot, controls):
     assert changes == []
     controls.close()
     assert changes == [("vnodes", 64.0)]
+
+
+def test_typed_value_off_the_slider_grid_is_kept(qtbot, controls):
+    # Tasks move in hundreds on the slider, but 1234 is a valid number of tasks.
+    type_into(qtbot, controls.rows["tasks"].box, "1234")
+    assert controls.values()["tasks"] == 1234
+    assert controls.rows["tasks"].box.value() == 1234
+    controls.set_values({"tasks": 5678, "hours": 24.25})
+    assert controls.values()["tasks"] == 5678
+    assert controls.values()["hours"] == 24.25
