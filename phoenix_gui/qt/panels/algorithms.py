@@ -17,7 +17,12 @@ from typing import Any
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine.events import Event
-from phoenix_gui.qt.panels.models import HIGHLIGHT_COLOR, RefreshCoalescer, monospace_font
+from phoenix_gui.qt.panels.models import (
+    FAILED_COLOR,
+    HIGHLIGHT_COLOR,
+    RefreshCoalescer,
+    monospace_font,
+)
 
 REGISTRATION = "registration"
 ROUTING = "routing"
@@ -103,6 +108,7 @@ class AlgorithmsPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self._current: dict[str, int | None] = {flow.key: None for flow in FLOWS}
         self._captions: dict[str, str] = {flow.key: "" for flow in FLOWS}
+        self._failed: dict[str, bool] = {flow.key: False for flow in FLOWS}  # step said ok=False
         self._dirty: set[str] = set()
         self._migration_flow: dict[Any, str] = {}  # task → flow of its running migration
         self._coalescer = RefreshCoalescer(self._paint, self)
@@ -164,10 +170,15 @@ class AlgorithmsPanel(QtWidgets.QWidget):
         member = d.get("member", "")
         if kind == "registration_step":
             step = int(d.get("step", 0))
-            name = d.get("name", "")
-            self._move(REGISTRATION, step, f"{member}: step {step}/7 {name}")
+            ok = bool(d.get("ok", True))
+            verdict = "" if ok else " — refused"
+            self._move(
+                REGISTRATION, step, f"{member}: step {step}/7 {d.get('name', '')}{verdict}", ok
+            )
         elif kind == "member_rejected":
             self._caption(REGISTRATION, f"{member} REJECTED: {d.get('reason', '')}")
+        elif kind == "task_assigned" and "task" in d:
+            self._move(ROUTING, 3, f"task {d['task']} → {d.get('member')}")
         elif kind == "member_joined":
             self._move(ROUTING, 4, f"{member} joined: its vnodes take over arcs")
         elif kind == "migration_started":
@@ -197,6 +208,10 @@ class AlgorithmsPanel(QtWidgets.QWidget):
         elif kind == "member_removed":
             self._move(RETIREMENT, 7, f"{member} removed")
 
+    def line_failed(self, flow: str) -> bool:
+        """True when the highlighted step reported failure (a refused registration)."""
+        return self._failed[flow]
+
     def highlighted_line(self, flow: str) -> int | None:
         """The step number highlighted in ``flow`` (``None`` if nothing ran yet)."""
         return self._current[flow]
@@ -210,10 +225,11 @@ class AlgorithmsPanel(QtWidgets.QWidget):
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _move(self, flow: str, step: int, caption: str) -> None:
+    def _move(self, flow: str, step: int, caption: str, ok: bool = True) -> None:
         if step not in _flow(flow).steps:
             return
         self._current[flow] = step
+        self._failed[flow] = not ok
         self._captions[flow] = caption
         self._dirty.add(flow)
         self._last_flow = flow
@@ -241,7 +257,8 @@ class AlgorithmsPanel(QtWidgets.QWidget):
             return
         block = editor.document().findBlockByNumber(_flow(key).steps[step])
         selection = QtWidgets.QTextEdit.ExtraSelection()
-        selection.format.setBackground(QtGui.QColor(HIGHLIGHT_COLOR))
+        color = FAILED_COLOR if self._failed[key] else HIGHLIGHT_COLOR
+        selection.format.setBackground(QtGui.QColor(color))
         selection.format.setForeground(QtGui.QColor("#111111"))
         selection.format.setProperty(QtGui.QTextFormat.Property.FullWidthSelection, True)
         cursor = QtGui.QTextCursor(block)

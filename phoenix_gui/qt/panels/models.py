@@ -30,6 +30,7 @@ STATUS_COLORS = {
 ERROR_COLOR = "#DC2626"
 OK_COLOR = "#1B8A3A"
 HIGHLIGHT_COLOR = "#FDE68A"  # amber 200: the line being executed, dark text stays readable
+FAILED_COLOR = "#FCA5A5"  # red 300: a step that refused (dark text stays readable)
 
 
 def status_brush(status: str) -> QtGui.QBrush | None:
@@ -164,3 +165,15 @@ def configure_table(view: QtWidgets.QTableView, stretch_last: bool = True) -> No
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
     view.horizontalHeader().setStretchLastSection(stretch_last)
     view.horizontalHeader().setHighlightSections(False)
+
+
+def engine_of(source: Any) -> Any:
+    """The Simulation behind ``source``: the object itself, or an adapter's current ``.sim``.
+
+    Panels keep what they were given and resolve it on every use, so a panel handed the
+    adapter follows it across a Reset (which swaps the Simulation behind ``adapter.sim``).
+    """
+    if source is None:
+        return None
+    inner = getattr(source, "sim", None)
+    return inner if inner is not None and hasattr(inner, "registry") else source

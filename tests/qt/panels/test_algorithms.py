@@ -12,7 +12,7 @@ from phoenix_gui.qt.panels.algorithms import (
     ROUTING,
     AlgorithmsPanel,
 )
-from phoenix_gui.qt.panels.models import HIGHLIGHT_COLOR
+from phoenix_gui.qt.panels.models import FAILED_COLOR, HIGHLIGHT_COLOR
 
 
 @pytest.fixture
@@ -68,12 +68,15 @@ def test_each_registration_step_highlights_its_line(qtbot, panel):
 
 def test_rejection_keeps_the_failed_step_and_says_why(qtbot, panel):
     panel.on_event(_ev("registration_step", member="agent-1", step=1, name="ValidateIdentity"))
-    panel.on_event(_ev("registration_step", member="agent-1", step=2, name="Verify"))
+    panel.on_event(_ev("registration_step", member="agent-1", step=2, name="Verify", ok=False))
     reason = "trust 0.20 below the minimum 0.50"
     panel.on_event(_ev("member_rejected", Primitive.GOVERNANCE, member="agent-1", reason=reason))
     qtbot.waitUntil(lambda: "REJECTED" in panel.caption_labels[REGISTRATION].text())
     assert reason in panel.caption_labels[REGISTRATION].text()
     assert panel.highlighted_text(REGISTRATION).strip() == "2. VerifyGovernancePolicies(E)"
+    assert panel.line_failed(REGISTRATION)
+    selection = panel.editors[REGISTRATION].extraSelections()[0]
+    assert selection.format.background().color() == QtGui.QColor(FAILED_COLOR)
 
 
 def test_migrations_walk_routing_or_retirement_by_reason(qtbot, panel):
