@@ -13,7 +13,7 @@ RING_R = 1.0  # the ring itself; vnode ticks straddle it, owned arcs are shaded 
 TICK_IN, TICK_OUT = 0.95, 1.05
 ARC_IN, ARC_OUT = 0.975, 1.025
 MEMBER_R = 1.17  # member markers, at the member's own ring token
-LABEL_R = 1.31
+LABEL_R = 1.27
 PACKET_R = 1.10  # phoenix packets fly along the ring just outside it
 TASK_R_MIN, TASK_R_MAX = 0.58, 0.90  # task dots, jittered radially inside the ring
 
@@ -25,7 +25,9 @@ def token_angle(tokens: np.ndarray | float) -> np.ndarray:
     return np.asarray(tokens, dtype=np.float64) * (2.0 * np.pi / TOKEN_SPACE)
 
 
-def polar_xy(theta: np.ndarray, radius: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+def polar_xy(
+    theta: np.ndarray | float, radius: np.ndarray | float
+) -> tuple[np.ndarray, np.ndarray]:
     """Screen coordinates of angles (clockwise from the top) at the given radius."""
     return radius * np.sin(theta), radius * np.cos(theta)
 
@@ -62,22 +64,24 @@ def owner_runs(owner_table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
 def arc_polyline(
     starts: np.ndarray, ends: np.ndarray, radius: float, step: int = 25
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Points along each arc [start, end) with a ``connect`` mask for ``pg.arrayToQPath``.
+    """Points along each arc [start, end] with a ``connect`` mask for ``pg.arrayToQPath``.
 
-    Each arc is sampled every ``step`` positions plus its end, and is not connected to the next.
+    Each arc is sampled every ``step`` positions plus its end point and is not connected to the
+    next arc. Vectorised: one membership change redraws 10^4 arcs without a Python loop.
     """
-    pieces: list[np.ndarray] = []
-    breaks: list[np.ndarray] = []
-    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        pts = np.arange(s, e, step, dtype=np.float64)
-        pts = np.append(pts, float(e))
-        pieces.append(pts)
-        conn = np.ones(pts.size, dtype=np.int32)
-        conn[-1] = 0
-        breaks.append(conn)
-    if not pieces:
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    if starts.size == 0:
         empty = np.zeros(0)
         return empty, empty, np.zeros(0, dtype=np.int32)
-    tok = np.concatenate(pieces)
+    inner = (ends - starts + step - 1) // step  # samples start, start+step, … below end
+    counts = inner + 1  # … plus the end point itself
+    first = np.cumsum(counts) - counts  # index of each arc's first point
+    within = np.arange(int(counts.sum())) - np.repeat(first, counts)
+    arc_start = np.repeat(starts, counts)
+    arc_end = np.repeat(ends, counts)
+    tok = np.minimum(arc_start + within * step, arc_end).astype(np.float64)
+    connect = np.ones(tok.size, dtype=np.int32)
+    connect[first + counts - 1] = 0  # an arc's last point does not join the next arc
     x, y = token_xy(tok, radius)
-    return x, y, np.concatenate(breaks)
+    return x, y, connect

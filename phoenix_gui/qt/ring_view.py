@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -95,6 +96,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self.paradigm = "phoenix"
         self.state_label: Callable[[int], str] = str
         self.task_name: Callable[[int], str] = lambda i: f"task-{i}"
+        self.task_info: Callable[[int], Mapping[str, Any]] | None = None
         self._members: dict[int, MemberInfo] = {}
         self._by_id: dict[str, MemberInfo] = {}
         self._owner_table: np.ndarray | None = None
@@ -102,7 +104,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._task_xy = (np.zeros(0), np.zeros(0))
         self._member_xy = np.zeros((0, 2))
         self._member_order: list[int] = []
-        self._labels: list[pg.TextItem] = []
+        self._labels: dict[str, tuple[pg.TextItem, int]] = {}
         self._build_items()
         self._frame_timer = QtCore.QTimer(self)
         self._frame_timer.setInterval(16)
@@ -240,21 +242,25 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._links.set_paths(paths)
 
     def _rebuild_labels(self) -> None:
-        for label in self._labels:
-            self.removeItem(label)
-        self._labels = []
-        if len(self._member_order) > LABEL_LIMIT:
-            return
-        for index in self._member_order:
-            m = self._members[index]
-            theta = geo.token_angle(m.token)
+        """Member labels, reused between rebuilds: a TextItem is slow to create and place."""
+        wanted = {}
+        if len(self._member_order) <= LABEL_LIMIT:
+            wanted = {self._members[i].id: self._members[i].token for i in self._member_order}
+        for member_id in [k for k in self._labels if k not in wanted]:
+            self.removeItem(self._labels.pop(member_id)[0])
+        for member_id, tok in wanted.items():
+            if member_id in self._labels and self._labels[member_id][1] == tok:
+                continue
+            if member_id in self._labels:
+                self.removeItem(self._labels.pop(member_id)[0])
+            theta = float(geo.token_angle(tok))
             x, y = geo.polar_xy(theta, geo.LABEL_R)
             # Anchor on the side facing the ring so labels grow outwards, never over it.
-            anchor = (0.5 - 0.5 * float(np.sin(theta)), 0.5 + 0.5 * float(np.cos(theta)))
-            label = pg.TextItem(m.id, color=TEXT, anchor=anchor)
+            anchor = (0.5 - 0.5 * np.sin(theta), 0.5 + 0.5 * np.cos(theta))
+            label = pg.TextItem(member_id, color=TEXT, anchor=anchor)
             label.setPos(float(x), float(y))
             self.addItem(label)
-            self._labels.append(label)
+            self._labels[member_id] = (label, tok)
 
     # ---- animation cues ----------------------------------------------------------------
     def start_migration(self, from_index: int, to_index: int) -> None:
@@ -425,18 +431,22 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             return "<br>".join(lines)
         assert isinstance(what, int)
         t = self._tasks
+        task = int(t.ids[what])
         owner = self._members.get(int(t.owner[what]))
-        state = self.state_label(int(t.state[what])) if t.state.size > what else "?"
-        progress = float(t.progress[what]) if t.progress.size > what else 0.0
-        return "<br>".join(
-            [
-                f"<b>{self.task_name(int(t.ids[what]))}</b>",
-                f"token: {int(t.tokens[what])}",
-                f"owner: {owner.id if owner else '—'}",
-                f"progress: {progress:.0%}",
-                f"state: {state}",
-            ]
-        )
+        lines = [
+            f"<b>{self.task_name(task)}</b>",
+            f"token: {int(t.tokens[what])}",
+            f"owner: {owner.id if owner else '—'}",
+        ]
+        if self.task_info is not None:
+            info = self.task_info(task)  # live values from the engine, read only on hover
+            work = float(info.get("work") or 0.0)
+            done = float(info.get("progress") or 0.0)
+            share = f" ({done / work:.0%})" if work > 0 else ""
+            lines += [f"progress: {done:.1f} of {work:.1f} h{share}", f"state: {info.get('state')}"]
+        elif t.state.size > what:
+            lines.append(f"state: {self.state_label(int(t.state[what]))}")
+        return "<br>".join(lines)
 
     def _view_point(self, scene_pos: QtCore.QPointF) -> tuple[float, float, float]:
         vb = self.getPlotItem().getViewBox()

@@ -1,0 +1,78 @@
+"""`phoenix-flight gui [SCENARIO] [--self-test] [--steps N]`: open the desktop window.
+
+Qt is imported only inside the handler, so the headless commands never load it. With no
+display and no platform chosen, the window cannot open: say how to proceed (offscreen, or the
+headless ``run`` command) and exit 2 instead of letting Qt abort. ``--self-test`` always works
+without a display: it picks the offscreen platform itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from phoenix_gui.cli.errors import CliError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "gui",
+        help="open the desktop window (the default command)",
+        description="Open the PhoenixFlight window on a scenario (default: the first lesson).",
+    )
+    parser.add_argument("scenario", nargs="?", help="scenario file (default: classroom-basics)")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the real window offscreen, run animated steps, verify the audit chain, "
+        "print one JSON line and exit",
+    )
+    parser.add_argument(
+        "--steps", type=int, default=200, help="steps the self-test runs (default: 200)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from phoenix_gui.qt.app import NO_DISPLAY_MESSAGE, display_available
+
+    if args.steps < 1:
+        raise CliError(f"--steps must be at least 1, got {args.steps}")
+    if not display_available():
+        if not args.self_test:
+            print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    config, source = load(args.scenario)
+    if args.self_test:
+        from phoenix_gui.qt.selftest import run_self_test
+
+        return run_self_test(config, source=source, steps=args.steps)
+    from phoenix_gui.qt.app import run_window
+
+    return run_window(config, source=source)
+
+
+def load(scenario: str | None) -> tuple[object, str | None]:
+    """The engine configuration of ``scenario`` (or the default lesson) and where it came from."""
+    from phoenix_gui.engine.config import SimulationConfig
+    from phoenix_gui.resources import DEFAULT_SCENARIO, ResourceNotFoundError, resource_path
+
+    try:
+        from phoenix_gui.scenario import ScenarioError, load_config
+    except ImportError:  # a build without the scenario package: run the built-in defaults
+        return SimulationConfig(), None
+    if scenario is None:
+        try:
+            path = str(resource_path(DEFAULT_SCENARIO))
+        except ResourceNotFoundError:
+            return SimulationConfig(), None
+    else:
+        path = scenario
+        if not os.path.isfile(path):
+            raise CliError(f"SCENARIO: no such file: {path}")
+    try:
+        return load_config(path), path
+    except ScenarioError as exc:
+        raise CliError(f"SCENARIO: {exc}") from exc

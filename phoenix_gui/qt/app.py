@@ -1,0 +1,92 @@
+"""QApplication set-up and the window's entry point.
+
+Startup time is measured from the process start (psutil when available, else /proc, else the
+import of this module), and the display check runs *before* Qt is imported, so a machine with
+no display gets a clear message instead of Qt's abort.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+_IMPORTED_AT = time.time()
+
+NO_DISPLAY_MESSAGE = (
+    "phoenix-flight gui: no display available (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+    "  To run the window without a screen:  QT_QPA_PLATFORM=offscreen phoenix-flight gui\n"
+    "  To run a scenario headless:          phoenix-flight run [SCENARIO]\n"
+    "  To check the window works:           phoenix-flight gui --self-test"
+)
+
+
+def display_available(env: dict[str, str] | None = None, platform: str | None = None) -> bool:
+    """Whether Qt can open a window here: a platform chosen explicitly, or a display."""
+    env = dict(os.environ) if env is None else env
+    platform = sys.platform if platform is None else platform
+    if env.get("QT_QPA_PLATFORM"):
+        return True  # the user chose a platform (offscreen, vnc, …): trust them
+    if platform.startswith(("win", "darwin")):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def process_start_time() -> float:
+    """Wall-clock time (epoch seconds) at which this process started."""
+    try:
+        import psutil
+
+        return float(psutil.Process().create_time())
+    except Exception:  # psutil is a dev dependency; the frozen app may not ship it
+        pass
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat", encoding="ascii") as fh:
+            boot = next(int(line.split()[1]) for line in fh if line.startswith("btime"))
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return _IMPORTED_AT
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (reused if one exists) with name, icon and style set."""
+    from PySide6 import QtWidgets
+
+    from phoenix_gui import __version__
+    from phoenix_gui.qt.resources import app_icon, style_sheet
+
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        app = QtWidgets.QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QtWidgets.QApplication)
+    app.setApplicationName("PhoenixFlight")
+    app.setApplicationDisplayName("PhoenixFlight")
+    app.setOrganizationName("PhoenixFlight")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("phoenix-flight")
+    app.setStyle("Fusion")
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(style_sheet())
+    return app
+
+
+def run_window(config: object, source: str | None = None) -> int:
+    """Open the main window on ``config`` and run the event loop until it closes."""
+    from phoenix_gui.qt.excepthook import ExceptionHook
+    from phoenix_gui.qt.main_window import MainWindow
+
+    app = create_app()
+    hook = ExceptionHook()
+    hook.install()
+    try:
+        window = MainWindow(config, source=source)  # type: ignore[arg-type]
+        window.show()
+        return int(app.exec())
+    finally:
+        hook.uninstall()
