@@ -1,0 +1,240 @@
+"""`phoenix-flight run`: a headless simulation run with CSV, audit log and JSON summary.
+
+Flags for the model's inputs come from :data:`phoenix_gui.params.PARAMS` (same specs as the
+`metrics` command and the sliders). An optional SCENARIO file is loaded first and flags given
+explicitly override it. ``--hours`` is the period Δt of the metrics; ``--sim-hours`` is how long
+to simulate. A progress bar is shown only on a terminal; Ctrl-C stops at the next step boundary
+and still writes the CSV rows, the audit log and the summary of what was done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import dataclasses
+import json
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from types import FrameType
+from typing import Any, TextIO
+
+from phoenix_gui.cli.errors import CliError
+from phoenix_gui.cli.metrics_cmd import param_value
+from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
+from phoenix_gui.engine.metrics import MetricsError
+from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.params import PARAMS, ParamSpec
+
+# Flags taken from the parameter table, in --help order.
+RUN_PARAMS = (
+    "hosts", "vnodes", "tasks", "joins", "leaves", "hours", "trust", "compliance",
+    "crash_share", "w_join", "w_leave",
+)  # fmt: skip
+METRIC_FIELDS = ("joins", "leaves", "hours", "trust", "compliance", "w_join", "w_leave")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run a simulation headless (CSV, audit log, JSON summary)",
+        description="Simulate Dynamic Membership Architecture without the window. "
+        "--hours is the metrics period Δt; --sim-hours (or --steps) is how long to run.",
+    )
+    parser.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file (YAML)")
+    parser.add_argument("--paradigm", choices=PARADIGMS, default=None, help="assignment model")
+    for name in RUN_PARAMS:
+        _add_param(parser, PARAMS[name])
+    parser.add_argument("--seed", default=None, help="random seed (whole number ≥ 0)")
+    length = parser.add_mutually_exclusive_group(required=True)
+    length.add_argument("--sim-hours", dest="sim_hours", default=None, help="simulated hours")
+    length.add_argument("--steps", default=None, help="number of steps")
+    parser.add_argument("--csv", metavar="FILE", help="write per-step metrics rows here")
+    parser.add_argument("--audit", metavar="FILE", help="stream the audit log (JSON lines) here")
+    parser.add_argument("--json", action="store_true", help="print one JSON summary object")
+    parser.set_defaults(handler=_run)
+
+
+def _add_param(parser: argparse.ArgumentParser, spec: ParamSpec) -> None:
+    low = "(" if spec.min_exclusive else "["
+    parser.add_argument(
+        spec.flag,
+        dest=spec.name,
+        metavar=spec.name.upper(),
+        default=None,
+        help=f"{spec.help}; {spec.kind} in {low}{spec.minimum:g}, {spec.maximum:g}]",
+    )
+
+
+def load_base(path: str | None) -> SimulationConfig:
+    """The scenario file's configuration, or the defaults when no file is given."""
+    if path is None:
+        return SimulationConfig()
+    try:
+        from phoenix_gui.scenario import ScenarioError, load_config
+    except ImportError as exc:  # pragma: no cover - the scenario package is part of the build
+        raise CliError(f"scenario files are not supported in this build: {exc}") from None
+    try:
+        return load_config(path)
+    except ScenarioError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"{path}: {exc.strerror or exc}") from None
+
+
+def build_config(args: argparse.Namespace) -> SimulationConfig:
+    """The scenario (or defaults) with every explicitly given flag applied on top."""
+    cfg = load_base(args.scenario)
+    given = {
+        n: param_value(PARAMS[n], getattr(args, n))
+        for n in RUN_PARAMS
+        if getattr(args, n) is not None
+    }
+    metrics = {k: v for k, v in given.items() if k in METRIC_FIELDS}
+    try:
+        if metrics:
+            cfg = dataclasses.replace(cfg, metrics=dataclasses.replace(cfg.metrics, **metrics))
+    except MetricsError as exc:
+        raise CliError(f"--{exc.field.replace('_', '-')}: {exc.message}") from None
+    if "hosts" in given:
+        cfg = dataclasses.replace(
+            cfg, members=dataclasses.replace(cfg.members, generate=int(given["hosts"]))
+        )
+    if "vnodes" in given:
+        cfg = dataclasses.replace(
+            cfg, ring=dataclasses.replace(cfg.ring, vnodes=int(given["vnodes"]))
+        )
+    if "tasks" in given:
+        wl = dataclasses.replace(cfg.workload, initial_tasks=int(given["tasks"]))
+        cfg = dataclasses.replace(cfg, workload=wl)
+    if "crash_share" in given:
+        churn = dataclasses.replace(cfg.churn, crash_share=float(given["crash_share"]))
+        cfg = dataclasses.replace(cfg, churn=churn)
+    if args.paradigm is not None:
+        cfg = dataclasses.replace(cfg, paradigm=args.paradigm)
+    if args.seed is not None:
+        cfg = dataclasses.replace(cfg, seed=_whole("--seed", args.seed, 0))
+    return cfg
+
+
+def _whole(flag: str, text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise CliError(f"{flag}: must be a whole number, got {text!r}") from None
+    if value < minimum:
+        raise CliError(f"{flag}: must be ≥ {minimum}, got {value}")
+    return value
+
+
+def _steps(args: argparse.Namespace, cfg: SimulationConfig) -> int:
+    if args.steps is not None:
+        return _whole("--steps", args.steps, 0)
+    try:
+        hours = float(args.sim_hours)
+    except ValueError:
+        raise CliError(f"--sim-hours: must be a number, got {args.sim_hours!r}") from None
+    if not hours > 0 or hours == float("inf"):
+        raise CliError(f"--sim-hours: must be a finite number > 0, got {args.sim_hours}")
+    return max(1, round(hours / cfg.timing.step_hours))
+
+
+@contextlib.contextmanager
+def _stop_on_sigint(sim: Simulation) -> Iterator[None]:
+    """Ctrl-C asks the run to stop at the next step boundary instead of tearing it mid-step."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        sim.stopped = True
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: no handler, Ctrl-C behaves as usual
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    cfg = build_config(args)
+    steps = _steps(args, cfg)
+    with contextlib.ExitStack() as stack:
+        audit = _open(stack, args.audit, "--audit")
+        table = _open(stack, args.csv, "--csv")
+        try:
+            sim = Simulation(cfg, audit_sink=audit)
+        except (ValueError, MetricsError) as exc:
+            raise CliError(str(exc)) from None
+        writer: csv.DictWriter[str] | None = None
+
+        def on_step() -> None:
+            nonlocal writer
+            if table is None:
+                return
+            row = sim.snapshot().row()
+            if writer is None:
+                writer = csv.DictWriter(table, fieldnames=list(row))
+                writer.writeheader()
+            writer.writerow(row)
+
+        stack.enter_context(_stop_on_sigint(sim))
+        _loop(sim, steps, on_step)
+        if audit is not None:
+            audit.flush()
+    summary = sim.summary()
+    summary["interrupted"] = sim.stopped
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        _print_summary(summary)
+    if sim.stopped:
+        print(f"phoenix-flight run: interrupted after {sim.step_index} steps", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _open(stack: contextlib.ExitStack, path: str | None, flag: str) -> TextIO | None:
+    if path is None:
+        return None
+    try:
+        return stack.enter_context(open(path, "w", encoding="utf-8", newline=""))
+    except OSError as exc:
+        raise CliError(f"{flag}: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _loop(sim: Simulation, steps: int, on_step: Callable[[], None]) -> None:
+    if not (sys.stderr.isatty() and sys.stdout.isatty()):
+        for _ in range(steps):
+            if sim.stopped:
+                return
+            sim.step()
+            on_step()
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        job = bar.add_task("simulating", total=steps)
+        for _ in range(steps):
+            if sim.stopped:
+                return
+            sim.step()
+            on_step()
+            bar.update(job, advance=1)
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    head = f"{s['name']} ({s['paradigm']}), seed {s['seed']}"
+    print(f"{head}: {s['sim_hours']:g} h in {s['steps']} steps")
+    print(f"  joins {s['joins']}, leaves {s['leaves']} ({s['crashes']} crashes), "
+          f"suppressed leaves {s['suppressed_leaves']}, migrations {s['migrations']}")  # fmt: skip
+    print(f"  tasks completed {s['tasks_completed']}, denied {s['tasks_denied']}, "
+          f"lost {s['tasks_lost']}; work lost {s['work_lost']:g} h "
+          f"(graceful {s['work_lost_graceful']:g})")  # fmt: skip
+    for label in ("configured", "observed"):
+        m = s[label]
+        print(f"  {label:<10} MCR {m['mcr']:.4f}  WMCR {m['wmcr']:.4f}  SI {m['si']:.4f}  "
+              f"DHS {m['dhs']:.1f} % {m['status']}")  # fmt: skip
+    print(f"  audit: {s['audit_records']} records, head {s['audit_head']}")

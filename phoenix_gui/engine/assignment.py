@@ -1,0 +1,240 @@
+"""Assignment (primitive 3): the common interface, and the scored schedulers' pending queue.
+
+Each paradigm implements :class:`Assigner`. The ring (``phoenix``) routes; ``kubernetes`` and
+``agentic`` filter and score members (:class:`ScoredAssigner`), keep tasks that fit nowhere in
+a pending queue (lowest id first) and retry it only when room appears, a bounded number of
+tasks per attempt, so a step never rescans every task. Each decision keeps its explanation
+(candidates, scores, winner) for the last few thousand decisions.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from phoenix_gui.engine.core import Core
+from phoenix_gui.engine.events import Primitive
+from phoenix_gui.engine.members import Member
+from phoenix_gui.engine.migration import detach, record_assignment, start_moves
+from phoenix_gui.engine.ring import RingChange
+from phoenix_gui.engine.tasks import TaskState
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Submissions larger than this are reported as one aggregate event, not one per task.
+BULK_EVENT = 16
+# How many explanations are kept (older decisions are recomputed against the current state).
+EXPLAIN_KEEP = 4096
+# A pass over the pending queue gives up after this many tasks that still fit nowhere.
+MAX_SKIPS = 64
+
+
+class Assigner:
+    """Where tasks go. Subclasses: PhoenixAssigner, KubernetesAssigner, AgenticAssigner."""
+
+    name = "base"
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def place_new(self, ids: IntArray, t: float) -> None:
+        raise NotImplementedError
+
+    def member_joined(self, member: Member, change: RingChange, t: float) -> int:
+        """After registration: rebalance if the paradigm does; returns tasks moved."""
+        raise NotImplementedError
+
+    def member_leaving(self, member: Member, change: RingChange, t: float, reason: str) -> int:
+        """Move every task off ``member`` (drain or crash recovery); returns tasks moved."""
+        raise NotImplementedError
+
+    def room_appeared(self, t: float) -> None:
+        """Capacity was freed or a member joined: retry waiting tasks."""
+
+    def handoff(self, tid: int, t: float, reason: str) -> None:
+        raise NotImplementedError(f"{self.name} has no hand-offs")
+
+    def explain(self, tid: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def pending_count(self) -> int:
+        return 0
+
+    # -- shared helpers --------------------------------------------------------------------
+
+    def _start(self, ids: IntArray, owners: npt.NDArray[np.int32], t: float) -> None:
+        """Give never-assigned or waiting tasks to ``owners`` and start (or strand) them."""
+        core = self.core
+        if ids.size == 0:
+            return
+        for tid, who in zip(ids.tolist(), owners.tolist(), strict=True):
+            if tid in core.tasks.lineage or not math.isnan(
+                float(core.tasks.raw("assigned_at")[tid])
+            ):
+                record_assignment(core, tid, who, t, "assigned")
+        core.set_owner(ids, owners)
+        first = np.isnan(core.tasks.raw("assigned_at")[ids])
+        core.tasks.raw("assigned_at")[ids[first]] = t
+        working = core.columns.working[owners.astype(np.int64)]
+        core.start_running(ids[working], t)
+        dead = ids[~working]  # owner crashed but is not yet noticed (ring routes there)
+        if dead.size:
+            core.tasks.raw("state")[dead] = TaskState.STRANDED
+            core.tasks.raw("ckpt_time")[dead] = t
+            core.counters.stranded += int(dead.size)
+
+    def _report(self, ids: IntArray, owners: npt.NDArray[np.int32], t: float, kind: str) -> None:
+        core = self.core
+        if ids.size > BULK_EVENT:
+            core.emit(
+                t, Primitive.ASSIGNMENT, kind.replace("task_", "tasks_"), count=int(ids.size),
+                first=int(ids[0]), last=int(ids[-1]), paradigm=self.name,
+            )  # fmt: skip
+            return
+        names = core.ring.name_of
+        for tid, who in zip(ids.tolist(), owners.tolist(), strict=True):
+            member = names(who) if who >= 0 else None
+            core.emit(t, Primitive.ASSIGNMENT, kind, task=tid, member=member)
+
+
+class ScoredAssigner(Assigner):
+    """Filter members, score them, highest score wins (ties by member id); else PENDING."""
+
+    def __init__(self, core: Core) -> None:
+        super().__init__(core)
+        self._pending: list[int] = []  # heap of task ids
+        self._queued = np.zeros(0, dtype=bool)  # task id → in the heap (deduplicates pushes)
+        self._explained: OrderedDict[int, dict[str, Any]] = OrderedDict()
+
+    # subclasses: boolean mask over member indices and the scores of those candidates
+    def candidates(self, tid: int, exclude: int = -1) -> tuple[IntArray, FloatArray]:
+        raise NotImplementedError
+
+    def pending_count(self) -> int:
+        return self.core.counters.pending
+
+    def choose(self, tid: int, exclude: int = -1, keep: bool = True) -> int:
+        """Winning member index for ``tid`` or -1; keeps the explanation."""
+        idx, scores = self.candidates(tid, exclude)
+        winner = -1
+        if idx.size:
+            best = scores.max()
+            tied = idx[scores == best]
+            names = self.core.ring.name_of
+            winner = int(min(tied.tolist(), key=names)) if tied.size > 1 else int(tied[0])
+        if keep:
+            self._remember(tid, idx, scores, winner)
+        return winner
+
+    def _remember(self, tid: int, idx: IntArray, scores: FloatArray, winner: int) -> None:
+        names = self.core.ring.name_of
+        order = np.argsort(-scores, kind="stable")[:20]
+        self._explained[tid] = {
+            "task": tid,
+            "paradigm": self.name,
+            "time": self.core.time,
+            "rule": self.rule,
+            "candidates": [
+                {"member": names(int(idx[i])), "score": round(float(scores[i]), 6)} for i in order
+            ],
+            "considered": int(idx.size),
+            "winner": names(winner) if winner >= 0 else None,
+        }
+        self._explained.move_to_end(tid)
+        while len(self._explained) > EXPLAIN_KEEP:
+            self._explained.popitem(last=False)
+
+    rule = ""
+
+    def explain(self, tid: int) -> dict[str, Any]:
+        if tid in self._explained:
+            return dict(self._explained[tid])
+        self.choose(tid, keep=True)  # not kept any more: show the decision as it would be now
+        out = dict(self._explained[tid])
+        out["recomputed"] = True
+        return out
+
+    # -- placement -------------------------------------------------------------------------
+
+    def place_new(self, ids: IntArray, t: float) -> None:
+        placed: list[int] = []
+        owners: list[int] = []
+        waiting: list[int] = []
+        for tid in ids.tolist():
+            who = self.choose(tid)
+            if who < 0:
+                waiting.append(tid)
+                continue
+            # Reserve the capacity now so the next task sees it taken.
+            self.core.set_owner(np.array([tid], dtype=np.int64), np.int32(who))
+            placed.append(tid)
+            owners.append(who)
+        if placed:
+            p = np.asarray(placed, dtype=np.int64)
+            o = np.asarray(owners, dtype=np.int32)
+            self.core.set_owner(p, np.int32(-1))  # _start assigns again with its bookkeeping
+            self._start(p, o, t)
+            self._report(p, o, t, "task_assigned")
+        if waiting:
+            w = np.asarray(waiting, dtype=np.int64)
+            self._enqueue(w)
+            self._report(w, np.full(w.size, -1, dtype=np.int32), t, "task_pending")
+
+    def _enqueue(self, ids: IntArray) -> None:
+        core = self.core
+        if self._queued.size < len(core.tasks):
+            grown = np.zeros(max(len(core.tasks), 2 * self._queued.size), dtype=bool)
+            grown[: self._queued.size] = self._queued
+            self._queued = grown
+        core.tasks.raw("state")[ids] = TaskState.PENDING
+        for tid in ids.tolist():
+            if not self._queued[tid]:
+                self._queued[tid] = True
+                heapq.heappush(self._pending, tid)
+                core.counters.pending += 1
+
+    def room_appeared(self, t: float) -> None:
+        skipped: list[int] = []
+        while self._pending and len(skipped) < MAX_SKIPS:
+            tid = heapq.heappop(self._pending)
+            who = self.choose(tid)
+            if who < 0:
+                skipped.append(tid)
+                continue
+            self._queued[tid] = False
+            self.core.counters.pending -= 1
+            one = np.array([tid], dtype=np.int64)
+            self._start(one, np.array([who], dtype=np.int32), t)
+            self._report(one, np.array([who], dtype=np.int32), t, "task_assigned")
+        for tid in skipped:
+            heapq.heappush(self._pending, tid)
+
+    def member_joined(self, member: Member, change: RingChange, t: float) -> int:
+        self.room_appeared(t)
+        return 0  # scored schedulers do not rebalance running work on a join
+
+    def member_leaving(self, member: Member, change: RingChange, t: float, reason: str) -> int:
+        core = self.core
+        moved = 0
+        evicted: list[int] = []
+        for tid in core.tasks_of(member.index).tolist():
+            target = self.choose(tid, exclude=member.index)
+            one = np.array([tid], dtype=np.int64)
+            if target >= 0:
+                moved += start_moves(core, one, np.array([target], dtype=np.int32), reason, t)
+            else:
+                detach(core, one, t)
+                core.set_owner(one, np.int32(-1))
+                evicted.append(tid)
+        if evicted:
+            ev = np.asarray(evicted, dtype=np.int64)
+            self._enqueue(ev)
+            for tid in evicted:
+                core.emit(t, Primitive.ASSIGNMENT, "task_pending", task=tid, member=None)
+        return moved

@@ -1,0 +1,57 @@
+"""Churn: Poisson joins and leaves at rates J/Δt and L/Δt per hour, and task arrivals.
+
+Per step the number of joins is Poisson(J/Δt · step) with uniform times inside the step (its
+own stream), the same for leaves (another stream). Each leave draws two uniforms from the
+crash-choice stream whether or not it happens — crash (probability crash_share) or graceful,
+and which ACTIVE member — so a suppressed leave never shifts later draws. A leave that would
+leave fewer than ``churn.min_members`` ACTIVE members is suppressed and counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from phoenix_gui.engine.randomness import Streams
+
+KIND_ORDER = {"join": 0, "leave": 1, "submit": 2}
+
+
+@dataclass(frozen=True)
+class ChurnEvent:
+    time: float
+    kind: str  # "join" | "leave" | "submit"
+    crash_u: float = 0.0  # leave: crash when < crash_share
+    pick_u: float = 0.0  # leave: which ACTIVE member (fraction of the sorted list)
+
+
+def draw_step(
+    streams: Streams,
+    t0: float,
+    dt: float,
+    join_rate: float,
+    leave_rate: float,
+    arrival_rate: float,
+    enabled: bool,
+) -> list[ChurnEvent]:
+    """The churn and arrival events of the step [t0, t0 + dt), ordered by time."""
+    events: list[ChurnEvent] = []
+    if enabled:
+        rj = streams["churn_joins"]
+        n = int(rj.poisson(join_rate * dt))
+        events += [ChurnEvent(float(t0 + u * dt), "join") for u in np.sort(rj.random(n))]
+        rl = streams["churn_leaves"]
+        n = int(rl.poisson(leave_rate * dt))
+        times = np.sort(rl.random(n))
+        choice = streams["crash_choice"].random((n, 2))
+        events += [
+            ChurnEvent(float(t0 + u * dt), "leave", float(c[0]), float(c[1]))
+            for u, c in zip(times, choice, strict=True)
+        ]
+    if arrival_rate > 0:
+        rw = streams["workload"]
+        n = int(rw.poisson(arrival_rate * dt))
+        events += [ChurnEvent(float(t0 + u * dt), "submit") for u in np.sort(rw.random(n))]
+    events.sort(key=lambda e: (e.time, KIND_ORDER[e.kind]))
+    return events

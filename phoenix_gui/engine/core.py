@@ -1,0 +1,264 @@
+"""The engine's shared state and the few operations every primitive uses.
+
+:class:`Core` owns the clock, the random streams, the registry, the ring, the task columns, the
+queues and the counters, and emits events (audit log first, then listeners). The primitives
+live in their own modules (lifecycle, migration, assignment_*, churn, discovery) as functions
+or small classes working on a ``Core``; :class:`~phoenix_gui.engine.simulation.Simulation` adds
+the public API on top.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
+
+import numpy as np
+import numpy.typing as npt
+
+from phoenix_gui.engine.audit import AuditLog
+from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.engine.members import MemberColumns
+from phoenix_gui.engine.randomness import Streams
+from phoenix_gui.engine.registry import Registry
+from phoenix_gui.engine.ring import HashRing, TokenIndex
+from phoenix_gui.engine.schedule import Agenda, DueQueue
+from phoenix_gui.engine.tasks import DueKind, TaskState, TaskTable
+
+if TYPE_CHECKING:
+    from phoenix_gui.engine.assignment import Assigner
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass
+class Counters:
+    """Whole-run totals (the CLI summary and the observed-metrics window read them)."""
+
+    joins: int = 0
+    leaves: int = 0  # graceful retirements + crashes (the L of MCR)
+    retirements: int = 0
+    crashes: int = 0
+    suppressed_leaves: int = 0
+    rejected: int = 0
+    submitted: int = 0
+    authorised: int = 0
+    denied: int = 0
+    completed: int = 0
+    migrations: int = 0
+    migrations_completed: int = 0
+    validation_failures: int = 0
+    handoffs: int = 0
+    agent_errors: int = 0
+    work_lost: float = 0.0  # crash: work since the last checkpoint
+    work_lost_graceful: float = 0.0  # measured on every graceful move; must stay 0
+    work_lost_errors: float = 0.0  # agentic: the step an agent erred on
+    work_done: float = 0.0  # hours of work credited by completions
+    attempts: int = 0  # units of work (one task-step) attempted, for T_obs
+    successes: int = 0
+    stranded: int = 0  # tasks currently stranded on a crashed, unnoticed member
+    pending: int = 0  # tasks currently waiting for a member
+
+    def as_dict(self) -> dict[str, float | int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Transfer:
+    """A checkpoint on its way from one member to another (the task is MIGRATING)."""
+
+    task: int
+    source: int
+    target: int
+    reason: str
+    progress: float
+    ckpt_time: float
+    digest: str
+    attempt: int = 1
+    generation: int = 0
+
+
+@dataclass
+class ChangeRecord:
+    """Rebalancing overhead of one membership change (DESIGN.md §3)."""
+
+    kind: str  # "join" | "leave"
+    member: str
+    time: float
+    members_before: int
+    moved: int
+    active: int
+    ratio: float
+    ideal: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "member": self.member,
+            "moved": self.moved,
+            "active": self.active,
+            "ratio": round(self.ratio, 6),
+            "ideal": round(self.ideal, 6),
+        }
+
+
+@dataclass
+class StepResult:
+    time: float
+    step: int
+    events: list[Event] = field(default_factory=list)
+
+
+class Core:
+    """State shared by the primitives. Not public API: use Simulation."""
+
+    def __init__(self, config: SimulationConfig, audit_sink: TextIO | None = None) -> None:
+        self.config = config
+        self.time = 0.0
+        self.step_index = 0
+        self.streams = Streams(config.seed)
+        self.audit = AuditLog(audit_sink)
+        self.registry = Registry()
+        self.ring = HashRing(vnodes=config.ring.vnodes)
+        self.columns = MemberColumns()
+        self.tasks = TaskTable(capacity=max(1024, config.workload.initial_tasks + 1024))
+        self.token_index = TokenIndex()  # phoenix: tasks by token, for moved_tasks
+        self.due = DueQueue()
+        self.agenda = Agenda()
+        self.transfers: dict[int, Transfer] = {}
+        self.counters = Counters()
+        self.changes: list[ChangeRecord] = []
+        self.assigner: Assigner  # set by Simulation once the paradigm is known
+        self._listeners: list[Callable[[Event], None]] = []
+        self._step_events: list[Event] = []
+        self._generation = 0
+
+    # -- events --------------------------------------------------------------------------------
+
+    def emit(self, time: float, primitive: Primitive, kind: str, /, **details: Any) -> Event:
+        event = Event(time, primitive, kind, details)
+        self.audit.append(event)
+        self._step_events.append(event)
+        for listener in list(self._listeners):
+            listener(event)
+        return event
+
+    def next_generation(self) -> int:
+        self._generation += 1
+        return self._generation
+
+    # -- task ownership (one place keeps load and capacity in step) ---------------------------
+
+    def set_owner(self, ids: IntArray, new_owner: npt.NDArray[np.int32] | np.int32 | int) -> None:
+        """Move ``ids`` to ``new_owner`` (-1: nobody), updating load and capacity used."""
+        if ids.size == 0:
+            return
+        t = self.tasks
+        cols = self.columns
+        old = t.raw("owner")[ids].astype(np.int64)
+        new = np.broadcast_to(np.asarray(new_owner, dtype=np.int64), ids.shape)
+        cpu = t.raw("cpu")[ids].astype(np.float64)
+        mem = t.raw("memory")[ids].astype(np.float64)
+        had = old >= 0
+        if had.any():
+            np.add.at(cols.load, old[had], -1)
+            np.add.at(cols.cpu_used, old[had], -cpu[had])
+            np.add.at(cols.memory_used, old[had], -mem[had])
+        gets = new >= 0
+        if gets.any():
+            np.add.at(cols.load, new[gets], 1)
+            np.add.at(cols.cpu_used, new[gets], cpu[gets])
+            np.add.at(cols.memory_used, new[gets], mem[gets])
+        t.raw("owner")[ids] = new
+
+    def tasks_of(self, member_index: int) -> IntArray:
+        """Active tasks owned by a member, ascending."""
+        n = len(self.tasks)
+        owner = self.tasks.raw("owner")[:n]
+        state = self.tasks.raw("state")[:n]
+        member_id = self.registry.by_index(member_index).id
+        if self.config.paradigm == "phoenix" and member_id in self.ring:
+            # On the ring a member owns exactly the tasks on its arcs: cost follows its share.
+            positions = np.flatnonzero(self.ring.owner_table() == member_index)
+            ids = self.token_index.tasks_at(positions)
+            hits: IntArray = ids[owner[ids] == member_index]
+            return hits
+        mine = (owner == member_index) & (state != TaskState.COMPLETED)
+        found: IntArray = np.flatnonzero(mine & (state != TaskState.DENIED)).astype(np.int64)
+        return found
+
+    def release(self, ids: IntArray) -> None:
+        """Finished tasks stop counting on their owner (the owner column keeps who ran them)."""
+        if ids.size == 0:
+            return
+        t = self.tasks
+        cols = self.columns
+        old = t.raw("owner")[ids].astype(np.int64)
+        had = old >= 0
+        np.add.at(cols.load, old[had], -1)
+        np.add.at(cols.cpu_used, old[had], -t.raw("cpu")[ids][had].astype(np.float64))
+        np.add.at(cols.memory_used, old[had], -t.raw("memory")[ids][had].astype(np.float64))
+
+    # -- running tasks ---------------------------------------------------------------------
+
+    def start_running(self, ids: IntArray, t: float) -> None:
+        """(Re)start ``ids`` on their owners at ``t`` from their checkpoint (``base``)."""
+        if ids.size == 0:
+            return
+        tab = self.tasks
+        tab.raw("state")[ids] = TaskState.RUNNING
+        tab.raw("since")[ids] = t
+        tab.raw("ckpt_time")[ids] = t
+        base = tab.raw("base")[ids]
+        tab.raw("session_base")[ids] = base
+        finish = t + (tab.raw("work")[ids] - base)
+        due = finish.copy()
+        kind = np.full(ids.size, DueKind.FINISH, dtype=np.int8)
+        if self.config.paradigm == "agentic":
+            due, kind = self._agent_session_ends(ids, t, finish)
+        tab.raw("due")[ids] = due
+        tab.raw("due_kind")[ids] = kind
+        np.add.at(self.columns.running, tab.raw("owner")[ids].astype(np.int64), 1)
+        self.due.push(ids, due)
+
+    def _agent_session_ends(
+        self, ids: IntArray, t: float, finish: FloatArray
+    ) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """A session ends at the task's finish, the agent's context limit, or its first error."""
+        tab = self.tasks
+        owners = tab.raw("owner")[ids]
+        limit = np.array([self.registry.by_index(int(o)).context_limit for o in owners.tolist()])
+        accuracy = np.array([self.registry.by_index(int(o)).accuracy for o in owners.tolist()])
+        context = t + limit
+        step = self.config.timing.step_hours
+        p_err = np.clip(1.0 - accuracy, 0.0, 1.0)
+        rng = self.streams["agent_errors"]
+        # Steps until the first error: geometric; an agent with accuracy 1 never errs.
+        k = np.where(p_err > 0, rng.geometric(np.where(p_err > 0, p_err, 0.5)), 0)
+        error = np.where(p_err > 0, t + k * step, math.inf)
+        due = np.minimum(np.minimum(finish, context), error)
+        kind = np.where(
+            due == finish, DueKind.FINISH, np.where(due == context, DueKind.CONTEXT, DueKind.ERROR)
+        ).astype(np.int8)
+        return due, kind
+
+    def stop_running(self, ids: IntArray, t: float, state: TaskState) -> FloatArray:
+        """Take running ``ids`` off their members with a fresh checkpoint at ``t``.
+
+        Returns the work lost by the stop (always 0 here: the checkpoint is taken at ``t``);
+        the caller adds it to ``work_lost_graceful`` so the claim is measured, not assumed.
+        """
+        tab = self.tasks
+        before = tab.progress_at(ids, t)
+        tab.raw("base")[ids] = before
+        tab.raw("ckpt_time")[ids] = t
+        tab.raw("state")[ids] = state
+        tab.raw("due")[ids] = math.inf
+        tab.raw("due_kind")[ids] = DueKind.NONE
+        np.add.at(self.columns.running, tab.raw("owner")[ids].astype(np.int64), -1)
+        after = tab.raw("base")[ids]
+        lost: FloatArray = before - after
+        return lost

@@ -1,0 +1,77 @@
+"""Model invariants, checked in full (tests, soak runs and the end-of-run summary).
+
+No task lost or owned twice, counters consistent with the columns, the ring's routing equal to
+every phoenix task's owner, every in-flight migration matching its task, no work lost by
+graceful moves, and the audit chain intact.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from phoenix_gui.engine.audit import verify_lines
+from phoenix_gui.engine.tasks import TaskState
+
+if TYPE_CHECKING:
+    from phoenix_gui.engine.simulation import Simulation
+
+
+def check(sim: Simulation, audit: bool = True) -> list[str]:
+    from phoenix_gui.engine.report import lost_tasks
+
+    problems: list[str] = []
+    tab = sim.tasks
+    n = len(tab)
+    state = tab.raw("state")[:n]
+    owner = tab.raw("owner")[:n].astype(np.int64)
+    c = sim.counters
+    if (lost := lost_tasks(sim)) != 0:
+        problems.append(f"{lost} tasks have no live owner")
+    held = (
+        (state == TaskState.RUNNING)
+        | (state == TaskState.MIGRATING)
+        | (state == TaskState.STRANDED)
+    )
+    size = sim.columns.size
+    load = np.bincount(owner[held], minlength=size)[:size]
+    if not np.array_equal(load, sim.columns.load[:size]):
+        problems.append("member load column disagrees with task owners")
+    running = np.bincount(owner[state == TaskState.RUNNING], minlength=size)[:size]
+    if not np.array_equal(running, sim.columns.running[:size]):
+        problems.append("member running column disagrees with running tasks")
+    if int(np.count_nonzero(state == TaskState.STRANDED)) != c.stranded:
+        problems.append("stranded counter disagrees with task states")
+    if int(np.count_nonzero(state == TaskState.PENDING)) != sim.assigner.pending_count():
+        problems.append("pending count disagrees with task states")
+    if (state == TaskState.PENDING).any() and (owner[state == TaskState.PENDING] >= 0).any():
+        problems.append("a pending task has an owner")
+    done = int(np.count_nonzero(state == TaskState.COMPLETED))
+    denied = int(np.count_nonzero(state == TaskState.DENIED))
+    if done != c.completed or denied != c.denied or c.submitted != n:
+        problems.append("completed / denied / submitted counters disagree with the table")
+    migrating = np.flatnonzero(state == TaskState.MIGRATING)
+    if migrating.size != len(sim.transfers):
+        problems.append("migrating tasks and transfers in flight differ in number")
+    for tid in migrating.tolist():
+        tr = sim.transfers.get(tid)
+        if tr is None or tr.target != owner[tid]:
+            problems.append(f"task {tid} is migrating without a matching transfer")
+            break
+    if sim.config.paradigm == "phoenix" and len(sim.ring):
+        routed = held & (owner >= 0)
+        ids = np.flatnonzero(routed)
+        expect = sim.ring.route_tokens(tab.raw("token")[ids].astype(np.int64))
+        if not np.array_equal(expect.astype(np.int64), owner[ids]):
+            problems.append("a phoenix task is not owned by its ring route")
+    progress = tab.progress_at(np.arange(n, dtype=np.int64), sim.time)
+    if (progress > tab.raw("work")[:n] + 1e-9).any() or (progress < -1e-9).any():
+        problems.append("progress outside [0, work]")
+    if abs(c.work_lost_graceful) > 1e-9:
+        problems.append(f"graceful moves lost {c.work_lost_graceful} hours of work")
+    if audit:
+        result = verify_lines(r.line for r in sim.audit.records)
+        if not result.ok:
+            problems.append(f"audit chain: {result.message()}")
+    return problems

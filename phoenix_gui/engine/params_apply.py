@@ -1,0 +1,56 @@
+"""Parameter changes during a run (sliders, timeline ``set``), validated by the shared specs.
+
+Changeable: the metric inputs (joins, leaves, hours, trust, compliance, w_join, w_leave) and
+crash_share. A change replaces the frozen config at the next step boundary and is recorded as
+``param_changed``. Changing trust also moves the reliability (and an agent's accuracy, for its
+next sessions) of generated members, which follow the slider; listed members keep their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from phoenix_gui.engine.events import Primitive
+from phoenix_gui.params import PARAMS
+
+if TYPE_CHECKING:
+    from phoenix_gui.engine.core import Core
+
+METRIC_NAMES = ("joins", "leaves", "hours", "trust", "compliance", "w_join", "w_leave")
+CHANGEABLE = (*METRIC_NAMES, "crash_share")
+
+
+def check_param(name: str, value: float) -> float:
+    """The validated value; ValueError (ParamError) naming the parameter otherwise."""
+    if name not in CHANGEABLE:
+        raise ValueError(f"{name}: not a run-time parameter (one of {', '.join(CHANGEABLE)})")
+    return float(PARAMS[name].validate(value))
+
+
+def current(core: Core, name: str) -> float:
+    if name == "crash_share":
+        return float(core.config.churn.crash_share)
+    return float(getattr(core.config.metrics, name))
+
+
+def apply_param(core: Core, name: str, value: float, t: float) -> None:
+    old = current(core, name)
+    cfg = core.config
+    if name == "crash_share":
+        core.config = dataclasses.replace(
+            cfg, churn=dataclasses.replace(cfg.churn, crash_share=value)
+        )
+    else:
+        core.config = dataclasses.replace(
+            cfg, metrics=dataclasses.replace(cfg.metrics, **{name: value})
+        )
+    if name == "trust":
+        for member in core.registry.members():
+            if member.follows_trust:
+                member.reliability = value
+                if member.kind == "agent":
+                    member.accuracy = value
+                if member.index >= 0:
+                    core.columns.reliability[member.index] = value
+    core.emit(t, Primitive.SYSTEM, "param_changed", name=name, old=old, new=value)

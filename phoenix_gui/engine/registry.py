@@ -1,0 +1,115 @@
+"""The member registry (Discovery): who is registered, in what state, with which capabilities.
+
+Insertion follows Algorithm 1's "add entity to registry" in O(log n): ids are kept in a sorted
+list and placed with :func:`bisect.insort` (a binary search plus one memmove of pointers), so
+lookups, range queries and deterministic iteration need no sorting and no unordered sets.
+The capability index maps each skill to the sorted ids that advertise it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+
+from phoenix_gui.engine.members import LIVE, Member, MemberStatus
+
+
+class Registry:
+    """Members by id (latest registration), by ring index, and by capability."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, Member] = {}
+        self._sorted_ids: list[str] = []  # ids with a live member, ascending
+        self._order: list[Member] = []  # every admitted member, in join order
+        self._rejected: list[Member] = []
+        self._by_index: dict[int, Member] = {}
+        self._capabilities: dict[str, list[str]] = {}
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def get(self, member_id: str) -> Member:
+        """The latest member registered under ``member_id``; KeyError if none."""
+        try:
+            return self._by_id[member_id]
+        except KeyError:
+            raise KeyError(f"no member {member_id!r}") from None
+
+    def __contains__(self, member_id: object) -> bool:
+        return member_id in self._by_id
+
+    def by_index(self, index: int) -> Member:
+        return self._by_index[index]
+
+    def is_live(self, member_id: str) -> bool:
+        member = self._by_id.get(member_id)
+        return member is not None and member.status in LIVE
+
+    def members(self, include_rejected: bool = False) -> list[Member]:
+        """Every admitted member in join order (any status); rejected ones appended if asked."""
+        return [*self._order, *self._rejected] if include_rejected else list(self._order)
+
+    def rejected(self) -> list[Member]:
+        return list(self._rejected)
+
+    def live_ids(self) -> list[str]:
+        """Ids of live members (JOINING … SUSPECT), ascending."""
+        return list(self._sorted_ids)
+
+    def with_status(self, *statuses: MemberStatus) -> list[Member]:
+        """Live members with one of ``statuses``, ordered by id."""
+        wanted = frozenset(statuses)
+        return [m for m in (self._by_id[i] for i in self._sorted_ids) if m.status in wanted]
+
+    def count(self, status: MemberStatus) -> int:
+        return sum(1 for i in self._sorted_ids if self._by_id[i].status is status)
+
+    def find_capability(self, skill: str) -> list[Member]:
+        """Live members advertising ``skill``, ordered by id."""
+        return [self._by_id[i] for i in self._capabilities.get(skill, ())]
+
+    def capability_names(self) -> list[str]:
+        return sorted(self._capabilities)
+
+    # -- changes -------------------------------------------------------------------------------
+
+    def register_capabilities(self, member_id: str, skills: Iterable[str]) -> None:
+        for skill in skills:
+            ids = self._capabilities.setdefault(skill, [])
+            pos = bisect.bisect_left(ids, member_id)
+            if pos == len(ids) or ids[pos] != member_id:
+                ids.insert(pos, member_id)
+
+    def add(self, member: Member) -> None:
+        """Add an admitted member (O(log n) search + insert); ValueError if its id is live."""
+        if self.is_live(member.id):
+            raise ValueError(f"member {member.id!r} is already registered")
+        pos = bisect.bisect_left(self._sorted_ids, member.id)
+        self._sorted_ids.insert(pos, member.id)
+        self._by_id[member.id] = member
+        self._order.append(member)
+        if member.index >= 0:
+            self._by_index[member.index] = member
+
+    def reject(self, member: Member) -> None:
+        member.status = MemberStatus.REJECTED
+        self._rejected.append(member)
+
+    def set_index(self, member: Member, index: int) -> None:
+        member.index = index
+        self._by_index[index] = member
+
+    def leave(self, member: Member, status: MemberStatus) -> None:
+        """Take a member out of the live directory (RETIRED or REMOVED); its row stays."""
+        member.status = status
+        pos = bisect.bisect_left(self._sorted_ids, member.id)
+        if pos < len(self._sorted_ids) and self._sorted_ids[pos] == member.id:
+            del self._sorted_ids[pos]
+        for skill in member.capabilities:
+            ids = self._capabilities.get(skill)
+            if ids is None:
+                continue
+            at = bisect.bisect_left(ids, member.id)
+            if at < len(ids) and ids[at] == member.id:
+                del ids[at]
+            if not ids:
+                del self._capabilities[skill]

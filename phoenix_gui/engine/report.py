@@ -1,0 +1,202 @@
+"""What the views and the command line read: snapshots, packets, the run summary, invariants.
+
+A snapshot costs O(members + log steps): balance statistics come from the per-member load
+column and observed metrics from the history window, never from a pass over the tasks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from phoenix_gui.engine.core import ChangeRecord
+from phoenix_gui.engine.members import LIVE, MemberStatus
+from phoenix_gui.engine.metrics import BalanceStats, MetricInputs, Metrics, balance, compute
+from phoenix_gui.engine.tasks import FlightPacket, TaskState, checkpoint_hash
+
+if TYPE_CHECKING:
+    from phoenix_gui.engine.simulation import Simulation
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    time: float
+    step: int
+    configured: Metrics
+    observed: Metrics
+    balance: BalanceStats
+    last_change: dict[str, Any] | None
+    stranded: int
+    pending: int
+    work_lost: float
+    throughput: float  # completions per hour over the window
+    migrations_per_hour: float
+    members: int  # ACTIVE members
+    active_tasks: int
+
+    def row(self) -> dict[str, Any]:
+        """A flat row for CSV output."""
+        out: dict[str, Any] = {"time": round(self.time, 6), "step": self.step}
+        for prefix, m in (("cfg", self.configured), ("obs", self.observed)):
+            for key, value in m.as_dict().items():
+                out[f"{prefix}_{key}"] = value
+        b = self.balance
+        out.update(
+            members=self.members, active_tasks=self.active_tasks, load_mean=round(b.mean, 4),
+            load_std=round(b.std, 4), load_max_over_mean=round(b.max_over_mean, 4),
+            stranded=self.stranded, pending=self.pending, work_lost=round(self.work_lost, 6),
+            throughput=round(self.throughput, 4),
+            migrations_per_hour=round(self.migrations_per_hour, 4),
+            last_change_ratio=round(self.last_change["ratio"], 6) if self.last_change else "",
+            last_change_ideal=round(self.last_change["ideal"], 6) if self.last_change else "",
+        )  # fmt: skip
+        return out
+
+
+def observed_metrics(sim: Simulation, joins: float, leaves: float, hours: float,
+                     trust: float, compliance: float) -> Metrics:  # fmt: skip
+    m = sim.config.metrics
+    inputs = MetricInputs(joins, leaves, hours, trust, compliance, m.w_join, m.w_leave)
+    return compute(inputs, sim.config.bands)
+
+
+def snapshot(sim: Simulation) -> Snapshot:
+    m = sim.config.metrics
+    w = sim.history.window(sim.time, m.hours)
+    cols = sim.columns
+    loads = cols.load[: cols.size][cols.schedulable[: cols.size]]
+    last: ChangeRecord | None = sim.changes[-1] if sim.changes else None
+    return Snapshot(
+        time=sim.time,
+        step=sim.step_index,
+        configured=compute(m, sim.config.bands),
+        observed=observed_metrics(sim, w.joins, w.leaves, w.hours, w.trust, w.compliance),
+        balance=balance(loads),
+        last_change=last.as_dict() if last else None,
+        stranded=sim.counters.stranded,
+        pending=sim.assigner.pending_count(),
+        work_lost=sim.counters.work_lost,
+        throughput=w.completed / w.hours,
+        migrations_per_hour=w.migrations / w.hours,
+        members=int(loads.size),
+        active_tasks=sim.counters.authorised - sim.counters.completed,
+    )
+
+
+def summary(sim: Simulation) -> dict[str, Any]:
+    """The ``run --json`` object: whole-run totals; observed = totals / simulated hours."""
+    c = sim.counters
+    hours = sim.time if sim.time > 0 else sim.config.metrics.hours
+    trust = c.successes / c.attempts if c.attempts else 1.0
+    compliance = c.authorised / c.submitted if c.submitted else 1.0
+    observed = observed_metrics(sim, c.joins, c.leaves, hours, trust, compliance)
+    problems = check_invariants(sim)
+    joins = [ch.ratio for ch in sim.changes if ch.kind == "join" and ch.active]
+    return {
+        "name": sim.config.name,
+        "paradigm": sim.config.paradigm,
+        "seed": sim.config.seed,
+        "sim_hours": round(sim.time, 6),
+        "steps": sim.step_index,
+        "members": sim.registry.count(MemberStatus.ACTIVE),
+        "joins": c.joins,
+        "leaves": c.leaves,
+        "retirements": c.retirements,
+        "crashes": c.crashes,
+        "suppressed_leaves": c.suppressed_leaves,
+        "rejected": c.rejected,
+        "tasks_submitted": c.submitted,
+        "tasks_authorised": c.authorised,
+        "tasks_denied": c.denied,
+        "tasks_completed": c.completed,
+        "tasks_pending": sim.assigner.pending_count(),
+        "tasks_stranded": c.stranded,
+        "tasks_lost": lost_tasks(sim),
+        "migrations": c.migrations,
+        "validation_failures": c.validation_failures,
+        "handoffs": c.handoffs,
+        "work_done": round(c.work_done, 6),
+        "work_lost": round(c.work_lost, 6),
+        "work_lost_graceful": round(c.work_lost_graceful, 9),
+        "work_lost_agent_errors": round(c.work_lost_errors, 6),
+        "mean_join_moved_fraction": round(float(np.mean(joins)), 6) if joins else None,
+        "invariant_violations": problems[:10],
+        "audit_records": len(sim.audit),
+        "audit_head": sim.audit.head,
+        "configured": compute(sim.config.metrics, sim.config.bands).as_dict(),
+        "observed": observed.as_dict(),
+        "observed_inputs": {
+            "hours": round(hours, 6),
+            "trust": round(trust, 6),
+            "compliance": round(compliance, 6),
+        },
+    }
+
+
+def packet(sim: Simulation, tid: int) -> FlightPacket:
+    tab = sim.tasks
+    if not 0 <= tid < len(tab):
+        raise IndexError(f"no task {tid}")
+    one = np.array([tid], dtype=np.int64)
+    cprog, ctime = tab.checkpoint_at(one, sim.time, sim.config.timing.checkpoint_interval)
+    owner = int(tab.raw("owner")[tid])
+    names = sim.ring.name_of
+    lineage = tab.lineage.get(tid)
+    if lineage is None:
+        assigned = float(tab.raw("assigned_at")[tid])
+        lineage = [] if owner < 0 else [(assigned, owner, "assigned")]
+    skill = tab.capability_of(tid)
+    return FlightPacket(
+        id=f"task-{tid}",
+        index=tid,
+        token=int(tab.raw("token")[tid]),
+        capabilities=(skill,) if skill else (),
+        demand={"cpu": float(tab.raw("cpu")[tid]), "memory": float(tab.raw("memory")[tid])},
+        policy={
+            "authorised": bool(tab.raw("authorised")[tid]),
+            "min_trust": float(tab.raw("min_trust")[tid]),
+        },
+        work=float(tab.raw("work")[tid]),
+        progress=float(tab.progress_at(one, sim.time)[0]),
+        checkpoint={
+            "progress": float(cprog[0]),
+            "time": float(ctime[0]),
+            "sha256": checkpoint_hash(tid, float(cprog[0]), float(ctime[0])),
+        },
+        owner=names(owner) if owner >= 0 else None,
+        lineage=tuple(
+            {"time": t, "owner": names(o) if o >= 0 else None, "reason": r} for t, o, r in lineage
+        ),
+        state=TaskState(int(tab.raw("state")[tid])).name,
+    )
+
+
+def lost_tasks(sim: Simulation) -> int:
+    """Active tasks that are neither waiting nor owned by a live member (must be 0)."""
+    tab = sim.tasks
+    n = len(tab)
+    state = tab.raw("state")[:n]
+    owner = tab.raw("owner")[:n]
+    owned = (
+        (state == TaskState.RUNNING)
+        | (state == TaskState.MIGRATING)
+        | (state == TaskState.STRANDED)
+    )
+    bad = owned & (owner < 0)
+    idx = np.flatnonzero(owned & (owner >= 0))
+    if idx.size:
+        live = np.zeros(sim.columns.size, dtype=bool)
+        for m in sim.registry.members():
+            if m.status in LIVE and m.index >= 0:
+                live[m.index] = True
+        bad[idx[~live[owner[idx]]]] = True
+    return int(np.count_nonzero(bad))
+
+
+def check_invariants(sim: Simulation) -> list[str]:
+    """Model invariants (a full pass: for tests and the end-of-run summary)."""
+    from phoenix_gui.engine.invariants import check
+
+    return check(sim)

@@ -1,0 +1,162 @@
+"""Requests from users, sliders and the scenario timeline, applied at step boundaries.
+
+Every request is queued and applied at the start of the next step, in the order it was made,
+and recorded as an event, so a run with slider moves and clicks replays exactly. Timeline
+events fire at the first step boundary at or after their hour. This module also builds the
+generated members (``{prefix}{n}``) and runs the churn events drawn for a step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from phoenix_gui.engine import lifecycle
+from phoenix_gui.engine.churn import ChurnEvent
+from phoenix_gui.engine.config import MemberKind, MemberSpec, TimelineEvent
+from phoenix_gui.engine.events import Primitive
+from phoenix_gui.engine.members import MemberStatus
+from phoenix_gui.engine.params_apply import apply_param, check_param
+from phoenix_gui.engine.workload import submit
+
+if TYPE_CHECKING:
+    from phoenix_gui.engine.simulation import Simulation
+
+KIND_OF: dict[str, MemberKind] = {"phoenix": "host", "kubernetes": "node", "agentic": "agent"}
+
+
+class Requests:
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self._queue: list[tuple[str, Any]] = []
+        self._timeline = sorted(sim.config.timeline, key=lambda e: e.at)
+        self._next_timeline = 0
+        self._generated = 0
+
+    # -- members ---------------------------------------------------------------------------
+
+    def generated_spec(self) -> MemberSpec:
+        """The next generated member: the template, with reliability (and an agent's accuracy)
+        set to the current trust T so the measured T_obs follows the slider."""
+        cfg = self.sim.config
+        while True:
+            member_id = f"{cfg.members.prefix}{self._generated}"
+            self._generated += 1
+            if member_id not in self.sim.registry:
+                break
+        trust = cfg.metrics.trust
+        kind = KIND_OF[cfg.paradigm]
+        spec = dataclasses.replace(cfg.members.template, id=member_id, kind=kind, reliability=trust)
+        if kind == "agent":
+            spec = dataclasses.replace(spec, accuracy=trust)
+        return spec
+
+    def initial_members(self) -> None:
+        cfg = self.sim.config
+        for spec in cfg.members.listed:
+            lifecycle.register(self.sim, spec, 0.0, "initial", follows_trust=False)
+        for _ in range(cfg.members.generate):
+            lifecycle.register(self.sim, self.generated_spec(), 0.0, "initial", follows_trust=True)
+        # The initial population is not churn: J counts joins after the start.
+        self.sim.counters.joins = 0
+        self.sim.changes.clear()
+
+    def join(self, spec: MemberSpec | None, t: float, cause: str) -> None:
+        sim = self.sim
+        generated = spec is None
+        member = lifecycle.register(
+            sim, spec if spec is not None else self.generated_spec(), t, cause, generated
+        )
+        if member.status is MemberStatus.ACTIVE:
+            sim.counters.joins += 1
+
+    def leave(self, crash_u: float, pick_u: float, t: float, cause: str) -> None:
+        """A churn leave: crash or graceful retirement of a uniformly chosen ACTIVE member."""
+        sim = self.sim
+        active = sim.registry.with_status(MemberStatus.ACTIVE)
+        if len(active) - 1 < sim.config.churn.min_members:
+            sim.counters.suppressed_leaves += 1
+            sim.emit(t, Primitive.SYSTEM, "leave_suppressed", active=len(active), cause=cause)
+            return
+        member = active[min(int(pick_u * len(active)), len(active) - 1)]
+        if crash_u < sim.config.churn.crash_share:
+            lifecycle.crash(sim, member, t, cause)
+        else:
+            lifecycle.retire(sim, member, t, cause)
+
+    def churn_event(self, ev: ChurnEvent) -> None:
+        if ev.kind == "join":
+            self.join(None, ev.time, "churn")
+        elif ev.kind == "leave":
+            self.leave(ev.crash_u, ev.pick_u, ev.time, "churn")
+        else:
+            submit(self.sim, 1, ev.time)
+
+    def _targeted(self, action: str, member_id: str | None, t: float, cause: str) -> None:
+        sim = self.sim
+        member = sim.registry.get(member_id) if member_id and member_id in sim.registry else None
+        if member is None or member.status is not MemberStatus.ACTIVE:
+            state = member.status.value if member is not None else "unknown"
+            sim.emit(
+                t, Primitive.SYSTEM, "request_ignored",
+                action=action, member=member_id, reason=f"member is {state}",
+            )  # fmt: skip
+            return
+        if action == "retire":
+            lifecycle.retire(sim, member, t, cause)
+        else:
+            lifecycle.crash(sim, member, t, cause)
+
+    # -- queue -------------------------------------------------------------------------------
+
+    def queue(self, kind: str, payload: Any) -> None:
+        self._queue.append((kind, payload))
+
+    def set_param(self, name: str, value: float) -> None:
+        self._queue.append(("set", (name, check_param(name, value))))
+
+    def apply_due(self, t: float) -> None:
+        pending, self._queue = self._queue, []
+        for kind, payload in pending:
+            self._apply(kind, payload, t, "user")
+        while (
+            self._next_timeline < len(self._timeline)
+            and self._timeline[self._next_timeline].at <= t + 1e-9
+        ):
+            self._fire(self._timeline[self._next_timeline], t)
+            self._next_timeline += 1
+
+    def _apply(self, kind: str, payload: Any, t: float, cause: str) -> None:
+        sim = self.sim
+        if kind == "set":
+            name, value = payload
+            apply_param(sim, name, value, t)
+        elif kind == "join":
+            self.join(payload, t, cause)
+        elif kind in ("retire", "crash"):
+            self._targeted(kind, payload, t, cause)
+        elif kind == "submit":
+            capability, cpu, memory, min_trust = payload
+            submit(sim, 1, t, capability, cpu, memory, min_trust)
+
+    def _fire(self, ev: TimelineEvent, t: float) -> None:
+        sim = self.sim
+        if ev.kind == "join":
+            self.join(ev.member, t, "timeline")
+        elif ev.kind in ("retire", "crash"):
+            self._targeted(ev.kind, ev.target, t, "timeline")
+        elif ev.kind == "burst":
+            rng = sim.streams["crash_choice"]
+            for _ in range(ev.count):
+                if ev.leaves:
+                    u = rng.random(2)
+                    self.leave(float(u[0]), float(u[1]), t, "timeline")
+                else:
+                    self.join(None, t, "timeline")
+        elif ev.kind == "set":
+            for name, value in ev.values:
+                apply_param(sim, name, check_param(name, value), t)
+        elif ev.kind == "caption":
+            sim.emit(t, Primitive.SYSTEM, "caption", text=ev.text, pause=ev.pause)
+        elif ev.kind == "submit":
+            submit(sim, ev.count, t)

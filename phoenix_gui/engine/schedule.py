@@ -1,0 +1,119 @@
+"""Time-ordered queues: task due times (completion, hand-off) and timed engine events.
+
+:class:`DueQueue` holds when each running task next needs attention. Bulk submissions become a
+sorted run (numpy, walked with a pointer), single reschedules go to a heap; entries are never
+deleted, only invalidated — an entry is live while the task's ``due`` column still holds exactly
+that time — so rescheduling a task is O(log n) and popping costs what is due, not the total.
+Ties are broken by task id, so the order never depends on insertion accidents.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# Below this many tasks a batch goes to the heap instead of becoming a sorted run.
+_RUN_MIN = 64
+
+
+@dataclass
+class _Run:
+    times: FloatArray
+    ids: IntArray
+    at: int = 0
+
+
+class DueQueue:
+    """Candidate (time, task) pairs; callers check liveness against the ``due`` column."""
+
+    def __init__(self) -> None:
+        self._runs: list[_Run] = []
+        self._heap: list[tuple[float, int]] = []
+
+    def __len__(self) -> int:
+        return len(self._heap) + sum(r.ids.size - r.at for r in self._runs)
+
+    def push(self, ids: IntArray, times: FloatArray) -> None:
+        finite = np.isfinite(times)
+        ids, times = ids[finite], times[finite]
+        if ids.size >= _RUN_MIN:
+            order = np.lexsort((ids, times))
+            self._runs.append(_Run(times[order].copy(), ids[order].copy()))
+            return
+        for tid, when in zip(ids.tolist(), times.tolist(), strict=True):
+            heapq.heappush(self._heap, (when, tid))
+
+    def next_time(self) -> float:
+        best = self._heap[0][0] if self._heap else float("inf")
+        for run in self._runs:
+            if run.at < run.ids.size:
+                best = min(best, float(run.times[run.at]))
+        return best
+
+    def pop_until(self, t: float) -> tuple[IntArray, FloatArray]:
+        """Every candidate with time ≤ t, removed and returned sorted by (time, id)."""
+        ids: list[IntArray] = []
+        times: list[FloatArray] = []
+        keep: list[_Run] = []
+        for run in self._runs:
+            end = int(np.searchsorted(run.times, t, side="right"))
+            if end > run.at:
+                ids.append(run.ids[run.at : end])
+                times.append(run.times[run.at : end])
+                run.at = end
+            if run.at < run.ids.size:
+                keep.append(run)
+        self._runs = keep
+        if self._heap and self._heap[0][0] <= t:
+            h_t: list[float] = []
+            h_i: list[int] = []
+            while self._heap and self._heap[0][0] <= t:
+                when, tid = heapq.heappop(self._heap)
+                h_t.append(when)
+                h_i.append(tid)
+            ids.append(np.asarray(h_i, dtype=np.int64))
+            times.append(np.asarray(h_t, dtype=np.float64))
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        all_ids = np.concatenate(ids)
+        all_times = np.concatenate(times)
+        order = np.lexsort((all_ids, all_times))
+        return all_ids[order], all_times[order]
+
+
+@dataclass(order=True)
+class Timed:
+    """A timed engine event (transfer arrival, failure detection …) in a :class:`Agenda`."""
+
+    time: float
+    seq: int
+    kind: str = field(compare=False)
+    key: int = field(compare=False)  # task id or member index
+    token: int = field(compare=False, default=0)  # generation, to invalidate cancelled entries
+
+
+class Agenda:
+    """A heap of :class:`Timed` entries, FIFO among equal times (by insertion sequence)."""
+
+    def __init__(self) -> None:
+        self._heap: list[Timed] = []
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def add(self, time: float, kind: str, key: int, token: int = 0) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, Timed(time, self._seq, kind, key, token))
+
+    def next_time(self) -> float:
+        return self._heap[0].time if self._heap else float("inf")
+
+    def pop(self) -> Timed:
+        return heapq.heappop(self._heap)

@@ -1,0 +1,253 @@
+"""The simulation: a deterministic, event-timed model of Dynamic Membership Architecture.
+
+``Simulation(config)`` builds the run (one SeedSequence, entropy = ``config.seed``, recorded in
+the first audit record), registers the initial members through Algorithm 1 and submits the
+initial tasks. ``step()`` advances the clock by ``timing.step_hours``:
+
+1. requests made since the last step (sliders, clicks) and due timeline events are applied at
+   the step boundary, each recorded as an event;
+2. churn and task arrivals are drawn for the step and applied at their exact times; between
+   them every timed thing (completions, hand-offs, transfer arrivals, failure detection) is
+   processed in time order;
+3. the units of work done in the step are measured (T_obs), heartbeat and checkpoint rounds are
+   noted, and the cumulative counters are recorded for the observed-metrics window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TextIO
+
+import numpy as np
+
+from phoenix_gui.engine import lifecycle, report
+from phoenix_gui.engine.assignment import Assigner
+from phoenix_gui.engine.churn import draw_step
+from phoenix_gui.engine.config import PARADIGMS, MemberSpec, SimulationConfig
+from phoenix_gui.engine.core import Core, StepResult
+from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.engine.members import MemberStatus
+from phoenix_gui.engine.migration import arrive
+from phoenix_gui.engine.observed import History
+from phoenix_gui.engine.requests import Requests
+from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
+from phoenix_gui.engine.workload import finish_due, submit
+
+__all__ = ["Simulation", "StepResult"]
+
+
+def _make_assigner(core: Core) -> Assigner:
+    if core.config.paradigm == "phoenix":
+        from phoenix_gui.engine.phoenix import PhoenixAssigner
+
+        return PhoenixAssigner(core)
+    if core.config.paradigm == "kubernetes":
+        from phoenix_gui.engine.kubernetes import KubernetesAssigner
+
+        return KubernetesAssigner(core)
+    from phoenix_gui.engine.agentic import AgenticAssigner
+
+    return AgenticAssigner(core)
+
+
+class Simulation(Core):
+    """Public engine API (docs/engine_api.md "Simulation")."""
+
+    def __init__(self, config: SimulationConfig, audit_sink: TextIO | None = None) -> None:
+        if config.paradigm not in PARADIGMS:
+            raise ValueError(f"paradigm: must be one of {', '.join(PARADIGMS)}")
+        if config.timing.step_hours <= 0:
+            raise ValueError("timing.step_hours: must be > 0")
+        super().__init__(config, audit_sink)
+        self.assigner = _make_assigner(self)
+        self.history = History()
+        self.requests = Requests(self)
+        self.stopped = False
+        self.emit(
+            0.0, Primitive.SYSTEM, "run_started",
+            entropy=self.streams.entropy, seed=config.seed, paradigm=config.paradigm,
+            name=config.name, step_hours=config.timing.step_hours,
+        )  # fmt: skip
+        self.history.record(0.0, self.counters)
+        self.requests.initial_members()
+        submit(self, self.config.workload.initial_tasks, 0.0)
+
+    # -- running ----------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:
+        """Call ``listener`` with every event from now on; returns the unsubscribe function."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def step(self) -> StepResult:
+        self._step_events = []
+        dt = self.config.timing.step_hours
+        t0 = self.step_index * dt
+        t1 = (self.step_index + 1) * dt
+        self.time = t0
+        self.tasks.now = t0
+        self.requests.apply_due(t0)
+        m = self.config.metrics
+        for ev in draw_step(
+            self.streams, t0, dt, m.joins / m.hours, m.leaves / m.hours,
+            self.config.workload.arrival_rate, self.config.churn.enabled,
+        ):  # fmt: skip
+            self.advance_to(ev.time)
+            self.requests.churn_event(ev)
+        self.advance_to(t1)
+        self._measure_work()
+        self._rounds(t0, t1)
+        self.step_index += 1
+        self.time = t1
+        self.tasks.now = t1
+        self.history.record(t1, self.counters)
+        return StepResult(t1, self.step_index, self._step_events)
+
+    def run(
+        self,
+        hours: float | None = None,
+        steps: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Run ``steps`` steps or ``hours`` simulated hours (whole steps); stops early if
+        :attr:`stopped` is set (e.g. by a Ctrl-C handler) at a step boundary."""
+        if (hours is None) == (steps is None):
+            raise ValueError("run: give exactly one of hours or steps")
+        total = (
+            steps if steps is not None else round((hours or 0.0) / self.config.timing.step_hours)
+        )
+        for done in range(total):
+            if self.stopped:
+                break
+            self.step()
+            if progress is not None:
+                progress(done + 1, total)
+
+    def advance_to(self, t: float) -> None:
+        """Process every timed thing up to and including ``t``, in time order."""
+        while True:
+            ta = self.agenda.next_time()
+            td = self.due.next_time()
+            if min(ta, td) > t:
+                return
+            if td <= ta:
+                self._process_dues(min(ta, t))
+                continue
+            entry = self.agenda.pop()
+            if entry.kind == "arrive":
+                arrive(self, entry)
+            elif entry.kind == "suspect":
+                lifecycle.suspect(self, entry.key, entry.time)
+            elif entry.kind == "remove":
+                lifecycle.remove(self, entry.key, entry.time)
+
+    def _process_dues(self, limit: float) -> None:
+        ids, times = self.due.pop_until(limit)
+        tab = self.tasks
+        live = (tab.raw("state")[ids] == TaskState.RUNNING) & (tab.raw("due")[ids] == times)
+        ids, times = ids[live], times[live]
+        if ids.size == 0:
+            return
+        _, first = np.unique(ids, return_index=True)
+        keep = np.sort(first)
+        ids, times = ids[keep], times[keep]
+        kinds = tab.raw("due_kind")[ids]
+        done = kinds == DueKind.FINISH
+        if done.any():
+            finish_due(self, ids[done], times[done])
+        for tid, when, kind in zip(
+            ids[~done].tolist(), times[~done].tolist(), kinds[~done].tolist(), strict=True
+        ):
+            reason = "context_limit" if kind == DueKind.CONTEXT else "agent_error"
+            self.assigner.handoff(tid, when, reason)
+        if done.any():
+            self.assigner.room_appeared(float(times[done][-1]))
+
+    def _measure_work(self) -> None:
+        """Units of work this step (one per running task), each succeeding with the member's
+        reliability: the measured trust T_obs."""
+        cols = self.columns
+        n = cols.size
+        attempts = np.where(cols.working[:n], cols.running[:n], 0)
+        if attempts.sum() == 0:
+            return
+        wins = self.streams["reliability"].binomial(attempts, np.clip(cols.reliability[:n], 0, 1))
+        self.counters.attempts += int(attempts.sum())
+        self.counters.successes += int(wins.sum())
+
+    def _rounds(self, t0: float, t1: float) -> None:
+        timing = self.config.timing
+        for interval, kind in (
+            (timing.heartbeat_interval, "heartbeat_round"),
+            (timing.checkpoint_interval, "checkpoint_round"),
+        ):
+            first = int(np.floor(t0 / interval + 1e-9)) + 1
+            last = int(np.floor(t1 / interval + 1e-9))
+            for k in range(first, last + 1):
+                self._round(kind, k * interval)
+
+    def _round(self, kind: str, tick: float) -> None:
+        cols = self.columns
+        n = cols.size
+        if kind == "heartbeat_round":
+            alive = int(np.count_nonzero(cols.working[:n]))
+            silent = self.registry.count(MemberStatus.FAILED) + self.registry.count(
+                MemberStatus.SUSPECT
+            )
+            self.emit(tick, Primitive.DISCOVERY, kind, alive=alive, silent=silent)
+        else:
+            running = int(cols.running[:n].sum())
+            self.emit(tick, Primitive.MIGRATION, kind, running=running)
+
+    # -- requests (applied at the next step boundary) ------------------------------------------
+
+    def set_param(self, name: str, value: float) -> None:
+        self.requests.set_param(name, value)
+
+    def request_join(self, spec: MemberSpec | None = None) -> None:
+        self.requests.queue("join", spec)
+
+    def request_retire(self, member_id: str) -> None:
+        self.requests.queue("retire", member_id)
+
+    def request_crash(self, member_id: str) -> None:
+        self.requests.queue("crash", member_id)
+
+    def submit_task(
+        self,
+        capabilities: tuple[str, ...] = (),
+        cpu: float | None = None,
+        memory: float | None = None,
+        min_trust: float | None = None,
+    ) -> None:
+        if len(capabilities) > 1:
+            raise ValueError("capabilities: a task requires at most one capability")
+        self.requests.queue(
+            "submit", (capabilities[0] if capabilities else None, cpu, memory, min_trust)
+        )
+
+    # -- views --------------------------------------------------------------------------------
+
+    def packet(self, task_index: int) -> FlightPacket:
+        return report.packet(self, task_index)
+
+    def explain(self, task_index: int) -> dict[str, Any]:
+        if not 0 <= task_index < len(self.tasks):
+            raise IndexError(f"no task {task_index}")
+        out = self.assigner.explain(task_index)
+        out["state"] = TaskState(int(self.tasks.raw("state")[task_index])).name
+        return out
+
+    def snapshot(self) -> report.Snapshot:
+        return report.snapshot(self)
+
+    def summary(self) -> dict[str, Any]:
+        return report.summary(self)
+
+    def check_invariants(self) -> list[str]:
+        return report.check_invariants(self)

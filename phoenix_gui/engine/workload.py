@@ -1,0 +1,97 @@
+"""Task submission: new rows in the task table, tokens, work, demand, policy and governance.
+
+Tokens are computed once, at creation, from the id ``task-{n}`` (MD5 is the expensive part).
+Work is exponential with the configured mean and at least one step. Governance authorises each
+task with probability = compliance; denied tasks are counted and never run. A large submission
+is reported as one aggregate event (plus one ``task_denied`` per denied task).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from phoenix_gui.engine.assignment import BULK_EVENT
+from phoenix_gui.engine.core import Core
+from phoenix_gui.engine.events import Primitive
+from phoenix_gui.engine.governance import authorise
+from phoenix_gui.engine.ring import tokens_of
+from phoenix_gui.engine.tasks import TaskState
+
+IntArray = npt.NDArray[np.int64]
+
+
+def submit(
+    core: Core,
+    count: int,
+    t: float,
+    capability: str | None = None,
+    cpu: float | None = None,
+    memory: float | None = None,
+    min_trust: float | None = None,
+) -> IntArray:
+    """Create ``count`` tasks at ``t``, authorise them and hand the authorised ones on."""
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    wl = core.config.workload
+    tab = core.tasks
+    ids = tab.append(count)
+    tab.raw("token")[ids] = tokens_of([f"task-{i}" for i in ids.tolist()])
+    rng = core.streams["workload"]
+    step = core.config.timing.step_hours
+    tab.raw("work")[ids] = np.maximum(step, rng.exponential(wl.work_mean, count))
+    tab.raw("created")[ids] = t
+    tab.raw("ckpt_time")[ids] = t
+    if capability is not None:
+        tab.raw("capability")[ids] = tab.capability_code(capability)
+    elif wl.capabilities:
+        codes = [tab.capability_code(c) for c in wl.capabilities]
+        tab.raw("capability")[ids] = np.asarray(codes)[rng.integers(0, len(codes), count)]
+    tab.raw("cpu")[ids] = wl.cpu_demand if cpu is None else cpu
+    tab.raw("memory")[ids] = wl.memory_demand if memory is None else memory
+    tab.raw("min_trust")[ids] = wl.min_trust if min_trust is None else min_trust
+    ok = authorise(core, count)
+    tab.raw("authorised")[ids] = ok
+    granted, denied = ids[ok], ids[~ok]
+    tab.raw("state")[denied] = TaskState.DENIED
+    core.counters.submitted += count
+    core.counters.authorised += int(granted.size)
+    core.counters.denied += int(denied.size)
+    if count > BULK_EVENT:
+        core.emit(
+            t, Primitive.GOVERNANCE, "tasks_submitted", count=count, first=int(ids[0]),
+            last=int(ids[-1]), authorised=int(granted.size), denied=int(denied.size),
+        )  # fmt: skip
+    else:
+        for tid in ids.tolist():
+            core.emit(
+                t,
+                Primitive.GOVERNANCE,
+                "task_submitted",
+                task=tid,
+                authorised=bool(ok[tid - int(ids[0])]),
+            )
+    for tid in denied.tolist():
+        core.emit(t, Primitive.GOVERNANCE, "task_denied", task=tid)
+    core.assigner.place_new(granted, t)
+    return ids
+
+
+def finish_due(core: Core, ids: IntArray, times: npt.NDArray[np.float64]) -> None:
+    """Complete ``ids`` at their due ``times`` (already checked live and of kind FINISH)."""
+    tab = core.tasks
+    tab.raw("state")[ids] = TaskState.COMPLETED
+    tab.raw("base")[ids] = tab.raw("work")[ids]
+    tab.raw("due")[ids] = math.inf
+    np.add.at(core.columns.running, tab.raw("owner")[ids].astype(np.int64), -1)
+    core.release(ids)
+    if core.config.paradigm == "phoenix":
+        core.token_index.remove(ids)
+    core.counters.completed += int(ids.size)
+    core.counters.work_done += float(tab.raw("work")[ids].sum())
+    names = core.ring.name_of
+    owners = tab.raw("owner")[ids].tolist()
+    for tid, when, who in zip(ids.tolist(), times.tolist(), owners, strict=True):
+        core.emit(when, Primitive.ASSIGNMENT, "task_completed", task=tid, member=names(who))
