@@ -78,18 +78,19 @@ def _default(name: str) -> Any:
     return int(spec.default) if spec.kind == "int" else float(spec.default)
 
 
-# One alias per parameter spec used in the file format.
-Joins = Annotated[int, BeforeValidator(_checker("joins")), _bounds("joins")]
-Leaves = Annotated[int, BeforeValidator(_checker("leaves")), _bounds("leaves")]
-Hours = Annotated[float, BeforeValidator(_checker("hours")), _bounds("hours")]
-Trust = Annotated[float, BeforeValidator(_checker("trust")), _bounds("trust")]
-Compliance = Annotated[float, BeforeValidator(_checker("compliance")), _bounds("compliance")]
-WJoin = Annotated[float, BeforeValidator(_checker("w_join")), _bounds("w_join")]
-WLeave = Annotated[float, BeforeValidator(_checker("w_leave")), _bounds("w_leave")]
-Hosts = Annotated[int, BeforeValidator(_checker("hosts")), _bounds("hosts")]
-VNodes = Annotated[int, BeforeValidator(_checker("vnodes")), _bounds("vnodes")]
-Tasks = Annotated[int, BeforeValidator(_checker("tasks")), _bounds("tasks")]
-CrashShare = Annotated[float, BeforeValidator(_checker("crash_share")), _bounds("crash_share")]
+# One alias per parameter spec used in the file format. The bounds go first so pydantic puts
+# them into the JSON Schema; the spec's own check runs first and gives the message.
+Joins = Annotated[int, _bounds("joins"), BeforeValidator(_checker("joins"))]
+Leaves = Annotated[int, _bounds("leaves"), BeforeValidator(_checker("leaves"))]
+Hours = Annotated[float, _bounds("hours"), BeforeValidator(_checker("hours"))]
+Trust = Annotated[float, _bounds("trust"), BeforeValidator(_checker("trust"))]
+Compliance = Annotated[float, _bounds("compliance"), BeforeValidator(_checker("compliance"))]
+WJoin = Annotated[float, _bounds("w_join"), BeforeValidator(_checker("w_join"))]
+WLeave = Annotated[float, _bounds("w_leave"), BeforeValidator(_checker("w_leave"))]
+Hosts = Annotated[int, _bounds("hosts"), BeforeValidator(_checker("hosts"))]
+VNodes = Annotated[int, _bounds("vnodes"), BeforeValidator(_checker("vnodes"))]
+Tasks = Annotated[int, _bounds("tasks"), BeforeValidator(_checker("tasks"))]
+CrashShare = Annotated[float, _bounds("crash_share"), BeforeValidator(_checker("crash_share"))]
 
 # Constraints of fields that have no parameter spec.
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
