@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtWidgets
 from phoenix_gui.engine.audit import AuditLog
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.qt.panels.recorder import FlightRecorderPanel
+from tests.qt.panels.conftest import step_into
 
 
 def _log_with(n: int) -> AuditLog:
@@ -147,3 +148,31 @@ def test_empty_log_verifies_ok(qtbot, panel, tmp_path: Path):
     panel.set_simulation(SimpleNamespace(audit=AuditLog()))
     result = panel.verify()
     assert result is not None and result.ok and result.count == 0
+
+
+def test_fresh_run_verifies_and_a_tampered_export_names_the_record(
+    qtbot, panel, make_sim, tmp_path, monkeypatch
+):
+    """Acceptance (issue 6): OK on a fresh run; the first bad record of a tampered export."""
+    sim = make_sim(hosts=5, tasks=40)
+    panel.set_simulation(sim)
+    sim.request_crash("host-2")
+    for _ in range(6):
+        step_into(sim, panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == len(sim.audit))
+    qtbot.mouseClick(panel.verify_button, QtCore.Qt.MouseButton.LeftButton)
+    assert panel.status_label.text() == f"OK — {len(sim.audit)} records, head {sim.audit.head}"
+
+    out = tmp_path / "run.jsonl"
+    panel.export_jsonl(out)
+    lines = out.read_bytes().splitlines(keepends=True)
+    assert len(lines) == len(sim.audit)
+    k = next(i for i, line in enumerate(lines) if b'"member_crashed"' in line)
+    tampered = bytearray(lines[k])
+    at = tampered.index(b'"stranded":') + len(b'"stranded":')
+    tampered[at] = ord("9") if tampered[at] != ord("9") else ord("8")  # one byte changed
+    lines[k] = bytes(tampered)
+    out.write_bytes(b"".join(lines))
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", lambda *a, **kw: (str(out), ""))
+    qtbot.mouseClick(panel.verify_file_button, QtCore.Qt.MouseButton.LeftButton)
+    assert f"Record {k}: hash mismatch" in panel.status_label.text()
