@@ -133,7 +133,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
         # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
         # per-point Python loop; grouping by colour costs well under 1 ms.)
-        self._packets = DotLayer(size_px=7.0)
+        self._packets = DotLayer(size_px=9.0)
         self._packets.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
         for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
             self.addItem(item)
