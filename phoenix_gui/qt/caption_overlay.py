@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from phoenix_gui.qt.presentation import OWN_PRESENTATION_FONT
+
 NORMAL_POINT_SIZE = 20.0
 PRESENTATION_POINT_SIZE = 44.0
 PRESENTATION_MIN_POINT_SIZE = 36.0
@@ -36,6 +38,8 @@ class CaptionOverlay(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("captionOverlay")
+        # Presentation mode leaves our fonts alone: set_presentation_mode sizes them.
+        self.setProperty(OWN_PRESENTATION_FONT, True)
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_StyledBackground, False)
         self._presentation = False
         self._point_size = NORMAL_POINT_SIZE
