@@ -17,6 +17,7 @@ from phoenix_gui.engine.ring import (
     EmptyRingError,
     HashRing,
     TokenIndex,
+    _fair_order,  # the fast sort's tie fallback is tested directly
     effective_vnodes,
     moved_tasks,
     token,
@@ -236,6 +237,17 @@ def test_distinct_and_owned_positions() -> None:
     # Beyond 10000/N vnodes a host cannot hold more positions: 100 vnodes give ~50 here.
     mean_distinct = np.mean([ring.distinct_positions(n) for n in names])
     assert mean_distinct <= effective_vnodes(200, 100) == 50.0
+
+
+def test_fair_order_falls_back_when_the_fast_key_ties() -> None:
+    # Two sort keys equal in their first 8 bytes (token + 48 MD5 bits) but not after: the
+    # uint64 shortcut cannot order them, the full 18-byte comparison must.
+    raw = np.zeros((4, 18), dtype=np.uint8)
+    raw[:, 1] = [9, 5, 5, 5]  # tokens 9, 5, 5, 5
+    raw[1:, 2:8] = 7  # the three token-5 keys share the next 6 bytes ...
+    raw[1:, 17] = [3, 1, 2]  # ... and differ only in the last one
+    keys = raw.view("S18").reshape(-1)
+    assert _fair_order(keys).tolist() == [2, 3, 1, 0]
 
 
 def test_effective_vnodes() -> None:
