@@ -29,6 +29,7 @@ from phoenix_gui.engine.config import (
     TimingConfig,
     WorkloadConfig,
 )
+from phoenix_gui.engine.params_apply import CHANGEABLE
 from phoenix_gui.params import PARAMS, ParamError
 
 _CFG = SimulationConfig()
@@ -39,17 +40,9 @@ _TIMING = TimingConfig()
 _GOVERNANCE = GovernanceConfig()
 _MEMBERS = MembersConfig()
 
-# Parameters a timeline `set` event (and a slider) may change while a run is going.
-SETTABLE_PARAMS = (
-    "joins",
-    "leaves",
-    "hours",
-    "trust",
-    "compliance",
-    "w_join",
-    "w_leave",
-    "crash_share",
-)
+# Parameters a timeline `set` event (and a slider) may change while a run is going: the
+# engine's own list, so the schema cannot accept a name the engine would refuse.
+SETTABLE_PARAMS: tuple[str, ...] = CHANGEABLE
 
 
 def _checker(name: str) -> Callable[[Any], Any]:
