@@ -1,5 +1,28 @@
 """Workbench panels (docks): members, capabilities, workload, decisions, recorder, algorithms.
 
-Each panel is a QWidget with ``set_simulation(sim)``, a ``refresh()`` slot and ``on_event(event)``
-so the main window wires it with two lines.
+Every panel is a standalone QWidget with the same three entry points, so the main window wires
+each with two lines::
+
+    panel.set_simulation(adapter)                 # or a Simulation; None clears
+    adapter.eventEmitted.connect(panel.on_event)  # incremental, coalesced per event-loop pass
+
+``refresh()`` is a slot that catches up with the engine at once (connect it to the adapter's
+per-step signal if events are not forwarded). Given the adapter, a panel reads ``adapter.sim``
+on every refresh and starts over by itself when a Reset swapped the Simulation.
 """
+
+from phoenix_gui.qt.panels.algorithms import AlgorithmsPanel
+from phoenix_gui.qt.panels.capabilities import CapabilitiesPanel
+from phoenix_gui.qt.panels.decisions import DecisionsPanel
+from phoenix_gui.qt.panels.members import MembersPanel
+from phoenix_gui.qt.panels.recorder import FlightRecorderPanel
+from phoenix_gui.qt.panels.workload import WorkloadPanel
+
+__all__ = [
+    "AlgorithmsPanel",
+    "CapabilitiesPanel",
+    "DecisionsPanel",
+    "FlightRecorderPanel",
+    "MembersPanel",
+    "WorkloadPanel",
+]

@@ -34,7 +34,9 @@ class CapabilitiesPanel(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self._source: Any = None
-        self.model = RowsModel(("Capability", "Member", "Type", "Status", "Load"), self)
+        self.model = RowsModel(
+            ("Capability", "Member", "Type", "Status", "Load"), self, color_column=3
+        )
         self._coalescer = RefreshCoalescer(self.refresh, self)
 
         self.search_edit = QtWidgets.QLineEdit(self)
@@ -45,7 +47,7 @@ class CapabilitiesPanel(QtWidgets.QWidget):
         self.view.setObjectName("capability_table")
         self.view.setModel(self.model)
         configure_table(self.view)
-        for col, width in enumerate((120, 100, 60, 80)):
+        for col, width in enumerate((120, 120, 60, 80)):
             self.view.horizontalHeader().resizeSection(col, width)
         self.summary_label = QtWidgets.QLabel(self)
         self.summary_label.setWordWrap(True)

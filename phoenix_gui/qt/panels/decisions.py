@@ -80,6 +80,10 @@ class DecisionsPanel(QtWidgets.QWidget):
         self.walk_text.setReadOnly(True)
         self.walk_text.setFont(monospace_font())
         self.walk_text.setLineWrapMode(QtWidgets.QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # Sized to the walk's few lines (see _show_walk), so it does not float in empty space.
+        self.walk_text.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed
+        )
         self.note_label = QtWidgets.QLabel(self)
         self.note_label.setWordWrap(True)
 
@@ -88,8 +92,9 @@ class DecisionsPanel(QtWidgets.QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(self.rule_label)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.walk_text, 1)
+        layout.addWidget(self.walk_text)
         layout.addWidget(self.note_label)
+        layout.addStretch(0)
         self._show(None)
 
     @property
@@ -156,7 +161,10 @@ class DecisionsPanel(QtWidgets.QWidget):
     def _show_walk(self, task: int, walk: dict[str, Any]) -> None:
         self.view.hide()
         self.walk_text.show()
-        self.walk_text.setPlainText("\n".join(walk_lines(task, walk)))
+        lines = walk_lines(task, walk)
+        self.walk_text.setPlainText("\n".join(lines))
+        line_height = self.walk_text.fontMetrics().lineSpacing()
+        self.walk_text.setFixedHeight(line_height * (len(lines) + 1) + 8)
         self.model.set_rows([(1, walk["member"], walk["vnode_key"], WINNER_MARK)], [OK_COLOR])
         self.note_label.setText("The ring has no scores: the token alone decides.")
 
@@ -175,6 +183,10 @@ class DecisionsPanel(QtWidgets.QWidget):
         self.model.set_rows(rows, colors)
         considered = int(exp.get("considered", len(rows)))
         notes = [f"{considered} members passed the filter"]
+        scores = [c.get("score") for c in exp.get("candidates", [])]
+        ties = sum(1 for sc in scores if scores and sc == scores[0])
+        if winner and ties > 1:
+            notes.append(f"{ties} tie at the best score, so the smallest id wins")
         if considered > len(rows):
             notes.append(f"top {len(rows)} shown")
         if exp.get("recomputed"):

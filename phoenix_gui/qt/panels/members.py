@@ -31,8 +31,13 @@ from phoenix_gui.qt.panels.models import (
     status_brush,
 )
 
-_HEADERS = ("ID", "Type", "Capabilities", "Load", "Reliability", "Trust", "Status", "VNodes",
-            "Positions")  # fmt: skip
+_HEADERS = ("ID", "Type", "Capabilities", "Load", "Rel. / trust", "Status", "V", "Distinct")
+_HEADER_TIPS = (
+    "Logical identity", "host, node or agent", "Advertised capabilities (skills)",
+    "Active tasks it owns", "Reliability (work success probability) / governance trust",
+    "Lifecycle status", "Virtual nodes on the ring",
+    "Distinct ring positions it owns a vnode at (≈ min(V, 10000/N))",
+)  # fmt: skip
 SORT_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
 MEMBER_EVENTS = frozenset(
     {"member_joined", "member_rejected", "member_draining", "member_retired", "member_crashed",
@@ -119,12 +124,10 @@ class MemberTableModel(QtCore.QAbstractTableModel):
         if col == 3:
             return m.load
         if col == 4:
-            return m.reliability
+            return (m.reliability, m.trust)
         if col == 5:
-            return m.trust
-        if col == 6:
             return m.status.value
-        if col == 7:
+        if col == 6:
             return m.vnodes
         positions = self._distinct(m)
         return -1 if positions is None else positions
@@ -135,21 +138,21 @@ class MemberTableModel(QtCore.QAbstractTableModel):
         row, col = index.row(), index.column()
         if role == DISPLAY:
             value = self.value(row, col)
-            if col in (4, 5):
-                return f"{value:.2f}"
-            if col == 8 and value < 0:
+            if col == 4:
+                return f"{value[0]:.2f} / {value[1]:.2f}"
+            if col == 7 and value < 0:
                 return "—"
-            if col == 7 and self._sim.config.paradigm != "phoenix":
+            if col == 6 and self._sim.config.paradigm != "phoenix":
                 return f"({value})"  # only the ring uses vnodes; shown for the drawing
             return str(value)
         if role == SORT_ROLE:
             return self.value(row, col)
-        if role == QtCore.Qt.ItemDataRole.ForegroundRole and col == 6:
+        if role == QtCore.Qt.ItemDataRole.ForegroundRole and col == 5:
             return status_brush(self._rows[row].status.value)
-        if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and col in (3, 4, 5, 7, 8):
+        if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and col in (3, 4, 6, 7):
             return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
-        if role == QtCore.Qt.ItemDataRole.ToolTipRole and col == 8:
-            return "Ring positions where one of its vnodes comes first (≈ min(V, 10000/N))"
+        if role == QtCore.Qt.ItemDataRole.ToolTipRole and col in (0, 2):
+            return str(self.value(row, col))  # ids and skill lists may be cut off in the cell
         return None
 
     def headerData(
@@ -158,8 +161,11 @@ class MemberTableModel(QtCore.QAbstractTableModel):
         orientation: QtCore.Qt.Orientation,
         role: int = DISPLAY,
     ) -> Any:
-        if role == DISPLAY and orientation == QtCore.Qt.Orientation.Horizontal:
-            return _HEADERS[section]
+        if orientation == QtCore.Qt.Orientation.Horizontal:
+            if role == DISPLAY:
+                return _HEADERS[section]
+            if role == QtCore.Qt.ItemDataRole.ToolTipRole:
+                return _HEADER_TIPS[section]
         return None
 
 
@@ -209,9 +215,10 @@ class RegisterForm(QtWidgets.QGroupBox):
                 grid.addWidget(widget, r, 2 * c + 1)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(3, 1)
-        grid.addWidget(self.policy_label, 3, 0, 1, 3)
+        grid.addWidget(self.policy_label, 3, 0, 1, 2)
         grid.addWidget(self.register_button, 3, 3)
         grid.addWidget(self.status_label, 4, 0, 1, 4)
+        grid.setVerticalSpacing(4)
         self.register_button.clicked.connect(self._on_register)
         self.id_edit.returnPressed.connect(self._on_register)
 
@@ -271,7 +278,7 @@ class MembersPanel(QtWidgets.QWidget):
         configure_table(self.view)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, QtCore.Qt.SortOrder.AscendingOrder)  # join order until asked
-        for col, width in enumerate((80, 48, 110, 44, 68, 48, 76, 54)):
+        for col, width in enumerate((96, 46, 100, 40, 84, 70, 36)):
             self.view.horizontalHeader().resizeSection(col, width)
         self.retire_button = QtWidgets.QPushButton("Retire", self)
         self.retire_button.setToolTip("Drain the selected member gracefully, then retire it")
@@ -287,12 +294,22 @@ class MembersPanel(QtWidgets.QWidget):
         actions.addWidget(self.crash_button)
         actions.addWidget(self.filter_edit, 1)
         actions.addWidget(self.count_label)
+        top = QtWidgets.QWidget(self)
+        top_layout = QtWidgets.QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.view, 1)
+        top_layout.addLayout(actions)
+        top_layout.addWidget(self.action_label)
+        # A splitter, so the table can take the room back from the form in a short dock.
+        self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.form)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.action_label)
-        layout.addWidget(self.form)
+        layout.addWidget(self.splitter)
 
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)

@@ -98,12 +98,19 @@ class RefreshCoalescer(QtCore.QObject):
 class RowsModel(QtCore.QAbstractTableModel):
     """A read-only table over a short list of rows (tuples); for small, rebuilt-per-query lists.
 
-    ``colors`` optionally gives a foreground colour name per row (``None`` = default).
+    ``colors`` optionally gives a foreground colour name per row (``None`` = default), applied to
+    the whole row or, with ``color_column``, to that column only.
     """
 
-    def __init__(self, headers: Sequence[str], parent: QtCore.QObject | None = None) -> None:
+    def __init__(
+        self,
+        headers: Sequence[str],
+        parent: QtCore.QObject | None = None,
+        color_column: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self._headers = tuple(headers)
+        self._color_column = color_column
         self._rows: list[tuple[Any, ...]] = []
         self._colors: list[str | None] = []
 
@@ -134,6 +141,8 @@ class RowsModel(QtCore.QAbstractTableModel):
         if role == QtCore.Qt.ItemDataRole.DisplayRole:
             return str(self._rows[index.row()][index.column()])
         if role == QtCore.Qt.ItemDataRole.ForegroundRole:
+            if self._color_column is not None and index.column() != self._color_column:
+                return None
             color = self._colors[index.row()]
             return QtGui.QBrush(QtGui.QColor(color)) if color else None
         return None

@@ -213,7 +213,7 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         self.view.setModel(self.model)
         configure_table(self.view)
         header = self.view.horizontalHeader()
-        for col, width in enumerate((50, 64, 84, 130, 220)):
+        for col, width in enumerate((44, 60, 80, 156, 220)):
             header.resizeSection(col, width)
 
         self.verify_button = QtWidgets.QPushButton("Verify", self)

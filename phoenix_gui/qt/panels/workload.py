@@ -146,7 +146,8 @@ class WorkloadPanel(QtWidgets.QWidget):
         form = QtWidgets.QGroupBox("Submit a task", self)
         self.capability_edit = QtWidgets.QLineEdit(form)
         self.capability_edit.setObjectName("task_capability")
-        self.capability_edit.setPlaceholderText("required capability (optional)")
+        self.capability_edit.setPlaceholderText("optional")
+        self.capability_edit.setToolTip("The capability a member must offer to run the task")
         self.cpu_box = _number_box(form, 0.0, 256.0, 0.5, " cores")
         self.memory_box = _number_box(form, 0.0, 4096.0, 1.0, " GiB")
         self.trust_box = _number_box(form, 0.0, 1.0, 0.05, "")
@@ -175,7 +176,7 @@ class WorkloadPanel(QtWidgets.QWidget):
         self.view.setObjectName("task_table")
         self.view.setModel(self.model)
         configure_table(self.view)
-        for col, width in enumerate((80, 80, 84, 64)):
+        for col, width in enumerate((84, 104, 90, 70)):
             self.view.horizontalHeader().resizeSection(col, width)
         self.count_label = QtWidgets.QLabel(self)
         self.packet_label = QtWidgets.QLabel(self)
@@ -185,16 +186,25 @@ class WorkloadPanel(QtWidgets.QWidget):
         )
         self.lineage_list = QtWidgets.QListWidget(self)
         self.lineage_list.setObjectName("task_lineage")
-        self.lineage_list.setMaximumHeight(90)
 
+        details = QtWidgets.QWidget(self)
+        details_layout = QtWidgets.QVBoxLayout(details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(self.packet_label)
+        details_layout.addWidget(self.lineage_list, 1)
+        # Table above, the selected packet below; the user can drag the split.
+        self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(form)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
-        layout.addWidget(self.packet_label)
-        layout.addWidget(self.lineage_list)
+        layout.addWidget(self.splitter, 1)
 
         self.submit_button.clicked.connect(self._on_submit)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
@@ -271,9 +281,9 @@ class WorkloadPanel(QtWidgets.QWidget):
         p = self.sim.packet(task)
         skill = ", ".join(p.capabilities) or "none"
         self.packet_label.setText(
-            f"{p.id} · token {p.token} · needs {skill} · cpu {p.demand['cpu']:g}, "
-            f"mem {p.demand['memory']:g} · min trust {p.policy['min_trust']:g} · "
-            f"checkpoint {p.checkpoint['sha256'][:12]}…"
+            f"{p.id} · token {p.token} · needs {skill} · min trust {p.policy['min_trust']:g}\n"
+            f"demand cpu {p.demand['cpu']:g}, memory {p.demand['memory']:g} · "
+            f"checkpoint sha256 {p.checkpoint['sha256'][:12]}…"
         )
         for hop in p.lineage:
             owner = hop.get("owner") or "—"

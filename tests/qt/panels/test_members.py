@@ -45,11 +45,10 @@ def test_table_shows_every_column_of_the_registry(qtbot, panel, make_sim):
     assert _cell(panel, "host-2", 0) == "host-2"
     assert _cell(panel, "host-2", 1) == "host"
     assert _cell(panel, "host-2", 3) == str(member.load)
-    assert _cell(panel, "host-2", 4) == f"{member.reliability:.2f}"
-    assert _cell(panel, "host-2", 5) == f"{member.trust:.2f}"
-    assert _cell(panel, "host-2", 6) == "ACTIVE"
-    assert _cell(panel, "host-2", 7) == str(member.vnodes)
-    assert _cell(panel, "host-2", 8) == str(sim.ring.distinct_positions("host-2"))
+    assert _cell(panel, "host-2", 4) == f"{member.reliability:.2f} / {member.trust:.2f}"
+    assert _cell(panel, "host-2", 5) == "ACTIVE"
+    assert _cell(panel, "host-2", 6) == str(member.vnodes)
+    assert _cell(panel, "host-2", 7) == str(sim.ring.distinct_positions("host-2"))
     tasks = sim.tasks
     owned = int(np.count_nonzero(tasks.active_mask() & (tasks.owner >= 0)))
     assert sum(int(_cell(panel, f"host-{i}", 3)) for i in range(4)) == owned > 30
@@ -74,8 +73,8 @@ def test_register_below_trust_minimum_shows_the_governance_reason(qtbot, panel, 
     assert "color: #DC2626" in panel.form.status_label.styleSheet()
     # The refused member is listed as REJECTED and is not live.
     qtbot.waitUntil(lambda: panel.model.row_of("agent-low") >= 0)
-    assert _cell(panel, "agent-low", 6) == "REJECTED"
-    assert _cell(panel, "agent-low", 8) == "—"
+    assert _cell(panel, "agent-low", 5) == "REJECTED"
+    assert _cell(panel, "agent-low", 7) == "—"
     assert not sim.registry.is_live("agent-low")
 
 
@@ -94,7 +93,7 @@ def test_register_an_admitted_agent_with_capabilities(qtbot, panel, make_sim):
     assert member.vnodes == 7
     qtbot.waitUntil(lambda: panel.model.row_of("agent-ok") >= 0)
     assert _cell(panel, "agent-ok", 2) == "summarise, GPU"
-    assert _cell(panel, "agent-ok", 7) == "7"
+    assert _cell(panel, "agent-ok", 6) == "7"
 
 
 def test_empty_id_is_refused_in_the_form(qtbot, panel, make_sim):
@@ -119,16 +118,16 @@ def test_retire_and_crash_the_selected_member(qtbot, panel, make_sim):
     _select(qtbot, panel, "host-3")
     qtbot.mouseClick(panel.crash_button, LEFT)
     step_into(sim, panel)
-    qtbot.waitUntil(lambda: _cell(panel, "host-1", 6) == "RETIRED")
-    assert _cell(panel, "host-3", 6) == "FAILED"
-    assert _cell(panel, "host-1", 8) == "—"
+    qtbot.waitUntil(lambda: _cell(panel, "host-1", 5) == "RETIRED")
+    assert _cell(panel, "host-3", 5) == "FAILED"
+    assert _cell(panel, "host-1", 7) == "—"
     # A retired member can be neither retired nor crashed again.
     _select(qtbot, panel, "host-1")
     assert not panel.retire_button.isEnabled() and not panel.crash_button.isEnabled()
     # The crashed one is noticed after the heartbeat timeout and removed.
     for _ in range(8):
         step_into(sim, panel)
-    assert _cell(panel, "host-3", 6) == "REMOVED"
+    assert _cell(panel, "host-3", 5) == "REMOVED"
 
 
 def test_filter_and_sort_keep_the_selection(qtbot, panel, make_sim):
