@@ -108,7 +108,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.play_action = self._action("Play", self._on_play_triggered, "Space", "Play / pause")
         self.play_action.setCheckable(True)
         self.play_action.setIcon(style.standardIcon(sp.SP_MediaPlay))
-        self.step_action = self._action("Step", self.adapter.step_once, "Right", "One step")
+        self.step_action = self._action("Step", self._on_step_triggered, "Right", "One step")
         self.step_action.setIcon(style.standardIcon(sp.SP_MediaSeekForward))
         self.reset_action = self._action("Reset", self._on_reset, "Ctrl+R", "Start over")
         self.reset_action.setIcon(style.standardIcon(sp.SP_BrowserReload))
@@ -217,7 +217,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self._refresh_status()
 
     def _on_play_triggered(self, checked: bool) -> None:
+        self.controls.flush()  # a value typed a moment ago must not miss the next step
         self.adapter.set_playing(checked)
+
+    def _on_step_triggered(self) -> None:
+        # Keyboard shortcuts bypass the panel's buttons (which flush themselves), so send any
+        # coalesced slider change now: it takes effect at this very step boundary.
+        self.controls.flush()
+        self.adapter.step_once()
 
     def _on_playing_changed(self, playing: bool) -> None:
         self.play_action.setChecked(playing)
