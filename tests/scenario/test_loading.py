@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.params import PARAMS, ParamError
@@ -343,3 +344,27 @@ def test_control_character_is_refused_at_its_place() -> None:
         "t.yaml:3:15: (document): character U+0007 is not allowed in YAML: "
         "control characters are not allowed"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ALIAS_BOMB,
+        "[" * 5000,
+        "".join(" " * i + "a:\n" for i in range(3000)),
+        "".join("  " * i + "-\n" for i in range(3000)),
+        MINIMAL + "description: !!python/object:os.system {}\n",
+    ],
+    ids=["bomb", "flow", "block-map", "block-seq", "tag"],
+)
+def test_pure_python_loader_is_bounded_too(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """Without libyaml the recursive composer would hit RecursionError on deep documents."""
+    monkeypatch.setattr("phoenix_gui.scenario.yamlsafe.LOADER", yaml.SafeLoader)
+    message = _one(text)
+    assert message.startswith("t.yaml:") and "Recursion" not in message
+
+
+def test_the_c_loader_is_used_when_available() -> None:
+    from phoenix_gui.scenario.yamlsafe import LOADER
+
+    assert LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
