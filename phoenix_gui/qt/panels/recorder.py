@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from phoenix_gui.engine.audit import AuditLog, AuditRecord, VerifyResult, verify_file, verify_lines
+from phoenix_gui.engine.audit import AuditLog, AuditRecord, VerifyResult, verify_file
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.qt.panels.models import (
     DISPLAY,
@@ -328,11 +328,7 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         log = self._log()
         if log is None:
             return None
-        result = verify_lines(
-            (r.to_json_line() for r in log.records),
-            expected_head=log.head,
-            expected_count=len(log),
-        )
+        result = log.verify()
         self._show(result, verify_message(result))
         return result
 

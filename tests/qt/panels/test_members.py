@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
+from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.qt.adapter import SimulationAdapter
 from phoenix_gui.qt.panels.members import MembersPanel
 from tests.qt.panels.conftest import step_into
 
@@ -169,3 +171,22 @@ def test_follows_an_adapter_like_source_across_a_reset(qtbot, panel, make_sim):
     holder.sim = make_sim(hosts=6, tasks=0)
     panel.refresh()
     assert panel.model.rowCount() == 6
+
+
+def test_wired_to_the_real_adapter_like_the_main_window(qtbot, panel):
+    """Two lines of wiring; Register runs through adapter steps; a Reset is followed."""
+    adapter = SimulationAdapter(SimulationConfig(seed=3))
+    panel.set_simulation(adapter)
+    adapter.eventEmitted.connect(panel.on_event)
+    assert panel.model.rowCount() == len(adapter.sim.registry.members())
+    qtbot.keyClicks(panel.form.id_edit, "agent-shady")
+    panel.form.trust_box.setValue(0.1)
+    qtbot.mouseClick(panel.form.register_button, LEFT)
+    adapter.step_once()
+    qtbot.waitUntil(lambda: "Rejected agent-shady" in panel.form.status_label.text())
+    old = adapter.sim
+    adapter.reset()
+    assert adapter.sim is not old
+    panel.refresh()
+    assert panel.model.row_of("agent-shady") == -1
+    assert panel.model.rowCount() == len(adapter.sim.registry.members())
