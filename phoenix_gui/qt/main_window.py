@@ -209,6 +209,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return apply
 
     def _on_reset(self) -> None:
+        self.controls.flush()  # hosts, vnodes and tasks typed just now shape the new run
         self.adapter.reset()
         self.metrics.show_configured(
             compute(self.adapter.sim.config.metrics, self.adapter.config.bands)
