@@ -1,0 +1,260 @@
+"""Export what is on screen: the ring view as PNG or SVG, the metrics time series as CSV, the
+audit log as JSON lines, and an image of a view on the clipboard.
+
+The functions do the work and raise :class:`ExportError` (an ``OSError`` naming the file) on
+failure; :class:`ExportActions` wraps them in menu actions with a save dialog. SVG goes through
+pyqtgraph's own ``SVGExporter`` (vector, every item of the scene); PNG is an exact grab of the
+widget as shown, or pyqtgraph's ``ImageExporter`` when a different width is wanted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+import pyqtgraph.exporters
+from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
+
+PathLike = str | os.PathLike[str]
+
+
+class ExportError(OSError):
+    """An export that failed; the message names the file and the reason."""
+
+
+def export_widget_png(widget: QtWidgets.QWidget, path: PathLike) -> QtGui.QImage:
+    """Save ``widget`` as shown (its size × device pixel ratio) as a PNG file."""
+    image = widget.grab().toImage()
+    if image.isNull() or not image.save(os.fspath(path), b"PNG"):
+        raise ExportError(f"cannot write the image {os.fspath(path)}")
+    return image
+
+
+def export_plot_png(target: Any, path: PathLike, width: int | None = None) -> None:
+    """Render a pyqtgraph plot/scene with ``ImageExporter`` (``width`` pixels wide)."""
+    exporter = pg.exporters.ImageExporter(_exportable(target))
+    if width is not None:
+        exporter.parameters()["width"] = int(width)
+    # toBytes: get the image and save it here; export(fileName=) ignores a failed save.
+    image = exporter.export(toBytes=True)
+    if not isinstance(image, QtGui.QImage) or not image.save(os.fspath(path), b"PNG"):
+        raise ExportError(f"cannot write the image {os.fspath(path)}")
+
+
+def export_plot_svg(target: Any, path: PathLike) -> str:
+    """Save a pyqtgraph plot as SVG: a PlotWidget / GraphicsView, PlotItem, ViewBox or scene.
+
+    pyqtgraph's ``SVGExporter`` first; pyqtgraph 0.14.0 fails on the closed paths ("… Z")
+    that Qt 6.11 writes (pyqtgraph issue #3495, a ValueError while it rewrites path data),
+    so then Qt's own ``QSvgGenerator`` renders the same scene. Returns which one wrote the
+    file: ``"pyqtgraph"`` or ``"qt"``.
+    """
+    try:
+        _run(pg.exporters.SVGExporter(_exportable(target)), path)
+    except ValueError:
+        _render_svg(target, path)
+        return "qt"
+    return "pyqtgraph"
+
+
+def _render_svg(target: Any, path: PathLike) -> None:
+    out = os.fspath(path)
+    generator = QtSvg.QSvgGenerator()
+    generator.setFileName(out)
+    generator.setTitle("PhoenixFlight")
+    if isinstance(target, QtWidgets.QWidget):
+        size = target.size()
+
+        def draw(painter: QtGui.QPainter) -> None:
+            target.render(painter, QtCore.QPoint(0, 0))
+
+    else:
+        if isinstance(target, QtWidgets.QGraphicsScene):
+            scene, source = target, target.sceneRect()
+        else:
+            scene, source = target.scene(), target.sceneBoundingRect()
+        size = source.size().toSize()
+
+        def draw(painter: QtGui.QPainter) -> None:
+            scene.render(painter, QtCore.QRectF(), source)
+
+    generator.setSize(size)
+    generator.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
+    painter = QtGui.QPainter()
+    if not painter.begin(generator):
+        raise ExportError(f"cannot write {out}")
+    try:
+        draw(painter)
+    finally:
+        painter.end()
+    if not Path(out).is_file():
+        raise ExportError(f"cannot write {out}")
+
+
+def copy_widget_image(widget: QtWidgets.QWidget) -> QtGui.QImage:
+    """Put an image of ``widget`` on the clipboard; returns the image."""
+    image = widget.grab().toImage()
+    QtGui.QGuiApplication.clipboard().setImage(image)
+    return image
+
+
+def export_timeseries_csv(panel: Any, path: PathLike) -> None:
+    """The metrics time series as CSV (the time-series panel writes it)."""
+    _wrap(lambda: panel.export_csv(path), path)
+
+
+def export_audit_jsonl(audit: Any, path: PathLike) -> None:
+    """The audit log as JSON lines, atomically (``AuditLog.write_jsonl``)."""
+    _wrap(lambda: audit.write_jsonl(path), path)
+
+
+def _exportable(target: Any) -> Any:
+    """pyqtgraph exporters take an item or a scene; widgets hand over what they show."""
+    if isinstance(target, pg.PlotWidget):
+        return target.getPlotItem()
+    if isinstance(target, QtWidgets.QGraphicsView):
+        return target.scene()
+    return target
+
+
+def _run(exporter: Any, path: PathLike) -> None:
+    _wrap(lambda: exporter.export(fileName=os.fspath(path)), path)
+
+
+def _wrap(job: Callable[[], object], path: PathLike) -> None:
+    try:
+        job()
+    except ExportError:
+        raise
+    except OSError as exc:
+        raise ExportError(f"cannot write {os.fspath(path)}: {exc.strerror or exc}") from exc
+
+
+# (label, file filter, default suffix) of each export.
+_KINDS = {
+    "png": ("PNG image (*.png)", ".png"),
+    "svg": ("SVG vector image (*.svg)", ".svg"),
+    "csv": ("CSV table (*.csv)", ".csv"),
+    "jsonl": ("JSON lines (*.jsonl)", ".jsonl"),
+}
+
+
+class ExportActions(QtCore.QObject):
+    """Export and copy actions for a window; each source is a callable (it may change on reset).
+
+    ``ring`` returns the ring view widget, ``timeseries`` the time-series panel (with
+    ``export_csv``), ``audit`` the current ``AuditLog``. A source that returns None disables
+    nothing but reports that there is nothing to export.
+    """
+
+    exported = QtCore.Signal(str)  # path written
+
+    def __init__(
+        self,
+        parent: QtWidgets.QWidget | None,
+        ring: Callable[[], QtWidgets.QWidget | None],
+        timeseries: Callable[[], Any] | None = None,
+        audit: Callable[[], Any] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.dialog_parent = parent
+        self._ring = ring
+        self._timeseries = timeseries
+        self._audit = audit
+        # Replaceable hooks (tests inject answers instead of dialogs).
+        self.ask_save_path: Callable[[str, str, str], str | None] = self._ask_save_path
+        self.show_error: Callable[[str], None] = self._show_error
+
+        self.png_action = self._action("Export Ring as &PNG…", lambda: self._export("png"))
+        self.svg_action = self._action("Export Ring as &SVG…", lambda: self._export("svg"))
+        self.csv_action = self._action("Export &Metrics as CSV…", lambda: self._export("csv"))
+        self.audit_action = self._action(
+            "Export &Audit Log (JSON Lines)…", lambda: self._export("jsonl")
+        )
+        self.copy_action = self._action("&Copy Ring Image", self.copy_ring)
+        self.copy_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
+        self.csv_action.setEnabled(timeseries is not None)
+        self.audit_action.setEnabled(audit is not None)
+
+    def actions(self) -> list[QtGui.QAction]:
+        return [
+            self.png_action,
+            self.svg_action,
+            self.csv_action,
+            self.audit_action,
+            self.copy_action,
+        ]
+
+    def populate_menu(self, menu: QtWidgets.QMenu) -> None:
+        """Fill an Export submenu (or a File menu section)."""
+        for action in self.actions()[:4]:
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.copy_action)
+
+    def copy_ring(self) -> None:
+        widget = self._ring()
+        if widget is not None:
+            copy_widget_image(widget)
+
+    def export_to(self, kind: str, path: PathLike) -> bool:
+        """Export ``kind`` (png, svg, csv, jsonl) to ``path``; errors are shown, False."""
+        try:
+            if kind in ("png", "svg"):
+                widget = self._need(self._ring, "ring view")
+                if kind == "png":
+                    export_widget_png(widget, path)
+                else:
+                    export_plot_svg(widget, path)
+            elif kind == "csv":
+                export_timeseries_csv(self._need(self._timeseries, "time series"), path)
+            elif kind == "jsonl":
+                export_audit_jsonl(self._need(self._audit, "audit log"), path)
+            else:
+                raise ValueError(f"unknown export kind {kind!r}")
+        except (ExportError, LookupError) as exc:
+            self.show_error(str(exc))
+            return False
+        self.exported.emit(os.fspath(path))
+        return True
+
+    def _export(self, kind: str) -> None:
+        name, suffix = _KINDS[kind]
+        chosen = self.ask_save_path(f"Export {name.split(' (')[0]}", f"phoenixflight{suffix}", name)
+        if chosen:
+            if not Path(chosen).suffix:
+                chosen += suffix
+            self.export_to(kind, chosen)
+
+    @staticmethod
+    def _need(source: Callable[[], Any] | None, what: str) -> Any:
+        value = source() if source is not None else None
+        if value is None:
+            raise LookupError(f"there is no {what} to export")
+        return value
+
+    def _action(self, text: str, slot: Callable[[], None]) -> QtGui.QAction:
+        action = QtGui.QAction(text, self)
+        action.triggered.connect(slot)
+        return action
+
+    def _ask_save_path(self, title: str, suggested: str, file_filter: str) -> str | None:
+        start = str(Path.home() / suggested)
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.dialog_parent, title, start, file_filter
+        )
+        return path or None
+
+    def _show_error(self, text: str) -> None:
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Critical,
+            "Export failed",
+            text,
+            QtWidgets.QMessageBox.StandardButton.Ok,
+            self.dialog_parent,
+        )
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
