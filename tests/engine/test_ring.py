@@ -43,8 +43,8 @@ def reference_owners(members: list[str], vnodes: int) -> list[str | None]:
         return [None] * 10000
     # searchsorted(side="left") is bisect_left over all positions at once (speed only).
     first = np.searchsorted([v[0] for v in ordered], np.arange(10000), side="left")
-    names = [v[3] for v in ordered]
-    return [names[j % len(ordered)] for j in first.tolist()]
+    names = np.array([v[3] for v in ordered], dtype=object)
+    return list(names[first % len(ordered)].tolist())
 
 
 def reference_owner(members: list[str], vnodes: int, tok: int) -> str:
