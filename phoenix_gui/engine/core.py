@@ -129,6 +129,7 @@ class Core:
         self.due = DueQueue()
         self.agenda = Agenda()
         self.transfers: dict[int, Transfer] = {}
+        self.batches: dict[int, IntArray] = {}  # transfer batch (generation) → its task ids
         self.counters = Counters()
         self.changes: list[ChangeRecord] = []
         self.assigner: Assigner  # set by Simulation once the paradigm is known

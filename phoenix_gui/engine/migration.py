@@ -23,6 +23,9 @@ from phoenix_gui.engine.tasks import TaskState, checkpoint_bytes, checkpoint_has
 
 IntArray = npt.NDArray[np.int64]
 
+# A batch larger than this is recorded as one aggregate event instead of one per task.
+BULK_MOVES = 256
+
 
 def transfer_hours(core: Core) -> float:
     return core.config.workload.state_mb / core.config.timing.bandwidth_mb_per_hour
@@ -58,7 +61,12 @@ def cancel_transfer(core: Core, tid: int, t: float) -> None:
 def start_moves(
     core: Core, ids: IntArray, targets: npt.NDArray[np.int32], reason: str, t: float
 ) -> int:
-    """Migrate ``ids`` (each owned by a member) to ``targets``; returns how many moved."""
+    """Migrate ``ids`` (each owned by a member) to ``targets``; returns how many moved.
+
+    The tasks travel as one batch (one agenda entry). Up to :data:`BULK_MOVES` tasks get one
+    ``migration_started`` event each; a larger batch (a join at 10^6 tasks) is recorded as one
+    ``migrations_started`` event with parallel lists, so the log stays proportionate.
+    """
     if ids.size == 0:
         return 0
     tab = core.tasks
@@ -67,25 +75,37 @@ def start_moves(
     core.set_owner(ids, targets)
     tab.raw("state")[ids] = TaskState.MIGRATING
     eta = t + transfer_hours(core)
-    tokens = tab.raw("token")[ids].tolist()
-    names = core.ring.name_of
-    for tid, src, dst, tok in zip(
-        ids.tolist(), sources.tolist(), targets.tolist(), tokens, strict=True
+    gen = core.next_generation()
+    id_list = ids.tolist()
+    src_list = sources.tolist()
+    dst_list = targets.tolist()
+    progress = tab.raw("base")[ids].tolist()
+    ctimes = tab.raw("ckpt_time")[ids].tolist()
+    for tid, src, dst, prog, ctime in zip(
+        id_list, src_list, dst_list, progress, ctimes, strict=True
     ):
-        progress = float(tab.raw("base")[tid])
-        ctime = float(tab.raw("ckpt_time")[tid])
-        gen = core.next_generation()
-        core.transfers[tid] = Transfer(
-            tid, src, dst, reason, progress, ctime, checkpoint_hash(tid, progress, ctime), 1, gen
-        )
-        core.columns.outgoing[src] += 1
-        core.agenda.add(eta, "arrive", tid, gen)
+        digest = checkpoint_hash(tid, prog, ctime)
+        core.transfers[tid] = Transfer(tid, src, dst, reason, prog, ctime, digest, 1, gen)
         _lineage(core, tid, src).append((t, dst, reason))
-        core.counters.migrations += 1
+    np.add.at(core.columns.outgoing, sources, 1)
+    core.batches[gen] = ids.copy()
+    core.agenda.add(eta, "arrive", gen, gen)
+    core.counters.migrations += int(ids.size)
+    names = core.ring.name_of
+    tokens = tab.raw("token")[ids].tolist()
+    if ids.size > BULK_MOVES:
+        core.emit(
+            t, Primitive.MIGRATION, "migrations_started",
+            count=int(ids.size), tasks=id_list, tokens=tokens,
+            **{"from": [names(i) for i in src_list], "to": [names(i) for i in dst_list]},
+            reason=reason, eta=eta, progress=progress,
+        )  # fmt: skip
+        return int(ids.size)
+    for tid, tok, src, dst, prog in zip(id_list, tokens, src_list, dst_list, progress, strict=True):
         core.emit(
             t, Primitive.MIGRATION, "migration_started",
             task=tid, token=tok, **{"from": names(src), "to": names(dst)},
-            reason=reason, eta=eta, progress=progress,
+            reason=reason, eta=eta, progress=prog,
         )  # fmt: skip
     return int(ids.size)
 
@@ -106,37 +126,71 @@ def record_assignment(core: Core, tid: int, owner: int, t: float, reason: str) -
 
 
 def arrive(core: Core, entry: Timed) -> None:
-    """A transfer reaches its target: validate the checkpoint, then resume or resend."""
-    tr = core.transfers.get(entry.key)
-    if tr is None or tr.generation != entry.token:
-        return  # cancelled or redirected meanwhile
+    """A batch of transfers reaches its targets: validate each checkpoint, resume or resend."""
+    batch = core.batches.pop(entry.key, None)
+    if batch is None:
+        return
     t = entry.time
-    payload = checkpoint_bytes(tr.task, tr.progress, tr.ckpt_time)
-    if core.streams["validation"].random() < core.config.timing.validation_failure:
-        # A corrupted transfer: flip one byte of what arrived, so the digest check really fails.
-        at = len(payload) // 2
-        payload = payload[:at] + bytes([payload[at] ^ 0x01]) + payload[at + 1 :]
-    if checkpoint_hash_of(payload) != tr.digest:
+    live = [tid for tid in batch.tolist() if _current(core, tid, entry.token)]
+    if not live:
+        return
+    fails = core.streams["validation"].random(len(live)) < core.config.timing.validation_failure
+    ok: list[Transfer] = []
+    for tid, fail in zip(live, fails.tolist(), strict=True):
+        tr = core.transfers[tid]
+        payload = checkpoint_bytes(tr.task, tr.progress, tr.ckpt_time)
+        if fail:
+            # A corrupted transfer: flip one byte of what arrived so the digest check fails.
+            at = len(payload) // 2
+            payload = payload[:at] + bytes([payload[at] ^ 0x01]) + payload[at + 1 :]
+        if hashlib.sha256(payload).hexdigest() == tr.digest:
+            ok.append(tr)
+            continue
         core.counters.validation_failures += 1
-        core.emit(t, Primitive.MIGRATION, "checkpoint_invalid", task=tr.task, attempt=tr.attempt)
+        core.emit(t, Primitive.MIGRATION, "checkpoint_invalid", task=tid, attempt=tr.attempt)
         tr.attempt += 1
         tr.generation = core.next_generation()
-        core.agenda.add(t + transfer_hours(core), "arrive", tr.task, tr.generation)
-        return
-    del core.transfers[tr.task]
-    core.columns.outgoing[tr.source] -= 1
-    core.counters.migrations_completed += 1
+        core.batches[tr.generation] = np.array([tid], dtype=np.int64)
+        core.agenda.add(t + transfer_hours(core), "arrive", tr.generation, tr.generation)
+    if ok:
+        _complete(core, ok, t)
+
+
+def _current(core: Core, tid: int, generation: int) -> bool:
+    tr = core.transfers.get(tid)
+    return tr is not None and tr.generation == generation
+
+
+def _complete(core: Core, done: list[Transfer], t: float) -> None:
+    ids = np.array([tr.task for tr in done], dtype=np.int64)
+    sources = np.array([tr.source for tr in done], dtype=np.int64)
+    targets = np.array([tr.target for tr in done], dtype=np.int64)
+    for tr in done:
+        del core.transfers[tr.task]
+    np.add.at(core.columns.outgoing, sources, -1)
+    core.counters.migrations_completed += len(done)
     names = core.ring.name_of
-    core.emit(
-        t, Primitive.MIGRATION, "migration_completed",
-        task=tr.task, **{"from": names(tr.source), "to": names(tr.target)}, attempts=tr.attempt,
-    )  # fmt: skip
-    if core.columns.working[tr.target]:
-        core.start_running(np.array([tr.task], dtype=np.int64), t)
-    else:  # it was sent to a member that has crashed since: stranded there, at its checkpoint
-        core.tasks.raw("state")[tr.task] = TaskState.STRANDED
-        core.counters.stranded += 1
-    maybe_retired(core, tr.source, t)
+    if len(done) > BULK_MOVES:
+        core.emit(
+            t, Primitive.MIGRATION, "migrations_completed",
+            count=len(done), tasks=ids.tolist(),
+            **{"from": [names(tr.source) for tr in done], "to": [names(tr.target) for tr in done]},
+        )  # fmt: skip
+    else:
+        for tr in done:
+            core.emit(
+                t, Primitive.MIGRATION, "migration_completed",
+                task=tr.task, **{"from": names(tr.source), "to": names(tr.target)},
+                attempts=tr.attempt,
+            )  # fmt: skip
+    alive = core.columns.working[targets]
+    core.start_running(ids[alive], t)
+    dead = ids[~alive]  # sent to a member that has crashed since: stranded at its checkpoint
+    if dead.size:
+        core.tasks.raw("state")[dead] = TaskState.STRANDED
+        core.counters.stranded += int(dead.size)
+    for src in np.unique(sources).tolist():
+        maybe_retired(core, src, t)
 
 
 def checkpoint_hash_of(payload: bytes) -> str:

@@ -15,7 +15,6 @@ last checkpoint (``base`` at ``ckpt_time``).
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from dataclasses import dataclass
 from enum import IntEnum
@@ -181,12 +180,10 @@ class TaskTable:
 
 
 def checkpoint_bytes(task: int, progress: float, time: float) -> bytes:
-    """The serialised checkpoint whose SHA-256 is validated after a transfer."""
-    return json.dumps(
-        {"task": f"task-{task}", "progress": progress, "time": time},
-        sort_keys=True,
-        separators=(",", ":"),
-    ).encode("utf-8")
+    """The serialised checkpoint (canonical JSON) whose SHA-256 is validated after a transfer."""
+    return (
+        f'{{"progress":{float(progress)!r},"task":"task-{task}","time":{float(time)!r}}}'.encode()
+    )
 
 
 def checkpoint_hash(task: int, progress: float, time: float) -> str:
