@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -68,6 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("phoenix-flight: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`phoenix-flight run --json | head`): stop quietly, as Unix
+        # tools do. Point stdout at devnull so the interpreter's final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 def _commands(parser: argparse.ArgumentParser) -> set[str]:
