@@ -28,7 +28,7 @@ class ExportError(OSError):
 def export_widget_png(widget: QtWidgets.QWidget, path: PathLike) -> QtGui.QImage:
     """Save ``widget`` as shown (its size × device pixel ratio) as a PNG file."""
     image = widget.grab().toImage()
-    if image.isNull() or not image.save(os.fspath(path), b"PNG"):
+    if image.isNull() or not _save_png(image, path):
         raise ExportError(f"cannot write the image {os.fspath(path)}")
     return image
 
@@ -40,7 +40,7 @@ def export_plot_png(target: Any, path: PathLike, width: int | None = None) -> No
         exporter.parameters()["width"] = int(width)
     # toBytes: get the image and save it here; export(fileName=) ignores a failed save.
     image = exporter.export(toBytes=True)
-    if not isinstance(image, QtGui.QImage) or not image.save(os.fspath(path), b"PNG"):
+    if not isinstance(image, QtGui.QImage) or not _save_png(image, path):
         raise ExportError(f"cannot write the image {os.fspath(path)}")
 
 
@@ -69,7 +69,8 @@ def _render_svg(target: Any, path: PathLike) -> None:
         size = target.size()
 
         def draw(painter: QtGui.QPainter) -> None:
-            target.render(painter, QtCore.QPoint(0, 0))
+            # QWidget.render: a QGraphicsView (every PlotWidget) overrides render().
+            QtWidgets.QWidget.render(target, painter, QtCore.QPoint(0, 0))
 
     else:
         if isinstance(target, QtWidgets.QGraphicsScene):
@@ -109,6 +110,11 @@ def export_timeseries_csv(panel: Any, path: PathLike) -> None:
 def export_audit_jsonl(audit: Any, path: PathLike) -> None:
     """The audit log as JSON lines, atomically (``AuditLog.write_jsonl``)."""
     _wrap(lambda: audit.write_jsonl(path), path)
+
+
+def _save_png(image: QtGui.QImage, path: PathLike) -> bool:
+    # The stubs want the format as bytes; PySide6 6.11 only accepts a str at run time.
+    return bool(image.save(os.fspath(path), "PNG"))  # type: ignore[call-overload]
 
 
 def _exportable(target: Any) -> Any:
