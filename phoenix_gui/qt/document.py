@@ -174,6 +174,19 @@ class ScenarioDocument(QtCore.QObject):
         self._replace(scenario, target.absolute())
         return True
 
+    def open_copy(self, path: str | os.PathLike[str]) -> bool:
+        """Load ``path`` as a new untitled scenario (a bundled lesson: Save asks where)."""
+        target = Path(path)
+        try:
+            scenario = load_scenario(target)
+        except ScenarioError as error:
+            self.show_problems(error, str(target))
+            return False
+        if not self.maybe_discard():
+            return False
+        self._replace(scenario, None)
+        return True
+
     def revert(self) -> bool:
         """Reload the file from disk, dropping unsaved changes after confirmation."""
         if self._path is None:

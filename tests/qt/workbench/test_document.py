@@ -315,3 +315,15 @@ def _drop_event(kind: QtCore.QEvent.Type, mime: QtCore.QMimeData) -> QtCore.QEve
         QtCore.Qt.MouseButton.LeftButton,
         QtCore.Qt.KeyboardModifier.NoModifier,
     )
+
+
+def test_a_lesson_opened_as_a_copy_is_untitled(document, lesson, tmp_path) -> None:
+    assert document.open_copy(lesson)
+    assert document.path is None
+    assert document.scenario == load_scenario(lesson)
+    document.update({"metrics.joins": 1})
+    document.ask_save_path = lambda _doc: str(tmp_path / "mine.yaml")
+    before = lesson.read_bytes()
+    assert document.save()
+    assert lesson.read_bytes() == before  # the bundled file is never written
+    assert document.path == tmp_path / "mine.yaml"
