@@ -161,6 +161,7 @@ class AlgorithmsPanel(QtWidgets.QWidget):
     @QtCore.Slot()
     def refresh(self) -> None:
         """Paint whatever the events since the last paint changed."""
+        self._coalescer.cancel()  # this call does the pending work
         self._paint()
 
     def on_event(self, event: Event) -> None:

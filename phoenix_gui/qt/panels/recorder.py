@@ -283,6 +283,7 @@ class FlightRecorderPanel(QtWidgets.QWidget):
     @QtCore.Slot()
     def refresh(self) -> None:
         """Catch up with the records appended since the last refresh."""
+        self._coalescer.cancel()  # this call does the pending work
         log = self._log()
         if log is None:
             self.count_label.setText("")

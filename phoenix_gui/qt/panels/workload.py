@@ -239,6 +239,7 @@ class WorkloadPanel(QtWidgets.QWidget):
     @QtCore.Slot()
     def refresh(self) -> None:
         """Catch up with new tasks and changed states; re-read the selected task's lineage."""
+        self._coalescer.cancel()  # this call does the pending work
         if self.sim is not self._shown_sim:
             self._reset_model()
             return
