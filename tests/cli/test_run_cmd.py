@@ -1,0 +1,107 @@
+"""`phoenix-flight run`: summary, CSV, audit, flag errors, scenario overrides, Ctrl-C."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from phoenix_gui.cli import main
+from phoenix_gui.engine.audit import verify_file
+
+SMALL = ["--hosts", "6", "--tasks", "200", "--joins", "30", "--leaves", "20"]
+KEYS = {
+    "seed", "sim_hours", "steps", "joins", "leaves", "crashes", "migrations", "tasks_completed",
+    "tasks_lost", "work_lost", "work_lost_graceful", "audit_records", "audit_head", "configured",
+    "observed", "suppressed_leaves",
+}  # fmt: skip
+
+
+def test_json_summary_csv_and_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    audit = tmp_path / "audit.jsonl"
+    table = tmp_path / "steps.csv"
+    code = main(["run", *SMALL, "--sim-hours", "10", "--json", "--csv", str(table),
+                 "--audit", str(audit)])  # fmt: skip
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert KEYS <= set(summary)
+    assert summary["steps"] == 40 and summary["sim_hours"] == 10
+    assert summary["tasks_lost"] == 0 and summary["work_lost_graceful"] == 0
+    for part in ("configured", "observed"):
+        assert set(summary[part]) == {"mcr", "wmcr", "si", "dhs", "status"}
+    expected_mcr = (summary["joins"] + summary["leaves"]) / 10
+    assert summary["observed"]["mcr"] == pytest.approx(expected_mcr, abs=1e-4)
+    result = verify_file(audit, summary["audit_head"], summary["audit_records"])
+    assert result.ok, result.message()
+    rows = list(csv.DictReader(table.read_text().splitlines()))
+    assert len(rows) == 40 and rows[-1]["time"] == "10.0"
+
+
+def test_text_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", *SMALL, "--steps", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "configured" in out and "observed" in out and "audit:" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--trust", "1.5"], "--trust"),
+        (["--hours", "0"], "--hours"),
+        (["--hosts", "x"], "--hosts"),
+        (["--seed", "-1"], "--seed"),
+        (["--steps", "1.5"], "--steps"),
+    ],
+)
+def test_bad_values_name_the_flag(
+    args: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = [] if "--steps" in args else ["--steps", "1"]
+    assert main(["run", *args, *extra]) == 2
+    err = capsys.readouterr().err
+    assert flag in err and "Traceback" not in err
+
+
+def test_scenario_file_with_flag_override(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = pytest.importorskip("phoenix_gui.scenario")
+    from phoenix_gui.engine.config import SimulationConfig
+
+    path = tmp_path / "s.yaml"
+    scenario.save_scenario(path, SimulationConfig(seed=77, paradigm="kubernetes"), name="lesson")
+    assert main(["run", str(path), "--seed", "5", "--steps", "2", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["seed"] == 5 and summary["paradigm"] == "kubernetes"
+    (tmp_path / "bad.yaml").write_text("schema_version: 1\nseed: [\n")
+    assert main(["run", str(tmp_path / "bad.yaml"), "--steps", "1"]) == 2
+    assert "bad.yaml" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_stops_at_a_step_boundary_and_writes_everything(tmp_path: Path) -> None:
+    audit = tmp_path / "audit.jsonl"
+    table = tmp_path / "steps.csv"
+    cmd = [sys.executable, "-m", "phoenix_gui", "run", "--hosts", "50", "--tasks", "20000",
+           "--steps", "1000000", "--json", "--csv", str(table), "--audit", str(audit)]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while (not table.exists() or table.stat().st_size < 2000) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    summary = json.loads(out)
+    assert summary["interrupted"] is True and 0 < summary["steps"] < 1_000_000
+    assert verify_file(audit, summary["audit_head"], summary["audit_records"]).ok
+    rows = list(csv.DictReader(table.read_text().splitlines()))
+    assert len(rows) == summary["steps"]
+    assert "interrupted" in err and "Traceback" not in err
+    assert os.path.getsize(audit) > 0
