@@ -180,22 +180,32 @@ class AlgorithmsPanel(QtWidgets.QWidget):
             self._caption(REGISTRATION, f"{member} REJECTED: {d.get('reason', '')}")
         elif kind == "task_assigned" and "task" in d:
             self._move(ROUTING, 3, f"task {d['task']} → {d.get('member')}")
+        elif kind == "tasks_assigned":
+            self._move(ROUTING, 3, f"{d.get('count')} tasks placed by their tokens")
         elif kind == "member_joined":
             self._move(ROUTING, 4, f"{member} joined: its vnodes take over arcs")
-        elif kind == "migration_started":
+        elif kind in ("migration_started", "migrations_started"):
             flow = RETIREMENT if str(d.get("reason", "")) in _DRAIN_REASONS else ROUTING
             if len(self._migration_flow) > _MAX_TRACKED:  # crashed targets never complete
                 self._migration_flow.clear()
-            self._migration_flow[d.get("task")] = flow
-            text = f"task {d.get('task')}: {d.get('from')} → {d.get('to')} ({d.get('reason', '')})"
-            self._move(flow, 2 if flow == RETIREMENT else 5, text)
+            # A batch (``migrations_started``) travels and completes together: its first task
+            # stands for all of them.
+            self._migration_flow[_first_task(d)] = flow
+            if kind == "migration_started":
+                text = f"task {d.get('task')}: {d.get('from')} → {d.get('to')}"
+            else:
+                text = f"{d.get('count')} tasks in one batch"
+            self._move(flow, 2 if flow == RETIREMENT else 5, f"{text} ({d.get('reason', '')})")
         elif kind == "checkpoint_invalid":
             flow = self._migration_flow.get(d.get("task"), ROUTING)
             text = f"task {d.get('task')}: checkpoint failed SHA-256, retry {d.get('attempt')}"
             self._move(flow, 3 if flow == RETIREMENT else 6, text)
-        elif kind == "migration_completed":
-            flow = self._migration_flow.pop(d.get("task"), ROUTING)
-            text = f"task {d.get('task')} resumed on {d.get('to')}"
+        elif kind in ("migration_completed", "migrations_completed"):
+            flow = self._migration_flow.pop(_first_task(d), ROUTING)
+            if kind == "migration_completed":
+                text = f"task {d.get('task')} resumed on {d.get('to')}"
+            else:
+                text = f"{d.get('count')} tasks resumed on their new owners"
             self._move(flow, 3 if flow == RETIREMENT else 7, text)
         elif kind == "member_draining":
             self._move(RETIREMENT, 1, f"{member} is draining")
@@ -268,6 +278,14 @@ class AlgorithmsPanel(QtWidgets.QWidget):
         editor.setExtraSelections([selection])
         editor.setTextCursor(cursor)
         editor.ensureCursorVisible()
+
+
+def _first_task(details: dict[str, Any]) -> Any:
+    """The task of a single migration event, or the first task of a batch event."""
+    tasks = details.get("tasks")
+    if isinstance(tasks, list) and tasks:
+        return tasks[0]
+    return details.get("task")
 
 
 def _flow(key: str) -> Flow:

@@ -29,6 +29,7 @@ from phoenix_gui.qt.panels.models import (
 
 ALL_PRIMITIVES = "All primitives"
 ALL_EVENTS = "All events"
+_TIP_CHARS = 1500
 _HEADERS = ("Seq", "Time (h)", "Primitive", "Event", "Details", "Hash")
 
 
@@ -149,7 +150,9 @@ class AuditTableModel(QtCore.QAbstractTableModel):
             if index.column() == 5:
                 return f"hash {rec.hash}\nprev {rec.prev_hash}"
             if index.column() == 4:
-                return json.dumps(rec.payload.get("details", {}), indent=1, sort_keys=True)
+                text = json.dumps(rec.payload.get("details", {}), indent=1, sort_keys=True)
+                # Batch events carry lists of thousands of tasks: keep the tooltip readable.
+                return text if len(text) <= _TIP_CHARS else text[:_TIP_CHARS] + "\n…"
         if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and index.column() <= 1:
             return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
         return None

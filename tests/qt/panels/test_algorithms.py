@@ -130,3 +130,17 @@ def test_user_clicks_a_tab(qtbot, panel):
     bar = panel.tabs.tabBar()
     qtbot.mouseClick(bar, QtCore.Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
     assert panel.tabs.currentIndex() == 1
+
+
+def test_batch_events_move_the_same_lines(qtbot, panel):
+    tasks = list(range(300))
+    batch = {"count": 300, "tasks": tasks, "from": ["a"] * 300, "to": ["b"] * 300}
+    panel.on_event(
+        Event(2.0, Primitive.MIGRATION, "migrations_started", {**batch, "reason": "retire"})
+    )
+    assert panel.highlighted_line(RETIREMENT) == 2
+    panel.on_event(Event(2.1, Primitive.MIGRATION, "migrations_completed", batch))
+    assert panel.highlighted_line(RETIREMENT) == 3
+    panel.on_event(Event(2.2, Primitive.ASSIGNMENT, "tasks_assigned", {"count": 40, "first": 0}))
+    assert panel.highlighted_line(ROUTING) == 3
+    qtbot.waitUntil(lambda: "300 tasks resumed" in panel.caption_labels[RETIREMENT].text())

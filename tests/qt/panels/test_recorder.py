@@ -176,3 +176,15 @@ def test_fresh_run_verifies_and_a_tampered_export_names_the_record(
     monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", lambda *a, **kw: (str(out), ""))
     qtbot.mouseClick(panel.verify_file_button, QtCore.Qt.MouseButton.LeftButton)
     assert f"Record {k}: hash mismatch" in panel.status_label.text()
+
+
+def test_batch_event_details_stay_short(qtbot, panel):
+    log = AuditLog()
+    tasks = list(range(5000))
+    log.append(
+        Event(1.0, Primitive.MIGRATION, "migrations_started", {"count": 5000, "tasks": tasks})
+    )
+    panel.set_simulation(SimpleNamespace(audit=log))
+    cell = panel.model.index(0, 4)
+    assert "… 5000 items]" in cell.data()
+    assert len(cell.data(QtCore.Qt.ItemDataRole.ToolTipRole)) < 2000
