@@ -3,12 +3,13 @@
 It sits along the bottom of its parent (so the centre of the ring stays visible), as wide as
 the parent allows, and as tall as its wrapped text needs; it follows the parent's size through
 an event filter. When the run is paused at the caption a "Next ▶" button shows (PageDown, the
-key presentation clickers send, presses it too). In presentation mode the text is
-:data:`PRESENTATION_POINT_SIZE` points, readable from the back of a room; a longer caption
-shrinks in 2 pt steps until it fits. Every caption of lesson length (up to about 300
-characters at 1280×800) fits at :data:`PRESENTATION_MIN_POINT_SIZE` (36 pt) or more; only a
-caption too long for the screen at 36 pt goes smaller (down to :data:`FLOOR_POINT_SIZE`),
-because cutting text off would be worse than smaller text.
+key presentation clickers send, presses it too). In presentation mode the text is up to
+:data:`PRESENTATION_POINT_SIZE` points, readable from the back of a room. A longer caption
+first shrinks (in 2 pt steps, not below :data:`PRESENTATION_MIN_POINT_SIZE` = 36 pt) to cover
+at most :data:`COVER_SHARE` of the ring, then may grow taller, up to the whole view. Every
+bundled lesson caption fits at 36 pt or more at 1280×800 (tested); only a caption too long
+for the screen at 36 pt goes smaller (down to :data:`FLOOR_POINT_SIZE`), because cutting
+text off would be worse than smaller text.
 
 Caption text comes from scenario files, so it is shown as plain text (never rich text).
 """
@@ -22,7 +23,9 @@ from phoenix_gui.qt.presentation import OWN_PRESENTATION_FONT
 NORMAL_POINT_SIZE = 20.0
 PRESENTATION_POINT_SIZE = 44.0
 PRESENTATION_MIN_POINT_SIZE = 36.0
-FLOOR_POINT_SIZE = 14.0  # only for captions that do not fit the screen at the minimum
+NORMAL_MIN_POINT_SIZE = 14.0
+COVER_SHARE = 0.55  # the caption tries to cover at most this share of the ring's height
+FLOOR_POINT_SIZE = 12.0  # only for captions that do not fit the screen at the minimum
 BACKGROUND = QtGui.QColor(8, 10, 14, 215)
 BORDER = QtGui.QColor(255, 212, 0, 200)
 TEXT = "#FFFFFF"
@@ -129,17 +132,30 @@ class CaptionOverlay(QtWidgets.QWidget):
         margin = max(12, round(min(pw, ph) * 0.03))
         width = max(120, pw - 2 * margin)
         max_height = max(80, ph - 2 * margin)
-        # The largest size (in 2 pt steps) whose wrapped text fits the parent.
-        size = PRESENTATION_POINT_SIZE if self._presentation else NORMAL_POINT_SIZE
-        while True:
-            self._apply_font(size)
-            height = self._height_for(width)
-            if height <= max_height or size <= FLOOR_POINT_SIZE:
-                break
-            size = max(FLOOR_POINT_SIZE, size - 2.0)
+        top, low = (
+            (PRESENTATION_POINT_SIZE, PRESENTATION_MIN_POINT_SIZE)
+            if self._presentation
+            else (NORMAL_POINT_SIZE, NORMAL_MIN_POINT_SIZE)
+        )
+        # First try to leave most of the ring visible (text no smaller than the minimum);
+        # then use the whole height; only then go below the minimum. Never cut text off.
+        height = self._fit(width, round(ph * COVER_SHARE), top, low)
+        if height > round(ph * COVER_SHARE):
+            height = self._fit(width, max_height, low, FLOOR_POINT_SIZE)
         height = min(height, max_height)
         self.setGeometry(round((pw - width) / 2), ph - margin - height, width, height)
         self._place_close_button()
+
+    def _fit(self, width: int, limit: int, top: float, low: float) -> int:
+        """Apply the largest size from ``top`` down to ``low`` (2 pt steps) whose text fits
+        ``limit`` pixels (``low`` if none does); return the panel height it needs."""
+        size = top
+        while True:
+            self._apply_font(size)
+            height = self._height_for(width)
+            if height <= limit or size <= low:
+                return height
+            size = max(low, size - 2.0)
 
     def _height_for(self, width: int) -> int:
         layout = self._layout

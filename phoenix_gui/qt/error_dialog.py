@@ -47,10 +47,14 @@ class ScenarioErrorDialog(QtWidgets.QDialog):
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
         for row, problem in enumerate(problems):
-            location = f"{problem.file}:{problem.line}:{problem.column}"
-            for col, text in enumerate((location, problem.path, problem.message)):
+            # The cell shows the file name (the summary names it); the tooltip the full path.
+            where = f"{os.path.basename(problem.file)}:{problem.line}:{problem.column}"
+            full = f"{problem.file}:{problem.line}:{problem.column}"
+            for col, (text, tip) in enumerate(
+                ((where, full), (problem.path, problem.path), (problem.message, problem.message))
+            ):
                 item = QtWidgets.QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tip)
                 self.table.setItem(row, col, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
@@ -73,12 +77,15 @@ class ScenarioErrorDialog(QtWidgets.QDialog):
         self.resize(820, min(520, 180 + 34 * count))
 
     def problem_lines(self) -> list[str]:
-        """The rows as ``location: field: message`` lines, as displayed."""
-        lines = []
-        for row in range(self.table.rowCount()):
-            cells = [_text(self.table.item(row, col)) for col in range(len(COLUMNS))]
-            lines.append(": ".join(cells))
-        return lines
+        """One ``FILE:LINE:COL: field: message`` line per problem (what Copy copies)."""
+        return [str(p) for p in getattr(self.error, "problems", ())]
+
+    def row_texts(self) -> list[list[str]]:
+        """The table as displayed: location (file name:line:column), field, problem."""
+        return [
+            [_text(self.table.item(row, col)) for col in range(len(COLUMNS))]
+            for row in range(self.table.rowCount())
+        ]
 
     def copy_to_clipboard(self) -> None:
         QtGui.QGuiApplication.clipboard().setText("\n".join(self.problem_lines()))

@@ -127,6 +127,8 @@ def test_a_malformed_file_shows_the_problems_and_keeps_the_scenario(
     dialog = dialogs[0]
     lines = dialog.problem_lines()
     assert f"{bad}:5:10: metrics.trust: " in lines[0]
+    assert dialog.row_texts()[0][:2] == ["bad.yaml:5:10", "metrics.trust"]
+    assert dialog.table.item(0, 0).toolTip() == f"{bad}:5:10"
     assert "bad.yaml" in dialog.summary.text()
     assert dialog.table.item(0, 1).text() == "metrics.trust"
     # The current scenario, its file and its unsaved edit are untouched.
