@@ -27,10 +27,6 @@ from phoenix_gui.qt.panels.models import (
     split_list,
 )
 
-MEMBER_EVENTS = frozenset(
-    {"member_joined", "member_rejected", "member_draining", "member_retired", "member_crashed",
-     "member_suspect", "member_removed", "migration_completed", "task_completed"}
-)  # fmt: skip
 # Which actions make sense in which status (anything else would be refused by the engine).
 RETIRABLE = frozenset({"ACTIVE"})
 CRASHABLE = frozenset({"ACTIVE", "DRAINING"})
@@ -220,8 +216,9 @@ class MembersPanel(QtWidgets.QWidget):
     def on_event(self, event: Event) -> None:
         kind = event.kind
         member = str(event.details.get("member", ""))
-        if kind in MEMBER_EVENTS:
-            self._coalescer.request()
+        # Loads change with nearly every event (assignments, completions, migrations, batches):
+        # one coalesced refresh per event-loop pass covers them all.
+        self._coalescer.request()
         if member not in self._pending:
             return
         status = self.form.status_label
