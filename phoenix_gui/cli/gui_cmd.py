@@ -54,20 +54,16 @@ def run(args: argparse.Namespace) -> int:
     return run_window(config, source=source)
 
 
-def load(scenario: str | None) -> tuple[object, str | None]:
+def load(scenario: str | None) -> tuple[object, str]:
     """The engine configuration of ``scenario`` (or the default lesson) and where it came from."""
-    from phoenix_gui.engine.config import SimulationConfig
     from phoenix_gui.resources import DEFAULT_SCENARIO, ResourceNotFoundError, resource_path
+    from phoenix_gui.scenario import ScenarioError, load_config
 
-    try:
-        from phoenix_gui.scenario import ScenarioError, load_config
-    except ImportError:  # a build without the scenario package: run the built-in defaults
-        return SimulationConfig(), None
     if scenario is None:
         try:
             path = str(resource_path(DEFAULT_SCENARIO))
-        except ResourceNotFoundError:
-            return SimulationConfig(), None
+        except ResourceNotFoundError as exc:  # a broken install or bundle: say what is there
+            raise CliError(str(exc)) from exc
     else:
         path = scenario
         if not os.path.isfile(path):

@@ -59,8 +59,8 @@ def run_self_test(config: Any, source: str | None = None, steps: int = 200) -> i
             app.processEvents()
         window.grab()  # the whole window, docks included, paints without error
         sim = window.adapter.sim
-        verdict = sim.audit.verify() if hasattr(sim.audit, "verify") else None
-        if verdict is not None and not verdict.ok:
+        verdict = sim.audit.verify()
+        if not verdict.ok:
             failures.append(f"audit chain broken at record {verdict.bad_index}: {verdict.reason}")
         if hook.errors:
             failures.append(f"{hook.errors} error(s) raised in the event loop")
@@ -97,13 +97,11 @@ def _crash_one(window: Any) -> None:
         window.adapter.request_crash(max(infos, key=lambda m: (m.load, m.id)).id)
 
 
-def _save_and_reload(config: Any, failures: list[str]) -> bool | None:
+def _save_and_reload(config: Any, failures: list[str]) -> bool:
     """Save the running configuration as a scenario with QSaveFile, load it back, compare."""
-    try:
-        from phoenix_gui.scenario import dump_scenario, load_config, scenario_from_config
-    except ImportError:
-        return None  # no scenario package in this build
     from PySide6 import QtCore
+
+    from phoenix_gui.scenario import dump_scenario, load_config, scenario_from_config
 
     with tempfile.TemporaryDirectory(prefix="phoenix-selftest-") as folder:
         path = Path(folder) / "self-test.yaml"
