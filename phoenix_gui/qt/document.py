@@ -20,6 +20,7 @@ from typing import Any, Literal
 from PySide6 import QtCore, QtWidgets
 
 from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.params import PARAMS
 from phoenix_gui.qt.error_dialog import ScenarioErrorDialog
 from phoenix_gui.scenario import (
     Scenario,
@@ -32,6 +33,22 @@ from phoenix_gui.scenario import (
 )
 
 Answer = Literal["save", "discard", "cancel"]
+
+# Slider / value-box parameter (phoenix_gui.params) → its field in the scenario file.
+# "speed" is a view setting, not part of a scenario.
+PARAM_FIELDS = {
+    "joins": "metrics.joins",
+    "leaves": "metrics.leaves",
+    "hours": "metrics.hours",
+    "trust": "metrics.trust",
+    "compliance": "metrics.compliance",
+    "w_join": "metrics.w_join",
+    "w_leave": "metrics.w_leave",
+    "crash_share": "churn.crash_share",
+    "hosts": "members.generate",
+    "vnodes": "ring.vnodes",
+    "tasks": "workload.initial_tasks",
+}
 UNTITLED = "untitled"
 FILE_FILTER = "Scenario files (*.yaml *.yml);;All files (*)"
 
@@ -143,6 +160,15 @@ class ScenarioDocument(QtCore.QObject):
         if scenario != self._scenario:
             self.set_scenario(scenario)
         return scenario
+
+    def set_param(self, name: str, value: float) -> bool:
+        """A slider moved: store it in the scenario (False for view-only ones like speed)."""
+        field = PARAM_FIELDS.get(name)
+        if field is None:
+            return False
+        spec = PARAMS[name]
+        self.update({field: round(value) if spec.kind == "int" else float(value)})
+        return True
 
     def update_from_config(self, config: SimulationConfig) -> Scenario:
         """Take the engine's current configuration (sliders moved), keeping name and text."""

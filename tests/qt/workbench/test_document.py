@@ -8,7 +8,7 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine.config import SimulationConfig
-from phoenix_gui.qt.document import ScenarioDocument, write_text_atomically
+from phoenix_gui.qt.document import PARAM_FIELDS, ScenarioDocument, write_text_atomically
 from phoenix_gui.qt.error_dialog import ScenarioErrorDialog
 from phoenix_gui.qt.file_actions import DropOpener, FileActions
 from phoenix_gui.qt.settings import Settings
@@ -329,3 +329,17 @@ def test_a_lesson_opened_as_a_copy_is_untitled(document, lesson, tmp_path) -> No
     assert document.save()
     assert lesson.read_bytes() == before  # the bundled file is never written
     assert document.path == tmp_path / "mine.yaml"
+
+
+def test_moving_a_slider_is_an_unsaved_change_that_saves(qtbot, document, tmp_path) -> None:
+    from phoenix_gui.params import PARAMS
+
+    with qtbot.waitSignal(document.dirtyChanged):
+        assert document.set_param("joins", 18.0)
+    assert document.set_param("trust", 0.7)
+    assert document.set_param("vnodes", 64.0)
+    assert not document.set_param("speed", 4.0)  # a view setting, not part of a scenario
+    assert set(PARAMS) - {"speed"} <= set(PARAM_FIELDS)
+    assert document.save_as(tmp_path / "slid.yaml")
+    saved = load_scenario(tmp_path / "slid.yaml")
+    assert (saved.metrics.joins, saved.metrics.trust, saved.ring.vnodes) == (18, 0.7, 64)
