@@ -10,7 +10,6 @@ tasks per attempt, so a step never rescans every task. Each decision keeps its e
 from __future__ import annotations
 
 import heapq
-import math
 from collections import OrderedDict
 from typing import Any
 
@@ -20,7 +19,7 @@ import numpy.typing as npt
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import Member
-from phoenix_gui.engine.migration import detach, record_assignment, start_moves
+from phoenix_gui.engine.migration import detach, start_moves
 from phoenix_gui.engine.ring import RingChange
 from phoenix_gui.engine.tasks import TaskState
 
@@ -73,11 +72,7 @@ class Assigner:
         core = self.core
         if ids.size == 0:
             return
-        for tid, who in zip(ids.tolist(), owners.tolist(), strict=True):
-            if tid in core.tasks.lineage or not math.isnan(
-                float(core.tasks.raw("assigned_at")[tid])
-            ):
-                record_assignment(core, tid, who, t, "assigned")
+        core.tasks.lineage.record(t, "assigned", ids, owners)
         core.set_owner(ids, owners)
         first = np.isnan(core.tasks.raw("assigned_at")[ids])
         core.tasks.raw("assigned_at")[ids[first]] = t

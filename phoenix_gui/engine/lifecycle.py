@@ -64,6 +64,9 @@ def register(core: Core, spec: MemberSpec, t: float, cause: str, follows_trust: 
     before = len(core.ring)
     change = core.ring.add(member.id, vnodes)
     core.registry.set_index(member, core.ring.index_of(member.id))
+    core.names.append(member.id)
+    if len(core.names) != member.index + 1:  # the ring numbers members in join order
+        raise RuntimeError(f"ring index {member.index} out of step with the registry")
     core.columns.place(member)
     core.registry.add(member)
     _step(core, t, member.id, 4, index=member.index)
@@ -127,6 +130,7 @@ def crash(core: Core, member: Member, t: float, cause: str) -> None:
     """The member stops dead: its running tasks fall back to their last checkpoint."""
     core.counters.leaves += 1
     core.counters.crashes += 1
+    core.silent += 1
     member.status = MemberStatus.FAILED
     idx = member.index
     core.columns.schedulable[idx] = False
@@ -167,6 +171,7 @@ def remove(core: Core, idx: int, t: float) -> None:
     member = core.registry.by_index(idx)
     stranded = member.load
     moved = _leave_ring(core, member, t, "crash")
+    core.silent -= 1
     core.registry.leave(member, MemberStatus.REMOVED)
     member.left_at = t
     core.emit(

@@ -10,7 +10,6 @@ no work is lost; a task that comes from a crashed member moves from its last che
 from __future__ import annotations
 
 import hashlib
-import math
 
 import numpy as np
 import numpy.typing as npt
@@ -81,17 +80,18 @@ def start_moves(
     dst_list = targets.tolist()
     progress = tab.raw("base")[ids].tolist()
     ctimes = tab.raw("ckpt_time")[ids].tolist()
+    transfers = core.transfers
     for tid, src, dst, prog, ctime in zip(
         id_list, src_list, dst_list, progress, ctimes, strict=True
     ):
         digest = checkpoint_hash(tid, prog, ctime)
-        core.transfers[tid] = Transfer(tid, src, dst, reason, prog, ctime, digest, 1, gen)
-        _lineage(core, tid, src).append((t, dst, reason))
+        transfers[tid] = Transfer(tid, src, dst, reason, prog, ctime, digest, 1, gen)
+    tab.lineage.record(t, reason, ids, targets)
     np.add.at(core.columns.outgoing, sources, 1)
     core.batches[gen] = ids.copy()
     core.agenda.add(eta, "arrive", gen, gen)
     core.counters.migrations += int(ids.size)
-    names = core.ring.name_of
+    names = core.names.__getitem__
     tokens = tab.raw("token")[ids].tolist()
     if ids.size > BULK_MOVES:
         core.emit(
@@ -108,21 +108,6 @@ def start_moves(
             reason=reason, eta=eta, progress=prog,
         )  # fmt: skip
     return int(ids.size)
-
-
-def _lineage(core: Core, tid: int, first_owner: int) -> list[tuple[float, int, str]]:
-    lineage = core.tasks.lineage.get(tid)
-    if lineage is None:
-        assigned = float(core.tasks.raw("assigned_at")[tid])
-        lineage = [(assigned if not math.isnan(assigned) else 0.0, first_owner, "assigned")]
-        core.tasks.lineage[tid] = lineage
-    return lineage
-
-
-def record_assignment(core: Core, tid: int, owner: int, t: float, reason: str) -> None:
-    """Lineage entry for a task placed again after waiting (it had an owner before)."""
-    if tid in core.tasks.lineage or not math.isnan(float(core.tasks.raw("assigned_at")[tid])):
-        _lineage(core, tid, owner).append((t, owner, reason))
 
 
 def arrive(core: Core, entry: Timed) -> None:
@@ -169,7 +154,7 @@ def _complete(core: Core, done: list[Transfer], t: float) -> None:
         del core.transfers[tr.task]
     np.add.at(core.columns.outgoing, sources, -1)
     core.counters.migrations_completed += len(done)
-    names = core.ring.name_of
+    names = core.names.__getitem__
     if len(done) > BULK_MOVES:
         core.emit(
             t, Primitive.MIGRATION, "migrations_completed",

@@ -143,10 +143,7 @@ def packet(sim: Simulation, tid: int) -> FlightPacket:
     cprog, ctime = tab.checkpoint_at(one, sim.time, sim.config.timing.checkpoint_interval)
     owner = int(tab.raw("owner")[tid])
     names = sim.ring.name_of
-    lineage = tab.lineage.get(tid)
-    if lineage is None:
-        assigned = float(tab.raw("assigned_at")[tid])
-        lineage = [] if owner < 0 else [(assigned, owner, "assigned")]
+    lineage = tab.lineage_of(tid)
     skill = tab.capability_of(tid)
     return FlightPacket(
         id=f"task-{tid}",

@@ -26,7 +26,6 @@ from phoenix_gui.engine.churn import draw_step
 from phoenix_gui.engine.config import PARADIGMS, MemberSpec, SimulationConfig
 from phoenix_gui.engine.core import Core, StepResult
 from phoenix_gui.engine.events import Event, Primitive
-from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.migration import arrive
 from phoenix_gui.engine.observed import History
 from phoenix_gui.engine.requests import Requests
@@ -196,10 +195,7 @@ class Simulation(Core):
         n = cols.size
         if kind == "heartbeat_round":
             alive = int(np.count_nonzero(cols.working[:n]))
-            silent = self.registry.count(MemberStatus.FAILED) + self.registry.count(
-                MemberStatus.SUSPECT
-            )
-            self.emit(tick, Primitive.DISCOVERY, kind, alive=alive, silent=silent)
+            self.emit(tick, Primitive.DISCOVERY, kind, alive=alive, silent=self.silent)
         else:
             running = int(cols.running[:n].sum())
             self.emit(tick, Primitive.MIGRATION, kind, running=running)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import struct
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -94,8 +95,7 @@ class TaskTable:
             self.__dict__["_" + name] = np.full(self._cap, fill, dtype=dtype)
         self.capability_names: list[str] = []
         self.now = 0.0  # the engine's clock, for the lazy ``progress`` column
-        # Lineage only for tasks that moved: task → [(time, owner index, reason), …].
-        self.lineage: dict[int, list[tuple[float, int, str]]] = {}
+        self.lineage = LineageLog()
 
     def __getattr__(self, name: str) -> np.ndarray:
         # Public column views cover only the rows in use.
@@ -126,6 +126,10 @@ class TaskTable:
             self._cap = cap
         self._n = need
         return np.arange(start, need, dtype=np.int64)
+
+    def lineage_of(self, task: int) -> list[tuple[float, int, str]]:
+        """Every owner the task had: (time, member index, reason), oldest first."""
+        return self.lineage.of(task)
 
     def capability_code(self, name: str) -> int:
         if name not in self.capability_names:
@@ -179,15 +183,53 @@ class TaskTable:
         return mask
 
 
+class LineageLog:
+    """Append-only record of ownership changes, one chunk per batch (assignment or move).
+
+    Appending costs one array copy per batch, not a Python object per task; looking up one
+    task's lineage concatenates the chunks once (cached until the next append) and filters.
+    """
+
+    def __init__(self) -> None:
+        self._ids: list[IntArray] = []
+        self._owners: list[npt.NDArray[np.int32]] = []
+        self._times: list[float] = []
+        self._reasons: list[str] = []
+        self._flat: tuple[IntArray, npt.NDArray[np.int32], IntArray] | None = None
+
+    def record(self, t: float, reason: str, ids: IntArray, owners: npt.NDArray[np.int32]) -> None:
+        if ids.size == 0:
+            return
+        self._ids.append(ids.astype(np.int64, copy=True))
+        self._owners.append(np.broadcast_to(owners, ids.shape).astype(np.int32, copy=True))
+        self._times.append(t)
+        self._reasons.append(reason)
+        self._flat = None
+
+    def of(self, task: int) -> list[tuple[float, int, str]]:
+        if not self._ids:
+            return []
+        if self._flat is None:
+            chunk = np.repeat(np.arange(len(self._ids)), [a.size for a in self._ids])
+            self._flat = (np.concatenate(self._ids), np.concatenate(self._owners), chunk)
+        ids, owners, chunk = self._flat
+        hits = np.flatnonzero(ids == task)
+        return [
+            (self._times[c], int(o), self._reasons[c])
+            for c, o in zip(chunk[hits].tolist(), owners[hits].tolist(), strict=True)
+        ]
+
+
+_CHECKPOINT = struct.Struct("<qdd")  # task id, progress (h), checkpoint time (h)
+
+
 def checkpoint_bytes(task: int, progress: float, time: float) -> bytes:
-    """The serialised checkpoint (canonical JSON) whose SHA-256 is validated after a transfer."""
-    return (
-        f'{{"progress":{float(progress)!r},"task":"task-{task}","time":{float(time)!r}}}'.encode()
-    )
+    """The serialised checkpoint (24 bytes, little-endian) whose SHA-256 travels with it."""
+    return _CHECKPOINT.pack(task, progress, time)
 
 
 def checkpoint_hash(task: int, progress: float, time: float) -> str:
-    return hashlib.sha256(checkpoint_bytes(task, progress, time)).hexdigest()
+    return hashlib.sha256(_CHECKPOINT.pack(task, progress, time)).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ class MigrationAudit:
         owner = int(sim.tasks.owner[task])
         if src == dst or sim.ring.name_of(owner) != dst:
             self.problems.append(f"task {task}: event {src}->{dst}, owner {owner}")
-        lineage = sim.tasks.lineage[task]
+        lineage = sim.tasks.lineage_of(task)
         if len(lineage) < 2 or sim.ring.name_of(lineage[-2][1]) != src:
             self.problems.append(f"task {task}: lineage does not show the move from {src}")
 
