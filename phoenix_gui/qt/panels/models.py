@@ -49,14 +49,22 @@ def monospace_font() -> QtGui.QFont:
 
 
 def set_status(label: QtWidgets.QLabel, text: str, error: bool = False, ok: bool = False) -> None:
-    """Show a message in a status label: red for errors, green for success, default otherwise."""
+    """Show a message in a status label: red for errors, green for success, default otherwise.
+
+    The colour goes in the label's palette, not a stylesheet: a stylesheet pins the font the
+    label was polished with, and the label would then miss presentation mode's larger font.
+    """
     label.setText(text)
-    if error:
-        label.setStyleSheet(f"color: {ERROR_COLOR};")
-    elif ok:
-        label.setStyleSheet(f"color: {OK_COLOR};")
-    else:
-        label.setStyleSheet("")
+    color = ERROR_COLOR if error else OK_COLOR if ok else None
+    palette = QtGui.QPalette()  # empty: every role inherited from the parent and the theme
+    if color is not None:
+        palette.setColor(QtGui.QPalette.ColorRole.WindowText, QtGui.QColor(color))
+    label.setPalette(palette)
+
+
+def status_color(label: QtWidgets.QLabel) -> str:
+    """The colour a status label's text is drawn in (``#rrggbb``), for tests and checks."""
+    return label.palette().color(QtGui.QPalette.ColorRole.WindowText).name().upper()
 
 
 def split_list(text: str) -> tuple[str, ...]:

@@ -6,11 +6,12 @@ import time
 
 import numpy as np
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui
 
 from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.qt.adapter import SimulationAdapter
 from phoenix_gui.qt.panels.members import MembersPanel
+from phoenix_gui.qt.panels.models import ERROR_COLOR, OK_COLOR, set_status, status_color
 from tests.qt.panels.conftest import step_into
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -72,7 +73,7 @@ def test_register_below_trust_minimum_shows_the_governance_reason(qtbot, panel, 
     qtbot.waitUntil(lambda: "Rejected agent-low" in panel.form.status_label.text())
     text = panel.form.status_label.text()
     assert "trust 0.2 is below the policy minimum 0.5" in text
-    assert "color: #DC2626" in panel.form.status_label.styleSheet()
+    assert status_color(panel.form.status_label) == ERROR_COLOR
     # The refused member is listed as REJECTED and is not live.
     qtbot.waitUntil(lambda: panel.model.row_of("agent-low") >= 0)
     assert _cell(panel, "agent-low", 5) == "REJECTED"
@@ -90,6 +91,7 @@ def test_register_an_admitted_agent_with_capabilities(qtbot, panel, make_sim):
     qtbot.mouseClick(panel.form.register_button, LEFT)
     step_into(sim, panel)
     qtbot.waitUntil(lambda: "Registered agent-ok: ACTIVE" in panel.form.status_label.text())
+    assert status_color(panel.form.status_label) == OK_COLOR
     member = sim.registry.get("agent-ok")
     assert member.capabilities == ("summarise", "GPU")
     assert member.vnodes == 7
@@ -205,3 +207,20 @@ def test_wired_to_the_real_adapter_like_the_main_window(qtbot, panel):
     panel.refresh()
     assert panel.model.row_of("agent-shady") == -1
     assert panel.model.rowCount() == len(adapter.sim.registry.members())
+
+
+def test_status_label_follows_a_larger_application_font(qtbot, panel, qapp):
+    """Presentation mode scales the application font; a coloured status must follow it."""
+    set_status(panel.form.status_label, "Rejected x: trust", error=True)
+    before = panel.form.status_label.font().pointSizeF()
+    original = QtGui.QFont(qapp.font())
+    bigger = QtGui.QFont(original)
+    bigger.setPointSizeF(original.pointSizeF() * 1.5)
+    try:
+        qapp.setFont(bigger)
+        qtbot.waitUntil(lambda: panel.form.status_label.font().pointSizeF() > before)
+        assert status_color(panel.form.status_label) == ERROR_COLOR
+    finally:
+        qapp.setFont(original)
+    set_status(panel.form.status_label, "plain")
+    assert status_color(panel.form.status_label) != ERROR_COLOR
