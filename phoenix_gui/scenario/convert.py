@@ -27,6 +27,7 @@ from phoenix_gui.scenario import migrations
 from phoenix_gui.scenario.schema import (
     BurstEvent,
     CrashEvent,
+    GeneratedTemplate,
     JoinEvent,
     MemberTemplate,
     RetireEvent,
@@ -60,7 +61,7 @@ def scenario_to_config(s: Scenario) -> SimulationConfig:
             listed=tuple(_member_spec(x.id, x) for x in s.members.listed),
             generate=s.members.generate,
             prefix=s.members.prefix,
-            template=_member_spec("template", s.members.template),
+            template=_template_spec(s.members.template),
         ),
         ring=RingConfig(vnodes=s.ring.vnodes),
         workload=WorkloadConfig(**s.workload.model_dump()),
@@ -100,7 +101,7 @@ def config_to_data(
             "listed": [_member_dict(x, with_id=True) for x in config.members.listed],
             "generate": config.members.generate,
             "prefix": config.members.prefix,
-            "template": _member_dict(config.members.template, with_id=False),
+            "template": _template_dict(config.members.template),
         },
         "workload": _fields(config.workload),
         "churn": _fields(config.churn),
@@ -124,6 +125,17 @@ def _member_spec(member_id: str, m: MemberTemplate) -> MemberSpec:
         accuracy=m.accuracy,
         context_limit=m.context_limit,
     )
+
+
+def _template_spec(t: GeneratedTemplate) -> MemberSpec:
+    """Kind, reliability and accuracy stay at MemberSpec's defaults: the engine sets them for
+    each generated member from the paradigm and the trust T."""
+    return MemberSpec(id="template", **t.model_dump(mode="python"))
+
+
+def _template_dict(spec: MemberSpec) -> dict[str, Any]:
+    full = _member_dict(spec, with_id=False)
+    return {name: full[name] for name in GeneratedTemplate.model_fields}
 
 
 def _member_dict(spec: MemberSpec, with_id: bool) -> dict[str, Any]:

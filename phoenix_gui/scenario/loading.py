@@ -19,7 +19,13 @@ from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.scenario import checks, migrations
 from phoenix_gui.scenario.convert import config_to_data, scenario_to_config
 from phoenix_gui.scenario.errors import Problem, ScenarioError
-from phoenix_gui.scenario.schema import EVENT_KINDS, PATTERN_HELP, Scenario, all_field_names
+from phoenix_gui.scenario.schema import (
+    EVENT_KINDS,
+    PATTERN_HELP,
+    TEMPLATE_DERIVED,
+    Scenario,
+    all_field_names,
+)
 from phoenix_gui.scenario.yamlsafe import MAX_BYTES, Document, load_bytes, load_text
 
 PathLike = str | os.PathLike[str]
@@ -124,8 +130,14 @@ def _problem(doc: Document, err: ErrorDetails) -> Problem:
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else ""
         message = f"unknown key {key!r}"
-        close = difflib.get_close_matches(key, all_field_names(), n=1, cutoff=0.75)
-        if close:
+        if loc[:2] == ("members", "template") and key in TEMPLATE_DERIVED:
+            message += f": {TEMPLATE_DERIVED[key]}"
+            return doc.problem(loc, message, key=True)
+        known = all_field_names()
+        close = difflib.get_close_matches(key, [n for n in known if n != key], n=1, cutoff=0.75)
+        if key in known:
+            message += " here"
+        elif close:
             message += f"; did you mean {close[0]!r}?"
         return doc.problem(loc, message, key=True)
     message = err["msg"]

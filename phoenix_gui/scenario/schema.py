@@ -128,18 +128,35 @@ class Ring(_Model):
     vnodes: VNodes = _default("vnodes")
 
 
-class MemberTemplate(_Model):
-    """Fields of a member; a paradigm ignores the ones it does not use."""
+class GeneratedTemplate(_Model):
+    """Fields of a generated member. Its kind comes from the paradigm, and its reliability (an
+    agent's accuracy too) follows the trust T, so the observed T tracks the slider: a template
+    has no kind, reliability or accuracy to set (list a member to choose those)."""
 
-    kind: MemberKind = _MEMBER.kind
     vnodes: VNodes | None = Field(default=None, description="None: use ring.vnodes")
     trust: Trust = _MEMBER.trust
-    reliability: Probability = _MEMBER.reliability
     capabilities: Capabilities = _MEMBER.capabilities
     cpu: Positive = _MEMBER.cpu
     memory: Positive = _MEMBER.memory
-    accuracy: Probability = _MEMBER.accuracy
     context_limit: Positive = _MEMBER.context_limit
+
+
+# Why a generated member's template may not set these (the loader says so on an unknown key).
+TEMPLATE_DERIVED = {
+    "kind": "a generated member's kind comes from the paradigm",
+    "reliability": "generated members follow the trust T (metrics.trust); "
+    "list a member under members.listed to set its own",
+    "accuracy": "generated agents follow the trust T (metrics.trust); "
+    "list a member under members.listed to set its own",
+}
+
+
+class MemberTemplate(GeneratedTemplate):
+    """Fields of a listed or joining member; a paradigm ignores the ones it does not use."""
+
+    kind: MemberKind = _MEMBER.kind
+    reliability: Probability = _MEMBER.reliability
+    accuracy: Probability = _MEMBER.accuracy
 
 
 class Member(MemberTemplate):
@@ -154,7 +171,7 @@ class Members(_Model):
     listed: Annotated[tuple[Member, ...], Field(strict=False)] = ()
     generate: Hosts = _MEMBERS.generate
     prefix: Prefix = _MEMBERS.prefix
-    template: MemberTemplate = MemberTemplate()
+    template: GeneratedTemplate = GeneratedTemplate()
 
 
 class Workload(_Model):

@@ -110,6 +110,21 @@ def test_unknown_key_is_refused_at_the_key_with_a_suggestion() -> None:
     )
 
 
+@pytest.mark.parametrize("key", ["kind", "reliability", "accuracy"])
+def test_generated_template_refuses_what_the_engine_derives(key: str) -> None:
+    # Generated members take their kind from the paradigm and follow the trust T; a template
+    # value for these would be silently ignored, so the file is refused instead.
+    text = MINIMAL + f"members:\n  template:\n    {key}: 0.5\n"
+    message = _one(text)
+    assert message.startswith(f"t.yaml:5:5: members.template.{key}: unknown key '{key}': ")
+    assert "paradigm" in message or "trust T" in message
+
+
+def test_a_key_known_elsewhere_is_not_suggested_as_itself() -> None:
+    message = _one(MINIMAL + "ring:\n  seed: 3\n")
+    assert message == "t.yaml:4:3: ring.seed: unknown key 'seed' here"
+
+
 def test_missing_field_points_at_its_mapping() -> None:
     assert _one("schema_version: 1\ntimeline:\n  - {at: 1, kind: retire}\nname: x\n") == (
         "t.yaml:3:5: timeline[0].target: Field required"
