@@ -77,16 +77,18 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 
 def run_window(config: object, source: str | None = None) -> int:
-    """Open the main window on ``config`` and run the event loop until it closes."""
+    """Open the workbench on ``source`` (or ``config``) and run the event loop until it closes."""
     from phoenix_gui.qt.excepthook import ExceptionHook
-    from phoenix_gui.qt.main_window import MainWindow
+    from phoenix_gui.qt.workbench import open_workbench
 
     app = create_app()
     hook = ExceptionHook()
     hook.install()
     try:
-        window = MainWindow(config, source=source)  # type: ignore[arg-type]
+        window = open_workbench(source, config=config)  # type: ignore[arg-type]
         window.show()
+        assert window.workbench is not None
+        window.workbench.start()  # autosave, and the offer to restore a crashed session
         return int(app.exec())
     finally:
         hook.uninstall()

@@ -79,6 +79,17 @@ def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
         raise SaveError(f"cannot save {target}: {reason}")
 
 
+def is_bundled(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is one of the lessons shipped with the app (never written to)."""
+    from phoenix_gui.resources import base_dir
+
+    try:
+        Path(path).resolve().relative_to((base_dir() / "scenarios").resolve())
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def default_scenario() -> Scenario:
     """What File ▸ New starts from: the engine's defaults."""
     return scenario_from_config(SimulationConfig(), name="Untitled")
@@ -278,6 +289,13 @@ class ScenarioDocument(QtCore.QObject):
         self.loaded.emit(scenario)
 
     def _write(self, target: Path) -> bool:
+        if is_bundled(target):
+            self.show_error(
+                "Save failed",
+                f"{target.name} is a lesson shipped with PhoenixFlight and is not changed.\n\n"
+                "Use Save As to keep your version in a folder of your own.",
+            )
+            return False
         try:
             write_text_atomically(target, dump_scenario(self._scenario))
         except OSError as exc:

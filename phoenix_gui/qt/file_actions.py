@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.qt.document import FILE_FILTER, ScenarioDocument
+from phoenix_gui.qt.document import FILE_FILTER, ScenarioDocument, is_bundled
 from phoenix_gui.qt.settings import Settings
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -49,6 +49,9 @@ class FileActions(QtCore.QObject):
         self.dialog_parent = parent
         # Replaceable: returns the chosen path or None (cancelled).
         self.ask_open_path: Callable[[], str | None] = self._ask_open_path
+        # Called before every file operation: the window sends slider changes still being
+        # coalesced, so Save writes (and Open asks about) what the user sees.
+        self.before_action: Callable[[], None] = lambda: None
 
         keys = QtGui.QKeySequence.StandardKey
         self.new_action = self._action("&New", self._on_new, keys.New, "Start a new scenario")
@@ -97,8 +100,14 @@ class FileActions(QtCore.QObject):
         menu.addAction(self.revert_action)
 
     def open_path(self, path: str | os.PathLike[str]) -> bool:
-        """Open ``path`` in the document (Open, Open Recent and drop all end here)."""
-        ok = self.document.open(path)
+        """Open ``path`` in the document (Open, Open Recent and drop all end here).
+
+        A lesson shipped with the app opens as an untitled copy: Save then asks where to
+        keep it, and the bundled file is never written.
+        """
+        self.before_action()
+        opener = self.document.open_copy if is_bundled(path) else self.document.open
+        ok = opener(path)
         if not ok and not Path(path).exists():
             # A recent file that was moved or deleted: stop offering it.
             self.settings.remove_recent_file(path)
@@ -132,6 +141,7 @@ class FileActions(QtCore.QObject):
 
     # -- slots -----------------------------------------------------------------------------
     def _on_new(self) -> None:
+        self.before_action()
         self.document.new()
 
     def _on_open(self) -> None:
@@ -140,12 +150,15 @@ class FileActions(QtCore.QObject):
             self.open_path(path)
 
     def _on_save(self) -> None:
+        self.before_action()
         self.document.save()
 
     def _on_save_as(self) -> None:
+        self.before_action()
         self.document.save_as()
 
     def _on_revert(self) -> None:
+        self.before_action()
         self.document.revert()
 
     def _on_loaded(self, _scenario: object) -> None:

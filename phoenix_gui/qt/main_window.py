@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import time
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -24,6 +24,9 @@ from phoenix_gui.qt.resources import app_icon
 from phoenix_gui.qt.ring_binding import RingBinding
 from phoenix_gui.qt.ring_view import RingView
 from phoenix_gui.qt.timeseries import TimeSeriesPanel
+
+if TYPE_CHECKING:
+    from phoenix_gui.qt.workbench import Workbench
 
 ABOUT_TEXT = (
     "<h3>PhoenixFlight {version}</h3>"
@@ -57,6 +60,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._frame_times: deque[float] = deque(maxlen=120)
         self._inspected: str | None = None
         self.member_menu: QtWidgets.QMenu | None = None
+        # Files, panels, lessons, presentation and export attach here (phoenix_gui.qt.workbench).
+        self.workbench: Workbench | None = None
+        self.setWindowTitle("PhoenixFlight")
         self._build_docks()
         self._build_actions()
         self._build_menus()
@@ -66,7 +72,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._on_reset()
 
     # ---- construction ------------------------------------------------------------------
-    def _dock(self, title: str, widget: QtWidgets.QWidget, area: Any) -> QtWidgets.QDockWidget:
+    def add_dock(self, title: str, widget: QtWidgets.QWidget, area: Any) -> QtWidgets.QDockWidget:
+        """A dock named after ``title`` (the name keys the saved dock layout)."""
         dock = QtWidgets.QDockWidget(title, self)
         dock.setObjectName(title.lower().replace(" ", "-") + "-dock")
         dock.setWidget(widget)
@@ -84,10 +91,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector = QtWidgets.QTextBrowser(self)
         self.inspector.setObjectName("inspector")
         self.inspector.setPlaceholderText("Click a member or a task on the ring to inspect it.")
-        self.controls_dock = self._dock("Controls", self.controls, left)
-        self.metrics_dock = self._dock("Metrics", self.metrics, right)
-        self.inspector_dock = self._dock("Inspector", self.inspector, right)
-        self.timeseries_dock = self._dock("Time series", self.timeseries, bottom)
+        self.controls_dock = self.add_dock("Controls", self.controls, left)
+        self.metrics_dock = self.add_dock("Metrics", self.metrics, right)
+        self.inspector_dock = self.add_dock("Inspector", self.inspector, right)
+        self.timeseries_dock = self.add_dock("Time series", self.timeseries, bottom)
         self.resizeDocks([self.controls_dock], [330], QtCore.Qt.Orientation.Horizontal)
         self.resizeDocks([self.metrics_dock], [420], QtCore.Qt.Orientation.Horizontal)
         self.resizeDocks([self.timeseries_dock], [230], QtCore.Qt.Orientation.Vertical)
@@ -144,6 +151,7 @@ class MainWindow(QtWidgets.QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self.file_menu, self.view_menu, self.sim_menu = file_menu, view_menu, sim_menu
+        self.help_menu = help_menu
 
     def _build_status_bar(self) -> None:
         self.status_labels: dict[str, QtWidgets.QLabel] = {}
@@ -158,7 +166,6 @@ class MainWindow(QtWidgets.QMainWindow):
         a = self.adapter
         a.stepped.connect(self._on_stepped)
         a.playingChanged.connect(self._on_playing_changed)
-        a.captionShown.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         a.membersChanged.connect(self._refresh_inspector)
         c = self.controls
         c.paramChanged.connect(a.set_param)
@@ -211,6 +218,19 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_reset(self) -> None:
         self.controls.flush()  # hosts, vnodes and tasks typed just now shape the new run
         self.adapter.reset()
+        self._after_reset()
+
+    def load_config(self, config: SimulationConfig) -> None:
+        """Start a new run from ``config`` (a scenario was opened) and show its values.
+
+        Slider changes not yet sent are dropped, not flushed: they belong to the scenario
+        being replaced.
+        """
+        self.adapter.reset(config)
+        self._load_controls()
+        self._after_reset()
+
+    def _after_reset(self) -> None:
         self.metrics.show_configured(
             compute(self.adapter.sim.config.metrics, self.adapter.config.bands)
         )
@@ -284,9 +304,10 @@ class MainWindow(QtWidgets.QMainWindow):
         menu.aboutToHide.connect(menu.deleteLater)
         menu.popup(global_pos)
 
-    def inspect_member(self, member_id: str) -> None:
+    def inspect_member(self, member_id: str, raise_dock: bool = True) -> None:
         self._inspected = member_id
-        self.inspector_dock.raise_()
+        if raise_dock:
+            self.inspector_dock.raise_()
         self._refresh_inspector()
 
     def _refresh_inspector(self) -> None:
@@ -300,12 +321,13 @@ class MainWindow(QtWidgets.QMainWindow):
         rows = member.as_dict()
         self.inspector.setHtml(_table(f"Member {member.id}", rows))
 
-    def inspect_task(self, task: int) -> None:
+    def inspect_task(self, task: int, raise_dock: bool = True) -> None:
         self._inspected = None
         rows = dict(self.adapter.task_details(task))
         explain = self.adapter.sim.explain(task)
         rows.update({f"why: {k}": v for k, v in explain.items() if not isinstance(v, list | dict)})
-        self.inspector_dock.raise_()
+        if raise_dock:
+            self.inspector_dock.raise_()
         self.inspector.setHtml(_table(f"Task {task}", rows))
 
     # ---- help, close -------------------------------------------------------------------
@@ -321,8 +343,13 @@ class MainWindow(QtWidgets.QMainWindow):
         return box
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        # The workbench may keep the window open (unsaved changes, Cancel).
+        if self.workbench is not None and not self.workbench.close_requested():
+            event.ignore()
+            return
         self.adapter.pause()
         self.ring_view.stop_animation()
+        self.statusBar().clearMessage()  # a timed message keeps a QTimer running
         super().closeEvent(event)
 
 

@@ -31,12 +31,25 @@ def run_self_test(config: Any, source: str | None = None, steps: int = 200) -> i
     from PySide6 import QtWidgets
 
     from phoenix_gui.qt.excepthook import ExceptionHook
-    from phoenix_gui.qt.main_window import MainWindow
+    from phoenix_gui.qt.settings import Settings
+    from phoenix_gui.qt.workbench import open_workbench
 
     hook = ExceptionHook()
     hook.install()
-    window = MainWindow(config, source=source)
+    # The whole workbench, as `phoenix-flight gui` opens it, but with settings and autosaves in
+    # a temporary folder: a self-test never reads or changes the user's own.
+    scratch = tempfile.TemporaryDirectory(prefix="phoenix-selftest-")
+    window = open_workbench(
+        source,
+        config=config,
+        settings=Settings.from_file(Path(scratch.name) / "settings.ini"),
+        autosave_folder=Path(scratch.name) / "autosave",
+    )
+    workbench = window.workbench
+    assert workbench is not None
+    workbench.document.confirm_discard = lambda _doc: "discard"
     window.show()
+    workbench.start()
     window.ring_view.viewport().repaint()
     app.processEvents()
     startup_ms = (time.time() - started) * 1000.0
@@ -72,6 +85,7 @@ def run_self_test(config: Any, source: str | None = None, steps: int = 200) -> i
         window.close()
         hook.uninstall()
         QtWidgets.QApplication.processEvents()
+        scratch.cleanup()
     ms = np.asarray(frame_ms) if frame_ms else np.zeros(1)
     result = {
         "startup_ms": round(startup_ms, 1),

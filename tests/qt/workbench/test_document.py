@@ -65,11 +65,23 @@ def test_open_a_bundled_lesson_through_the_file_menu(qtbot, actions, document, l
     expected = load_scenario(lesson)
     assert loaded.args == [expected]
     assert document.scenario == expected
-    assert document.path == lesson.absolute()
+    # A shipped lesson opens as an untitled copy: Save must never write inside the bundle.
+    assert document.path is None
     assert not document.is_dirty()
-    assert document.title() == f"{expected.name} — {lesson.name}"
-    assert actions.settings.recent_files()[0] == str(lesson.absolute())
-    assert [a.data() for a in actions.recent_actions()] == [str(lesson.absolute())]
+    assert document.title() == f"{expected.name} — untitled"
+    assert actions.settings.recent_files() == []
+
+
+def test_a_bundled_lesson_is_never_written_even_by_save_as(document, lesson) -> None:
+    before = lesson.read_bytes()
+    errors: list[str] = []
+    document.show_error = lambda _title, text: errors.append(text)
+    assert document.open_copy(lesson)
+    document.update({"metrics.joins": 2})
+    assert not document.save_as(lesson)
+    assert lesson.read_bytes() == before
+    assert errors and lesson.name in errors[0] and "Save As" in errors[0]
+    assert document.is_dirty() and document.path is None
 
 
 def test_edit_save_reopen_finds_the_same_values(qtbot, document, tmp_path) -> None:
