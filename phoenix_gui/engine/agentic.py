@@ -14,9 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from phoenix_gui.engine.assignment import ScoredAssigner
-from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
-from phoenix_gui.engine.kubernetes import _has_skill
 from phoenix_gui.engine.migration import start_moves
 from phoenix_gui.engine.tasks import TaskState
 
@@ -28,21 +26,11 @@ class AgenticAssigner(ScoredAssigner):
     name = "agentic"
     rule = "filter: skills cover the task, trust ≥ task minimum; score = reliability / (1 + load)"
 
-    def __init__(self, core: Core) -> None:
-        super().__init__(core)
-
     def candidates(self, tid: int, exclude: int = -1) -> tuple[IntArray, FloatArray]:
-        core = self.core
-        cols = core.columns
+        cols = self.core.columns
         n = cols.size
-        tab = core.tasks
-        ok = cols.schedulable[:n] & (cols.trust[:n] >= float(tab.raw("min_trust")[tid]) - 1e-9)
-        if 0 <= exclude < n:
-            ok[exclude] = False
-        skill = tab.capability_of(tid)
-        if skill is not None:
-            ok &= _has_skill(core, skill, n)
-        idx = np.flatnonzero(ok).astype(np.int64)
+        min_trust = float(self.core.tasks.raw("min_trust")[tid])
+        idx = self._eligible(tid, cols.trust[:n] >= min_trust - 1e-9, exclude)
         score = cols.reliability[idx] / (1.0 + cols.load[idx])
         return idx, score
 

@@ -101,15 +101,33 @@ class Assigner:
 class ScoredAssigner(Assigner):
     """Filter members, score them, highest score wins (ties by member id); else PENDING."""
 
+    rule = ""  # subclasses: the filter and score, as shown in explanations
+
     def __init__(self, core: Core) -> None:
         super().__init__(core)
         self._pending: list[int] = []  # heap of task ids
         self._queued = np.zeros(0, dtype=bool)  # task id → in the heap (deduplicates pushes)
         self._explained: OrderedDict[int, dict[str, Any]] = OrderedDict()
 
-    # subclasses: boolean mask over member indices and the scores of those candidates
+    # subclasses: the candidate member indices (see _eligible) and their scores
     def candidates(self, tid: int, exclude: int = -1) -> tuple[IntArray, FloatArray]:
         raise NotImplementedError
+
+    def _eligible(self, tid: int, fits: npt.NDArray[np.bool_], exclude: int) -> IntArray:
+        """Members that pass the filter every scored paradigm shares, ascending.
+
+        ``fits`` is the paradigm's own test over member indices ``0..n-1``; a candidate must
+        also be schedulable, not ``exclude`` and, if the task needs a capability, offer it.
+        """
+        core = self.core
+        n = core.columns.size
+        ok = core.columns.schedulable[:n] & fits
+        if 0 <= exclude < n:
+            ok[exclude] = False
+        skill = core.tasks.capability_of(tid)
+        if skill is not None:
+            ok &= has_capability(core, skill, n)
+        return np.flatnonzero(ok).astype(np.int64)
 
     def pending_count(self) -> int:
         return self.core.counters.pending
@@ -144,8 +162,6 @@ class ScoredAssigner(Assigner):
         self._explained.move_to_end(tid)
         while len(self._explained) > EXPLAIN_KEEP:
             self._explained.popitem(last=False)
-
-    rule = ""
 
     def explain(self, tid: int) -> dict[str, Any]:
         if tid in self._explained:
@@ -233,3 +249,12 @@ class ScoredAssigner(Assigner):
             for tid in evicted:
                 core.emit(t, Primitive.ASSIGNMENT, "task_pending", task=tid, member=None)
         return moved
+
+
+def has_capability(core: Core, skill: str, n: int) -> npt.NDArray[np.bool_]:
+    """Mask over member indices ``0..n-1``: the members registered with ``skill``."""
+    mask = np.zeros(n, dtype=bool)
+    for member in core.registry.find_capability(skill):
+        if 0 <= member.index < n:
+            mask[member.index] = True
+    return mask

@@ -13,7 +13,6 @@ import numpy as np
 import numpy.typing as npt
 
 from phoenix_gui.engine.assignment import ScoredAssigner
-from phoenix_gui.engine.core import Core
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -23,33 +22,15 @@ class KubernetesAssigner(ScoredAssigner):
     name = "kubernetes"
     rule = "fit: free cpu ≥ demand and free memory ≥ demand; score = cpu free + memory free"
 
-    def __init__(self, core: Core) -> None:
-        super().__init__(core)
-
     def candidates(self, tid: int, exclude: int = -1) -> tuple[IntArray, FloatArray]:
-        core = self.core
-        cols = core.columns
+        cols = self.core.columns
         n = cols.size
-        tab = core.tasks
+        tab = self.core.tasks
         cpu = float(tab.raw("cpu")[tid])
         mem = float(tab.raw("memory")[tid])
         free_cpu = cols.cpu[:n] - cols.cpu_used[:n]
         free_mem = cols.memory[:n] - cols.memory_used[:n]
-        ok = cols.schedulable[:n] & (free_cpu >= cpu - 1e-9) & (free_mem >= mem - 1e-9)
-        if 0 <= exclude < n:
-            ok[exclude] = False
-        skill = tab.capability_of(tid)
-        if skill is not None:
-            ok &= _has_skill(core, skill, n)
-        idx = np.flatnonzero(ok).astype(np.int64)
+        idx = self._eligible(tid, (free_cpu >= cpu - 1e-9) & (free_mem >= mem - 1e-9), exclude)
         with np.errstate(divide="ignore", invalid="ignore"):
             score = free_cpu[idx] / cols.cpu[idx] + free_mem[idx] / cols.memory[idx]
         return idx, np.nan_to_num(score)
-
-
-def _has_skill(core: Core, skill: str, n: int) -> npt.NDArray[np.bool_]:
-    mask = np.zeros(n, dtype=bool)
-    for member in core.registry.find_capability(skill):
-        if 0 <= member.index < n:
-            mask[member.index] = True
-    return mask
