@@ -2,20 +2,20 @@
 
 The flags, their defaults and their ranges come from :data:`phoenix_gui.params.PARAMS`
 (STYLE.md rule 5), so this command, the sliders and the scenario schema can never disagree.
-Values are read as text and checked here rather than by argparse's ``type=`` so every error
-has the same shape: ``--hours: must be in (0, 10000], got 0`` and exit status 2.
+Values are read as text and checked by :func:`phoenix_gui.cli.common.param_value` rather than
+by argparse's ``type=`` so every error has the same shape: ``--hours: must be in (0, 10000],
+got 0`` and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
+from phoenix_gui.cli.common import emit, emit_json, param_value
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine.metrics import HealthBands, MetricInputs, MetricsError, compute
-from phoenix_gui.params import METRIC_PARAMS, PARAMS, ParamError, ParamSpec
+from phoenix_gui.params import METRIC_PARAMS, PARAMS, ParamSpec
 
 # The source document's five inputs, then the two WMCR weights.
 FLAG_PARAMS = (*METRIC_PARAMS, "w_join", "w_leave")
@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
 
 
 def add_param_option(parser: argparse.ArgumentParser, spec: ParamSpec) -> None:
-    """Add ``spec.flag``; the raw text is kept and checked by :func:`param_value`."""
+    """Add ``spec.flag``; the raw text is kept and checked by ``common.param_value``."""
     low = "(" if spec.min_exclusive else "["
     unit = f" {spec.unit}" if spec.unit else ""
     parser.add_argument(
@@ -53,24 +53,6 @@ def add_param_option(parser: argparse.ArgumentParser, spec: ParamSpec) -> None:
     )
 
 
-def param_value(spec: ParamSpec, text: str | None) -> float | int:
-    """The option's value (its default when absent), validated; errors name the option."""
-    if text is None:
-        return spec.validate(spec.default, field=spec.flag)
-    number: float | int
-    try:
-        number = int(text)
-    except ValueError:
-        try:
-            number = float(text)
-        except ValueError:
-            raise CliError(f"{spec.flag}: must be a number, got {text!r}") from None
-    try:
-        return spec.validate(number, field=spec.flag)
-    except ParamError as exc:
-        raise CliError(str(exc)) from None
-
-
 def _run(args: argparse.Namespace) -> int:
     values = {name: param_value(PARAMS[name], getattr(args, name)) for name in FLAG_PARAMS}
     try:
@@ -81,26 +63,17 @@ def _run(args: argparse.Namespace) -> int:
     bands = HealthBands()
     metrics = compute(inputs, bands)
     if args.json:
-        _emit(json.dumps(metrics.as_dict(), ensure_ascii=False))
+        emit_json(metrics.as_dict())
         return 0
-    _emit(
+    emit(
         "Membership metrics for "
         f"J = {inputs.joins:g}, L = {inputs.leaves:g}, Δt = {inputs.hours:g} h, "
         f"T = {inputs.trust:g}, C = {inputs.compliance:g}"
     )
     for line in metrics.formulas():
-        _emit("  " + line)
-    _emit(
+        emit("  " + line)
+    emit(
         f"Status: {metrics.status} (DHS ≥ {bands.healthy:g} % Healthy, "
         f"≥ {bands.degraded:g} % Degraded, otherwise Critical)"
     )
     return 0
-
-
-def _emit(text: str) -> None:
-    """Print, degrading Δ, · and ≥ to '?' on a terminal that cannot show them (no traceback)."""
-    try:
-        print(text)
-    except UnicodeEncodeError:
-        encoding = sys.stdout.encoding or "ascii"
-        print(text.encode(encoding, "replace").decode(encoding))

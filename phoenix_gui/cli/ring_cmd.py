@@ -11,12 +11,11 @@ share is shown next to the ideal 1/(N+1) for a join into N members, 1/N for a le
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
 import numpy as np
 
+from phoenix_gui.cli.common import emit, emit_json, param_value
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine.metrics import ideal_overhead
 from phoenix_gui.engine.ring import (
@@ -28,7 +27,7 @@ from phoenix_gui.engine.ring import (
     moved_tasks,
     tokens_of,
 )
-from phoenix_gui.params import PARAMS, ParamError, ParamSpec
+from phoenix_gui.params import PARAMS
 
 _SHOW_MOVES = 20  # moved tasks listed in the readable output before "… and K more"
 _SHOW_OWNERS = 50  # explicit --tasks listed with their owner up to this many
@@ -75,11 +74,11 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     members = _id_list(args.members, "--members", "member")
-    vnodes = int(_param(PARAMS["vnodes"], args.vnodes, "--vnodes"))
+    vnodes = int(param_value(PARAMS["vnodes"], args.vnodes))
     if args.tasks is not None:
         task_ids = _id_list(args.tasks, "--tasks", "task")
     else:
-        count = int(_param(PARAMS["tasks"], args.task_count, "--task-count"))
+        count = int(param_value(PARAMS["tasks"], args.task_count, "--task-count"))
         task_ids = [f"task-{i}" for i in range(count)]
     if args.join is not None:
         _check_join(args.join, members)
@@ -123,7 +122,7 @@ def _run(args: argparse.Namespace) -> int:
         result["moved_fraction"] = round(len(moved) / len(task_ids), 6) if task_ids else 0.0
         result["ideal_fraction"] = round(ideal_overhead(len(members), change.kind), 6)
     if args.json:
-        _emit(json.dumps(result, ensure_ascii=False))
+        emit_json(result)
     else:
         _print_table(ring, result, change, task_ids, explicit=args.tasks is not None)
     return 0
@@ -138,42 +137,42 @@ def _print_table(
 ) -> None:
     n, vnodes = len(ring), result["vnodes"]
     after = f" (after {change.kind} of {change.member})" if change else ""
-    _emit(f"Token ring: {n} members × {vnodes} vnodes, {len(task_ids)} tasks{after}")
-    _emit(
+    emit(f"Token ring: {n} members × {vnodes} vnodes, {len(task_ids)} tasks{after}")
+    emit(
         f"Effective vnodes per member ≈ min(V, {TOKEN_SPACE}/N) = "
         f"min({vnodes}, {TOKEN_SPACE / n:.1f}) = {result['effective_vnodes']:g}"
     )
     width = max(6, *(len(m) for m in ring.members))
-    _emit(
+    emit(
         f"{'member':<{width}}  {'vnodes':>6}  {'distinct':>8}  {'owned':>5}  {'share':>7}  "
         f"{'load':>8}"
     )
     for m in ring.members:
         pos = result["positions"][m]
         share = 100.0 * pos["owned_positions"] / TOKEN_SPACE
-        _emit(
+        emit(
             f"{m:<{width}}  {pos['vnodes']:>6}  {pos['distinct_positions']:>8}  "
             f"{pos['owned_positions']:>5}  {share:>6.2f}%  {result['load'][m]:>8}"
         )
-    _emit("(distinct: positions where the member's vnode wins the tie-break; owned: positions")
-    _emit(" of the 10000 that route to it; share = owned / 10000)")
+    emit("(distinct: positions where the member's vnode wins the tie-break; owned: positions")
+    emit(" of the 10000 that route to it; share = owned / 10000)")
     if explicit:
         for task in task_ids[:_SHOW_OWNERS]:
-            _emit(f"  {task} → {result['owners'][task]}")
+            emit(f"  {task} → {result['owners'][task]}")
         if len(task_ids) > _SHOW_OWNERS:
-            _emit(f"  … and {len(task_ids) - _SHOW_OWNERS} more")
+            emit(f"  … and {len(task_ids) - _SHOW_OWNERS} more")
     if change is not None:
         moved: dict[str, list[str]] = result["moved"]
         rule = "1/(N+1)" if change.kind == "join" else "1/N"
-        _emit(
+        emit(
             f"{change.kind.capitalize()} of {change.member}: {len(moved)} of {len(task_ids)} "
             f"tasks moved ({100 * result['moved_fraction']:.2f} %); "
             f"ideal {rule} = {100 * result['ideal_fraction']:.2f} %"
         )
         for task, (src, dst) in list(moved.items())[:_SHOW_MOVES]:
-            _emit(f"  {task}: {src} → {dst}")
+            emit(f"  {task}: {src} → {dst}")
         if len(moved) > _SHOW_MOVES:
-            _emit(f"  … and {len(moved) - _SHOW_MOVES} more")
+            emit(f"  … and {len(moved) - _SHOW_MOVES} more")
 
 
 def _id_list(text: str, flag: str, what: str) -> list[str]:
@@ -202,30 +201,3 @@ def _check_leave(member: str, members: list[str]) -> None:
         raise CliError(f"--leave: member {member!r} is not one of --members")
     if len(members) == 1:
         raise CliError(f"--leave: {member!r} is the only member; no one would own the tasks")
-
-
-def _param(spec: ParamSpec, text: str | None, flag: str) -> float | int:
-    """Value of an option checked against its spec in PARAMS; errors name ``flag``."""
-    if text is None:
-        return spec.validate(spec.default, field=flag)
-    number: float | int
-    try:
-        number = int(text)
-    except ValueError:
-        try:
-            number = float(text)
-        except ValueError:
-            raise CliError(f"{flag}: must be a number, got {text!r}") from None
-    try:
-        return spec.validate(number, field=flag)
-    except ParamError as exc:
-        raise CliError(str(exc)) from None
-
-
-def _emit(text: str) -> None:
-    """Print, degrading ×, ≈ and → to '?' on a terminal that cannot show them."""
-    try:
-        print(text)
-    except UnicodeEncodeError:
-        encoding = sys.stdout.encoding or "ascii"
-        print(text.encode(encoding, "replace").decode(encoding))

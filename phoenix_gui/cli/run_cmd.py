@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, TextIO
 
+from phoenix_gui.cli.common import param_value
 from phoenix_gui.cli.errors import CliError
-from phoenix_gui.cli.metrics_cmd import param_value
 from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
 from phoenix_gui.engine.metrics import MetricsError
 from phoenix_gui.engine.simulation import Simulation

@@ -1,0 +1,53 @@
+"""Helpers the sub-commands share: reading a parameter flag and printing text or JSON.
+
+Parameter flags are read as text and checked against their spec in
+:data:`phoenix_gui.params.PARAMS` here rather than by argparse's ``type=``, so every bad value
+gets the same message shape (``--hours: must be in (0, 10000], got 0``) and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from phoenix_gui.cli.errors import CliError
+from phoenix_gui.params import ParamError, ParamSpec
+
+
+def param_value(spec: ParamSpec, text: str | None, flag: str | None = None) -> float | int:
+    """The option's value (its default when absent), validated against ``spec``.
+
+    Errors name ``flag``, which defaults to ``spec.flag`` (an option may reuse another
+    parameter's range under its own name, e.g. ``ring --task-count`` checks ``tasks``).
+    """
+    field = spec.flag if flag is None else flag
+    if text is None:
+        return spec.validate(spec.default, field=field)
+    number: float | int
+    try:
+        number = int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            raise CliError(f"{field}: must be a number, got {text!r}") from None
+    try:
+        return spec.validate(number, field=field)
+    except ParamError as exc:
+        raise CliError(str(exc)) from None
+
+
+def emit(text: str) -> None:
+    """Print, degrading symbols such as Δ, ≥ or → to '?' on a terminal that cannot show them
+    (no traceback)."""
+    try:
+        print(text)
+    except UnicodeEncodeError:
+        encoding = sys.stdout.encoding or "ascii"
+        print(text.encode(encoding, "replace").decode(encoding))
+
+
+def emit_json(value: Any) -> None:
+    """Print ``value`` as one line of JSON, non-ASCII kept as is (see :func:`emit`)."""
+    emit(json.dumps(value, ensure_ascii=False))
