@@ -136,7 +136,6 @@ class Core:
         self._listeners: list[Callable[[Event], None]] = []
         self._step_events: list[Event] = []
         self._generation = 0
-        self.names: list[str] = []  # member index → id (ring indices are assigned in order)
         self.silent = 0  # members crashed and not yet removed (FAILED or SUSPECT)
 
     # -- events --------------------------------------------------------------------------------

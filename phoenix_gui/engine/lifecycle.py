@@ -64,9 +64,6 @@ def register(core: Core, spec: MemberSpec, t: float, cause: str, follows_trust: 
     before = len(core.ring)
     change = core.ring.add(member.id, vnodes)
     core.registry.set_index(member, core.ring.index_of(member.id))
-    core.names.append(member.id)
-    if len(core.names) != member.index + 1:  # the ring numbers members in join order
-        raise RuntimeError(f"ring index {member.index} out of step with the registry")
     core.columns.place(member)
     core.registry.add(member)
     _step(core, t, member.id, 4, index=member.index)

@@ -91,7 +91,7 @@ def start_moves(
     core.batches[gen] = ids.copy()
     core.agenda.add(eta, "arrive", gen, gen)
     core.counters.migrations += int(ids.size)
-    names = core.names.__getitem__
+    names = core.ring.names.__getitem__
     tokens = tab.raw("token")[ids].tolist()
     if ids.size > BULK_MOVES:
         core.emit(
@@ -154,7 +154,7 @@ def _complete(core: Core, done: list[Transfer], t: float) -> None:
         del core.transfers[tr.task]
     np.add.at(core.columns.outgoing, sources, -1)
     core.counters.migrations_completed += len(done)
-    names = core.names.__getitem__
+    names = core.ring.names.__getitem__
     if len(done) > BULK_MOVES:
         core.emit(
             t, Primitive.MIGRATION, "migrations_completed",

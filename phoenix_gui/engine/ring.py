@@ -182,6 +182,14 @@ class HashRing:
         except KeyError:
             raise KeyError(f"member {member_id!r} is not on the ring") from None
 
+    @property
+    def names(self) -> Sequence[str]:
+        """Name of each member index ever assigned (removed members too), in index order.
+
+        The ring's own table, not a copy: for bulk lookups without :meth:`name_of`'s check.
+        """
+        return self._names
+
     def name_of(self, index: int) -> str:
         """Name of a member index (removed members too)."""
         if not 0 <= index < len(self._names):
