@@ -178,10 +178,6 @@ def _complete(core: Core, done: list[Transfer], t: float) -> None:
         maybe_retired(core, src, t)
 
 
-def checkpoint_hash_of(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()
-
-
 def maybe_retired(core: Core, index: int, t: float) -> None:
     """A DRAINING member with nothing left to hand over becomes RETIRED (end of the drain)."""
     member = core.registry.by_index(index)

@@ -229,7 +229,8 @@ def checkpoint_bytes(task: int, progress: float, time: float) -> bytes:
 
 
 def checkpoint_hash(task: int, progress: float, time: float) -> str:
-    return hashlib.sha256(_CHECKPOINT.pack(task, progress, time)).hexdigest()
+    """SHA-256 hex digest of :func:`checkpoint_bytes` (what a transfer's arrival checks)."""
+    return hashlib.sha256(checkpoint_bytes(task, progress, time)).hexdigest()
 
 
 @dataclass(frozen=True)
