@@ -158,23 +158,12 @@ class Core:
         """Move ``ids`` to ``new_owner`` (-1: nobody), updating load and capacity used."""
         if ids.size == 0:
             return
-        t = self.tasks
-        cols = self.columns
-        old = t.raw("owner")[ids].astype(np.int64)
+        self.release(ids)
         new = np.broadcast_to(np.asarray(new_owner, dtype=np.int64), ids.shape)
-        cpu = t.raw("cpu")[ids].astype(np.float64)
-        mem = t.raw("memory")[ids].astype(np.float64)
-        had = old >= 0
-        if had.any():
-            np.add.at(cols.load, old[had], -1)
-            np.add.at(cols.cpu_used, old[had], -cpu[had])
-            np.add.at(cols.memory_used, old[had], -mem[had])
         gets = new >= 0
         if gets.any():
-            np.add.at(cols.load, new[gets], 1)
-            np.add.at(cols.cpu_used, new[gets], cpu[gets])
-            np.add.at(cols.memory_used, new[gets], mem[gets])
-        t.raw("owner")[ids] = new
+            self._charge(new[gets], ids[gets], 1)
+        self.tasks.raw("owner")[ids] = new
 
     def tasks_of(self, member_index: int) -> IntArray:
         """Active tasks owned by a member, ascending."""
@@ -193,16 +182,23 @@ class Core:
         return found
 
     def release(self, ids: IntArray) -> None:
-        """Finished tasks stop counting on their owner (the owner column keeps who ran them)."""
+        """``ids`` stop counting on their owner's load and capacity; the owner column is left
+        as is (a finished task keeps who ran it; :meth:`set_owner` then writes the new one)."""
         if ids.size == 0:
             return
-        t = self.tasks
-        cols = self.columns
-        old = t.raw("owner")[ids].astype(np.int64)
+        old = self.tasks.raw("owner")[ids].astype(np.int64)
         had = old >= 0
-        np.add.at(cols.load, old[had], -1)
-        np.add.at(cols.cpu_used, old[had], -t.raw("cpu")[ids][had].astype(np.float64))
-        np.add.at(cols.memory_used, old[had], -t.raw("memory")[ids][had].astype(np.float64))
+        if had.any():
+            self._charge(old[had], ids[had], -1)
+
+    def _charge(self, members: IntArray, ids: IntArray, sign: int) -> None:
+        """Add (``sign`` 1) or take off (-1) each task's load, CPU and memory on its member."""
+        cols = self.columns
+        cpu = self.tasks.raw("cpu")[ids].astype(np.float64)
+        mem = self.tasks.raw("memory")[ids].astype(np.float64)
+        np.add.at(cols.load, members, sign)
+        np.add.at(cols.cpu_used, members, sign * cpu)
+        np.add.at(cols.memory_used, members, sign * mem)
 
     # -- running tasks ---------------------------------------------------------------------
 
