@@ -88,6 +88,7 @@ def _activate(core: Core, member: Member) -> None:
 
 
 def active_tasks(core: Core) -> int:
+    """Authorised tasks not yet completed (pending, running, migrating or stranded)."""
     return core.counters.authorised - core.counters.completed
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from phoenix_gui.engine.core import ChangeRecord
+from phoenix_gui.engine.lifecycle import active_tasks
 from phoenix_gui.engine.members import LIVE, MemberStatus
 from phoenix_gui.engine.metrics import BalanceStats, MetricInputs, Metrics, balance, compute
 from phoenix_gui.engine.tasks import FlightPacket, TaskState, checkpoint_hash
@@ -81,7 +82,7 @@ def snapshot(sim: Simulation) -> Snapshot:
         throughput=w.completed / w.hours,
         migrations_per_hour=w.migrations / w.hours,
         members=int(loads.size),
-        active_tasks=sim.counters.authorised - sim.counters.completed,
+        active_tasks=active_tasks(sim),
     )
 
 
