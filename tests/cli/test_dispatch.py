@@ -1,5 +1,6 @@
 """The dispatcher: sub-commands are listed, a closed pipe ends quietly, no traceback."""
 
+import os
 import subprocess
 import sys
 
@@ -31,3 +32,16 @@ def test_closed_pipe_exits_quietly_without_traceback() -> None:
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err
     assert b"BrokenPipeError" not in err
+
+
+def test_help_on_an_ascii_terminal_prints_instead_of_crashing() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "phoenix_gui", "metrics", "--help"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    assert b"--hours" in proc.stdout
+    assert b"Traceback" not in proc.stderr
