@@ -250,10 +250,13 @@ class Presentation(QtCore.QObject):
         app = _app()
         app.setPalette(saved.palette)
         _set_fonts_and_stylesheet(app, saved.font, saved.class_fonts, saved.stylesheet)
+        own_fonts = set()
         for ref, own in saved.widget_fonts:
             widget = ref()
             if widget is not None:
                 widget.setFont(own)
+                own_fonts.add(id(widget))
+        _drop_fonts_qt_pinned(window, own_fonts)
         state = saved.state & ~QtCore.Qt.WindowState.WindowFullScreen
         if state & QtCore.Qt.WindowState.WindowMaximized:
             window.showMaximized()
@@ -284,6 +287,39 @@ def _set_fonts_and_stylesheet(
         app.setFont(class_font, name)  # type: ignore[arg-type]  # stub says bytes; str works
     QtCore.QCoreApplication.sendPostedEvents()
     app.setStyleSheet(sheet)
+    _resolve_fonts_top_down(app)
+
+
+def _drop_fonts_qt_pinned(window: QtWidgets.QWidget, own_fonts: set[int]) -> None:
+    """Let widgets that had no font of their own before presentation mode inherit again.
+
+    Removing the presentation stylesheet makes Qt give some widgets the font they had while
+    it was set, as if it were their own (seen on the viewports of text edits with a font of
+    their own, PySide6 6.11.3): those kept the 1.5× size. Top-down, so each widget resolves
+    from a parent that is already right.
+    """
+    for widget in [window, *window.findChildren(QtWidgets.QWidget)]:
+        if (
+            id(widget) not in own_fonts
+            and widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_SetFont)
+            and not _opted_out(widget)
+        ):
+            widget.setFont(QtGui.QFont())  # an empty resolve mask: inherit everything
+
+
+def _resolve_fonts_top_down(app: QtWidgets.QApplication) -> None:
+    """Make every widget take its font again, each after its parent.
+
+    Qt delivers the application font change to widgets in no particular order, and a widget
+    that inherits its font copies its parent's *current* one: in the full workbench (tables
+    in tabbed docks) some widgets kept the 1.5× font after presentation mode ended (seen with
+    PySide6 6.11.3). ``findChildren`` lists a parent before its descendants, so resending the
+    event in that order resolves each widget from an already-correct parent.
+    """
+    change = QtCore.QEvent.Type.ApplicationFontChange
+    for top in app.topLevelWidgets():
+        for widget in [top, *top.findChildren(QtWidgets.QWidget)]:
+            QtCore.QCoreApplication.sendEvent(widget, QtCore.QEvent(change))
 
 
 def _scaled(font: QtGui.QFont, scale: float) -> QtGui.QFont:
