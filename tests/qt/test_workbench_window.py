@@ -208,9 +208,7 @@ def test_edit_sliders_save_reopen_finds_the_same_values(window, qtbot, tmp_path)
     assert controls.rows["trust"].slider.value() == 80
     cfg = window.adapter.sim.config
     assert (cfg.metrics.joins, cfg.metrics.trust, cfg.ring.vnodes) == (17, pytest.approx(0.8), 64)
-    assert (
     assert len(window.adapter.sim.ring.vnode_tokens("host-0")) == 64  # the run uses V = 64
-    )
     assert wb.document.path == target and not wb.document.is_dirty()
 
 
