@@ -300,9 +300,16 @@ class ControlsPanel(QtWidgets.QWidget):
         for button in (self.play_button, self.step_button, self.reset_button):
             # pressed comes before the release that triggers the action.
             button.pressed.connect(self.flush)
-        self.play_button.setDefaultAction(play)
-        self.step_button.setDefaultAction(step)
-        self.reset_button.setDefaultAction(reset)
+        for button, action in (
+            (self.play_button, play),
+            (self.step_button, step),
+            (self.reset_button, reset),
+        ):
+            own = button.defaultAction()
+            button.setDefaultAction(action)
+            if own is not None and own is not action:
+                # A tool button with more than one action offers them as a menu (an arrow).
+                button.removeAction(own)
 
     def flush(self) -> None:
         """Emit the coalesced ``paramChanged`` now (called by the timer, Play, Step, Reset)."""

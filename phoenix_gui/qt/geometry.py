@@ -85,3 +85,52 @@ def arc_polyline(
     connect[first + counts - 1] = 0  # an arc's last point does not join the next arc
     x, y = token_xy(tok, radius)
     return x, y, connect
+
+
+LABEL_GAP = 0.2  # radians between neighbouring member labels (about a label's width at 12 o'clock)
+
+
+def spread_angles(angles: np.ndarray, gap: float = LABEL_GAP) -> np.ndarray:
+    """Angles moved apart so neighbours are at least ``gap`` apart on the circle (labels).
+
+    Labels of members at nearby tokens would be drawn over each other: each run of labels
+    closer than ``gap`` is spread evenly around its mean angle, and runs that then touch are
+    merged and spread again. The result keeps the input order. With too many labels for the
+    circle the gap shrinks to fit them all.
+    """
+    theta = np.mod(np.asarray(angles, dtype=np.float64), 2.0 * np.pi)
+    n = theta.size
+    if n < 2:
+        return theta.copy()
+    gap = min(gap, 2.0 * np.pi / n)
+    order = np.argsort(theta, kind="stable")
+    sorted_theta = theta[order]
+    # Cut the circle at its widest gap, so no run wraps past the cut.
+    gaps = np.diff(np.concatenate((sorted_theta, [sorted_theta[0] + 2.0 * np.pi])))
+    cut = int(np.argmax(gaps)) + 1
+    line = np.concatenate((sorted_theta[cut:], sorted_theta[:cut] + 2.0 * np.pi))
+    # Runs as [start, end) index pairs; merge until every neighbour is gap apart.
+    runs = [[i, i + 1, float(line[i])] for i in range(n)]  # start, end, centre
+    merged = True
+    while merged:
+        merged = False
+        out = [runs[0]]
+        for run in runs[1:]:
+            last = out[-1]
+            last_end = last[2] + (last[1] - last[0] - 1) * gap / 2.0
+            run_start = run[2] - (run[1] - run[0] - 1) * gap / 2.0
+            if run_start - last_end < gap - 1e-12:
+                k_last, k_run = last[1] - last[0], run[1] - run[0]
+                centre = (last[2] * k_last + run[2] * k_run) / (k_last + k_run)
+                out[-1] = [last[0], run[1], centre]
+                merged = True
+            else:
+                out.append(run)
+        runs = out
+    placed = np.empty(n)
+    for start, end, centre in runs:
+        k = end - start
+        placed[start:end] = centre + (np.arange(k) - (k - 1) / 2.0) * gap
+    result = np.empty(n)
+    result[np.concatenate((order[cut:], order[:cut]))] = placed
+    return np.mod(result, 2.0 * np.pi)

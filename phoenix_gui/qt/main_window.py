@@ -72,11 +72,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self._on_reset()
 
     # ---- construction ------------------------------------------------------------------
-    def add_dock(self, title: str, widget: QtWidgets.QWidget, area: Any) -> QtWidgets.QDockWidget:
-        """A dock named after ``title`` (the name keys the saved dock layout)."""
+    def add_dock(
+        self, title: str, widget: QtWidgets.QWidget, area: Any, scroll: bool = False
+    ) -> QtWidgets.QDockWidget:
+        """A dock named after ``title`` (the name keys the saved dock layout).
+
+        ``scroll`` puts a dense panel in a scroll area, so the dock can be shorter than the
+        panel's minimum (1280×800, presentation fonts) and the window still fits the screen.
+        """
         dock = QtWidgets.QDockWidget(title, self)
         dock.setObjectName(title.lower().replace(" ", "-") + "-dock")
-        dock.setWidget(widget)
+        if scroll:
+            area_widget = QtWidgets.QScrollArea(dock)
+            area_widget.setObjectName(dock.objectName() + "-scroll")
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            dock.setWidget(area_widget)
+        else:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
 
@@ -91,7 +105,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector = QtWidgets.QTextBrowser(self)
         self.inspector.setObjectName("inspector")
         self.inspector.setPlaceholderText("Click a member or a task on the ring to inspect it.")
-        self.controls_dock = self.add_dock("Controls", self.controls, left)
+        self.controls_dock = self.add_dock("Controls", self.controls, left, scroll=True)
         self.metrics_dock = self.add_dock("Metrics", self.metrics, right)
         self.inspector_dock = self.add_dock("Inspector", self.inspector, right)
         self.timeseries_dock = self.add_dock("Time series", self.timeseries, bottom)
@@ -110,19 +124,14 @@ class MainWindow(QtWidgets.QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        style = self.style()
-        sp = QtWidgets.QStyle.StandardPixmap
         self.play_action = self._action("Play", self._on_play_triggered, "Space", "Play / pause")
         self.play_action.setCheckable(True)
-        self.play_action.setIcon(style.standardIcon(sp.SP_MediaPlay))
         self.step_action = self._action("Step", self._on_step_triggered, "Right", "One step")
-        self.step_action.setIcon(style.standardIcon(sp.SP_MediaSeekForward))
         self.reset_action = self._action("Reset", self._on_reset, "Ctrl+R", "Start over")
-        self.reset_action.setIcon(style.standardIcon(sp.SP_BrowserReload))
         self.add_member_action = self._action(
             "Add member", self.adapter.request_join, "Ctrl+J", "A new member joins"
         )
-        self.add_member_action.setIcon(style.standardIcon(sp.SP_FileDialogNewFolder))
+        self._refresh_icons()
         self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
         self.about_action = self._action("About PhoenixFlight", self.show_about)
         toolbar = self.addToolBar("Simulation")
@@ -168,11 +177,10 @@ class MainWindow(QtWidgets.QMainWindow):
         a.playingChanged.connect(self._on_playing_changed)
         a.membersChanged.connect(self._refresh_inspector)
         c = self.controls
+        # One Play / Step / Reset everywhere: toolbar, keys and the Controls dock's buttons.
+        c.set_actions(self.play_action, self.step_action, self.reset_action)
         c.paramChanged.connect(a.set_param)
         c.valuesPreview.connect(self._on_values_preview)
-        c.playToggled.connect(a.set_playing)
-        c.stepRequested.connect(a.step_once)
-        c.resetRequested.connect(self._on_reset)
         c.paradigmChanged.connect(self._on_structural_change(a.set_paradigm))
         c.seedChanged.connect(self._on_structural_change(a.set_seed))
         self.ring_view.memberClicked.connect(self.inspect_member)
@@ -250,9 +258,23 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_playing_changed(self, playing: bool) -> None:
         self.play_action.setChecked(playing)
         self.play_action.setText("Pause" if playing else "Play")
+        self._refresh_icons()
+
+    def _refresh_icons(self) -> None:
         sp = QtWidgets.QStyle.StandardPixmap
-        icon = sp.SP_MediaPause if playing else sp.SP_MediaPlay
-        self.play_action.setIcon(self.style().standardIcon(icon))
+        playing = self.play_action.isChecked()
+        for action, pixmap in (
+            (self.play_action, sp.SP_MediaPause if playing else sp.SP_MediaPlay),
+            (self.step_action, sp.SP_MediaSeekForward),
+            (self.reset_action, sp.SP_BrowserReload),
+            (self.add_member_action, sp.SP_FileDialogNewFolder),
+        ):
+            action.setIcon(_themed_icon(self.style().standardIcon(pixmap), self.palette()))
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.PaletteChange:
+            self._refresh_icons()  # a dark theme needs light glyphs
+        super().changeEvent(event)
 
     def _on_values_preview(self, values: dict[str, float]) -> None:
         self.metrics.show_values(values)
@@ -351,6 +373,26 @@ class MainWindow(QtWidgets.QMainWindow):
         self.ring_view.stop_animation()
         self.statusBar().clearMessage()  # a timed message keeps a QTimer running
         super().closeEvent(event)
+
+
+def _themed_icon(icon: QtGui.QIcon, palette: QtGui.QPalette) -> QtGui.QIcon:
+    """The style's icon, redrawn in the text colour on a dark theme.
+
+    Fusion's media glyphs are black: on the dark and high-contrast themes they would vanish.
+    """
+    window = palette.color(QtGui.QPalette.ColorRole.Window)
+    if window.lightness() >= 128:
+        return icon
+    colour = palette.color(QtGui.QPalette.ColorRole.WindowText)
+    out = QtGui.QIcon()
+    for size in (16, 24, 32):
+        pixmap = icon.pixmap(size, size)
+        painter = QtGui.QPainter(pixmap)
+        painter.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(pixmap.rect(), colour)
+        painter.end()
+        out.addPixmap(pixmap)
+    return out
 
 
 def _table(title: str, rows: dict[str, Any]) -> str:

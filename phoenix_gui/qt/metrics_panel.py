@@ -264,6 +264,11 @@ class MetricsPanel(QtWidgets.QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self._fit_table()
+        # Presentation mode makes the table's font larger (and its stylesheet pads the
+        # headers): refit it then, or rows are cut off.
+        # (The headers get their class fonts in events of their own, so watch them too.)
+        for watched in (self.table, self.table.horizontalHeader(), self.table.verticalHeader()):
+            watched.installEventFilter(self)
         self._show_metrics(None, 0, self.configured_gauge, self.dhs_label)
         self._show_metrics(None, 1, self.observed_gauge, self.observed_dhs_label)
 
@@ -294,11 +299,28 @@ class MetricsPanel(QtWidgets.QWidget):
         label.setMinimumHeight(8 * QtGui.QFontMetrics(font).lineSpacing() + 24)
         return label
 
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        refit = (QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.StyleChange)
+        if event.type() in refit and watched in (
+            self.table,
+            self.table.horizontalHeader(),
+            self.table.verticalHeader(),
+        ):
+            self._fit_table()
+        return super().eventFilter(watched, event)
+
     def _fit_table(self) -> None:
         """Size the table to its rows so the panel scrolls as a whole, not the table alone."""
         self.table.resizeRowsToContents()
-        height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
-        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        # The header's size hint, not its height: after a font change it is not laid out yet.
+        header = self.table.horizontalHeader().sizeHint().height()
+        height = header + 2 * self.table.frameWidth()
+        # Size hints too: during a font change the rows are resized only later.
+        rows = self.table.verticalHeader()
+        height += sum(
+            max(self.table.rowHeight(r), self.table.sizeHintForRow(r), rows.sectionSizeHint(r))
+            for r in range(self.table.rowCount())
+        )
         self.table.setFixedHeight(height)
 
     # ----------------------------------------------------------------- public API

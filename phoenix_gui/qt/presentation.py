@@ -150,6 +150,7 @@ CLASS_FONTS = (
     "QToolTip",
     "QStatusBar",
     "QTabBar",
+    "QDockWidgetTitle",  # dock titles: a font of their own on Linux and Windows too
 )
 
 

@@ -28,6 +28,7 @@ LABEL_LIMIT = 32  # more members than this: labels only in tooltips, they would 
 LINKS_PER_MEMBER = 12  # assignment links drawn per member (the rest are counted in its label)
 LINKS_TOTAL = 1500
 HIT_PX = 7.0
+VIEW_EXTENT = 1.6  # ± data units shown: room for labels at 3 and 9 o'clock, growing outwards
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._task_xy = (np.zeros(0), np.zeros(0))
         self._member_xy = np.zeros((0, 2))
         self._member_order: list[int] = []
-        self._labels: dict[str, tuple[pg.TextItem, int]] = {}
+        self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
         self._build_items()
         self._frame_timer = QtCore.QTimer(self)
         self._frame_timer.setInterval(16)
@@ -120,7 +121,9 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         vb = plot.getViewBox()
         vb.setMenuEnabled(False)
         vb.setAspectLocked(True)
-        vb.setRange(xRange=(-1.45, 1.45), yRange=(-1.45, 1.45), padding=0.0)
+        vb.setRange(
+            xRange=(-VIEW_EXTENT, VIEW_EXTENT), yRange=(-VIEW_EXTENT, VIEW_EXTENT), padding=0.0
+        )
         circle = np.linspace(0.0, 2 * np.pi, 721)
         self._ring = pg.PlotCurveItem(np.sin(circle), np.cos(circle), pen=pg.mkPen(RING, width=2))
         self._arcs = PathLayer()
@@ -249,18 +252,37 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         for member_id in [k for k in self._labels if k not in wanted]:
             self.removeItem(self._labels.pop(member_id)[0])
         for member_id, tok in wanted.items():
-            if member_id in self._labels and self._labels[member_id][1] == tok:
-                continue
-            if member_id in self._labels:
-                self.removeItem(self._labels.pop(member_id)[0])
-            theta = float(geo.token_angle(tok))
-            x, y = geo.polar_xy(theta, geo.LABEL_R)
+            if member_id not in self._labels:
+                label = pg.TextItem(member_id, color=TEXT)
+                label.setFont(self.font())  # graphics items do not follow the widget's font
+                self.addItem(label)
+                self._labels[member_id] = (label, tok)
+            else:
+                self._labels[member_id] = (self._labels[member_id][0], tok)
+        self._place_labels()
+
+    def _place_labels(self) -> None:
+        """Put each label outside its member, moved apart from neighbours it would overlap.
+
+        The gap is the widest label's width at the label circle's size on screen, so it is
+        redone when the view is resized or its font changes (presentation mode).
+        """
+        if not self._labels:
+            return
+        ids = list(self._labels)
+        metrics = QtGui.QFontMetrics(self.font())
+        widest = max(metrics.horizontalAdvance(member_id) for member_id in ids)
+        radius_px = geo.LABEL_R * max(1, min(self.width(), self.height())) / (2 * VIEW_EXTENT)
+        gap = max(geo.LABEL_GAP, (widest + 8) / radius_px)
+        tokens = np.asarray([self._labels[m][1] for m in ids])
+        for member_id, theta in zip(
+            ids, geo.spread_angles(geo.token_angle(tokens), gap), strict=True
+        ):
+            label = self._labels[member_id][0]
+            x, y = geo.polar_xy(float(theta), geo.LABEL_R)
             # Anchor on the side facing the ring so labels grow outwards, never over it.
-            anchor = (0.5 - 0.5 * np.sin(theta), 0.5 + 0.5 * np.cos(theta))
-            label = pg.TextItem(member_id, color=TEXT, anchor=anchor)
+            label.setAnchor((0.5 - 0.5 * np.sin(theta), 0.5 + 0.5 * np.cos(theta)))
             label.setPos(float(x), float(y))
-            self.addItem(label)
-            self._labels[member_id] = (label, tok)
 
     # ---- animation cues ----------------------------------------------------------------
     def start_migration(self, from_index: int, to_index: int) -> None:
@@ -465,6 +487,20 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
         super().mousePressEvent(ev)
         ev.accept()  # the ring is the end of the line for clicks: do not bubble to the window
+
+    def changeEvent(self, ev: QtCore.QEvent) -> None:
+        # Presentation mode scales the application font: member labels follow it.
+        if ev.type() == QtCore.QEvent.Type.FontChange and not getattr(self, "closed", False):
+            for label, _token in self._labels.values():
+                label.setFont(self.font())
+            self._place_labels()
+        super().changeEvent(ev)
+
+    def resizeEvent(self, ev: QtGui.QResizeEvent | None) -> None:
+        super().resizeEvent(ev)  # pyqtgraph calls this with None, before __init__ is done
+        # After close() the scene is cleared and the labels are gone with it.
+        if getattr(self, "_labels", None) and not getattr(self, "closed", False):
+            self._place_labels()  # the gap between labels depends on the size on screen
 
     def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:
         super().mouseReleaseEvent(ev)

@@ -26,11 +26,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.qt.autosave import Autosave
 from phoenix_gui.qt.caption_overlay import CaptionOverlay
+from phoenix_gui.qt.dock_tabs import TabBarSweeper
 from phoenix_gui.qt.document import ScenarioDocument, is_bundled
 from phoenix_gui.qt.export import ExportActions
 from phoenix_gui.qt.file_actions import DropOpener, FileActions
@@ -84,7 +85,9 @@ class Workbench(QtCore.QObject):
         self.lessons = LessonController(self.overlay, parent=self)
         self.lessons_menu = LessonsMenu(window)
         self.presentation = Presentation(settings, parent=self)
+        self._normal_state: QtCore.QByteArray | None = None  # dock layout before F11
         self._build_docks()
+        self.tab_sweeper = TabBarSweeper(window)
         self._build_menus()
         self._connect()
         self.drop_opener = DropOpener(self.file_actions, window)
@@ -105,12 +108,12 @@ class Workbench(QtCore.QObject):
         self.decisions = DecisionsPanel(w)
         self.recorder = FlightRecorderPanel(w)
         self.algorithms = AlgorithmsPanel(w)
-        self.members_dock = w.add_dock("Members", self.members, bottom)
-        self.capabilities_dock = w.add_dock("Capabilities", self.capabilities, bottom)
-        self.workload_dock = w.add_dock("Workload", self.workload, bottom)
-        self.decisions_dock = w.add_dock("Decisions", self.decisions, bottom)
-        self.recorder_dock = w.add_dock("Flight Recorder", self.recorder, right)
-        self.algorithms_dock = w.add_dock("Algorithms", self.algorithms, right)
+        self.members_dock = w.add_dock("Members", self.members, bottom, scroll=True)
+        self.capabilities_dock = w.add_dock("Capabilities", self.capabilities, bottom, scroll=True)
+        self.workload_dock = w.add_dock("Workload", self.workload, bottom, scroll=True)
+        self.decisions_dock = w.add_dock("Decisions", self.decisions, bottom, scroll=True)
+        self.recorder_dock = w.add_dock("Flight Recorder", self.recorder, right, scroll=True)
+        self.algorithms_dock = w.add_dock("Algorithms", self.algorithms, right, scroll=True)
         previous = w.timeseries_dock
         for dock in (
             self.members_dock,
@@ -121,7 +124,7 @@ class Workbench(QtCore.QObject):
             w.tabifyDockWidget(previous, dock)
             previous = dock
         w.tabifyDockWidget(w.inspector_dock, self.recorder_dock)
-        w.tabifyDockWidget(self.recorder_dock, self.algorithms_dock)
+        w.tabifyDockWidget(w.inspector_dock, self.algorithms_dock)
         w.timeseries_dock.raise_()
         w.inspector_dock.raise_()
         self.panel_docks = [
@@ -214,15 +217,46 @@ class Workbench(QtCore.QObject):
         self.workload.taskSelected.connect(self.decisions.set_task)
         self.workload.taskSelected.connect(self._on_task_selected)
 
-    # ---- start and close ---------------------------------------------------------------
-    def restore_layout(self) -> None:
-        """Window geometry and dock layout of the last session (call before ``show()``)."""
+    # ---- layout, start and close -------------------------------------------------------
+    def restore_layout(self) -> bool:
+        """Window geometry and dock layout of the last session (call before ``show()``).
+
+        Without a saved layout the window fits the screen (maximised when its default size
+        does not) and the docks get sizes in proportion to it. False: nothing was saved.
+        """
         geometry = self.settings.geometry()
+        state = self.settings.window_state()
         if geometry is not None:
             self.window.restoreGeometry(geometry)
-        state = self.settings.window_state()
-        if state is not None:
-            self.window.restoreState(state, DOCK_LAYOUT_VERSION)
+        if state is not None and self.window.restoreState(state, DOCK_LAYOUT_VERSION):
+            return True
+        target = self.window.size()
+        screen = self.window.screen()
+        if geometry is None and screen is not None:
+            available = screen.availableGeometry().size()
+            if target.width() > available.width() or target.height() > available.height():
+                self.window.setWindowState(QtCore.Qt.WindowState.WindowMaximized)
+                target = available
+        self.apply_default_layout(target)
+        return False
+
+    def apply_default_layout(self, size: QtCore.QSize | None = None) -> None:
+        """Dock sizes in proportion to ``size`` (default: the window's): the ring in the middle
+        keeps most of the room, Controls left, Metrics above the Inspector tabs on the right,
+        the time series and the registry panels along the bottom."""
+        w = self.window
+        size = size if size is not None else w.size()
+        width, height = size.width(), size.height()
+        left = _clamp(round(width * 0.22), 300, 360)
+        right = _clamp(round(width * 0.28), 390, 540)
+        bottom = _clamp(round(height * 0.3), 280, 330)
+        # What is left beside the bottom docks for the right column, menus and bars aside.
+        column = max(200, height - bottom - 110)
+        metrics = round(column * 0.66)
+        horizontal, vertical = QtCore.Qt.Orientation.Horizontal, QtCore.Qt.Orientation.Vertical
+        w.resizeDocks([w.controls_dock, w.metrics_dock], [left, right], horizontal)
+        w.resizeDocks([w.timeseries_dock], [bottom], vertical)
+        w.resizeDocks([w.metrics_dock, w.inspector_dock], [metrics, column - metrics], vertical)
 
     def start(self) -> None:
         """After ``show()``: autosave every minute, and offer what a crashed run left."""
@@ -241,6 +275,7 @@ class Workbench(QtCore.QObject):
         self.settings.set_window_state(self.window.saveState(DOCK_LAYOUT_VERSION))
         self.settings.sync()
         self.autosave.clean_exit()
+        self.tab_sweeper.stop()
         for panel in self.panels:
             panel.refresh()  # does any coalesced refresh now: no timer outlives the window
         return True
@@ -292,6 +327,24 @@ class Workbench(QtCore.QObject):
         self.window.adapter.play()
 
     def _on_presentation_changed(self, active: bool) -> None:
+        w = self.window
+        if active:
+            # At 1.5× text every dock would be cramped: the room shows the ring, its caption
+            # and the metrics; the other docks stay a View-menu click away until F11 again.
+            self._normal_state = w.saveState(DOCK_LAYOUT_VERSION)
+            for dock in w.findChildren(QtWidgets.QDockWidget):
+                if dock is not w.metrics_dock:
+                    dock.hide()
+            w.metrics_dock.show()
+            width = w.width()
+            w.resizeDocks(
+                [w.metrics_dock],
+                [_clamp(round(width * 0.45), 600, 760)],
+                QtCore.Qt.Orientation.Horizontal,
+            )
+        elif self._normal_state is not None:
+            w.restoreState(self._normal_state, DOCK_LAYOUT_VERSION)
+            self._normal_state = None
         self.overlay.set_presentation_mode(active)
         if not active:
             self.presentation.apply_normal_theme()  # a theme chosen meanwhile applies now
@@ -303,6 +356,10 @@ class Workbench(QtCore.QObject):
     def _on_task_selected(self, task: int) -> None:
         if task >= 0:
             self.window.inspect_task(task, raise_dock=False)
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
 
 
 def open_workbench(

@@ -363,6 +363,9 @@ def test_f11_toggles_presentation_mode_with_text_one_and_a_half_times_larger(
         if b != pytest.approx(a * 1.5)
     ]
     assert not wrong
+    table = window.metrics.table  # sized to show every row, at the larger font too
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    assert table.height() >= table.horizontalHeader().height() + rows
 
     qtbot.keyClick(window, QtCore.Qt.Key.Key_F11)
     assert not wb.presentation.is_active() and not wb.presentation_action.isChecked()
