@@ -496,3 +496,30 @@ def test_an_autosave_left_by_a_crash_is_offered_at_the_next_start(
     assert second.controls.values()["joins"] == 13
     assert second.adapter.config.metrics.joins == 13
     assert second.isWindowModified()
+
+
+def test_seed_and_paradigm_edits_are_unsaved_changes_and_restart_the_run(window, qtbot) -> None:
+    wb, controls = bench(window), window.controls
+    controls.paradigm_combo.setCurrentIndex(controls.paradigm_combo.findData("kubernetes"))
+    type_into(qtbot, controls.seed_box, "99")
+    assert window.adapter.config.paradigm == "kubernetes" and window.adapter.config.seed == 99
+    assert wb.document.scenario.paradigm == "kubernetes" and wb.document.scenario.seed == 99
+    assert window.isWindowModified()
+
+
+def test_a_scenario_dropped_on_the_window_opens(window, qtbot, tmp_path) -> None:
+    dropped = tmp_path / "dropped.yaml"
+    dropped.write_text(SMALL_LESSON.replace("Small lesson", "Dropped lesson"), encoding="utf-8")
+    mime = QtCore.QMimeData()
+    mime.setUrls([QtCore.QUrl.fromLocalFile(str(dropped))])
+    point = QtCore.QPointF(window.width() / 2, window.height() / 2)
+    actions = QtCore.Qt.DropAction.CopyAction
+    buttons, mods = QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.NoModifier
+    enter = QtGui.QDragEnterEvent(point.toPoint(), actions, mime, buttons, mods)
+    QtWidgets.QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QtGui.QDropEvent(point, actions, mime, buttons, mods)
+    with qtbot.waitSignal(window.adapter.simulationReset):
+        QtWidgets.QApplication.sendEvent(window, drop)
+    assert window.windowTitle().startswith("Dropped lesson — dropped.yaml")
+    assert bench(window).document.path == dropped.absolute()
