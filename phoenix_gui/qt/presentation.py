@@ -150,7 +150,6 @@ CLASS_FONTS = (
     "QToolTip",
     "QStatusBar",
     "QTabBar",
-    "QDockWidgetTitle",  # dock titles: a font of their own on Linux and Windows too
 )
 
 
