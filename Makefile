@@ -17,8 +17,8 @@ run: $(STAMP)
 	$(BIN)/phoenix-flight gui
 
 lint: $(STAMP)
-	$(BIN)/ruff check phoenix_gui tests benchmarks
-	$(BIN)/ruff format --check phoenix_gui tests benchmarks
+	$(BIN)/ruff check phoenix_gui tests benchmarks packaging docs
+	$(BIN)/ruff format --check phoenix_gui tests benchmarks packaging docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy phoenix_gui
