@@ -52,6 +52,7 @@ from phoenix_gui.scenario import ScenarioError, load_scenario, scenario_from_con
 # saveState/restoreState version of the dock layout: bump it when docks are added or renamed,
 # so a layout saved by an older version is ignored instead of half-applied.
 DOCK_LAYOUT_VERSION = 1
+MIN_RING_WIDTH = 420  # below this the ring view is too small to read: fold a dock column
 THEME_LABELS = (("light", "&Light"), ("dark", "&Dark"), ("high-contrast", "&High contrast"))
 STATUS_MS = 5_000
 
@@ -254,7 +255,14 @@ class Workbench(QtCore.QObject):
         column = max(200, height - bottom - 110)
         metrics = round(column * 0.66)
         horizontal, vertical = QtCore.Qt.Orientation.Horizontal, QtCore.Qt.Orientation.Vertical
-        w.resizeDocks([w.controls_dock, w.metrics_dock], [left, right], horizontal)
+        if width - left - right < MIN_RING_WIDTH:
+            # A small screen: three columns would squeeze the ring to a sliver, so Controls
+            # shares the right column with Metrics as a tab and the ring keeps the middle.
+            w.tabifyDockWidget(w.metrics_dock, w.controls_dock)
+            w.metrics_dock.raise_()
+            w.resizeDocks([w.metrics_dock], [right], horizontal)
+        else:
+            w.resizeDocks([w.controls_dock, w.metrics_dock], [left, right], horizontal)
         w.resizeDocks([w.timeseries_dock], [bottom], vertical)
         w.resizeDocks([w.metrics_dock, w.inspector_dock], [metrics, column - metrics], vertical)
 

@@ -523,3 +523,13 @@ def test_a_scenario_dropped_on_the_window_opens(window, qtbot, tmp_path) -> None
         QtWidgets.QApplication.sendEvent(window, drop)
     assert window.windowTitle().startswith("Dropped lesson — dropped.yaml")
     assert bench(window).document.path == dropped.absolute()
+
+
+def test_a_small_screen_keeps_the_ring_readable(open_window) -> None:
+    window = open_window()
+    window.resize(820, 760)
+    bench(window).apply_default_layout(window.size())
+    QtWidgets.QApplication.processEvents()
+    # Controls folds into a tab beside Metrics rather than squeezing the ring.
+    assert window.controls_dock in window.tabifiedDockWidgets(window.metrics_dock)
+    assert window.ring_view.width() >= 360
