@@ -206,16 +206,19 @@ def _open(stack: contextlib.ExitStack, path: str | None, flag: str) -> TextIO | 
 
 
 def _loop(sim: Simulation, steps: int, on_step: Callable[[], None]) -> None:
-    if not (sys.stderr.isatty() and sys.stdout.isatty()):
+    """Step ``steps`` times (or until stopped), with a progress bar on stderr when stderr is a
+    terminal — so `run --json > out.json` still shows progress, and pipes and logs stay clean."""
+    if not sys.stderr.isatty():
         for _ in range(steps):
             if sim.stopped:
                 return
             sim.step()
             on_step()
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
+    with Progress(console=Console(file=sys.stderr), transient=True) as bar:
         job = bar.add_task("simulating", total=steps)
         for _ in range(steps):
             if sim.stopped:

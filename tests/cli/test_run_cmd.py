@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import signal
@@ -105,3 +106,30 @@ def test_ctrl_c_stops_at_a_step_boundary_and_writes_everything(tmp_path: Path) -
     assert len(rows) == summary["steps"]
     assert "interrupted" in err and "Traceback" not in err
     assert os.path.getsize(audit) > 0
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal, so the progress bar draws into it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_stderr_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["run", "--steps", "40", "--tasks", "200", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)  # stdout holds the JSON and nothing else
+    assert summary["steps"] == 40
+    assert "simulating" in terminal.getvalue()
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["run", "--steps", "40", "--tasks", "200", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert json.loads(captured.out)["steps"] == 40
