@@ -117,6 +117,62 @@ def stats(ms: np.ndarray) -> tuple[float, float]:
     return float(np.median(ms)), float(np.percentile(ms, 95))
 
 
+def mm(ms: np.ndarray) -> tuple[float, float]:
+    """Median and maximum: an event frame must fit the worst-case budget every time."""
+    return float(np.median(ms)), float(ms.max())
+
+
+def _members_of(ring: HashRing) -> tuple[list[MemberInfo], dict[int, np.ndarray]]:
+    members = [
+        MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=ring.vnodes)
+        for m in ring.members
+    ]
+    return members, {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
+
+
+def _settle(view: RingView) -> None:
+    """Let Qt hand the dirty areas to the viewport, then paint: what one frame does."""
+    QtWidgets.QApplication.processEvents()
+    view.viewport().repaint()
+
+
+def ownership_frames(view: RingView, tasks: int, moved: int, events: int) -> np.ndarray:
+    """Frames after ``moved`` tasks change owner (a crash, a drain, a reassignment)."""
+    tok = tokens_of([f"task-{i}" for i in range(tasks)])
+    ids = np.arange(tasks)
+    owner = view.task_owner_array()
+    hosts = int(owner.max()) + 1
+    out = np.empty(events)
+    for e in range(events):
+        owner = owner.copy()
+        pick = (np.arange(moved) * 9973 + e * 131) % tasks  # fixed arithmetic, no randomness
+        owner[pick] = (owner[pick] + 1 + e) % hosts
+        t0 = time.perf_counter()
+        view.set_tasks(TaskArrays(ids, tok, owner))
+        _settle(view)
+        out[e] = (time.perf_counter() - t0) * 1000.0
+    return out
+
+
+def membership_frames(
+    view: RingView, ring: HashRing, tasks: int, events: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Frames after a join and after a leave: membership layers, re-routed task dots, paint."""
+    tok = tokens_of([f"task-{i}" for i in range(tasks)])
+    ids = np.arange(tasks)
+    joins, leaves = np.empty(events), np.empty(events)
+    for e in range(events):
+        for out, change in ((joins, ring.add), (leaves, ring.remove)):
+            change(f"host-extra-{e}")
+            members, vt = _members_of(ring)
+            t0 = time.perf_counter()
+            view.set_members("phoenix", members, ring.owner_table(), vt)
+            view.set_tasks(TaskArrays(ids, tok, ring.route_tokens(tok).astype(np.int64)))
+            _settle(view)
+            out[e] = (time.perf_counter() - t0) * 1000.0
+    return joins, leaves
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer frames (under a minute)")
@@ -130,6 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     run_ours(view, 100, 1000, 10)  # warm-up: fragment atlas, pixmap caches
     med4, p954 = stats(run_ours(view, 100, 1000, frames))
     rows.append(("ours", "1e4 tasks, 100 hosts, 1e3 packets", frames, med4, p954))
+    events = 30
+    own_k = {k: ownership_frames(view, 10_000, k, events) for k in (100, 1000)}
+    for k, ms in own_k.items():
+        rows.append(("frame after ownership change", f"1e4 tasks, {k} moved", events, *mm(ms)))
+    join, leave = membership_frames(view, ring, 10_000, events)
+    for name, ms in (("frame after a join", join), ("frame after a leave", leave)):
+        rows.append((name, "1e4 tasks, 100 hosts", events, *mm(ms)))
     members_ms, tasks_ms = rebuild_cost(view, ring, 10_000)
     rows.append(("rebuild membership layers (join)", "1e4 tasks, 101 hosts", 1, members_ms, 0))
     rows.append(("rebuild task dots (ownership)", "1e4 tasks", 1, tasks_ms, 0))
@@ -144,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     view.close()
     app.processEvents()
 
-    print(f"{'variant':34} {'workload':36} {'frames':>6} {'median ms':>10} {'p95 ms':>8}")
+    print(f"{'variant':34} {'workload':36} {'frames':>6} {'median ms':>10} {'p95/max':>8}")
     for name, load, n, med, p95 in rows:
         p95_txt = f"{p95:8.2f}" if n > 1 else f"{'':>8}"
         print(f"{name:34} {load:36} {n:6d} {med:10.2f} {p95_txt}")
@@ -156,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
         "speedup_vs_naive_1e5": round(nmed5 / med5, 1),
         "rebuild_members_ms": round(members_ms, 2),
         "rebuild_tasks_ms_1e4": round(tasks_ms, 2),
+        "ownership_change_frame_ms_1e4": round(float(max(ms.max() for ms in own_k.values())), 2),
+        "join_frame_ms_1e4": round(float(join.max()), 2),
+        "leave_frame_ms_1e4": round(float(leave.max()), 2),
     }
     print(json.dumps(result))
     return 0

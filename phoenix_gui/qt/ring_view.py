@@ -105,6 +105,8 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._task_xy = (np.zeros(0), np.zeros(0))
         self._member_xy = np.zeros((0, 2))
         self._member_order: list[int] = []
+        # member → (its vnode tokens, tick path, pen): a join builds one member's ticks only
+        self._tick_cache: dict[int, tuple[bytes, QtGui.QPainterPath, QtGui.QPen]] = {}
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
         self._build_items()
         self._frame_timer = QtCore.QTimer(self)
@@ -189,18 +191,26 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     def _tick_paths(
         self, vnode_tokens: Mapping[int, np.ndarray]
     ) -> list[tuple[QtGui.QPainterPath, QtGui.QPen]]:
+        """Each member's vnode ticks; a member whose vnodes did not move reuses its path."""
         paths = []
+        cache: dict[int, tuple[bytes, QtGui.QPainterPath, QtGui.QPen]] = {}
         for index in self._member_order:
             toks = np.asarray(vnode_tokens.get(index, ()), dtype=np.float64)
             if toks.size == 0:
                 continue
-            theta = geo.token_angle(np.unique(toks))
-            xi, yi = geo.polar_xy(theta, geo.TICK_IN)
-            xo, yo = geo.polar_xy(theta, geo.TICK_OUT)
-            x = np.column_stack((xi, xo)).ravel()
-            y = np.column_stack((yi, yo)).ravel()
-            path = pg.arrayToQPath(x, y, connect="pairs")
-            paths.append((path, pen(member_color(index), 1.3, cosmetic=True)))
+            raw = toks.tobytes()
+            hit = self._tick_cache.get(index)
+            if hit is None or hit[0] != raw:
+                theta = geo.token_angle(np.unique(toks))
+                xi, yi = geo.polar_xy(theta, geo.TICK_IN)
+                xo, yo = geo.polar_xy(theta, geo.TICK_OUT)
+                x = np.column_stack((xi, xo)).ravel()
+                y = np.column_stack((yi, yo)).ravel()
+                path = pg.arrayToQPath(x, y, connect="pairs")
+                hit = (raw, path, pen(member_color(index), 1.3, cosmetic=True))
+            cache[index] = hit
+            paths.append((hit[1], hit[2]))
+        self._tick_cache = cache
         return paths
 
     def _arc_paths(self) -> list[tuple[QtGui.QPainterPath, QtGui.QPen]]:

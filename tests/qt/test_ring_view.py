@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui
 
 from phoenix_gui.engine.ring import HashRing, tokens_of
 from phoenix_gui.qt import geometry as geo
@@ -166,3 +166,50 @@ def test_joining_member_pulses_and_settles(qtbot) -> None:
         sizes.append(view.animator.effect(clock.now, 1).scale)
     assert max(sizes) > 1.05 and sizes[-1] == 1.0
     qtbot.waitUntil(lambda: not view._frame_timer.isActive(), timeout=2000)
+
+
+def _frame(view: RingView, qtbot) -> QtGui.QImage:
+    qtbot.wait(1)  # let the scene hand its dirty areas to the viewport
+    return view.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_ARGB32)
+
+
+def test_frame_after_ownership_and_membership_change_equals_a_fresh_build(qtbot) -> None:
+    view, ring, _ = _ring_view(qtbot, hosts=6)
+    _frame(view, qtbot)  # cached layers exist before the change
+    # A join: new member, ticks from the tick cache for the others, tasks re-routed.
+    ring.add("host-new")
+    ids = [*(f"host-{i}" for i in range(6)), "host-new"]
+    members = [
+        MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=20, load=7, trust=0.9)
+        for m in ids
+    ]
+    vt = {ring.index_of(m): ring.vnode_tokens(m) for m in ids}
+    view.set_members("phoenix", members, ring.owner_table(), vt)
+    t = view._tasks
+    view.set_tasks(TaskArrays(t.ids, t.tokens, ring.route_tokens(t.tokens).astype(np.int64)))
+    changed = _frame(view, qtbot)
+
+    fresh = RingView(clock=FakeClock())
+    qtbot.addWidget(fresh)
+    fresh.resize(700, 700)
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.set_members("phoenix", members, ring.owner_table(), vt)
+    fresh.set_tasks(TaskArrays(t.ids, t.tokens, ring.route_tokens(t.tokens).astype(np.int64)))
+    assert changed == _frame(fresh, qtbot)  # pixel for pixel
+
+
+def test_a_task_dot_is_painted_in_its_owner_colour(qtbot) -> None:
+    view, _, _ = _ring_view(qtbot, tasks=1)
+    img = _frame(view, qtbot)
+    x, y = view._task_xy
+    vb = view.getPlotItem().getViewBox()
+    centre = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(float(x[0]), float(y[0]))))
+    colour = QtGui.QColor(img.pixel(centre.x(), centre.y()))
+    want = member_color(int(view.task_owner_array()[0]))
+    # Alpha 230 over the dark background: within a few levels of the owner's colour.
+    for got, ref in zip(colour.getRgb()[:3], want.getRgb()[:3], strict=True):
+        assert abs(got - ref) <= 30
+    view._dots.clear()
+    blank = _frame(view, qtbot)
+    assert QtGui.QColor(blank.pixel(centre.x(), centre.y())) != colour  # the dot drew that
