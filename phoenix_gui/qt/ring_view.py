@@ -21,7 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.qt import geometry as geo
 from phoenix_gui.qt.animation import FADED_ALPHA, Animator
-from phoenix_gui.qt.layers import DotLayer, PathLayer, pen
+from phoenix_gui.qt.layers import BandLayer, DotLayer, PathLayer, TickLayer, pen
 from phoenix_gui.qt.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
 
 LABEL_LIMIT = 32  # more members than this: labels only in tooltips, they would overlap
@@ -105,8 +105,6 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._task_xy = (np.zeros(0), np.zeros(0))
         self._member_xy = np.zeros((0, 2))
         self._member_order: list[int] = []
-        # member → (its vnode tokens, tick path, pen): a join builds one member's ticks only
-        self._tick_cache: dict[int, tuple[bytes, QtGui.QPainterPath, QtGui.QPen]] = {}
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
         self._build_items()
         self._frame_timer = QtCore.QTimer(self)
@@ -128,8 +126,8 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         )
         circle = np.linspace(0.0, 2 * np.pi, 721)
         self._ring = pg.PlotCurveItem(np.sin(circle), np.cos(circle), pen=pg.mkPen(RING, width=2))
-        self._arcs = PathLayer()
-        self._ticks = PathLayer()
+        self._arcs = BandLayer(geo.ARC_IN, geo.ARC_OUT, alpha=150)
+        self._ticks = TickLayer(geo.TICK_IN, geo.TICK_OUT, width_px=1.3)
         self._links = PathLayer()
         self._dots = DotLayer(size_px=4.0, alpha=230)
         self._stranded = DotLayer(size_px=6.0)  # blinking tasks of crashed members
@@ -167,8 +165,11 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         tokens = np.array([m.token for m in members], dtype=np.float64)
         mx, my = geo.token_xy(tokens, geo.MEMBER_R)
         self._member_xy = np.column_stack((mx, my))
-        self._ticks.set_paths(self._tick_paths(vnode_tokens or {}) if ring_mode else [])
-        self._arcs.set_paths(self._arc_paths() if self._owner_table is not None else [])
+        vt = vnode_tokens or {}
+        self._ticks.set_ticks(
+            [(i, np.asarray(vt[i])) for i in self._member_order if i in vt] if ring_mode else []
+        )
+        self._arcs.set_owner_table(self._owner_table)
         self._rebuild_labels()
         self._update_markers(self._clock())
         self._rebuild_links()
@@ -187,45 +188,6 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._dots.set_data(self._task_xy[0], self._task_xy[1], tasks.owner)
         self._rebuild_links()
         self._update_stranded()
-
-    def _tick_paths(
-        self, vnode_tokens: Mapping[int, np.ndarray]
-    ) -> list[tuple[QtGui.QPainterPath, QtGui.QPen]]:
-        """Each member's vnode ticks; a member whose vnodes did not move reuses its path."""
-        paths = []
-        cache: dict[int, tuple[bytes, QtGui.QPainterPath, QtGui.QPen]] = {}
-        for index in self._member_order:
-            toks = np.asarray(vnode_tokens.get(index, ()), dtype=np.float64)
-            if toks.size == 0:
-                continue
-            raw = toks.tobytes()
-            hit = self._tick_cache.get(index)
-            if hit is None or hit[0] != raw:
-                theta = geo.token_angle(np.unique(toks))
-                xi, yi = geo.polar_xy(theta, geo.TICK_IN)
-                xo, yo = geo.polar_xy(theta, geo.TICK_OUT)
-                x = np.column_stack((xi, xo)).ravel()
-                y = np.column_stack((yi, yo)).ravel()
-                path = pg.arrayToQPath(x, y, connect="pairs")
-                hit = (raw, path, pen(member_color(index), 1.3, cosmetic=True))
-            cache[index] = hit
-            paths.append((hit[1], hit[2]))
-        self._tick_cache = cache
-        return paths
-
-    def _arc_paths(self) -> list[tuple[QtGui.QPainterPath, QtGui.QPen]]:
-        assert self._owner_table is not None
-        starts, ends, owners = geo.owner_runs(self._owner_table)
-        paths = []
-        width = geo.ARC_OUT - geo.ARC_IN
-        for index in np.unique(owners).tolist():
-            if index < 0:
-                continue
-            sel = owners == index
-            x, y, conn = geo.arc_polyline(starts[sel], ends[sel], geo.RING_R)
-            path = pg.arrayToQPath(x, y, connect=conn)
-            paths.append((path, pen(member_color(index), width, cosmetic=False, alpha=150)))
-        return paths
 
     def _rebuild_links(self) -> None:
         """Assignment links member → tasks (kubernetes, agentic), capped so they stay legible."""

@@ -131,7 +131,7 @@ def test_packet_flies_along_the_ring_then_lands(qtbot) -> None:
 def test_packet_crosses_the_circle_for_kubernetes(qtbot) -> None:
     view, _, clock = _ring_view(qtbot, paradigm="kubernetes")
     assert view._links._paths  # assignment links instead of arcs
-    assert not view._arcs._paths
+    assert view._arcs._table is None
     view.start_migration(0, 3)
     x, y, _ = view.animator.packets(clock.now + 0.3)
     assert np.hypot(x, y)[0] < geo.PACKET_R - 0.05
