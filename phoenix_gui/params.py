@@ -91,6 +91,11 @@ _SPECS = (
               "share of leaves that are crashes (the rest retire gracefully)", percent=True),
     ParamSpec("speed", "Speed", "float", 10.0, 0.5, 120.0, 0.5, "steps/s",
               "simulation steps per second of wall time in the window"),
+    # How long a headless run lasts (command line only): bounded so a typo cannot run forever.
+    ParamSpec("sim_hours", "Simulated hours", "float", 48.0, 0.0, 1_000_000.0, 1.0, "h",
+              "how long to simulate, in hours", min_exclusive=True),
+    ParamSpec("steps", "Steps", "int", 192, 0, 10_000_000, 1, "steps",
+              "how many steps to simulate"),
 )
 # fmt: on
 

@@ -47,16 +47,16 @@ def register(subparsers: Any) -> None:
     for name in RUN_PARAMS:
         _add_param(parser, PARAMS[name])
     parser.add_argument("--seed", default=None, help="random seed (whole number ≥ 0)")
-    length = parser.add_mutually_exclusive_group(required=True)
-    length.add_argument("--sim-hours", dest="sim_hours", default=None, help="simulated hours")
-    length.add_argument("--steps", default=None, help="number of steps")
+    length = parser.add_mutually_exclusive_group()
+    for name in ("sim_hours", "steps"):
+        _add_param(length, PARAMS[name])
     parser.add_argument("--csv", metavar="FILE", help="write per-step metrics rows here")
     parser.add_argument("--audit", metavar="FILE", help="stream the audit log (JSON lines) here")
     parser.add_argument("--json", action="store_true", help="print one JSON summary object")
     parser.set_defaults(handler=_run)
 
 
-def _add_param(parser: argparse.ArgumentParser, spec: ParamSpec) -> None:
+def _add_param(parser: argparse._ActionsContainer, spec: ParamSpec) -> None:
     low = "(" if spec.min_exclusive else "["
     parser.add_argument(
         spec.flag,
@@ -129,15 +129,25 @@ def _whole(flag: str, text: str, minimum: int) -> int:
 
 
 def _steps(args: argparse.Namespace, cfg: SimulationConfig) -> int:
+    """Steps to run: --steps, or --sim-hours, or — for a scenario — up to its last timeline
+    event plus one step (one period Δt when it has no timeline)."""
     if args.steps is not None:
-        return _whole("--steps", args.steps, 0)
-    try:
-        hours = float(args.sim_hours)
-    except ValueError:
-        raise CliError(f"--sim-hours: must be a number, got {args.sim_hours!r}") from None
-    if not hours > 0 or hours == float("inf"):
-        raise CliError(f"--sim-hours: must be a finite number > 0, got {args.sim_hours}")
+        return int(param_value(PARAMS["steps"], args.steps))
+    if args.sim_hours is not None:
+        hours = float(param_value(PARAMS["sim_hours"], args.sim_hours))
+    elif args.scenario is not None:
+        hours = scenario_hours(cfg)
+    else:
+        raise CliError("give --sim-hours or --steps (a SCENARIO file runs to its end by itself)")
     return max(1, round(hours / cfg.timing.step_hours))
+
+
+def scenario_hours(cfg: SimulationConfig) -> float:
+    """How long a scenario runs when no length is given: to its last scripted event plus one
+    step, so that event takes effect; one period Δt when nothing is scripted."""
+    if not cfg.timeline:
+        return cfg.metrics.hours
+    return max(e.at for e in cfg.timeline) + cfg.timing.step_hours
 
 
 @contextlib.contextmanager

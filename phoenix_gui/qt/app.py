@@ -20,7 +20,7 @@ _IMPORTED_AT = time.time()
 NO_DISPLAY_MESSAGE = (
     "phoenix-flight gui: no display available (DISPLAY and WAYLAND_DISPLAY are unset).\n"
     "  To run the window without a screen:  QT_QPA_PLATFORM=offscreen phoenix-flight gui\n"
-    "  To run a scenario headless:          phoenix-flight run [SCENARIO]\n"
+    "  To run a scenario headless:          phoenix-flight run SCENARIO.yaml (or --sim-hours 48)\n"
     "  To check the window works:           phoenix-flight gui --self-test"
 )
 

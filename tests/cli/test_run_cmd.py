@@ -133,3 +133,37 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(
     captured = capsys.readouterr()
     assert captured.err == ""
     assert json.loads(captured.out)["steps"] == 40
+
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@pytest.mark.parametrize("lesson", sorted(p.stem for p in SCENARIOS.glob("*.yaml")))
+def test_a_scenario_runs_to_its_end_without_a_length_flag(
+    lesson: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from phoenix_gui.scenario import load_config
+
+    config = load_config(SCENARIOS / f"{lesson}.yaml")
+    assert main(["run", str(SCENARIOS / f"{lesson}.yaml"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    last = max((e.at for e in config.timeline), default=config.metrics.hours - 0.25)
+    # Every scripted event (the last included) has fired by the end of the run.
+    assert summary["sim_hours"] >= last + config.timing.step_hours - 1e-9
+    assert summary["invariant_violations"] == [] and summary["tasks_lost"] == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["run"], "--sim-hours or --steps"),
+        (["run", "--steps", "1e12"], "--steps"),
+        (["run", "--sim-hours", "1e12"], "--sim-hours"),
+        (["run", "--sim-hours", "0"], "--sim-hours"),
+    ],
+)
+def test_run_length_is_required_and_bounded(
+    argv: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert flag in capsys.readouterr().err
