@@ -114,7 +114,11 @@ def main() -> int:
         "step_cost_ratio_1e6_vs_1e4": round(
             float(by["1e6-long"]["mean_ms"]) / float(by["1e4-long"]["mean_ms"]), 2
         ),
-        "rss_mb_1e6_tasks": by["1e6-long"]["rss_mb"],
+        # Reported beside the headline so it cannot be read as "cost never grows with tasks":
+        # with 48 h tasks, 100x the tasks also means 100x the completions (real changes).
+        "step_cost_ratio_1e6_vs_1e4_default_workload": round(ratio_48, 2),
+        # The larger of the two 10^6 runs: the 48 h one also holds completed tasks' records.
+        "rss_mb_1e6_tasks": max(by["1e6-long"]["rss_mb"], by["1e6-48h"]["rss_mb"]),
     }
     print(json.dumps(headline))
     return 0
