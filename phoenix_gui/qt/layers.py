@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.Qt import internals
 from PySide6 import QtCore, QtGui, QtWidgets
+from shiboken6 import wrapInstance
 
 from phoenix_gui.qt.geometry import TOKEN_SPACE
 from phoenix_gui.qt.palette import member_color
@@ -63,8 +63,9 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         super().__init__()
         self._size = size_px
         self._alpha = alpha
-        self._groups: list[tuple[int, np.ndarray, np.ndarray]] = []  # key, x, y
-        self._frags = internals.PrimitiveArray(QtGui.QPainter.PixmapFragment, 10)
+        self._xy = np.zeros((2, 0))  # every dot, sorted by key
+        self._groups: list[tuple[int, int, int]] = []  # key, first dot, dot count
+        self._frags = np.zeros((0, 10))  # QPainter.PixmapFragment as 10 doubles per dot
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_data(self, x: np.ndarray, y: np.ndarray, keys: np.ndarray) -> None:
@@ -72,20 +73,21 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         keys = np.asarray(keys, dtype=np.int64)
         # Drawn by ascending key, stably: overlapping dots always stack the same way.
         order = np.argsort(keys, kind="stable")
-        xs = np.asarray(x, dtype=np.float64)[order]
-        ys = np.asarray(y, dtype=np.float64)[order]
+        self._xy = np.vstack((np.asarray(x, np.float64)[order], np.asarray(y, np.float64)[order]))
         ks = keys[order]
-        bounds = np.flatnonzero(np.diff(ks)) + 1
-        starts = np.concatenate(([0], bounds)).astype(int).tolist()
-        ends = np.concatenate((bounds, [ks.size])).astype(int).tolist()
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(ks)) + 1)).astype(int)
+        counts = np.diff(np.concatenate((starts, [ks.size]))).astype(int)
         self._groups = [
-            (int(ks[s]), xs[s:e], ys[s:e]) for s, e in zip(starts, ends, strict=True) if e > s
+            (int(ks[s]), int(s), int(n))
+            for s, n in zip(starts.tolist(), counts.tolist(), strict=True)
+            if n > 0
         ]
         self.update()
 
     def clear(self) -> None:
-        self._groups = []
-        self.update()
+        if self._groups:
+            self._groups = []
+            self.update()
 
     def boundingRect(self) -> QtCore.QRectF:
         return _EXTENT
@@ -93,20 +95,30 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
     def paint(self, p: QtGui.QPainter, *args: object) -> None:
         # Stamp in device pixels, untransformed: a dot is a fixed number of pixels whatever
         # the zoom. Centres are rounded to pixel corners so a sprite is copied, not resampled.
+        if not self._groups:
+            return
         transform = p.transform()
-        p.resetTransform()
         device = p.device()
         dpr = float(device.devicePixelRatioF()) if device is not None else 1.0
-        for key, x, y in self._groups:
-            dx, dy = device_xy(transform, x, y)
+        side = dot_sprite(self._groups[0][0], self._alpha, self._size, dpr).width()
+        # One numpy pass fills the fragments of every dot; each colour then stamps its slice.
+        n = self._xy.shape[1]
+        if self._frags.shape[0] < n:
+            self._frags = np.zeros((n, 10))
+        frags = self._frags[:n]
+        dx, dy = device_xy(transform, self._xy[0], self._xy[1])
+        frags[:, 0] = np.round(dx)
+        frags[:, 1] = np.round(dy)
+        frags[:, 2:6] = (0.0, 0.0, side, side)
+        frags[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
+        base = frags.ctypes.data
+        row = frags.strides[0]
+        p.resetTransform()
+        for key, first, count in self._groups:
             sprite = dot_sprite(key, self._alpha, self._size, dpr)
-            self._frags.resize(x.size)
-            frags = self._frags.ndarray()
-            frags[:, 0] = np.round(dx)
-            frags[:, 1] = np.round(dy)
-            frags[:, 2:6] = (0.0, 0.0, sprite.width(), sprite.height())
-            frags[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
-            p.drawPixmapFragments(*self._frags.drawargs(), sprite)  # type: ignore[call-arg]
+            # Qt reads ``count`` fragments from this address (as pyqtgraph's PrimitiveArray does).
+            ptr = wrapInstance(base + first * row, QtGui.QPainter.PixmapFragment)
+            p.drawPixmapFragments(ptr, count, sprite)  # type: ignore[arg-type]
         p.setTransform(transform)
 
 
@@ -119,6 +131,8 @@ class PathLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_paths(self, paths: Sequence[tuple[QtGui.QPainterPath, QtGui.QPen]]) -> None:
+        if not paths and not self._paths:
+            return  # still empty: no repaint of the (empty) cached layer
         self._paths = list(paths)
         self.update()
 
@@ -173,6 +187,15 @@ def _blank_image(box: tuple[int, int, int, int], dpr: float) -> QtGui.QImage:
     image.setDevicePixelRatio(dpr)
     image.fill(QtCore.Qt.GlobalColor.transparent)
     return image
+
+
+def _premultiply(rgb: np.ndarray, alpha: np.ndarray | int) -> np.ndarray:
+    """Premultiplied ARGB32 of 0xRRGGBB colours at ``alpha`` (channel · alpha / 255, rounded)."""
+    a = np.asarray(alpha, dtype=np.uint32)
+    out: np.ndarray = (a << 24) + np.zeros_like(rgb)
+    for shift in (16, 8, 0):
+        out |= ((((rgb >> shift) & 0xFF) * a + 127) // 255) << shift
+    return out
 
 
 class _TickGroup:
@@ -284,12 +307,14 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
         self._table: np.ndarray | None = None
         self._key: tuple[object, ...] | None = None
         self._pixels = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint32))
+        self._edge = np.zeros(0, np.int64)
         self._buffer = np.zeros(0, np.uint32)
         self._image: QtGui.QImage | None = None
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_owner_table(self, table: np.ndarray | None) -> None:
-        self._table = None if table is None else np.array(table, dtype=np.int64)
+        empty = table is None or np.asarray(table).size == 0
+        self._table = None if empty else np.array(table, dtype=np.int64)
         self._image = None
         self.update()
 
@@ -312,23 +337,29 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
         pos = np.minimum((theta * (TOKEN_SPACE / (2.0 * np.pi))).astype(np.int64), TOKEN_SPACE - 1)
         alpha = np.round(cover.ravel()[flat] * self._alpha).astype(np.uint32)
         self._pixels = (flat, pos, alpha)
+        self._edge = np.flatnonzero(alpha < self._alpha)  # partly covered: own alpha
         self._buffer = np.zeros((y1 - y0) * (x1 - x0), dtype=np.uint32)
 
     def _colour(self, box: tuple[int, int, int, int], dpr: float) -> QtGui.QImage:
         assert self._table is not None
         flat, pos, alpha = self._pixels
-        owner = self._table[pos % self._table.size]
-        keys = np.unique(owner)
-        rgb = np.array([member_color(int(k)).rgb() & 0xFFFFFF for k in keys], dtype=np.uint32)
-        colour = rgb[np.searchsorted(keys, owner)]
-        alpha = np.where(owner >= 0, alpha, 0)
-        # Premultiplied ARGB32: every channel scaled by alpha / 255, rounded as Qt does.
-        premul = np.zeros_like(colour)
-        for shift in (16, 8, 0):
-            channel = (colour >> shift) & 0xFF
-            premul |= ((channel * alpha + 127) // 255) << shift
+        table = self._table
+        # Colour per token position (10^4) first, then one gather per pixel; only the
+        # antialiased edge pixels (a few thousand) get their own alpha.
+        present = np.flatnonzero(np.bincount(table + 1)) - 1
+        lut = np.zeros(int(present[-1]) + 2, dtype=np.uint32)
+        lut[present + 1] = [member_color(int(k)).rgb() & 0xFFFFFF for k in present]
+        lut[0] = 0  # −1: nobody owns it, the band stays empty there
+        rgb = lut[table + 1]
+        owned = table >= 0
+        full = np.where(owned, _premultiply(rgb, self._alpha), 0).astype(np.uint32)
+        colour = full[pos]
+        edge = self._edge
+        if edge.size:
+            at = pos[edge]
+            colour[edge] = np.where(owned[at], _premultiply(rgb[at], alpha[edge]), 0)
         self._buffer[:] = 0
-        self._buffer[flat] = premul | (alpha << 24)
+        self._buffer[flat] = colour
         x0, y0, x1, y1 = box
         image = QtGui.QImage(
             self._buffer.data,
