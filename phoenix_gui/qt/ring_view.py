@@ -106,6 +106,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._member_xy = np.zeros((0, 2))
         self._member_order: list[int] = []
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
+        self.view_menu: QtWidgets.QMenu | None = None
         self._build_items()
         self._frame_timer = QtCore.QTimer(self)
         self._frame_timer.setInterval(16)
@@ -121,9 +122,12 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         vb = plot.getViewBox()
         vb.setMenuEnabled(False)
         vb.setAspectLocked(True)
-        vb.setRange(
-            xRange=(-VIEW_EXTENT, VIEW_EXTENT), yRange=(-VIEW_EXTENT, VIEW_EXTENT), padding=0.0
-        )
+        self._view_moved = False  # the user zoomed or panned: a resize keeps their view
+        self._fit_view()
+        vb.sigRangeChangedManually.connect(self._on_view_moved)
+        # Whenever the plot area changes size (window resized or maximised, docks re-laid
+        # out) the whole ring is fitted again, unless the user chose their own view.
+        vb.sigResized.connect(self._fit_view)
         circle = np.linspace(0.0, 2 * np.pi, 721)
         self._ring = pg.PlotCurveItem(np.sin(circle), np.cos(circle), pen=pg.mkPen(RING, width=2))
         self._arcs = BandLayer(geo.ARC_IN, geo.ARC_OUT, alpha=150)
@@ -144,6 +148,27 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             self.addItem(item)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    # ---- the visible range --------------------------------------------------------------
+    def _fit_view(self, *_args: object) -> None:
+        if self._view_moved:
+            return
+        self.getPlotItem().getViewBox().setRange(
+            xRange=(-VIEW_EXTENT, VIEW_EXTENT), yRange=(-VIEW_EXTENT, VIEW_EXTENT), padding=0.0
+        )
+
+    def _on_view_moved(self, *_args: object) -> None:
+        self._view_moved = True
+
+    def reset_view(self) -> None:
+        """Show the whole ring again (±VIEW_EXTENT) and follow resizes, forgetting zoom/pan."""
+        self._view_moved = False
+        self._fit_view()
+
+    @property
+    def view_moved(self) -> bool:
+        """True after the user zoomed or panned, until :meth:`reset_view`."""
+        return self._view_moved
 
     # ---- data in -----------------------------------------------------------------------
     def set_members(
@@ -477,6 +502,21 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         if getattr(self, "_labels", None) and not getattr(self, "closed", False):
             self._place_labels()  # the gap between labels depends on the size on screen
 
+    def mouseDoubleClickEvent(self, ev: QtGui.QMouseEvent) -> None:
+        super().mouseDoubleClickEvent(ev)
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            self.reset_view()  # double-click anywhere on the drawing: back to the whole ring
+        ev.accept()
+
+    def _show_view_menu(self, screen_pos: QtCore.QPoint) -> None:
+        """Right-click on empty space: a small menu to get the whole ring back."""
+        if self.view_menu is None:
+            self.view_menu = QtWidgets.QMenu(self)
+            action = self.view_menu.addAction("Reset view")
+            action.setToolTip("Show the whole ring again (also: double-click)")
+            action.triggered.connect(self.reset_view)
+        self.view_menu.popup(screen_pos)  # not exec(): the simulation keeps running
+
     def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:
         super().mouseReleaseEvent(ev)
         ev.accept()
@@ -484,10 +524,12 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     def _on_mouse_clicked(self, ev: object) -> None:
         x, y, tol = self._view_point(ev.scenePos())  # type: ignore[attr-defined]
         hit = self.hit_test(x, y, tol)
+        button = ev.button()  # type: ignore[attr-defined]
         if hit is None:
+            if button == QtCore.Qt.MouseButton.RightButton:
+                self._show_view_menu(ev.screenPos().toPoint())  # type: ignore[attr-defined]
             return
         kind, what = hit
-        button = ev.button()  # type: ignore[attr-defined]
         if kind == "member":
             assert isinstance(what, MemberInfo)
             if button == QtCore.Qt.MouseButton.RightButton:

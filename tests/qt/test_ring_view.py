@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine.ring import HashRing, tokens_of
 from phoenix_gui.qt import geometry as geo
-from phoenix_gui.qt.palette import member_color
+from phoenix_gui.qt.palette import BACKGROUND, member_color
 from phoenix_gui.qt.ring_view import MemberInfo, RingView, TaskArrays
 
 
@@ -173,30 +173,68 @@ def _frame(view: RingView, qtbot) -> QtGui.QImage:
     return view.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_ARGB32)
 
 
-def test_frame_after_ownership_and_membership_change_equals_a_fresh_build(qtbot) -> None:
-    view, ring, _ = _ring_view(qtbot, hosts=6)
-    _frame(view, qtbot)  # cached layers exist before the change
-    # A join: new member, ticks from the tick cache for the others, tasks re-routed.
-    ring.add("host-new")
-    ids = [*(f"host-{i}" for i in range(6)), "host-new"]
+def _members_of(ring: HashRing) -> tuple[list[MemberInfo], dict[int, np.ndarray]]:
     members = [
         MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=20, load=7, trust=0.9)
-        for m in ids
+        for m in ring.members
     ]
-    vt = {ring.index_of(m): ring.vnode_tokens(m) for m in ids}
-    view.set_members("phoenix", members, ring.owner_table(), vt)
-    t = view._tasks
-    view.set_tasks(TaskArrays(t.ids, t.tokens, ring.route_tokens(t.tokens).astype(np.int64)))
-    changed = _frame(view, qtbot)
+    return members, {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
 
+
+def _fresh_frame(qtbot, ring: HashRing, tasks: TaskArrays) -> QtGui.QImage:
     fresh = RingView(clock=FakeClock())
     qtbot.addWidget(fresh)
     fresh.resize(700, 700)
     fresh.show()
     qtbot.waitExposed(fresh)
+    members, vt = _members_of(ring)
     fresh.set_members("phoenix", members, ring.owner_table(), vt)
-    fresh.set_tasks(TaskArrays(t.ids, t.tokens, ring.route_tokens(t.tokens).astype(np.int64)))
-    assert changed == _frame(fresh, qtbot)  # pixel for pixel
+    fresh.set_tasks(tasks)
+    return _frame(fresh, qtbot)
+
+
+def test_frame_after_ownership_and_membership_change_equals_a_fresh_build(qtbot) -> None:
+    # 40 members: three tick groups (16 members each), so a change redraws one of them.
+    view, ring, _ = _ring_view(qtbot, hosts=40)
+    _frame(view, qtbot)  # cached layers exist before the change
+    for change, name in ((ring.add, "host-new"), (ring.remove, "host-3")):
+        change(name)
+        members, vt = _members_of(ring)
+        drawn = view._ticks.rasterised
+        view.set_members("phoenix", members, ring.owner_table(), vt)
+        t = view._tasks
+        tasks = TaskArrays(t.ids, t.tokens, ring.route_tokens(t.tokens).astype(np.int64))
+        view.set_tasks(tasks)
+        changed = _frame(view, qtbot)
+        assert view._ticks.rasterised - drawn == 1  # only the group of the member that changed
+        assert changed == _fresh_frame(qtbot, ring, tasks)  # pixel for pixel
+
+
+def test_arc_band_pixels_take_the_colour_of_the_owner_under_them(qtbot) -> None:
+    view, ring, _ = _ring_view(qtbot)
+    img = _frame(view, qtbot)
+    vb = view.getPlotItem().getViewBox()
+    table = ring.owner_table()
+    checked = 0
+    for pos in range(0, geo.TOKEN_SPACE, 97):
+        owner = int(table[pos])
+        # Middle of the position's arc, on the ring's radius but clear of the ring line.
+        x, y = geo.token_xy(np.array([pos + 0.5]), (geo.RING_R + geo.ARC_OUT) / 2)
+        point = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(float(x[0]), float(y[0]))))
+        ticks = view._ticks._groups[0].signature
+        near_tick = any(
+            np.min(np.abs((np.frombuffer(raw, np.int64) - pos + 5000) % 10_000 - 5000)) < 40
+            for _i, raw in ticks
+        )
+        if owner < 0 or near_tick:
+            continue  # a vnode tick is drawn over the band there
+        got = QtGui.QColor(img.pixel(point.x(), point.y())).getRgb()[:3]
+        # The owner's colour at alpha 150 over the background.
+        bg, fg = QtGui.QColor(BACKGROUND).getRgb()[:3], member_color(owner).getRgb()[:3]
+        want = [(f * 150 + b * 105) / 255 for f, b in zip(fg, bg, strict=True)]
+        assert np.abs(np.subtract(got, want)).max() <= 6, (pos, owner, got, want)
+        checked += 1
+    assert checked >= 10
 
 
 def test_a_task_dot_is_painted_in_its_owner_colour(qtbot) -> None:
@@ -213,3 +251,67 @@ def test_a_task_dot_is_painted_in_its_owner_colour(qtbot) -> None:
     view._dots.clear()
     blank = _frame(view, qtbot)
     assert QtGui.QColor(blank.pixel(centre.x(), centre.y())) != colour  # the dot drew that
+
+
+def _ring_fits(view: RingView) -> bool:
+    """The visible range holds the whole ring, its ticks and member markers."""
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    r = geo.MEMBER_R
+    return x0 <= -r and x1 >= r and y0 <= -r and y1 >= r
+
+
+def _wheel(view: RingView, steps: int) -> None:
+    centre = QtCore.QPointF(view.viewport().rect().center())
+    event = QtGui.QWheelEvent(
+        centre,
+        QtCore.QPointF(view.viewport().mapToGlobal(centre.toPoint())),
+        QtCore.QPoint(0, 0),
+        QtCore.QPoint(0, 120 * steps),
+        QtCore.Qt.MouseButton.NoButton,
+        QtCore.Qt.KeyboardModifier.NoModifier,
+        QtCore.Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QtWidgets.QApplication.sendEvent(view.viewport(), event)
+
+
+@pytest.mark.parametrize("size", [(1600, 260), (260, 1600), (120, 120), (1920, 1080)])
+def test_the_whole_ring_stays_in_view_after_a_drastic_resize(qtbot, size) -> None:
+    view, _, _ = _ring_view(qtbot)
+    assert _ring_fits(view)
+    view.resize(*size)
+    qtbot.wait(1)
+    assert _ring_fits(view)
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    assert abs(x0 + x1) < 1e-6 and abs(y0 + y1) < 1e-6  # centred, not shifted
+    # Someone else moved the range (as a layout glitch would): the next resize re-fits.
+    view.getPlotItem().getViewBox().setRange(xRange=(2.0, 3.0), yRange=(2.0, 3.0), padding=0)
+    view.resize(700, 700)
+    qtbot.wait(1)
+    assert _ring_fits(view)
+
+
+# The offscreen platform cannot raise a popup menu or grab the keyboard for it; it says so.
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")
+def test_a_user_zoom_survives_a_resize_until_reset_by_double_click_or_menu(qtbot) -> None:
+    view, _, _ = _ring_view(qtbot)
+    _wheel(view, 3)  # zoom in with the mouse wheel
+    assert view.view_moved and not _ring_fits(view)
+    zoomed = view.getPlotItem().getViewBox().viewRange()
+    view.resize(900, 500)
+    qtbot.wait(1)
+    assert view.view_moved and not _ring_fits(view)  # the user's zoom is kept
+    (x0, x1), _ = view.getPlotItem().getViewBox().viewRange()
+    assert x1 - x0 < zoomed[0][1] - zoomed[0][0] + 3.0
+    qtbot.mouseDClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton)
+    assert not view.view_moved and _ring_fits(view)
+    # Right-click on empty space: a "Reset view" entry does the same.
+    _wheel(view, 3)
+    assert not _ring_fits(view)
+    corner = QtCore.QPoint(5, 5)  # far from the ring: no member, no task under it
+    qtbot.mouseClick(view.viewport(), QtCore.Qt.MouseButton.RightButton, pos=corner)
+    assert view.view_menu is not None
+    [action] = [a for a in view.view_menu.actions() if a.text() == "Reset view"]
+    action.trigger()
+    view.view_menu.close()
+    assert not view.view_moved and _ring_fits(view)
