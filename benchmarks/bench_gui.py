@@ -173,6 +173,21 @@ def membership_frames(
     return joins, leaves
 
 
+def zoom_frames(view: RingView, events: int) -> np.ndarray:
+    """Frames after a mouse-wheel zoom step: every cached layer is redrawn at the new scale."""
+    vb = view.getPlotItem().getViewBox()
+    out = np.empty(events)
+    for e in range(events):
+        factor = 0.9 if e % 2 == 0 else 1.0 / 0.9  # in and out again: the ring stays in view
+        t0 = time.perf_counter()
+        vb.scaleBy((factor, factor))
+        _settle(view)
+        out[e] = (time.perf_counter() - t0) * 1000.0
+    view.reset_view()
+    _settle(view)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer frames (under a minute)")
@@ -193,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     join, leave = membership_frames(view, ring, 10_000, events)
     for name, ms in (("frame after a join", join), ("frame after a leave", leave)):
         rows.append((name, "1e4 tasks, 100 hosts", events, *mm(ms)))
+    zoom = zoom_frames(view, events)
+    rows.append(("frame after a zoom step", "1e4 tasks, 100 hosts", events, *mm(zoom)))
     members_ms, tasks_ms = rebuild_cost(view, ring, 10_000)
     rows.append(("rebuild membership layers (join)", "1e4 tasks, 101 hosts", 1, members_ms, 0))
     rows.append(("rebuild task dots (ownership)", "1e4 tasks", 1, tasks_ms, 0))
@@ -222,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         "ownership_change_frame_ms_1e4": round(float(max(ms.max() for ms in own_k.values())), 2),
         "join_frame_ms_1e4": round(float(join.max()), 2),
         "leave_frame_ms_1e4": round(float(leave.max()), 2),
+        "join_frame_median_ms_1e4": round(float(np.median(join)), 2),
+        "leave_frame_median_ms_1e4": round(float(np.median(leave)), 2),
+        "zoom_frame_ms_1e4": round(float(zoom.max()), 2),
     }
     print(json.dumps(result))
     return 0

@@ -321,22 +321,59 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
     def boundingRect(self) -> QtCore.QRectF:
         return _EXTENT
 
+    def _candidates(self, inv: QtGui.QTransform, box: tuple[int, int, int, int]) -> np.ndarray:
+        """Flat indices of the pixels of ``box`` near the band: per row, the two runs of columns
+        between the band's circles (the view is never rotated), not the whole square."""
+        x0, y0, x1, y1 = box
+        width = x1 - x0
+        if inv.m12() != 0.0 or inv.m21() != 0.0:  # rotated or sheared: test every pixel
+            return np.arange((y1 - y0) * width)
+        margin = 2.0 * float(np.sqrt(abs(inv.determinant())))
+        outer, inner = self._r_out + margin, max(self._r_in - margin, 0.0)
+        rows = np.arange(y0, y1)
+        y = inv.m22() * (rows + 0.5) + inv.dy()
+        x_out = np.sqrt(np.maximum(outer * outer - y * y, 0.0))
+        x_in = np.sqrt(np.maximum(inner * inner - y * y, 0.0))
+        runs = []
+        for lo, hi in ((-x_out, -x_in), (x_in, x_out)):
+            c_lo = (lo - inv.dx()) / inv.m11() - 0.5
+            c_hi = (hi - inv.dx()) / inv.m11() - 0.5
+            first = np.clip(np.floor(np.minimum(c_lo, c_hi)) - 1, x0, x1).astype(np.int64)
+            end = np.clip(np.ceil(np.maximum(c_lo, c_hi)) + 2, x0, x1).astype(np.int64)
+            runs.append((first, end))
+        (a_first, a_end), (b_first, b_end) = sorted(runs, key=lambda run: int(run[0].sum()))
+        # Above and below the hole the two runs of a row meet: one run, no pixel twice.
+        meet = a_end >= b_first
+        a_end = np.where(meet, np.maximum(a_end, b_end), a_end)
+        b_end = np.where(meet, b_first, b_end)
+        inside = np.abs(y) <= outer
+        start = np.concatenate(((rows - y0) * width + a_first, (rows - y0) * width + b_first)) - x0
+        count = np.concatenate(
+            (
+                np.where(inside, np.maximum(a_end - a_first, 0), 0),
+                np.where(inside, np.maximum(b_end - b_first, 0), 0),
+            )
+        )
+        offsets = np.cumsum(count) - count
+        return np.repeat(start - offsets, count) + np.arange(int(count.sum()))
+
     def _locate(self, t: QtGui.QTransform, dpr: float, box: tuple[int, int, int, int]) -> None:
         """Band pixels of ``box``: flat index, token position, alpha from radial coverage."""
         x0, y0, x1, y1 = box
         inv, _ok = (t * QtGui.QTransform.fromScale(dpr, dpr)).inverted()
-        cols = np.arange(x0, x1, dtype=np.float64)[None, :] + 0.5
-        rows = np.arange(y0, y1, dtype=np.float64)[:, None] + 0.5
+        near = self._candidates(inv, box)
+        cols = near % (x1 - x0) + (x0 + 0.5)
+        rows = near // (x1 - x0) + (y0 + 0.5)
         x = inv.m11() * cols + inv.m21() * rows + inv.dx()
         y = inv.m12() * cols + inv.m22() * rows + inv.dy()
         r = np.hypot(x, y)
         size = float(np.sqrt(abs(inv.determinant())))  # one device pixel in ring units
         cover = np.clip(np.minimum(r - self._r_in, self._r_out - r) / size + 0.5, 0.0, 1.0)
-        flat = np.flatnonzero(cover > 0.0)
-        theta = np.mod(np.arctan2(x.ravel()[flat], y.ravel()[flat]), 2.0 * np.pi)
+        keep = np.flatnonzero(cover > 0.0)
+        theta = np.mod(np.arctan2(x[keep], y[keep]), 2.0 * np.pi)
         pos = np.minimum((theta * (TOKEN_SPACE / (2.0 * np.pi))).astype(np.int64), TOKEN_SPACE - 1)
-        alpha = np.round(cover.ravel()[flat] * self._alpha).astype(np.uint32)
-        self._pixels = (flat, pos, alpha)
+        alpha = np.round(cover[keep] * self._alpha).astype(np.uint32)
+        self._pixels = (near[keep], pos, alpha)
         self._edge = np.flatnonzero(alpha < self._alpha)  # partly covered: own alpha
         self._buffer = np.zeros((y1 - y0) * (x1 - x0), dtype=np.uint32)
 
