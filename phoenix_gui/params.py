@@ -101,5 +101,8 @@ _SPECS = (
 
 PARAMS: dict[str, ParamSpec] = {spec.name: spec for spec in _SPECS}
 
+# How long a headless run lasts: command line only, not part of a scenario or the sliders.
+RUN_LENGTH_PARAMS = ("sim_hours", "steps")
+
 # The source document's inputs to the metrics (DESIGN.md §3).
 METRIC_PARAMS = ("joins", "leaves", "hours", "trust", "compliance")

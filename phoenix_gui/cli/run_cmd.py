@@ -25,7 +25,7 @@ from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
 from phoenix_gui.engine.metrics import MetricsError
 from phoenix_gui.engine.simulation import Simulation
-from phoenix_gui.params import PARAMS, ParamSpec
+from phoenix_gui.params import PARAMS, RUN_LENGTH_PARAMS, ParamSpec
 
 # Flags taken from the parameter table, in --help order.
 RUN_PARAMS = (
@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
         _add_param(parser, PARAMS[name])
     parser.add_argument("--seed", default=None, help="random seed (whole number ≥ 0)")
     length = parser.add_mutually_exclusive_group()
-    for name in ("sim_hours", "steps"):
+    for name in RUN_LENGTH_PARAMS:
         _add_param(length, PARAMS[name])
     parser.add_argument("--csv", metavar="FILE", help="write per-step metrics rows here")
     parser.add_argument("--audit", metavar="FILE", help="stream the audit log (JSON lines) here")

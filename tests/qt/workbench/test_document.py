@@ -344,14 +344,16 @@ def test_a_lesson_opened_as_a_copy_is_untitled(document, lesson, tmp_path) -> No
 
 
 def test_moving_a_slider_is_an_unsaved_change_that_saves(qtbot, document, tmp_path) -> None:
-    from phoenix_gui.params import PARAMS
+    from phoenix_gui.params import PARAMS, RUN_LENGTH_PARAMS
 
     with qtbot.waitSignal(document.dirtyChanged):
         assert document.set_param("joins", 18.0)
     assert document.set_param("trust", 0.7)
     assert document.set_param("vnodes", 64.0)
     assert not document.set_param("speed", 4.0)  # a view setting, not part of a scenario
-    assert set(PARAMS) - {"speed"} <= set(PARAM_FIELDS)
+    # Every parameter a scenario stores has a field (speed is a view setting, the run length
+    # a command-line choice).
+    assert set(PARAMS) - {"speed", *RUN_LENGTH_PARAMS} <= set(PARAM_FIELDS)
     assert document.save_as(tmp_path / "slid.yaml")
     saved = load_scenario(tmp_path / "slid.yaml")
     assert (saved.metrics.joins, saved.metrics.trust, saved.ring.vnodes) == (18, 0.7, 64)
