@@ -49,14 +49,16 @@ class ParamSpec:
             raise ParamError(where, f"must be a number, got {value!r}")
         if math.isnan(value) or math.isinf(value):
             raise ParamError(where, f"must be a finite number, got {value}")
-        if self.kind == "int" and float(value) != int(value):
-            raise ParamError(where, f"must be a whole number, got {value}")
+        # Range before integrality: a huge integer is out of range, not "not whole" (its float
+        # would lose the digits that make it whole).
         low_ok = value > self.minimum if self.min_exclusive else value >= self.minimum
         if not low_ok or value > self.maximum:
             low = "(" if self.min_exclusive else "["
             raise ParamError(
                 where, f"must be in {low}{_fmt(self.minimum)}, {_fmt(self.maximum)}], got {value}"
             )
+        if self.kind == "int" and float(value) != int(value):
+            raise ParamError(where, f"must be a whole number, got {value}")
         return int(value) if self.kind == "int" else float(value)
 
 

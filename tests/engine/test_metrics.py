@@ -258,3 +258,14 @@ def test_ideal_overhead() -> None:
         with pytest.raises(MetricsError) as info:
             ideal_overhead(*args)
         assert info.value.field == field
+
+
+def test_a_huge_whole_number_is_reported_out_of_range_not_fractional() -> None:
+    from phoenix_gui.params import PARAMS, ParamError
+
+    with pytest.raises(ParamError) as err:
+        PARAMS["joins"].validate(10**30, field="metrics.joins")
+    assert err.value.field == "metrics.joins"
+    assert "must be in [0, 100000]" in err.value.message
+    with pytest.raises(ParamError, match="whole number"):
+        PARAMS["joins"].validate(2.5)
