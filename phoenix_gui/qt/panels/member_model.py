@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6 import QtCore
 
-from phoenix_gui.qt.panels.models import DISPLAY, Index, status_brush
+from phoenix_gui.qt.panels.models import DISPLAY, HeaderedTableModel, Index, status_brush
 
 _HEADERS = ("ID", "Type", "Capabilities", "Load", "Rel. / trust", "Status", "V", "Distinct")
 _HEADER_TIPS = (
@@ -24,7 +24,7 @@ _HEADER_TIPS = (
 _ASCENDING = QtCore.Qt.SortOrder.AscendingOrder
 
 
-class MemberTableModel(QtCore.QAbstractTableModel):
+class MemberTableModel(HeaderedTableModel):
     """One row per member ever seen by the registry (including rejected ones).
 
     Filtering (id substring) and sorting live here rather than in a QSortFilterProxyModel:
@@ -33,7 +33,7 @@ class MemberTableModel(QtCore.QAbstractTableModel):
     """
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(_HEADERS, parent, tips=_HEADER_TIPS)
         self._sim: Any = None
         self._all: list[Any] = []  # every member seen, first-seen order (append-only)
         self._seen: set[int] = set()  # id() of member objects already in _all
@@ -137,9 +137,6 @@ class MemberTableModel(QtCore.QAbstractTableModel):
     def rowCount(self, parent: Index | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self._shown)
 
-    def columnCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(_HEADERS)
-
     def _distinct(self, member: Any) -> int | None:
         if member.id not in self._positions:
             ring = self._sim.ring
@@ -190,17 +187,4 @@ class MemberTableModel(QtCore.QAbstractTableModel):
             return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
         if role == QtCore.Qt.ItemDataRole.ToolTipRole and col in (0, 2):
             return str(self.value(row, col))  # ids and skill lists may be cut off in the cell
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: QtCore.Qt.Orientation,
-        role: int = DISPLAY,
-    ) -> Any:
-        if orientation == QtCore.Qt.Orientation.Horizontal:
-            if role == DISPLAY:
-                return _HEADERS[section]
-            if role == QtCore.Qt.ItemDataRole.ToolTipRole:
-                return _HEADER_TIPS[section]
         return None

@@ -103,7 +103,42 @@ class RefreshCoalescer(QtCore.QObject):
         return self._timer.isActive()
 
 
-class RowsModel(QtCore.QAbstractTableModel):
+class HeaderedTableModel(QtCore.QAbstractTableModel):
+    """A flat table whose columns are a fixed tuple of titles, optionally with header tooltips.
+
+    Every panel table shares this part: no child rows, one column per title, the titles (and
+    tooltips) on the horizontal header only. Subclasses supply ``rowCount`` and ``data``.
+    """
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        parent: QtCore.QObject | None = None,
+        tips: Sequence[str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._headers = tuple(headers)
+        self._header_tips = tuple(tips) if tips is not None else None
+
+    def columnCount(self, parent: Index | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._headers)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: QtCore.Qt.Orientation,
+        role: int = DISPLAY,
+    ) -> Any:
+        if orientation != QtCore.Qt.Orientation.Horizontal:
+            return None
+        if role == DISPLAY:
+            return self._headers[section]
+        if role == QtCore.Qt.ItemDataRole.ToolTipRole and self._header_tips is not None:
+            return self._header_tips[section]
+        return None
+
+
+class RowsModel(HeaderedTableModel):
     """A read-only table over a short list of rows (tuples); for small, rebuilt-per-query lists.
 
     ``colors`` optionally gives a foreground colour name per row (``None`` = default), applied to
@@ -116,8 +151,7 @@ class RowsModel(QtCore.QAbstractTableModel):
         parent: QtCore.QObject | None = None,
         color_column: int | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._headers = tuple(headers)
+        super().__init__(headers, parent)
         self._color_column = color_column
         self._rows: list[tuple[Any, ...]] = []
         self._colors: list[str | None] = []
@@ -138,11 +172,6 @@ class RowsModel(QtCore.QAbstractTableModel):
             return 0
         return len(self._rows)
 
-    def columnCount(self, parent: Index | None = None) -> int:
-        if parent is not None and parent.isValid():
-            return 0
-        return len(self._headers)
-
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
@@ -153,19 +182,6 @@ class RowsModel(QtCore.QAbstractTableModel):
                 return None
             color = self._colors[index.row()]
             return QtGui.QBrush(QtGui.QColor(color)) if color else None
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: QtCore.Qt.Orientation,
-        role: int = QtCore.Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == QtCore.Qt.ItemDataRole.DisplayRole
-            and orientation == QtCore.Qt.Orientation.Horizontal
-        ):
-            return self._headers[section]
         return None
 
 

@@ -21,6 +21,7 @@ from phoenix_gui.engine.audit import AuditLog, AuditRecord, VerifyResult, verify
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.qt.panels.models import (
     DISPLAY,
+    HeaderedTableModel,
     Index,
     RefreshCoalescer,
     configure_table,
@@ -40,11 +41,11 @@ def verify_message(result: VerifyResult) -> str:
     return f"Record {result.bad_index}: {result.reason}"
 
 
-class AuditTableModel(QtCore.QAbstractTableModel):
+class AuditTableModel(HeaderedTableModel):
     """Rows are audit records (all, or those matching a primitive / event filter)."""
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(_HEADERS, parent)
         self._log: AuditLog | None = None
         self._primitive: str | None = None
         self._kind: str | None = None
@@ -125,9 +126,6 @@ class AuditTableModel(QtCore.QAbstractTableModel):
             return 0
         return len(self._matches) if self.filtered else self._scanned
 
-    def columnCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(_HEADERS)
-
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
@@ -155,17 +153,6 @@ class AuditTableModel(QtCore.QAbstractTableModel):
                 return text if len(text) <= _TIP_CHARS else text[:_TIP_CHARS] + "\n…"
         if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and index.column() <= 1:
             return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: QtCore.Qt.Orientation,
-        role: int = QtCore.Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        horizontal = orientation == QtCore.Qt.Orientation.Horizontal
-        if role == QtCore.Qt.ItemDataRole.DisplayRole and horizontal:
-            return _HEADERS[section]
         return None
 
 

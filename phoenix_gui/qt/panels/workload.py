@@ -19,6 +19,7 @@ from phoenix_gui.engine.events import Event
 from phoenix_gui.engine.tasks import TaskState
 from phoenix_gui.qt.panels.models import (
     DISPLAY,
+    HeaderedTableModel,
     Index,
     RefreshCoalescer,
     configure_table,
@@ -34,11 +35,11 @@ _STATE_COLORS = {"PENDING": "#B7791F", "MIGRATING": "#2563EB", "STRANDED": "#DC2
                  "DENIED": "#9333EA", "COMPLETED": "#6B7280"}  # fmt: skip
 
 
-class TaskTableModel(QtCore.QAbstractTableModel):
+class TaskTableModel(HeaderedTableModel):
     """Row ``n`` is task ``n``; values are read from the engine's columns on demand."""
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(_HEADERS, parent)
         self._sim: Any = None
         self._rows = 0
         self._blocks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -66,9 +67,6 @@ class TaskTableModel(QtCore.QAbstractTableModel):
 
     def rowCount(self, parent: Index | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else self._rows
-
-    def columnCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(_HEADERS)
 
     def _block(self, row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(progress fraction, checkpoint progress fraction, checkpoint time) for row's block."""
@@ -117,16 +115,6 @@ class TaskTableModel(QtCore.QAbstractTableModel):
             return QtGui.QBrush(QtGui.QColor(color)) if color else None
         if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and col == 3:
             return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: QtCore.Qt.Orientation,
-        role: int = DISPLAY,
-    ) -> Any:
-        if role == DISPLAY and orientation == QtCore.Qt.Orientation.Horizontal:
-            return _HEADERS[section]
         return None
 
 

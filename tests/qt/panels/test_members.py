@@ -58,6 +58,19 @@ def test_table_shows_every_column_of_the_registry(qtbot, panel, make_sim):
     assert "4 live / 4" in panel.count_label.text()
 
 
+def test_header_shows_titles_and_tooltips_on_the_columns_only(panel):
+    model, horizontal = panel.model, QtCore.Qt.Orientation.Horizontal
+    tip = QtCore.Qt.ItemDataRole.ToolTipRole
+    assert model.columnCount() == 8
+    assert [model.headerData(c, horizontal) for c in (0, 4, 7)] == [
+        "ID",
+        "Rel. / trust",
+        "Distinct",
+    ]
+    assert model.headerData(1, horizontal, tip) == "host, node or agent"
+    assert model.headerData(0, QtCore.Qt.Orientation.Vertical) is None
+
+
 def test_register_below_trust_minimum_shows_the_governance_reason(qtbot, panel, make_sim):
     sim = make_sim(hosts=3, tasks=10)
     panel.set_simulation(sim)
