@@ -20,9 +20,8 @@ from phoenix_gui.engine.events import Event
 from phoenix_gui.params import PARAMS
 from phoenix_gui.qt.panels.member_model import MemberTableModel
 from phoenix_gui.qt.panels.models import (
-    RefreshCoalescer,
+    FollowingTablePanel,
     configure_table,
-    engine_of,
     set_status,
     split_list,
 )
@@ -114,18 +113,15 @@ def _unit_box(parent: QtWidgets.QWidget, value: float, tip: str) -> QtWidgets.QD
     return box
 
 
-class MembersPanel(QtWidgets.QWidget):
+class MembersPanel(FollowingTablePanel):
     """The Member Registry dock."""
 
     memberSelected = QtCore.Signal(str)  # noqa: N815  member id ("" when nothing is selected)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._source: Any = None
-        self._shown_sim: Any = None
         self._pending: list[str] = []  # ids whose registration we asked for, oldest first
-        self.model = MemberTableModel(self)
-        self._coalescer = RefreshCoalescer(self.refresh, self)
+        self.model: MemberTableModel = MemberTableModel(self)
 
         self.filter_edit = QtWidgets.QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter by id…")
@@ -179,10 +175,6 @@ class MembersPanel(QtWidgets.QWidget):
 
     # -- wiring --------------------------------------------------------------------------------
 
-    @property
-    def sim(self) -> Any:
-        return engine_of(self._source)
-
     def set_simulation(self, sim: Any) -> None:
         """Show ``sim`` (a Simulation, or the adapter whose ``.sim`` to follow; None clears)."""
         self._source = sim
@@ -191,25 +183,16 @@ class MembersPanel(QtWidgets.QWidget):
         self.action_label.setText("")
         self._reset_model()
 
-    def _reset_model(self) -> None:
-        self._coalescer.cancel()
-        self._shown_sim = self.sim
-        self.model.set_simulation(self._shown_sim)
-        self.form.setEnabled(self._shown_sim is not None)
-        if self._shown_sim is not None:
-            minimum = self._shown_sim.config.governance.min_member_trust
+    def _on_model_reset(self, sim: Any) -> None:
+        self.form.setEnabled(sim is not None)
+        if sim is not None:
+            minimum = sim.config.governance.min_member_trust
             self.form.policy_label.setText(f"Policy: trust ≥ {minimum:.2f}")
         self._update_count()
         self._update_actions()
 
-    @QtCore.Slot()
-    def refresh(self) -> None:
-        """Catch up with the registry (new members, statuses, loads)."""
-        self._coalescer.cancel()  # this call does the pending work
-        if self.sim is not self._shown_sim:
-            self._reset_model()
-            return
-        self.model.sync()
+    def _on_model_synced(self) -> None:
+        """The registry moved on (new members, statuses, loads): count and actions follow."""
         self._update_count()
         self._update_actions()
 

@@ -210,3 +210,49 @@ def engine_of(source: Any) -> Any:
         return None
     inner = getattr(source, "sim", None)
     return inner if inner is not None and hasattr(inner, "registry") else source
+
+
+class FollowingTablePanel(QtWidgets.QWidget):
+    """A panel over one incrementally synced table model that follows a Simulation.
+
+    The subclass sets ``self.model`` (anything with ``set_simulation(sim)`` and ``sync()``) and
+    says what else to show in :meth:`_on_model_reset` and :meth:`_on_model_synced`. Given an
+    adapter, :meth:`refresh` notices when a Reset swapped the Simulation behind it and starts
+    the model over instead of syncing a model that still holds the old one.
+    """
+
+    model: Any
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source: Any = None
+        self._shown_sim: Any = None  # the Simulation the model was last reset to
+        self._coalescer = RefreshCoalescer(self.refresh, self)
+
+    @property
+    def sim(self) -> Any:
+        return engine_of(self._source)
+
+    def _reset_model(self) -> None:
+        self._coalescer.cancel()
+        self._shown_sim = self.sim
+        self.model.set_simulation(self._shown_sim)
+        self._on_model_reset(self._shown_sim)
+
+    @QtCore.Slot()
+    def refresh(self) -> None:
+        """Catch up with the engine now (this call does any pending coalesced work)."""
+        self._coalescer.cancel()
+        if self.sim is not self._shown_sim:
+            self._reset_model()
+            return
+        self.model.sync()
+        self._on_model_synced()
+
+    def _on_model_reset(self, sim: Any) -> None:
+        """The model now shows ``sim`` (None: cleared): update the rest of the panel."""
+        raise NotImplementedError
+
+    def _on_model_synced(self) -> None:
+        """The model caught up with the same Simulation: update the rest of the panel."""
+        raise NotImplementedError

@@ -19,11 +19,10 @@ from phoenix_gui.engine.events import Event
 from phoenix_gui.engine.tasks import TaskState
 from phoenix_gui.qt.panels.models import (
     DISPLAY,
+    FollowingTablePanel,
     HeaderedTableModel,
     Index,
-    RefreshCoalescer,
     configure_table,
-    engine_of,
     set_status,
     split_list,
 )
@@ -118,18 +117,15 @@ class TaskTableModel(HeaderedTableModel):
         return None
 
 
-class WorkloadPanel(QtWidgets.QWidget):
+class WorkloadPanel(FollowingTablePanel):
     """The Workload Queue dock."""
 
     taskSelected = QtCore.Signal(int)  # noqa: N815  task index (row), -1 when cleared
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._source: Any = None
-        self._shown_sim: Any = None
         self._pending_submits = 0
-        self.model = TaskTableModel(self)
-        self._coalescer = RefreshCoalescer(self.refresh, self)
+        self.model: TaskTableModel = TaskTableModel(self)
 
         form = QtWidgets.QGroupBox("Submit a task", self)
         self.capability_edit = QtWidgets.QLineEdit(form)
@@ -200,10 +196,6 @@ class WorkloadPanel(QtWidgets.QWidget):
 
     # -- wiring --------------------------------------------------------------------------------
 
-    @property
-    def sim(self) -> Any:
-        return engine_of(self._source)
-
     def set_simulation(self, sim: Any) -> None:
         """Show ``sim``'s tasks (a Simulation, or an adapter with ``.sim``; None clears)."""
         self._source = sim
@@ -211,10 +203,7 @@ class WorkloadPanel(QtWidgets.QWidget):
         set_status(self.status_label, "")
         self._reset_model()
 
-    def _reset_model(self) -> None:
-        self._coalescer.cancel()
-        self._shown_sim = sim = self.sim
-        self.model.set_simulation(sim)
+    def _on_model_reset(self, sim: Any) -> None:
         self.setEnabled(sim is not None)
         if sim is not None:
             w = sim.config.workload
@@ -224,14 +213,8 @@ class WorkloadPanel(QtWidgets.QWidget):
         self._show_packet()
         self._update_count()
 
-    @QtCore.Slot()
-    def refresh(self) -> None:
-        """Catch up with new tasks and changed states; re-read the selected task's lineage."""
-        self._coalescer.cancel()  # this call does the pending work
-        if self.sim is not self._shown_sim:
-            self._reset_model()
-            return
-        self.model.sync()
+    def _on_model_synced(self) -> None:
+        """New tasks and changed states are in the table; re-read the selected task's lineage."""
         self._update_count()
         self._show_packet()
 
