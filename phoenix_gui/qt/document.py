@@ -200,29 +200,27 @@ class ScenarioDocument(QtCore.QObject):
 
     def open(self, path: str | os.PathLike[str]) -> bool:
         """Load ``path``; on problems show them and keep the current scenario (False)."""
-        target = Path(path)
-        try:
-            scenario = load_scenario(target)
-        except ScenarioError as error:
-            self.show_problems(error, str(target))
-            return False
-        if not self.maybe_discard():
-            return False
-        self._replace(scenario, target.absolute())
-        return True
+        return self._open(Path(path), as_copy=False)
 
     def open_copy(self, path: str | os.PathLike[str]) -> bool:
         """Load ``path`` as a new untitled scenario (a bundled lesson: Save asks where)."""
-        target = Path(path)
+        return self._open(Path(path), as_copy=True)
+
+    def _open(self, target: Path, as_copy: bool) -> bool:
+        # Load first: a broken file must not cost the user the unsaved-changes question.
+        scenario = self._load(target)
+        if scenario is None or not self.maybe_discard():
+            return False
+        self._replace(scenario, None if as_copy else target.absolute())
+        return True
+
+    def _load(self, target: Path) -> Scenario | None:
+        """The scenario in ``target``, or None once its problems are shown."""
         try:
-            scenario = load_scenario(target)
+            return load_scenario(target)
         except ScenarioError as error:
             self.show_problems(error, str(target))
-            return False
-        if not self.maybe_discard():
-            return False
-        self._replace(scenario, None)
-        return True
+            return None
 
     def revert(self) -> bool:
         """Reload the file from disk, dropping unsaved changes after confirmation."""
@@ -230,10 +228,8 @@ class ScenarioDocument(QtCore.QObject):
             return False
         if self._dirty and self.confirm_discard(self) != "discard":
             return False
-        try:
-            scenario = load_scenario(self._path)
-        except ScenarioError as error:
-            self.show_problems(error, str(self._path))
+        scenario = self._load(self._path)
+        if scenario is None:
             return False
         self._replace(scenario, self._path)
         return True
