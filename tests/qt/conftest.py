@@ -3,6 +3,8 @@
 The check runs after pytest-qt has closed the widgets registered with ``qtbot.addWidget``; a
 visible top-level window (a forgotten dialog, say) or an active QTimer anywhere under the
 application or a top-level widget fails the test that left it (STYLE.md rule 8).
+
+Also the fixtures more than one Qt test module needs: a shown main window.
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6 import QtCore, QtWidgets
+
+from phoenix_gui.engine.config import SimulationConfig
+
+if TYPE_CHECKING:
+    from phoenix_gui.qt.main_window import MainWindow
 
 # Qt's own transient windows: the tooltip label hides itself on a timer of its own.
 _QT_INTERNAL = {"QTipLabel"}
@@ -53,3 +61,25 @@ def _no_leaked_windows_or_timers(qapp: QtWidgets.QApplication) -> Iterator[None]
             for timer in root.findChildren(QtCore.QTimer):
                 timer.stop()
         pytest.fail("; ".join(leaks))
+
+
+@pytest.fixture
+def open_main_window(qtbot) -> Iterator[Callable[[SimulationConfig], MainWindow]]:
+    """``open_main_window(config)``: a shown MainWindow; play and ring animation are stopped at
+    teardown, before pytest-qt closes it, so no timer outlives the test."""
+    from phoenix_gui.qt.main_window import MainWindow
+
+    opened: list[MainWindow] = []
+
+    def build(config: SimulationConfig) -> MainWindow:
+        window = MainWindow(config)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append(window)
+        return window
+
+    yield build
+    for window in opened:
+        window.adapter.pause()
+        window.ring_view.stop_animation()

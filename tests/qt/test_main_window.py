@@ -15,19 +15,13 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture
-def window(qtbot):
+def window(open_main_window) -> MainWindow:
     config = SimulationConfig(
         seed=11,
         churn=ChurnConfig(enabled=False),
         workload=WorkloadConfig(initial_tasks=300),
     )
-    win = MainWindow(config)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.adapter.pause()
-    win.ring_view.stop_animation()
+    return open_main_window(config)
 
 
 def test_play_advances_time_and_pause_stops_the_timer(window, qtbot) -> None:

@@ -14,20 +14,14 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture
-def window(qtbot):
+def window(open_main_window) -> MainWindow:
     config = SimulationConfig(
         seed=5,
         metrics=MetricInputs(joins=40, leaves=30, hours=2, trust=0.5, compliance=0.5),
         churn=ChurnConfig(enabled=False),
         workload=WorkloadConfig(initial_tasks=200),
     )
-    win = MainWindow(config)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.adapter.pause()
-    win.ring_view.stop_animation()
+    return open_main_window(config)
 
 
 def test_source_example_on_the_sliders_shows_82_5_healthy_and_reaches_the_engine(
