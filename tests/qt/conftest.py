@@ -4,7 +4,8 @@ The check runs after pytest-qt has closed the widgets registered with ``qtbot.ad
 visible top-level window (a forgotten dialog, say) or an active QTimer anywhere under the
 application or a top-level widget fails the test that left it (STYLE.md rule 8).
 
-Also the fixtures more than one Qt test module needs: a shown main window.
+Also the fixtures more than one Qt test module needs: a shown main window, settings in a
+temporary INI file, application-wide look restored, and a scenario file with one known error.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.qt.settings import Settings
 
 if TYPE_CHECKING:
     from phoenix_gui.qt.main_window import MainWindow
@@ -83,3 +86,39 @@ def open_main_window(qtbot) -> Iterator[Callable[[SimulationConfig], MainWindow]
     for window in opened:
         window.adapter.pause()
         window.ring_view.stop_animation()
+
+
+@pytest.fixture
+def restore_app(qapp: QtWidgets.QApplication) -> Iterator[None]:
+    """Themes and presentation mode change application-wide font, palette and stylesheet."""
+    font, palette, sheet = (
+        QtGui.QFont(qapp.font()),
+        QtGui.QPalette(qapp.palette()),
+        qapp.styleSheet(),
+    )
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_file(tmp_path / "settings.ini")
+
+
+MALFORMED = """\
+schema_version: 1
+name: broken lesson
+metrics:
+  joins: 12
+  trust: 1.5
+"""
+
+
+@pytest.fixture
+def malformed_scenario(tmp_path: Path) -> Path:
+    """``bad.yaml``: a scenario whose one problem is ``metrics.trust`` (1.5) at line 5, col 10."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(MALFORMED, encoding="utf-8")
+    return path

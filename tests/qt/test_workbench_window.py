@@ -18,7 +18,6 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from phoenix_gui.params import PARAMS
 from phoenix_gui.qt.main_window import MainWindow
 from phoenix_gui.qt.presentation import theme_palette
-from phoenix_gui.qt.settings import Settings
 from phoenix_gui.qt.workbench import Workbench, open_workbench
 from phoenix_gui.resources import resource_path
 from phoenix_gui.scenario import load_config, load_scenario
@@ -56,32 +55,6 @@ timeline:
     text: "{PAUSE_TEXT}"
     pause: true
 """
-MALFORMED = """\
-schema_version: 1
-name: broken lesson
-metrics:
-  joins: 12
-  trust: 1.5
-"""
-
-
-@pytest.fixture
-def restore_app(qapp: QtWidgets.QApplication) -> Iterator[None]:
-    """Themes and presentation mode change application-wide font, palette and stylesheet."""
-    font, palette, sheet = (
-        QtGui.QFont(qapp.font()),
-        QtGui.QPalette(qapp.palette()),
-        qapp.styleSheet(),
-    )
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings.from_file(tmp_path / "settings.ini")
 
 
 @pytest.fixture
@@ -221,13 +194,12 @@ def test_a_slider_edit_marks_the_title_unsaved(window, qtbot) -> None:
 
 
 def test_a_malformed_file_shows_the_error_dialog_and_keeps_the_scenario(
-    window, qtbot, tmp_path
+    window, qtbot, malformed_scenario
 ) -> None:
     wb = bench(window)
     window.step_action.trigger()
     sim, config, title = window.adapter.sim, window.adapter.config, window.windowTitle()
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(MALFORMED, encoding="utf-8")
+    bad = malformed_scenario
     wb.file_actions.ask_open_path = lambda: str(bad)
     wb.file_actions.open_action.trigger()
 

@@ -1,5 +1,5 @@
-"""Fixtures for the workbench tests: settings in a temporary INI file and QStandardPaths in
-test mode (tests/qt/conftest.py already fails a test that leaks a window or a timer)."""
+"""Fixtures for the workbench tests: QStandardPaths in test mode (tests/qt/conftest.py has the
+settings fixture and already fails a test that leaks a window or a timer)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,6 @@ from pathlib import Path
 
 import pytest
 from PySide6 import QtCore, QtWidgets
-
-from phoenix_gui.qt.settings import Settings
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings.from_file(tmp_path / "settings.ini")
 
 
 @pytest.fixture

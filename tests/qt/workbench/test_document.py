@@ -18,14 +18,6 @@ from phoenix_gui.scenario import load_scenario, scenario_from_config
 # The offscreen platform warns when a dialog is shown; that is not a failure of ours.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
-MALFORMED = """\
-schema_version: 1
-name: broken lesson
-metrics:
-  joins: 12
-  trust: 1.5
-"""
-
 
 @pytest.fixture
 def lesson() -> Path:
@@ -120,14 +112,13 @@ def test_update_with_a_bad_value_is_refused_and_changes_nothing(document) -> Non
 
 
 def test_a_malformed_file_shows_the_problems_and_keeps_the_scenario(
-    qtbot, actions, document, tmp_path
+    qtbot, actions, document, tmp_path, malformed_scenario
 ) -> None:
     good = _write_scenario(tmp_path / "good.yaml", "Good", joins=5)
     assert document.open(good)
     document.update({"metrics.joins": 6})
     before = document.scenario
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(MALFORMED, encoding="utf-8")
+    bad = malformed_scenario
 
     actions.ask_open_path = lambda: str(bad)
     actions.open_action.trigger()

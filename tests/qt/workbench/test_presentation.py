@@ -15,20 +15,6 @@ ROLE = QtGui.QPalette.ColorRole
 
 
 @pytest.fixture
-def restore_app(qapp):
-    """Tests change application-wide font, palette and stylesheet: put them back."""
-    font, palette, sheet = (
-        QtGui.QFont(qapp.font()),
-        QtGui.QPalette(qapp.palette()),
-        qapp.styleSheet(),
-    )
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
-
-
-@pytest.fixture
 def window(qtbot, restore_app) -> QtWidgets.QMainWindow:
     win = QtWidgets.QMainWindow()
     central = QtWidgets.QWidget()
