@@ -1,10 +1,12 @@
-"""Small real Simulations for the panel tests, and a helper that steps one into a panel."""
+"""Small real Simulations for the panel tests, a helper that steps one into a panel, and one
+that selects a table row as a click would."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+from PySide6 import QtCore, QtWidgets
 
 from phoenix_gui.engine.config import (
     ChurnConfig,
@@ -44,3 +46,13 @@ def step_into(sim: Simulation, *panels) -> None:
         for event in result.events:
             panel.on_event(event)
         panel.refresh()
+
+
+def select_row(view: QtWidgets.QTableView, row: int) -> None:
+    """Select ``row`` (whole row, replacing the selection) through the view's selection model,
+    as a click would."""
+    flags = (
+        QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect
+        | QtCore.QItemSelectionModel.SelectionFlag.Rows
+    )
+    view.selectionModel().select(view.model().index(row, 0), flags)

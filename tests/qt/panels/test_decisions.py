@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6 import QtCore
 
 from phoenix_gui.engine.config import MemberSpec
 from phoenix_gui.qt.panels.decisions import WINNER_MARK, DecisionsPanel, walk_lines
 from phoenix_gui.qt.panels.workload import WorkloadPanel
-from tests.qt.panels.conftest import step_into
+from tests.qt.panels.conftest import select_row, step_into
 
 
 @pytest.fixture
@@ -21,14 +20,6 @@ def panels(qtbot):
     return workload, decisions
 
 
-def _select(workload: WorkloadPanel, row: int) -> None:
-    flags = (
-        QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect
-        | QtCore.QItemSelectionModel.SelectionFlag.Rows
-    )
-    workload.view.selectionModel().select(workload.model.index(row, 0), flags)
-
-
 def _rows(panel: DecisionsPanel):
     m = panel.model
     return [tuple(m.index(r, c).data() for c in range(4)) for r in range(m.rowCount())]
@@ -39,7 +30,7 @@ def test_ring_shows_the_clockwise_walk(qtbot, panels, make_sim):
     sim = make_sim(hosts=6, tasks=40)
     workload.set_simulation(sim)
     decisions.set_simulation(sim)
-    _select(workload, 11)
+    select_row(workload.view, 11)
     assert decisions.task == 11
     token = int(sim.tasks.token[11])
     owner = sim.ring.route_token(token)
@@ -69,7 +60,7 @@ def test_scored_paradigm_lists_candidates_best_first_with_the_winner(qtbot, pane
     sim = make_sim(hosts=5, tasks=30, paradigm="kubernetes")
     workload.set_simulation(sim)
     decisions.set_simulation(sim)
-    _select(workload, 29)  # the last task placed sees the others' reservations
+    select_row(workload.view, 29)  # the last task placed sees the others' reservations
     rows = _rows(decisions)
     exp = decisions.explanation
     assert len(rows) == len(exp["candidates"]) >= 2
@@ -91,7 +82,7 @@ def test_agent_without_a_fit_stays_pending(qtbot, panels, make_sim):
     sim.submit_task(capabilities=("translate",))
     step_into(sim, workload, decisions)
     qtbot.waitUntil(lambda: workload.model.rowCount() == 1)
-    _select(workload, 0)
+    select_row(workload.view, 0)
     assert "no member fits" in decisions.title_label.text()
     assert decisions.model.rowCount() == 0
 
@@ -101,7 +92,7 @@ def test_decision_follows_membership_changes(qtbot, panels, make_sim):
     sim = make_sim(hosts=4, tasks=20)
     workload.set_simulation(sim)
     decisions.set_simulation(sim)
-    _select(workload, 3)
+    select_row(workload.view, 3)
     before = decisions.explanation["winner"]
     sim.request_retire(before)
     step_into(sim, workload, decisions)

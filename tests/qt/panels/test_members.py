@@ -12,7 +12,7 @@ from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.qt.adapter import SimulationAdapter
 from phoenix_gui.qt.panels.members import MembersPanel
 from phoenix_gui.qt.panels.models import ERROR_COLOR, OK_COLOR, set_status, status_color
-from tests.qt.panels.conftest import step_into
+from tests.qt.panels.conftest import select_row, step_into
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
 
@@ -32,12 +32,7 @@ def _cell(panel: MembersPanel, member_id: str, column: int) -> str:
 
 def _select(qtbot, panel: MembersPanel, member_id: str) -> None:
     """Select the member's row through the view's selection model, as a click would."""
-    row = panel.model.index(panel.model.row_of(member_id), 0)
-    flags = (
-        QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect
-        | QtCore.QItemSelectionModel.SelectionFlag.Rows
-    )
-    panel.view.selectionModel().select(row, flags)
+    select_row(panel.view, panel.model.row_of(member_id))
 
 
 def test_table_shows_every_column_of_the_registry(qtbot, panel, make_sim):

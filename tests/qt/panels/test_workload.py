@@ -9,7 +9,7 @@ import pytest
 from PySide6 import QtCore
 
 from phoenix_gui.qt.panels.workload import WorkloadPanel
-from tests.qt.panels.conftest import step_into
+from tests.qt.panels.conftest import select_row, step_into
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
 
@@ -20,14 +20,6 @@ def panel(qtbot):
     qtbot.addWidget(widget)
     widget.resize(500, 400)
     return widget
-
-
-def _select_row(panel: WorkloadPanel, row: int) -> None:
-    flags = (
-        QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect
-        | QtCore.QItemSelectionModel.SelectionFlag.Rows
-    )
-    panel.view.selectionModel().select(panel.model.index(row, 0), flags)
 
 
 def _cell(panel: WorkloadPanel, row: int, col: int) -> str:
@@ -90,7 +82,7 @@ def test_selecting_a_task_shows_lineage_and_emits(qtbot, panel, make_sim):
     step_into(sim, panel)
     moved = next(i for i in range(80) if len(sim.packet(i).lineage) > 1)
     with qtbot.waitSignal(panel.taskSelected) as blocker:
-        _select_row(panel, moved)
+        select_row(panel.view, moved)
     assert blocker.args == [moved]
     items = [panel.lineage_list.item(i).text() for i in range(panel.lineage_list.count())]
     lineage = sim.packet(moved).lineage
