@@ -248,6 +248,15 @@ def _print_summary(s: dict[str, Any]) -> None:
           f"(graceful {s['work_lost_graceful']:g})")  # fmt: skip
     for label in ("configured", "observed"):
         m = s[label]
-        print(f"  {label:<10} MCR {m['mcr']:.4f}  WMCR {m['wmcr']:.4f}  SI {m['si']:.4f}  "
-              f"DHS {m['dhs']:.1f} % {m['status']}")  # fmt: skip
+        dhs = "n/a" if m["dhs"] is None else f"{m['dhs']:.1f} % {m['status']}"
+        print(f"  {label:<10} MCR {_fixed(m['mcr'], 4)}  WMCR {_fixed(m['wmcr'], 4)}  "
+              f"SI {_fixed(m['si'], 4)}  DHS {dhs}")  # fmt: skip
+    inputs = s["observed_inputs"]
+    print(f"  observed inputs  T {_fixed(inputs['trust'], 4)}  C {_fixed(inputs['compliance'], 4)}"
+          f"  over {inputs['hours']:g} h")  # fmt: skip
     print(f"  audit: {s['audit_records']} records, head {s['audit_head']}")
+
+
+def _fixed(value: float | None, digits: int) -> str:
+    """``value`` with ``digits`` decimals, or "n/a" when it is undefined (no observations)."""
+    return "n/a" if value is None else f"{value:.{digits}f}"

@@ -14,7 +14,8 @@ import numpy as np
 from phoenix_gui.engine.core import ChangeRecord
 from phoenix_gui.engine.lifecycle import active_tasks
 from phoenix_gui.engine.members import LIVE, MemberStatus
-from phoenix_gui.engine.metrics import BalanceStats, MetricInputs, Metrics, balance, compute
+from phoenix_gui.engine.metrics import BalanceStats, Metrics, balance, compute
+from phoenix_gui.engine.observed import Counts, ObservedMetrics, observe
 from phoenix_gui.engine.tasks import FlightPacket, TaskState, checkpoint_hash
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class Snapshot:
     time: float
     step: int
     configured: Metrics
-    observed: Metrics
+    observed: ObservedMetrics  # trailing Δt window; undefined values are None
     balance: BalanceStats
     last_change: dict[str, Any] | None
     stranded: int
@@ -38,11 +39,14 @@ class Snapshot:
     active_tasks: int
 
     def row(self) -> dict[str, Any]:
-        """A flat row for CSV output."""
+        """A flat row for CSV output; an undefined observed value is None (an empty field)."""
         out: dict[str, Any] = {"time": round(self.time, 6), "step": self.step}
         for prefix, m in (("cfg", self.configured), ("obs", self.observed)):
             for key, value in m.as_dict().items():
                 out[f"{prefix}_{key}"] = value
+        t_obs, c_obs = self.observed.inputs.trust, self.observed.inputs.compliance
+        out["obs_trust"] = None if t_obs is None else round(t_obs, 6)
+        out["obs_compliance"] = None if c_obs is None else round(c_obs, 6)
         b = self.balance
         out.update(
             members=self.members, active_tasks=self.active_tasks, load_mean=round(b.mean, 4),
@@ -56,11 +60,10 @@ class Snapshot:
         return out
 
 
-def observed_metrics(sim: Simulation, joins: float, leaves: float, hours: float,
-                     trust: float, compliance: float) -> Metrics:  # fmt: skip
+def observed_metrics(sim: Simulation, counts: Counts, hours: float) -> ObservedMetrics:
+    """Observed metrics of ``counts`` (a window or the run totals) over ``hours``."""
     m = sim.config.metrics
-    inputs = MetricInputs(joins, leaves, hours, trust, compliance, m.w_join, m.w_leave)
-    return compute(inputs, sim.config.bands)
+    return observe(counts, hours, m.w_join, m.w_leave, sim.config.bands)
 
 
 def snapshot(sim: Simulation) -> Snapshot:
@@ -73,26 +76,28 @@ def snapshot(sim: Simulation) -> Snapshot:
         time=sim.time,
         step=sim.step_index,
         configured=compute(m, sim.config.bands),
-        observed=observed_metrics(sim, w.joins, w.leaves, w.hours, w.trust, w.compliance),
+        observed=observed_metrics(sim, w, w.hours),
         balance=balance(loads),
         last_change=last.as_dict() if last else None,
         stranded=sim.counters.stranded,
         pending=sim.assigner.pending_count(),
         work_lost=sim.counters.work_lost,
-        throughput=w.completed / w.hours,
-        migrations_per_hour=w.migrations / w.hours,
+        throughput=w.per_hour(w.completed),
+        migrations_per_hour=w.per_hour(w.migrations),
         members=int(loads.size),
         active_tasks=active_tasks(sim),
     )
 
 
 def summary(sim: Simulation) -> dict[str, Any]:
-    """The ``run --json`` object: whole-run totals; observed = totals / simulated hours."""
+    """The ``run --json`` object: whole-run totals; observed = totals / simulated hours.
+
+    Undefined observed values (no work done, no task submitted, or no time simulated) are
+    None, so ``json.dumps(..., allow_nan=False)`` always succeeds.
+    """
     c = sim.counters
-    hours = sim.time if sim.time > 0 else sim.config.metrics.hours
-    trust = c.successes / c.attempts if c.attempts else 1.0
-    compliance = c.authorised / c.submitted if c.submitted else 1.0
-    observed = observed_metrics(sim, c.joins, c.leaves, hours, trust, compliance)
+    observed = observed_metrics(sim, c, max(sim.time, 0.0))
+    trust, compliance = observed.inputs.trust, observed.inputs.compliance
     problems = check_invariants(sim)
     joins = [ch.ratio for ch in sim.changes if ch.kind == "join" and ch.active]
     return {
@@ -129,9 +134,9 @@ def summary(sim: Simulation) -> dict[str, Any]:
         "configured": compute(sim.config.metrics, sim.config.bands).as_dict(),
         "observed": observed.as_dict(),
         "observed_inputs": {
-            "hours": round(hours, 6),
-            "trust": round(trust, 6),
-            "compliance": round(compliance, 6),
+            "hours": round(observed.inputs.hours, 6),
+            "trust": None if trust is None else round(trust, 6),
+            "compliance": None if compliance is None else round(compliance, 6),
         },
     }
 

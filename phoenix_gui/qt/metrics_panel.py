@@ -4,7 +4,9 @@ Configured metrics come from the sliders (:meth:`MetricsPanel.show_values` /
 :meth:`MetricsPanel.show_configured`), observed ones from the engine's snapshot over the trailing
 Δt window (:meth:`MetricsPanel.update_snapshot`). The snapshot is duck-typed: attributes or
 mapping keys both work, and anything missing, ``None`` or not finite is shown as "—", so the
-panel can never print NaN.
+panel can never print NaN. The engine's observed side is an
+:class:`~phoenix_gui.engine.observed.ObservedMetrics`, whose values are None while nothing was
+observed (no work done, no task submitted, t = 0); the panel says why.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from phoenix_gui.engine.metrics import (
     MetricsError,
     compute,
 )
+from phoenix_gui.engine.observed import ObservedMetrics
 from phoenix_gui.params import METRIC_PARAMS, PARAMS
 
 DASH = "—"
@@ -77,29 +80,42 @@ def fmt(value: Any, pattern: str = "{:g}") -> str:
     return DASH if number is None else pattern.format(number)
 
 
-def formula_lines(metrics: Metrics) -> list[tuple[str, str]]:
-    """(definition as HTML, plain text with the numbers filled in) for MCR, WMCR, SI, DHS."""
+def formula_lines(metrics: Metrics | ObservedMetrics) -> list[tuple[str, str]]:
+    """(definition as HTML, plain text with the numbers filled in) for MCR, WMCR, SI, DHS.
+
+    An undefined observed value (None) is written as "—", and so is every result using it.
+    """
     i = metrics.inputs
     # 4 significant digits: observed counts are fractional and must not widen the dock.
     j, leaves, hours = fmt(i.joins, "{:.4g}"), fmt(i.leaves, "{:.4g}"), fmt(i.hours, "{:.4g}")
-    mcr, si = f"{metrics.mcr:.4f}", f"{metrics.si:.4f}"
+    mcr, si = fmt(metrics.mcr, "{:.4f}"), fmt(metrics.si, "{:.4f}")
+    wmcr = _with_unit(metrics.wmcr, "{:.4f}", "events/h")
     return [
-        ("MCR = (J + L) / Δt", f"MCR = ({j} + {leaves}) / {hours} = {mcr} events/h"),
+        (
+            "MCR = (J + L) / Δt",
+            f"MCR = ({j} + {leaves}) / {hours} = {_with_unit(metrics.mcr, '{:.4f}', 'events/h')}",
+        ),
         (
             "WMCR = (w<sub>j</sub>·J + w<sub>l</sub>·L) / Δt",
-            f"WMCR = ({fmt(i.w_join)}·{j} + {fmt(i.w_leave)}·{leaves}) / {hours}"
-            f" = {metrics.wmcr:.4f} events/h",
+            f"WMCR = ({fmt(i.w_join)}·{j} + {fmt(i.w_leave)}·{leaves}) / {hours} = {wmcr}",
         ),
         ("SI = 1 / (1 + MCR)", f"SI = 1 / (1 + {mcr}) = {si}"),
         (
             "DHS = 100 · (SI + T + C) / 3",
             f"DHS = 100 · ({si} + {fmt(i.trust, '{:.4g}')} + {fmt(i.compliance, '{:.4g}')}) / 3"
-            f" = {metrics.dhs:.1f} %",
+            f" = {_with_unit(metrics.dhs, '{:.1f}', '%')}",
         ),
     ]
 
 
-def _formulas_html(metrics: Metrics | None) -> str:
+def undefined_note(metrics: Metrics | ObservedMetrics | None) -> str | None:
+    """Why observed values are shown as "—" ("undefined: …"), or None when all are defined."""
+    if not isinstance(metrics, ObservedMetrics) or metrics.defined:
+        return None
+    return "undefined: " + "; ".join(metrics.undefined_reasons())
+
+
+def _formulas_html(metrics: Metrics | ObservedMetrics | None) -> str:
     if metrics is None:
         return f"<p>{DASH} no data yet</p>"
     rows = []
@@ -108,6 +124,9 @@ def _formulas_html(metrics: Metrics | None) -> str:
             f'<div style="color:gray">{definition}</div>'
             f'<div style="margin-bottom:4px"><b>{html.escape(filled)}</b></div>'
         )
+    note = undefined_note(metrics)
+    if note is not None:
+        rows.append(f'<div style="color:gray"><i>{html.escape(note)}</i></div>')
     return "".join(rows)
 
 
@@ -178,7 +197,7 @@ class MetricsPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.bands = bands or HealthBands()
         self.configured: Metrics | None = None
-        self.observed: Metrics | None = None
+        self.observed: Metrics | ObservedMetrics | None = None
         self._preview: MetricInputs | None = None
         self._preview_age = 0
 
@@ -358,7 +377,7 @@ class MetricsPanel(QtWidgets.QWidget):
         if isinstance(configured, Metrics) and not self._holding_preview(configured):
             self.show_configured(configured)
         observed = field(snapshot, "observed")
-        self.observed = observed if isinstance(observed, Metrics) else None
+        self.observed = observed if isinstance(observed, Metrics | ObservedMetrics) else None
         self._show_metrics(self.observed, 1, self.observed_gauge, self.observed_dhs_label)
         self.observed_formulas.setText(_formulas_html(self.observed))
         self._show_stats(snapshot)
@@ -386,7 +405,11 @@ class MetricsPanel(QtWidgets.QWidget):
         return True
 
     def _show_metrics(
-        self, metrics: Metrics | None, column: int, gauge: DhsGauge, label: QtWidgets.QLabel
+        self,
+        metrics: Metrics | ObservedMetrics | None,
+        column: int,
+        gauge: DhsGauge,
+        label: QtWidgets.QLabel,
     ) -> None:
         for row, (_title, path, pattern) in enumerate(_TABLE_ROWS):
             self._set_cell(row, column, fmt(field(metrics, path), pattern))
@@ -397,7 +420,7 @@ class MetricsPanel(QtWidgets.QWidget):
         if status is None or dhs is None:
             label.setText(DASH)
             label.setStyleSheet("")
-            label.setToolTip("undefined: no observations yet")
+            label.setToolTip(undefined_note(metrics) or "undefined: no observations yet")
             return
         label.setText(f"{STATUS_SYMBOLS.get(status, '')} {dhs:.1f} % {status}".strip())
         # Dark text on the Okabe–Ito hues keeps ≥ 4.5:1 contrast on all three.
