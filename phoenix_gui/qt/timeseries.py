@@ -4,7 +4,8 @@ Cheap to grow: every series lives in one preallocated numpy array that doubles w
 :meth:`TimeSeriesPanel.append` is O(1) amortised and never touches the plots. A single-shot
 timer redraws at most every ``REDRAW_MS`` (longer for long series) and only while the panel is
 visible; the curves clip to the view and downsample by peak, so 10^5 points draw like a few
-thousand.
+thousand. An undefined value (an observed metric with no observations is None) is NaN inside
+the arrays only: the curves draw it as a gap (``connect="finite"``), the CSV as an empty field.
 """
 
 from __future__ import annotations
