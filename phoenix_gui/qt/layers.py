@@ -1,5 +1,5 @@
-"""Cached graphics items for the ring view: coloured dot groups, path groups, vnode ticks and
-the owned-arc band.
+"""Cached graphics items for the ring view: coloured dot groups, path groups and the owned-arc
+band, and the device-pixel helpers the tick layer shares.
 
 All follow pyqtgraph's habit: numpy arrays in through one ``set``-style entry point, the
 expensive conversion done there once, ``paint()`` only replays what was built. Their pixmap is
@@ -9,17 +9,16 @@ frame costs a blit, not a redraw of 10^4 dots or ticks (DESIGN.md §8).
 Dots are stamped from a pre-rendered sprite per colour with one ``drawPixmapFragments`` per
 colour (about 2 ms for 10^4 dots) instead of ``drawPoints`` with a wide round pen, which Qt
 strokes point by point as a path (about 12 ms for 10^4): the frame after an ownership change
-rebuilds the whole dot layer and still fits the worst-case frame budget. Vnode ticks are kept
-as one image per group of members, so a join or a leave re-strokes one group; owned arcs are
-coloured per pixel from the owner table. Together they keep the frame after a join or a leave
-within the worst-case budget too.
+rebuilds the whole dot layer and still fits the worst-case frame budget. Owned arcs are
+coloured per pixel from the owner table; vnode ticks (:mod:`phoenix_gui.qt.ticks`) are kept as
+one image per group of members, so a join or a leave re-strokes one group. Together they keep
+the frame after a join or a leave within the worst-case budget too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,7 +28,7 @@ from shiboken6 import wrapInstance
 from phoenix_gui.qt.geometry import TOKEN_SPACE
 from phoenix_gui.qt.palette import member_color
 
-_EXTENT = QtCore.QRectF(-1.5, -1.5, 3.0, 3.0)  # everything the ring draws fits in here
+EXTENT = QtCore.QRectF(-1.5, -1.5, 3.0, 3.0)  # everything the ring draws fits in here
 
 
 @lru_cache(maxsize=1024)
@@ -90,7 +89,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
             self.update()
 
     def boundingRect(self) -> QtCore.QRectF:
-        return _EXTENT
+        return EXTENT
 
     def paint(self, p: QtGui.QPainter, *args: object) -> None:
         # Stamp in device pixels, untransformed: a dot is a fixed number of pixels whatever
@@ -137,7 +136,7 @@ class PathLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.update()
 
     def boundingRect(self) -> QtCore.QRectF:
-        return _EXTENT
+        return EXTENT
 
     def paint(self, p: QtGui.QPainter, *args: object) -> None:
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
@@ -157,9 +156,10 @@ def pen(colour: QtGui.QColor, width: float, cosmetic: bool, alpha: int = 255) ->
 
 
 # ---- layers rasterised at the current zoom (vnode ticks, owned arcs) -----------------------
-def _device_box(
-    p: QtGui.QPainter, radius: float
-) -> tuple[QtGui.QTransform, float, tuple[int, int, int, int]] | None:
+Where = tuple[QtGui.QTransform, float, tuple[int, int, int, int]]  # what device_box() returns
+
+
+def device_box(p: QtGui.QPainter, radius: float) -> Where | None:
     """Item → device transform, device pixel ratio, and the device pixels (x0, y0, x1, y1)
     covering the disc of ``radius``, clipped to the device; None when nothing is visible."""
     device = p.device()
@@ -177,11 +177,25 @@ def _device_box(
     return t, dpr, (x0, y0, x1, y1)
 
 
-def _box_key(t: QtGui.QTransform, dpr: float, box: tuple[int, int, int, int]) -> tuple[object, ...]:
+def draw_made_for(p: QtGui.QPainter, t: QtGui.QTransform, image: QtGui.QImage, made: Where) -> None:
+    """Draw ``image``, rasterised for ``made``, under the painter's item transform ``t``;
+    when ``made`` was another zoom or pan it is mapped there smoothly (a stop-gap until the
+    layer is redrawn at this scale). Leaves the painter in device pixels (no transform)."""
+    t_made, dpr, box = made
+    if t_made == t:
+        p.resetTransform()
+    else:  # device pixels then → ring units → device pixels now
+        inverse, _ok = t_made.inverted()
+        p.setTransform(inverse * t)
+        p.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
+    p.drawImage(QtCore.QPointF(box[0] / dpr, box[1] / dpr), image)
+
+
+def box_key(t: QtGui.QTransform, dpr: float, box: tuple[int, int, int, int]) -> tuple[object, ...]:
     return (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), dpr, box)
 
 
-def _blank_image(box: tuple[int, int, int, int], dpr: float) -> QtGui.QImage:
+def blank_image(box: tuple[int, int, int, int], dpr: float) -> QtGui.QImage:
     x0, y0, x1, y1 = box
     image = QtGui.QImage(x1 - x0, y1 - y0, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(dpr)
@@ -198,98 +212,6 @@ def _premultiply(rgb: np.ndarray, alpha: np.ndarray | int) -> np.ndarray:
     return out
 
 
-class _TickGroup:
-    """Ticks of up to ``TICK_GROUP`` members and their image at the zoom it was drawn for."""
-
-    def __init__(self, signature: tuple[tuple[int, bytes], ...], paths: list[Any]) -> None:
-        self.signature = signature
-        self.paths: list[tuple[QtGui.QPainterPath, QtGui.QPen]] = paths
-        self.key: tuple[object, ...] | None = None
-        self.image: QtGui.QImage | None = None
-
-
-TICK_GROUP = 16  # members per tick image: a join or leave redraws ≤ 1600 of 10^4 ticks
-
-
-class TickLayer(pg.GraphicsObject):  # type: ignore[misc]
-    """Vnode ticks: radial segments [r_in, r_out] in each member's colour, 1.3 px wide.
-
-    Members are grouped by ``index // TICK_GROUP`` and each group is rasterised into its own
-    image at the current zoom; ``paint()`` composites the group images in index order (about
-    0.05 ms each). A join or a leave changes one group, so it re-strokes at most
-    ``TICK_GROUP`` members' ticks instead of all 10^4 (a 1.3 px antialiased pen costs about
-    0.8 ms per 10^3 ticks). Which group a member falls in depends on its index only, so the
-    picture after any sequence of changes is pixel for pixel the one a fresh build draws.
-    """
-
-    def __init__(self, r_in: float, r_out: float, width_px: float = 1.3) -> None:
-        super().__init__()
-        self._r_in, self._r_out, self._width = r_in, r_out, width_px
-        self._groups: list[_TickGroup] = []
-        self.rasterised = 0  # group images drawn so far (tests check a join redraws one)
-        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-    def set_ticks(self, ticks: Sequence[tuple[int, np.ndarray]]) -> None:
-        """(member index, its vnode tokens) per member; unchanged groups keep their image."""
-        wanted: dict[int, list[tuple[int, np.ndarray]]] = {}
-        for index, toks in sorted(ticks, key=lambda it: it[0]):
-            if np.asarray(toks).size:
-                wanted.setdefault(index // TICK_GROUP, []).append((index, np.asarray(toks)))
-        old = {g.signature: g for g in self._groups}
-        groups = []
-        for _key, members in sorted(wanted.items()):
-            signature = tuple((i, t.astype(np.int64).tobytes()) for i, t in members)
-            group = old.get(signature)
-            groups.append(group or _TickGroup(signature, [self._path(i, t) for i, t in members]))
-        self._groups = groups
-        self.update()
-
-    def _path(self, index: int, toks: np.ndarray) -> tuple[QtGui.QPainterPath, QtGui.QPen]:
-        theta = np.unique(np.asarray(toks, dtype=np.float64)) * (2.0 * np.pi / TOKEN_SPACE)
-        s, c = np.sin(theta), np.cos(theta)
-        x = np.column_stack((self._r_in * s, self._r_out * s)).ravel()
-        y = np.column_stack((self._r_in * c, self._r_out * c)).ravel()
-        return pg.arrayToQPath(x, y, connect="pairs"), pen(member_color(index), self._width, True)
-
-    def boundingRect(self) -> QtCore.QRectF:
-        return _EXTENT
-
-    def paint(self, p: QtGui.QPainter, *args: object) -> None:
-        where = _device_box(p, self._r_out + 0.02)
-        if where is None:
-            return
-        t, dpr, box = where
-        key = _box_key(t, dpr, box)
-        for group in self._groups:
-            if group.key != key or group.image is None:
-                group.image = self._rasterise(group.paths, t, dpr, box)
-                group.key = key
-                self.rasterised += 1
-        p.resetTransform()
-        origin = QtCore.QPointF(box[0] / dpr, box[1] / dpr)
-        for group in self._groups:
-            assert group.image is not None
-            p.drawImage(origin, group.image)
-        p.setTransform(t)
-
-    @staticmethod
-    def _rasterise(
-        paths: Sequence[tuple[QtGui.QPainterPath, QtGui.QPen]],
-        t: QtGui.QTransform,
-        dpr: float,
-        box: tuple[int, int, int, int],
-    ) -> QtGui.QImage:
-        image = _blank_image(box, dpr)
-        painter = QtGui.QPainter(image)
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-        painter.setTransform(t * QtGui.QTransform.fromTranslate(-box[0] / dpr, -box[1] / dpr))
-        for path, path_pen in paths:
-            painter.setPen(path_pen)
-            painter.drawPath(path)
-        painter.end()
-        return image
-
-
 class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
     """Owned arcs: the ring band [r_in, r_out], each pixel in the colour of the member owning
     the token position under it (``owner_table``; −1: left empty).
@@ -299,6 +221,10 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
     about 4·10^4 pixels (well under 1 ms) however many arcs changed, instead of stroking
     thousands of wide arcs (about 8 ms to build and paint at 10^4 vnodes). The band's edges
     are antialiased by radial coverage; borders between owners fall on pixel centres.
+
+    The frame of a zoom or pan step on screen (:attr:`on_screen`, set by the view) shows the
+    previous image mapped to the new scale and finds the pixels on the next frame, so the
+    step's own frame stays within the worst-case budget with every other layer redrawn.
     """
 
     def __init__(self, r_in: float, r_out: float, alpha: int = 150) -> None:
@@ -310,7 +236,19 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
         self._edge = np.zeros(0, np.int64)
         self._buffer = np.zeros(0, np.uint32)
         self._image: QtGui.QImage | None = None
+        self._made: Where | None = None  # what ``_image`` was coloured for
+        self._shown_key: tuple[object, ...] | None = None  # of the last on-screen paint
+        self.on_screen = False  # set by the view while it paints itself on screen
+        self._later = QtCore.QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)  # the next turn of the event loop: one more frame
+        self._later.timeout.connect(self.update)
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    @property
+    def sharp(self) -> bool:
+        """The band is coloured at the scale last shown on screen (no rescaled stop-gap)."""
+        return self._table is None or (self._key == self._shown_key and self._image is not None)
 
     def set_owner_table(self, table: np.ndarray | None) -> None:
         empty = table is None or np.asarray(table).size == 0
@@ -319,7 +257,7 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.update()
 
     def boundingRect(self) -> QtCore.QRectF:
-        return _EXTENT
+        return EXTENT
 
     def _candidates(self, inv: QtGui.QTransform, box: tuple[int, int, int, int]) -> np.ndarray:
         """Flat indices of the pixels of ``box`` near the band: per row, the two runs of columns
@@ -409,16 +347,24 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
         return image
 
     def paint(self, p: QtGui.QPainter, *args: object) -> None:
-        where = _device_box(p, self._r_out + 0.02) if self._table is not None else None
+        where = device_box(p, self._r_out + 0.02) if self._table is not None else None
         if where is None:
             return
         t, dpr, box = where
-        key = _box_key(t, dpr, box)
+        key = box_key(t, dpr, box)
+        moved = self.on_screen and key != self._shown_key
+        if self.on_screen:
+            self._shown_key = key
         if key != self._key:
+            made, image = self._made, self._image
+            if moved and image is not None and made is not None and made[1] == dpr:
+                draw_made_for(p, t, image, made)  # this scale's pixels: on the next frame
+                p.setTransform(t)
+                self._later.start()  # paint() must not call update(): ask for the next frame
+                return
             self._locate(t, dpr, box)
             self._key, self._image = key, None
         if self._image is None:
-            self._image = self._colour(box, dpr)
-        p.resetTransform()
-        p.drawImage(QtCore.QPointF(box[0] / dpr, box[1] / dpr), self._image)
+            self._image, self._made = self._colour(box, dpr), where
+        draw_made_for(p, t, self._image, where)
         p.setTransform(t)

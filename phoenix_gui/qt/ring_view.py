@@ -21,8 +21,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.qt import geometry as geo
 from phoenix_gui.qt.animation import FADED_ALPHA, Animator
-from phoenix_gui.qt.layers import BandLayer, DotLayer, PathLayer, TickLayer, pen
+from phoenix_gui.qt.layers import BandLayer, DotLayer, PathLayer, pen
 from phoenix_gui.qt.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
+from phoenix_gui.qt.ticks import TickLayer
 
 LABEL_LIMIT = 32  # more members than this: labels only in tooltips, they would overlap
 LINKS_PER_MEMBER = 12  # assignment links drawn per member (the rest are counted in its label)
@@ -501,6 +502,17 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         # After close() the scene is cleared and the labels are gone with it.
         if getattr(self, "_labels", None) and not getattr(self, "closed", False):
             self._place_labels()  # the gap between labels depends on the size on screen
+
+    def paintEvent(self, ev: QtGui.QPaintEvent) -> None:
+        # Only a paint on screen may show the ticks and arcs rescaled while they are redrawn
+        # (after a zoom); an export renders the scene without this and gets them sharp.
+        self._ticks.on_screen = self._arcs.on_screen = True
+        self._ticks.frame_started = time.perf_counter()  # its re-stroke budget is per frame
+        try:
+            super().paintEvent(ev)
+        finally:
+            self._ticks.on_screen = self._arcs.on_screen = False
+            self._ticks.frame_started = None
 
     def mouseDoubleClickEvent(self, ev: QtGui.QMouseEvent) -> None:
         super().mouseDoubleClickEvent(ev)
