@@ -2,7 +2,8 @@
 
 Startup time is measured from the process start (psutil when available, else /proc, else the
 import of this module), and the display check runs *before* Qt is imported, so a machine with
-no display gets a clear message instead of Qt's abort.
+no display gets a clear message instead of Qt's abort. The entry points silence the one Qt
+message that is only noise (:data:`HARMLESS_QT_MESSAGES`) and pass every other one on.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -54,6 +57,50 @@ def process_start_time() -> float:
         return _IMPORTED_AT
 
 
+# The offscreen platform says this each time a window is shown; nothing is wrong.
+HARMLESS_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})
+
+MessageHandler = Callable[[Any, Any, str], None]  # (QtMsgType, QMessageLogContext, message)
+
+
+class QtMessageFilter:
+    """A Qt message handler that drops :data:`HARMLESS_QT_MESSAGES` and hands every other
+    message to the handler installed before it, or, when that was Qt's own, writes it to
+    stderr in Qt's usual format (``qFormatLogMessage``: QT_MESSAGE_PATTERN is honoured)."""
+
+    def __init__(self, previous: MessageHandler | None = None) -> None:
+        self.previous = previous
+
+    def __call__(self, kind: Any, context: Any, message: str) -> None:
+        if message in HARMLESS_QT_MESSAGES:
+            return
+        if self.previous is not None:
+            self.previous(kind, context, message)
+            return
+        from PySide6 import QtCore
+
+        sys.stderr.write(QtCore.qFormatLogMessage(kind, context, message) + "\n")
+        sys.stderr.flush()
+
+
+@contextmanager
+def quiet_harmless_qt_messages() -> Iterator[QtMessageFilter]:
+    """Install a :class:`QtMessageFilter` chained to the current handler; restore it after.
+
+    Only the real entry points use this (``run_window``, ``run_self_test``): a test harness
+    that installs its own handler (pytest-qt does, per test) keeps seeing every message,
+    because the filter forwards to whatever handler it found.
+    """
+    from PySide6 import QtCore
+
+    dropper = QtMessageFilter()
+    dropper.previous = QtCore.qInstallMessageHandler(dropper)
+    try:
+        yield dropper
+    finally:
+        QtCore.qInstallMessageHandler(dropper.previous)  # None: Qt's own handler again
+
+
 def create_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication (reused if one exists) with name, icon and style set."""
     from PySide6 import QtWidgets
@@ -81,14 +128,15 @@ def run_window(config: object, source: str | None = None) -> int:
     from phoenix_gui.qt.excepthook import ExceptionHook
     from phoenix_gui.qt.workbench import open_workbench
 
-    app = create_app()
-    hook = ExceptionHook()
-    hook.install()
-    try:
-        window = open_workbench(source, config=config)  # type: ignore[arg-type]
-        window.show()
-        assert window.workbench is not None
-        window.workbench.start()  # autosave, and the offer to restore a crashed session
-        return int(app.exec())
-    finally:
-        hook.uninstall()
+    with quiet_harmless_qt_messages():
+        app = create_app()
+        hook = ExceptionHook()
+        hook.install()
+        try:
+            window = open_workbench(source, config=config)  # type: ignore[arg-type]
+            window.show()
+            assert window.workbench is not None
+            window.workbench.start()  # autosave, and the offer to restore a crashed session
+            return int(app.exec())
+        finally:
+            hook.uninstall()
