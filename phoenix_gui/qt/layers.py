@@ -130,6 +130,8 @@ class PathLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_paths(self, paths: Sequence[tuple[QtGui.QPainterPath, QtGui.QPen]]) -> None:
+        # Hidden while empty: Qt would still keep, clear and blit a view-sized cache pixmap.
+        self.setVisible(bool(paths))
         if not paths and not self._paths:
             return  # still empty: no repaint of the (empty) cached layer
         self._paths = list(paths)
@@ -222,9 +224,10 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
     thousands of wide arcs (about 8 ms to build and paint at 10^4 vnodes). The band's edges
     are antialiased by radial coverage; borders between owners fall on pixel centres.
 
-    The frame of a zoom or pan step on screen (:attr:`on_screen`, set by the view) shows the
-    previous image mapped to the new scale and finds the pixels on the next frame, so the
-    step's own frame stays within the worst-case budget with every other layer redrawn.
+    The frame of the user's zoom or pan step (:attr:`on_screen` and :attr:`may_defer`, set by
+    the view) shows the previous image mapped to the new scale and finds the pixels on the next
+    frame, so the step's own frame stays within the worst-case budget with every other layer
+    redrawn.
     """
 
     def __init__(self, r_in: float, r_out: float, alpha: int = 150) -> None:
@@ -239,6 +242,7 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
         self._made: Where | None = None  # what ``_image`` was coloured for
         self._shown_key: tuple[object, ...] | None = None  # of the last on-screen paint
         self.on_screen = False  # set by the view while it paints itself on screen
+        self.may_defer = False  # set by the view: the user zoomed or panned since its last paint
         self._later = QtCore.QTimer(self)
         self._later.setSingleShot(True)
         self._later.setInterval(0)  # the next turn of the event loop: one more frame
@@ -352,7 +356,7 @@ class BandLayer(pg.GraphicsObject):  # type: ignore[misc]
             return
         t, dpr, box = where
         key = box_key(t, dpr, box)
-        moved = self.on_screen and key != self._shown_key
+        moved = self.on_screen and self.may_defer and key != self._shown_key
         if self.on_screen:
             self._shown_key = key
         if key != self._key:

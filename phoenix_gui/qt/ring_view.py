@@ -124,6 +124,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         vb.setMenuEnabled(False)
         vb.setAspectLocked(True)
         self._view_moved = False  # the user zoomed or panned: a resize keeps their view
+        self._moved_since_paint = False
         self._fit_view()
         vb.sigRangeChangedManually.connect(self._on_view_moved)
         # Whenever the plot area changes size (window resized or maximised, docks re-laid
@@ -160,6 +161,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
 
     def _on_view_moved(self, *_args: object) -> None:
         self._view_moved = True
+        self._moved_since_paint = True  # the next frame may show ticks and arcs rescaled
 
     def reset_view(self) -> None:
         """Show the whole ring again (±VIEW_EXTENT) and follow resizes, forgetting zoom/pan."""
@@ -504,14 +506,18 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             self._place_labels()  # the gap between labels depends on the size on screen
 
     def paintEvent(self, ev: QtGui.QPaintEvent) -> None:
-        # Only a paint on screen may show the ticks and arcs rescaled while they are redrawn
-        # (after a zoom); an export renders the scene without this and gets them sharp.
+        # The frame right after the user zoomed or panned may show the ticks and arcs rescaled
+        # while they are redrawn over the next frames; any other paint draws them sharp (an
+        # export renders the scene without this paint event, and never touches their images).
         self._ticks.on_screen = self._arcs.on_screen = True
+        self._ticks.may_defer = self._arcs.may_defer = self._moved_since_paint
+        self._moved_since_paint = False
         self._ticks.frame_started = time.perf_counter()  # its re-stroke budget is per frame
         try:
             super().paintEvent(ev)
         finally:
             self._ticks.on_screen = self._arcs.on_screen = False
+            self._ticks.may_defer = self._arcs.may_defer = False
             self._ticks.frame_started = None
 
     def mouseDoubleClickEvent(self, ev: QtGui.QMouseEvent) -> None:

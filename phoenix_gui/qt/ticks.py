@@ -1,13 +1,15 @@
 """Vnode ticks of the ring view: one cached image per group of members, re-stroked lazily.
 
 Stroking all 10^4 ticks with the 1.3 px antialiased pen costs about 9 ms, too much for the
-frame of a mouse-wheel zoom step on top of the other layers (DESIGN.md §8). So when the view
-moves (zoom, pan, resize), the frame shows each group's previous image mapped to the new
-scale, and the groups are re-stroked sharp over the following frames, a few milliseconds'
-worth per frame, until every group matches the new scale; the settled picture is pixel for
-pixel the one a fresh build draws at that scale. Only a paint of the view on screen may do
-that (the view sets :attr:`TickLayer.on_screen` around its paint event): exports are always
-stroked sharp, and never disturb the images kept for the screen.
+frame of a mouse-wheel zoom step on top of the other layers (DESIGN.md §8). So when the user
+zooms or pans, that frame shows each group's previous image mapped to the new scale, and the
+groups are re-stroked sharp over the following frames, a few milliseconds' worth per frame,
+until every group matches the new scale; the settled picture is pixel for pixel the one a
+fresh build draws at that scale. The view says when a paint is for the screen
+(:attr:`TickLayer.on_screen`) and when the stop-gap is allowed (:attr:`TickLayer.may_defer`:
+right after the user moved the view). Any other change of scale (a resize, a grab for a
+screenshot) is stroked sharp at once, and exports never disturb the images kept for the
+screen.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from phoenix_gui.qt.layers import (
 from phoenix_gui.qt.palette import member_color
 
 TICK_GROUP = 16  # members per tick image: a join or leave redraws ≤ 1600 of 10^4 ticks
-# A follow-up frame re-stroke groups while the view's paint has taken less than this (the
-# owned arcs, redrawn on the same frame, count too), and always at least one group.
+# A follow-up frame re-strokes groups while the view's paint, with the next group's expected
+# cost, stays under this (the owned arcs, redrawn on the same frame, count too). A frame that
+# has no room for one re-strokes one anyway if the frame before it re-stroked none, so the
+# ticks get sharp even on a slow machine.
 RESTROKE_BUDGET_MS = 6.0
 
 _Box = tuple[int, int, int, int]
@@ -70,8 +74,12 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         self.rasterised = 0  # group images drawn so far (tests check a join redraws one)
         self.scaled = 0  # group images shown rescaled while waiting to be re-stroked
         self.on_screen = False  # set by the view while it paints itself on screen
+        self.may_defer = False  # set by the view: the user zoomed or panned since its last paint
         self.frame_started: float | None = None  # perf_counter() when the view began to paint
-        self._merged: tuple[list[QtGui.QImage | None], QtGui.QImage] | None = None
+        self._stroke_ms = 0.0  # what re-stroking the last group took
+        self._starved = False  # the last follow-up frame had no room to re-stroke any group
+        # Merged images of the groups waiting at an old scale, by that scale's key.
+        self._merged: dict[object, tuple[list[QtGui.QImage | None], QtGui.QImage]] = {}
         self._restroke = QtCore.QTimer(self)
         self._restroke.setSingleShot(True)
         self._restroke.setInterval(0)  # the next turn of the event loop: one more frame
@@ -126,34 +134,54 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         for group in self._groups:
             if group.key == key and group.image is not None:
                 continue
-            # The frame of a zoom or pan only draws groups with nothing to rescale (new ones,
-            # or a new screen resolution); the frames after it re-stroke within the budget.
+            # The frame of the user's zoom or pan only draws groups with nothing to rescale (new
+            # ones, or a new screen resolution); the frames after it re-stroke within the budget.
             fresh = group.image is None or group.where is None or group.where[1] != dpr
             spent = (time.perf_counter() - started) * 1000.0
-            if fresh or (not moved and (done == 0 or spent < RESTROKE_BUDGET_MS)):
+            affordable = spent + self._stroke_ms < RESTROKE_BUDGET_MS or (
+                done == 0 and self._starved
+            )
+            if fresh or (not self.may_defer if moved else affordable):
                 done += 0 if fresh else 1
+                begun = time.perf_counter()
                 group.image = self._rasterise(group.paths, t, dpr, box)
+                self._stroke_ms = (time.perf_counter() - begun) * 1000.0
                 group.key, group.where = key, where
                 self.rasterised += 1
             else:
                 waiting = True
                 self.scaled += 1
-        drawn = [g for g in self._groups if g.image is not None]
-        if len(drawn) > 1 and drawn[0].key != key and all(g.key == drawn[0].key for g in drawn):
-            # All wait at one old scale (a zoom step): one smooth rescale, not one per group.
-            self._composite(p, t, [(self._merged_image(drawn), drawn[0].where)])
-        else:
-            self._composite(p, t, [(g.image, g.where) for g in drawn])
+        if not moved:
+            self._starved = waiting and done == 0
+        self._composite(p, t, self._layers(key))
         if waiting:
             self._restroke.start()  # paint() must not call update(): ask for the next frame
         else:
-            self._merged = None  # sharp again: no need to keep the merged copy
+            self._merged.clear()  # sharp again: no need to keep merged copies
 
-    def _merged_image(self, groups: Sequence[_TickGroup]) -> QtGui.QImage:
-        """The group images (all made for one box) drawn in order into one image, kept while
-        the user goes on zooming before the groups are re-stroked."""
+    def _layers(self, key: tuple[object, ...]) -> list[tuple[QtGui.QImage | None, Where | None]]:
+        """What to draw: the group images in index order once all are sharp. Until then, the
+        groups still waiting at an old scale first, merged into one image per old scale (one
+        smooth rescale, not one per group), then the sharp ones over them."""
+        drawn = [g for g in self._groups if g.image is not None]
+        waiting: dict[tuple[object, ...] | None, list[_TickGroup]] = {}
+        for group in drawn:
+            if group.key != key:
+                waiting.setdefault(group.key, []).append(group)
+        layers = [
+            (self._merged_image(old, groups), groups[0].where) for old, groups in waiting.items()
+        ]
+        return layers + [(g.image, g.where) for g in drawn if g.key == key]
+
+    def _merged_image(
+        self, old: tuple[object, ...] | None, groups: Sequence[_TickGroup]
+    ) -> QtGui.QImage:
+        """The images of ``groups`` (all made at the old scale ``old``) drawn in order into one
+        image, kept while the same groups wait (the user may zoom again meanwhile)."""
         images = [g.image for g in groups]
-        kept = self._merged  # it holds the images, so their ids cannot be reused meanwhile
+        if len(images) == 1 and images[0] is not None:
+            return images[0]
+        kept = self._merged.get(old)  # it holds the images, so their ids cannot be reused
         if kept is not None and [id(a) for a in kept[0]] == [id(b) for b in images]:
             return kept[1]
         assert groups[0].where is not None
@@ -164,7 +192,7 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
             assert image is not None
             painter.drawImage(0, 0, image)
         painter.end()
-        self._merged = (images, merged)
+        self._merged[old] = (images, merged)
         return merged
 
     @staticmethod

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine.ring import HashRing, tokens_of
 from phoenix_gui.qt import geometry as geo
+from phoenix_gui.qt import ticks as ticks_module
 from phoenix_gui.qt.palette import BACKGROUND, member_color
 from phoenix_gui.qt.ring_view import MemberInfo, RingView, TaskArrays
 
@@ -334,6 +335,22 @@ def _export(view: RingView) -> QtGui.QImage:
     return image
 
 
+def _fresh_at_the_same_zoom(qtbot, view: RingView, ring: HashRing) -> QtGui.QImage:
+    """A fresh build at ``view``'s zoom: a new view zoomed first, then given its data."""
+    fresh = RingView(clock=FakeClock())
+    qtbot.addWidget(fresh)
+    fresh.resize(view.size())
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    fresh.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+    qtbot.wait(1)
+    members, vt = _members_of(ring)
+    fresh.set_members("phoenix", members, ring.owner_table(), vt)
+    fresh.set_tasks(view._tasks)
+    return _frame(fresh, qtbot)
+
+
 def test_a_zoom_step_shows_ticks_and_arcs_rescaled_then_redraws_them_as_a_fresh_build(
     qtbot,
 ) -> None:
@@ -357,21 +374,48 @@ def test_a_zoom_step_shows_ticks_and_arcs_rescaled_then_redraws_them_as_a_fresh_
     assert ticks.rasterised - drawn == 3  # each group re-stroked once
     settled = _frame(view, qtbot)
     assert settled != before
-    # Fresh build at the zoomed scale: the view zoomed first, then given its data.
-    fresh = RingView(clock=FakeClock())
-    qtbot.addWidget(fresh)
-    fresh.resize(700, 700)
-    fresh.show()
-    qtbot.waitExposed(fresh)
-    fresh.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
-    qtbot.wait(1)
-    members, vt = _members_of(ring)
-    fresh.set_members("phoenix", members, ring.owner_table(), vt)
-    fresh.set_tasks(view._tasks)
-    assert settled == _frame(fresh, qtbot)  # pixel for pixel
+    assert settled == _fresh_at_the_same_zoom(qtbot, view, ring)  # pixel for pixel
     # The export was sharp (render() and the screen round a level apart here and there).
     assert np.abs(_pixels(exported).astype(int) - _pixels(settled))[..., :3].max() <= 2
     # The stop-gap is the same picture, only softer: the old images were mapped to the right
     # place (off by a few pixels, the ticks would differ almost everywhere).
     diff = np.abs(_pixels(stopgap).astype(int) - _pixels(settled).astype(int)).max(axis=2)
     assert (diff > 96).mean() < 0.01, (diff > 96).mean()
+
+
+def test_a_resize_or_a_grab_is_drawn_sharp_at_once(qtbot) -> None:
+    # Only the user's zoom or pan gets the rescaled stop-gap: a resize re-fits the ring and its
+    # very first frame (a screenshot, say) is already the sharp one.
+    view, _, _ = _ring_view(qtbot, hosts=40)
+    _frame(view, qtbot)
+    ticks, arcs = view._ticks, view._arcs
+    drawn, scaled = ticks.rasterised, ticks.scaled
+    view.resize(900, 760)
+    image = view.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_ARGB32)
+    assert ticks.sharp and arcs.sharp
+    assert ticks.scaled == scaled and ticks.rasterised - drawn == 3
+    assert image == _frame(view, qtbot)
+
+
+def test_zooming_again_before_the_ticks_are_sharp_still_ends_on_a_fresh_build(
+    qtbot, monkeypatch
+) -> None:
+    # No time budget: one group re-stroked every other frame, so a second wheel step lands
+    # while some groups are sharp at the first zoom and the others still wait at the start.
+    monkeypatch.setattr(ticks_module, "RESTROKE_BUDGET_MS", 0.0)
+    view, ring, _ = _ring_view(qtbot, hosts=40)
+    _frame(view, qtbot)
+    ticks = view._ticks
+    _wheel(view, 1)
+    view.viewport().repaint()
+    for _ in range(50):
+        QtWidgets.QApplication.processEvents()
+        view.viewport().repaint()
+        if any(g.key == ticks._shown_key for g in ticks._groups):
+            break
+    assert not ticks.sharp
+    _wheel(view, -1)
+    view.viewport().repaint()
+    assert len({g.key for g in ticks._groups}) == 2  # two old scales shown at once
+    qtbot.waitUntil(lambda: ticks.sharp and view._arcs.sharp, timeout=3000)
+    assert _frame(view, qtbot) == _fresh_at_the_same_zoom(qtbot, view, ring)
