@@ -29,10 +29,8 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_ring.py --quick
 	@for b in benchmarks/bench_*.py; do \
-	  [ "$$b" = benchmarks/bench_ring.py ] && continue; \
-	  QT_QPA_PLATFORM=offscreen $(BIN)/python $$b --quick || exit 1; done
+	  echo "== $$b"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$b --quick || exit 1; done
 
 clean:
 	rm -rf build dist .mypy_cache .pytest_cache .ruff_cache
