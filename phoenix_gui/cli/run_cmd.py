@@ -219,23 +219,19 @@ def _loop(sim: Simulation, steps: int, on_step: Callable[[], None]) -> None:
     """Step ``steps`` times (or until stopped), with a progress bar on stderr when stderr is a
     terminal — so `run --json > out.json` still shows progress, and pipes and logs stay clean."""
     if not sys.stderr.isatty():
-        for _ in range(steps):
-            if sim.stopped:
-                return
-            sim.step()
-            on_step()
+        sim.run(steps=steps, progress=lambda done, total: on_step())
         return
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(file=sys.stderr), transient=True) as bar:
         job = bar.add_task("simulating", total=steps)
-        for _ in range(steps):
-            if sim.stopped:
-                return
-            sim.step()
+
+        def progress(done: int, total: int) -> None:
             on_step()
             bar.update(job, advance=1)
+
+        sim.run(steps=steps, progress=progress)
 
 
 def _print_summary(s: dict[str, Any]) -> None:
