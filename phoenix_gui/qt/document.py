@@ -109,10 +109,11 @@ class ScenarioDocument(QtCore.QObject):
         scenario: Scenario | None = None,
         parent: QtCore.QObject | None = None,
         dialog_parent: QtWidgets.QWidget | None = None,
+        path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._scenario = scenario if scenario is not None else default_scenario()
-        self._path: Path | None = None
+        self._path = path  # the file ``scenario`` was loaded from (None = untitled)
         self._dirty = False
         self.dialog_parent = dialog_parent
         # Replaceable hooks (see the module docstring).

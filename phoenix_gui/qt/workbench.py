@@ -391,12 +391,9 @@ def open_workbench(
             from phoenix_gui.resources import DEFAULT_SCENARIO, resource_path
 
             source = resource_path(DEFAULT_SCENARIO)
-        scenario = load_scenario(source)
-        if is_bundled(source):
-            document = ScenarioDocument(scenario)
-        else:
-            document = ScenarioDocument()
-            document.open(source)
+        # A bundled lesson opens as an untitled copy; any other file is the document's file.
+        path = None if is_bundled(source) else Path(source).absolute()
+        document = ScenarioDocument(load_scenario(source), path=path)
     window = MainWindow(document.config(), source=os.fspath(source) if source else None)
     workbench = Workbench(window, document, settings or Settings(), autosave_folder)
     workbench.restore_layout()
