@@ -108,3 +108,6 @@ RUN_LENGTH_PARAMS = ("sim_hours", "steps")
 
 # The source document's inputs to the metrics (DESIGN.md §3).
 METRIC_PARAMS = ("joins", "leaves", "hours", "trust", "compliance")
+
+# Every field of MetricInputs: the source document's inputs, then the two WMCR weights.
+METRIC_INPUT_PARAMS = (*METRIC_PARAMS, "w_join", "w_leave")

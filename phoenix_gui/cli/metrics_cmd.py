@@ -15,10 +15,10 @@ from typing import Any
 from phoenix_gui.cli.common import emit, emit_json, param_value
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine.metrics import HealthBands, MetricInputs, MetricsError, compute
-from phoenix_gui.params import METRIC_PARAMS, PARAMS, ParamSpec
+from phoenix_gui.params import METRIC_INPUT_PARAMS, METRIC_PARAMS, PARAMS, ParamSpec
 
-# The source document's five inputs, then the two WMCR weights.
-FLAG_PARAMS = (*METRIC_PARAMS, "w_join", "w_leave")
+# One flag per metric input: the source document's five, then the two WMCR weights.
+FLAG_PARAMS = METRIC_INPUT_PARAMS
 
 
 def register(subparsers: Any) -> None:

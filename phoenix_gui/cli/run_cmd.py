@@ -25,14 +25,13 @@ from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
 from phoenix_gui.engine.metrics import MetricsError
 from phoenix_gui.engine.simulation import Simulation
-from phoenix_gui.params import PARAMS, RUN_LENGTH_PARAMS, ParamSpec
+from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS, ParamSpec
 
 # Flags taken from the parameter table, in --help order.
 RUN_PARAMS = (
     "hosts", "vnodes", "tasks", "joins", "leaves", "hours", "trust", "compliance",
     "crash_share", "w_join", "w_leave",
 )  # fmt: skip
-METRIC_FIELDS = ("joins", "leaves", "hours", "trust", "compliance", "w_join", "w_leave")
 
 
 def register(subparsers: Any) -> None:
@@ -91,7 +90,7 @@ def build_config(args: argparse.Namespace) -> SimulationConfig:
         for n in RUN_PARAMS
         if getattr(args, n) is not None
     }
-    metrics = {k: v for k, v in given.items() if k in METRIC_FIELDS}
+    metrics = {k: v for k, v in given.items() if k in METRIC_INPUT_PARAMS}
     try:
         if metrics:
             cfg = dataclasses.replace(cfg, metrics=dataclasses.replace(cfg.metrics, **metrics))

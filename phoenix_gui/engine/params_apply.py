@@ -12,13 +12,12 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from phoenix_gui.engine.events import Primitive
-from phoenix_gui.params import PARAMS
+from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS
 
 if TYPE_CHECKING:
     from phoenix_gui.engine.core import Core
 
-METRIC_NAMES = ("joins", "leaves", "hours", "trust", "compliance", "w_join", "w_leave")
-CHANGEABLE = (*METRIC_NAMES, "crash_share")
+CHANGEABLE = (*METRIC_INPUT_PARAMS, "crash_share")
 
 
 def check_param(name: str, value: float) -> float:
