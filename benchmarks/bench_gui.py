@@ -29,14 +29,22 @@ from phoenix_gui.qt.ring_view import MemberInfo, RingView, TaskArrays
 FRAME_DT = 1.0 / 60.0  # frames are driven on a synthetic clock 60 times per simulated second
 
 
+def _members_of(ring: HashRing) -> tuple[list[MemberInfo], dict[int, np.ndarray]]:
+    """What the view is fed about the ring's live members: their infos and vnode tokens."""
+    members = [
+        MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=ring.vnodes)
+        for m in ring.members
+    ]
+    return members, {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
+
+
 def build_view(hosts: int, tasks: int, vnodes: int = 100) -> tuple[RingView, HashRing]:
     ids = [f"host-{i}" for i in range(hosts)]
     ring = HashRing.from_members(ids, vnodes=vnodes)
     view = RingView()
     view.resize(1280, 800)
     view.show()
-    members = [MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=vnodes) for m in ids]
-    vt = {ring.index_of(m): ring.vnode_tokens(m) for m in ids}
+    members, vt = _members_of(ring)
     view.set_members("phoenix", members, ring.owner_table(), vt)
     task_ids = np.arange(tasks, dtype=np.int64)
     tok = tokens_of([f"task-{i}" for i in range(tasks)])
@@ -96,15 +104,10 @@ def run_naive(view: RingView, tasks: int, frames: int) -> np.ndarray:
 def rebuild_cost(view: RingView, ring: HashRing, tasks: int) -> tuple[float, float]:
     """Cost of the rare rebuilds: membership (ticks, arcs) and ownership (task dots)."""
     t0 = time.perf_counter()
-    change = ring.add("host-new")
-    members = [
-        MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=ring.vnodes)
-        for m in ring.members
-    ]
-    vt = {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
+    ring.add("host-new")
+    members, vt = _members_of(ring)
     view.set_members("phoenix", members, ring.owner_table(), vt)
     members_ms = (time.perf_counter() - t0) * 1000.0
-    del change
     tok = tokens_of([f"task-{i}" for i in range(tasks)])
     t0 = time.perf_counter()
     view.set_tasks(TaskArrays(np.arange(tasks), tok, ring.route_tokens(tok).astype(np.int64)))
@@ -120,14 +123,6 @@ def stats(ms: np.ndarray) -> tuple[float, float]:
 def mm(ms: np.ndarray) -> tuple[float, float]:
     """Median and maximum: an event frame must fit the worst-case budget every time."""
     return float(np.median(ms)), float(ms.max())
-
-
-def _members_of(ring: HashRing) -> tuple[list[MemberInfo], dict[int, np.ndarray]]:
-    members = [
-        MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=ring.vnodes)
-        for m in ring.members
-    ]
-    return members, {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
 
 
 def _settle(view: RingView) -> None:
@@ -173,8 +168,9 @@ def membership_frames(
     return joins, leaves
 
 
-def _wheel(view: RingView, steps: int) -> None:
-    """One notch of the mouse wheel over the middle of the view (a real QWheelEvent)."""
+def wheel(view: RingView, steps: int) -> None:
+    """``steps`` notches of the mouse wheel over the middle of the view (a real QWheelEvent;
+    the ring view tests zoom with it too)."""
     centre = QtCore.QPointF(view.viewport().rect().center())
     event = QtGui.QWheelEvent(
         centre,
@@ -204,7 +200,7 @@ def zoom_frames(view: RingView, events: int) -> tuple[np.ndarray, np.ndarray, in
     for e in range(events):
         steps = 1 if e % 2 == 0 else -1  # in and out again: the ring stays in view
         t0 = time.perf_counter()
-        _wheel(view, steps)
+        wheel(view, steps)
         _settle(view)
         out[e] = (time.perf_counter() - t0) * 1000.0
         count = 0

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from benchmarks.bench_gui import wheel
 from phoenix_gui.engine.ring import HashRing, tokens_of
 from phoenix_gui.qt import geometry as geo
 from phoenix_gui.qt import ticks as ticks_module
@@ -23,20 +24,31 @@ class FakeClock:
         return self.now
 
 
-def _ring_view(qtbot, paradigm: str = "phoenix", hosts: int = 5, tasks: int = 400):
-    clock = FakeClock()
-    view = RingView(clock=clock)
+def _shown_view(
+    qtbot, size: QtCore.QSize | None = None, clock: FakeClock | None = None
+) -> RingView:
+    """An empty ring view on a :class:`FakeClock`, shown and exposed (700×700 by default)."""
+    view = RingView(clock=clock or FakeClock())
     qtbot.addWidget(view)
-    view.resize(700, 700)
+    view.resize(size or QtCore.QSize(700, 700))
     view.show()
     qtbot.waitExposed(view)
-    ids = [f"host-{i}" for i in range(hosts)]
-    ring = HashRing.from_members(ids, vnodes=20)
+    return view
+
+
+def _members_of(ring: HashRing) -> tuple[list[MemberInfo], dict[int, np.ndarray]]:
     members = [
         MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=20, load=7, trust=0.9)
-        for m in ids
+        for m in ring.members
     ]
-    vt = {ring.index_of(m): ring.vnode_tokens(m) for m in ids}
+    return members, {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
+
+
+def _ring_view(qtbot, paradigm: str = "phoenix", hosts: int = 5, tasks: int = 400):
+    clock = FakeClock()
+    view = _shown_view(qtbot, clock=clock)
+    ring = HashRing.from_members([f"host-{i}" for i in range(hosts)], vnodes=20)
+    members, vt = _members_of(ring)
     view.set_members(paradigm, members, ring.owner_table(), vt)
     tok = tokens_of([f"task-{i}" for i in range(tasks)])
     owner = ring.route_tokens(tok).astype(np.int64)
@@ -174,20 +186,8 @@ def _frame(view: RingView, qtbot) -> QtGui.QImage:
     return view.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_ARGB32)
 
 
-def _members_of(ring: HashRing) -> tuple[list[MemberInfo], dict[int, np.ndarray]]:
-    members = [
-        MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=20, load=7, trust=0.9)
-        for m in ring.members
-    ]
-    return members, {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
-
-
 def _fresh_frame(qtbot, ring: HashRing, tasks: TaskArrays) -> QtGui.QImage:
-    fresh = RingView(clock=FakeClock())
-    qtbot.addWidget(fresh)
-    fresh.resize(700, 700)
-    fresh.show()
-    qtbot.waitExposed(fresh)
+    fresh = _shown_view(qtbot)
     members, vt = _members_of(ring)
     fresh.set_members("phoenix", members, ring.owner_table(), vt)
     fresh.set_tasks(tasks)
@@ -261,21 +261,6 @@ def _ring_fits(view: RingView) -> bool:
     return x0 <= -r and x1 >= r and y0 <= -r and y1 >= r
 
 
-def _wheel(view: RingView, steps: int) -> None:
-    centre = QtCore.QPointF(view.viewport().rect().center())
-    event = QtGui.QWheelEvent(
-        centre,
-        QtCore.QPointF(view.viewport().mapToGlobal(centre.toPoint())),
-        QtCore.QPoint(0, 0),
-        QtCore.QPoint(0, 120 * steps),
-        QtCore.Qt.MouseButton.NoButton,
-        QtCore.Qt.KeyboardModifier.NoModifier,
-        QtCore.Qt.ScrollPhase.NoScrollPhase,
-        False,
-    )
-    QtWidgets.QApplication.sendEvent(view.viewport(), event)
-
-
 @pytest.mark.parametrize("size", [(1600, 260), (260, 1600), (120, 120), (1920, 1080)])
 def test_the_whole_ring_stays_in_view_after_a_drastic_resize(qtbot, size) -> None:
     view, _, _ = _ring_view(qtbot)
@@ -296,7 +281,7 @@ def test_the_whole_ring_stays_in_view_after_a_drastic_resize(qtbot, size) -> Non
 @pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")
 def test_a_user_zoom_survives_a_resize_until_reset_by_double_click_or_menu(qtbot) -> None:
     view, _, _ = _ring_view(qtbot)
-    _wheel(view, 3)  # zoom in with the mouse wheel
+    wheel(view, 3)  # zoom in with the mouse wheel
     assert view.view_moved and not _ring_fits(view)
     zoomed = view.getPlotItem().getViewBox().viewRange()
     view.resize(900, 500)
@@ -307,7 +292,7 @@ def test_a_user_zoom_survives_a_resize_until_reset_by_double_click_or_menu(qtbot
     qtbot.mouseDClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton)
     assert not view.view_moved and _ring_fits(view)
     # Right-click on empty space: a "Reset view" entry does the same.
-    _wheel(view, 3)
+    wheel(view, 3)
     assert not _ring_fits(view)
     corner = QtCore.QPoint(5, 5)  # far from the ring: no member, no task under it
     qtbot.mouseClick(view.viewport(), QtCore.Qt.MouseButton.RightButton, pos=corner)
@@ -337,11 +322,7 @@ def _export(view: RingView) -> QtGui.QImage:
 
 def _fresh_at_the_same_zoom(qtbot, view: RingView, ring: HashRing) -> QtGui.QImage:
     """A fresh build at ``view``'s zoom: a new view zoomed first, then given its data."""
-    fresh = RingView(clock=FakeClock())
-    qtbot.addWidget(fresh)
-    fresh.resize(view.size())
-    fresh.show()
-    qtbot.waitExposed(fresh)
+    fresh = _shown_view(qtbot, view.size())
     (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
     fresh.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
     qtbot.wait(1)
@@ -361,7 +342,7 @@ def test_a_zoom_step_shows_ticks_and_arcs_rescaled_then_redraws_them_as_a_fresh_
     ticks, arcs = view._ticks, view._arcs
     assert ticks.sharp and arcs.sharp
     drawn, scaled = ticks.rasterised, ticks.scaled
-    _wheel(view, 1)
+    wheel(view, 1)
     (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
     assert x1 - x0 < 2 * 1.55 and min(x1, y1, -x0, -y0) > geo.TICK_OUT  # zoomed, ticks in view
     view.viewport().repaint()  # the zoom step's frame, before the event loop runs again
@@ -406,7 +387,7 @@ def test_zooming_again_before_the_ticks_are_sharp_still_ends_on_a_fresh_build(
     view, ring, _ = _ring_view(qtbot, hosts=40)
     _frame(view, qtbot)
     ticks = view._ticks
-    _wheel(view, 1)
+    wheel(view, 1)
     view.viewport().repaint()
     for _ in range(50):
         QtWidgets.QApplication.processEvents()
@@ -414,7 +395,7 @@ def test_zooming_again_before_the_ticks_are_sharp_still_ends_on_a_fresh_build(
         if any(g.key == ticks._shown_key for g in ticks._groups):
             break
     assert not ticks.sharp
-    _wheel(view, -1)
+    wheel(view, -1)
     view.viewport().repaint()
     assert len({g.key for g in ticks._groups}) == 2  # two old scales shown at once
     qtbot.waitUntil(lambda: ticks.sharp and view._arcs.sharp, timeout=3000)
