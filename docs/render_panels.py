@@ -84,19 +84,10 @@ def select_row(view: QtWidgets.QTableView, row: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    dark = "--dark" in argv
-    args = [a for a in argv[1:] if a != "--dark"]
-    out = Path(args[0] if args else "build/panels")
-    out.mkdir(parents=True, exist_ok=True)
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv)
-    suffix = ""
-    if dark and isinstance(app, QtWidgets.QApplication):
-        sys.path.insert(0, str(Path(__file__).parent))
-        from render_widgets import dark_palette  # the widgets' render script owns the theme
+    sys.path.insert(0, str(Path(__file__).parent))
+    from render_widgets import start  # the widgets' render script owns OUT_DIR and --dark
 
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
-        suffix = "_dark"
+    _app, out, suffix = start(argv, "build/panels")
 
     ring = build("phoenix", 12, 400, AGENTS)
     members, workload, decisions = MembersPanel(), WorkloadPanel(), DecisionsPanel()

@@ -4,8 +4,8 @@
 
 Writes controls.png (380×700), metrics.png (380×700) and timeseries.png (800×300) into OUT_DIR
 (default: build/widgets) so a person can look for clipping, overlaps and unreadable text.
-``--dark`` renders with the Fusion style and a dark palette (files named *_dark.png), to check
-that nothing assumes a light background.
+``--dark`` renders with the Fusion style and the app's dark theme (files named *_dark.png), to
+check that nothing assumes a light background.
 The data is a made-up but plausible run; the PNGs are not committed.
 """
 
@@ -16,11 +16,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtWidgets
 
 from phoenix_gui.engine.metrics import BalanceStats, MetricInputs, Metrics, balance, compute
 from phoenix_gui.qt.controls import ControlsPanel
 from phoenix_gui.qt.metrics_panel import MetricsPanel
+from phoenix_gui.qt.presentation import apply_theme
 from phoenix_gui.qt.timeseries import TimeSeriesPanel
 
 
@@ -74,37 +75,27 @@ def grab(widget: QtWidgets.QWidget, width: int, height: int, path: Path) -> None
     print(path)
 
 
-def dark_palette() -> QtGui.QPalette:
-    role = QtGui.QPalette.ColorRole
-    palette = QtGui.QPalette()
-    for name, color in (
-        (role.Window, "#1E2128"),
-        (role.WindowText, "#E5E7EB"),
-        (role.Base, "#15181E"),
-        (role.AlternateBase, "#23262E"),
-        (role.Text, "#E5E7EB"),
-        (role.Button, "#2A2E37"),
-        (role.ButtonText, "#E5E7EB"),
-        (role.Highlight, "#0072B2"),
-        (role.HighlightedText, "#FFFFFF"),
-        (role.Mid, "#4B5060"),
-    ):
-        palette.setColor(name, QtGui.QColor(color))
-    return palette
+def start(argv: list[str], default_out: str) -> tuple[QtWidgets.QApplication, Path, str]:
+    """The application, output folder and file-name suffix of ``[OUT_DIR] [--dark]``.
+
+    ``--dark`` switches to the Fusion style and the app's own dark theme (View ▸ Theme ▸ Dark)
+    and names the files *_dark.png. Shared with render_panels.py.
+    """
+    dark = "--dark" in argv
+    args = [a for a in argv[1:] if a != "--dark"]
+    out = Path(args[0] if args else default_out)
+    out.mkdir(parents=True, exist_ok=True)
+    existing = QtWidgets.QApplication.instance()
+    app = existing if isinstance(existing, QtWidgets.QApplication) else QtWidgets.QApplication(argv)
+    if not dark:
+        return app, out, ""
+    app.setStyle("Fusion")
+    apply_theme("dark", app)
+    return app, out, "_dark"
 
 
 def main(argv: list[str]) -> int:
-    dark = "--dark" in argv
-    args = [a for a in argv[1:] if a != "--dark"]
-    out = Path(args[0] if args else "build/widgets")
-    out.mkdir(parents=True, exist_ok=True)
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv)
-    suffix = ""
-    if isinstance(app, QtWidgets.QApplication) and dark:
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
-        suffix = "_dark"
-
+    app, out, suffix = start(argv, "build/widgets")
     controls = ControlsPanel()
     metrics = MetricsPanel()
     controls.valuesPreview.connect(metrics.show_values)
