@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from phoenix_gui.qt.app import display_available
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _bare_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.pop("QT_QPA_PLATFORM", None)
-    env["PYTHONPATH"] = ROOT
-    return env
+from tests.qt.child_process import bare_env, run_python
 
 
 def test_display_detection() -> None:
@@ -28,14 +16,7 @@ def test_display_detection() -> None:
 
 def test_gui_without_display_says_how_to_proceed() -> None:
     for argv in (["gui"], []):
-        proc = subprocess.run(
-            [sys.executable, "-m", "phoenix_gui", *argv],
-            env=_bare_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=ROOT,
-        )
+        proc = run_python("-m", "phoenix_gui", *argv, env=bare_env(), timeout=60)
         assert proc.returncode == 2, proc.stderr
         assert "QT_QPA_PLATFORM=offscreen" in proc.stderr
         assert "phoenix-flight run" in proc.stderr

@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 from PySide6 import QtCore
 
 from phoenix_gui.qt.app import HARMLESS_QT_MESSAGES, QtMessageFilter, quiet_harmless_qt_messages
+from tests.qt.child_process import offscreen_env, run_python
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NOTICE = "This plugin does not support propagateSizeHints()"
 OTHER = "phoenix test: a different warning"
 
 
 def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env=dict(os.environ, PYTHONPATH=ROOT, QT_QPA_PLATFORM="offscreen", **env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    return run_python("-c", code, env=offscreen_env(**env), timeout=60)
 
 
 def test_the_self_test_no_longer_prints_the_offscreen_notice() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "phoenix_gui", "gui", "--self-test", "--steps", "5"],
-        env=dict(os.environ, PYTHONPATH=ROOT, QT_QPA_PLATFORM="offscreen"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    proc = run_python("-m", "phoenix_gui", "gui", "--self-test", "--steps", "5")
     assert proc.returncode == 0, proc.stderr
     assert "propagateSizeHints" not in proc.stderr
     assert proc.stderr.strip() == ""  # nothing else was said either

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.qt.child_process import bare_env, run_python
 
 
 def test_self_test_runs_headless_and_reports() -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.pop("QT_QPA_PLATFORM", None)  # it must pick the offscreen platform by itself
-    env["PYTHONPATH"] = ROOT
-    proc = subprocess.run(
-        [sys.executable, "-m", "phoenix_gui", "gui", "--self-test", "--steps", "40"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    # No display and no platform chosen: it must pick the offscreen platform by itself.
+    proc = run_python("-m", "phoenix_gui", "gui", "--self-test", "--steps", "40", env=bare_env())
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -35,14 +23,6 @@ def test_self_test_runs_headless_and_reports() -> None:
 
 
 def test_self_test_refuses_a_missing_scenario() -> None:
-    env = dict(os.environ, PYTHONPATH=ROOT, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run(
-        [sys.executable, "-m", "phoenix_gui", "gui", "--self-test", "no/such/file.yaml"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    proc = run_python("-m", "phoenix_gui", "gui", "--self-test", "no/such/file.yaml", timeout=60)
     assert proc.returncode == 2
     assert "no such file" in proc.stderr and "Traceback" not in proc.stderr
