@@ -7,12 +7,37 @@ gets the same message shape (``--hours: must be in (0, 10000], got 0``) and exit
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from typing import Any
 
 from phoenix_gui.cli.errors import CliError
-from phoenix_gui.params import ParamError, ParamSpec
+from phoenix_gui.engine.metrics import MetricsError
+from phoenix_gui.params import PARAMS, ParamError, ParamSpec
+
+
+def add_param_option(
+    parser: argparse._ActionsContainer, spec: ParamSpec, metavar: str, *, details: bool = True
+) -> None:
+    """Add ``spec.flag``; the raw text is kept and checked by :func:`param_value`.
+
+    The help gives the type and range; with ``details`` also the unit and the table's default
+    (``run`` leaves them out: its defaults come from the scenario or the engine's config).
+    """
+    low = "(" if spec.min_exclusive else "["
+    text = f"{spec.help}; {spec.kind} in {low}{spec.minimum:g}, {spec.maximum:g}]"
+    if details:
+        unit = f" {spec.unit}" if spec.unit else ""
+        text += f"{unit} (default {spec.default:g})"
+    parser.add_argument(spec.flag, dest=spec.name, metavar=metavar, default=None, help=text)
+
+
+def metrics_error(exc: MetricsError) -> CliError:
+    """A rule of the metric inputs beyond the ranges (e.g. a rate that overflows), named by
+    the flag of the field it is about."""
+    flag = PARAMS[exc.field].flag if exc.field in PARAMS else exc.field
+    return CliError(f"{flag}: {exc.message}")
 
 
 def param_value(spec: ParamSpec, text: str | None, flag: str | None = None) -> float | int:

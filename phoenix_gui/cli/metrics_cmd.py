@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from phoenix_gui.cli.common import emit, emit_json, param_value
-from phoenix_gui.cli.errors import CliError
+from phoenix_gui.cli.common import add_param_option, emit, emit_json, metrics_error, param_value
 from phoenix_gui.engine.metrics import HealthBands, MetricInputs, MetricsError, compute
-from phoenix_gui.params import METRIC_INPUT_PARAMS, METRIC_PARAMS, PARAMS, ParamSpec
+from phoenix_gui.params import METRIC_INPUT_PARAMS, METRIC_PARAMS, PARAMS
 
 # One flag per metric input: the source document's five, then the two WMCR weights.
 FLAG_PARAMS = METRIC_INPUT_PARAMS
@@ -30,7 +29,8 @@ def register(subparsers: Any) -> None:
         "Prints each formula with the numbers filled in.",
     )
     for name in FLAG_PARAMS:
-        add_param_option(parser, PARAMS[name])
+        metavar = name[0].upper() if name in METRIC_PARAMS else "W"
+        add_param_option(parser, PARAMS[name], metavar)
     parser.add_argument(
         "--json",
         action="store_true",
@@ -39,27 +39,12 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_run)
 
 
-def add_param_option(parser: argparse.ArgumentParser, spec: ParamSpec) -> None:
-    """Add ``spec.flag``; the raw text is kept and checked by ``common.param_value``."""
-    low = "(" if spec.min_exclusive else "["
-    unit = f" {spec.unit}" if spec.unit else ""
-    parser.add_argument(
-        spec.flag,
-        dest=spec.name,
-        metavar=spec.name[0].upper() if spec.name in METRIC_PARAMS else "W",
-        default=None,
-        help=f"{spec.help}; {spec.kind} in {low}{spec.minimum:g}, {spec.maximum:g}]{unit} "
-        f"(default {spec.default:g})",
-    )
-
-
 def _run(args: argparse.Namespace) -> int:
     values = {name: param_value(PARAMS[name], getattr(args, name)) for name in FLAG_PARAMS}
     try:
         inputs = MetricInputs(**values)
-    except MetricsError as exc:  # a rule beyond the ranges, e.g. a rate that overflows
-        flag = PARAMS[exc.field].flag if exc.field in PARAMS else exc.field
-        raise CliError(f"{flag}: {exc.message}") from None
+    except MetricsError as exc:
+        raise metrics_error(exc) from None
     bands = HealthBands()
     metrics = compute(inputs, bands)
     if args.json:

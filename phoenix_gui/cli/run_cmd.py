@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, TextIO
 
-from phoenix_gui.cli.common import param_value
+from phoenix_gui.cli.common import add_param_option, metrics_error, param_value
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
 from phoenix_gui.engine.metrics import MetricsError
 from phoenix_gui.engine.simulation import Simulation
-from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS, ParamSpec
+from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS
 
 # Flags taken from the parameter table, in --help order.
 RUN_PARAMS = (
@@ -44,26 +44,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file (YAML)")
     parser.add_argument("--paradigm", choices=PARADIGMS, default=None, help="assignment model")
     for name in RUN_PARAMS:
-        _add_param(parser, PARAMS[name])
+        add_param_option(parser, PARAMS[name], name.upper(), details=False)
     parser.add_argument("--seed", default=None, help="random seed (whole number ≥ 0)")
     length = parser.add_mutually_exclusive_group()
     for name in RUN_LENGTH_PARAMS:
-        _add_param(length, PARAMS[name])
+        add_param_option(length, PARAMS[name], name.upper(), details=False)
     parser.add_argument("--csv", metavar="FILE", help="write per-step metrics rows here")
     parser.add_argument("--audit", metavar="FILE", help="stream the audit log (JSON lines) here")
     parser.add_argument("--json", action="store_true", help="print one JSON summary object")
     parser.set_defaults(handler=_run)
-
-
-def _add_param(parser: argparse._ActionsContainer, spec: ParamSpec) -> None:
-    low = "(" if spec.min_exclusive else "["
-    parser.add_argument(
-        spec.flag,
-        dest=spec.name,
-        metavar=spec.name.upper(),
-        default=None,
-        help=f"{spec.help}; {spec.kind} in {low}{spec.minimum:g}, {spec.maximum:g}]",
-    )
 
 
 def load_base(path: str | None) -> SimulationConfig:
@@ -95,7 +84,7 @@ def build_config(args: argparse.Namespace) -> SimulationConfig:
         if metrics:
             cfg = dataclasses.replace(cfg, metrics=dataclasses.replace(cfg.metrics, **metrics))
     except MetricsError as exc:
-        raise CliError(f"--{exc.field.replace('_', '-')}: {exc.message}") from None
+        raise metrics_error(exc) from None
     if "hosts" in given:
         cfg = dataclasses.replace(
             cfg, members=dataclasses.replace(cfg.members, generate=int(given["hosts"]))
