@@ -90,6 +90,12 @@ def is_bundled(path: str | os.PathLike[str]) -> bool:
     return True
 
 
+def _file_of(target: Path) -> Path | None:
+    """The document's file for a scenario read from ``target``: None (untitled) for a bundled
+    lesson."""
+    return None if is_bundled(target) else target.absolute()
+
+
 def default_scenario() -> Scenario:
     """What File ▸ New starts from: the engine's defaults."""
     return scenario_from_config(SimulationConfig(), name="Untitled")
@@ -199,9 +205,21 @@ class ScenarioDocument(QtCore.QObject):
         self._replace(scenario if scenario is not None else default_scenario(), None)
         return True
 
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> ScenarioDocument:
+        """A document on the scenario in ``path`` (as :meth:`open` would make it); a file that
+        does not load raises :class:`ScenarioError` instead of showing its problems."""
+        target = Path(path)
+        return cls(load_scenario(target), path=_file_of(target))
+
     def open(self, path: str | os.PathLike[str]) -> bool:
-        """Load ``path``; on problems show them and keep the current scenario (False)."""
-        return self._open(Path(path), as_copy=False)
+        """Load ``path``; on problems show them and keep the current scenario (False).
+
+        A lesson shipped with the app opens as an untitled copy: Save then asks where to keep
+        it, and the bundled file is never written.
+        """
+        target = Path(path)
+        return self._open(target, as_copy=_file_of(target) is None)
 
     def open_copy(self, path: str | os.PathLike[str]) -> bool:
         """Load ``path`` as a new untitled scenario (a bundled lesson: Save asks where)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.qt.document import FILE_FILTER, ScenarioDocument, is_bundled
+from phoenix_gui.qt.document import FILE_FILTER, ScenarioDocument
 from phoenix_gui.qt.settings import Settings
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -100,14 +100,10 @@ class FileActions(QtCore.QObject):
         menu.addAction(self.revert_action)
 
     def open_path(self, path: str | os.PathLike[str]) -> bool:
-        """Open ``path`` in the document (Open, Open Recent and drop all end here).
-
-        A lesson shipped with the app opens as an untitled copy: Save then asks where to
-        keep it, and the bundled file is never written.
-        """
+        """Open ``path`` in the document (Open, Open Recent and drop all end here); a bundled
+        lesson opens as an untitled copy (:meth:`ScenarioDocument.open`)."""
         self.before_action()
-        opener = self.document.open_copy if is_bundled(path) else self.document.open
-        ok = opener(path)
+        ok = self.document.open(path)
         if not ok and not Path(path).exists():
             # A recent file that was moved or deleted: stop offering it.
             self.settings.remove_recent_file(path)

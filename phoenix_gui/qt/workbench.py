@@ -32,7 +32,7 @@ from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.qt.autosave import Autosave
 from phoenix_gui.qt.caption_overlay import CaptionOverlay
 from phoenix_gui.qt.dock_tabs import TabBarSweeper
-from phoenix_gui.qt.document import ScenarioDocument, is_bundled
+from phoenix_gui.qt.document import ScenarioDocument
 from phoenix_gui.qt.export import ExportActions
 from phoenix_gui.qt.file_actions import DropOpener, FileActions
 from phoenix_gui.qt.lessons import LessonController, LessonsMenu
@@ -47,7 +47,7 @@ from phoenix_gui.qt.panels import (
 )
 from phoenix_gui.qt.presentation import Presentation
 from phoenix_gui.qt.settings import Settings
-from phoenix_gui.scenario import ScenarioError, load_scenario, scenario_from_config
+from phoenix_gui.scenario import ScenarioError, scenario_from_config
 
 # saveState/restoreState version of the dock layout: bump it when docks are added or renamed,
 # so a layout saved by an older version is ignored instead of half-applied.
@@ -391,9 +391,7 @@ def open_workbench(
             from phoenix_gui.resources import DEFAULT_SCENARIO, resource_path
 
             source = resource_path(DEFAULT_SCENARIO)
-        # A bundled lesson opens as an untitled copy; any other file is the document's file.
-        path = None if is_bundled(source) else Path(source).absolute()
-        document = ScenarioDocument(load_scenario(source), path=path)
+        document = ScenarioDocument.from_file(source)
     window = MainWindow(document.config(), source=os.fspath(source) if source else None)
     workbench = Workbench(window, document, settings or Settings(), autosave_folder)
     workbench.restore_layout()
