@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from phoenix_gui.qt.document import ScenarioDocument, safe_stem, write_text_atomically
-from phoenix_gui.scenario import ScenarioError, dump_scenario, load_scenario
+from phoenix_gui.scenario import dump_scenario
 
 INTERVAL_MS = 60_000
 SUFFIX = ".autosave.yaml"
@@ -131,10 +131,8 @@ class Autosave(QtCore.QObject):
         source = path if path is not None else self.pending_restore()
         if source is None:
             return False
-        try:
-            scenario = load_scenario(source)
-        except ScenarioError as error:
-            self.document.show_problems(error, str(source))
+        scenario = self.document.read(source)
+        if scenario is None:
             return False
         self.document.restore_from(scenario, original_path(source))
         self._ours.add(source)  # cleaned up on exit, replaced by the next autosave

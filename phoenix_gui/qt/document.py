@@ -227,14 +227,15 @@ class ScenarioDocument(QtCore.QObject):
 
     def _open(self, target: Path, as_copy: bool) -> bool:
         # Load first: a broken file must not cost the user the unsaved-changes question.
-        scenario = self._load(target)
+        scenario = self.read(target)
         if scenario is None or not self.maybe_discard():
             return False
         self._replace(scenario, None if as_copy else target.absolute())
         return True
 
-    def _load(self, target: Path) -> Scenario | None:
-        """The scenario in ``target``, or None once its problems are shown."""
+    def read(self, target: Path) -> Scenario | None:
+        """The scenario in ``target``, or None once its problems are shown (``show_problems``);
+        the document itself is not changed."""
         try:
             return load_scenario(target)
         except ScenarioError as error:
@@ -247,7 +248,7 @@ class ScenarioDocument(QtCore.QObject):
             return False
         if self._dirty and self.confirm_discard(self) != "discard":
             return False
-        scenario = self._load(self._path)
+        scenario = self.read(self._path)
         if scenario is None:
             return False
         self._replace(scenario, self._path)
