@@ -7,6 +7,8 @@ a join, a fade for a drain, red markers and blinking tasks for a crash until its
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6 import QtCore
 
 from phoenix_gui.engine.events import Event
@@ -14,6 +16,14 @@ from phoenix_gui.qt.adapter import SimulationAdapter
 from phoenix_gui.qt.ring_view import RingView
 
 _TASK_STATES = {0: "PENDING", 1: "RUNNING", 2: "MIGRATING", 3: "COMPLETED", 4: "DENIED"}
+# Engine event about one member → the ring view's animation cue for it.
+_MEMBER_CUES: dict[str, Callable[[RingView, int], None]] = {
+    "member_joined": RingView.member_joined,
+    "member_draining": RingView.member_draining,
+    "member_crashed": RingView.member_crashed,
+    "member_removed": RingView.member_removed,
+    "member_retired": RingView.member_removed,
+}
 
 
 class RingBinding(QtCore.QObject):
@@ -59,24 +69,15 @@ class RingBinding(QtCore.QObject):
             dst = self._index(d.get("to"))
             if dst is not None:
                 view.start_migration(src if src is not None else dst, dst)
-        elif event.kind == "member_joined":
-            index = self._index(d.get("member"))
-            if index is not None:
-                # Its marker appears when the adapter reports membersChanged after this step.
-                view.member_joined(index)
-        elif event.kind == "member_draining":
-            index = self._index(d.get("member"))
-            if index is not None:
-                view.member_draining(index)
-        elif event.kind == "member_crashed":
-            index = self._index(d.get("member"))
-            if index is not None:
-                self._on_tasks_changed()  # blink exactly the tasks it holds now
-                view.member_crashed(index)
-        elif event.kind in ("member_removed", "member_retired"):
-            index = self._index(d.get("member"))
-            if index is not None:
-                view.member_removed(index)
+            return
+        cue = _MEMBER_CUES.get(event.kind)
+        index = None if cue is None else self._index(d.get("member"))
+        if cue is None or index is None:
+            return
+        if event.kind == "member_crashed":
+            self._on_tasks_changed()  # blink exactly the tasks it holds now
+        # A joiner's marker appears when the adapter reports membersChanged after this step.
+        cue(view, index)
 
     def _index(self, member: object) -> int | None:
         """Member id (or index) in an event → ring index; None for "no member"."""
