@@ -148,9 +148,9 @@ class MainWindow(QtWidgets.QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.quit_action)
         view_menu = bar.addMenu("&View")
-        for dock in (self.controls_dock, self.metrics_dock, self.inspector_dock):
+        docks = (self.controls_dock, self.metrics_dock, self.inspector_dock, self.timeseries_dock)
+        for dock in docks:
             view_menu.addAction(dock.toggleViewAction())
-        view_menu.addAction(self.timeseries_dock.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
         sim_menu = bar.addMenu("&Simulation")
         for action in (self.play_action, self.step_action, self.reset_action):
@@ -206,9 +206,8 @@ class MainWindow(QtWidgets.QMainWindow):
             "crash_share": cfg.churn.crash_share,
             "speed": self.adapter.speed,
         }
-        blocker = QtCore.QSignalBlocker(self.controls)
-        self.controls.set_values(values)
-        del blocker
+        with QtCore.QSignalBlocker(self.controls):
+            self.controls.set_values(values)
         index = self.controls.paradigm_combo.findData(cfg.paradigm)
         with QtCore.QSignalBlocker(self.controls.paradigm_combo):
             self.controls.paradigm_combo.setCurrentIndex(max(index, 0))
