@@ -27,8 +27,8 @@ from phoenix_gui.scenario import (
     ScenarioError,
     dump_scenario,
     load_scenario,
-    loads_scenario,
     scenario_from_config,
+    scenario_from_data,
     scenario_to_config,
 )
 
@@ -174,7 +174,7 @@ class ScenarioDocument(QtCore.QObject):
         data = self._scenario.model_dump(mode="json")
         for dotted, value in changes.items():
             _assign(data, dotted, value)
-        scenario = loads_scenario(_dump_data(data), source="<edit>")
+        scenario = scenario_from_data(data, source="<edit>")
         if scenario != self._scenario:
             self.set_scenario(scenario)
         return scenario
@@ -362,12 +362,6 @@ def _assign(data: dict[str, Any], dotted: str, value: Any) -> None:
     if not isinstance(node, dict) or parts[-1] not in node:
         raise ScenarioError.single("<edit>", "no such field", path=dotted)
     node[parts[-1]] = value
-
-
-def _dump_data(data: dict[str, Any]) -> str:
-    import yaml  # only needed for edits; the scenario package owns file text
-
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 def _ask_save_discard_cancel(document: ScenarioDocument) -> Answer:

@@ -7,6 +7,7 @@ Public API (used by the command line and the GUI)::
     load_config(path) -> SimulationConfig       # what the engine runs
     scenario_to_config(scenario) -> SimulationConfig
     scenario_from_config(config, name=None, description="") -> Scenario
+    scenario_from_data(data, source="<config>") -> Scenario   # plain dicts, e.g. an edited dump
     save_scenario(path, scenario_or_config, *, name=None)   # atomic, newest version
     dump_scenario(scenario) -> str              # the YAML text save_scenario writes
     ScenarioError (.problems: Problem(file, line, column, path, message)), SCHEMA_VERSION
@@ -24,6 +25,7 @@ from phoenix_gui.scenario.loading import (
     load_scenario,
     loads_scenario,
     scenario_from_config,
+    scenario_from_data,
 )
 from phoenix_gui.scenario.migrations import SCHEMA_VERSION
 from phoenix_gui.scenario.saving import dump_scenario, save_scenario
@@ -40,5 +42,6 @@ __all__ = [
     "loads_scenario",
     "save_scenario",
     "scenario_from_config",
+    "scenario_from_data",
     "scenario_to_config",
 ]

@@ -65,8 +65,13 @@ def scenario_from_config(
     config: SimulationConfig, name: str | None = None, description: str = ""
 ) -> Scenario:
     """A newest-version scenario describing ``config``, validated like a loaded file."""
-    data = config_to_data(config, name=name, description=description)
-    return validate_data(Document("<config>", data))
+    return scenario_from_data(config_to_data(config, name=name, description=description))
+
+
+def scenario_from_data(data: Any, source: str = "<config>") -> Scenario:
+    """Migrate and validate plain data (not YAML text) exactly like a loaded file; problems
+    name ``source`` and have no line numbers (1:1)."""
+    return _from_document(Document(source, data))
 
 
 def validate_data(doc: Document) -> Scenario:
