@@ -208,11 +208,9 @@ class MainWindow(QtWidgets.QMainWindow):
         }
         with QtCore.QSignalBlocker(self.controls):
             self.controls.set_values(values)
-        index = self.controls.paradigm_combo.findData(cfg.paradigm)
-        with QtCore.QSignalBlocker(self.controls.paradigm_combo):
-            self.controls.paradigm_combo.setCurrentIndex(max(index, 0))
-        with QtCore.QSignalBlocker(self.controls.seed_box):
-            self.controls.seed_box.setValue(cfg.seed)
+        # The adapter's Simulation accepted this paradigm: the combo has it.
+        self.controls.set_paradigm(cfg.paradigm)
+        self.controls.set_seed(cfg.seed)
 
     # ---- slots -------------------------------------------------------------------------
     def _on_structural_change(self, setter: Any) -> Any:
