@@ -21,7 +21,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.qt.geometry import TOKEN_SPACE
+from phoenix_gui.qt.geometry import token_angle
 from phoenix_gui.qt.layers import (
     EXTENT,
     Where,
@@ -102,7 +102,7 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         self.update()
 
     def _path(self, index: int, toks: np.ndarray) -> tuple[QtGui.QPainterPath, QtGui.QPen]:
-        theta = np.unique(np.asarray(toks, dtype=np.float64)) * (2.0 * np.pi / TOKEN_SPACE)
+        theta = token_angle(np.unique(toks))
         s, c = np.sin(theta), np.cos(theta)
         x = np.column_stack((self._r_in * s, self._r_out * s)).ravel()
         y = np.column_stack((self._r_in * c, self._r_out * c)).ravel()
