@@ -23,6 +23,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine.ring import HashRing, tokens_of
+from phoenix_gui.qt.geometry import token_angle
 from phoenix_gui.qt.palette import member_brush
 from phoenix_gui.qt.ring_view import MemberInfo, RingView, TaskArrays
 
@@ -62,8 +63,8 @@ def top_up(view: RingView, now: float, target: int, hosts: int, counter: list[in
         # Fixed arithmetic choice of source/target: the benchmark uses no randomness at all.
         src, dst = k % hosts, (k * 7 + 3) % hosts
         started = now - (k % 37) / 37.0 * view.animator.flight_seconds
-        theta0 = float(view._members[src].token) * 2 * np.pi / 10_000
-        theta1 = float(view._members[dst].token) * 2 * np.pi / 10_000
+        theta0 = float(token_angle(view._members[src].token))
+        theta1 = float(token_angle(view._members[dst].token))
         view.animator.add_flight(started, theta0, theta1, dst, along_ring=True)
 
 
@@ -84,7 +85,7 @@ def run_ours(view: RingView, hosts: int, packets: int, frames: int) -> np.ndarra
 def run_naive(view: RingView, tasks: int, frames: int) -> np.ndarray:
     """Every frame: setData of all task dots (positions and brushes) in one ScatterPlotItem."""
     ids = np.arange(tasks)
-    theta = tokens_of([f"task-{i}" for i in range(tasks)]) * 2 * np.pi / 10_000
+    theta = token_angle(tokens_of([f"task-{i}" for i in range(tasks)]))
     r = 0.6 + 0.3 * ((ids * 0.618) % 1.0)
     owner = view.task_owner_array()
     scatter = pg.ScatterPlotItem(pxMode=True, size=4, pen=None)
