@@ -13,9 +13,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from phoenix_gui.engine.metrics import MetricInputs
 from phoenix_gui.engine.randomness import Streams
 
 KIND_ORDER = {"join": 0, "leave": 1, "submit": 2}
+
+
+# The most events per hour the engine simulates (joins, leaves, task arrivals, each): far beyond
+# any lesson, and it keeps every step's Poisson draw (rate × step) inside what numpy accepts.
+MAX_EVENT_RATE = 1_000_000.0
+
+
+def rate_problem(metrics: MetricInputs, arrival_rate: float = 0.0) -> str | None:
+    """Why these rates cannot be simulated (naming the field), or None when they can."""
+    rates = (
+        ("hours", "J/Δt", metrics.joins / metrics.hours),
+        ("hours", "L/Δt", metrics.leaves / metrics.hours),
+        ("workload.arrival_rate", "the arrival rate", arrival_rate),
+    )
+    for field, what, rate in rates:
+        if rate > MAX_EVENT_RATE:
+            return (
+                f"{field}: {what} = {rate:.4g} events per hour is more than the engine "
+                f"simulates (at most {MAX_EVENT_RATE:g})"
+            )
+    return None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from phoenix_gui.engine.churn import rate_problem
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS
 
@@ -36,6 +37,14 @@ def current(core: Core, name: str) -> float:
 def apply_param(core: Core, name: str, value: float, t: float) -> None:
     old = current(core, name)
     cfg = core.config
+    if name in METRIC_INPUT_PARAMS:
+        problem = rate_problem(dataclasses.replace(cfg.metrics, **{name: value}))
+        if problem is not None:  # e.g. Δt dragged so low that J/Δt cannot be simulated
+            core.emit(
+                t, Primitive.SYSTEM, "request_ignored",
+                action="set", member=None, reason=f"{name}={value:g}: {problem}",
+            )  # fmt: skip
+            return
     if name == "crash_share":
         core.config = dataclasses.replace(
             cfg, churn=dataclasses.replace(cfg.churn, crash_share=value)

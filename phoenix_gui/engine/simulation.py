@@ -22,7 +22,7 @@ import numpy as np
 
 from phoenix_gui.engine import lifecycle, report
 from phoenix_gui.engine.assignment import Assigner
-from phoenix_gui.engine.churn import draw_step
+from phoenix_gui.engine.churn import draw_step, rate_problem
 from phoenix_gui.engine.config import PARADIGMS, MemberSpec, SimulationConfig
 from phoenix_gui.engine.core import Core, StepResult
 from phoenix_gui.engine.events import Event, Primitive
@@ -57,6 +57,9 @@ class Simulation(Core):
             raise ValueError(f"paradigm: must be one of {', '.join(PARADIGMS)}")
         if config.timing.step_hours <= 0:
             raise ValueError("timing.step_hours: must be > 0")
+        problem = rate_problem(config.metrics, config.workload.arrival_rate)
+        if problem is not None:
+            raise ValueError(problem)
         super().__init__(config, audit_sink)
         self.assigner = _make_assigner(self)
         self.history = History()
