@@ -46,47 +46,6 @@ def task_radius(task_ids: np.ndarray) -> np.ndarray:
     return TASK_R_MIN + (TASK_R_MAX - TASK_R_MIN) * frac
 
 
-def owner_runs(owner_table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run-length encode the token → owner table: (start, end exclusive, owner) per owned arc.
-
-    Vectorised so that redrawing 10^4 arcs after a membership change stays in milliseconds.
-    """
-    table = np.asarray(owner_table)
-    if table.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    change = np.flatnonzero(np.diff(table)) + 1
-    starts = np.concatenate(([0], change)).astype(np.int64)
-    ends = np.concatenate((change, [table.size])).astype(np.int64)
-    return starts, ends, table[starts].astype(np.int64)
-
-
-def arc_polyline(
-    starts: np.ndarray, ends: np.ndarray, radius: float, step: int = 25
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Points along each arc [start, end] with a ``connect`` mask for ``pg.arrayToQPath``.
-
-    Each arc is sampled every ``step`` positions plus its end point and is not connected to the
-    next arc. Vectorised: one membership change redraws 10^4 arcs without a Python loop.
-    """
-    starts = np.asarray(starts, dtype=np.int64)
-    ends = np.asarray(ends, dtype=np.int64)
-    if starts.size == 0:
-        empty = np.zeros(0)
-        return empty, empty, np.zeros(0, dtype=np.int32)
-    inner = (ends - starts + step - 1) // step  # samples start, start+step, … below end
-    counts = inner + 1  # … plus the end point itself
-    first = np.cumsum(counts) - counts  # index of each arc's first point
-    within = np.arange(int(counts.sum())) - np.repeat(first, counts)
-    arc_start = np.repeat(starts, counts)
-    arc_end = np.repeat(ends, counts)
-    tok = np.minimum(arc_start + within * step, arc_end).astype(np.float64)
-    connect = np.ones(tok.size, dtype=np.int32)
-    connect[first + counts - 1] = 0  # an arc's last point does not join the next arc
-    x, y = token_xy(tok, radius)
-    return x, y, connect
-
-
 LABEL_GAP = 0.2  # radians between neighbouring member labels (about a label's width at 12 o'clock)
 
 

@@ -122,7 +122,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
 
 
 class PathLayer(pg.GraphicsObject):  # type: ignore[misc]
-    """Pre-built painter paths with their pens (vnode ticks, owned arcs, assignment links)."""
+    """Pre-built painter paths with their pens (the assignment links)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -6,7 +6,6 @@ colour for its whole life and a screenshot can be compared with the next one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
 
 from PySide6 import QtGui
@@ -55,8 +54,3 @@ def _member_rgba(index: int) -> int:
 def member_brush(index: int) -> QtGui.QBrush:
     """A cached brush per member: building QBrush objects per point per frame is the slow path."""
     return QtGui.QBrush(member_color(index))
-
-
-def member_rgba(indices: Iterable[int]) -> list[int]:
-    """ARGB integers for a sequence of member indices (what tests compare on screen)."""
-    return [_member_rgba(int(i)) for i in indices]
