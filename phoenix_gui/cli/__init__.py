@@ -39,13 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"phoenix-flight {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # that sub-command is not part of this build yet
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 
@@ -56,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or args_list[0] == "--self-test":
         # No arguments: open the window on the default lesson, like a desktop app. The frozen
         # app is started as `phoenix-flight --self-test`, which means `gui --self-test`.
-        args_list = ["gui", *args_list] if "gui" in _commands(parser) else ["--help"]
+        args_list = ["gui", *args_list]
     args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)
     if handler is None:
@@ -85,10 +79,3 @@ def _tolerate_narrow_terminals() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-
-
-def _commands(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
