@@ -20,10 +20,13 @@ from PySide6 import QtCore, QtWidgets
 
 def stale_tab_bars(window: QtWidgets.QMainWindow) -> list[QtWidgets.QTabBar]:
     """Visible dock tab bars of ``window`` that are not placed against their current dock."""
-    docks = {dock.windowTitle(): dock for dock in window.findChildren(QtWidgets.QDockWidget)}
+    # Docks and their tab bars are the window's own children: no search of its whole widget
+    # tree, since this runs after most steps (a label's new text asks the window for a layout).
+    own = QtCore.Qt.FindChildOption.FindDirectChildrenOnly
+    docks = {d.windowTitle(): d for d in window.findChildren(QtWidgets.QDockWidget, options=own)}
     stale = []
-    for bar in window.findChildren(QtWidgets.QTabBar):
-        if bar.parentWidget() is not window or bar.isHidden():
+    for bar in window.findChildren(QtWidgets.QTabBar, options=own):
+        if bar.isHidden():
             continue
         dock = docks.get(bar.tabText(bar.currentIndex()))
         if dock is None or dock.isHidden() or dock.isFloating():
