@@ -1,6 +1,6 @@
 """Find bundled files by name, from a source checkout and from the frozen app alike.
 
-Resources live in two folders beside the package — ``resources/`` (icons, styles, the JSON
+Resources live in two folders beside the package — ``resources/`` (icons, the JSON
 Schema, the .desktop file) and ``scenarios/`` (the bundled lessons). PyInstaller unpacks both
 under ``sys._MEIPASS``; from source they sit in the repository root. Nothing is ever written
 here: user data goes to the user's own folders.

@@ -102,11 +102,11 @@ def quiet_harmless_qt_messages() -> Iterator[QtMessageFilter]:
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication (reused if one exists) with name, icon and style set."""
+    """The QApplication (reused if one exists) with name, icon and widget style set."""
     from PySide6 import QtWidgets
 
     from phoenix_gui import __version__
-    from phoenix_gui.qt.resources import app_icon, style_sheet
+    from phoenix_gui.qt.resources import app_icon
 
     app = QtWidgets.QApplication.instance()
     if app is None:
@@ -119,7 +119,6 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setDesktopFileName("phoenix-flight")
     app.setStyle("Fusion")
     app.setWindowIcon(app_icon())
-    app.setStyleSheet(style_sheet())
     return app
 
 
