@@ -36,7 +36,7 @@ def _members_of(ring: HashRing) -> tuple[list[MemberInfo], dict[int, np.ndarray]
         MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=ring.vnodes)
         for m in ring.members
     ]
-    return members, {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
+    return members, ring.vnode_tokens_by_index()
 
 
 def build_view(hosts: int, tasks: int, vnodes: int = 100) -> tuple[RingView, HashRing]:

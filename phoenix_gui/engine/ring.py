@@ -323,6 +323,10 @@ class HashRing:
         """The member's V vnode tokens in replica order (duplicates included)."""
         return self._member_tokens[self.index_of(member_id)].copy()
 
+    def vnode_tokens_by_index(self) -> dict[int, IntArray]:
+        """Every live member's vnode tokens, keyed by member index (what the ring view draws)."""
+        return {self.index_of(m): self.vnode_tokens(m) for m in self.members}
+
     def distinct_positions(self, member_id: str) -> int:
         """Positions where one of the member's vnodes comes first in the fair order."""
         return int(np.count_nonzero(self._winner == self.index_of(member_id)))

@@ -228,8 +228,7 @@ class SimulationAdapter(QtCore.QObject):
         return sorted(out, key=lambda info: info.index)
 
     def vnode_tokens(self) -> dict[int, np.ndarray]:
-        ring = self._sim.ring
-        return {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
+        return self._sim.ring.vnode_tokens_by_index()
 
     def task_arrays(self) -> TaskArrays:
         tasks = self._sim.tasks

@@ -381,3 +381,14 @@ def test_moved_tasks_equal_full_recompute_diff(kind: str) -> None:
     assert src.tolist() == before[changed].tolist()
     assert dst.tolist() == after[changed].tolist()
     assert ids.size > 0
+
+
+def test_vnode_tokens_by_index_covers_live_members_only() -> None:
+    ring = HashRing(vnodes=5)
+    for m in ("a", "b", "c"):
+        ring.add(m)
+    ring.remove("b")
+    by_index = ring.vnode_tokens_by_index()
+    assert sorted(by_index) == [ring.index_of("a"), ring.index_of("c")]
+    for m in ("a", "c"):
+        assert by_index[ring.index_of(m)].tolist() == ring.vnode_tokens(m).tolist()

@@ -41,7 +41,7 @@ def _members_of(ring: HashRing) -> tuple[list[MemberInfo], dict[int, np.ndarray]
         MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=20, load=7, trust=0.9)
         for m in ring.members
     ]
-    return members, {ring.index_of(m): ring.vnode_tokens(m) for m in ring.members}
+    return members, ring.vnode_tokens_by_index()
 
 
 def _ring_view(qtbot, paradigm: str = "phoenix", hosts: int = 5, tasks: int = 400):

@@ -43,7 +43,7 @@ def ring_view(qtbot) -> RingView:
         "phoenix",
         members,
         ring.owner_table(),
-        {ring.index_of(m): ring.vnode_tokens(m) for m in ids},
+        ring.vnode_tokens_by_index(),
     )
     tok = tokens_of([f"task-{i}" for i in range(200)])
     view.set_tasks(
