@@ -67,7 +67,7 @@ class Requests:
         member = lifecycle.register(
             sim, spec if spec is not None else self.generated_spec(), t, cause, generated
         )
-        if member.status is MemberStatus.ACTIVE:
+        if member is not None and member.status is MemberStatus.ACTIVE:
             sim.counters.joins += 1
 
     def leave(self, crash_u: float, pick_u: float, t: float, cause: str) -> None:
@@ -115,10 +115,14 @@ class Requests:
     def set_param(self, name: str, value: float) -> None:
         self._queue.append(("set", (name, check_param(name, value))))
 
-    def apply_due(self, t: float) -> None:
+    def apply_queued(self, t: float) -> None:
+        """The user's requests, in the order they were made."""
         pending, self._queue = self._queue, []
         for kind, payload in pending:
             self._apply(kind, payload, t, "user")
+
+    def apply_due(self, t: float) -> None:
+        self.apply_queued(t)
         while (
             self._next_timeline < len(self._timeline)
             and self._timeline[self._next_timeline].at <= t + 1e-9

@@ -32,7 +32,10 @@ from phoenix_gui.engine.requests import Requests
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
 from phoenix_gui.engine.workload import finish_due, submit
 
-__all__ = ["Simulation", "StepResult"]
+__all__ = ["Simulation", "StepResult", "Stepper"]
+
+# Churn events one ``advance`` call of ``step()`` handles before checking whether it is done.
+STEP_CHUNK = 4096
 
 
 def _make_assigner(core: Core) -> Assigner:
@@ -47,6 +50,90 @@ def _make_assigner(core: Core) -> Assigner:
     from phoenix_gui.engine.agentic import AgenticAssigner
 
     return AgenticAssigner(core)
+
+
+class Stepper:
+    """One step of a :class:`Simulation`, done in pieces at churn-event boundaries.
+
+    Created by :meth:`Simulation.begin_step`: requests and due timeline events are applied and
+    the step's churn is drawn; then each :meth:`advance` handles the next churn events (with
+    every timed thing before them), and the last one finishes the step (the clock reaches the
+    step's end, work is measured, rounds are noted). Between two calls the model is in a
+    consistent state at an event boundary, so a window can draw it and stay responsive while a
+    step with thousands of churn events runs. :meth:`cut` ends the step early: the churn events
+    not yet handled are dropped and recorded (``step_cut``), and the step finishes as usual, so
+    the audit log stays a verifiable account of what happened.
+    """
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        sim._step_events = []
+        dt = sim.config.timing.step_hours
+        self.t0 = sim.step_index * dt
+        self.t1 = (sim.step_index + 1) * dt
+        sim.time = self.t0
+        sim.tasks.now = self.t0
+        sim.requests.apply_due(self.t0)
+        m = sim.config.metrics
+        self.churn = draw_step(
+            sim.streams, self.t0, dt, m.joins / m.hours, m.leaves / m.hours,
+            sim.config.workload.arrival_rate, sim.config.churn.enabled,
+        )  # fmt: skip
+        self.done = 0
+        self.dropped = 0  # churn events cut off by :meth:`cut`
+        self.result: StepResult | None = None
+
+    @property
+    def total(self) -> int:
+        """Churn and arrival events drawn for this step."""
+        return len(self.churn)
+
+    @property
+    def finished(self) -> bool:
+        return self.result is not None
+
+    def advance(self, count: int = 1) -> bool:
+        """Handle up to ``count`` more churn events; finish the step after the last. True once
+        the step is finished."""
+        if self.result is not None:
+            return True
+        sim, churn = self.sim, self.churn
+        end = min(self.done + max(1, count), len(churn))
+        while self.done < end:
+            ev = churn[self.done]
+            sim.advance_to(ev.time)
+            sim.requests.churn_event(ev)
+            self.done += 1
+        if self.done == len(churn):
+            self._finish()
+        return self.result is not None
+
+    def cut(self) -> StepResult:
+        """Stop here: drop (and record) the churn not yet handled, then finish the step."""
+        if self.result is not None:
+            return self.result
+        if self.done < len(self.churn):
+            counts = self.churn.kinds(self.done)
+            self.sim.emit(
+                float(self.churn.time[self.done]), Primitive.SYSTEM, "step_cut",
+                dropped_joins=counts["join"], dropped_leaves=counts["leave"],
+                dropped_arrivals=counts["submit"], handled=self.done,
+            )  # fmt: skip
+            self.dropped = len(self.churn) - self.done
+        self._finish()
+        assert self.result is not None
+        return self.result
+
+    def _finish(self) -> None:
+        sim = self.sim
+        sim.advance_to(self.t1)
+        sim._measure_work()
+        sim._rounds(self.t0, self.t1)
+        sim.step_index += 1
+        sim.time = self.t1
+        sim.tasks.now = self.t1
+        sim.history.record(self.t1, sim.counters)
+        self.result = StepResult(self.t1, sim.step_index, sim._step_events)
 
 
 class Simulation(Core):
@@ -87,28 +174,19 @@ class Simulation(Core):
         return unsubscribe
 
     def step(self) -> StepResult:
-        self._step_events = []
-        dt = self.config.timing.step_hours
-        t0 = self.step_index * dt
-        t1 = (self.step_index + 1) * dt
-        self.time = t0
-        self.tasks.now = t0
-        self.requests.apply_due(t0)
-        m = self.config.metrics
-        for ev in draw_step(
-            self.streams, t0, dt, m.joins / m.hours, m.leaves / m.hours,
-            self.config.workload.arrival_rate, self.config.churn.enabled,
-        ):  # fmt: skip
-            self.advance_to(ev.time)
-            self.requests.churn_event(ev)
-        self.advance_to(t1)
-        self._measure_work()
-        self._rounds(t0, t1)
-        self.step_index += 1
-        self.time = t1
-        self.tasks.now = t1
-        self.history.record(t1, self.counters)
-        return StepResult(t1, self.step_index, self._step_events)
+        stepper = self.begin_step()
+        while not stepper.advance(STEP_CHUNK):
+            pass
+        assert stepper.result is not None
+        return stepper.result
+
+    def begin_step(self) -> Stepper:
+        """Start the next step and return it, to be done in bounded pieces (see :class:`Stepper`).
+
+        ``step()`` is exactly ``begin_step()`` advanced to its end: the pieces change nothing
+        about what the step does, so a run stepped in pieces has the same audit log.
+        """
+        return Stepper(self)
 
     def run(
         self,
@@ -207,6 +285,15 @@ class Simulation(Core):
 
     def set_param(self, name: str, value: float) -> None:
         self.requests.set_param(name, value)
+
+    def apply_requests(self) -> None:
+        """Apply the queued requests now, between two steps.
+
+        The next step would apply them first thing at this same time, before anything else, so
+        the audit log is the same either way; a window calls this so the engine's configuration
+        matches its sliders at once instead of one step later. Not during a step.
+        """
+        self.requests.apply_queued(self.time)
 
     def request_join(self, spec: MemberSpec | None = None) -> None:
         self.requests.queue("join", spec)
