@@ -25,7 +25,7 @@ from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
 from phoenix_gui.engine.metrics import MetricsError
 from phoenix_gui.engine.simulation import Simulation
-from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS
+from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS, SEED_MAX
 
 # Flags taken from the parameter table, in --help order.
 RUN_PARAMS = (
@@ -106,13 +106,15 @@ def build_config(args: argparse.Namespace) -> SimulationConfig:
     return cfg
 
 
-def _whole(flag: str, text: str, minimum: int) -> int:
+def _whole(flag: str, text: str, minimum: int, maximum: int = SEED_MAX) -> int:
     try:
         value = int(text)
     except ValueError:
         raise CliError(f"{flag}: must be a whole number, got {text!r}") from None
     if value < minimum:
         raise CliError(f"{flag}: must be ≥ {minimum}, got {value}")
+    if value > maximum:
+        raise CliError(f"{flag}: must be ≤ {maximum}, got {value}")
     return value
 
 

@@ -30,7 +30,7 @@ from phoenix_gui.engine.config import (
     WorkloadConfig,
 )
 from phoenix_gui.engine.params_apply import CHANGEABLE
-from phoenix_gui.params import PARAMS, ParamError
+from phoenix_gui.params import PARAMS, SEED_MAX, ParamError
 
 _CFG = SimulationConfig()
 _MEMBER = MemberSpec(id="template")
@@ -278,7 +278,7 @@ class Scenario(_Model):
     schema_version: Annotated[int, Field(ge=1)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     description: Annotated[str, StringConstraints(max_length=20_000)] = ""
-    seed: Annotated[int, Field(ge=0, lt=2**63)] = _CFG.seed
+    seed: Annotated[int, Field(ge=0, le=SEED_MAX)] = _CFG.seed
     paradigm: Paradigm = _CFG.paradigm
     metrics: Metrics = Metrics()
     ring: Ring = Ring()

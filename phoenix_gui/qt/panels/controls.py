@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
-from phoenix_gui.params import PARAMS, ParamSpec
+from phoenix_gui.params import PARAMS, SEED_MAX, ParamSpec
 
 # The parameters the dock shows, in display order. The WMCR weights stay scenario-only.
 CONTROL_PARAMS = (
@@ -31,7 +31,8 @@ CONTROL_PARAMS = (
     "speed",
 )
 COALESCE_MS = 50
-SEED_MAX = 2**31 - 1
+# How long a row stays highlighted after the engine (a lesson's `set`) moved it.
+HIGHLIGHT_MS = 1500
 # A slider with more positions than this cannot be dragged to a chosen value; such ranges
 # (J up to 10^5, tasks up to 2·10^6) get a logarithmic slider and the box keeps full precision.
 _MAX_LINEAR_POSITIONS = 1000
@@ -112,6 +113,21 @@ class _ParamRow:
         self.box.setAccelerated(True)
         self.label.setBuddy(self.box)
 
+    def set_highlight(self, on: bool) -> None:
+        """A brief mark that the engine moved this row (bold label, highlighted box)."""
+        font = self.label.font()
+        font.setBold(on)
+        self.label.setFont(font)
+        self.box.setStyleSheet(
+            "background-color: palette(highlight); color: palette(highlighted-text);" if on else ""
+        )
+
+    def set_note(self, note: str) -> None:
+        tip = self.spec.help + (f" [{self.spec.unit}]" if self.spec.unit else "")
+        full = tip + (f"\n{note}" if note else "")
+        self.box.setToolTip(full)
+        self.label.setToolTip(full)
+
     @property
     def display_factor(self) -> float:
         return 100.0 if self.spec.percent else 1.0
@@ -162,6 +178,12 @@ class ControlsPanel(QtWidgets.QWidget):
         self._coalesce.setSingleShot(True)
         self._coalesce.setInterval(COALESCE_MS)
         self._coalesce.timeout.connect(self.flush)
+        self._highlighted: set[str] = set()
+        self._unhighlight = QtCore.QTimer(self)
+        self._unhighlight.setObjectName("controls-highlight-timer")
+        self._unhighlight.setSingleShot(True)
+        self._unhighlight.setInterval(HIGHLIGHT_MS)
+        self._unhighlight.timeout.connect(self.clear_highlights)
 
         self.paradigm_combo = QtWidgets.QComboBox(self)
         for paradigm in PARADIGMS:
@@ -257,6 +279,35 @@ class ControlsPanel(QtWidgets.QWidget):
             row.show(self._values[name])
         self.valuesPreview.emit(self.values())
 
+    def show_value(self, name: str, value: float, highlight: bool = False, note: str = "") -> None:
+        """Show one parameter's value (from the parameter state) without emitting anything.
+
+        ``highlight`` marks the row for a moment (a lesson's ``set`` moved it, not the user);
+        ``note`` is added to the row's tooltip (e.g. that the scenario starts elsewhere).
+        """
+        row = self.rows.get(name)
+        if row is None or math.isnan(float(value)):
+            return
+        self._values[name] = row.scale.clamp(float(value))
+        self._pending.pop(name, None)
+        row.show(self._values[name])
+        row.set_note(note)
+        if highlight:
+            row.set_highlight(True)
+            self._highlighted.add(name)
+            self._unhighlight.start()
+        self.valuesPreview.emit(self.values())
+
+    def highlighted(self) -> set[str]:
+        """The rows highlighted right now (moved by the engine a moment ago)."""
+        return set(self._highlighted)
+
+    def clear_highlights(self) -> None:
+        self._unhighlight.stop()
+        for name in self._highlighted:
+            self.rows[name].set_highlight(False)
+        self._highlighted.clear()
+
     def paradigm(self) -> str:
         return str(self.paradigm_combo.currentData())
 
@@ -318,9 +369,14 @@ class ControlsPanel(QtWidgets.QWidget):
         for name, value in pending.items():
             self.paramChanged.emit(name, float(value))
 
+    def shutdown(self) -> None:
+        """The window is closing: send a change still waiting, and stop every timer."""
+        self.flush()
+        self.clear_highlights()
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         # A change still waiting for the timer is sent, not lost, and no timer outlives us.
-        self.flush()
+        self.shutdown()
         super().closeEvent(event)
 
     # ----------------------------------------------------------------- handlers

@@ -108,7 +108,7 @@ def test_clicking_a_member_shows_it_in_the_inspector(window, qtbot) -> None:
 
 def test_reset_with_new_seed_restarts_the_run(window, qtbot) -> None:
     window.step_action.trigger()
-    window.adapter.set_seed(99)
+    window.state.edit("seed", 99)  # a new seed restarts the run once the edit settles
     window.reset_action.trigger()
     assert window.adapter.sim.step_index == 0
     assert window.adapter.config.seed == 99
@@ -122,7 +122,7 @@ def test_about_box_opens(window, qtbot) -> None:
 
 
 def test_paradigm_change_rebuilds_for_kubernetes(window, qtbot) -> None:
-    window.adapter.set_paradigm("kubernetes")
+    window.state.edit("paradigm", "kubernetes")
     window.reset_action.trigger()
     assert window.ring_view.paradigm == "kubernetes"
     assert window.adapter.config == replace(window.adapter.config, paradigm="kubernetes")

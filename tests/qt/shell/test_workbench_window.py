@@ -118,7 +118,7 @@ def test_the_default_lesson_opens_as_an_untitled_copy(open_window) -> None:
     assert window.adapter.config == load_config(default)
     assert window.windowTitle().startswith("Classroom basics — untitled")
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&View", "&Simulation", "&Lessons", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "&Simulation", "&Lessons", "&Help"]
 
 
 def test_open_a_bundled_lesson_through_the_file_menu(window, qtbot, tmp_path) -> None:
