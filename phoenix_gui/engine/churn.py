@@ -41,6 +41,38 @@ def rate_problem(metrics: MetricInputs, arrival_rate: float = 0.0) -> str | None
     return None
 
 
+# More joins and leaves than this in one step are more than a viewer can follow one by one.
+SHOWABLE_PER_STEP = 200
+
+
+def rate_notes(
+    metrics: MetricInputs, step_hours: float, max_members: int, live_members: int = 0
+) -> list[str]:
+    """Sentences saying where the configured rates exceed what one step can show (empty when
+    they do not): Δt shorter than a step, churn too dense to follow, joins beyond the cap."""
+    notes: list[str] = []
+    joins = metrics.joins / metrics.hours * step_hours
+    leaves = metrics.leaves / metrics.hours * step_hours
+    if metrics.hours < step_hours:
+        notes.append(
+            f"Δt = {metrics.hours:g} h is shorter than one step ({step_hours:g} h): the observed "
+            f"side counts whole steps, so it measures over {step_hours:g} h, not over Δt."
+        )
+    if joins + leaves > SHOWABLE_PER_STEP:
+        notes.append(
+            f"These rates bring about {joins + leaves:,.0f} joins and leaves in every step of "
+            f"{step_hours:g} h — far more than the ring can show one by one: the views show "
+            "where each step ends, and a step this busy takes long (a progress bar shows it; "
+            "Esc cuts it short)."
+        )
+    if joins > max(0, max_members - live_members) and joins >= 1:
+        notes.append(
+            f"About {joins:,.0f} joins per step against a cap of {max_members:,} live members: "
+            "joins beyond the cap are refused by governance (registry full)."
+        )
+    return notes
+
+
 @dataclass(frozen=True)
 class ChurnEvent:
     time: float

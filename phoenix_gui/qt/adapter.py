@@ -37,6 +37,9 @@ LIVE_PARAMS = frozenset(
 # Engine work per pass of the event loop while a step runs: the window answers within this
 # (plus the slowest single churn event and the views' own drawing).
 SLICE_MS = 25.0
+MAX_QUEUED_STEPS = 100
+# Events handed to the views per slice (each costs the docks ~0.05–0.1 ms to take in).
+EMIT_PER_SLICE = 150
 # A step running longer than this shows the busy indicator with its progress.
 BUSY_AFTER_S = 0.5
 # Events after which the ring's membership layers must be rebuilt.
@@ -80,6 +83,7 @@ class SimulationAdapter(QtCore.QObject):
         self._step_started = 0.0
         self._step_flags = {"members": False, "pause": False}
         self._busy = ""  # what the busy indicator says ("" when not busy)
+        self._queued_steps = 0  # Step pressed while a step ran
         self._builder: SimulationBuilder | None = None
         self._next_build: SimulationConfig | None = None
         self.max_slice_ms = 0.0  # the longest slice of engine work so far (for the self-test)
@@ -134,6 +138,7 @@ class SimulationAdapter(QtCore.QObject):
 
     def pause(self) -> None:
         """Stop playing; a long step in progress (busy indicator showing) is cut short."""
+        self._queued_steps = 0
         if self._timer.isActive():
             self._timer.stop()
             self.playingChanged.emit(False)
@@ -169,30 +174,37 @@ class SimulationAdapter(QtCore.QObject):
                 pass
         finally:
             self._stepping = False
+        self._flush_events()
         return self._end_step()
 
     def request_step(self) -> None:
-        """The Step action: one step, done in slices so the window stays responsive."""
-        if self._stepper is None and not self.building:
-            self._begin_step()
-            self._continue_step()
+        """The Step action: one step, done in slices so the window stays responsive. Pressed
+        again while a step runs, it queues one more (Pause and Esc drop the queue)."""
+        if self.building:
+            return
+        if self._stepper is not None:
+            self._queued_steps = min(self._queued_steps + 1, MAX_QUEUED_STEPS)
+            return
+        self._begin_step()
+        self._continue_step()
 
     def cancel_step(self) -> None:
         """Cut the step in progress at the current event boundary (Esc, or Pause when busy).
 
         The engine drops the churn not yet handled (recorded as ``step_cut``) and finishes the
         step, so the model and the audit log are consistent and the next step starts cleanly.
+        The events it reported are still handed to the views, in slices.
         """
+        self._queued_steps = 0
         stepper = self._stepper
-        if stepper is None:
+        if stepper is None or stepper.finished:
             return
-        self._slice_timer.stop()
         self._stepping = True
         try:
             stepper.cut()
         finally:
             self._stepping = False
-        self._end_step()
+        self._slice_timer.start()
 
     def _begin_step(self) -> None:
         self._step_events = []
@@ -205,28 +217,35 @@ class SimulationAdapter(QtCore.QObject):
             self._stepping = False
 
     def _continue_step(self) -> None:
-        """One slice of the step in progress: at most SLICE_MS of engine work."""
+        """One slice of the step in progress: hand at most EMIT_PER_SLICE waiting events to
+        the views, or do at most SLICE_MS of engine work; the step ends when both are done."""
         stepper = self._stepper
         if stepper is None:
             return
         start = time.perf_counter()
-        deadline = start + SLICE_MS / 1000.0
-        self._stepping = True
-        try:
-            while not stepper.advance(1) and time.perf_counter() < deadline:
-                pass
-        except Exception:
-            self._stepper = None
-            self._set_busy("")
-            self.pause()
-            raise
-        finally:
-            self._stepping = False
-        self.max_slice_ms = max(self.max_slice_ms, (time.perf_counter() - start) * 1000.0)
-        if stepper.finished:
+        if self._step_events:
+            self._flush_events(EMIT_PER_SLICE)
+        elif stepper.finished:
             self._end_step()
             return
-        self._flush_events()
+        else:
+            deadline = start + SLICE_MS / 1000.0
+            events = self._step_events
+            self._stepping = True
+            try:
+                while (
+                    not stepper.advance(1)
+                    and time.perf_counter() < deadline
+                    and len(events) < EMIT_PER_SLICE
+                ):
+                    pass
+            except Exception:
+                self._drop_step()
+                self.pause()
+                raise
+            finally:
+                self._stepping = False
+        self.max_slice_ms = max(self.max_slice_ms, (time.perf_counter() - start) * 1000.0)
         if time.perf_counter() - self._step_started > BUSY_AFTER_S:
             self._set_busy(
                 f"Long step: {stepper.total:,} joins, leaves and arrivals in this step — "
@@ -239,7 +258,6 @@ class SimulationAdapter(QtCore.QObject):
         stepper, self._stepper = self._stepper, None
         self._slice_timer.stop()
         assert stepper is not None and stepper.result is not None
-        self._flush_events()
         self._set_busy("")
         # Requests made while the step ran (sliders, clicks) apply at this boundary, now.
         self._sim.apply_requests()
@@ -249,10 +267,19 @@ class SimulationAdapter(QtCore.QObject):
         self.stepped.emit(self._sim.snapshot())
         if self._step_flags["pause"]:
             self.pause()
+        if self._queued_steps and not self._step_flags["pause"]:
+            self._queued_steps -= 1
+            self._begin_step()
+            self._slice_timer.start()
         return stepper.result
 
-    def _flush_events(self) -> None:
-        events, self._step_events = self._step_events, []
+    def _flush_events(self, limit: int | None = None) -> None:
+        """Hand the step's waiting events to the views, in order (at most ``limit``)."""
+        if limit is None or limit >= len(self._step_events):
+            events, self._step_events = self._step_events, []
+        else:
+            events = self._step_events[:limit]
+            del self._step_events[:limit]
         for event in events:
             self.eventEmitted.emit(event)
             if event.kind == "caption":
@@ -326,6 +353,7 @@ class SimulationAdapter(QtCore.QObject):
         # The run is about to be replaced: the half-done step goes with it.
         self._slice_timer.stop()
         self._stepper = None
+        self._queued_steps = 0
         self._step_events = []
         self._set_busy("")
 
@@ -371,6 +399,10 @@ class SimulationAdapter(QtCore.QObject):
         self._unsubscribe()
         self._sim = sim
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
+        self.announce()
+
+    def announce(self) -> None:
+        """Tell every view about the current run from scratch (a new run, or a new window)."""
         self.simulationReset.emit()
         self.membersChanged.emit()
         self.tasksChanged.emit()

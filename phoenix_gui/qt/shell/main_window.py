@@ -16,7 +16,10 @@ from typing import Any, Protocol
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui import __version__
+from phoenix_gui.engine.churn import rate_notes
 from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine.governance import MAX_LIVE_MEMBERS
+from phoenix_gui.engine.metrics import MetricInputs
 from phoenix_gui.params import ParamError
 from phoenix_gui.qt.adapter import LIVE_PARAMS, SimulationAdapter
 from phoenix_gui.qt.panels.controls import ControlsPanel
@@ -92,7 +95,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_status_bar()
         self._connect()
         self._load_controls()
-        self._after_reset()
+        self.adapter.announce()  # every view starts from the run as it is
 
     # ---- construction ------------------------------------------------------------------
     def add_dock(
@@ -323,6 +326,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _after_reset(self) -> None:
         self.metrics.show_values(self.state.values())
+        self._show_rate_notes()
         self.timeseries.clear()
         self._refresh_status()
 
@@ -381,10 +385,19 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_values_preview(self, values: dict[str, float]) -> None:
         self.metrics.show_values(values)
+        self._show_rate_notes()
+
+    def _show_rate_notes(self) -> None:
+        live = self.state.values()
+        inputs = MetricInputs(**{n: live[n] for n in MetricInputs.__dataclass_fields__})
+        members = self.adapter.sim.registry.live_count()
+        step = self.adapter.config.timing.step_hours
+        self.metrics.set_rate_notes(rate_notes(inputs, step, MAX_LIVE_MEMBERS, members))
 
     def _on_stepped(self, snapshot: Any) -> None:
         self.metrics.update_snapshot(snapshot)
         self.timeseries.append(snapshot)
+        self._show_rate_notes()
         self._refresh_status()
         if self._inspected is not None:
             self._refresh_inspector()

@@ -6,7 +6,13 @@ the window really paints), crashes a member half-way so migrations happen, verif
 chain, saves the scenario with QSaveFile and loads it back, and prints one JSON line:
 startup_ms, frames, median_frame_ms, p95_frame_ms (ring view frames), median_step_ms, p95_step_ms
 (a step with every dock update and repaint it causes), steps, audit_head (and what it checked).
-Exit status 0 only when every check passed.
+
+Then the case that once froze the window for ten minutes: J and L at their maximum with Δt at
+the lowest the rate bound allows for them, set through the parameter state as the sliders do,
+and one Step. The window must keep answering (the step runs in slices), show the busy indicator,
+and Esc must cut the step with the audit log still verifying. Throughout, a 10 ms probe timer
+measures the longest the GUI thread went without its event loop: ``max_stall_ms``, which fails
+the self-test above 100 ms. Exit status 0 only when every check passed.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ import numpy as np
 
 FRAMES_PER_STEP = 3
 FRAME_DT = 1.0 / 60.0
+STRESS_S = 1.5  # how long the stress step runs before Esc
+# The hang of issue 11: J = L = 10^5 per Δt = 0.5 h, about 10^5 churn events in one step.
+STRESS_VALUES = (("hours", 0.5), ("joins", 100_000), ("leaves", 100_000))
 
 
 def run_self_test(config: Any, source: str | None = None, steps: int = 200) -> int:
@@ -41,6 +50,7 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
 
     from phoenix_gui.qt.document.settings import Settings
     from phoenix_gui.qt.shell.excepthook import ExceptionHook
+    from phoenix_gui.qt.shell.stall_probe import MAX_STALL_MS, StallProbe
     from phoenix_gui.qt.shell.workbench import open_workbench, workbench_of
 
     hook = ExceptionHook()
@@ -67,6 +77,9 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
     failures: list[str] = []
     frame_ms: list[float] = []
     step_ms: list[float] = []
+    probe = StallProbe()
+    probe.start()
+    stress: dict[str, Any] = {}
     try:
         for k in range(steps):
             if k == steps // 2:
@@ -85,6 +98,12 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
                 frame_ms.append((time.perf_counter() - t0) * 1000.0)
             app.processEvents()
         window.grab()  # the whole window, docks included, paints without error
+        stress = _stress(window, app, failures)
+        probe.stop()
+        if probe.max_gap_ms > MAX_STALL_MS:
+            failures.append(
+                f"the window stalled {probe.max_gap_ms:.0f} ms (at most {MAX_STALL_MS:g} allowed)"
+            )
         sim = window.adapter.sim
         verdict = sim.audit.verify()
         if not verdict.ok:
@@ -93,6 +112,7 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
             failures.append(f"{hook.errors} error(s) raised in the event loop")
         saved = _save_and_reload(window.adapter.sim.config, failures)
     finally:
+        probe.stop()
         view.stop_animation()
         window.adapter.pause()
         hook.close_dialogs()
@@ -112,12 +132,42 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
         "audit_head": window.adapter.sim.audit.head,
         "audit_records": len(window.adapter.sim.audit),
         "scenario_roundtrip": saved,
+        "max_stall_ms": round(probe.max_gap_ms, 1),
+        **stress,
         "ok": not failures,
     }
     for failure in failures:
         print(f"self-test: FAILED: {failure}", file=sys.stderr)
     print(json.dumps(result))
     return 0 if not failures else 1
+
+
+def _stress(window: Any, app: Any, failures: list[str]) -> dict[str, Any]:
+    """J and L at their maximum, Δt low, one Step through the event loop, then Esc."""
+    from PySide6 import QtCore
+
+    window.adapter.pause()
+    for name, value in STRESS_VALUES:
+        window.state.edit(name, value)  # what dragging the sliders there does
+    window.step_action.trigger()
+    deadline = time.perf_counter() + STRESS_S
+    while time.perf_counter() < deadline and window.adapter.step_in_progress:
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    stepper_total = 0
+    busy = window.busy_bar.isVisible()
+    if window.adapter.step_in_progress:
+        stepper = window.adapter._stepper
+        stepper_total = stepper.total if stepper is not None else 0
+        handled = stepper.done if stepper is not None else 0
+        window.stop_step_action.trigger()  # Esc
+        app.processEvents()
+        if window.adapter.step_in_progress:
+            failures.append("Esc did not stop the long step")
+        if not busy:
+            failures.append("a step running 1.5 s showed no busy indicator")
+    else:
+        handled = stepper_total
+    return {"stress_events": stepper_total, "stress_handled": handled, "stress_busy": busy}
 
 
 def _crash_one(window: Any) -> None:
