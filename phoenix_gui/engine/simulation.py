@@ -80,6 +80,7 @@ class Stepper:
             sim.config.workload.arrival_rate, sim.config.churn.enabled,
         )  # fmt: skip
         self.done = 0
+        self._last = len(self.churn)  # churn events to handle (fewer after a cut)
         self.dropped = 0  # churn events cut off by :meth:`cut`
         self.result: StepResult | None = None
 
@@ -93,25 +94,30 @@ class Stepper:
         return self.result is not None
 
     def advance(self, count: int = 1) -> bool:
-        """Handle up to ``count`` more churn events; finish the step after the last. True once
-        the step is finished."""
+        """Handle up to ``count`` more churn events, or once they are all handled (or cut) up
+        to ``count`` of the timed things left before the step's end; then finish the step.
+        True once the step is finished."""
         if self.result is not None:
             return True
         sim, churn = self.sim, self.churn
-        end = min(self.done + max(1, count), len(churn))
-        while self.done < end:
-            ev = churn[self.done]
-            sim.advance_to(ev.time)
-            sim.requests.churn_event(ev)
-            self.done += 1
-        if self.done == len(churn):
-            self._finish()
-        return self.result is not None
+        end = min(self.done + max(1, count), self._last)
+        if self.done < end:
+            while self.done < end:
+                ev = churn[self.done]
+                sim.advance_to(ev.time)
+                sim.requests.churn_event(ev)
+                self.done += 1
+            return False
+        if not sim.advance_to(self.t1, budget=max(1, count)):
+            return False
+        self._finish()
+        return True
 
-    def cut(self) -> StepResult:
-        """Stop here: drop (and record) the churn not yet handled, then finish the step."""
-        if self.result is not None:
-            return self.result
+    def cut(self) -> None:
+        """Stop the churn here: the events not yet handled are dropped (and recorded); the
+        step then only finishes (``advance`` until it returns True)."""
+        if self.result is not None or self._last == self.done:
+            return
         if self.done < len(self.churn):
             counts = self.churn.kinds(self.done)
             self.sim.emit(
@@ -120,13 +126,10 @@ class Stepper:
                 dropped_arrivals=counts["submit"], handled=self.done,
             )  # fmt: skip
             self.dropped = len(self.churn) - self.done
-        self._finish()
-        assert self.result is not None
-        return self.result
+        self._last = self.done
 
     def _finish(self) -> None:
         sim = self.sim
-        sim.advance_to(self.t1)
         sim._measure_work()
         sim._rounds(self.t0, self.t1)
         sim.step_index += 1
@@ -208,13 +211,19 @@ class Simulation(Core):
             if progress is not None:
                 progress(done + 1, total)
 
-    def advance_to(self, t: float) -> None:
-        """Process every timed thing up to and including ``t``, in time order."""
+    def advance_to(self, t: float, budget: int | None = None) -> bool:
+        """Process every timed thing up to and including ``t``, in time order. With a
+        ``budget``, stop after that many (a batch of due tasks counts as one); True once
+        everything up to ``t`` is done."""
         while True:
             ta = self.agenda.next_time()
             td = self.due.next_time()
             if min(ta, td) > t:
-                return
+                return True
+            if budget is not None:
+                if budget <= 0:
+                    return False
+                budget -= 1
             if td <= ta:
                 self._process_dues(min(ta, t))
                 continue

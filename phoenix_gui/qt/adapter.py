@@ -204,7 +204,7 @@ class SimulationAdapter(QtCore.QObject):
             stepper.cut()
         finally:
             self._stepping = False
-        self._slice_timer.start()
+        self._slice_timer.start()  # the step finishes in slices, like any other
 
     def _begin_step(self) -> None:
         self._step_events = []

@@ -33,15 +33,21 @@ STRESS_S = 1.5  # how long the stress step runs before Esc
 STRESS_VALUES = (("hours", 0.5), ("joins", 100_000), ("leaves", 100_000))
 
 
-def run_self_test(config: Any, source: str | None = None, steps: int = 200) -> int:
-    """Run the self-test (see the module docstring); 0 when every check passed."""
+def run_self_test(
+    config: Any, source: str | None = None, steps: int = 200, max_stall_ms: float | None = None
+) -> int:
+    """Run the self-test (see the module docstring); 0 when every check passed.
+
+    ``max_stall_ms`` (default :data:`MAX_STALL_MS`, 100) is the longest the window may go
+    without answering; tests on a shared, busy machine pass a looser bound.
+    """
     from phoenix_gui.qt.shell.app import quiet_harmless_qt_messages
 
     with quiet_harmless_qt_messages():  # stderr keeps real Qt warnings, not offscreen noise
-        return _self_test(config, source, steps)
+        return _self_test(config, source, steps, max_stall_ms)
 
 
-def _self_test(config: Any, source: str | None, steps: int) -> int:
+def _self_test(config: Any, source: str | None, steps: int, max_stall_ms: float | None) -> int:
     from phoenix_gui.qt.shell.app import create_app, process_start_time
 
     started = process_start_time()
@@ -80,6 +86,7 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
     probe = StallProbe()
     probe.start()
     stress: dict[str, Any] = {}
+    steps_done = 0
     try:
         for k in range(steps):
             if k == steps // 2:
@@ -98,11 +105,13 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
                 frame_ms.append((time.perf_counter() - t0) * 1000.0)
             app.processEvents()
         window.grab()  # the whole window, docks included, paints without error
+        steps_done = int(window.adapter.sim.step_index)
         stress = _stress(window, app, failures)
         probe.stop()
-        if probe.max_gap_ms > MAX_STALL_MS:
+        allowed = MAX_STALL_MS if max_stall_ms is None else max_stall_ms
+        if probe.max_gap_ms > allowed:
             failures.append(
-                f"the window stalled {probe.max_gap_ms:.0f} ms (at most {MAX_STALL_MS:g} allowed)"
+                f"the window stalled {probe.max_gap_ms:.0f} ms (at most {allowed:g} allowed)"
             )
         sim = window.adapter.sim
         verdict = sim.audit.verify()
@@ -126,7 +135,7 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
         "frames": len(frame_ms),
         "median_frame_ms": round(float(np.median(ms)), 3),
         "p95_frame_ms": round(float(np.percentile(ms, 95)), 3),
-        "steps": int(window.adapter.sim.step_index),
+        "steps": steps_done,
         "median_step_ms": round(float(np.median(step_ms or [0.0])), 3),
         "p95_step_ms": round(float(np.percentile(step_ms or [0.0], 95)), 3),
         "audit_head": window.adapter.sim.audit.head,
@@ -160,9 +169,14 @@ def _stress(window: Any, app: Any, failures: list[str]) -> dict[str, Any]:
         stepper_total = stepper.total if stepper is not None else 0
         handled = stepper.done if stepper is not None else 0
         window.stop_step_action.trigger()  # Esc
-        app.processEvents()
+        if stepper is None or stepper.dropped == 0:
+            failures.append("Esc did not cut the long step")
+        # What is left of the step (its timed things up to the step's end) runs in slices.
+        deadline = time.perf_counter() + 30.0
+        while window.adapter.step_in_progress and time.perf_counter() < deadline:
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
         if window.adapter.step_in_progress:
-            failures.append("Esc did not stop the long step")
+            failures.append("the long step did not end after Esc")
         if not busy:
             failures.append("a step running 1.5 s showed no busy indicator")
     else:
