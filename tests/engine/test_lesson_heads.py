@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine import Simulation
 from phoenix_gui.scenario import load_config
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
