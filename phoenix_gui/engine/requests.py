@@ -24,6 +24,8 @@ KIND_OF: dict[str, MemberKind] = {"phoenix": "host", "kubernetes": "node", "agen
 
 
 class Requests:
+    """The queue of requests and the timeline cursor of one run; works on the shared core."""
+
     def __init__(self, sim: Core) -> None:
         self.sim = sim
         self._queue: list[tuple[str, Any]] = []
