@@ -19,7 +19,7 @@ from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.engine.events import Event
 from phoenix_gui.engine.simulation import Simulation
 from phoenix_gui.params import PARAMS
-from phoenix_gui.qt.ring_view import MemberInfo, TaskArrays
+from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
 
 # Parameters the running engine accepts between steps (engine_api.md: set_param).
 LIVE_PARAMS = frozenset(
