@@ -60,6 +60,13 @@ from phoenix_gui.engine.ring import (
     tokens_of,
 )
 from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine.state import (
+    STATE_VERSION,
+    Checkpoint,
+    StateError,
+    read_state,
+    write_state,
+)
 from phoenix_gui.engine.tasks import FlightPacket, TaskState, TaskTable
 
 __all__ = [
@@ -69,11 +76,13 @@ __all__ = [
     "GENESIS_HASH",
     "HEALTHY",
     "PARADIGMS",
+    "STATE_VERSION",
     "TOKEN_SPACE",
     "AuditLog",
     "AuditRecord",
     "BalanceStats",
     "ChangeRecord",
+    "Checkpoint",
     "ChurnConfig",
     "Counters",
     "EmptyRingError",
@@ -101,6 +110,7 @@ __all__ = [
     "Simulation",
     "SimulationConfig",
     "Snapshot",
+    "StateError",
     "StepResult",
     "TaskState",
     "TaskTable",
@@ -115,8 +125,10 @@ __all__ = [
     "ideal_overhead",
     "moved_tasks",
     "observe",
+    "read_state",
     "token",
     "tokens_of",
     "verify_file",
     "verify_lines",
+    "write_state",
 ]

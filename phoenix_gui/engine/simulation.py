@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from phoenix_gui.engine import invariants, lifecycle, report
+from phoenix_gui.engine import invariants, lifecycle, report, state
 from phoenix_gui.engine.assignment import Assigner
 from phoenix_gui.engine.churn import draw_step, rate_problem
 from phoenix_gui.engine.config import PARADIGMS, MemberSpec, SimulationConfig
@@ -73,6 +73,30 @@ class Simulation(Core):
         self.history.record(0.0, self.counters)
         self.requests.initial_members()
         submit(self, self.config.workload.initial_tasks, 0.0)
+
+    # -- time machine ---------------------------------------------------------------------
+
+    def checkpoint(self) -> state.Checkpoint:
+        """The whole state between two steps, frozen (engine/state.py); the run goes on."""
+        return state.capture(
+            self,
+            step=self.step_index,
+            time=self.time,
+            audit_head=self.audit.head,
+            audit_count=len(self.audit),
+        )
+
+    @classmethod
+    def restore(cls, checkpoint: state.Checkpoint, audit_sink: TextIO | None = None) -> Simulation:
+        """A simulation that continues from ``checkpoint`` exactly as the original would have;
+        its audit records continue the chain (into ``audit_sink`` if given)."""
+        sim = state.rebuild(checkpoint)
+        if not isinstance(sim, cls):
+            raise state.StateError("state graph: the root is not a Simulation")
+        if sim.step_index != checkpoint.step or sim.audit.head != checkpoint.audit_head:
+            raise state.StateError("state: its header does not match its contents")
+        sim.audit.resume(audit_sink)
+        return sim
 
     # -- running ----------------------------------------------------------------------------
 
