@@ -15,6 +15,7 @@ initial tasks. ``step()`` advances the clock by ``timing.step_hours``:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -28,11 +29,25 @@ from phoenix_gui.engine.core import Core, StepResult
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.engine.migration import arrive
 from phoenix_gui.engine.observed import History
+from phoenix_gui.engine.params_apply import CHANGEABLE, current
 from phoenix_gui.engine.requests import Requests
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
 from phoenix_gui.engine.workload import finish_due, submit
 
 __all__ = ["Simulation", "StepResult"]
+
+
+# Configuration sections a branch cannot change: they shaped the run's state from its start.
+FIXED_AT_BRANCH = (
+    "seed",
+    "paradigm",
+    "ring",
+    "members",
+    "workload",
+    "timing",
+    "governance",
+    "bands",
+)
 
 
 def _make_assigner(core: Core) -> Assigner:
@@ -97,6 +112,34 @@ class Simulation(Core):
             raise state.StateError("state: its header does not match its contents")
         sim.audit.resume(audit_sink)
         return sim
+
+    def branch(self, config: SimulationConfig) -> Simulation:
+        """A copy of this run that goes on from now with ``config``'s run-time parameters
+        (queued as requests for the next step, so they are audited) and ``config``'s scripted
+        events that have not had their moment yet. This run is left untouched. Anything else
+        that differs (seed, paradigm, ring, members, workload, timing, governance, bands)
+        cannot change mid-run and raises ValueError naming it."""
+        fixed = [
+            name for name in FIXED_AT_BRANCH if getattr(config, name) != getattr(self.config, name)
+        ]
+        if dataclasses.replace(config.churn, crash_share=0.0) != dataclasses.replace(
+            self.config.churn, crash_share=0.0
+        ):
+            fixed.append("churn")
+        if fixed:
+            raise ValueError(
+                f"{fixed[0]}: cannot change at a branch point (only "
+                f"{', '.join(CHANGEABLE)} and the timeline can)"
+            )
+        twin = Simulation.restore(self.checkpoint())
+        for name in CHANGEABLE:
+            value = (
+                config.churn.crash_share if name == "crash_share" else getattr(config.metrics, name)
+            )
+            if float(value) != current(twin, name):
+                twin.set_param(name, float(value))
+        twin.requests.replace_timeline(config.timeline, twin.time)
+        return twin
 
     # -- running ----------------------------------------------------------------------------
 
