@@ -432,5 +432,6 @@ def load_jsonl(
         raise AuditError(f"{os.fspath(path)}: {result.message()}")
     log = AuditLog()
     log._records = records
+    log._count = len(records)
     log._head = result.head
     return log
