@@ -48,6 +48,7 @@ from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics
 from phoenix_gui.engine.params_apply import CHANGEABLE
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.report import Snapshot
+from phoenix_gui.engine.rewind import RunHistory
 from phoenix_gui.engine.ring import (
     TOKEN_SPACE,
     EmptyRingError,
@@ -107,6 +108,7 @@ __all__ = [
     "Registry",
     "RingChange",
     "RingConfig",
+    "RunHistory",
     "Simulation",
     "SimulationConfig",
     "Snapshot",
