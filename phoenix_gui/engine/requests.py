@@ -9,24 +9,24 @@ generated members (``{prefix}{n}``) and runs the churn events drawn for a step.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from phoenix_gui.engine import lifecycle
 from phoenix_gui.engine.churn import ChurnEvent
 from phoenix_gui.engine.config import MemberKind, MemberSpec, TimelineEvent
+from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.params_apply import apply_param, check_param
 from phoenix_gui.engine.workload import submit
 
-if TYPE_CHECKING:
-    from phoenix_gui.engine.simulation import Simulation
-
 KIND_OF: dict[str, MemberKind] = {"phoenix": "host", "kubernetes": "node", "agentic": "agent"}
 
 
 class Requests:
-    def __init__(self, sim: Simulation) -> None:
+    """The queue of requests and the timeline cursor of one run; works on the shared core."""
+
+    def __init__(self, sim: Core) -> None:
         self.sim = sim
         self._queue: list[tuple[str, Any]] = []
         self._timeline = sorted(sim.config.timeline, key=lambda e: e.at)
@@ -114,6 +114,25 @@ class Requests:
 
     def set_param(self, name: str, value: float) -> None:
         self._queue.append(("set", (name, check_param(name, value))))
+
+    def replace_timeline(self, timeline: tuple[TimelineEvent, ...], t: float) -> bool:
+        """From now on follow ``timeline``'s events that have not had their moment yet (a
+        branch with another script); True if the future events changed."""
+        dt = self.sim.config.timing.step_hours
+        # Events up to the start of the last step have fired; later ones are still to come.
+        fired_until = (self.sim.step_index - 1) * dt + 1e-9 if self.sim.step_index else -1.0
+        future_old = self._timeline[self._next_timeline :]
+        new = sorted(timeline, key=lambda e: e.at)
+        future_new = [e for e in new if e.at > fired_until]
+        if future_new == future_old:
+            return False
+        self._timeline = future_new
+        self._next_timeline = 0
+        self.sim.emit(
+            t, Primitive.SYSTEM, "timeline_replaced", events=len(future_new),
+            first=future_new[0].at if future_new else None,
+        )  # fmt: skip
+        return True
 
     def apply_queued(self, t: float) -> None:
         """The user's requests, in the order they were made."""

@@ -12,7 +12,9 @@ at most ``SLICE_MS`` of engine work at churn-event boundaries, with the event lo
 between (the views draw the model as it is at that boundary); a step that runs longer than
 ``BUSY_AFTER_S`` reports ``busyChanged``/``stepProgress`` so the window shows a progress bar, and
 Pause or Esc cuts it (the engine records the churn it dropped). A big run is built on a worker
-thread (:mod:`phoenix_gui.qt.builder`).
+thread (:class:`SimulationBuilder`): a new Simulation shares nothing with the running one, so
+it is built there and handed over whole; the window keeps drawing the old run, paused, until
+then. Small runs (every bundled lesson) are built at once.
 """
 
 from __future__ import annotations
@@ -23,11 +25,8 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore
 
-from phoenix_gui.engine.config import SimulationConfig
-from phoenix_gui.engine.events import Event
-from phoenix_gui.engine.simulation import Simulation, Stepper
+from phoenix_gui.engine import Event, Simulation, SimulationConfig, Stepper
 from phoenix_gui.params import PARAMS
-from phoenix_gui.qt.builder import SimulationBuilder, builds_quickly
 from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
 
 # Parameters the running engine accepts between steps (engine_api.md: set_param).
@@ -53,6 +52,43 @@ MEMBER_EVENTS = frozenset(
         "member_removed",
     }
 )
+
+
+# Above this many vnodes (members × vnodes) or initial tasks a start takes more than a few tens
+# of milliseconds on a 2-core machine (10 × 100 vnodes and 10^3 tasks: ~10 ms; 5000 × 100:
+# ~35 s; 2·10^6 tasks: ~11 s), so it is built on the worker thread.
+SYNC_VNODES = 20_000
+SYNC_TASKS = 20_000
+
+
+def builds_quickly(config: SimulationConfig) -> bool:
+    """Whether ``config`` starts fast enough to build on the GUI thread."""
+    members = config.members.generate + len(config.members.listed)
+    return members * config.ring.vnodes <= SYNC_VNODES and (
+        config.workload.initial_tasks <= SYNC_TASKS
+    )
+
+
+class SimulationBuilder(QtCore.QThread):
+    """Builds one Simulation on its own thread; ``built`` carries it (or the error) back.
+
+    ``built(config, result)`` is delivered on the GUI thread; ``result`` is the Simulation or
+    the exception that refused the configuration.
+    """
+
+    built = QtCore.Signal(object, object)
+
+    def __init__(self, config: SimulationConfig, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.setObjectName("simulation-builder")
+
+    def run(self) -> None:
+        try:
+            result: object = Simulation(self.config)
+        except Exception as error:  # handed to the GUI thread, which reports it
+            result = error
+        self.built.emit(self.config, result)
 
 
 class SimulationAdapter(QtCore.QObject):

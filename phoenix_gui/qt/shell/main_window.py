@@ -16,17 +16,19 @@ from typing import Any, Protocol
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui import __version__
-from phoenix_gui.engine.churn import rate_notes
-from phoenix_gui.engine.config import SimulationConfig
-from phoenix_gui.engine.governance import MAX_LIVE_MEMBERS
-from phoenix_gui.engine.metrics import MetricInputs
+from phoenix_gui.engine import (
+    MAX_LIVE_MEMBERS,
+    MetricInputs,
+    SimulationConfig,
+    rate_notes,
+)
 from phoenix_gui.params import ParamError
 from phoenix_gui.qt.adapter import LIVE_PARAMS, SimulationAdapter
+from phoenix_gui.qt.document.param_state import RESTART_PARAMS, ParamState
 from phoenix_gui.qt.panels.controls import ControlsPanel
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
 from phoenix_gui.qt.panels.timeseries import TimeSeriesPanel
 from phoenix_gui.qt.shell.resources import app_icon
-from phoenix_gui.qt.state import RESTART_PARAMS, ParamState
 from phoenix_gui.qt.views.ring.ring_binding import RingBinding
 from phoenix_gui.qt.views.ring.ring_view import RingView
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from phoenix_gui.engine.metrics import compute
+from phoenix_gui.engine import compute
+from phoenix_gui.qt.document.param_state import METRIC_FIELDS, values_of
 from phoenix_gui.qt.panels.timeseries import COLUMN_INDEX
 from phoenix_gui.qt.shell.main_window import RESET_TIP, MainWindow
-from phoenix_gui.qt.state import METRIC_FIELDS, values_of
 from phoenix_gui.scenario import load_config
 from tests.qt.panels.test_controls import type_into
 from tests.qt.shell.test_workbench_window import (  # noqa: F401  (fixtures)

@@ -25,9 +25,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui
 
-from phoenix_gui.engine.churn import rate_problem
-from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
-from phoenix_gui.engine.metrics import MetricInputs
+from phoenix_gui.engine import PARADIGMS, MetricInputs, SimulationConfig, rate_problem
 from phoenix_gui.params import PARAMS, SEED_MAX, ParamError
 
 # The scenario's parameters a user edits, by name (phoenix_gui.params) or run setting.
