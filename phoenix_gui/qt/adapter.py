@@ -283,10 +283,7 @@ class SimulationAdapter(QtCore.QObject):
                 self._stepping = False
         self.max_slice_ms = max(self.max_slice_ms, (time.perf_counter() - start) * 1000.0)
         if time.perf_counter() - self._step_started > BUSY_AFTER_S:
-            self._set_busy(
-                f"Long step: {stepper.total:,} joins, leaves and arrivals in this step — "
-                "Esc stops it"
-            )
+            self._set_busy("Long step — Esc stops it")
             self.stepProgress.emit(stepper.done, stepper.total)
         self._slice_timer.start()
 

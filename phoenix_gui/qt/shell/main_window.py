@@ -220,7 +220,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.busy_label.setObjectName("busy-label")
         self.busy_bar = QtWidgets.QProgressBar(self)
         self.busy_bar.setObjectName("busy-bar")
-        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.setMaximumWidth(240)
+        self.busy_bar.setMinimumWidth(160)
+        self.busy_bar.setFormat("%v of %m events")
         self.statusBar().insertPermanentWidget(0, self.busy_label)
         self.statusBar().insertPermanentWidget(1, self.busy_bar)
         self.busy_label.hide()
@@ -343,6 +345,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.busy_bar.setVisible(busy)
         if busy and not self.adapter.step_in_progress:
             self.busy_bar.setRange(0, 0)  # a run being built: no measure of progress
+        self.busy_label.setToolTip(
+            "The engine is working through a big step (or starting a big run); the window "
+            "keeps answering meanwhile. Esc or Space cuts a long step short: the joins and "
+            "leaves it drops are recorded in the audit log."
+            if busy
+            else ""
+        )
 
     def _on_step_progress(self, done: int, total: int) -> None:
         self.busy_bar.setRange(0, max(1, total))
