@@ -18,10 +18,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
+from phoenix_gui.qt.snapshots import MemberInfo, StepStory, TaskArrays
 from phoenix_gui.qt.views.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
 from phoenix_gui.qt.views.ring import geometry as geo
 from phoenix_gui.qt.views.ring.animation import FADED_ALPHA, Animator
+from phoenix_gui.qt.views.ring.highlight import Legend, RingHighlight
 from phoenix_gui.qt.views.ring.layers import BandLayer, DotLayer, PathLayer, pen
 from phoenix_gui.qt.views.ring.ticks import TickLayer
 
@@ -30,6 +31,8 @@ LINKS_PER_MEMBER = 12  # assignment links drawn per member (the rest are counted
 LINKS_TOTAL = 1500
 HIT_PX = 7.0
 VIEW_EXTENT = 1.6  # ± data units shown: room for labels at 3 and 9 o'clock, growing outwards
+LANDING_REDRAW_S = 0.12  # landed tasks reappear on their arc in batches at most this often
+_GONE = ("FAILED", "SUSPECT", "REMOVED")
 
 
 @lru_cache(maxsize=2048)
@@ -50,6 +53,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     """The ring drawing. Signals carry member ids (str) and task indices (int)."""
 
     memberClicked = QtCore.Signal(str)  # noqa: N815  (Qt signal naming)
+    memberHighlighted = QtCore.Signal(str)  # noqa: N815  lit by hover, click or Tab ('' none)
     memberContextRequested = QtCore.Signal(str, QtCore.QPoint)  # noqa: N815
     taskClicked = QtCore.Signal(int)  # noqa: N815
     frameRendered = QtCore.Signal(float)  # noqa: N815  ms spent updating the moving parts
@@ -82,7 +86,15 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._member_order: list[int] = []
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
         self.view_menu: QtWidgets.QMenu | None = None
+        # Members that left but whose tasks are still in the air (or whose marker still fades).
+        self._ghosts: dict[int, MemberInfo] = {}
+        self._hidden = np.zeros(0, dtype=np.int64)  # task ids in flight: no dot on the arc
+        self._landing_at = 0.0
+        self._hovered: int | None = None
+        self._selected: int | None = None
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self._build_items()
+        self.legend = Legend(self)
         self._frame_timer = QtCore.QTimer(self)
         self._frame_timer.setInterval(16)
         self._frame_timer.timeout.connect(self._on_frame_timer)
@@ -116,11 +128,17 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
         # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
         # per-point Python loop; grouping by colour costs well under 1 ms.)
-        self._packets = DotLayer(size_px=9.0)
+        self._packets = DotLayer(size_px=8.0)
         self._packets.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
+        self._trail = DotLayer(size_px=5.0, alpha=110)  # where each packet just was
+        self._trail.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
+        # Arcs that changed hands, in their new owner's colour; flashed by its opacity.
+        self._flash = BandLayer(geo.ARC_IN - 0.03, geo.ARC_OUT + 0.035, alpha=255)
+        self._flash.setOpacity(0.0)
         for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
             self.addItem(item)
-        for item in (self._stranded, self._markers, self._packets):
+        self.highlight = RingHighlight(self)
+        for item in (self._flash, self._stranded, self._markers, self._trail, self._packets):
             self.addItem(item)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -157,6 +175,13 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     ) -> None:
         """Rebuild the membership layers (ticks, arcs, markers, labels). Call on changes only."""
         self.paradigm = paradigm
+        now = self._clock()
+        for index, old in self._members.items():
+            if all(m.index != index for m in members) and not self.animator.faded_out(now, index):
+                if self.animator.fade_start(index) is not None:
+                    self._ghosts[index] = old  # still fading, or its tasks still in the air
+        for m in members:
+            self._ghosts.pop(m.index, None)
         self._members = {m.index: m for m in members}
         self._by_id = {m.id: m for m in members}
         self._member_order = [m.index for m in members]
@@ -175,6 +200,8 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._rebuild_labels()
         self._update_markers(self._clock())
         self._rebuild_links()
+        self.legend.set_members(members, "hosts" if ring_mode else "members")
+        self._refresh_highlight()
 
     def set_tasks(self, tasks: TaskArrays) -> None:
         """Replace the task dots; skipped when ids and owners are unchanged."""
@@ -187,9 +214,19 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             return
         r = geo.task_radius(tasks.ids)
         self._task_xy = geo.token_xy(tasks.tokens, r)
-        self._dots.set_data(self._task_xy[0], self._task_xy[1], tasks.owner)
+        self._redraw_dots()
         self._rebuild_links()
         self._update_stranded()
+        self._refresh_highlight()
+
+    def _redraw_dots(self) -> None:
+        """Task dots in their owner's colour, except those in the air (drawn as packets)."""
+        x, y = self._task_xy
+        owner = np.asarray(self._tasks.owner)
+        if self._hidden.size:
+            keep = ~np.isin(self._tasks.ids, self._hidden)
+            x, y, owner = x[keep], y[keep], owner[keep]
+        self._dots.set_data(x, y, owner)
 
     def _rebuild_links(self) -> None:
         """Assignment links member → tasks (kubernetes, agentic), capped so they stay legible."""
@@ -259,42 +296,146 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             label.setPos(float(x), float(y))
 
     # ---- animation cues ----------------------------------------------------------------
-    def start_migration(self, from_index: int, to_index: int) -> None:
-        """A packet flies from member ``from_index`` to ``to_index`` in the target's colour."""
-        src, dst = self._members.get(from_index), self._members.get(to_index)
-        if dst is None:
+    def play_story(self, story: StepStory, seconds: float) -> None:
+        """Animate what a step (or a replay of one) did, over ``seconds`` of wall time: every
+        moving task flies from its dot on its old owner's arc to its new owner, the arcs that
+        changed hands flash in the new owner's colour, joiners pulse in, leavers fade once
+        their last task has landed, crashed members turn red until detected."""
+        now = self._clock()
+        self.animator.flight_seconds = seconds
+        flashed = []
+        for change in story.changes:
+            info, index = change.member, change.member.index
+            if index < 0:
+                continue
+            if change.kind == "join":
+                self.animator.member_joined(now, index)
+            elif change.kind == "crash" and not story.replay:
+                self.animator.member_crashed(index)
+                self._update_stranded()
+            elif change.kind in ("drain", "removed"):
+                self.animator.member_removed(index)
+                if index not in self._members:
+                    self._ghosts[index] = info
+            if change.positions.size:
+                flashed.append((change.positions, change.new_owner))
+        self._launch(story, now, seconds)
+        for change in story.changes:
+            if change.kind in ("drain", "removed") and change.member.index >= 0:
+                self.animator.member_leaving(now, change.member.index)
+        if flashed:
+            table = np.full(geo.TOKEN_SPACE, -1, dtype=np.int64)
+            for positions, owners in flashed:
+                table[positions] = owners
+            self._flash.set_owner_table(table)
+            self.animator.flash_arcs(now, seconds)
+        self._update_stranded()
+        self._markers_dirty = True
+        self._ensure_running()
+
+    def _launch(self, story: StepStory, now: float, seconds: float) -> None:
+        moves = story.moves
+        if not len(moves):
             return
-        t0 = geo.token_angle(src.token if src is not None else dst.token)
-        t1 = geo.token_angle(dst.token)
-        self.animator.add_flight(
-            self._clock(), float(t0), float(t1), to_index, along_ring=self.paradigm == "phoenix"
+        where = self._marker_positions()
+        ok = np.array([int(t) in where for t in moves.target.tolist()], dtype=bool)
+        if not ok.any():
+            return
+        tasks, tokens = moves.tasks[ok], moves.tokens[ok]
+        src, dst = moves.source[ok], moves.target[ok]
+        x0, y0 = geo.token_xy(tokens, geo.task_radius(tasks))
+        end = np.array([where[int(t)] for t in dst.tolist()], dtype=np.float64).reshape(-1, 2)
+        self.animator.book.add(
+            now, (x0, y0), (end[:, 0], end[:, 1]), (src, dst), tasks, src, seconds
         )
-        self._ensure_running()
+        self._hidden = np.union1d(self._hidden, tasks)
+        self._redraw_dots()
 
-    def member_joined(self, index: int) -> None:
-        self.animator.member_joined(self._clock(), index)
-        self._ensure_running()
+    def _marker_positions(self) -> dict[int, tuple[float, float]]:
+        """Member index → its marker (live members and those still fading out)."""
+        out = {}
+        for info in (*self._members.values(), *self._ghosts.values()):
+            x, y = geo.token_xy(np.asarray([info.token]), geo.MEMBER_R)
+            out[info.index] = (float(x[0]), float(y[0]))
+        return out
 
-    def member_draining(self, index: int) -> None:
-        self.animator.member_draining(self._clock(), index)
-        self._ensure_running()
+    # ---- lighting one member up (hover, click, Tab) -------------------------------------
+    @property
+    def highlighted(self) -> str | None:
+        """The member lit up now (hovered, else selected), or None."""
+        index = self._hovered if self._hovered is not None else self._selected
+        member = self._members.get(index) if index is not None else None
+        return member.id if member is not None else None
 
-    def member_crashed(self, index: int) -> None:
-        self.animator.member_crashed(index)
-        self._markers_dirty = True
-        self._update_stranded()
-        self._ensure_running()
+    def set_selected(self, member_id: str | None) -> None:
+        """Light ``member_id`` up until another is chosen (None: nobody)."""
+        member = self._by_id.get(member_id) if member_id else None
+        self._selected = member.index if member is not None else None
+        self._refresh_highlight()
 
-    def member_removed(self, index: int) -> None:
-        self.animator.member_removed(index)
-        self._markers_dirty = True
-        self._update_stranded()
+    def _set_hovered(self, index: int | None) -> None:
+        if index != self._hovered:
+            self._hovered = index
+            self._refresh_highlight()
+
+    def _refresh_highlight(self) -> None:
+        index = self._hovered if self._hovered is not None else self._selected
+        if index is None or index not in self._members:
+            if self.highlight.index is not None:
+                self.highlight.clear()
+                self.memberHighlighted.emit("")
+            return
+        row = self._member_order.index(index)
+        marker = (float(self._member_xy[row, 0]), float(self._member_xy[row, 1]))
+        changed = self.highlight.index != index
+        self.highlight.show(
+            index, self._owner_table, self._task_xy, np.asarray(self._tasks.owner), marker
+        )
+        if changed:
+            self.memberHighlighted.emit(self._members[index].id)
+
+    def step_selection(self, forward: bool = True) -> str | None:
+        """Tab / Shift+Tab: light up the next (previous) member in ring order."""
+        order = self._member_order
+        if not order:
+            return None
+        if self._selected in order:
+            at = order.index(self._selected) + (1 if forward else -1)
+        else:
+            at = 0 if forward else len(order) - 1
+        self._hovered = None
+        member = self._members[order[at % len(order)]]
+        self.set_selected(member.id)
+        return member.id
+
+    def event(self, ev: QtCore.QEvent) -> bool:
+        # Tab walks through the members while the ring has the focus (Esc lets go).
+        if ev.type() == QtCore.QEvent.Type.KeyPress and self._member_order:
+            key = ev.key()  # type: ignore[attr-defined]
+            if key in (QtCore.Qt.Key.Key_Tab, QtCore.Qt.Key.Key_Backtab):
+                backward = key == QtCore.Qt.Key.Key_Backtab or bool(
+                    ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier  # type: ignore[attr-defined]
+                )
+                self.step_selection(forward=not backward)
+                ev.accept()
+                return True
+            if key == QtCore.Qt.Key.Key_Escape and self._selected is not None:
+                self.set_selected(None)
+                ev.accept()
+                return True
+        return bool(super().event(ev))
 
     def reset_animation(self) -> None:
         self.animator.clear()
         self._packets.clear()
+        self._trail.clear()
+        self._flash.setOpacity(0.0)
+        self._ghosts.clear()
+        self._hidden = np.zeros(0, dtype=np.int64)
+        self._redraw_dots()
         self._update_stranded()
         self._markers_dirty = True
+        self.set_selected(None)
         self._frame_timer.stop()
 
     # ---- frames ------------------------------------------------------------------------
@@ -314,12 +455,20 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         """Advance every animation to ``now`` (default: the wall clock); returns ms spent."""
         started = time.perf_counter()
         now = self._clock() if now is None else now
-        x, y, colour = self.animator.packets(now)
+        x, y, colour, tx, ty, tcolour = self.animator.book.frame(now)
         if x.size:
             self._packets.set_data(x, y, colour)
+            self._trail.set_data(tx, ty, tcolour)
         elif self._packets_shown:
             self._packets.clear()
+            self._trail.clear()
         self._packets_shown = bool(x.size)
+        self._land(now)
+        self._flash.setOpacity(self.animator.flash_alpha(now))
+        for index in [i for i in self._ghosts if self.animator.faded_out(now, i)]:
+            del self._ghosts[index]
+            self.animator.forget(index)
+            self._markers_dirty = True
         effects = self.animator.has_member_effects(now)
         if self._markers_dirty or effects or self._effects_active:
             self._update_markers(now)  # one more after effects end: markers settle exactly
@@ -329,24 +478,45 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self.frameRendered.emit(ms)
         return ms
 
+    def _land(self, now: float) -> None:
+        """Landed tasks get their dot back on the arc, in batches so a stream of landings
+        does not redraw 10^4 dots every frame."""
+        if not self._hidden.size:
+            return
+        flying = self.animator.book.tasks()
+        if flying.size and now - self._landing_at < LANDING_REDRAW_S:
+            return
+        still = self._hidden[np.isin(self._hidden, flying)]
+        if still.size != self._hidden.size:
+            self._hidden = still
+            self._landing_at = now
+            self._redraw_dots()
+        self.animator.book.take_landed()
+
     def _update_markers(self, now: float) -> None:
         # Brushes and pens come from small caches: a new QBrush per spot per frame would make
         # pyqtgraph re-render every marker symbol.
         self._markers_dirty = False
-        sizes, brushes, pens, symbols = [], [], [], []
-        for index in self._member_order:
+        sizes, brushes, pens, symbols, xs, ys = [], [], [], [], [], []
+        shown = [self._members[i] for i in self._member_order] + list(self._ghosts.values())
+        for m in shown:
+            index = m.index
             fx = self.animator.effect(now, index)
-            m = self._members[index]
-            failed = fx.crashed or m.status in ("FAILED", "SUSPECT")
-            alpha = FADED_ALPHA if m.status == "DRAINING" and fx.alpha == 1.0 else fx.alpha
+            failed = fx.crashed or m.status in _GONE
+            alpha = fx.alpha
+            if m.status == "DRAINING" and index in self._members:
+                alpha = max(alpha, FADED_ALPHA)  # still registered: faded, not gone
+            x, y = geo.token_xy(np.asarray([m.token]), geo.MEMBER_R)
+            xs.append(float(x[0]))
+            ys.append(float(y[0]))
             sizes.append(round(13.0 * fx.scale, 1))
             brushes.append(_marker_brush(-2 if failed else index, round(alpha * 20)))
             pens.append(_marker_pen(failed))
             symbols.append("x" if failed else "o")
         # Columns, not a dict per spot: pyqtgraph's per-spot path costs twice as much.
         self._markers.setData(
-            x=self._member_xy[:, 0],
-            y=self._member_xy[:, 1],
+            x=np.asarray(xs, dtype=np.float64),
+            y=np.asarray(ys, dtype=np.float64),
             size=np.asarray(sizes, dtype=np.float64),
             brush=brushes,
             pen=pens,
@@ -456,10 +626,16 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
         x, y, tol = self._view_point(scene_pos)
         hit = self.hit_test(x, y, tol)
+        on_member = hit is not None and hit[0] == "member"
+        self._set_hovered(hit[1].index if on_member else None)  # type: ignore[union-attr]
         if hit is None:
             QtWidgets.QToolTip.hideText()
             return
         QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.tooltip_text(hit), self)
+
+    def leaveEvent(self, ev: QtCore.QEvent) -> None:
+        self._set_hovered(None)
+        super().leaveEvent(ev)
 
     def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
         super().mousePressEvent(ev)
@@ -528,6 +704,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
                 screen = ev.screenPos().toPoint()  # type: ignore[attr-defined]
                 self.memberContextRequested.emit(what.id, screen)
             else:
+                self.set_selected(what.id)
                 self.memberClicked.emit(what.id)
         elif button == QtCore.Qt.MouseButton.LeftButton:
             self.taskClicked.emit(int(self._tasks.ids[int(what)]))  # type: ignore[call-overload]
