@@ -8,7 +8,7 @@ nothing of the previous run is left on screen.
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.qt.views.agents.agents_view import AgentsView
 from phoenix_gui.qt.views.board import BoardView
@@ -36,7 +36,10 @@ class ViewStack(QtWidgets.QWidget):
         self.narration.setObjectName("narrationLine")
         self.narration.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self.narration.setWordWrap(True)
-        self.narration.setMinimumHeight(28)
+        # Two lines, fixed: new text must not change the window's size hints.
+        self.narration.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
+        )
         self.narration.setStyleSheet(
             f"QLabel {{ background: {BACKGROUND}; color: {TEXT}; padding: 4px 10px;"
             " font-weight: bold; }"
@@ -48,6 +51,16 @@ class ViewStack(QtWidgets.QWidget):
         layout.addWidget(self.narration)
         self.paradigm = "phoenix"
         self.set_narration("")
+        self._fit_narration()
+
+    def _fit_narration(self) -> None:
+        lines = QtGui.QFontMetrics(self.narration.font()).lineSpacing() * 2
+        self.narration.setFixedHeight(lines + 12)
+
+    def changeEvent(self, ev: QtCore.QEvent) -> None:
+        if ev.type() == QtCore.QEvent.Type.FontChange:
+            self._fit_narration()  # presentation mode scales the font
+        super().changeEvent(ev)
 
     def view_for(self, paradigm: str) -> QtWidgets.QWidget:
         return {"kubernetes": self.cluster, "agentic": self.agents}.get(paradigm, self.ring)
