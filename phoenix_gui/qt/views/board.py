@@ -245,7 +245,9 @@ def grid(n: int, area: QtCore.QRectF, gap: float, aspect: float = 1.6) -> list[Q
     w = (area.width() - gap * (cols - 1)) / cols
     h = (area.height() - gap * (rows - 1)) / rows
     return [
-        QtCore.QRectF(area.left() + (i % cols) * (w + gap), area.top() + (i // cols) * (h + gap), w, h)
+        QtCore.QRectF(
+            area.left() + (i % cols) * (w + gap), area.top() + (i // cols) * (h + gap), w, h
+        )
         for i in range(n)
     ]
 

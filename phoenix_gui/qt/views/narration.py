@@ -48,12 +48,10 @@ def describe(change: MembershipChange, name_of: Callable[[int], str]) -> str:
             return f"{who} joins: {_count(n, plural, singular)} ← {_spread(moves.source, name_of)}"
         return f"{who} joins"
     if change.kind == "drain":
-        if change.paradigm == "kubernetes":
-            verb = "is cordoned and drained"
-        else:
-            verb = "drains"
+        verb = "is cordoned and drained" if change.paradigm == "kubernetes" else "drains"
         if n:
-            return f"{who} {verb}: {_count(n, plural, singular)} → {_spread(moves.target, name_of)}"
+            spread = _spread(moves.target, name_of)
+            return f"{who} {verb}: {_count(n, plural, singular)} → {spread}"
         return f"{who} {verb}: nothing to move"
     if change.kind == "crash":
         return (

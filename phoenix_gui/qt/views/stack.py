@@ -67,7 +67,7 @@ class ViewStack(QtWidgets.QWidget):
 
     @property
     def current(self) -> QtWidgets.QWidget:
-        return self.stack.currentWidget()
+        return self.stack.currentWidget() or self.ring
 
     def show_paradigm(self, paradigm: str) -> None:
         """Show ``paradigm``'s view; the others stop animating and forget their run."""

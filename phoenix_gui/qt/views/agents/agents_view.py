@@ -185,12 +185,16 @@ class AgentsView(BoardView):
         lines = self._text_lines(box)
         for i, text in enumerate(rows[: max(1, lines - 1)]):
             p.setPen(QtGui.QColor(TEXT if i else colour.lighter(130).name()))
-            elided = metrics.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, int(inner.width()))
+            elided = metrics.elidedText(
+                text, QtCore.Qt.TextElideMode.ElideRight, int(inner.width())
+            )
             p.drawText(QtCore.QPointF(inner.left(), inner.top() + (i + 0.8) * line), elided)
         # Context use: the fullest open session against the agent's context limit.
         y = inner.top() + (min(lines, 5) - 1) * line + 3
         bar = QtCore.QRectF(inner.left(), y, inner.width(), max(4.0, line * 0.55))
-        share = 0.0 if agent.context_limit <= 0 else min(1.0, agent.context_used / agent.context_limit)
+        share = (
+            0.0 if agent.context_limit <= 0 else min(1.0, agent.context_used / agent.context_limit)
+        )
         p.setPen(QtCore.Qt.PenStyle.NoPen)
         p.setBrush(QtGui.QColor("#1F2937"))
         p.drawRect(bar)
@@ -203,7 +207,9 @@ class AgentsView(BoardView):
                 int(QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft),
                 f"context {agent.context_used:.1f}/{agent.context_limit:g} h",
             )
-        chips = agent.tasks[~np.isin(agent.tasks, self._hidden)] if self._hidden.size else agent.tasks
+        chips = (
+            agent.tasks[~np.isin(agent.tasks, self._hidden)] if self._hidden.size else agent.tasks
+        )
         if chips.size:
             xy = self._slot_xy[np.searchsorted(self._slot_task, chips)]
             key = np.full(chips.size, -3 if greyed else agent.index)

@@ -257,7 +257,9 @@ class ClusterView(BoardView):
         if count:
             area = lane.adjusted(8, 22, -8, -4)
             side = max(self._block, 8)
-            fits = int((area.width() + 1) // (side + 1)) * max(1, int((area.height() + 1) // (side + 1)))
+            fits = int((area.width() + 1) // (side + 1)) * max(
+                1, int((area.height() + 1) // (side + 1))
+            )
             x, y = slot_centres(area, min(count, fits), side)
             stamp(p, x, y, np.full(x.size, -1), side)
 
@@ -289,5 +291,3 @@ def node_tooltip(node: NodeInfo) -> str:
         f"memory {node.memory_used:g} of {node.memory:g} GiB used<br>"
         f"pods: {node.pods.size}<br>labels: {html.escape(labels)}"
     )
-
-

@@ -18,20 +18,20 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.qt.snapshots import MemberInfo, StepStory, TaskArrays
+from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
 from phoenix_gui.qt.views.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
 from phoenix_gui.qt.views.ring import geometry as geo
 from phoenix_gui.qt.views.ring.animation import FADED_ALPHA, Animator
 from phoenix_gui.qt.views.ring.highlight import Legend, RingHighlight
 from phoenix_gui.qt.views.ring.layers import BandLayer, DotLayer, PathLayer, pen
+from phoenix_gui.qt.views.ring.motion import RingMotion
+from phoenix_gui.qt.views.ring.pointer import RingPointer
 from phoenix_gui.qt.views.ring.ticks import TickLayer
 
 LABEL_LIMIT = 32  # more members than this: labels only in tooltips, they would overlap
 LINKS_PER_MEMBER = 12  # assignment links drawn per member (the rest are counted in its label)
 LINKS_TOTAL = 1500
-HIT_PX = 7.0
 VIEW_EXTENT = 1.6  # ± data units shown: room for labels at 3 and 9 o'clock, growing outwards
-LANDING_REDRAW_S = 0.12  # landed tasks reappear on their arc in batches at most this often
 _GONE = ("FAILED", "SUSPECT", "REMOVED")
 
 
@@ -49,7 +49,7 @@ def _marker_pen(failed: bool) -> QtGui.QPen:
     return out
 
 
-class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type hints
+class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
     """The ring drawing. Signals carry member ids (str) and task indices (int)."""
 
     memberClicked = QtCore.Signal(str)  # noqa: N815  (Qt signal naming)
@@ -176,10 +176,11 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         """Rebuild the membership layers (ticks, arcs, markers, labels). Call on changes only."""
         self.paradigm = paradigm
         now = self._clock()
+        live = {m.index for m in members}
         for index, old in self._members.items():
-            if all(m.index != index for m in members) and not self.animator.faded_out(now, index):
-                if self.animator.fade_start(index) is not None:
-                    self._ghosts[index] = old  # still fading, or its tasks still in the air
+            leaving = self.animator.fade_start(index) is not None
+            if index not in live and leaving and not self.animator.faded_out(now, index):
+                self._ghosts[index] = old  # still fading, or its tasks still in the air
         for m in members:
             self._ghosts.pop(m.index, None)
         self._members = {m.index: m for m in members}
@@ -295,149 +296,6 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             label.setAnchor((0.5 - 0.5 * np.sin(theta), 0.5 + 0.5 * np.cos(theta)))
             label.setPos(float(x), float(y))
 
-    # ---- animation cues ----------------------------------------------------------------
-    def play_story(self, story: StepStory, seconds: float) -> None:
-        """Animate what a step (or a replay of one) did, over ``seconds`` of wall time: every
-        moving task flies from its dot on its old owner's arc to its new owner, the arcs that
-        changed hands flash in the new owner's colour, joiners pulse in, leavers fade once
-        their last task has landed, crashed members turn red until detected."""
-        now = self._clock()
-        self.animator.flight_seconds = seconds
-        flashed = []
-        for change in story.changes:
-            info, index = change.member, change.member.index
-            if index < 0:
-                continue
-            if change.kind == "join":
-                self.animator.member_joined(now, index)
-            elif change.kind == "crash" and not story.replay:
-                self.animator.member_crashed(index)
-                self._update_stranded()
-            elif change.kind in ("drain", "removed"):
-                self.animator.member_removed(index)
-                if index not in self._members:
-                    self._ghosts[index] = info
-            if change.positions.size:
-                flashed.append((change.positions, change.new_owner))
-        self._launch(story, now, seconds)
-        for change in story.changes:
-            if change.kind in ("drain", "removed") and change.member.index >= 0:
-                self.animator.member_leaving(now, change.member.index)
-        if flashed:
-            table = np.full(geo.TOKEN_SPACE, -1, dtype=np.int64)
-            for positions, owners in flashed:
-                table[positions] = owners
-            self._flash.set_owner_table(table)
-            self.animator.flash_arcs(now, seconds)
-        self._update_stranded()
-        self._markers_dirty = True
-        self._ensure_running()
-
-    def _launch(self, story: StepStory, now: float, seconds: float) -> None:
-        moves = story.moves
-        if not len(moves):
-            return
-        where = self._marker_positions()
-        ok = np.array([int(t) in where for t in moves.target.tolist()], dtype=bool)
-        if not ok.any():
-            return
-        tasks, tokens = moves.tasks[ok], moves.tokens[ok]
-        src, dst = moves.source[ok], moves.target[ok]
-        x0, y0 = geo.token_xy(tokens, geo.task_radius(tasks))
-        end = np.array([where[int(t)] for t in dst.tolist()], dtype=np.float64).reshape(-1, 2)
-        self.animator.book.add(
-            now, (x0, y0), (end[:, 0], end[:, 1]), (src, dst), tasks, src, seconds
-        )
-        self._hidden = np.union1d(self._hidden, tasks)
-        self._redraw_dots()
-
-    def _marker_positions(self) -> dict[int, tuple[float, float]]:
-        """Member index → its marker (live members and those still fading out)."""
-        out = {}
-        for info in (*self._members.values(), *self._ghosts.values()):
-            x, y = geo.token_xy(np.asarray([info.token]), geo.MEMBER_R)
-            out[info.index] = (float(x[0]), float(y[0]))
-        return out
-
-    # ---- lighting one member up (hover, click, Tab) -------------------------------------
-    @property
-    def highlighted(self) -> str | None:
-        """The member lit up now (hovered, else selected), or None."""
-        index = self._hovered if self._hovered is not None else self._selected
-        member = self._members.get(index) if index is not None else None
-        return member.id if member is not None else None
-
-    def set_selected(self, member_id: str | None) -> None:
-        """Light ``member_id`` up until another is chosen (None: nobody)."""
-        member = self._by_id.get(member_id) if member_id else None
-        self._selected = member.index if member is not None else None
-        self._refresh_highlight()
-
-    def _set_hovered(self, index: int | None) -> None:
-        if index != self._hovered:
-            self._hovered = index
-            self._refresh_highlight()
-
-    def _refresh_highlight(self) -> None:
-        index = self._hovered if self._hovered is not None else self._selected
-        if index is None or index not in self._members:
-            if self.highlight.index is not None:
-                self.highlight.clear()
-                self.memberHighlighted.emit("")
-            return
-        row = self._member_order.index(index)
-        marker = (float(self._member_xy[row, 0]), float(self._member_xy[row, 1]))
-        changed = self.highlight.index != index
-        self.highlight.show(
-            index, self._owner_table, self._task_xy, np.asarray(self._tasks.owner), marker
-        )
-        if changed:
-            self.memberHighlighted.emit(self._members[index].id)
-
-    def step_selection(self, forward: bool = True) -> str | None:
-        """Tab / Shift+Tab: light up the next (previous) member in ring order."""
-        order = self._member_order
-        if not order:
-            return None
-        if self._selected in order:
-            at = order.index(self._selected) + (1 if forward else -1)
-        else:
-            at = 0 if forward else len(order) - 1
-        self._hovered = None
-        member = self._members[order[at % len(order)]]
-        self.set_selected(member.id)
-        return member.id
-
-    def event(self, ev: QtCore.QEvent) -> bool:
-        # Tab walks through the members while the ring has the focus (Esc lets go).
-        if ev.type() == QtCore.QEvent.Type.KeyPress and self._member_order:
-            key = ev.key()  # type: ignore[attr-defined]
-            if key in (QtCore.Qt.Key.Key_Tab, QtCore.Qt.Key.Key_Backtab):
-                backward = key == QtCore.Qt.Key.Key_Backtab or bool(
-                    ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier  # type: ignore[attr-defined]
-                )
-                self.step_selection(forward=not backward)
-                ev.accept()
-                return True
-            if key == QtCore.Qt.Key.Key_Escape and self._selected is not None:
-                self.set_selected(None)
-                ev.accept()
-                return True
-        return bool(super().event(ev))
-
-    def reset_animation(self) -> None:
-        self.animator.clear()
-        self._packets.clear()
-        self._trail.clear()
-        self._flash.setOpacity(0.0)
-        self._ghosts.clear()
-        self._hidden = np.zeros(0, dtype=np.int64)
-        self._redraw_dots()
-        self._update_stranded()
-        self._markers_dirty = True
-        self.set_selected(None)
-        self._frame_timer.stop()
-
     # ---- frames ------------------------------------------------------------------------
     def _ensure_running(self) -> None:
         if not self._frame_timer.isActive() and self.isVisible():
@@ -477,21 +335,6 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         ms = (time.perf_counter() - started) * 1000.0
         self.frameRendered.emit(ms)
         return ms
-
-    def _land(self, now: float) -> None:
-        """Landed tasks get their dot back on the arc, in batches so a stream of landings
-        does not redraw 10^4 dots every frame."""
-        if not self._hidden.size:
-            return
-        flying = self.animator.book.tasks()
-        if flying.size and now - self._landing_at < LANDING_REDRAW_S:
-            return
-        still = self._hidden[np.isin(self._hidden, flying)]
-        if still.size != self._hidden.size:
-            self._hidden = still
-            self._landing_at = now
-            self._redraw_dots()
-        self.animator.book.take_landed()
 
     def _update_markers(self, now: float) -> None:
         # Brushes and pens come from small caches: a new QBrush per spot per frame would make
@@ -565,73 +408,19 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         scene_pos: QtCore.QPointF = vb.mapViewToScene(QtCore.QPointF(float(x), float(y)))
         return scene_pos
 
-    # ---- hit testing and tooltips ------------------------------------------------------
-    def hit_test(self, x: float, y: float, tol: float) -> tuple[str, object] | None:
-        """("member", MemberInfo) or ("task", row) nearest to (x, y) within ``tol`` units."""
-        if self._member_xy.size:
-            d = np.hypot(self._member_xy[:, 0] - x, self._member_xy[:, 1] - y)
-            row = int(np.argmin(d))
-            if d[row] <= 2 * tol:
-                return "member", self._members[self._member_order[row]]
-        r = float(np.hypot(x, y))
-        if self._owner_table is not None and abs(r - geo.RING_R) <= geo.TICK_OUT - geo.RING_R:
-            theta = float(np.arctan2(x, y)) % (2 * np.pi)
-            pos = int(theta / (2 * np.pi) * geo.TOKEN_SPACE) % geo.TOKEN_SPACE
-            owner = self._members.get(int(self._owner_table[pos]))
-            if owner is not None:
-                return "member", owner
-        tx, ty = self._task_xy
-        if tx.size:
-            d = np.hypot(tx - x, ty - y)
-            row = int(np.argmin(d))
-            if d[row] <= tol:
-                return "task", row
-        return None
-
-    def tooltip_text(self, hit: tuple[str, object]) -> str:
-        kind, what = hit
-        if kind == "member":
-            assert isinstance(what, MemberInfo)
-            m = what
-            lines = [f"<b>{m.id}</b> ({m.kind})", f"status: {m.status}"]
-            if self.paradigm == "phoenix":
-                lines.append(f"vnodes: {m.vnodes} ({m.distinct} distinct positions)")
-            lines += [f"load: {m.load} tasks", f"trust: {m.trust:.2f}"]
-            return "<br>".join(lines)
-        assert isinstance(what, int)
-        t = self._tasks
-        task = int(t.ids[what])
-        owner = self._members.get(int(t.owner[what]))
-        lines = [
-            f"<b>{self.task_name(task)}</b>",
-            f"token: {int(t.tokens[what])}",
-            f"owner: {owner.id if owner else '—'}",
-        ]
-        if self.task_info is not None:
-            info = self.task_info(task)  # live values from the engine, read only on hover
-            work = float(info.get("work") or 0.0)
-            done = float(info.get("progress") or 0.0)
-            share = f" ({done / work:.0%})" if work > 0 else ""
-            lines += [f"progress: {done:.1f} of {work:.1f} h{share}", f"state: {info.get('state')}"]
-        elif t.state.size > what:
-            lines.append(f"state: {self.state_label(int(t.state[what]))}")
-        return "<br>".join(lines)
-
-    def _view_point(self, scene_pos: QtCore.QPointF) -> tuple[float, float, float]:
-        vb = self.getPlotItem().getViewBox()
-        p = vb.mapSceneToView(scene_pos)
-        px = vb.viewPixelSize()[0]
-        return p.x(), p.y(), HIT_PX * px
-
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
         x, y, tol = self._view_point(scene_pos)
         hit = self.hit_test(x, y, tol)
-        on_member = hit is not None and hit[0] == "member"
-        self._set_hovered(hit[1].index if on_member else None)  # type: ignore[union-attr]
+        member = hit[1] if hit is not None and hit[0] == "member" else None
+        self._set_hovered(member.index if isinstance(member, MemberInfo) else None)
         if hit is None:
             QtWidgets.QToolTip.hideText()
             return
         QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.tooltip_text(hit), self)
+
+    def event(self, ev: QtCore.QEvent) -> bool:
+        # Qt finds overrides on the class itself: the pointer part decides about the keys.
+        return self._walk_key(ev) or bool(super().event(ev))
 
     def leaveEvent(self, ev: QtCore.QEvent) -> None:
         self._set_hovered(None)
