@@ -21,9 +21,11 @@ from phoenix_gui.qt.views.board import (
     GREY,
     BoardView,
     block_side,
+    frame_box,
     grid,
     slot_centres,
     stamp,
+    tint,
 )
 from phoenix_gui.qt.views.palette import CRASHED, TEXT, member_color
 
@@ -158,87 +160,100 @@ class AgentsView(BoardView):
         return self._refused_boxes.get(agent_id)
 
     # ---- painting ----------------------------------------------------------------------
-    def paint_still(self, p: QtGui.QPainter) -> None:
+    def chrome_key(self) -> object:
+        cards = tuple(
+            (a.id, a.index, a.status, a.skills, a.trust, a.reliability, a.context_limit)
+            for a in self.snapshot.agents
+        )
+        refused = tuple((r.id, r.reason) for r in self.snapshot.refused)
+        return cards, refused
+
+    def paint_chrome(self, p: QtGui.QPainter) -> None:
         small = self._small()
         p.setFont(small)
+        metrics = QtGui.QFontMetrics(small)
+        line = self._line_h()
         for agent in self.snapshot.agents:
-            self._paint_card(p, agent, self._boxes[agent.id])
-        self._paint_lane(p)
-
-    def _paint_card(self, p: QtGui.QPainter, agent: AgentInfo, box: QtCore.QRectF) -> None:
-        greyed = agent.status in _GREYED
-        colour = QtGui.QColor(GREY) if greyed else member_color(agent.index)
-        fill = QtGui.QColor(colour)
-        fill.setAlpha(38)
-        p.setPen(QtGui.QPen(colour, 1.5))
-        p.setBrush(fill)
-        p.drawRoundedRect(box, 7, 7)
-        line = self._line_h()
-        inner = box.adjusted(7, 4, -7, 0)
-        metrics = QtGui.QFontMetrics(self._small())
-        rows = [
-            agent.id if agent.status == "ACTIVE" else f"{agent.id} ({agent.status.lower()})",
-            " · ".join(agent.skills) or "no skills",
-            f"trust {agent.trust:.2f} · rel {agent.reliability:.2f}",
-            f"active {agent.active} task{'s' if agent.active != 1 else ''}",
-        ]
-        lines = self._text_lines(box)
-        for i, text in enumerate(rows[: max(1, lines - 1)]):
-            p.setPen(QtGui.QColor(TEXT if i else colour.lighter(130).name()))
-            elided = metrics.elidedText(
-                text, QtCore.Qt.TextElideMode.ElideRight, int(inner.width())
-            )
-            p.drawText(QtCore.QPointF(inner.left(), inner.top() + (i + 0.8) * line), elided)
-        # Context use: the fullest open session against the agent's context limit.
-        y = inner.top() + (min(lines, 5) - 1) * line + 3
-        bar = QtCore.QRectF(inner.left(), y, inner.width(), max(4.0, line * 0.55))
-        share = (
-            0.0 if agent.context_limit <= 0 else min(1.0, agent.context_used / agent.context_limit)
-        )
-        p.setPen(QtCore.Qt.PenStyle.NoPen)
-        p.setBrush(QtGui.QColor("#1F2937"))
-        p.drawRect(bar)
-        p.setBrush(QtGui.QColor("#F87171" if share > 0.85 else colour))
-        p.drawRect(QtCore.QRectF(bar.left(), bar.top(), bar.width() * share, bar.height()))
-        if bar.height() >= 9 and bar.width() >= 100:
-            p.setPen(QtGui.QColor("#F9FAFB"))
-            p.drawText(
-                bar.adjusted(3, -2, -3, 2),
-                int(QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft),
-                f"context {agent.context_used:.1f}/{agent.context_limit:g} h",
-            )
-        chips = (
-            agent.tasks[~np.isin(agent.tasks, self._hidden)] if self._hidden.size else agent.tasks
-        )
-        if chips.size:
-            xy = self._slot_xy[np.searchsorted(self._slot_task, chips)]
-            key = np.full(chips.size, -3 if greyed else agent.index)
-            stamp(p, xy[:, 0], xy[:, 1], key, self._block)
-
-    def _paint_lane(self, p: QtGui.QPainter) -> None:
+            box = self._boxes[agent.id]
+            colour = self._colour(agent)
+            frame_box(p, box, colour, tint(colour, 0.15))
+            inner = box.adjusted(7, 4, -7, 0)
+            rows = [
+                agent.id if agent.status == "ACTIVE" else f"{agent.id} ({agent.status.lower()})",
+                " · ".join(agent.skills) or "no skills",
+                f"trust {agent.trust:.2f} · rel {agent.reliability:.2f}",
+            ]
+            for i, text in enumerate(rows[: max(1, self._text_lines(box) - 2)]):
+                p.setPen(QtGui.QColor(TEXT if i else colour.lighter(130).name()))
+                elided = metrics.elidedText(
+                    text, QtCore.Qt.TextElideMode.ElideRight, int(inner.width())
+                )
+                p.drawText(QtCore.QPointF(inner.left(), inner.top() + (i + 0.8) * line), elided)
         lane = self._lane
-        line = self._line_h()
-        p.setPen(QtGui.QPen(QtGui.QColor(CRASHED), 1.2, QtCore.Qt.PenStyle.DashLine))
-        p.setBrush(QtGui.QColor(255, 59, 48, 18))
-        p.drawRoundedRect(lane, 7, 7)
+        frame_box(p, lane, QtGui.QColor(CRASHED), tint(QtGui.QColor(CRASHED), 0.07), 1.2)
         p.setPen(QtGui.QColor(TEXT))
         refused = self.snapshot.refused
         p.drawText(QtCore.QPointF(lane.left() + 8, lane.top() + line), f"Refused ({len(refused)})")
+        for gone in refused:
+            where = self._refused_boxes.get(gone.id)
+            if where is not None:
+                self._paint_refused(p, gone, where)
+
+    def _colour(self, agent: AgentInfo) -> QtGui.QColor:
+        return QtGui.QColor(GREY) if agent.status in _GREYED else member_color(agent.index)
+
+    def paint_still(self, p: QtGui.QPainter) -> None:
+        p.setFont(self._small())
+        line = self._line_h()
+        for agent in self.snapshot.agents:
+            self._paint_load(p, agent, self._boxes[agent.id], line)
+        lane = self._lane
         p.setPen(QtGui.QColor("#9CA3AF"))
         waiting = self.snapshot.pending
         p.drawText(
             QtCore.QPointF(lane.left() + 8, lane.top() + 2 * line),
             f"waiting for an agent: {waiting} task{'s' if waiting != 1 else ''}",
         )
-        for agent in refused:
-            box = self._refused_boxes.get(agent.id)
-            if box is not None:
-                self._paint_refused(p, agent, box)
+        # Every task chip in one pass: one sprite stamp per colour, not one call per card.
+        ids = self._slot_task
+        keep = ~np.isin(ids, self._hidden) if self._hidden.size else np.ones(ids.size, bool)
+        owner = np.full(ids.size, -3, dtype=np.int64)
+        for agent in self.snapshot.agents:
+            if agent.status not in _GREYED and agent.tasks.size:
+                owner[np.searchsorted(ids, agent.tasks)] = agent.index
+        xy = self._slot_xy[keep]
+        stamp(p, xy[:, 0], xy[:, 1], owner[keep], self._block)
+
+    def _paint_load(
+        self, p: QtGui.QPainter, agent: AgentInfo, box: QtCore.QRectF, line: float
+    ) -> None:
+        """Active tasks and the context-use bar (the fullest open session against the limit)."""
+        lines = self._text_lines(box)
+        inner = box.adjusted(7, 4, -7, 0)
+        colour = self._colour(agent)
+        if lines >= 4:
+            p.setPen(QtGui.QColor(TEXT))
+            p.drawText(
+                QtCore.QPointF(inner.left(), inner.top() + (lines - 2 + 0.8) * line),
+                f"active {agent.active} task{'s' if agent.active != 1 else ''}",
+            )
+        y = inner.top() + (lines - 1) * line + 3
+        bar = QtCore.QRectF(inner.left(), y, inner.width(), max(4.0, line * 0.55))
+        limit = agent.context_limit
+        share = 0.0 if limit <= 0 else min(1.0, agent.context_used / limit)
+        p.fillRect(bar, QtGui.QColor("#1F2937"))
+        used = QtCore.QRectF(bar.left(), bar.top(), bar.width() * share, bar.height())
+        p.fillRect(used, QtGui.QColor("#F87171" if share > 0.85 else colour))
+        if bar.height() >= 9 and bar.width() >= 100:
+            p.setPen(QtGui.QColor("#F9FAFB"))
+            p.drawText(
+                bar.adjusted(3, -2, -3, 2),
+                int(QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft),
+                f"context {agent.context_used:.1f}/{limit:g} h",
+            )
 
     def _paint_refused(self, p: QtGui.QPainter, agent: RefusedAgent, box: QtCore.QRectF) -> None:
-        p.setPen(QtGui.QPen(QtGui.QColor(CRASHED), 1.5))
-        p.setBrush(QtGui.QColor(40, 12, 12, 220))
-        p.drawRoundedRect(box, 6, 6)
+        frame_box(p, box, QtGui.QColor(CRASHED), QtGui.QColor(40, 12, 12))
         p.setPen(QtGui.QColor(TEXT))
         text = _refused_text(agent)
         p.drawText(

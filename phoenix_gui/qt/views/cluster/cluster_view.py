@@ -20,9 +20,11 @@ from phoenix_gui.qt.views.board import (
     GREY,
     BoardView,
     block_side,
+    frame_box,
     grid,
     slot_centres,
     stamp,
+    tint,
 )
 from phoenix_gui.qt.views.palette import TEXT, member_color
 
@@ -176,52 +178,65 @@ class ClusterView(BoardView):
         return self._boxes.get(member)
 
     # ---- painting ----------------------------------------------------------------------
-    def paint_still(self, p: QtGui.QPainter) -> None:
-        hidden = self._hidden
+    def _small(self) -> QtGui.QFont:
         small = QtGui.QFont(self.font())
         small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.8))
+        return small
+
+    def chrome_key(self) -> object:
+        return tuple((n.id, n.index, n.status, n.cpu, n.memory) for n in self._nodes)
+
+    def paint_chrome(self, p: QtGui.QPainter) -> None:
+        small = self._small()
+        metrics = QtGui.QFontMetrics(small)
+        p.setFont(small)
         for node in self._nodes:
-            self._paint_node(p, node, self._boxes[node.id], small, hidden)
+            box = self._boxes[node.id]
+            greyed = node.status in _GREYED
+            colour = QtGui.QColor(GREY) if greyed else member_color(node.index)
+            frame_box(p, box, colour, tint(colour, 0.16 if not greyed else 0.27))
+            p.setPen(QtGui.QColor(TEXT if not greyed else "#9CA3AF"))
+            title = node.id if node.status == "ACTIVE" else f"{node.id} ({node.status.lower()})"
+            p.drawText(
+                box.adjusted(6, 1, -6, 0).toRect(),
+                int(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop),
+                metrics.elidedText(
+                    title, QtCore.Qt.TextElideMode.ElideRight, int(box.width() - 12)
+                ),
+            )
+        lane = self._lane
+        frame_box(p, lane, QtGui.QColor("#6B7280"), tint(QtGui.QColor("#FFFFFF"), 0.04), 1.0)
+
+    def paint_still(self, p: QtGui.QPainter) -> None:
+        small = self._small()
+        p.setFont(small)
+        for node in self._nodes:
+            self._paint_bars(p, node, self._boxes[node.id])
+        # Every pod in one pass: one sprite stamp per colour, not one call per node.
+        ids = self._slot_task
+        keep = ~np.isin(ids, self._hidden) if self._hidden.size else np.ones(ids.size, bool)
+        owner = np.full(ids.size, -3, dtype=np.int64)
+        for node in self._nodes:
+            if node.status not in _GREYED and node.pods.size:
+                owner[np.searchsorted(ids, node.pods)] = node.index
+        xy = self._slot_xy[keep]
+        stamp(p, xy[:, 0], xy[:, 1], owner[keep], self._block)
         self._paint_lane(p, small)
 
-    def _paint_node(
-        self,
-        p: QtGui.QPainter,
-        node: NodeInfo,
-        box: QtCore.QRectF,
-        small: QtGui.QFont,
-        hidden: np.ndarray,
-    ) -> None:
+    def _paint_bars(self, p: QtGui.QPainter, node: NodeInfo, box: QtCore.QRectF) -> None:
         greyed = node.status in _GREYED
         colour = QtGui.QColor(GREY) if greyed else member_color(node.index)
-        fill = QtGui.QColor(colour)
-        fill.setAlpha(40 if not greyed else 70)
-        p.setPen(QtGui.QPen(colour, 1.5))
-        p.setBrush(fill)
-        p.drawRoundedRect(box, 5, 5)
         head = self._header_h(box)
-        p.setFont(small)
-        p.setPen(QtGui.QColor(TEXT if not greyed else "#9CA3AF"))
-        title = node.id if node.status == "ACTIVE" else f"{node.id} ({node.status.lower()})"
-        p.drawText(
-            box.adjusted(6, 1, -6, 0).toRect(),
-            int(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop),
-            QtGui.QFontMetrics(small).elidedText(
-                title, QtCore.Qt.TextElideMode.ElideRight, int(box.width() - 12)
-            ),
-        )
         bar = self._bar_h(box)
         for row, (label, used, cap) in enumerate(
             (("CPU", node.cpu_used, node.cpu), ("mem", node.memory_used, node.memory))
         ):
             y = box.top() + head + 2 + row * (bar + 3)
             track = QtCore.QRectF(box.left() + 6, y, box.width() - 12, bar)
-            p.setPen(QtCore.Qt.PenStyle.NoPen)
-            p.setBrush(QtGui.QColor("#1F2937"))
-            p.drawRect(track)
+            p.fillRect(track, QtGui.QColor("#1F2937"))
             share = 0.0 if cap <= 0 else min(1.0, used / cap)
-            p.setBrush(QtGui.QColor("#F87171" if share >= 0.999 else colour))
-            p.drawRect(QtCore.QRectF(track.left(), y, track.width() * share, bar))
+            full = QtGui.QColor("#F87171" if share >= 0.999 else colour)
+            p.fillRect(QtCore.QRectF(track.left(), y, track.width() * share, bar), full)
             if bar >= 9 and box.width() >= 110:
                 p.setPen(QtGui.QColor("#F9FAFB"))
                 p.drawText(
@@ -229,19 +244,10 @@ class ClusterView(BoardView):
                     int(QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft),
                     f"{label} {used:g}/{cap:g}",
                 )
-        pods = node.pods[~np.isin(node.pods, hidden)] if hidden.size else node.pods
-        if pods.size:
-            at = np.searchsorted(self._slot_task, pods)
-            xy = self._slot_xy[at]
-            key = np.full(pods.size, -3 if greyed else node.index)
-            stamp(p, xy[:, 0], xy[:, 1], key, self._block)
 
     def _paint_lane(self, p: QtGui.QPainter, small: QtGui.QFont) -> None:
         lane = self._lane
         snap = self.snapshot
-        p.setPen(QtGui.QPen(QtGui.QColor("#6B7280"), 1.0, QtCore.Qt.PenStyle.DashLine))
-        p.setBrush(QtGui.QColor(255, 255, 255, 10))
-        p.drawRoundedRect(lane, 5, 5)
         count = int(snap.pending.size)
         p.setFont(small)
         p.setPen(QtGui.QColor(TEXT))

@@ -56,17 +56,19 @@ class Animator:
     def flash_arcs(self, now: float, seconds: float) -> None:
         self._flash = (now, seconds)
 
-    def flash_alpha(self, now: float) -> float:
-        """Opacity of the changed-arcs overlay: FLASHES pulses dying out, then 0."""
+    def flash_on(self, now: float) -> bool:
+        """Whether the changed arcs are lit: FLASHES on/off blinks over the batch's first
+        two thirds. (Blinking, not fading: a changing opacity would make Qt redraw the
+        layer's cache every frame.)"""
         if self._flash is None:
-            return 0.0
+            return False
         start, seconds = self._flash
-        phase = (now - start) / seconds
+        phase = (now - start) / (seconds * 2.0 / 3.0)
+        if phase >= 1.0:
+            self._flash = None
         if not 0.0 <= phase < 1.0:
-            if phase >= 1.0:
-                self._flash = None
-            return 0.0
-        return float((0.5 - 0.5 * np.cos(2 * np.pi * FLASHES * phase)) * (1.0 - 0.5 * phase))
+            return False
+        return int(phase * FLASHES * 2) % 2 == 0
 
     # ---- member effects ----------------------------------------------------------------
     def member_joined(self, now: float, index: int) -> None:
@@ -125,8 +127,8 @@ class Animator:
         if any(now - s < PULSE_SECONDS for s in self._pulse.values()):
             return True
         for index in self._leaving:
-            start = self.fade_start(index)
-            if start is not None and now - start < FADE_SECONDS:
+            start = self.fade_start(index)  # nothing changes before the fade begins
+            if start is not None and 0.0 <= now - start < FADE_SECONDS:
                 return True
         return False
 
@@ -136,8 +138,13 @@ class Animator:
 
     def busy(self, now: float) -> bool:
         """True while anything moves: the frame timer may stop when this turns False."""
+        waiting = any(
+            (start := self.fade_start(i)) is not None and now < start + FADE_SECONDS
+            for i in self._leaving
+        )
         return (
-            self.book.busy()
+            waiting
+            or self.book.busy()
             or bool(self._crashed)
             or self._flash is not None
             or self.has_member_effects(now)

@@ -117,7 +117,7 @@ class RingMotion:
         self.animator.clear()
         self._packets.clear()
         self._trail.clear()
-        self._flash.setOpacity(0.0)
+        self._flash.setVisible(False)
         self._ghosts.clear()
         self._hidden = np.zeros(0, dtype=np.int64)
         self._redraw_dots()

@@ -69,6 +69,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         QtGui.QPixmapCache.setCacheLimit(max(QtGui.QPixmapCache.cacheLimit(), 128 * 1024))
         self._packets_shown = False
         self._markers_dirty = True
+        self._marker_signature: tuple[object, ...] = ()
         self._effects_active = False
         self._stranded_count = 0
         self._clock = clock
@@ -130,11 +131,11 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         # per-point Python loop; grouping by colour costs well under 1 ms.)
         self._packets = DotLayer(size_px=8.0)
         self._packets.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
-        self._trail = DotLayer(size_px=5.0, alpha=110)  # where each packet just was
+        self._trail = DotLayer(size_px=5.0, alpha=120)  # where each packet just was, in grey
         self._trail.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
-        # Arcs that changed hands, in their new owner's colour; flashed by its opacity.
-        self._flash = BandLayer(geo.ARC_IN - 0.03, geo.ARC_OUT + 0.035, alpha=255)
-        self._flash.setOpacity(0.0)
+        # Arcs that changed hands, in their new owner's colour; flashed by showing and hiding it.
+        self._flash = BandLayer(geo.ARC_IN - 0.03, geo.ARC_OUT + 0.035, alpha=235)
+        self._flash.setVisible(False)
         for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
             self.addItem(item)
         self.highlight = RingHighlight(self)
@@ -313,16 +314,18 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         """Advance every animation to ``now`` (default: the wall clock); returns ms spent."""
         started = time.perf_counter()
         now = self._clock() if now is None else now
-        x, y, colour, tx, ty, tcolour = self.animator.book.frame(now)
+        x, y, colour, tx, ty, _tcolour = self.animator.book.frame(now)
         if x.size:
             self._packets.set_data(x, y, colour)
-            self._trail.set_data(tx, ty, tcolour)
+            self._trail.set_data(tx, ty, np.full(tx.size, -1))  # one stamp call, not one per colour
         elif self._packets_shown:
             self._packets.clear()
             self._trail.clear()
         self._packets_shown = bool(x.size)
         self._land(now)
-        self._flash.setOpacity(self.animator.flash_alpha(now))
+        lit = self.animator.flash_on(now)
+        if lit != self._flash.isVisible():
+            self._flash.setVisible(lit)
         for index in [i for i in self._ghosts if self.animator.faded_out(now, i)]:
             del self._ghosts[index]
             self.animator.forget(index)
@@ -338,31 +341,32 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
 
     def _update_markers(self, now: float) -> None:
         # Brushes and pens come from small caches: a new QBrush per spot per frame would make
-        # pyqtgraph re-render every marker symbol.
+        # pyqtgraph re-render every marker symbol. Unchanged markers are not set again.
         self._markers_dirty = False
-        sizes, brushes, pens, symbols, xs, ys = [], [], [], [], [], []
         shown = [self._members[i] for i in self._member_order] + list(self._ghosts.values())
+        sizes, keys, symbols = [], [], []
         for m in shown:
-            index = m.index
-            fx = self.animator.effect(now, index)
+            fx = self.animator.effect(now, m.index)
             failed = fx.crashed or m.status in _GONE
             alpha = fx.alpha
-            if m.status == "DRAINING" and index in self._members:
+            if m.status == "DRAINING" and m.index in self._members:
                 alpha = max(alpha, FADED_ALPHA)  # still registered: faded, not gone
-            x, y = geo.token_xy(np.asarray([m.token]), geo.MEMBER_R)
-            xs.append(float(x[0]))
-            ys.append(float(y[0]))
             sizes.append(round(13.0 * fx.scale, 1))
-            brushes.append(_marker_brush(-2 if failed else index, round(alpha * 20)))
-            pens.append(_marker_pen(failed))
+            keys.append((-2 if failed else m.index, round(alpha * 20), failed))
             symbols.append("x" if failed else "o")
+        tokens = np.array([m.token for m in shown], dtype=np.float64)
+        signature = (tokens.tobytes(), tuple(sizes), tuple(keys))
+        if signature == self._marker_signature:
+            return
+        self._marker_signature = signature
+        x, y = geo.token_xy(tokens, geo.MEMBER_R)
         # Columns, not a dict per spot: pyqtgraph's per-spot path costs twice as much.
         self._markers.setData(
-            x=np.asarray(xs, dtype=np.float64),
-            y=np.asarray(ys, dtype=np.float64),
+            x=x,
+            y=y,
             size=np.asarray(sizes, dtype=np.float64),
-            brush=brushes,
-            pen=pens,
+            brush=[_marker_brush(k, a) for k, a, _f in keys],
+            pen=[_marker_pen(f) for _k, _a, f in keys],
             symbol=symbols,
         )
 
