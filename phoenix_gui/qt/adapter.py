@@ -17,8 +17,8 @@ from PySide6 import QtCore
 
 from phoenix_gui.engine import Event, Simulation, SimulationConfig
 from phoenix_gui.params import PARAMS
-from phoenix_gui.qt.adapter_stories import CHANGE_KINDS, build_story, member_info
-from phoenix_gui.qt.adapter_views import agents_snapshot, cluster_snapshot, rejection_reasons
+from phoenix_gui.qt.readers.boards import agents_snapshot, cluster_snapshot, rejection_reasons
+from phoenix_gui.qt.readers.stories import CHANGE_KINDS, build_story, member_info
 from phoenix_gui.qt.snapshots import (
     AgentsSnapshot,
     ClusterSnapshot,

@@ -1,7 +1,7 @@
 """The adapter's reading of one step's events: which tasks started to move, which membership
 changes happened, hand-offs, and the last placement decision, as one :class:`StepStory`.
 
-Part of the adapter (only :mod:`phoenix_gui.qt.adapter` calls it): it reads the engine's
+Read for the adapter (only :mod:`phoenix_gui.qt.adapter` calls it): it reads the engine's
 events and public state and returns plain snapshots, so the views animate what the engine
 reported and nothing else. Large batches arrive as one ``migrations_started`` event with
 parallel lists; both forms give the same :class:`Moves`.

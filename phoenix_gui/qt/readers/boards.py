@@ -1,7 +1,7 @@
 """The adapter's snapshots for the Kubernetes and agent views: nodes with capacity and pods,
 the pending queue and why it waits; agent cards and the refused lane.
 
-Part of the adapter (only :mod:`phoenix_gui.qt.adapter` calls it). Everything is read from the
+Read for the adapter (only :mod:`phoenix_gui.qt.adapter` calls it). Everything is read from the
 engine's public state at a step boundary and returned as frozen data; grouping tasks by owner
 is one ``argsort`` over the active tasks, so a snapshot of 5,000 pods costs about a millisecond.
 """
