@@ -33,7 +33,7 @@ CHANGE_KINDS = {
     "member_retired": "retired",
     "member_rejected": "rejected",
 }
-# Events whose task was just placed on a member (the latest one's decision is shown).
+# Events whose task was just placed on a member (the first one's decision is shown).
 _PLACEMENTS = ("task_assigned", "migration_started")
 
 
@@ -149,8 +149,9 @@ def build_story(
         for e in events
         if e.kind == "handoff"
     )
+    # The step's first placement: later ones in the same step see fewer free members.
     placed = [int(e.details["task"]) for e in events if e.kind in _PLACEMENTS]
-    decision = decision_of(sim, placed[-1]) if placed else None
+    decision = decision_of(sim, placed[0]) if placed else None
     return StepStory(
         moves=moves,
         changes=tuple(changes),

@@ -261,7 +261,7 @@ class BoardView(QtWidgets.QWidget):
             win = member == d.winner
             text = f"{'★ ' if win else ''}{score:.3f}"
             w, h = metrics.horizontalAdvance(text) + 10, metrics.height() + 4
-            badge = QtCore.QRectF(box.right() - w - 4, box.top() + 4, w, h)
+            badge = QtCore.QRectF(box.right() - w - 4, box.bottom() - h - 4, w, h)
             if win:
                 frame_box(p, box.adjusted(-2, -2, 2, 2), QtGui.QColor(WINNER), None, 3.0)
             p.fillRect(badge, QtGui.QColor(WINNER if win else "#111827"))

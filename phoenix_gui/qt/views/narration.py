@@ -20,7 +20,7 @@ WORDS = {
     "kubernetes": ("node", "pods", "pod"),
     "agentic": ("agent", "tasks", "task"),
 }
-LISTED = 4  # destinations named; the rest are summed up as "n more"
+LISTED = 3  # destinations named; the rest are summed up as "n more"
 
 
 def _spread(indices: np.ndarray, name_of: Callable[[int], str]) -> str:

@@ -41,8 +41,7 @@ class ViewStack(QtWidgets.QWidget):
             QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
         )
         self.narration.setStyleSheet(
-            f"QLabel {{ background: {BACKGROUND}; color: {TEXT}; padding: 4px 10px;"
-            " font-weight: bold; }"
+            f"QLabel {{ background: {BACKGROUND}; color: {TEXT}; padding: 4px 10px; }}"
         )
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -81,6 +80,7 @@ class ViewStack(QtWidgets.QWidget):
 
     def set_narration(self, text: str) -> None:
         self.narration.setText(text or "Membership changes are described here as they happen.")
+        self.narration.setToolTip(text)
         self.narration.setProperty("idle", not text)
 
     def narration_text(self) -> str:

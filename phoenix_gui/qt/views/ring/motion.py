@@ -47,6 +47,7 @@ class RingMotion:
         def _redraw_dots(self) -> None: ...
         def _update_stranded(self) -> None: ...
         def _ensure_running(self) -> None: ...
+        def _rebuild_labels(self) -> None: ...
         def set_selected(self, member_id: str | None) -> None: ...
 
     # ---- animation cues ----------------------------------------------------------------
@@ -58,6 +59,7 @@ class RingMotion:
         now = self._clock()
         self.animator.flight_seconds = seconds
         flashed = []
+        ghosts = len(self._ghosts)
         for change in story.changes:
             info, index = change.member, change.member.index
             if index < 0:
@@ -73,6 +75,8 @@ class RingMotion:
                     self._ghosts[index] = info
             if change.positions.size:
                 flashed.append((change.positions, change.new_owner))
+        if len(self._ghosts) != ghosts:
+            self._rebuild_labels()  # the leaver keeps its name on screen while it fades
         self._launch(story, now, seconds)
         for change in story.changes:
             if change.kind in ("drain", "removed") and change.member.index >= 0:

@@ -262,6 +262,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         wanted = {}
         if len(self._member_order) <= LABEL_LIMIT:
             wanted = {self._members[i].id: self._members[i].token for i in self._member_order}
+            # A member that left keeps its label while its tasks fly and its marker fades.
+            wanted.update({g.id: g.token for g in self._ghosts.values()})
         for member_id in [k for k in self._labels if k not in wanted]:
             self.removeItem(self._labels.pop(member_id)[0])
         for member_id, tok in wanted.items():
@@ -326,10 +328,13 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         lit = self.animator.flash_on(now)
         if lit != self._flash.isVisible():
             self._flash.setVisible(lit)
-        for index in [i for i in self._ghosts if self.animator.faded_out(now, i)]:
+        gone = [i for i in self._ghosts if self.animator.faded_out(now, i)]
+        for index in gone:
             del self._ghosts[index]
             self.animator.forget(index)
             self._markers_dirty = True
+        if gone:
+            self._rebuild_labels()
         effects = self.animator.has_member_effects(now)
         if self._markers_dirty or effects or self._effects_active:
             self._update_markers(now)  # one more after effects end: markers settle exactly
