@@ -112,6 +112,16 @@ def test_kubernetes_view_scores_are_the_engines_explanation(open_main_window, qt
     assert shown == {c["member"]: c["score"] for c in why["candidates"]}
     assert cluster.shown_winner() == why["winner"]
     assert "node-a is cordoned and drained" in window.views.narration_text()
+    # Replay: the same pods fly again, from node-a's (grey) bin, without a step.
+    cluster.book.clear()
+    step = adapter.sim.step_index
+    window.replay_action.trigger()
+    assert sorted(cluster.book.tasks().tolist()) == sorted(t for t, _s, _d in reported)
+    node_a = next(i for i, n in cluster._ghosts.items() if n.id == "node-a")
+    assert cluster._ghosts[node_a].status == "RETIRED"  # drawn grey
+    start, _end = cluster.book.endpoints()
+    assert all(cluster.badge_anchor("node-a").contains(QtCore.QPointF(*xy)) for xy in start)
+    assert adapter.sim.step_index == step
 
 
 def test_kubernetes_pending_pods_wait_in_a_lane_with_the_reason(open_main_window) -> None:

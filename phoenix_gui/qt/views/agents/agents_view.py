@@ -68,7 +68,12 @@ class AgentsView(BoardView):
         moves = story.moves
         if len(moves):
             centre = (self._lane.left() - 20.0, self.height() / 2.0)
-            sx, sy = _where(moves.tasks, self._before, centre)
+            if story.replay:  # the chips' old places are gone: they leave from the old card
+                cards = {a.index: self._boxes[a.id].center() for a in self.snapshot.agents}
+                at = [cards.get(int(i), QtCore.QPointF(*centre)) for i in moves.source.tolist()]
+                sx, sy = np.array([p.x() for p in at]), np.array([p.y() for p in at])
+            else:
+                sx, sy = _where(moves.tasks, self._before, centre)
             ex, ey = _where(moves.tasks, (self._slot_task, self._slot_xy), centre)
             self.book.add(
                 now, (sx, sy), (ex, ey), (moves.source, moves.target), moves.tasks,

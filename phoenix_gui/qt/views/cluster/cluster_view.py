@@ -49,13 +49,13 @@ class ClusterView(BoardView):
         self._slot_xy = np.zeros((0, 2))  # their block centres
         self._before = (self._slot_task, self._slot_xy)  # the previous snapshot's
         self._hidden = np.zeros(0, dtype=np.int64)  # pods in the air: not drawn in a bin
-        self._previous: dict[int, NodeInfo] = {}  # the previous snapshot's nodes
+        self._seen: dict[int, NodeInfo] = {}  # every node of this run, as last seen
         self._landing_at = 0.0
 
     # ---- data in -----------------------------------------------------------------------
     def set_snapshot(self, snapshot: ClusterSnapshot) -> None:
         self._before = (self._slot_task, self._slot_xy)
-        self._previous = {n.index: n for n in self.snapshot.nodes}
+        self._seen.update({n.index: n for n in self.snapshot.nodes})
         live = {n.index for n in snapshot.nodes}
         for node in self.snapshot.nodes:
             if node.index not in live and self.book.last_landing(node.index) is not None:
@@ -63,6 +63,7 @@ class ClusterView(BoardView):
         for index in live:
             self._ghosts.pop(index, None)
         self.snapshot = snapshot
+        self._seen.update({n.index: n for n in snapshot.nodes})
         self.invalidate()
 
     def play_story(self, story: StepStory, seconds: float) -> None:
@@ -72,13 +73,16 @@ class ClusterView(BoardView):
         live = {n.index for n in self.snapshot.nodes}
         for change in story.changes:
             index = change.member.index
-            node = self._previous.get(index)
+            node = self._seen.get(index)
             if change.kind in ("drain", "removed") and index not in live and node is not None:
                 self._ghosts[index] = _emptied(node)  # stays, grey, while its pods fly
                 self.relayout()
         moves = story.moves
         if len(moves):
-            sx, sy = self._where(moves.tasks, self._before, self._lane_point())
+            if story.replay:  # the pods' old places are gone: they leave from their old bin
+                sx, sy = self._box_centres(moves.source)
+            else:
+                sx, sy = self._where(moves.tasks, self._before, self._lane_point())
             ex, ey = self._where(moves.tasks, (self._slot_task, self._slot_xy), self._lane_point())
             self.book.add(
                 now, (sx, sy), (ex, ey), (moves.source, moves.target), moves.tasks,
@@ -91,6 +95,12 @@ class ClusterView(BoardView):
             self.show_decision(story.decision, seconds)
         self._ensure_running()
         self.update()
+
+    def _box_centres(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        by_index = {n.index: self._boxes[n.id].center() for n in self._nodes}
+        lane = QtCore.QPointF(*self._lane_point())
+        points = [by_index.get(int(i), lane) for i in indices.tolist()]
+        return np.array([p.x() for p in points]), np.array([p.y() for p in points])
 
     def _where(
         self, tasks: np.ndarray, slots: tuple[np.ndarray, np.ndarray], fallback: tuple[float, float]
@@ -133,6 +143,7 @@ class ClusterView(BoardView):
 
     def reset_animation(self) -> None:
         self._ghosts.clear()
+        self._seen.clear()
         self._hidden = np.zeros(0, dtype=np.int64)
         super().reset_animation()
         self.invalidate()
