@@ -79,11 +79,11 @@ def test_a_batch_streams_off_and_has_landed_when_its_time_is_up() -> None:
     n = 10
     zeros, ones = np.zeros(n), np.ones(n)
     book.add(0.0, (zeros, zeros), (ones, ones), (zeros, ones), np.arange(n), zeros, 2.0)
-    x, y, key, tx, _ty, _tk = book.frame(0.5)
+    x, _y, key, tx, _ty, _tk = book.frame(0.5)
     assert x.size == n and (key == 0).all()
     assert 0 < tx.size < 3 * n  # only the ones that set off drag a trail
     assert book.last_landing(0) == pytest.approx(2.0)
-    x, y, key, *_ = book.frame(2.0 * (1 - STAGGER) + 0.05)  # each flies 1.1 s, 0.1 s apart
+    x, _y, key, *_ = book.frame(2.0 * (1 - STAGGER) + 0.05)  # each flies 1.1 s, 0.1 s apart
     assert book.take_landed().tolist() == [0]
     assert x.size == n - 1 and (key == 1).sum() >= 1  # past half way: the new owner's colour
     book.frame(2.0 + 1e-9)
