@@ -111,14 +111,6 @@ class FlightBook:
         self._landed = []
         return out
 
-    def _at(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        t = t * t * (3.0 - 2.0 * t)  # smoothstep: ease out of the old owner, into the new
-        p = self._pts
-        u = 1.0 - t
-        x = u * u * p[:, 0] + 2 * u * t * p[:, 2] + t * t * p[:, 4]
-        y = u * u * p[:, 1] + 2 * u * t * p[:, 3] + t * t * p[:, 5]
-        return x, y
-
     def frame(self, now: float) -> tuple[np.ndarray, ...]:
         """(x, y, key) of every packet and (x, y, key) of its trail points at ``now``."""
         t = (now - self._start) / self._dur if self._dur.size else np.zeros(0)
@@ -130,7 +122,7 @@ class FlightBook:
             self._keys, self._task = self._keys[keep], self._task[keep]
             self._source, t = self._source[keep], t[keep]
         t = np.clip(t, 0.0, 1.0)
-        x, y = self._at(t)
+        x, y = self._at_rows(t, np.arange(t.size))
         key = np.where(t < 0.5, self._keys[:, 0], self._keys[:, 1])
         flying = np.flatnonzero(t > 0.0)
         tx, ty, tk = [], [], []
@@ -146,7 +138,8 @@ class FlightBook:
         return x, y, key, empty, empty, np.zeros(0, dtype=np.int64)
 
     def _at_rows(self, t: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        t = t * t * (3.0 - 2.0 * t)
+        """Points of flights ``rows`` at normalised times ``t`` on their curves."""
+        t = t * t * (3.0 - 2.0 * t)  # smoothstep: ease out of the old owner, into the new
         p = self._pts[rows]
         u = 1.0 - t
         x = u * u * p[:, 0] + 2 * u * t * p[:, 2] + t * t * p[:, 4]

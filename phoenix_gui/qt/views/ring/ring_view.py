@@ -4,7 +4,8 @@ Static parts (ring, vnode ticks, owned arcs, task dots, assignment links) are bu
 membership or ownership changes and are cached as pixmaps; each frame only updates the small
 scatter of packets in flight and the member markers' effects (DESIGN.md §8). The view knows
 nothing about the engine: it is fed plain data (:class:`MemberInfo`, :class:`TaskArrays`) and
-animation cues, by the adapter binding in :mod:`phoenix_gui.qt.views.ring.ring_binding`.
+each step's :class:`StepStory`, by the adapter binding in
+:mod:`phoenix_gui.qt.views.ring.ring_binding`; the story is animated by its ``motion`` part.
 """
 
 from __future__ import annotations
