@@ -136,16 +136,20 @@ class RingPointer:
             self.memberHighlighted.emit(self._members[index].id)
 
     def step_selection(self, forward: bool = True) -> str | None:
-        """Tab / Shift+Tab: light up the next (previous) member in ring order."""
+        """Tab / Shift+Tab: light up the next (previous) member in ring order. Past the last
+        (first) member nobody is lit and None is returned: the keyboard focus moves on."""
         order = self._member_order
         if not order:
             return None
+        self._hovered = None
         if self._selected in order:
             at = order.index(self._selected) + (1 if forward else -1)
+            if not 0 <= at < len(order):
+                self.set_selected(None)
+                return None
         else:
             at = 0 if forward else len(order) - 1
-        self._hovered = None
-        member = self._members[order[at % len(order)]]
+        member = self._members[order[at]]
         self.set_selected(member.id)
         return member.id
 
@@ -158,7 +162,8 @@ class RingPointer:
                 backward = key == QtCore.Qt.Key.Key_Backtab or bool(
                     ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier  # type: ignore[attr-defined]
                 )
-                self.step_selection(forward=not backward)
+                if self.step_selection(forward=not backward) is None:
+                    return False  # past the last member: Tab leaves the ring
                 ev.accept()
                 return True
             if key == QtCore.Qt.Key.Key_Escape and self._selected is not None:

@@ -263,6 +263,9 @@ def test_hover_click_and_tab_light_a_member_up(qtbot, monkeypatch) -> None:
     assert view.highlighted == "host-0"
     qtbot.keyClick(view, QtCore.Qt.Key.Key_Escape)
     assert view.highlighted is None and not view.highlight.dim.isVisible()
+    # Tab past the last host lets go, so the keyboard focus can leave the ring.
+    assert [view.step_selection() for _ in range(6)] == [*(f"host-{i}" for i in range(5)), None]
+    assert view.highlighted is None
 
 
 def test_legend_names_every_member_colour(qtbot) -> None:
