@@ -11,7 +11,9 @@ Imported by ``bench_gui.py``, which prints these figures in its last-line JSON:
   new snapshot every sixth frame.
 
 Everything is synthetic and fixed arithmetic (no randomness); frames run on a synthetic clock
-and each is timed as update + paint, offscreen at 1280×800.
+and each is timed as update + paint, offscreen at 1280×800. Each function returns the frames'
+wall times and, beside them, this process's CPU times (``time.process_time``): on a machine
+shared with other work the wall time includes waiting for a core, the CPU time does not.
 """
 
 from __future__ import annotations
@@ -46,6 +48,24 @@ FLIGHT = 1.5
 STEP_EVERY = 6  # a step at 10 steps/s is every sixth frame at 60 frames/s
 
 
+class FrameTimer:
+    """Wall and CPU milliseconds of each frame between :meth:`start` and :meth:`stop`."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def start(self) -> None:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def stop(self) -> None:
+        self.wall.append((time.perf_counter() - self._wall) * 1000.0)
+        self.cpu.append((time.process_time() - self._cpu) * 1000.0)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.asarray(self.wall), np.asarray(self.cpu)
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = 1000.0
@@ -54,7 +74,9 @@ class Clock:
         return self.now
 
 
-def migration_frames(hosts: int = 100, tasks: int = 10_000, moving: int = 1000) -> np.ndarray:
+def migration_frames(
+    hosts: int = 100, tasks: int = 10_000, moving: int = 1000
+) -> tuple[np.ndarray, np.ndarray]:
     """Every frame of a flight of ``moving`` tasks to new owners on the ring."""
     clock = Clock()
     view = RingView(clock=clock)
@@ -81,15 +103,15 @@ def migration_frames(hosts: int = 100, tasks: int = 10_000, moving: int = 1000) 
     view.set_tasks(TaskArrays(ids, tok, new))
     view.play_story(StepStory(moves=moves, changes=(change,)), FLIGHT)
     view.stop_animation()  # frames are driven here, on the synthetic clock
-    out: list[float] = []
-    while view.packets_in_flight or not out:
+    timer = FrameTimer()
+    while view.packets_in_flight or not timer.wall:
         clock.now += FRAME_DT
-        t0 = time.perf_counter()
+        timer.start()
         view.render_frame()
         view.viewport().repaint()
-        out.append((time.perf_counter() - t0) * 1000.0)
+        timer.stop()
     view.close()
-    return np.asarray(out)
+    return timer.result()
 
 
 def _board_frames(
@@ -98,12 +120,12 @@ def _board_frames(
     snapshots: Sequence[Any],
     stories: Sequence[StepStory],
     frames: int,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Frames of a board view; a new snapshot and story (a step) every STEP_EVERY frames."""
-    out = np.empty(frames)
+    timer = FrameTimer()
     for f in range(frames):
         clock.now += FRAME_DT
-        t0 = time.perf_counter()
+        timer.start()
         if f % STEP_EVERY == 0:
             k = f // STEP_EVERY
             view.set_snapshot(snapshots[k % len(snapshots)])
@@ -111,11 +133,13 @@ def _board_frames(
             view.stop_animation()
         view.render_frame()
         view.repaint()
-        out[f] = (time.perf_counter() - t0) * 1000.0
-    return out
+        timer.stop()
+    return timer.result()
 
 
-def cluster_frames(nodes: int = 100, pods: int = 5000, frames: int = 120) -> np.ndarray:
+def cluster_frames(
+    nodes: int = 100, pods: int = 5000, frames: int = 120
+) -> tuple[np.ndarray, np.ndarray]:
     clock = Clock()
     view = ClusterView(clock=clock)
     view.resize(1280, 800)
@@ -150,7 +174,9 @@ def cluster_frames(nodes: int = 100, pods: int = 5000, frames: int = 120) -> np.
     return out
 
 
-def agents_frames(agents: int = 50, tasks: int = 2000, frames: int = 120) -> np.ndarray:
+def agents_frames(
+    agents: int = 50, tasks: int = 2000, frames: int = 120
+) -> tuple[np.ndarray, np.ndarray]:
     clock = Clock()
     view = AgentsView(clock=clock)
     view.resize(1280, 800)

@@ -97,10 +97,23 @@ class Legend(QtWidgets.QFrame):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.label)
         self.names: list[str] = []
+        self._members: list[MemberInfo] = []
+        self._word = "members"
         self.hide()
 
     def set_members(self, members: Sequence[MemberInfo], word: str = "members") -> None:
-        shown = list(members)[:LEGEND_LIMIT]
+        """Remember the members; the text is written when the legend is (or becomes) shown."""
+        self._members, self._word = list(members), word
+        if self.isVisible():
+            self._write()
+
+    def showEvent(self, ev: QtGui.QShowEvent) -> None:
+        self._write()
+        super().showEvent(ev)
+
+    def _write(self) -> None:
+        members, word = self._members, self._word
+        shown = members[:LEGEND_LIMIT]
         self.names = [m.id for m in shown]
         rows = [
             f"<span style='color:{member_color(m.index).name()}'>●</span> {html.escape(m.id)}"
