@@ -111,6 +111,7 @@ class BoardView(QtWidgets.QWidget):
         self._still: QtGui.QPixmap | None = None  # chrome + bars and task blocks: each step
         self._decision: Decision | None = None
         self._decision_until = 0.0
+        self._badges_shown = False  # painted into the current still picture
         self._block = 8  # px side of a task block at the current layout
         self._frame = (np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64))
         self._trail = (np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64))
@@ -148,8 +149,12 @@ class BoardView(QtWidgets.QWidget):
 
     # ---- decisions (score badges) --------------------------------------------------------
     def show_decision(self, decision: Decision | None, seconds: float) -> None:
+        """Badges with the decision's scores, for ``seconds`` (at least SCORE_HOLD). They are
+        painted into the still picture, so a frame does not redraw their text."""
         self._decision = decision
         self._decision_until = self._clock() + max(seconds, SCORE_HOLD)
+        self._badges_shown = decision is not None
+        self._still = None
         self._ensure_running()
         self.update()
 
@@ -175,6 +180,8 @@ class BoardView(QtWidgets.QWidget):
     def reset_animation(self) -> None:
         self.book.clear()
         self._decision = None
+        self._badges_shown = False
+        self._still = None
         self._frame = (np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64))
         self._trail = self._frame
         self._frame_timer.stop()
@@ -198,6 +205,9 @@ class BoardView(QtWidgets.QWidget):
         """Advance the flights to ``now`` (default: the wall clock); returns ms spent."""
         started = time.perf_counter()
         now = self._clock() if now is None else now
+        if self._badges_shown and now > self._decision_until:
+            self._badges_shown = False
+            self._still = None  # the badges' time is up: the next paint leaves them out
         x, y, key, tx, ty, tk = self.book.frame(now)
         self._frame, self._trail = (x, y, key), (tx, ty, tk)
         self.after_frame(now)
@@ -218,7 +228,6 @@ class BoardView(QtWidgets.QWidget):
         if self._still is None or self._still.size() != self.size() * self.devicePixelRatioF():
             self._still = self._render_still()
         p.drawPixmap(0, 0, self._still)
-        self._paint_badges(p)
         tx, ty, tk = self._trail
         stamp(p, tx, ty, tk, self._block, 110)
         x, y, k = self._frame
@@ -243,12 +252,14 @@ class BoardView(QtWidgets.QWidget):
         pix.setDevicePixelRatio(dpr)
         p = QtGui.QPainter(pix)
         self.paint_still(p)
+        if self._badges_shown:
+            self._paint_badges(p)
         p.end()
         return pix
 
     def _paint_badges(self, p: QtGui.QPainter) -> None:
         d = self._decision
-        if d is None or self._clock() > self._decision_until:
+        if d is None:
             return
         font = QtGui.QFont(self.font())
         font.setBold(True)
@@ -316,3 +327,25 @@ def slot_centres(area: QtCore.QRectF, count: int, side: int) -> tuple[np.ndarray
     x = area.left() + (i % per_row) * (side + 1) + side / 2.0
     y = area.top() + (i // per_row) * (side + 1) + side / 2.0
     return x, y
+
+
+def layout_slots(
+    areas: list[QtCore.QRectF], members: list[np.ndarray], largest: int
+) -> tuple[int, np.ndarray, np.ndarray]:
+    """Block side, and the task ids (ascending) with their block centres, for every member's
+    tasks laid row by row in its area; the areas are a grid of equal boxes, so the side is
+    found once and the centres in one vectorised pass."""
+    if not areas:
+        return largest, np.zeros(0, dtype=np.int64), np.zeros((0, 2))
+    most = max((int(t.size) for t in members), default=1)
+    side = block_side(areas[0], most, largest=largest)
+    per_row = max(1, int((areas[0].width() + 1) // (side + 1)))
+    counts = np.array([t.size for t in members], dtype=np.int64)
+    left = np.repeat([a.left() for a in areas], counts)
+    top = np.repeat([a.top() for a in areas], counts)
+    i = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    x = left + (i % per_row) * (side + 1) + side / 2.0
+    y = top + (i // per_row) * (side + 1) + side / 2.0
+    tasks = np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
+    order = np.argsort(tasks, kind="stable")
+    return side, tasks[order].astype(np.int64), np.column_stack((x, y))[order]

@@ -20,10 +20,9 @@ from phoenix_gui.qt.snapshots import AgentInfo, AgentsSnapshot, Handoff, Refused
 from phoenix_gui.qt.views.board import (
     GREY,
     BoardView,
-    block_side,
     frame_box,
     grid,
-    slot_centres,
+    layout_slots,
     stamp,
     tint,
 )
@@ -110,22 +109,10 @@ class AgentsView(BoardView):
         agents = self.snapshot.agents
         boxes = grid(len(agents), area, GAP, aspect=1.25)
         self._boxes = {a.id: b for a, b in zip(agents, boxes, strict=True)}
-        most = max((int(a.tasks.size) for a in agents), default=1)
         areas = [self._chip_area(b) for b in boxes]
-        self._block = min((block_side(c, most, largest=12) for c in areas), default=8)
-        tasks, xs, ys = [], [], []
-        for agent, chips in zip(agents, areas, strict=True):
-            x, y = slot_centres(chips, int(agent.tasks.size), self._block)
-            tasks.append(agent.tasks)
-            xs.append(x)
-            ys.append(y)
-        if tasks:
-            t = np.concatenate(tasks)
-            xy = np.column_stack((np.concatenate(xs), np.concatenate(ys)))
-            order = np.argsort(t, kind="stable")
-            self._slot_task, self._slot_xy = t[order], xy[order]
-        else:
-            self._slot_task, self._slot_xy = np.zeros(0, dtype=np.int64), np.zeros((0, 2))
+        self._block, self._slot_task, self._slot_xy = layout_slots(
+            areas, [a.tasks for a in agents], largest=12
+        )
         line = self._line_h()
         self._refused_boxes = {}
         top = self._lane.top() + 2 * line + 8

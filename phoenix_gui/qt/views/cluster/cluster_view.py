@@ -19,9 +19,9 @@ from phoenix_gui.qt.snapshots import ClusterSnapshot, NodeInfo, StepStory
 from phoenix_gui.qt.views.board import (
     GREY,
     BoardView,
-    block_side,
     frame_box,
     grid,
+    layout_slots,
     slot_centres,
     stamp,
     tint,
@@ -158,22 +158,10 @@ class ClusterView(BoardView):
         self._nodes = nodes
         boxes = grid(len(nodes), area, GAP, aspect=1.5)
         self._boxes = {n.id: b for n, b in zip(nodes, boxes, strict=True)}
-        most = max((int(n.pods.size) for n in nodes), default=1)
         areas = [self._pod_area(b) for b in boxes]
-        self._block = min((block_side(a, most, largest=24) for a in areas), default=8)
-        tasks, xs, ys = [], [], []
-        for node, pod_area in zip(nodes, areas, strict=True):
-            x, y = slot_centres(pod_area, int(node.pods.size), self._block)
-            tasks.append(node.pods)
-            xs.append(x)
-            ys.append(y)
-        if tasks:
-            t = np.concatenate(tasks)
-            xy = np.column_stack((np.concatenate(xs), np.concatenate(ys)))
-            order = np.argsort(t, kind="stable")
-            self._slot_task, self._slot_xy = t[order], xy[order]
-        else:
-            self._slot_task, self._slot_xy = np.zeros(0, dtype=np.int64), np.zeros((0, 2))
+        self._block, self._slot_task, self._slot_xy = layout_slots(
+            areas, [n.pods for n in nodes], largest=24
+        )
 
     def _header_h(self, box: QtCore.QRectF) -> float:
         return min(20.0, max(12.0, box.height() * 0.2))
