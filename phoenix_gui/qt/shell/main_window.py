@@ -29,8 +29,8 @@ from phoenix_gui.qt.panels.controls import ControlsPanel
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
 from phoenix_gui.qt.panels.timeseries import TimeSeriesPanel
 from phoenix_gui.qt.shell.resources import app_icon
-from phoenix_gui.qt.views.ring.ring_binding import RingBinding
-from phoenix_gui.qt.views.ring.ring_view import RingView
+from phoenix_gui.qt.views.stack import ViewStack
+from phoenix_gui.qt.views.stack_binding import ViewStackBinding
 
 # Edits of hosts, vnodes, tasks, seed or paradigm start the run again once they settle.
 RESTART_AFTER_MS = 250
@@ -80,10 +80,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._restart_timer.setSingleShot(True)
         self._restart_timer.setInterval(RESTART_AFTER_MS)
         self._restart_timer.timeout.connect(self._on_reset)
-        self.ring_view = RingView(self)
-        self.ring_view.setObjectName("ringView")
-        self.setCentralWidget(self.ring_view)
-        self.ring_binding = RingBinding(self.adapter, self.ring_view)
+        # The paradigm's view (ring, nodes or agents) with the narration line under it.
+        self.views = ViewStack(self)
+        self.setCentralWidget(self.views)
+        self.ring_view = self.views.ring
+        self.views_binding = ViewStackBinding(self.adapter, self.views)
+        self.ring_binding = self.views_binding.ring
         self._frame_times: deque[float] = deque(maxlen=120)
         self._inspected: str | None = None
         self.member_menu: QtWidgets.QMenu | None = None
@@ -171,6 +173,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.add_member_action = self._action(
             "Add member", self.adapter.request_join, "Ctrl+J", "A new member joins"
         )
+        self.replay_action = self._action(
+            "Replay last change",
+            self.replay_last_change,
+            "R",
+            "Re-animate the last membership change in slow motion (0.25×)",
+        )
+        self.replay_action.setEnabled(False)
+        self.legend_action = self._action(
+            "Legend", self.views.ring.legend.setVisible, "L", "Name the member colours"
+        )
+        self.legend_action.setCheckable(True)
         self._refresh_icons()
         self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
         self.about_action = self._action("About PhoenixFlight", self.show_about)
@@ -181,6 +194,7 @@ class MainWindow(QtWidgets.QMainWindow):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.add_member_action)
+        toolbar.addAction(self.replay_action)
         self.toolbar = toolbar
 
     def _build_menus(self) -> None:
@@ -196,12 +210,14 @@ class MainWindow(QtWidgets.QMainWindow):
         for dock in docks:
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
+        view_menu.addAction(self.legend_action)
         sim_menu = bar.addMenu("&Simulation")
         sim_actions = (self.play_action, self.step_action, self.stop_step_action)
         for action in (*sim_actions, self.reset_action):
             sim_menu.addAction(action)
         sim_menu.addSeparator()
         sim_menu.addAction(self.add_member_action)
+        sim_menu.addAction(self.replay_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self.file_menu, self.view_menu, self.sim_menu = file_menu, view_menu, sim_menu
@@ -252,6 +268,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.ring_view.taskClicked.connect(self.inspect_task)
         self.ring_view.memberContextRequested.connect(self._on_member_context)
         self.ring_view.frameRendered.connect(self._on_frame)
+        self.views.cluster.frameRendered.connect(self._on_frame)
+        self.views.agents.frameRendered.connect(self._on_frame)
 
     def _load_controls(self) -> None:
         """Show the parameter state's values on the controls (the state is the truth)."""
@@ -332,6 +350,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.metrics.show_values(self.state.values())
         self._show_rate_notes()
         self.timeseries.clear()
+        self.replay_action.setEnabled(False)
         self._refresh_status()
 
     def _on_stop_step(self) -> None:
@@ -386,6 +405,7 @@ class MainWindow(QtWidgets.QMainWindow):
             (self.step_action, sp.SP_MediaSeekForward),
             (self.reset_action, sp.SP_BrowserReload),
             (self.add_member_action, sp.SP_FileDialogNewFolder),
+            (self.replay_action, sp.SP_MediaSeekBackward),
         ):
             action.setIcon(_themed_icon(self.style().standardIcon(pixmap), self.palette()))
 
@@ -405,7 +425,13 @@ class MainWindow(QtWidgets.QMainWindow):
         step = self.adapter.config.timing.step_hours
         self.metrics.set_rate_notes(rate_notes(inputs, step, MAX_LIVE_MEMBERS, members))
 
+    def replay_last_change(self) -> bool:
+        """R / the toolbar: show the last membership change again at 0.25×, from what was
+        recorded when it happened; the run is not stepped."""
+        return self.adapter.replay_last_change()
+
     def _on_stepped(self, snapshot: Any) -> None:
+        self.replay_action.setEnabled(self.adapter.last_change is not None)
         self.metrics.update_snapshot(snapshot)
         self.timeseries.append(snapshot)
         self._show_rate_notes()
@@ -499,7 +525,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.adapter.shutdown()
         self.controls.shutdown()
         self._restart_timer.stop()
-        self.ring_view.stop_animation()
+        self.views.stop_animation()
         self.statusBar().clearMessage()  # a timed message keeps a QTimer running
         super().closeEvent(event)
 
