@@ -192,7 +192,7 @@ def run_seed(scenario_seed: int, cell: int, replicate: int) -> int:
 def apply_values(cfg: SimulationConfig, values: dict[str, Value]) -> SimulationConfig:
     """``cfg`` with each parameter set, exactly as ``phoenix-flight run --NAME VALUE`` sets it
     (tests/cli/test_sweep_cmd.py re-runs a row with ``run`` and compares the audit heads)."""
-    metrics = {k: v for k, v in values.items() if k in METRIC_INPUT_PARAMS}
+    metrics = {k: _numeric(v) for k, v in values.items() if k in METRIC_INPUT_PARAMS}
     if metrics:
         try:
             cfg = dataclasses.replace(cfg, metrics=dataclasses.replace(cfg.metrics, **metrics))
@@ -211,5 +211,15 @@ def apply_values(cfg: SimulationConfig, values: dict[str, Value]) -> SimulationC
         churn = dataclasses.replace(cfg.churn, crash_share=float(values["crash_share"]))
         cfg = dataclasses.replace(cfg, churn=churn)
     if "paradigm" in values:
-        cfg = dataclasses.replace(cfg, paradigm=str(values["paradigm"]))
+        paradigm = str(values["paradigm"])
+        if paradigm not in PARADIGMS:
+            raise ExperimentError("paradigm", f"{paradigm!r} is not one of {', '.join(PARADIGMS)}")
+        cfg = dataclasses.replace(cfg, paradigm=paradigm)
     return cfg
+
+
+def _numeric(v: Value) -> int | float:
+    # Kept int or float as the spec made it, so the config equals the one `run` builds.
+    if isinstance(v, str):
+        raise ExperimentError("--vary", f"expected a number, got {v!r}")
+    return v

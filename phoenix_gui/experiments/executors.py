@@ -133,28 +133,30 @@ class DaskRunner:
     scheduler owns placement and retries; we submit pure functions and gather rows."""
 
     def __init__(self, jobs: list[Job], scheduler: str, workers: int | None) -> None:
-        from dask.distributed import Client, LocalCluster
+        import dask.distributed
 
+        dd: Any = dask.distributed  # untyped library: keep its calls out of strict mypy
         self._cluster: Any = None
         try:
             if scheduler == "local":
                 n = default_workers() if workers is None else workers
-                self._cluster = LocalCluster(
+                self._cluster = dd.LocalCluster(
                     n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
                 )
-                self._client = Client(self._cluster)
+                self._client: Any = dd.Client(self._cluster)
             else:
-                self._client = Client(scheduler, timeout="10s")
+                self._client = dd.Client(scheduler, timeout="10s")
         except OSError as exc:
             self._close_cluster()
             raise ExperimentError("--scheduler", f"cannot reach {scheduler}: {exc}") from None
-        self._futures = self._client.map(run_job, jobs, pure=False)
+        self._futures: list[Any] = self._client.map(run_job, jobs, pure=False)
         self._cancelled = threading.Event()
 
     def results(self) -> Iterator[Row]:
-        from dask.distributed import as_completed
+        import dask.distributed
 
-        pending = as_completed(self._futures)
+        dd: Any = dask.distributed
+        pending: Any = dd.as_completed(self._futures)
         remaining = len(self._futures)
         while remaining and not self._cancelled.is_set():
             if not pending.has_ready():

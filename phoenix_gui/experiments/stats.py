@@ -50,9 +50,7 @@ def cell_stats(
     groups: dict[int, tuple[tuple[str, ...], list[float], list[int]]] = {}
     for row in rows:
         cell = int(row["cell"])
-        values, numbers, missing = groups.setdefault(
-            cell, (tuple(str(row[n]) for n in names), [], [0])
-        )
+        _, numbers, missing = groups.setdefault(cell, (tuple(str(row[n]) for n in names), [], [0]))
         x = _number(row.get(metric)) if not row.get("error") else None
         if x is None:
             missing[0] += 1

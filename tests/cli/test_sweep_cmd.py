@@ -24,6 +24,7 @@ from phoenix_gui.experiments.executors import InProcessRunner
 from phoenix_gui.experiments.session import SweepSession
 
 ROOT = Path(__file__).resolve().parents[2]
+ONE = ["--vary", "vnodes=1", "--steps", "1", "--out"]
 GRID = ["--vary", "vnodes=1,10", "--vary", "trust=0.5,0.9", "--replicates", "2", "--steps", "8"]
 
 
@@ -190,14 +191,14 @@ def test_progress_bar_shows_done_failures_and_eta() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--vary", "vnodes=1", "--steps", "1", "--out", "x.parquet"], "--out: Parquet is not supported"),
-        (["--vary", "vnodes=1", "--steps", "1", "--out", "x.txt"], "--out: expected a .csv"),
-        (["--vary", "speed=1", "--steps", "1", "--out", "x.csv"], "--vary: unknown parameter 'speed'"),
+        ([*ONE, "x.parquet"], "--out: Parquet is not supported"),
+        ([*ONE, "x.txt"], "--out: expected a .csv"),
+        (["--vary", "speed=1", "--steps", "1", "--out", "x.csv"], "unknown parameter"),
         (["--vary", "vnodes=1", "--out", "x.csv"], "--sim-hours or --steps: give how long"),
         (["--steps", "1", "--out", "x.csv"], "--vary: give at least one"),
-        (["--vary", "vnodes=1", "--steps", "1", "--out", "x.csv", "--workers", "0"], "--workers: must be ≥ 1"),
-        (["--vary", "vnodes=1", "--steps", "1", "--out", "x.csv", "--plot", "x.jpg"], "--plot: expected a .png"),
-        (["--vary", "vnodes=1", "--steps", "1", "--out", "x.csv", "--scheduler", "tcp://h:1",
+        ([*ONE, "x.csv", "--workers", "0"], "--workers: must be ≥ 1"),
+        ([*ONE, "x.csv", "--plot", "x.jpg"], "--plot: expected a .png"),
+        ([*ONE, "x.csv", "--scheduler", "tcp://h:1",
           "--workers", "2"], "--workers: a Dask cluster's workers are its own"),
     ],
 )  # fmt: skip
