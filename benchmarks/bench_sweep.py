@@ -1,0 +1,93 @@
+"""Sweep benchmark: local worker processes side by side with one worker and with plain calls.
+
+    python benchmarks/bench_sweep.py [--quick]
+
+The same sweep (the default scenario, 8 steps per run, ``vnodes`` × replicates; 200 runs with
+--quick, 400 without) is timed four ways in this one process:
+- in-process calls: ``run_job`` on every job in a loop (what calling ``run`` N times costs);
+- ``--workers 1``: the whole ``sweep`` path in this process (session, rows, atomic CSV);
+- one worker process: the same through a pool of one spawned process (start-up, pickling);
+- ``--workers 2``: two spawned worker processes.
+``speedup_workers_2`` = time(--workers 1) / time(--workers 2) (≥ 1.6 expected on 2 free
+cores); ``overhead_per_run_ms`` = (time(one worker process) − time(in-process calls)) / runs,
+what handing a run to a worker costs. The output files of all three sweeps must be equal
+(``identical``). Prints a table, then, as its LAST line, one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a plain checkout
+
+from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.experiments import Design, make_jobs, parse_vary, run_job
+from phoenix_gui.experiments.executors import InProcessRunner, PoolRunner, Runner
+from phoenix_gui.experiments.session import SweepSession
+
+
+def _design(runs: int) -> Design:
+    return Design((parse_vary("vnodes=1,10,50,100"),), runs // 4, 8)
+
+
+def _timed_sweep(design: Design, out: Path, make: type[Runner] | None, workers: int) -> float:
+    session = SweepSession(SimulationConfig(), design, out)
+    start = time.perf_counter()
+    runner: Runner
+    if make is None:
+        runner = InProcessRunner(session.todo)
+    else:
+        runner = PoolRunner(session.todo, workers)
+    session.run(runner)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="200 runs instead of 400")
+    args = parser.parse_args(argv)
+    runs = 200 if args.quick else 400
+    design = _design(runs)
+    jobs = make_jobs(SimulationConfig(), design)
+
+    start = time.perf_counter()
+    for job in jobs:
+        run_job(job)
+    t_calls = time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory() as folder:
+        outs = [Path(folder) / f"{name}.csv" for name in ("one", "pool1", "two")]
+        t_one = _timed_sweep(design, outs[0], None, 1)
+        t_pool1 = _timed_sweep(design, outs[1], PoolRunner, 1)
+        t_two = _timed_sweep(design, outs[2], PoolRunner, 2)
+        identical = len({p.read_bytes() for p in outs}) == 1
+
+    cores = len(os.sched_getaffinity(0))
+    print(f"{runs} runs of 8 steps (default scenario), {cores} cores")
+    for label, t in (
+        ("in-process calls", t_calls),
+        ("sweep --workers 1", t_one),
+        ("one worker process", t_pool1),
+        ("sweep --workers 2", t_two),
+    ):
+        print(f"  {label:<20} {t:7.2f} s  {t / runs * 1e3:7.1f} ms/run")
+    result = {
+        "runs": runs,
+        "cores": cores,
+        "speedup_workers_2": round(t_one / t_two, 3),
+        "overhead_per_run_ms": round((t_pool1 - t_calls) / runs * 1e3, 3),
+        "overhead_per_run_ms_in_process": round((t_one - t_calls) / runs * 1e3, 3),
+        "identical": identical,
+    }
+    print(json.dumps(result))
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
