@@ -240,6 +240,6 @@ def _plot(session: SweepSession, path: Path, metrics: tuple[str, ...]) -> None:
     except ImportError as exc:  # pragma: no cover - Qt is a dependency of every build
         raise CliError(f"--plot: charts need the window's libraries: {exc}") from None
     try:
-        save_png(path, list(session.rows.values()), session.design.names, metrics)
+        save_png(path, session.design, list(session.rows.values()), metrics)
     except OSError as exc:
         raise CliError(f"--plot: cannot write {path}: {exc.strerror or exc}") from None
