@@ -39,11 +39,9 @@ def _design(runs: int) -> Design:
 def _timed_sweep(design: Design, out: Path, make: type[Runner] | None, workers: int) -> float:
     session = SweepSession(SimulationConfig(), design, out)
     start = time.perf_counter()
-    runner: Runner
-    if make is None:
-        runner = InProcessRunner(session.todo)
-    else:
-        runner = PoolRunner(session.todo, workers)
+    runner: Runner = (
+        InProcessRunner(session.todo) if make is None else PoolRunner(session.todo, workers)
+    )
     session.run(runner)
     return time.perf_counter() - start
 

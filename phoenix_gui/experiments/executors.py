@@ -13,12 +13,12 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any, Protocol
 
+from phoenix_gui import sweep_worker
 from phoenix_gui.experiments.design import ExperimentError
 from phoenix_gui.experiments.runs import Job, run_job
 
@@ -84,18 +84,13 @@ class InProcessRunner:
         self._cancelled.set()
 
 
-def _worker_init() -> None:
-    # Ctrl-C reaches the whole process group; the parent decides what happens, not each worker.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 class PoolRunner:
     """Local worker processes (``multiprocessing`` with ``spawn``)."""
 
     def __init__(self, jobs: list[Job], workers: int) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.workers = workers
-        self._pool = ctx.Pool(workers, initializer=_worker_init)
+        self._pool = ctx.Pool(workers, initializer=sweep_worker.init)
         self._it = self._pool.imap_unordered(run_job, jobs, chunksize=1)
         self._total = len(jobs)
         self._cancelled = threading.Event()

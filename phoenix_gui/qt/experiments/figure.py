@@ -25,10 +25,10 @@ LINE = (31, 119, 180)
 LOG_RATIO = 50.0  # numeric x values spanning this factor or more are drawn on a log axis
 
 
-class ExperimentFigure(pg.GraphicsLayoutWidget):
+class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
     """Entry points: :meth:`set_design` (what is swept, which metrics), :meth:`set_rows`."""
 
-    runClicked = QtCore.Signal(int, int)  # cell, replicate
+    runClicked = QtCore.Signal(int, int)  # noqa: N815  (Qt signal naming) cell, replicate
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,7 +191,7 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):
 
     # ---- interaction ---------------------------------------------------------------------
     def _on_dots_clicked(self, _item: object, points: Sequence[object]) -> None:
-        if points:
+        if len(points):
             cell, replicate = points[0].data()  # type: ignore[attr-defined]
             self.runClicked.emit(int(cell), int(replicate))
 
@@ -201,7 +201,7 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):
             return None
         a, b = self.design.varies
         p = self.plots[plot_index].vb.mapSceneToView(scene_pos)
-        row, col = math.floor(p.y()), math.floor(p.x())
+        row, col = math.floor(float(p.y())), math.floor(float(p.x()))
         if 0 <= row < len(a.values) and 0 <= col < len(b.values):
             return row * len(b.values) + col
         return None
