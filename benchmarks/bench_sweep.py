@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a plain checkout
 
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.experiments import Design, make_jobs, parse_vary, run_job
 from phoenix_gui.experiments.executors import InProcessRunner, PoolRunner, Runner
 from phoenix_gui.experiments.session import SweepSession

@@ -22,6 +22,7 @@ FORBIDDEN = {
     "document": {"shell"},
     "adapter": {"shell", "views", "panels", "document"},
     "snapshots": {"shell", "views", "panels", "document", "adapter"},
+    "experiments": {"shell"},
 }
 
 

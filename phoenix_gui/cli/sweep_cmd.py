@@ -19,7 +19,7 @@ from typing import Any
 
 from phoenix_gui.cli.common import param_value
 from phoenix_gui.cli.errors import CliError
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.experiments import Design, ExperimentError, parse_vary
 from phoenix_gui.experiments.design import Vary, vary_from_values
 from phoenix_gui.experiments.executors import make_runner

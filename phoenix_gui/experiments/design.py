@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
-from phoenix_gui.engine.metrics import MetricsError
+from phoenix_gui.engine import PARADIGMS, MetricsError, SimulationConfig
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, ParamError
 
 # Parameters a sweep may vary: the ones `phoenix-flight run` takes as flags, and the paradigm.

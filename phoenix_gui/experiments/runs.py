@@ -12,8 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from phoenix_gui.engine.config import SimulationConfig
-from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine import Simulation, SimulationConfig
 from phoenix_gui.experiments.design import Design, Value, apply_values, run_seed
 
 # The run summary each row carries, after the varied parameters, replicate, seed and error.

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.experiments.design import Design
 from phoenix_gui.experiments.executors import Runner
 from phoenix_gui.experiments.runs import Job, make_jobs

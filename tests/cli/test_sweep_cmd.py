@@ -18,7 +18,7 @@ from rich.console import Console
 
 from phoenix_gui.cli import main
 from phoenix_gui.cli.sweep_progress import sweep_progress
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.experiments import Design, parse_vary
 from phoenix_gui.experiments.executors import InProcessRunner
 from phoenix_gui.experiments.session import SweepSession

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.experiments import Design, ExperimentError, Vary, apply_values, parse_vary
 from phoenix_gui.experiments.design import run_seed
 from phoenix_gui.experiments.runs import make_jobs, run_job

@@ -9,7 +9,9 @@ import pytest
 from phoenix_gui.scenario import ScenarioError, dump_scenario, loads_scenario
 
 BASE = "schema_version: 1\nname: sweep\n"
-GOOD = BASE + """experiment:
+GOOD = (
+    BASE
+    + """experiment:
   vary:
     - {param: vnodes, values: [1, 10, 100]}
     - {param: paradigm, values: [phoenix, kubernetes]}
@@ -17,6 +19,7 @@ GOOD = BASE + """experiment:
   sim_hours: 12
   metric: obs_dhs
 """
+)
 
 
 def test_a_ready_sweep_loads_and_saves_back() -> None:
@@ -41,7 +44,8 @@ def test_no_section_is_none() -> None:
          "experiment.vary[0].param", "vnodes"),
         ("  vary: [{param: vnodes, values: [1]}, {param: vnodes, values: [2]}]\n  steps: 1\n",
          "experiment.vary[1].param", "vnodes is varied twice"),
-        ("  vary: [{param: vnodes, values: [1]}]\n", "experiment", "give exactly one of sim_hours and steps"),
+        ("  vary: [{param: vnodes, values: [1]}]\n", "experiment",
+         "give exactly one of sim_hours and steps"),
         ("  vary: [{param: paradigm, values: [ring]}]\n  steps: 1\n",
          "experiment.vary[0].values", "'ring' is not a paradigm"),
         ("  vary: [{param: vnodes, values: [1]}]\n  steps: 1\n  metric: audit_head\n",

@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.experiments.design import (
     VARIABLE_PARAMS,
     Design,
