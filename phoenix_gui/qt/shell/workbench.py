@@ -293,6 +293,8 @@ class Workbench(QtCore.QObject):
         self.tab_sweeper.stop()
         for panel in self.panels:
             panel.refresh()  # does any coalesced refresh now: no timer outlives the window
+        if self.experiment_dialog is not None:
+            self.experiment_dialog.close()  # a running sweep's workers stop with the window
         return True
 
     # ---- user actions ------------------------------------------------------------------

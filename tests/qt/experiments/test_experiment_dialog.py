@@ -178,3 +178,14 @@ def test_two_parameters_draw_mean_and_spread_heatmaps(qtbot, window) -> None:
     assert cell == 5 and replicate in (0, 1)
     assert window.adapter.sim.config.ring.vnodes == 64
     assert window.adapter.sim.config.workload.initial_tasks == 8000
+
+
+def test_closing_the_window_stops_a_running_sweep(qtbot, window) -> None:
+    dialog = _open_dialog(window)
+    dialog.values1.setText("1:200:1")
+    dialog.replicates.setValue(1)
+    qtbot.mouseClick(dialog.run_button, LEFT)
+    qtbot.waitUntil(lambda: len(dialog.session.rows) >= 1, timeout=60_000)  # type: ignore[union-attr]
+    window.close()
+    assert dialog.job is not None and not dialog.job.running and dialog.job.cancelled
+    assert not dialog.isVisible()
