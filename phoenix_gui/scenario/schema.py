@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from phoenix_gui.engine.config import (
+from phoenix_gui.engine import (
+    CHANGEABLE,
     ChurnConfig,
     GovernanceConfig,
     MemberKind,
@@ -29,7 +30,6 @@ from phoenix_gui.engine.config import (
     TimingConfig,
     WorkloadConfig,
 )
-from phoenix_gui.engine.params_apply import CHANGEABLE
 from phoenix_gui.experiments.design import MAX_REPLICATES, MAX_VALUES, VARIABLE_PARAMS
 from phoenix_gui.experiments.runs import NUMERIC_METRICS
 from phoenix_gui.params import PARAMS, ParamError
