@@ -4,8 +4,10 @@ Opens the real :class:`MainWindow` on the scenario, runs animated steps (each st
 by a few animation frames on a synthetic clock and a forced repaint, so packets really fly and
 the window really paints), crashes a member half-way so migrations happen, verifies the audit
 chain, saves the scenario with QSaveFile and loads it back, runs a small Simulation ▸
-Experiment… sweep on 2 worker processes (experiment_runs, experiment_max_stall_ms: the longest
-pass of the GUI thread's event processing meanwhile), and prints one JSON line:
+Experiment… sweep on 2 worker processes (experiment_runs; experiment_max_stall_ms: the longest
+pass of the GUI thread's event processing meanwhile, wall clock; experiment_max_pass_cpu_ms: the
+same pass in the GUI thread's own CPU time, which a machine busy with other work cannot
+inflate), and prints one JSON line:
 startup_ms, frames, median_frame_ms, p95_frame_ms (ring view frames), median_step_ms, p95_step_ms
 (a step with every dock update and repaint it causes), steps, audit_head (and what it checked).
 Exit status 0 only when every check passed.
@@ -136,17 +138,22 @@ def _experiment(workbench: Any, app: Any, failures: list[str]) -> dict[str, Any]
     dialog.steps.setValue(1)
     dialog.workers.setValue(2)
     app.processEvents()  # the dialog's first paint happens before anyone presses Run
-    stall_ms = 0.0
+    stall_ms = cpu_ms = 0.0
     try:
-        if not dialog.run():
+        c0, t0 = time.thread_time(), time.perf_counter()
+        started = dialog.run()  # what pressing Run costs the GUI thread counts too
+        if not started:
             failures.append(f"experiment did not start: {dialog.status.text()}")
             return {"experiment_runs": 0}
         deadline = time.monotonic() + EXPERIMENT_TIMEOUT_S
-        while dialog.job.running and time.monotonic() < deadline:
-            t0 = time.perf_counter()
-            app.processEvents()
+        while True:
             stall_ms = max(stall_ms, (time.perf_counter() - t0) * 1000.0)
+            cpu_ms = max(cpu_ms, (time.thread_time() - c0) * 1000.0)
+            if not dialog.job.running or time.monotonic() > deadline:
+                break
             time.sleep(0.005)
+            c0, t0 = time.thread_time(), time.perf_counter()
+            app.processEvents()
         if dialog.job.running:
             dialog.cancel()
             failures.append(f"experiment not done after {EXPERIMENT_TIMEOUT_S} s")
@@ -158,7 +165,11 @@ def _experiment(workbench: Any, app: Any, failures: list[str]) -> dict[str, Any]
             )
     finally:
         dialog.close()
-    return {"experiment_runs": done, "experiment_max_stall_ms": round(stall_ms, 1)}
+    return {
+        "experiment_runs": done,
+        "experiment_max_stall_ms": round(stall_ms, 1),
+        "experiment_max_pass_cpu_ms": round(cpu_ms, 1),
+    }
 
 
 def _crash_one(window: Any) -> None:
