@@ -93,6 +93,8 @@ def _sweep(args: argparse.Namespace) -> int:
             _run_with_progress(session, runner)
     except KeyboardInterrupt:
         interrupted = True
+    except OSError as exc:  # the disk filled up or the folder went away mid-sweep
+        raise CliError(f"--out: cannot write {out}: {exc.strerror or exc}") from None
     elapsed = time.monotonic() - started
     if plot is not None and not interrupted:
         if args.metric:
@@ -139,11 +141,23 @@ def _out_path(args: argparse.Namespace) -> Path:
         raise CliError(f"--out: expected a .csv file, got {args.out!r}")
     if args.scenario is not None and _same(out, Path(args.scenario)):
         raise CliError("--out: is the scenario file itself; choose another file")
-    if out.exists() and not args.resume:
+    try:
+        exists = out.exists()
+    except OSError as exc:  # a name the file system cannot hold (too long, …)
+        raise CliError(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+    if exists and not args.resume:
         # A sweep's hours of results must not vanish under a repeated command: be explicit.
         raise CliError(f"--out: {out} exists; add --resume to complete it, or remove it")
     if not out.parent.is_dir():
         raise CliError(f"--out: folder {out.parent} does not exist")
+    # Find out now, not after hours of runs, that the table cannot be written there.
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8"):
+            pass
+        partial.unlink()
+    except OSError as exc:
+        raise CliError(f"--out: cannot write {out}: {exc.strerror or exc}") from None
     return out
 
 

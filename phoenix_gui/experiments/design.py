@@ -153,9 +153,10 @@ def _range(where: str, name: str, text: str) -> list[Value]:
                          for i, p in enumerate(parts))  # fmt: skip
     if stop < start:
         raise ExperimentError(where, f"STOP ({_fmt(stop)}) is below START ({_fmt(start)})")
-    count = math.floor((stop - start) / step + 1e-9) + 1
-    if count > MAX_VALUES:
-        raise ExperimentError(where, f"{count} values is more than {MAX_VALUES}")
+    span = (stop - start) / step  # inf for a denormal step: refused below, never floor()ed
+    if not span < MAX_VALUES:
+        raise ExperimentError(where, f"more than {MAX_VALUES} values from {text!r}")
+    count = math.floor(span + 1e-9) + 1
     # Round away the binary noise of start + i·step (0.1 + 2·0.1 is 0.30000000000000004).
     raw = [float(f"{start + i * step:.12g}") for i in range(count)]
     return [_number(where, name, _fmt(x)) for x in raw]

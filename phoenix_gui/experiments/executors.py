@@ -24,6 +24,7 @@ from phoenix_gui.experiments.runs import Job, run_job
 
 Row = dict[str, Any]
 _POLL_S = 0.1  # how often a waiting runner looks at its cancel flag
+MAX_WORKERS = 256  # processes on one machine; more is a typo, not a bigger machine
 
 
 class Runner(Protocol):
@@ -57,8 +58,8 @@ def make_runner(
             )
         return DaskRunner(jobs, scheduler, workers)
     n = default_workers() if workers is None else workers
-    if n < 1:
-        raise ExperimentError("--workers", f"must be ≥ 1, got {n}")
+    if not 1 <= n <= MAX_WORKERS:
+        raise ExperimentError("--workers", f"must be in [1, {MAX_WORKERS}], got {n}")
     if n == 1 or len(jobs) <= 1:
         return InProcessRunner(jobs)
     return PoolRunner(jobs, min(n, len(jobs)))
@@ -144,6 +145,12 @@ class DaskRunner:
         except OSError as exc:
             self._close_cluster()
             raise ExperimentError("--scheduler", f"cannot reach {scheduler}: {exc}") from None
+        except (ValueError, TypeError) as exc:
+            self._close_cluster()
+            raise ExperimentError(
+                "--scheduler",
+                f"{scheduler!r} is not `local` or an address like tcp://HOST:PORT ({exc})",
+            ) from None
         self._futures: list[Any] = self._client.map(run_job, jobs, pure=False)
         self._cancelled = threading.Event()
 

@@ -87,6 +87,17 @@ def test_unreachable_scheduler_is_one_line(
     assert not out.exists()
 
 
+@pytest.mark.parametrize("address", ["foo", "tcp://", "tcp://127.0.0.1:notaport"])
+def test_a_malformed_address_is_one_line(
+    address: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["sweep", *GRID, "--out", str(tmp_path / "x.csv"), "--scheduler", address])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"--scheduler: {address!r} is not `local` or an address" in err
+    assert "Traceback" not in err
+
+
 def test_without_dask_the_build_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -34,6 +34,8 @@ def test_list_and_range_forms() -> None:
         ("hosts=1,1", "listed twice"),
         ("paradigm=ring", "'ring' is not a paradigm"),
         ("tasks=0:2000000:1", "more than 10000"),
+        ("trust=0:1:1e-320", "more than 10000 values"),
+        ("trust=nan", "must be a finite number"),
     ],
 )
 def test_bad_vary_names_the_parameter(text: str, words: str) -> None:
