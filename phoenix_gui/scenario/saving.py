@@ -61,7 +61,15 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
         del data["experiment"]  # optional section: a scenario without a sweep does not name it
     else:
         data["experiment"] = {k: v for k, v in data["experiment"].items() if v is not None}
+    variants = {name: _trim_variant(v) for name, v in data.pop("variants").items()}
+    if variants:  # written only when there are some, so older readers see the same file
+        data["variants"] = variants
     return data
+
+
+def _trim_variant(variant: dict[str, Any]) -> dict[str, Any]:
+    """A variant as written: only what it overrides, and its branch hour when not 0."""
+    return {k: v for k, v in variant.items() if v is not None and not (k == "branch_at" and v == 0)}
 
 
 def dump_scenario(scenario: Scenario) -> str:
