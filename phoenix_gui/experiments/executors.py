@@ -88,10 +88,12 @@ class InProcessRunner:
 class PoolRunner:
     """Local worker processes (``multiprocessing`` with ``spawn``)."""
 
-    def __init__(self, jobs: list[Job], workers: int) -> None:
+    def __init__(self, jobs: list[Job], workers: int, background: bool = False) -> None:
+        """``background``: the workers run at a lower priority (the window's sweeps)."""
         ctx = multiprocessing.get_context("spawn")
         self.workers = workers
-        self._pool = ctx.Pool(workers, initializer=sweep_worker.init)
+        niceness = sweep_worker.BACKGROUND_NICENESS if background else 0
+        self._pool = ctx.Pool(workers, initializer=sweep_worker.init, initargs=(niceness,))
         self._it = self._pool.imap_unordered(run_job, jobs, chunksize=1)
         self._total = len(jobs)
         self._cancelled = threading.Event()

@@ -72,7 +72,7 @@ class SweepJob(QtCore.QObject):
     def _work(self) -> None:
         try:
             if self.session.todo and not self._cancel.is_set():
-                runner = PoolRunner(self.session.todo, self.workers)
+                runner = PoolRunner(self.session.todo, self.workers, background=True)
                 with self._lock:
                     self._runner = runner
                     if self._cancel.is_set():
