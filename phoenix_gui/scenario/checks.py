@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from phoenix_gui.engine import MetricInputs, rate_problem
+from phoenix_gui.experiments.design import ExperimentError, vary_from_values
 from phoenix_gui.params import PARAMS, ParamError
 from phoenix_gui.scenario.schema import (
     SETTABLE_PARAMS,
@@ -55,6 +56,7 @@ def check(scenario: Scenario) -> list[Finding]:
         origin.setdefault(gid, "members.generate")
     _check_timeline(scenario, dict(origin), findings)
     _check_rates(scenario, findings)
+    _check_experiment(scenario, findings)
     return findings
 
 
@@ -89,6 +91,33 @@ def _check_rates(s: Scenario, findings: list[Finding]) -> None:
             name = next(iter(changed))
             findings.append((("timeline", i, "values", name), problem.split(": ", 1)[-1], False))
             return
+
+
+def _check_experiment(s: Scenario, findings: list[Finding]) -> None:
+    """Each varied parameter's values in its range, once each; a duration, given once."""
+    e = s.experiment
+    if e is None:
+        return
+    names = [v.param for v in e.vary]
+    for i, vary in enumerate(e.vary):
+        loc: Loc = ("experiment", "vary", i, "values")
+        if names.index(vary.param) != i:
+            findings.append(
+                (("experiment", "vary", i, "param"), f"{vary.param} is varied twice", False)
+            )
+            continue
+        try:
+            vary_from_values(vary.param, list(vary.values), "values")
+        except ExperimentError as exc:
+            findings.append((loc, exc.message, False))
+    if (e.sim_hours is None) == (e.steps is None):
+        findings.append(
+            (
+                ("experiment",),
+                "give exactly one of sim_hours and steps (how long a run lasts)",
+                True,
+            )
+        )
 
 
 def _check_pairs(s: Scenario, findings: list[Finding]) -> None:
