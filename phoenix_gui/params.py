@@ -105,9 +105,9 @@ _SPECS = (
 
 PARAMS: dict[str, ParamSpec] = {spec.name: spec for spec in _SPECS}
 
-# The largest seed: a scenario file, ``run --seed`` and the window's seed box (a 32-bit spin
-# box) all accept 0 … SEED_MAX, so a seed that opens is a seed the window can show.
-SEED_MAX = 2**31 - 1
+# The largest seed: a scenario file, ``run --seed``, a sweep's per-run seeds and the window's
+# seed box all accept 0 … SEED_MAX, so a seed that opens is a seed the window can show.
+SEED_MAX = 2**63 - 1
 
 # How long a headless run lasts: command line only, not part of a scenario or the sliders.
 RUN_LENGTH_PARAMS = ("sim_hours", "steps")

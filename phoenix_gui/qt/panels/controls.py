@@ -77,6 +77,42 @@ class SliderScale:
         return round(math.log1p(steps) / self._log_span * self.positions)
 
 
+class SeedBox(QtWidgets.QLineEdit):
+    """A whole-number box for seeds 0 … SEED_MAX (2^63 − 1; a spin box holds only 32 bits).
+
+    ``valueChanged`` fires on Enter or focus-out, when the value really changed: each new seed
+    restarts the run, not each keystroke.
+    """
+
+    valueChanged = QtCore.Signal(object)  # noqa: N815  an int up to 2^63 − 1
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        digits = QtCore.QRegularExpression(r"\d{1,19}")
+        self.setValidator(QtGui.QRegularExpressionValidator(digits, self))
+        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight)
+        self._value = 0
+        self.setText("0")
+        self.editingFinished.connect(self._on_edited)
+
+    def value(self) -> int:
+        return self._value
+
+    def setValue(self, value: int) -> None:
+        value = min(max(int(value), 0), SEED_MAX)
+        self.setText(str(value))
+        if value != self._value:
+            self._value = value
+            self.valueChanged.emit(value)
+
+    def _on_edited(self) -> None:
+        text = self.text().strip()
+        if not text.isdigit():
+            self.setText(str(self._value))
+            return
+        self.setValue(int(text))
+
+
 class _ParamRow:
     """One parameter: label, slider and value box, kept in sync without feedback loops."""
 
@@ -166,7 +202,7 @@ class ControlsPanel(QtWidgets.QWidget):
     stepRequested = QtCore.Signal()  # noqa: N815
     resetRequested = QtCore.Signal()  # noqa: N815
     paradigmChanged = QtCore.Signal(str)  # noqa: N815
-    seedChanged = QtCore.Signal(int)  # noqa: N815
+    seedChanged = QtCore.Signal(object)  # noqa: N815  an int up to 2^63 − 1
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,11 +226,8 @@ class ControlsPanel(QtWidgets.QWidget):
             self.paradigm_combo.addItem(paradigm.capitalize(), paradigm)
         self.paradigm_combo.setToolTip("Placement paradigm: token ring, bin packing or LLM agents")
         self.paradigm_combo.currentIndexChanged.connect(self._on_paradigm)
-        self.seed_box = QtWidgets.QSpinBox(self)
-        self.seed_box.setRange(0, SEED_MAX)
+        self.seed_box = SeedBox(self)
         self.seed_box.setValue(SimulationConfig().seed)
-        # Only on Enter, focus-out or arrows: each new seed restarts the run, not each keystroke.
-        self.seed_box.setKeyboardTracking(False)
         self.seed_box.setToolTip("Seed of the simulation's only random generator")
         self.seed_box.valueChanged.connect(self.seedChanged)
 
