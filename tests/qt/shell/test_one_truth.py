@@ -242,3 +242,14 @@ def test_a_value_the_rate_bound_refuses_is_refused_by_the_sliders_too(window, qt
     assert window.adapter.sim.config.metrics.hours == 24
     assert "hours" in window.statusBar().currentMessage()
     assert "events per hour" in window.statusBar().currentMessage()
+
+
+def test_a_64_bit_seed_from_a_file_is_the_seed_everywhere(window, qtbot, tmp_path) -> None:
+    big = 2**62 + 12345  # a sweep's per-run seeds are this size
+    other = tmp_path / "big-seed.yaml"
+    other.write_text(LESSON.replace("seed: 7", f"seed: {big}"), encoding="utf-8")
+    assert bench(window).file_actions.open_path(str(other))
+    live = assert_five_agree(window, qtbot, tmp_path)
+    assert live["seed"] == big == window.controls.seed() == int(window.controls.seed_box.text())
+    type_into(qtbot, window.controls.seed_box, str(big + 1))
+    assert assert_five_agree(window, qtbot, tmp_path)["seed"] == big + 1
