@@ -230,7 +230,10 @@ def _print_summary(s: dict[str, Any]) -> None:
           f"(graceful {s['work_lost_graceful']:g})")  # fmt: skip
     for label in ("configured", "observed"):
         m = s[label]
+        # as_dict already wrote DHS with the decimals that keep it inside its band.
         dhs = "n/a" if m["dhs"] is None else f"{m['dhs']:.1f} % {m['status']}"
+        if m["dhs"] is not None and round(m["dhs"], 1) != m["dhs"]:
+            dhs = f"{m['dhs']} % {m['status']}"
         print(f"  {label:<10} MCR {_fixed(m['mcr'], 4)}  WMCR {_fixed(m['wmcr'], 4)}  "
               f"SI {_fixed(m['si'], 4)}  DHS {dhs}")  # fmt: skip
     inputs = s["observed_inputs"]

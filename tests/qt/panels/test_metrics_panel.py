@@ -156,3 +156,18 @@ def test_custom_bands_move_the_gauge_marks(panel):
     panel.show_values({"joins": 12, "leaves": 8, "hours": 24, "trust": 0.95, "compliance": 0.98})
     assert panel.configured_gauge.bands == bands
     assert "Degraded" in panel.dhs_label.text()  # 82.5 is Degraded with these bands
+
+
+@pytest.mark.parametrize(
+    ("inputs", "text", "status"),
+    [
+        (MetricInputs(0, 0, 24, 0.4, 0.4), "60.0 % Degraded", "Degraded"),  # exactly the edge
+        (MetricInputs(1, 0, 3999, 0.7, 0.7), "79.99 % Degraded", "Degraded"),  # a hair under 80
+    ],
+)
+def test_status_chip_and_table_never_contradict_the_band(panel, inputs, text, status) -> None:
+    panel.show_configured(compute(inputs))
+    assert text in panel.dhs_label.text()
+    assert panel.table.item(8, 0).text() == text.split(" %")[0]  # the DHS row
+    assert panel.table.item(9, 0).text() == status
+    assert text in panel.configured_gauge.toolTip()
