@@ -16,12 +16,14 @@ from phoenix_gui.engine.audit import (
 )
 from phoenix_gui.engine.config import (
     PARADIGMS,
+    RETIREMENT_MODES,
     ChurnConfig,
     GovernanceConfig,
     MemberKind,
     MembersConfig,
     MemberSpec,
     Paradigm,
+    RetirementMode,
     RingConfig,
     SimulationConfig,
     TimelineEvent,
@@ -42,6 +44,7 @@ from phoenix_gui.engine.metrics import (
     MetricsError,
     balance,
     compute,
+    dhs_text,
     ideal_overhead,
 )
 from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics, observe
@@ -58,6 +61,7 @@ from phoenix_gui.engine.ring import (
     moved_tasks,
     token,
     tokens_of,
+    vnode_saturation,
 )
 from phoenix_gui.engine.simulation import Simulation
 from phoenix_gui.engine.tasks import FlightPacket, TaskState, TaskTable
@@ -69,6 +73,7 @@ __all__ = [
     "GENESIS_HASH",
     "HEALTHY",
     "PARADIGMS",
+    "RETIREMENT_MODES",
     "TOKEN_SPACE",
     "AuditLog",
     "AuditRecord",
@@ -96,6 +101,7 @@ __all__ = [
     "Paradigm",
     "Primitive",
     "Registry",
+    "RetirementMode",
     "RingChange",
     "RingConfig",
     "Simulation",
@@ -111,6 +117,7 @@ __all__ = [
     "WorkloadConfig",
     "balance",
     "compute",
+    "dhs_text",
     "effective_vnodes",
     "ideal_overhead",
     "moved_tasks",
@@ -119,4 +126,5 @@ __all__ = [
     "tokens_of",
     "verify_file",
     "verify_lines",
+    "vnode_saturation",
 ]

@@ -57,6 +57,7 @@ class Member:
     accuracy: float
     context_limit: float
     follows_trust: bool = False  # generated members track the trust slider (see Simulation)
+    trust_offset: float = 0.0  # generated: trust = clip(T + offset), offset drawn at creation
     index: int = -1
     joined_at: float = 0.0
     left_at: float | None = None

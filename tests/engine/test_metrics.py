@@ -337,9 +337,7 @@ def test_shown_number_and_band_never_contradict_near_an_edge() -> None:
     assert m.as_dict()["dhs"] < 80
 
 
-@given(
-    _grid("joins"), _grid("leaves"), _grid("hours"), _grid("trust"), _grid("compliance")
-)
+@given(_grid("joins"), _grid("leaves"), _grid("hours"), _grid("trust"), _grid("compliance"))
 def test_band_is_decimal_exact_and_matches_the_shown_number_over_the_slider_grid(
     j: float, lv: float, h: float, t: float, c: float
 ) -> None:
