@@ -19,8 +19,14 @@ RetirementMode = Literal["drain", "evict"]
 # drain: checkpointed migration (DRAINING → RETIRED); evict: the web runtime's flow (RETIRED →
 # its tasks evicted to PENDING at their last checkpoint → rescheduled → audited).
 RETIREMENT_MODES: tuple[RetirementMode, ...] = ("drain", "evict")
-# Generated members' trust is drawn uniformly within ± this of T (clipped to [0, 1]).
+# Generated members' trust is drawn uniformly within ± this of T, narrowed near 0 and 1 so it
+# stays in [0, 1] (T = 1 gives trust 1 exactly): see :func:`drawn_trust`.
 TRUST_SPREAD = 0.02
+
+
+def drawn_trust(trust: float, u: float) -> float:
+    """A generated member's trust for T = ``trust`` and its draw ``u`` in [-1, 1]."""
+    return trust + u * min(TRUST_SPREAD, trust, 1.0 - trust)
 MemberKind = Literal["host", "node", "agent"]
 TimelineKind = Literal["join", "retire", "crash", "burst", "set", "caption", "submit"]
 

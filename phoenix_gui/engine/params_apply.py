@@ -12,6 +12,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from phoenix_gui.engine.churn import rate_problem
+from phoenix_gui.engine.config import drawn_trust
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS
 
@@ -57,7 +58,7 @@ def apply_param(core: Core, name: str, value: float, t: float) -> None:
     if name == "trust":
         for member in core.registry.members():
             if member.follows_trust:
-                member.trust = min(1.0, max(0.0, value + member.trust_offset))
+                member.trust = drawn_trust(value, member.trust_offset)
                 if member.index >= 0:
                     core.columns.trust[member.index] = member.trust
     core.emit(t, Primitive.SYSTEM, "param_changed", name=name, old=old, new=value)

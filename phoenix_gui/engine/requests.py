@@ -13,7 +13,7 @@ from typing import Any
 
 from phoenix_gui.engine import lifecycle
 from phoenix_gui.engine.churn import ChurnEvent
-from phoenix_gui.engine.config import TRUST_SPREAD, MemberKind, MemberSpec, TimelineEvent
+from phoenix_gui.engine.config import MemberKind, MemberSpec, TimelineEvent, drawn_trust
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import Member, MemberStatus
@@ -47,15 +47,15 @@ class Requests:
     def _generate(self) -> tuple[MemberSpec, float]:
         """The next generated member: the template, with its kind from the paradigm and its
         trust drawn uniformly within ± TRUST_SPREAD of the current T (from the run's
-        member-trust stream, so the same seed gives the same members); returns the offset."""
+        member-trust stream, so the same seed gives the same members); returns its draw in [-1, 1]."""
         cfg = self.sim.config
         while True:
             member_id = f"{cfg.members.prefix}{self._generated}"
             self._generated += 1
             if member_id not in self.sim.registry:
                 break
-        offset = float(self.sim.streams["member_trust"].uniform(-TRUST_SPREAD, TRUST_SPREAD))
-        trust = min(1.0, max(0.0, cfg.metrics.trust + offset))
+        offset = float(self.sim.streams["member_trust"].uniform(-1.0, 1.0))
+        trust = drawn_trust(cfg.metrics.trust, offset)
         kind = KIND_OF[cfg.paradigm]
         spec = dataclasses.replace(cfg.members.template, id=member_id, kind=kind, trust=trust)
         return spec, offset
