@@ -18,6 +18,7 @@ import numpy as np
 from phoenix_gui.cli.common import emit, emit_json, param_value
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine import (
+    TIE_RULE,
     TOKEN_SPACE,
     HashRing,
     RingChange,
@@ -30,13 +31,6 @@ from phoenix_gui.engine import (
 )
 from phoenix_gui.params import PARAMS
 
-# The tie rule, in the words `ring --help`, the README and the Decisions panel use.
-TIE_RULE = (
-    "Tie rule: only 10000 token positions exist, so vnodes collide often; vnodes at the same "
-    "token are ordered by the full 128-bit MD5 of the vnode key, then by the key itself, and "
-    "a task goes to the first vnode at or after its token (wrapping). Another tie order "
-    "changes the owner of up to 80 % of tasks."
-)
 _SHOW_MOVES = 20  # moved tasks listed in the readable output before "… and K more"
 _SHOW_OWNERS = 50  # explicit --tasks listed with their owner up to this many
 

@@ -52,6 +52,7 @@ from phoenix_gui.engine.params_apply import CHANGEABLE
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.report import Snapshot
 from phoenix_gui.engine.ring import (
+    TIE_RULE,
     TOKEN_SPACE,
     EmptyRingError,
     HashRing,
@@ -74,6 +75,7 @@ __all__ = [
     "HEALTHY",
     "PARADIGMS",
     "RETIREMENT_MODES",
+    "TIE_RULE",
     "TOKEN_SPACE",
     "AuditLog",
     "AuditRecord",

@@ -27,6 +27,8 @@ TRUST_SPREAD = 0.02
 def drawn_trust(trust: float, u: float) -> float:
     """A generated member's trust for T = ``trust`` and its draw ``u`` in [-1, 1]."""
     return trust + u * min(TRUST_SPREAD, trust, 1.0 - trust)
+
+
 MemberKind = Literal["host", "node", "agent"]
 TimelineKind = Literal["join", "retire", "crash", "burst", "set", "caption", "submit"]
 

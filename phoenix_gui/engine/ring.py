@@ -45,6 +45,7 @@ __all__ = [
     "HashRing",
     "RingChange",
     "TokenIndex",
+    "TIE_RULE",
     "effective_vnodes",
     "moved_tasks",
     "vnode_saturation",
@@ -77,6 +78,14 @@ def tokens_of(keys: Sequence[str]) -> IntArray:
         raise TypeError("tokens_of expects a sequence of keys, not one string")
     return _tokens_from_digests(_digests(keys))
 
+
+# The tie rule, in the words `ring --help`, the README and the Decisions panel use.
+TIE_RULE = (
+    "Tie rule: only 10000 token positions exist, so vnodes collide often; vnodes at the same "
+    "token are ordered by the full 128-bit MD5 of the vnode key, then by the key itself, and "
+    "a task goes to the first vnode at or after its token (wrapping). Another tie order "
+    "changes the owner of up to 80 % of tasks."
+)
 
 # Beyond this share of the token space taken by N·V vnodes, extra vnodes stop spreading load.
 SATURATION_SHARE = 0.25

@@ -273,6 +273,9 @@ class MetricsPanel(QtWidgets.QWidget):
             ("last_change", "Last change"),
             ("stranded", "Stranded tasks"),
             ("work_lost", "Work lost"),
+            ("work_delayed", "Work delayed"),
+            ("retries", "Units redone"),
+            ("warnings", "Warnings"),
             ("throughput", "Throughput"),
             ("migrations", "Migrations"),
             ("clock", "Simulated time"),
@@ -466,7 +469,24 @@ class MetricsPanel(QtWidgets.QWidget):
         )
         labels["last_change"].setText(self._last_change_text(field(snapshot, "last_change")))
         labels["stranded"].setText(fmt(field(snapshot, "stranded")))
-        labels["work_lost"].setText(_with_unit(field(snapshot, "work_lost"), "{:.2f}", "h"))
+        labels["work_lost"].setText(
+            _with_unit(field(snapshot, "work_lost"), "{:.2f}", "h") + " (crash rollback)"
+            if finite(field(snapshot, "work_lost")) is not None
+            else DASH
+        )
+        labels["work_delayed"].setText(
+            _with_unit(field(snapshot, "work_delayed"), "{:.2f}", "task-h")
+            + " stranded until detection"
+            if finite(field(snapshot, "work_delayed")) is not None
+            else DASH
+        )
+        labels["retries"].setText(
+            f"{fmt(field(snapshot, 'retries'))} failed units of work (1 − trust), redone"
+            if finite(field(snapshot, "retries")) is not None
+            else DASH
+        )
+        warnings = field(snapshot, "warnings")
+        labels["warnings"].setText("\n".join(f"⚠ {w}" for w in warnings) if warnings else "none")
         labels["throughput"].setText(_with_unit(field(snapshot, "throughput"), "{:.2f}", "tasks/h"))
         labels["migrations"].setText(
             _with_unit(field(snapshot, "migrations_per_hour"), "{:.2f}", "per h")
@@ -484,6 +504,8 @@ class MetricsPanel(QtWidgets.QWidget):
         moved, active = fmt(field(change, "moved")), fmt(field(change, "active"))
         ratio, ideal = finite(field(change, "ratio")), finite(field(change, "ideal"))
         text = f"{kind} {member}: moved {moved} / {active} = {fmt(ratio, '{:.4f}')}"
+        if ideal is None:  # theory gives an ideal only for ring joins and leaves
+            return text
         text += f", ideal {fmt(ideal, '{:.4f}')}"
         if ratio is not None and ideal:
             text += f" ({ratio / ideal:.2f}× ideal)"
