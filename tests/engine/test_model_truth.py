@@ -54,6 +54,7 @@ def test_low_trust_measurably_slows_work_same_seed() -> None:
     assert low.counters.work_redone > 20 * high.counters.work_redone
     assert low.counters.completed < 0.9 * high.counters.completed
     assert low.counters.work_done < 0.7 * high.counters.work_done  # throughput, in hours
+
     # Completion time: the tasks both runs finished took longer at T = 0.5.
     def finished(sim: Simulation) -> dict[int, float]:
         return {e.details["task"]: e.time for e in sim.audit.filter(kind="task_completed")}
