@@ -51,6 +51,7 @@ from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics
 from phoenix_gui.engine.params_apply import CHANGEABLE
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.report import Snapshot
+from phoenix_gui.engine.rewind import RunHistory
 from phoenix_gui.engine.ring import (
     TIE_RULE,
     TOKEN_SPACE,
@@ -65,6 +66,13 @@ from phoenix_gui.engine.ring import (
     vnode_saturation,
 )
 from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine.state import (
+    STATE_VERSION,
+    Checkpoint,
+    StateError,
+    read_state,
+    write_state,
+)
 from phoenix_gui.engine.tasks import FlightPacket, TaskState, TaskTable
 
 __all__ = [
@@ -75,12 +83,14 @@ __all__ = [
     "HEALTHY",
     "PARADIGMS",
     "RETIREMENT_MODES",
+    "STATE_VERSION",
     "TIE_RULE",
     "TOKEN_SPACE",
     "AuditLog",
     "AuditRecord",
     "BalanceStats",
     "ChangeRecord",
+    "Checkpoint",
     "ChurnConfig",
     "Counters",
     "EmptyRingError",
@@ -106,9 +116,11 @@ __all__ = [
     "RetirementMode",
     "RingChange",
     "RingConfig",
+    "RunHistory",
     "Simulation",
     "SimulationConfig",
     "Snapshot",
+    "StateError",
     "StepResult",
     "TaskState",
     "TaskTable",
@@ -124,9 +136,11 @@ __all__ = [
     "ideal_overhead",
     "moved_tasks",
     "observe",
+    "read_state",
     "token",
     "tokens_of",
     "verify_file",
     "verify_lines",
     "vnode_saturation",
+    "write_state",
 ]
