@@ -131,8 +131,13 @@ class Placement(Protocol):
     def member_leaving(self, member: Member, change: RingChange, t: float, reason: str) -> int:
         """Move every task off ``member`` (drain or crash recovery); returns tasks moved."""
 
+    ring_ideal: bool  # theory gives the moved share of a join or leave (the ring) or not
+
     def room_appeared(self, t: float) -> None:
         """Capacity was freed or a member joined: retry waiting tasks."""
+
+    def reschedule(self, ids: IntArray, t: float) -> None:
+        """Place tasks that were evicted to PENDING (no owner) again."""
 
     def handoff(self, tid: int, t: float, reason: str) -> None:
         """An agent's session ended early (context limit, error): hand the task on."""

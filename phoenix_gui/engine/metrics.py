@@ -158,7 +158,7 @@ def exact(value: float | int | Fraction) -> Fraction:
     """The decimal a number was written as, exactly: its shortest repr (0.4 → 2/5)."""
     if isinstance(value, Fraction):
         return value
-    if isinstance(value, bool) or isinstance(value, int | np.integer):
+    if isinstance(value, bool | int | np.integer):
         return Fraction(int(value))
     return Fraction(repr(float(value)))
 

@@ -67,7 +67,7 @@ class Snapshot:
 def _ideal(change: dict[str, Any] | None) -> float | str:
     if change is None or change["ideal"] is None:
         return ""
-    return round(change["ideal"], 6)
+    return round(float(change["ideal"]), 6)
 
 
 # More than this share of authorised, unfinished tasks waiting for a member gets a warning.

@@ -46,8 +46,8 @@ class Requests:
 
     def _generate(self) -> tuple[MemberSpec, float]:
         """The next generated member: the template, with its kind from the paradigm and its
-        trust drawn uniformly within ± TRUST_SPREAD of the current T (from the run's
-        member-trust stream, so the same seed gives the same members); returns its draw in [-1, 1]."""
+        trust drawn around the current T (``config.drawn_trust``, from the run's member-trust
+        stream, so the same seed gives the same members); returns its draw in [-1, 1]."""
         cfg = self.sim.config
         while True:
             member_id = f"{cfg.members.prefix}{self._generated}"

@@ -40,17 +40,17 @@ from phoenix_gui.engine.token_index import (
 )
 
 __all__ = [
+    "TIE_RULE",
     "TOKEN_SPACE",
     "EmptyRingError",
     "HashRing",
     "RingChange",
     "TokenIndex",
-    "TIE_RULE",
     "effective_vnodes",
     "moved_tasks",
-    "vnode_saturation",
     "token",
     "tokens_of",
+    "vnode_saturation",
 ]
 
 _md5 = hashlib.md5

@@ -16,7 +16,8 @@ the measured ``work_delayed`` (crash-vs-drain, churn-storm), generated members d
 around T from a new stream (classroom-basics, churn-storm, governance-audit). kubernetes-drain,
 ring-join and vnodes-balance list their members at trust 1, with no crash: their heads stay
 (kubernetes-drain's as pinned for issue 14). The lessons that had no arrival rate now say
-``arrival_rate: 0`` (the default is 20 tasks/h), so they run the same tasks as before. trust-weighted is the new lesson.
+``arrival_rate: 0`` (the default is 20 tasks/h), so they run the same tasks as before.
+trust-weighted is the new lesson.
 """
 
 from __future__ import annotations

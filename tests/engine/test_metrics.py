@@ -278,8 +278,8 @@ def _grid(name: str) -> st.SearchStrategy[float]:
     """Values a slider can take: minimum + k·step within the range, as the decimal it shows."""
     spec = PARAMS[name]
     first = 1 if spec.min_exclusive else 0
-    last = int(round((spec.maximum - spec.minimum) / spec.step))
-    places = max(0, -int(math.floor(math.log10(spec.step)))) if spec.step < 1 else 0
+    last = round((spec.maximum - spec.minimum) / spec.step)
+    places = max(0, -math.floor(math.log10(spec.step))) if spec.step < 1 else 0
     return st.integers(first, min(last, 400)).map(
         lambda k: float(round(spec.minimum + k * spec.step, places + 1))
     )

@@ -19,10 +19,10 @@ from phoenix_gui.engine.ring import (
     TokenIndex,
     _fair_order,  # the fast sort's tie fallback is tested directly
     effective_vnodes,
-    vnode_saturation,
     moved_tasks,
     token,
     tokens_of,
+    vnode_saturation,
 )
 
 

@@ -15,6 +15,14 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from phoenix_gui.engine import TIE_RULE, Event
+from phoenix_gui.qt.panels.models import (
+    OK_COLOR,
+    RefreshCoalescer,
+    RowsModel,
+    configure_table,
+    engine_of,
+    monospace_font,
+)
 
 # What each paradigm's rule means, shown under the rule itself.
 PARADIGM_RULES = {
@@ -29,14 +37,6 @@ PARADIGM_RULES = {
     "a less trusted member wins only with more reliability or less load. Ties go to the "
     "smaller id.",
 }
-from phoenix_gui.qt.panels.models import (
-    OK_COLOR,
-    RefreshCoalescer,
-    RowsModel,
-    configure_table,
-    engine_of,
-    monospace_font,
-)
 
 # Events after which any task's decision may differ (the candidate set changed).
 MEMBERSHIP_EVENTS = frozenset(
