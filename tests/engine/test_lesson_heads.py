@@ -12,7 +12,8 @@ counts, same timeline and model).
 Re-pinned for issue 18 (the model tells the truth): a unit of work now fails with probability
 1 − its member's trust and is redone (a ``work_units_failed`` record per step with failures;
 agentic-handoff, churn-storm, classroom-basics, governance-audit), ``member_removed`` carries
-the measured ``work_delayed`` (crash-vs-drain, churn-storm), generated members draw their trust
+the measured ``work_delayed`` (crash-vs-drain, churn-storm; agentic-handoff re-pinned once
+more after merging issue 14's caption change), generated members draw their trust
 around T from a new stream (classroom-basics, churn-storm, governance-audit). kubernetes-drain,
 ring-join and vnodes-balance list their members at trust 1, with no crash: their heads stay
 (kubernetes-drain's as pinned for issue 14). The lessons that had no arrival rate now say
@@ -36,7 +37,7 @@ HEADS = {
     "agentic-handoff": (
         49,
         356,
-        "2fcdd85970878264378b05b3fcb20076a5d41937f4dea96fc88b7230f5c40e36",
+        "10393e8a651659e45e5ee2809bdabb195aa9eb3c5a1cba7ea27e09f024a89302",
     ),
     "churn-storm": (
         121,

@@ -486,7 +486,9 @@ class MetricsPanel(QtWidgets.QWidget):
             else DASH
         )
         warnings = field(snapshot, "warnings")
-        labels["warnings"].setText("\n".join(f"⚠ {w}" for w in warnings) if warnings else "none")
+        labels["warnings"].setText(
+            "\n".join(f"⚠ {w}" for w in warnings) if warnings else "no warnings"
+        )
         labels["throughput"].setText(_with_unit(field(snapshot, "throughput"), "{:.2f}", "tasks/h"))
         labels["migrations"].setText(
             _with_unit(field(snapshot, "migrations_per_hour"), "{:.2f}", "per h")

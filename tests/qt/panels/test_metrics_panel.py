@@ -189,4 +189,4 @@ def test_crash_cost_retries_warnings_and_no_ideal_where_theory_has_none(panel):
     assert labels["last_change"].text() == "join node-9: moved 0 / 500 = 0.0000"
     snapshot.warnings = ()
     panel.update_snapshot(snapshot)
-    assert labels["warnings"].text() == "none"
+    assert labels["warnings"].text() == "no warnings"
