@@ -226,7 +226,7 @@ class Simulation(Core):
                 lifecycle.remove(self, entry.key, entry.time)
 
     def _process_dues(self, limit: float) -> None:
-        ids, times = self.due.pop_until(limit)
+        ids, times = self._pop_dues(limit)
         tab = self.tasks
         live = (tab.raw("state")[ids] == TaskState.RUNNING) & (tab.raw("due")[ids] == times)
         ids, times = ids[live], times[live]
@@ -246,6 +246,29 @@ class Simulation(Core):
             self.assigner.handoff(tid, when, reason)
         if done.any():
             self.assigner.room_appeared(float(times[done][-1]))
+
+    def _pop_dues(self, limit: float) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        """Queue entries due by ``limit``, sorted by (time, id). A failed unit of work pushes a
+        task's due time back without a new entry (so the queue stays as large as the running
+        work): its old entry is queued again at the real due time here, and taken in this batch
+        when that is by ``limit`` too."""
+        ids, times = self.due.pop_until(limit)
+        tab = self.tasks
+        while ids.size:
+            due = tab.raw("due")[ids]
+            later = (tab.raw("state")[ids] == TaskState.RUNNING) & (due > times)
+            if not later.any():
+                break
+            self.due.push(ids[later], due[later])
+            ids, times = ids[~later], times[~later]
+            if not (due[later] <= limit).any():
+                break
+            more_ids, more_times = self.due.pop_until(limit)
+            ids = np.concatenate((ids, more_ids))
+            times = np.concatenate((times, more_times))
+            order = np.lexsort((ids, times))
+            ids, times = ids[order], times[order]
+        return ids, times
 
     def _measure_work(self, t1: float) -> None:
         """Units of work this step: one per task that ran in it, succeeding with probability
@@ -277,9 +300,8 @@ class Simulation(Core):
         progress = tab.progress_at(ids, t1)
         tab.raw("base")[ids] = progress - lost
         tab.raw("since")[ids] = t1
-        due = tab.raw("due")[ids] + lost
-        tab.raw("due")[ids] = due
-        self.due.push(ids, due)
+        # No new queue entry: the old one, when it comes due, is queued again at the new time.
+        tab.raw("due")[ids] = tab.raw("due")[ids] + lost
         hours = float(lost.sum())
         self.counters.retries += int(ids.size)
         self.counters.work_redone += hours
