@@ -18,7 +18,8 @@ around T from a new stream (classroom-basics, churn-storm, governance-audit). ku
 ring-join and vnodes-balance list their members at trust 1, with no crash: their heads stay
 (kubernetes-drain's as pinned for issue 14). The lessons that had no arrival rate now say
 ``arrival_rate: 0`` (the default is 20 tasks/h), so they run the same tasks as before.
-trust-weighted is the new lesson.
+trust-weighted is the new lesson. vnodes-sweep generates its hosts around T = 0.95 (three
+``work_units_failed`` records) and now says arrival_rate: 0 as well.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ HEADS = {
         883,
         "82abbd385dc39024f326d4517d9bb58079b1d9d643163ceb6bea2128bf67d288",
     ),
+    # Added with the lesson (issue 16), recorded the same way.
+    "vnodes-sweep": (3, 561, "32a3ebb2e442e048b3ba169298a80fc78f26adcbe7c283a630575050b52f52cc"),
 }
 
 
