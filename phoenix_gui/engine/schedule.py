@@ -4,8 +4,9 @@
 sorted run (numpy, walked with a pointer), single reschedules go to a heap. Runs are merged as
 they come (a newer run joins the one before it while that one is at most twice its size), so
 there are O(log n) of them however many batches arrive and ``next_time`` stays cheap. Entries
-are never deleted, only invalidated — an entry is live while the task's ``due`` column still holds exactly
-that time — so rescheduling a task is O(log n) and popping costs what is due, not the total.
+are never deleted, only invalidated — an entry is live while the task's ``due`` column still
+holds exactly that time — so rescheduling a task is O(log n) and popping costs what is due,
+not the total.
 Ties are broken by task id, so the order never depends on insertion accidents.
 """
 

@@ -106,9 +106,7 @@ def test_non_finite_floats_are_refused_not_written_as_null(bad: float) -> None:
         canonical_json({"details": {"x": bad}})
 
 
-@pytest.mark.parametrize(
-    "value", [{1: 2}, {"x": {1, 2}}, object(), b"bytes", "\ud800"], ids=repr
-)
+@pytest.mark.parametrize("value", [{1: 2}, {"x": {1, 2}}, object(), b"bytes", "\ud800"], ids=repr)
 def test_what_json_refuses_is_refused_the_same_way(value: Any) -> None:
     same_outcome({"details": {"value": value}})
 
