@@ -14,13 +14,17 @@ Cases:
 - ``1e4-48h`` / ``1e6-48h``: the same with 48 h work, for the table: there the completions
   themselves (one audit record each) grow 100×, and so does the step cost.
 
-And ``busy``: the busy scenario ``benchmarks/busy-1e5.yaml`` (200 hosts, 10^5 tasks of 48 h
-mean work, J = L = 48 per 24 h, 200 arrivals per hour), run for 48 simulated hours (12 with
-``--quick``) after its start-up: ``events_per_s`` is audit records appended per second of that
-run (wall clock; ``events_per_s_cpu`` per second of process CPU time, steadier on a shared
-machine). Beside it, the same run with the audit's canonical JSON forced through
-``json.dumps`` (the encoder before orjson) gives ``events_per_s_json_encoder`` — the two logs'
-heads must match, or the benchmark fails.
+And on the busy scenario ``benchmarks/busy-1e5.yaml`` (200 hosts, 10^5 tasks of 48 h mean
+work, J = L = 48 per 24 h, 200 arrivals per hour):
+
+- ``busy``: 48 simulated hours (12 with ``--quick``) after its start-up; ``events_per_s`` is
+  audit records appended per second of that run (wall clock; ``events_per_s_cpu`` per second
+  of process CPU time, steadier on a shared machine). Beside it, the audit's encoder
+  (``canonical_json``) and ``json.dumps`` encode that run's payloads: the texts must be equal
+  (else the benchmark fails) and ``audit_encode_speedup`` is their time ratio;
+- ``window``: the real window (offscreen, 1280×800, every dock as it opens) stepping that
+  scenario, a step being the engine step plus every dock update and repaint it causes:
+  ``window_steps_per_s_1e5``.
 
 The last line printed is one JSON object with the headline figures.
 """
@@ -46,15 +50,13 @@ CASES = {
 }
 
 
-def run_busy(hours: float, json_encoder: bool) -> dict[str, float | int | str]:
-    """The busy scenario for ``hours`` simulated hours: audited events per second."""
+def run_busy(hours: float) -> dict[str, float | int | str]:
+    """The busy scenario for ``hours`` simulated hours: audited events per second, and the
+    audit encoder side by side with ``json.dumps`` on that run's own record payloads."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from phoenix_gui.engine import audit
-    from phoenix_gui.engine.simulation import Simulation
+    from phoenix_gui.engine import Simulation, canonical_json
     from phoenix_gui.scenario import load_config
 
-    if json_encoder:  # the reference: every record through json.dumps, as before orjson
-        audit.canonical_json = audit._ENCODER.encode
     config = load_config(BUSY)
     t0 = time.perf_counter()
     sim = Simulation(config)
@@ -64,8 +66,19 @@ def run_busy(hours: float, json_encoder: bool) -> dict[str, float | int | str]:
     sim.run(hours=hours)
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     records = len(sim.audit) - before
+    payloads = [r.payload for r in sim.audit.records[before:]]
+    reference = json.JSONEncoder(
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode
+    e0 = time.process_time()
+    ours = [canonical_json(p) for p in payloads]
+    e1 = time.process_time()
+    theirs = [reference(p) for p in payloads]
+    e2 = time.process_time()
+    if ours != theirs:
+        raise SystemExit("FAILED: canonical_json differs from json.dumps on the busy run")
     return {
-        "case": "busy-json" if json_encoder else "busy",
+        "case": "busy",
         "build_s": round(build, 2),
         "sim_hours": hours,
         "records": records,
@@ -73,6 +86,8 @@ def run_busy(hours: float, json_encoder: bool) -> dict[str, float | int | str]:
         "cpu_s": round(cpu, 3),
         "events_per_s": round(records / wall),
         "events_per_s_cpu": round(records / cpu),
+        "encode_us_ours": round((e1 - e0) / len(payloads) * 1e6, 2),
+        "encode_us_json": round((e2 - e1) / len(payloads) * 1e6, 2),
         "head": sim.audit.head,
         "load_average": round(os.getloadavg()[0], 2),
     }
@@ -145,13 +160,13 @@ def run_window(steps: int, profile: str | None = None) -> dict[str, float | int 
 
 def run_case(name: str, steps: int) -> dict[str, float | int | str]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from phoenix_gui.engine.config import (
+    from phoenix_gui.engine import (
         MembersConfig,
         RingConfig,
+        Simulation,
         SimulationConfig,
         WorkloadConfig,
     )
-    from phoenix_gui.engine.simulation import Simulation
 
     tasks, work = CASES[name]
     cfg = SimulationConfig(
@@ -190,12 +205,20 @@ def run_case(name: str, steps: int) -> dict[str, float | int | str]:
     }
 
 
+def _subprocess_case(args: list[str]) -> dict[str, float | int | str]:
+    """Run one case in a fresh interpreter (its memory and Qt state its own); its last line."""
+    done = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
+    )
+    result: dict[str, float | int | str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps (under a minute)")
-    parser.add_argument(
-        "--case", choices=[*sorted(CASES), "busy", "busy-json", "window"], help=argparse.SUPPRESS
-    )
+    cases = [*sorted(CASES), "busy", "window"]
+    parser.add_argument("--case", choices=cases, help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--hours", type=float, default=48.0, help=argparse.SUPPRESS)
     parser.add_argument("--profile", default=None, help=argparse.SUPPRESS)
@@ -203,27 +226,25 @@ def main() -> int:
     if args.case == "window":
         print(json.dumps(run_window(args.steps or 100, args.profile)))
         return 0
-    if args.case in ("busy", "busy-json"):
-        print(json.dumps(run_busy(args.hours, args.case == "busy-json")))
+    if args.case == "busy":
+        print(json.dumps(run_busy(args.hours)))
         return 0
     if args.case:
         print(json.dumps(run_case(args.case, args.steps or 200)))
         return 0
     hours = "12" if args.quick else "48"
-    busy = {}
-    for case in ("busy", "busy-json"):
-        cmd = [sys.executable, __file__, "--case", case, "--hours", hours]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        busy[case] = json.loads(done.stdout.strip().splitlines()[-1])
-    if busy["busy"]["head"] != busy["busy-json"]["head"]:
-        print("FAILED: the orjson and json.dumps runs wrote different audit logs", file=sys.stderr)
-        return 1
+    busy = _subprocess_case(["--case", "busy", "--hours", hours])
+    window = _subprocess_case(["--case", "window", "--steps", "40" if args.quick else "150"])
     bcols = ("case", "build_s", "sim_hours", "records", "run_s", "cpu_s", "events_per_s",
-             "events_per_s_cpu", "load_average")  # fmt: skip
+             "events_per_s_cpu", "encode_us_ours", "encode_us_json", "load_average")  # fmt: skip
     print(" | ".join(bcols))
     print(" | ".join("---" for _ in bcols))
-    for row in busy.values():
-        print(" | ".join(str(row[c]) for c in bcols))
+    print(" | ".join(str(busy[c]) for c in bcols))
+    wcols = ("case", "steps", "docks_visible", "median_step_ms", "p95_step_ms",
+             "window_steps_per_s", "window_steps_per_s_cpu", "load_average")  # fmt: skip
+    print(" | ".join(wcols))
+    print(" | ".join("---" for _ in wcols))
+    print(" | ".join(str(window[c]) for c in wcols))
     steps = {"1e5": 300, "1e4-long": 400, "1e6-long": 400, "1e4-48h": 200, "1e6-48h": 30}
     if not args.quick:
         steps = {k: v * 4 for k, v in steps.items()}
@@ -242,10 +263,15 @@ def main() -> int:
     ratio_48 = float(by["1e6-48h"]["mean_ms"]) / float(by["1e4-48h"]["mean_ms"])
     print(f"ratio 1e6/1e4 with 48 h work (completions grow 100x): {ratio_48:.1f}")
     headline = {
-        "events_per_s": busy["busy"]["events_per_s"],
-        "events_per_s_cpu": busy["busy"]["events_per_s_cpu"],
-        "events_per_s_json_encoder": busy["busy-json"]["events_per_s"],
-        "busy_audit_head": busy["busy"]["head"],
+        "events_per_s": busy["events_per_s"],
+        "events_per_s_cpu": busy["events_per_s_cpu"],
+        "audit_encode_speedup": round(
+            float(busy["encode_us_json"]) / float(busy["encode_us_ours"]), 1
+        ),
+        "busy_audit_head": busy["head"],
+        "window_steps_per_s_1e5": window["window_steps_per_s"],
+        "window_steps_per_s_1e5_cpu": window["window_steps_per_s_cpu"],
+        "window_p95_step_ms_1e5": window["p95_step_ms"],
         "steps_per_s_1e5_tasks": by["1e5"]["steps_per_s"],
         "step_cost_ratio_1e6_vs_1e4": round(
             float(by["1e6-long"]["mean_ms"]) / float(by["1e4-long"]["mean_ms"]), 2
