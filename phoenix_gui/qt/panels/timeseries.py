@@ -1,7 +1,10 @@
 """Time-series plots over simulated time: configured vs observed MCR, SI, DHS; balance; flow.
 
-Cheap to grow: every series lives in one preallocated numpy array that doubles when full, so
-:meth:`TimeSeriesPanel.append` is O(1) amortised and never touches the plots. A single-shot
+Cheap to grow and bounded: every series lives in one preallocated numpy array that doubles
+when full, up to :data:`MAX_ROWS` rows; then the older half is thinned to every second row, so
+the newest points stay at full resolution, older ones grow sparser (each halving keeps its
+points' real times), and memory stays flat however long the run. :meth:`TimeSeriesPanel.append`
+is O(1) amortised and never touches the plots. A single-shot
 timer redraws at most every ``REDRAW_MS`` (longer for long series) and only while the panel is
 visible; the curves clip to the view and downsample by peak, so 10^5 points draw like a few
 thousand. An undefined value (an observed metric with no observations is None) is NaN inside
@@ -29,6 +32,8 @@ REDRAW_MS = 100
 MAX_REDRAW_MS = 1000
 POINTS_PER_REDRAW_MS = 400
 INITIAL_CAPACITY = 1024
+# Rows kept at most (19 columns × 8 bytes: 2.5 MB); a long run thins its older half.
+MAX_ROWS = 1 << 14
 # Column name → snapshot path. The CSV header is exactly these names, in this order.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("time_h", "time"),
@@ -85,12 +90,17 @@ _PLOTS: tuple[tuple[str, tuple[tuple[str, str, str, bool], ...]], ...] = (
 
 
 class SeriesBuffer:
-    """Rows of floats in one (capacity × columns) array that doubles when full."""
+    """Rows of floats in one (capacity × columns) array that doubles when full, up to
+    ``max_rows``; then the older half is thinned to every second row (see the module doc)."""
 
-    def __init__(self, columns: int, capacity: int = INITIAL_CAPACITY) -> None:
-        self._data = np.full((max(1, capacity), columns), np.nan)
+    def __init__(
+        self, columns: int, capacity: int = INITIAL_CAPACITY, max_rows: int = MAX_ROWS
+    ) -> None:
+        self.max_rows = max(4, max_rows)
+        self._data = np.full((max(1, min(capacity, self.max_rows)), columns), np.nan)
         self._size = 0
         self.reallocations = 0
+        self.decimations = 0
 
     def __len__(self) -> int:
         return self._size
@@ -100,13 +110,27 @@ class SeriesBuffer:
         return int(self._data.shape[0])
 
     def append(self, row: np.ndarray) -> None:
+        if self._size >= self.max_rows:
+            self._thin_older_half()
         if self._size == self.capacity:
-            grown = np.full((self.capacity * 2, self._data.shape[1]), np.nan)
+            grown = np.full((min(self.capacity * 2, self.max_rows), self._data.shape[1]), np.nan)
             grown[: self._size] = self._data
             self._data = grown
             self.reallocations += 1
         self._data[self._size] = row
         self._size += 1
+
+    def _thin_older_half(self) -> None:
+        """Keep every second row of the older half (its first row included) and all of the
+        newer half, in place: the buffer drops to three quarters full."""
+        half = self._size // 2
+        kept = self._data[0:half:2].copy()
+        newer = self._data[half : self._size].copy()
+        self._data[: kept.shape[0]] = kept
+        self._data[kept.shape[0] : kept.shape[0] + newer.shape[0]] = newer
+        self._size = kept.shape[0] + newer.shape[0]
+        self._data[self._size :] = np.nan
+        self.decimations += 1
 
     def column(self, index: int) -> np.ndarray:
         """A view of the filled part of one column (no copy)."""
@@ -231,7 +255,9 @@ class TimeSeriesPanel(QtWidgets.QWidget):
             curve.setData(time, self.buffer.column(COLUMN_INDEX[name]))
 
     def export_csv(self, path: str | Path) -> None:
-        """Write every column (header + one row per snapshot) atomically; OSError on failure.
+        """Write every column (header + one row per kept snapshot) atomically; OSError on
+        failure. A run longer than :data:`MAX_ROWS` steps has its older rows thinned (the
+        ``step`` column says which); ``phoenix-flight run --csv`` writes every step.
 
         Undefined values are empty fields, never "nan".
         """
