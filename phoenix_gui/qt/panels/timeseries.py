@@ -5,10 +5,15 @@ when full, up to :data:`MAX_ROWS` rows; then the older half is thinned to every 
 the newest points stay at full resolution, older ones grow sparser (each halving keeps its
 points' real times), and memory stays flat however long the run. :meth:`TimeSeriesPanel.append`
 is O(1) amortised and never touches the plots. A single-shot
-timer redraws at most every ``REDRAW_MS`` (longer for long series) and only while the panel is
-visible; the curves clip to the view and downsample by peak, so 10^5 points draw like a few
-thousand. An undefined value (an observed metric with no observations is None) is NaN inside
-the arrays only: the curves draw it as a gap (``connect="finite"``), the CSV as an empty field.
+timer redraws at most every ``REDRAW_MS`` and only while the panel is visible; the interval
+stretches with the series' length and with what the last redraw cost (setData plus the paint it
+caused, measured), so the plots never take more than about 1/``COST_SHARE`` of the GUI thread
+however busy the window is. The curves clip to the view and downsample by peak, so 10^5 points
+draw like a few thousand; the axes are cached as pixmaps, so a repaint that does not move them
+(another item changed, a dock resized) costs a blit, not their text.
+
+An undefined value (an observed metric with no observations is None) is NaN inside the arrays
+only: the curves draw it as a gap (``connect="finite"``), the CSV as an empty field.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +37,10 @@ REDRAW_MS = 100
 # less often: the interval grows with the length, up to one second, keeping the cost ~10 %.
 MAX_REDRAW_MS = 1000
 POINTS_PER_REDRAW_MS = 400
+# The redraw interval is at least this many times the last redraw's measured cost: six plots
+# with text axes cost ~20-30 ms to repaint on a busy 2-core machine, which every step paid
+# before (a third of a 10^5-task window step).
+COST_SHARE = 15
 INITIAL_CAPACITY = 1024
 # Rows kept at most (19 columns × 8 bytes: 2.5 MB); a long run thins its older half.
 MAX_ROWS = 1 << 14
@@ -143,6 +153,17 @@ class SeriesBuffer:
         self._size = 0
 
 
+class _TimedPlots(pg.GraphicsLayoutWidget):  # type: ignore[misc]
+    """The plots' view, remembering how long its last paint took (ms)."""
+
+    last_paint_ms = 0.0
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        start = time.perf_counter()
+        super().paintEvent(event)
+        self.last_paint_ms = (time.perf_counter() - start) * 1000.0
+
+
 class TimeSeriesPanel(QtWidgets.QWidget):
     """Six linked plots over simulated hours; ``append(snapshot)`` after each step."""
 
@@ -161,7 +182,8 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         palette = self.palette()
         background = palette.color(QtGui.QPalette.ColorRole.Base)
         foreground = palette.color(QtGui.QPalette.ColorRole.Text)
-        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics = _TimedPlots(self)
+        self._refresh_ms = 0.0
         self.graphics.setBackground(background)
         self.graphics.ci.setContentsMargins(2, 2, 2, 2)
         self.graphics.ci.setSpacing(0)
@@ -177,6 +199,7 @@ class TimeSeriesPanel(QtWidgets.QWidget):
                 item = plot.getAxis(axis)
                 item.setPen(foreground)
                 item.setTextPen(foreground)
+                item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.getAxis("left").setWidth(40)
             if row == 1:
                 plot.setLabel("bottom", "time (h)", color=foreground.name())
@@ -232,8 +255,13 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         self._dirty = True
         # Hidden (e.g. a tabbed-away dock): keep recording, draw once when shown again.
         if self.isVisible() and not self._redraw.isActive():
-            length = len(self.buffer)
-            self._redraw.start(min(MAX_REDRAW_MS, max(REDRAW_MS, length // POINTS_PER_REDRAW_MS)))
+            self._redraw.start(self.redraw_interval())
+
+    def redraw_interval(self) -> int:
+        """Milliseconds until the next redraw: see the module docstring."""
+        by_length = len(self.buffer) // POINTS_PER_REDRAW_MS
+        by_cost = COST_SHARE * (self._refresh_ms + self.graphics.last_paint_ms)
+        return int(min(MAX_REDRAW_MS, max(REDRAW_MS, by_length, by_cost)))
 
     def series(self, name: str) -> np.ndarray:
         """The recorded values of one column (a view; NaN where a value was undefined)."""
@@ -250,9 +278,11 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         """Push the recorded series to the curves now (the timer calls this)."""
         self._redraw.stop()
         self._dirty = False
-        time = self.buffer.column(COLUMN_INDEX["time_h"])
+        start = time.perf_counter()
+        hours = self.buffer.column(COLUMN_INDEX["time_h"])
         for name, curve in self.curves.items():
-            curve.setData(time, self.buffer.column(COLUMN_INDEX[name]))
+            curve.setData(hours, self.buffer.column(COLUMN_INDEX[name]))
+        self._refresh_ms = (time.perf_counter() - start) * 1000.0
 
     def export_csv(self, path: str | Path) -> None:
         """Write every column (header + one row per kept snapshot) atomically; OSError on

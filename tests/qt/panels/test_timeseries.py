@@ -166,3 +166,23 @@ def test_export_csv_to_an_impossible_path_raises_oserror(tmp_path, panel):
     panel.append(make_snapshot(0))
     with pytest.raises(OSError, match="missing"):
         panel.export_csv(tmp_path / "missing" / "deeper" / "series.csv")
+
+
+def test_redraw_interval_stretches_with_the_measured_cost(qtbot, panel):
+    from phoenix_gui.qt.panels.timeseries import COST_SHARE, MAX_REDRAW_MS, REDRAW_MS
+
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.append(make_snapshot(0))
+    panel.resize(900, 400)
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.graphics.last_paint_ms > 0, timeout=3000)
+    assert panel._refresh_ms > 0  # both measured, not assumed
+    panel._refresh_ms, panel.graphics.last_paint_ms = 0.0, 0.0
+    assert panel.redraw_interval() == REDRAW_MS  # cheap: the base rate
+    panel._refresh_ms, panel.graphics.last_paint_ms = 12.0, 18.0
+    assert panel.redraw_interval() == COST_SHARE * 30  # 30 ms a redraw: a few per second
+    panel.graphics.last_paint_ms = 500.0
+    assert panel.redraw_interval() == MAX_REDRAW_MS  # never slower than once a second
+    panel.append(make_snapshot(1))
+    assert panel._redraw.interval() == MAX_REDRAW_MS

@@ -71,8 +71,11 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
     def set_data(self, x: np.ndarray, y: np.ndarray, keys: np.ndarray) -> None:
         """Dots at (x, y) coloured by member index ``keys`` (−1: the unowned grey)."""
         keys = np.asarray(keys, dtype=np.int64)
-        # Drawn by ascending key, stably: overlapping dots always stack the same way.
-        order = np.argsort(keys, kind="stable")
+        # Drawn by ascending key, stably: overlapping dots always stack the same way. Member
+        # indices fit 16 bits (5000 members at most), where numpy's stable sort is a radix
+        # sort: the same order ~4x faster than sorting the int64 keys (10^5 dots).
+        small = keys.size > 0 and int(keys.min()) >= -(2**15) and int(keys.max()) < 2**15
+        order = np.argsort(keys.astype(np.int16) if small else keys, kind="stable")
         self._xy = np.vstack((np.asarray(x, np.float64)[order], np.asarray(y, np.float64)[order]))
         ks = keys[order]
         starts = np.concatenate(([0], np.flatnonzero(np.diff(ks)) + 1)).astype(int)

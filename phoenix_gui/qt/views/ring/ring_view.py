@@ -78,6 +78,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._owner_table: np.ndarray | None = None
         self._tasks = TaskArrays(*(np.zeros(0, dtype=np.int64) for _ in range(3)))
         self._task_xy = (np.zeros(0), np.zeros(0))
+        self._places = geo.TaskPlaces()
         self._member_xy = np.zeros((0, 2))
         self._member_order: list[int] = []
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
@@ -185,8 +186,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._tasks = tasks
         if not changed:
             return
-        r = geo.task_radius(tasks.ids)
-        self._task_xy = geo.token_xy(tasks.tokens, r)
+        self._task_xy = self._places.xy(tasks.ids, tasks.tokens)
         self._dots.set_data(self._task_xy[0], self._task_xy[1], tasks.owner)
         self._rebuild_links()
         self._update_stranded()
