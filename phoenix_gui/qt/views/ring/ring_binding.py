@@ -38,7 +38,7 @@ class RingBinding(QtCore.QObject):
         view.task_info = adapter.task_details
         adapter.membersChanged.connect(self._on_members_changed)
         adapter.tasksChanged.connect(self._on_tasks_changed)
-        adapter.eventEmitted.connect(self._on_event)
+        adapter.eventsEmitted.connect(self._on_events)
         adapter.simulationReset.connect(view.reset_animation)
         self._on_members_changed()
         self._on_tasks_changed()
@@ -60,6 +60,10 @@ class RingBinding(QtCore.QObject):
 
     def _on_tasks_changed(self) -> None:
         self._view.set_tasks(self._adapter.task_arrays())
+
+    def _on_events(self, events: list[Event]) -> None:
+        for event in events:
+            self._on_event(event)
 
     def _on_event(self, event: Event) -> None:
         d = event.details
