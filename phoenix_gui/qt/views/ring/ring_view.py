@@ -177,6 +177,11 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._update_markers(self._clock())
         self._rebuild_links()
 
+    @property
+    def dots_paint_ms(self) -> float:
+        """What the last paint of the task dots cost (their cache re-rendered), in ms."""
+        return float(self._dots.last_paint_ms)
+
     def set_tasks(self, tasks: TaskArrays) -> None:
         """Replace the task dots; skipped when ids and owners are unchanged."""
         old = self._tasks
