@@ -93,7 +93,9 @@ def run_busy(hours: float) -> dict[str, float | int | str]:
     }
 
 
-def run_window(steps: int, profile: str | None = None) -> dict[str, float | int | str]:
+def run_window(
+    steps: int, profile: str | None = None, scenario: Path = BUSY
+) -> dict[str, float | int | str]:
     """The real window (offscreen, 1280×800, the docks as it opens them) on the busy scenario:
     a step is the engine step plus every dock update and repaint it causes."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -109,7 +111,7 @@ def run_window(steps: int, profile: str | None = None) -> dict[str, float | int 
     app = create_app()
     with quiet_harmless_qt_messages(), tempfile.TemporaryDirectory() as scratch:
         window = open_workbench(
-            BUSY,
+            scenario,
             settings=Settings.from_file(Path(scratch) / "settings.ini"),
             autosave_folder=Path(scratch) / "autosave",
         )
@@ -222,9 +224,10 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--hours", type=float, default=48.0, help=argparse.SUPPRESS)
     parser.add_argument("--profile", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--scenario", type=Path, default=BUSY, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case == "window":
-        print(json.dumps(run_window(args.steps or 100, args.profile)))
+        print(json.dumps(run_window(args.steps or 100, args.profile, args.scenario)))
         return 0
     if args.case == "busy":
         print(json.dumps(run_busy(args.hours)))

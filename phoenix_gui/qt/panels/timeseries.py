@@ -154,14 +154,15 @@ class SeriesBuffer:
 
 
 class _TimedPlots(pg.GraphicsLayoutWidget):  # type: ignore[misc]
-    """The plots' view, remembering how long its last paint took (ms)."""
+    """The plots' view, adding up how long its paints take (ms): a redraw often causes two
+    (the auto-range settles on the first and moves the linked axes again)."""
 
-    last_paint_ms = 0.0
+    painted_ms = 0.0
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         start = time.perf_counter()
         super().paintEvent(event)
-        self.last_paint_ms = (time.perf_counter() - start) * 1000.0
+        self.painted_ms += (time.perf_counter() - start) * 1000.0
 
 
 class TimeSeriesPanel(QtWidgets.QWidget):
@@ -183,7 +184,9 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         background = palette.color(QtGui.QPalette.ColorRole.Base)
         foreground = palette.color(QtGui.QPalette.ColorRole.Text)
         self.graphics = _TimedPlots(self)
-        self._refresh_ms = 0.0
+        self._refresh_ms = 0.0  # the last redraw's setData …
+        self._paint_ms = 0.0  # … and the paints between it and the next one
+        self._painted_mark = 0.0
         self.graphics.setBackground(background)
         self.graphics.ci.setContentsMargins(2, 2, 2, 2)
         self.graphics.ci.setSpacing(0)
@@ -260,7 +263,7 @@ class TimeSeriesPanel(QtWidgets.QWidget):
     def redraw_interval(self) -> int:
         """Milliseconds until the next redraw: see the module docstring."""
         by_length = len(self.buffer) // POINTS_PER_REDRAW_MS
-        by_cost = COST_SHARE * (self._refresh_ms + self.graphics.last_paint_ms)
+        by_cost = COST_SHARE * (self._refresh_ms + self._paint_ms)
         return int(min(MAX_REDRAW_MS, max(REDRAW_MS, by_length, by_cost)))
 
     def series(self, name: str) -> np.ndarray:
@@ -278,6 +281,8 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         """Push the recorded series to the curves now (the timer calls this)."""
         self._redraw.stop()
         self._dirty = False
+        self._paint_ms = self.graphics.painted_ms - self._painted_mark
+        self._painted_mark = self.graphics.painted_ms
         start = time.perf_counter()
         hours = self.buffer.column(COLUMN_INDEX["time_h"])
         for name, curve in self.curves.items():
