@@ -11,6 +11,7 @@ from phoenix_gui.engine.audit import (
     AuditLog,
     AuditRecord,
     VerifyResult,
+    canonical_json,
     verify_file,
     verify_lines,
 )
@@ -130,6 +131,7 @@ __all__ = [
     "VerifyResult",
     "WorkloadConfig",
     "balance",
+    "canonical_json",
     "compute",
     "dhs_text",
     "effective_vnodes",

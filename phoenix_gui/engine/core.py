@@ -199,8 +199,9 @@ class Core:
         event = Event(time, primitive, kind, details)
         self.audit.append(event)
         self._step_events.append(event)
-        for listener in list(self._listeners):
-            listener(event)
+        if self._listeners:
+            for listener in list(self._listeners):
+                listener(event)
         return event
 
     def next_generation(self) -> int:
@@ -257,8 +258,9 @@ class Core:
 
     # -- running tasks ---------------------------------------------------------------------
 
-    def start_running(self, ids: IntArray, t: float) -> None:
-        """(Re)start ``ids`` on their owners at ``t`` from their checkpoint (``base``)."""
+    def start_running(self, ids: IntArray, t: float | FloatArray) -> None:
+        """(Re)start ``ids`` on their owners at ``t`` (one time, or one per task) from their
+        checkpoint (``base``)."""
         if ids.size == 0:
             return
         tab = self.tasks
@@ -285,7 +287,7 @@ class Core:
             tab.raw("stop_progress")[ids[had]] = math.nan
 
     def _agent_session_ends(
-        self, ids: IntArray, t: float, finish: FloatArray
+        self, ids: IntArray, t: float | FloatArray, finish: FloatArray
     ) -> tuple[FloatArray, npt.NDArray[np.int8]]:
         """A session ends at the task's finish, the agent's context limit, or its first error."""
         tab = self.tasks
@@ -322,8 +324,9 @@ class Core:
         np.add.at(self.columns.running, tab.raw("owner")[ids].astype(np.int64), -1)
         return before
 
-    def strand(self, ids: IntArray, t: float) -> None:
-        """``ids`` sit on a crashed member nobody has noticed yet: no progress until moved."""
+    def strand(self, ids: IntArray, t: float | FloatArray) -> None:
+        """``ids`` sit on a crashed member nobody has noticed yet, since ``t`` (one time, or
+        one per task): no progress until moved."""
         if ids.size == 0:
             return
         self.tasks.raw("state")[ids] = TaskState.STRANDED

@@ -24,8 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from phoenix_gui.engine import invariants, lifecycle, report, state
+from phoenix_gui.engine.arrivals import arrive_in_bulk, can_batch
 from phoenix_gui.engine.assignment import Assigner
-from phoenix_gui.engine.churn import draw_step, rate_problem
+from phoenix_gui.engine.churn import ChurnEvent, draw_step, rate_problem
 from phoenix_gui.engine.config import PARADIGMS, RETIREMENT_MODES, MemberSpec, SimulationConfig
 from phoenix_gui.engine.core import Core, StepResult
 from phoenix_gui.engine.events import Event, Primitive
@@ -34,7 +35,7 @@ from phoenix_gui.engine.observed import History
 from phoenix_gui.engine.params_apply import CHANGEABLE, current
 from phoenix_gui.engine.requests import Requests
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
-from phoenix_gui.engine.workload import finish_due, submit
+from phoenix_gui.engine.workload import finish_due, live_dues, pop_dues, submit
 
 __all__ = ["Simulation", "StepResult"]
 
@@ -172,12 +173,13 @@ class Simulation(Core):
         self.tasks.now = t0
         self.requests.apply_due(t0)
         m = self.config.metrics
-        for ev in draw_step(
+        events = draw_step(
             self.streams, t0, dt, m.joins / m.hours, m.leaves / m.hours,
             self.config.workload.arrival_rate, self.config.churn.enabled,
-        ):  # fmt: skip
-            self.advance_to(ev.time)
-            self.requests.churn_event(ev)
+        )  # fmt: skip
+        i = 0
+        while i < len(events):
+            i = self._churn_from(events, i)
         self.advance_to(t1)
         self._measure_work(t1)
         self._rounds(t0, t1)
@@ -207,6 +209,21 @@ class Simulation(Core):
             if progress is not None:
                 progress(done + 1, total)
 
+    def _churn_from(self, events: list[ChurnEvent], i: int) -> int:
+        """Apply ``events[i]`` — or, on the ring, the run of arrivals starting there that no
+        membership change or timed engine event interrupts, in bulk (engine/arrivals.py);
+        returns the index of the next event to apply."""
+        end = i
+        horizon = self.agenda.next_time()
+        while end < len(events) and events[end].kind == "submit" and events[end].time < horizon:
+            end += 1
+        if end - i > 1 and can_batch(self):
+            arrive_in_bulk(self, [ev.time for ev in events[i:end]])
+            return end
+        self.advance_to(events[i].time)
+        self.requests.churn_event(events[i])
+        return i + 1
+
     def advance_to(self, t: float) -> None:
         """Process every timed thing up to and including ``t``, in time order."""
         while True:
@@ -226,16 +243,10 @@ class Simulation(Core):
                 lifecycle.remove(self, entry.key, entry.time)
 
     def _process_dues(self, limit: float) -> None:
-        ids, times = self._pop_dues(limit)
-        tab = self.tasks
-        live = (tab.raw("state")[ids] == TaskState.RUNNING) & (tab.raw("due")[ids] == times)
-        ids, times = ids[live], times[live]
+        ids, times = live_dues(self, *pop_dues(self, limit))
         if ids.size == 0:
             return
-        _, first = np.unique(ids, return_index=True)
-        keep = np.sort(first)
-        ids, times = ids[keep], times[keep]
-        kinds = tab.raw("due_kind")[ids]
+        kinds = self.tasks.raw("due_kind")[ids]
         done = kinds == DueKind.FINISH
         if done.any():
             finish_due(self, ids[done], times[done])
@@ -246,29 +257,6 @@ class Simulation(Core):
             self.assigner.handoff(tid, when, reason)
         if done.any():
             self.assigner.room_appeared(float(times[done][-1]))
-
-    def _pop_dues(self, limit: float) -> tuple[IntArray, npt.NDArray[np.float64]]:
-        """Queue entries due by ``limit``, sorted by (time, id). A failed unit of work pushes a
-        task's due time back without a new entry (so the queue stays as large as the running
-        work): its old entry is queued again at the real due time here, and taken in this batch
-        when that is by ``limit`` too."""
-        ids, times = self.due.pop_until(limit)
-        tab = self.tasks
-        while ids.size:
-            due = tab.raw("due")[ids]
-            later = (tab.raw("state")[ids] == TaskState.RUNNING) & (due > times)
-            if not later.any():
-                break
-            self.due.push(ids[later], due[later])
-            ids, times = ids[~later], times[~later]
-            if not (due[later] <= limit).any():
-                break
-            more_ids, more_times = self.due.pop_until(limit)
-            ids = np.concatenate((ids, more_ids))
-            times = np.concatenate((times, more_times))
-            order = np.lexsort((ids, times))
-            ids, times = ids[order], times[order]
-        return ids, times
 
     def _measure_work(self, t1: float) -> None:
         """Units of work this step: one per task that ran in it, succeeding with probability

@@ -515,3 +515,10 @@ def test_trust_weighted_paradigm_runs_in_the_window(window, qtbot, tmp_path) -> 
         window.adapter.step_once()
     assert window.adapter.sim.config.paradigm == "trust-weighted"
     assert window.adapter.sim.check_invariants() == []
+
+
+def test_views_take_a_steps_events_in_one_batch(window) -> None:
+    adapter = window.adapter
+    batches = adapter.receivers(QtCore.SIGNAL("eventsEmitted(PyObject)"))
+    assert batches >= len(bench(window).panels) + 1  # every panel and the lessons
+    assert adapter.receivers(QtCore.SIGNAL("eventEmitted(PyObject)")) == 0  # none per event
