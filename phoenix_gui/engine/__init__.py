@@ -11,18 +11,21 @@ from phoenix_gui.engine.audit import (
     AuditLog,
     AuditRecord,
     VerifyResult,
+    canonical_json,
     verify_file,
     verify_lines,
 )
 from phoenix_gui.engine.churn import MAX_EVENT_RATE, rate_notes, rate_problem
 from phoenix_gui.engine.config import (
     PARADIGMS,
+    RETIREMENT_MODES,
     ChurnConfig,
     GovernanceConfig,
     MemberKind,
     MembersConfig,
     MemberSpec,
     Paradigm,
+    RetirementMode,
     RingConfig,
     SimulationConfig,
     TimelineEvent,
@@ -44,6 +47,7 @@ from phoenix_gui.engine.metrics import (
     MetricsError,
     balance,
     compute,
+    dhs_text,
     ideal_overhead,
 )
 from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics, observe
@@ -52,6 +56,7 @@ from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.report import Snapshot
 from phoenix_gui.engine.rewind import RunHistory
 from phoenix_gui.engine.ring import (
+    TIE_RULE,
     TOKEN_SPACE,
     EmptyRingError,
     HashRing,
@@ -61,6 +66,7 @@ from phoenix_gui.engine.ring import (
     moved_tasks,
     token,
     tokens_of,
+    vnode_saturation,
 )
 from phoenix_gui.engine.simulation import Simulation, Stepper
 from phoenix_gui.engine.state import (
@@ -82,7 +88,9 @@ __all__ = [
     "MAX_LIVE_MEMBERS",
     "PARADIGMS",
     "REGISTRY_FULL",
+    "RETIREMENT_MODES",
     "STATE_VERSION",
+    "TIE_RULE",
     "TOKEN_SPACE",
     "AuditLog",
     "AuditRecord",
@@ -111,6 +119,7 @@ __all__ = [
     "Paradigm",
     "Primitive",
     "Registry",
+    "RetirementMode",
     "RingChange",
     "RingConfig",
     "RunHistory",
@@ -128,7 +137,9 @@ __all__ = [
     "VerifyResult",
     "WorkloadConfig",
     "balance",
+    "canonical_json",
     "compute",
+    "dhs_text",
     "effective_vnodes",
     "ideal_overhead",
     "moved_tasks",
@@ -140,5 +151,6 @@ __all__ = [
     "tokens_of",
     "verify_file",
     "verify_lines",
+    "vnode_saturation",
     "write_state",
 ]

@@ -208,8 +208,8 @@ class Workbench(QtCore.QObject):
         w.state.startChanged.connect(self._on_start_changed)
 
         for panel in self.panels:
-            a.eventEmitted.connect(panel.on_event)
-        a.eventEmitted.connect(self.lessons.on_event)
+            a.eventsEmitted.connect(panel.on_events)
+        a.eventsEmitted.connect(self.lessons.on_events)
         a.simulationReset.connect(self._on_simulation_reset)
         a.playingChanged.connect(self._on_playing_changed)
         self.lessons.pauseRequested.connect(a.pause)
