@@ -30,7 +30,7 @@ def test_start_rates_beyond_the_engine_are_refused_with_the_field() -> None:
 
 def test_an_arrival_rate_beyond_the_engine_is_refused() -> None:
     (line,) = problems("workload: {arrival_rate: 2000000}\n")
-    assert "workload.arrival_rate: the arrival rate" in line
+    assert "workload.arrival_rate: " in line  # the schema's bound or the engine's, one line
 
 
 def test_a_timeline_set_that_makes_the_rates_too_high_is_refused_at_the_event() -> None:

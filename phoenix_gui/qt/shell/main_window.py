@@ -250,7 +250,7 @@ class MainWindow(QtWidgets.QMainWindow):
         a.playingChanged.connect(self._on_playing_changed)
         a.membersChanged.connect(self._refresh_inspector)
         a.simulationReset.connect(self._after_reset)
-        a.eventEmitted.connect(self._on_engine_event)
+        a.eventsEmitted.connect(self._on_engine_events)
         a.busyChanged.connect(self._on_busy)
         a.stepProgress.connect(self._on_step_progress)
         a.buildFailed.connect(lambda why: self.statusBar().showMessage(f"Not started: {why}"))
@@ -326,9 +326,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self._restart_timer.start()  # once a drag settles: it restarts the run once
         self._refresh_status()
 
-    def _on_engine_event(self, event: Any) -> None:
-        if event.kind == "param_changed":
-            self.state.engine_set(str(event.details["name"]), event.details["new"], event.time)
+    def _on_engine_events(self, events: list[Any]) -> None:
+        for event in events:
+            if event.kind == "param_changed":
+                name, new = str(event.details["name"]), event.details["new"]
+                self.state.engine_set(name, new, event.time)
 
     def _on_reset(self) -> None:
         """Reset: back to t = 0 of the scenario as it is now (unsaved edits included)."""
