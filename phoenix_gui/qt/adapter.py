@@ -196,7 +196,7 @@ class SimulationAdapter(QtCore.QObject):
         if "paradigm" in p:
             cfg = replace(cfg, paradigm=p["paradigm"])  # type: ignore[arg-type]
         if "hosts" in p:
-            cfg = replace(cfg, members=replace(cfg.members, generate=int(p["hosts"])))
+            cfg = replace(cfg, members=cfg.members.with_total(int(p["hosts"])))
         if "vnodes" in p:
             cfg = replace(cfg, ring=replace(cfg.ring, vnodes=int(p["vnodes"])))
         if "tasks" in p:

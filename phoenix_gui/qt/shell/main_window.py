@@ -208,7 +208,7 @@ class MainWindow(QtWidgets.QMainWindow):
             "compliance": m.compliance,
             "w_join": m.w_join,
             "w_leave": m.w_leave,
-            "hosts": float(cfg.members.generate + len(cfg.members.listed)),
+            "hosts": float(cfg.members.total),
             "vnodes": float(cfg.ring.vnodes),
             "tasks": float(cfg.workload.initial_tasks),
             "crash_share": cfg.churn.crash_share,
