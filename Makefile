@@ -41,7 +41,7 @@ bench: $(STAMP)
 
 # Every folder the targets above generate (the venv stays: `rm -rf .venv` to start over).
 clean:
-	rm -rf build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf build dist scratch .mypy_cache .pytest_cache .ruff_cache .hypothesis *.egg-info
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 package: $(STAMP)

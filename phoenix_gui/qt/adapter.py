@@ -183,6 +183,11 @@ class SimulationAdapter(QtCore.QObject):
         self._unsubscribe()
         self._sim = Simulation(self._config)
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
+        self.announce()
+
+    def announce(self) -> None:
+        """Tell every view about the current run, as a reset does, without starting a new one
+        (a window built on a fresh adapter: its first Simulation is the run to show)."""
         self.simulationReset.emit()
         self.membersChanged.emit()
         self.tasksChanged.emit()

@@ -77,7 +77,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_status_bar()
         self._connect()
         self._load_controls()
-        self._on_reset()
+        # The adapter's first Simulation is this run: show it (a reset would build another).
+        self.adapter.announce()
+        self._after_reset()
 
     # ---- construction ------------------------------------------------------------------
     def add_dock(
