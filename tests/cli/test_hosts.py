@@ -9,8 +9,7 @@ import pytest
 
 from phoenix_gui.cli import build_parser
 from phoenix_gui.cli.run_cmd import build_config
-from phoenix_gui.engine.config import MembersConfig, MemberSpec
-from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine import MembersConfig, MemberSpec, Simulation
 
 FOUR_LISTED = """\
 schema_version: 1

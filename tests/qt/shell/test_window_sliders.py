@@ -71,7 +71,7 @@ def test_source_example_on_the_sliders_shows_82_5_healthy_and_reaches_the_engine
 
 
 def test_the_hosts_slider_shows_and_sets_the_total_at_the_start(open_main_window, qtbot) -> None:
-    from phoenix_gui.engine.config import MembersConfig, MemberSpec
+    from phoenix_gui.engine import MembersConfig, MemberSpec
 
     listed = (MemberSpec("alpha"), MemberSpec("beta"))
     window = open_main_window(
