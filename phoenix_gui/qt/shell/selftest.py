@@ -4,14 +4,17 @@ Opens the real :class:`MainWindow` on the scenario, runs animated steps (each st
 by a few animation frames on a synthetic clock and a forced repaint, so packets really fly and
 the window really paints), crashes a member half-way so migrations happen, verifies the audit
 chain, saves the scenario with QSaveFile and loads it back, and prints one JSON line:
-startup_ms, frames, median_frame_ms, p95_frame_ms (ring view frames), median_step_ms, p95_step_ms
-(a step with every dock update and repaint it causes), steps, audit_head (and what it checked).
+startup_ms (and startup_cpu_ms, the CPU time the process had used by then, which load on the
+machine changes far less), frames, median_frame_ms, p95_frame_ms (ring view frames),
+median_step_ms, p95_step_ms (a step with every dock update and repaint it causes), steps,
+audit_head (and what it checked).
 Exit status 0 only when every check passed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import time
@@ -35,7 +38,6 @@ def run_self_test(config: Any, source: str | None = None, steps: int = 200) -> i
 def _self_test(config: Any, source: str | None, steps: int) -> int:
     from phoenix_gui.qt.shell.app import create_app, process_start_time
 
-    started = process_start_time()
     app = create_app()
     from PySide6 import QtWidgets
 
@@ -60,7 +62,10 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
     workbench.start()
     window.ring_view.viewport().repaint()
     app.processEvents()
-    startup_ms = (time.time() - started) * 1000.0
+    first_frame = time.time()
+    # The start time is read only now: finding it (psutil) is not part of starting up.
+    startup_ms = (first_frame - process_start_time()) * 1000.0
+    startup_cpu_ms = sum(os.times()[:2]) * 1000.0  # user + system, since the process started
     clock = [time.monotonic()]
     view = window.ring_view
     view._clock = lambda: clock[0]  # drive animations on a synthetic clock, many per second
@@ -103,6 +108,7 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
     ms = np.asarray(frame_ms) if frame_ms else np.zeros(1)
     result = {
         "startup_ms": round(startup_ms, 1),
+        "startup_cpu_ms": round(startup_cpu_ms, 1),
         "frames": len(frame_ms),
         "median_frame_ms": round(float(np.median(ms)), 3),
         "p95_frame_ms": round(float(np.percentile(ms, 95)), 3),
