@@ -58,6 +58,8 @@ def test_every_option_that_takes_a_value_shows_its_default_in_help() -> None:
         (["gui", "--steps", "5"], "--steps"),
         (["gui", "--self-test", "--steps", "0"], "--steps"),
         (["validate", "absent.yaml"], "absent.yaml"),
+        (["compare", "ring-join", "absent.yaml"], "absent.yaml"),
+        (["compare", "ring-join", "--variant", "nope"], "--variant"),
     ],
 )
 def test_errors_read_command_where_what(argv: list[str], where: str, capsys) -> None:

@@ -69,11 +69,17 @@ def test_a_local_file_wins_over_a_lesson_of_the_same_name(tmp_path: Path) -> Non
         os.chdir(REPO)
 
 
-@pytest.mark.parametrize("command", ["run", "validate", "gui"])
+def test_compare_takes_lesson_names_too(tmp_path: Path) -> None:
+    proc = cli("compare", "crash-vs-drain", "ring-join", "--steps", "4", "--json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert set(json.loads(proc.stdout)) >= {"a", "b", "diff"}
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "gui", "compare"])
 def test_a_missing_scenario_is_named_without_an_invented_line_and_column(
     tmp_path: Path, command: str
 ) -> None:
-    env_cmd = [command, "nope.yaml"]
+    env_cmd = [command, "nope.yaml"] + (["ring-join"] if command == "compare" else [])
     proc = cli(*env_cmd, cwd=tmp_path)
     assert proc.returncode == 2
     line = proc.stderr.strip().splitlines()[-1]
