@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	@echo "== First-run set-up: creating $(VENV) and installing PhoenixFlight with its tools"
-	@echo "   (PySide6, pyqtgraph, numpy, pydantic, pytest, mypy, ruff, PyInstaller)."
+	@echo "   (PySide6, pyqtgraph, numpy, pydantic, dask, pytest, mypy, ruff, PyInstaller)."
 	@echo "   This takes about 20 s with a warm pip cache, a few minutes on a fresh machine;"
 	@echo "   it runs again only when pyproject.toml changes."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
