@@ -174,7 +174,7 @@ class Workbench(QtCore.QObject):
         adapter = self.window.adapter
         # The recorder reads ``.audit`` from what it is given: the Simulation itself.
         panel.set_simulation(adapter.sim if name == "recorder" else adapter)
-        adapter.eventEmitted.connect(panel.on_event)
+        adapter.eventsEmitted.connect(panel.on_events)
         if name == "members":
             panel.memberSelected.connect(self._on_member_selected)
         elif name == "workload":
@@ -244,7 +244,7 @@ class Workbench(QtCore.QObject):
         c.paradigmChanged.connect(lambda value: self._edit({"paradigm": value}))
         c.seedChanged.connect(lambda value: self._edit({"seed": int(value)}))
 
-        a.eventEmitted.connect(self.lessons.on_event)
+        a.eventsEmitted.connect(self.lessons.on_events)
         a.simulationReset.connect(self._on_simulation_reset)
         a.playingChanged.connect(self._on_playing_changed)
         self.lessons.pauseRequested.connect(a.pause)

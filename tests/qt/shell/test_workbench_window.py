@@ -527,3 +527,20 @@ def test_panels_behind_tabs_are_built_when_their_dock_first_shows(window, qtbot)
     # A click on the ring builds the panel it selects in, even behind a tab.
     window.ring_view.memberClicked.emit("host-1")
     assert wb.members in wb.panels and wb.members.selected_member().id == "host-1"
+
+
+def test_trust_weighted_paradigm_runs_in_the_window(window, qtbot, tmp_path) -> None:
+    controls = window.controls
+    controls.paradigm_combo.setCurrentIndex(controls.paradigm_combo.findData("trust-weighted"))
+    assert window.adapter.config.paradigm == "trust-weighted"
+    for _ in range(4):
+        window.adapter.step_once()
+    assert window.adapter.sim.config.paradigm == "trust-weighted"
+    assert window.adapter.sim.check_invariants() == []
+
+
+def test_views_take_a_steps_events_in_one_batch(window) -> None:
+    adapter = window.adapter
+    batches = adapter.receivers(QtCore.SIGNAL("eventsEmitted(PyObject)"))
+    assert batches >= len(bench(window).panels) + 1  # every panel and the lessons
+    assert adapter.receivers(QtCore.SIGNAL("eventEmitted(PyObject)")) == 0  # none per event
