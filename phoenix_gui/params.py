@@ -88,7 +88,8 @@ _SPECS = (
     ParamSpec("w_leave", "Leave weight w_l", "float", 1.0, 0.0, 10.0, 0.1, "",
               "disruption weight of a leave in WMCR"),
     ParamSpec("hosts", "Hosts", "int", 10, 0, 5_000, 1, "members",
-              "members at the start of the run"),
+              "members at the start of the run in total: the scenario's listed members first, "
+              "then generated ones"),
     ParamSpec("vnodes", "Virtual nodes", "int", 100, 1, 1_000, 1, "per host",
               "virtual nodes per host on the token ring"),
     ParamSpec("tasks", "Tasks", "int", 1_000, 0, 2_000_000, 100, "tasks",

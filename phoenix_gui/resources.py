@@ -58,6 +58,49 @@ def bundled_scenarios() -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+def lesson_names() -> list[str]:
+    """Names of the bundled lessons (``ring-join``, …): their file names without ``.yaml``."""
+    return [path.stem for path in bundled_scenarios()]
+
+
+def lesson_path(name: str) -> Path | None:
+    """The bundled lesson called ``name`` (``ring-join`` or ``ring-join.yaml``), else None."""
+    stem = name[: -len(".yaml")] if name.endswith(".yaml") else name
+    for path in bundled_scenarios():
+        if path.stem == stem:
+            return path
+    return None
+
+
+class ScenarioNotFoundError(FileNotFoundError):
+    """Neither a scenario file nor a bundled lesson; the message lists the lesson names."""
+
+
+def scenario_source(text: str) -> Path:
+    """The scenario a user named: a file path (relative to the working directory), else a
+    bundled lesson by name (``ring-join``), else its bundled path (``scenarios/ring-join.yaml``,
+    as the README's examples write it) — so a lesson opens from any folder, from source and
+    from the frozen app alike. The one lookup every command that takes a scenario uses."""
+    given = Path(text)
+    if given.is_file():
+        return given
+    if given.is_dir():
+        raise ScenarioNotFoundError(f"{text}: is a folder, not a scenario file")
+    if len(given.parts) == 1:
+        found = lesson_path(text)
+        if found is not None:
+            return found
+    elif given.parts[0] == "scenarios" and not given.is_absolute():
+        try:
+            return resource_path(given.as_posix())
+        except ResourceNotFoundError:
+            pass
+    names = ", ".join(lesson_names()) or "(none installed)"
+    raise ScenarioNotFoundError(
+        f"{text}: no such file, and no bundled lesson of that name (lessons: {names})"
+    )
+
+
 def _unknown(name: str) -> str:
     known = known_resources()
     listing = ", ".join(known) if known else "(none: the resources folder is missing)"

@@ -12,9 +12,10 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from phoenix_gui import __version__
-from phoenix_gui.cli.errors import CliError
+from phoenix_gui.cli.errors import CliError, error_text
 
 # Sub-command modules, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -25,21 +26,49 @@ COMMAND_MODULES = (
     "phoenix_gui.cli.compare_cmd",
     "phoenix_gui.cli.audit_cmd",
     "phoenix_gui.cli.scenario_cmd",
+    "phoenix_gui.cli.lessons_cmd",
     "phoenix_gui.cli.gui_cmd",
 )
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 with its own message on bad usage; keep that but prefix our name."""
+    """argparse's usage errors in the one error style: ``phoenix-flight <cmd>: <where>: <what>``
+    (argparse says ``argument --x: …``; the option alone names the place). Exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, error_text(self.prog, message.removeprefix("argument ")) + "\n")
+
+
+class _SubParser(_Parser):
+    """Every sub-command's help shows each option's default (``--steps N … (default: 200)``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Defaults in the help, except where there is none to show (flags, ``None``) or the help
+    already says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, argparse.SUPPRESS):
+            return text
+        if action.option_strings or action.nargs in ("?", "*"):
+            return text + " (default: %(default)s)"
+        return text
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="phoenix-flight",
-        description="PhoenixFlight: simulate and visualise Dynamic Membership Architecture.",
+        description="PhoenixFlight: simulate and visualise Dynamic Membership Architecture. "
+        "From a source checkout the command is .venv/bin/phoenix-flight (or activate the venv).",
     )
     parser.add_argument("--version", action="version", version=f"phoenix-flight {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_SubParser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -61,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args))
     except CliError as exc:
-        print(f"phoenix-flight {args.command}: error: {exc}", file=sys.stderr)
+        print(error_text(f"phoenix-flight {args.command}", str(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("phoenix-flight: interrupted", file=sys.stderr)

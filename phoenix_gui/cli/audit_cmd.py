@@ -36,10 +36,13 @@ def register(subparsers: Any) -> None:
     verify.add_argument(
         "--head",
         metavar="HASH",
-        help="expected head hash (stored with the run): catches truncation and appended records",
+        help="expected head hash (stored with the run): catches truncation and appended records "
+        "(default: not checked)",
     )
     verify.add_argument(
-        "--count", metavar="N", help="expected number of records (stored with the run)"
+        "--count",
+        metavar="N",
+        help="expected number of records (stored with the run) (default: not checked)",
     )
     verify.set_defaults(handler=_verify)
 

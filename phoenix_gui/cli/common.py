@@ -18,18 +18,21 @@ from phoenix_gui.params import PARAMS, ParamError, ParamSpec
 
 
 def add_param_option(
-    parser: argparse._ActionsContainer, spec: ParamSpec, metavar: str, *, details: bool = True
+    parser: argparse._ActionsContainer,
+    spec: ParamSpec,
+    metavar: str,
+    *,
+    default: str | None = None,
 ) -> None:
     """Add ``spec.flag``; the raw text is kept and checked by :func:`param_value`.
 
-    The help gives the type and range; with ``details`` also the unit and the table's default
-    (``run`` leaves them out: its defaults come from the scenario or the engine's config).
+    The help gives the type, range, unit and the default: the table's, or ``default`` when the
+    command takes it from elsewhere (``run``: the scenario's value when one is given).
     """
     low = "(" if spec.min_exclusive else "["
-    text = f"{spec.help}; {spec.kind} in {low}{spec.minimum:g}, {spec.maximum:g}]"
-    if details:
-        unit = f" {spec.unit}" if spec.unit else ""
-        text += f"{unit} (default {spec.default:g})"
+    unit = f" {spec.unit}" if spec.unit else ""
+    text = f"{spec.help}; {spec.kind} in {low}{spec.minimum:g}, {spec.maximum:g}]{unit}"
+    text += f" (default: {spec.default:g})" if default is None else f" (default: {default})"
     parser.add_argument(spec.flag, dest=spec.name, metavar=metavar, default=None, help=text)
 
 
@@ -60,6 +63,17 @@ def param_value(spec: ParamSpec, text: str | None, flag: str | None = None) -> f
     try:
         return spec.validate(number, field=field)
     except ParamError as exc:
+        raise CliError(str(exc)) from None
+
+
+def scenario_arg(text: str) -> str:
+    """The scenario file a SCENARIO argument names: a path, or a bundled lesson's name
+    (:func:`phoenix_gui.resources.scenario_source`); CliError naming it when it is neither."""
+    from phoenix_gui.resources import ScenarioNotFoundError, scenario_source
+
+    try:
+        return str(scenario_source(text))
+    except ScenarioNotFoundError as exc:
         raise CliError(str(exc)) from None
 
 

@@ -14,7 +14,7 @@ import json
 import math
 from typing import Any
 
-from phoenix_gui.cli.common import add_param_option, param_value
+from phoenix_gui.cli.common import add_param_option, param_value, scenario_arg
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.cli.run_cmd import scenario_hours
 from phoenix_gui.engine import MetricsError, Simulation, SimulationConfig
@@ -40,12 +40,25 @@ def register(subparsers: Any) -> None:
         description="Run scenario A and scenario B (or A's --variant) for the same number of "
         "steps and print both summaries and B − A.",
     )
-    parser.add_argument("a", metavar="A", help="scenario file")
-    parser.add_argument("b", metavar="B", nargs="?", help="second scenario file")
-    parser.add_argument("--variant", metavar="NAME", help="compare A with its variant NAME")
+    parser.add_argument(
+        "a", metavar="A", help="scenario file or bundled lesson name, e.g. crash-vs-drain"
+    )
+    parser.add_argument(
+        "b",
+        metavar="B",
+        nargs="?",
+        help="second scenario file or lesson name (default: none; then give --variant)",
+    )
+    parser.add_argument(
+        "--variant",
+        metavar="NAME",
+        help="compare A with its variant NAME (default: none; then give B)",
+    )
     length = parser.add_mutually_exclusive_group()
     for name in RUN_LENGTH_PARAMS:
-        add_param_option(length, PARAMS[name], name.upper(), details=False)
+        add_param_option(
+            length, PARAMS[name], name.upper(), default="the longer of A's and B's own lengths"
+        )
     parser.add_argument("--json", action="store_true", help='print {"a", "b", "diff"} as JSON')
     parser.set_defaults(handler=_compare)
 
@@ -60,6 +73,7 @@ def _load(path: str, variant: str | None = None) -> tuple[SimulationConfig, floa
         variant_scenario,
     )
 
+    path = scenario_arg(path)  # a file, or a bundled lesson by name
     try:
         scenario = load_scenario(path)
         if variant is None:

@@ -1,9 +1,11 @@
-"""`phoenix-flight gui [SCENARIO] [--self-test] [--steps N]`: open the desktop window.
+"""`phoenix-flight gui [SCENARIO] [--self-test [--steps N]]`: open the desktop window.
 
-Qt is imported only inside the handler, so the headless commands never load it. With no
-display and no platform chosen, the window cannot open: say how to proceed (offscreen, or the
-headless ``run`` command) and exit 2 instead of letting Qt abort. ``--self-test`` always works
-without a display: it picks the offscreen platform itself.
+Qt is imported only inside the handler, so the headless commands never load it. The scenario
+(a file or a bundled lesson's name) is found first, so a wrong name is reported as such even
+without a display. Then, before Qt is imported, :func:`platform_problem` checks that Qt can
+open a window here (a display, a reachable X server, the xcb plugin's libraries); if not, the
+command prints cause and fix and exits 2 instead of letting Qt abort. ``--self-test`` always
+works without a display: it picks the offscreen platform itself.
 """
 
 from __future__ import annotations
@@ -12,16 +14,25 @@ import argparse
 import os
 import sys
 
+from phoenix_gui.cli.common import scenario_arg
 from phoenix_gui.cli.errors import CliError
+
+SELF_TEST_STEPS = 200
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "gui",
         help="open the desktop window (the default command)",
-        description="Open the PhoenixFlight window on a scenario (default: the first lesson).",
+        description="Open the PhoenixFlight window on a scenario file or a bundled lesson "
+        "(default: classroom-basics).",
     )
-    parser.add_argument("scenario", nargs="?", help="scenario file (default: classroom-basics)")
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="scenario file or bundled lesson name, e.g. ring-join (default: classroom-basics)",
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -29,7 +40,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "print one JSON line and exit",
     )
     parser.add_argument(
-        "--steps", type=int, default=200, help="steps the self-test runs (default: 200)"
+        "--steps",
+        metavar="N",
+        default=None,
+        help=f"steps the self-test runs; only with --self-test (default: {SELF_TEST_STEPS})",
     )
     parser.add_argument(
         "--max-stall-ms",
@@ -42,44 +56,54 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from phoenix_gui.qt.shell.app import NO_DISPLAY_MESSAGE, display_available
+    steps = _steps(args)
+    source = scenario_arg(args.scenario) if args.scenario is not None else None
+    from phoenix_gui.qt.shell.platform_check import display_available, platform_problem
 
-    if args.steps < 1:
-        raise CliError(f"--steps must be at least 1, got {args.steps}")
     if not 0 <= args.max_stall_ms <= 3_600_000:  # NaN fails both comparisons
-        raise CliError(f"--max-stall-ms must be in [0, 3600000], got {args.max_stall_ms}")
-    if not display_available():
-        if not args.self_test:
-            print(NO_DISPLAY_MESSAGE, file=sys.stderr)
-            return 2
+        raise CliError(f"--max-stall-ms: must be in [0, 3600000], got {args.max_stall_ms}")
+    if args.self_test and not display_available():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    config, source = load(args.scenario)
+    problem = platform_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    config, path = load(source)
     if args.self_test:
         from phoenix_gui.qt.shell.selftest import run_self_test
 
-        return run_self_test(
-            config, source=source, steps=args.steps, max_stall_ms=args.max_stall_ms
-        )
+        return run_self_test(config, source=path, steps=steps, max_stall_ms=args.max_stall_ms)
     from phoenix_gui.qt.shell.app import run_window
 
-    return run_window(config, source=source)
+    return run_window(config, source=path)
 
 
-def load(scenario: str | None) -> tuple[object, str]:
-    """The engine configuration of ``scenario`` (or the default lesson) and where it came from."""
+def _steps(args: argparse.Namespace) -> int:
+    if args.steps is None:
+        return SELF_TEST_STEPS
+    if not args.self_test:
+        raise CliError("--steps: only applies to --self-test (the window runs until closed)")
+    try:
+        steps = int(args.steps)
+    except ValueError:
+        raise CliError(f"--steps: must be a whole number, got {args.steps!r}") from None
+    if steps < 1:
+        raise CliError(f"--steps: must be at least 1, got {steps}")
+    return steps
+
+
+def load(path: str | None) -> tuple[object, str]:
+    """The engine configuration of the scenario file ``path`` (or the default lesson) and the
+    file it came from."""
     from phoenix_gui.resources import DEFAULT_SCENARIO, ResourceNotFoundError, resource_path
     from phoenix_gui.scenario import ScenarioError, load_config
 
-    if scenario is None:
+    if path is None:
         try:
             path = str(resource_path(DEFAULT_SCENARIO))
         except ResourceNotFoundError as exc:  # a broken install or bundle: say what is there
-            raise CliError(str(exc)) from exc
-    else:
-        path = scenario
-        if not os.path.isfile(path):
-            raise CliError(f"SCENARIO: no such file: {path}")
+            raise CliError(f"{DEFAULT_SCENARIO}: {exc}") from exc
     try:
         return load_config(path), path
     except ScenarioError as exc:
-        raise CliError(f"SCENARIO: {exc}") from exc
+        raise CliError(str(exc)) from exc

@@ -64,8 +64,12 @@ def register(subparsers: Any) -> None:
     )
     which.add_argument("--tasks", metavar="X,Y,Z", help="comma-separated task ids to route")
     change = parser.add_mutually_exclusive_group()
-    change.add_argument("--join", metavar="M", help="then join member M and show what moves")
-    change.add_argument("--leave", metavar="M", help="then remove member M and show what moves")
+    change.add_argument(
+        "--join", metavar="M", help="then join member M and show what moves (default: none)"
+    )
+    change.add_argument(
+        "--leave", metavar="M", help="then remove member M and show what moves (default: none)"
+    )
     parser.add_argument(
         "--json",
         action="store_true",

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, TextIO
 
-from phoenix_gui.cli.common import add_param_option, metrics_error, param_value
+from phoenix_gui.cli.common import add_param_option, metrics_error, param_value, scenario_arg
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.cli.state_opts import (
     add_state_options,
@@ -44,6 +44,9 @@ RUN_PARAMS = (
 )  # fmt: skip
 
 
+_LENGTH_DEFAULT = "a scenario runs to its last event; without one, give this or the other"
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "run",
@@ -51,36 +54,60 @@ def register(subparsers: Any) -> None:
         description="Simulate Dynamic Membership Architecture without the window. "
         "--hours is the metrics period Δt; --sim-hours (or --steps) is how long to run.",
     )
-    parser.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file (YAML)")
-    parser.add_argument("--paradigm", choices=PARADIGMS, default=None, help="assignment model")
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="scenario file (YAML) or bundled lesson name, e.g. ring-join (see: lessons); "
+        "default: none, the built-in defaults shown below",
+    )
+    base = SimulationConfig()
+    parser.add_argument(
+        "--paradigm",
+        choices=PARADIGMS,
+        default=None,
+        help=f"assignment model (default: the scenario's, else {base.paradigm})",
+    )
     parser.add_argument(
         "--retirement",
         choices=RETIREMENT_MODES,
         default=None,
-        help="how a member retires: drain (checkpointed migration, the default) or evict "
-        "(tasks back to PENDING at their last checkpoint, then rescheduled)",
+        help="how a member retires: drain (checkpointed migration) or evict (tasks back to "
+        "PENDING at their last checkpoint, then rescheduled) (default: the scenario's, else "
+        "drain)",
     )
     for name in RUN_PARAMS:
-        add_param_option(parser, PARAMS[name], name.upper(), details=False)
-        if name == "arrival_rate":  # the one whose default a user must know to read the run
-            parser._option_string_actions[
-                PARAMS[name].flag
-            ].help += f" (default {PARAMS[name].default:g} without a scenario)"
-    parser.add_argument("--seed", default=None, help="random seed (whole number ≥ 0)")
+        spec = PARAMS[name]
+        add_param_option(
+            parser, spec, name.upper(), default=f"the scenario's, else {spec.default:g}"
+        )
+    parser.add_argument(
+        "--seed",
+        default=None,
+        help=f"random seed, a whole number ≥ 0 (default: the scenario's, else {base.seed})",
+    )
     length = parser.add_mutually_exclusive_group()
     for name in RUN_LENGTH_PARAMS:
-        add_param_option(length, PARAMS[name], name.upper(), details=False)
-    parser.add_argument("--csv", metavar="FILE", help="write per-step metrics rows here")
-    parser.add_argument("--audit", metavar="FILE", help="stream the audit log (JSON lines) here")
+        add_param_option(length, PARAMS[name], name.upper(), default=_LENGTH_DEFAULT)
+    parser.add_argument(
+        "--csv", metavar="FILE", help="write per-step metrics rows here (default: none)"
+    )
+    parser.add_argument(
+        "--audit",
+        metavar="FILE",
+        help="stream the audit log (JSON lines) here (default: none; the summary still "
+        "gives the head hash)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON summary object")
     add_state_options(parser)
     parser.set_defaults(handler=_run)
 
 
-def load_base(path: str | None) -> SimulationConfig:
-    """The scenario file's configuration, or the defaults when no file is given."""
-    if path is None:
+def load_base(name: str | None) -> SimulationConfig:
+    """The scenario's configuration (a file or a lesson name), or the defaults without one."""
+    if name is None:
         return SimulationConfig()
+    path = scenario_arg(name)
     try:
         from phoenix_gui.scenario import ScenarioError, load_config
     except ImportError as exc:  # pragma: no cover - the scenario package is part of the build
@@ -108,9 +135,8 @@ def build_config(args: argparse.Namespace) -> SimulationConfig:
     except MetricsError as exc:
         raise metrics_error(exc) from None
     if "hosts" in given:
-        cfg = dataclasses.replace(
-            cfg, members=dataclasses.replace(cfg.members, generate=int(given["hosts"]))
-        )
+        # The total at the start, listed members first (what the help and the slider say).
+        cfg = dataclasses.replace(cfg, members=cfg.members.with_total(int(given["hosts"])))
     if "vnodes" in given:
         cfg = dataclasses.replace(
             cfg, ring=dataclasses.replace(cfg.ring, vnodes=int(given["vnodes"]))

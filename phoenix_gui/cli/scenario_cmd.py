@@ -1,8 +1,9 @@
 """`phoenix-flight validate FILE...` and `phoenix-flight schema`: scenario files from the shell.
 
-``validate`` prints ``FILE: OK (name)`` for each valid file; for an invalid one it prints one
-``FILE:LINE:COL: field.path: message`` line per problem on stderr (the format compilers use, so
-editors can jump to the place) and the command exits 2. ``schema`` prints the JSON Schema of
+``validate`` takes files or bundled lesson names and prints ``FILE: OK (name)`` for each valid
+one; for an invalid one it prints one ``phoenix-flight validate: FILE:LINE:COL: field.path:
+message`` line per problem on stderr (the place in the format compilers use) and the command
+exits 2. ``schema`` prints the JSON Schema of
 the format; ``phoenix-flight schema > resources/scenario.schema.json`` regenerates the shipped
 copy.
 """
@@ -13,6 +14,8 @@ import argparse
 import sys
 from typing import Any
 
+from phoenix_gui.cli.errors import error_text
+from phoenix_gui.resources import ScenarioNotFoundError, scenario_source
 from phoenix_gui.scenario import ScenarioError, load_scenario
 from phoenix_gui.scenario.jsonschema import json_schema_text
 
@@ -25,7 +28,12 @@ def register(subparsers: Any) -> None:
         "ranges, unknown keys and cross-field rules. Each problem is printed as "
         "FILE:LINE:COL: field.path: message.",
     )
-    validate.add_argument("files", nargs="+", metavar="FILE", help="scenario file(s) to check")
+    validate.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="scenario file(s) or bundled lesson name(s) to check",
+    )
     validate.set_defaults(handler=_validate)
 
     schema = subparsers.add_parser(
@@ -41,12 +49,18 @@ def _validate(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
         try:
-            scenario = load_scenario(name)
-        except ScenarioError as exc:
-            print(str(exc), file=sys.stderr)
+            path = scenario_source(name)
+        except ScenarioNotFoundError as exc:
+            print(error_text("phoenix-flight validate", str(exc)), file=sys.stderr)
             status = 2
             continue
-        print(f"{name}: OK ({scenario.name})")
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            print(error_text("phoenix-flight validate", str(exc)), file=sys.stderr)
+            status = 2
+            continue
+        print(f"{path}: OK ({scenario.name})")
     return status
 
 

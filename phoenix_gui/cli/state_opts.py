@@ -28,12 +28,14 @@ def add_state_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--save-state",
         metavar="FILE",
-        help="write the whole simulation state here at the end (to continue with --resume)",
+        help="write the whole simulation state here at the end (to continue with --resume; "
+        "default: none)",
     )
     parser.add_argument(
         "--resume",
         metavar="FILE",
-        help="continue the run saved in FILE by --save-state (give --steps or --sim-hours)",
+        help="continue the run saved in FILE by --save-state (give --steps or --sim-hours; "
+        "default: none, a new run)",
     )
 
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from phoenix_gui.cli.common import param_value
+from phoenix_gui.cli.common import param_value, scenario_arg
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.experiments import Design, ExperimentError, parse_vary
@@ -40,17 +40,28 @@ def register(subparsers: Any) -> None:
         "seed by (cell, replicate): any row re-runs alone with `run --seed SEED`. Ctrl-C stops "
         "and keeps the finished rows; --resume runs only what the output file lacks.",
     )
-    parser.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file (YAML)")
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="scenario file (YAML) or bundled lesson name (default: none, the built-in defaults)",
+    )
     parser.add_argument(
         "--vary", action="append", metavar="NAME=V1,V2|NAME=START:STOP:STEP",
-        help="a parameter and its values (repeat for a grid); STOP is included",
+        help="a parameter and its values (repeat for a grid); STOP is included "
+        "(default: the scenario's experiment section)",
     )  # fmt: skip
     parser.add_argument("--replicates", metavar="R", help="runs per cell (default 1)")
     length = parser.add_mutually_exclusive_group()
     length.add_argument(
-        "--sim-hours", dest="sim_hours", metavar="H", help="simulated hours per run"
+        "--sim-hours",
+        dest="sim_hours",
+        metavar="H",
+        help="simulated hours per run (default: the scenario's own length)",
     )
-    length.add_argument("--steps", metavar="N", help="steps per run")
+    length.add_argument(
+        "--steps", metavar="N", help="steps per run (default: the scenario's own length)"
+    )
     parser.add_argument("--out", metavar="FILE.csv", required=True, help="the result table")
     parser.add_argument(
         "--workers", metavar="N",
@@ -58,10 +69,13 @@ def register(subparsers: Any) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--scheduler", metavar="local|tcp://HOST:PORT",
-        help="run on Dask: `local` starts a LocalCluster; an address joins a running cluster",
+        help="run on Dask: `local` starts a LocalCluster; an address joins a running cluster "
+        "(default: none, local worker processes)",
     )  # fmt: skip
     parser.add_argument("--resume", action="store_true", help="skip rows already in --out")
-    parser.add_argument("--plot", metavar="FILE.png", help="draw the result to a PNG")
+    parser.add_argument(
+        "--plot", metavar="FILE.png", help="draw the result to a PNG (default: none)"
+    )
     parser.add_argument(
         "--metric", action="append", choices=NUMERIC_METRICS, metavar="METRIC",
         help="metric(s) to plot (default: the scenario's, or obs_dhs, obs_mcr, "
@@ -182,6 +196,7 @@ def _load(path: str | None) -> tuple[SimulationConfig, Any]:
         return SimulationConfig(), None
     from phoenix_gui.scenario import ScenarioError, load_scenario, scenario_to_config
 
+    path = scenario_arg(path)  # a file, or a bundled lesson by name
     try:
         scenario = load_scenario(path)
     except ScenarioError as exc:

@@ -7,7 +7,7 @@ parameter specs (``phoenix_gui.params``) so nothing is declared twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from phoenix_gui.engine.metrics import HealthBands, MetricInputs
@@ -69,6 +69,20 @@ class MembersConfig:
     generate: int = int(_default("hosts"))
     prefix: str = "host-"
     template: MemberSpec = field(default_factory=lambda: MemberSpec(id="template"))
+
+    @property
+    def total(self) -> int:
+        """Members at the start of a run: the listed ones plus the generated ones. This is what
+        the Hosts slider and ``run --hosts`` mean."""
+        return len(self.listed) + self.generate
+
+    def with_total(self, hosts: int) -> MembersConfig:
+        """``hosts`` members at the start, listed ones first: the first ``hosts`` listed members,
+        then generated ones for the rest."""
+        if hosts < 0:
+            raise ValueError(f"hosts: must be ≥ 0, got {hosts}")
+        listed = self.listed[:hosts]
+        return replace(self, listed=listed, generate=hosts - len(listed))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ Every problem names the file, a 1-based line and column and the field path
     lesson.yaml:14:12: members.listed[3].trust: must be in [0, 1], got 1.5
 
 Problems that concern the whole file or the YAML syntax rather than one field use the path
-``(document)``; problems with no better place point at line 1, column 1.
+``(document)``; problems with no better place point at line 1, column 1. A file that cannot be
+read at all (missing, unreadable, too large) has no place inside it: its problem has line 0 and
+reads ``FILE: message``, with no invented line and column.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if self.line <= 0:  # about the file as a whole, before any of it was read
+            return f"{self.file}: {self.message}"
         return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}"
 
 
@@ -50,6 +54,11 @@ class ScenarioError(ValueError):
         if not self.problems:
             raise ValueError("ScenarioError needs at least one problem")
         super().__init__(self.__str__())
+
+    @classmethod
+    def unreadable(cls, file: str, message: str) -> ScenarioError:
+        """A file that could not be read: no line or column to point at."""
+        return cls([Problem(file, 0, 0, DOCUMENT, message)])
 
     @classmethod
     def single(

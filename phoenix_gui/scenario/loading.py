@@ -86,13 +86,15 @@ def _read(source: str) -> bytes:
             data = handle.read(MAX_BYTES + 1)
             if len(data) > MAX_BYTES:
                 size = os.fstat(handle.fileno()).st_size
-                raise ScenarioError.single(
+                raise ScenarioError.unreadable(
                     source,
                     f"file is {size / (1 << 20):.1f} MiB; scenario files are limited to 1.0 MiB",
                 )
             return data
     except OSError as exc:
-        raise ScenarioError.single(source, f"cannot read the file: {exc.strerror or exc}") from None
+        raise ScenarioError.unreadable(
+            source, f"cannot read the file: {exc.strerror or exc}"
+        ) from None
 
 
 def _from_document(doc: Document) -> Scenario:

@@ -174,7 +174,12 @@ class Members(_Model):
     """Listed members, plus ``generate`` more named ``{prefix}{i}`` built from ``template``."""
 
     listed: Annotated[tuple[Member, ...], Field(strict=False)] = ()
-    generate: Hosts = _MEMBERS.generate
+    generate: Hosts = Field(
+        default=_MEMBERS.generate,
+        description="members generated in addition to the listed ones: a run starts with "
+        "len(listed) + generate members (the total that the Hosts slider and run --hosts set, "
+        "listed members first)",
+    )
     prefix: Prefix = _MEMBERS.prefix
     template: GeneratedTemplate = GeneratedTemplate()
 

@@ -96,7 +96,7 @@ def test_bad_input_names_the_option(
 ) -> None:
     code, out, err = run([*ACCEPTANCE, *argv, "--json"], capsys)
     assert (code, out) == (2, "")
-    assert err == f"phoenix-flight metrics: error: {message}\n"
+    assert err == f"phoenix-flight metrics: {message}\n"
 
 
 @pytest.mark.parametrize("name", FLAG_PARAMS)
@@ -107,7 +107,7 @@ def test_every_option_refuses_non_numbers(
     flag = PARAMS[name].flag
     code, _, err = run([f"{flag}={bad}"], capsys)
     assert code == 2
-    assert err.startswith(f"phoenix-flight metrics: error: {flag}: ")
+    assert err.startswith(f"phoenix-flight metrics: {flag}: ")
     assert "Traceback" not in err
 
 
@@ -136,4 +136,4 @@ def test_acceptance_command_in_a_subprocess() -> None:
     assert result == {"mcr": 0.8333, "wmcr": 0.5833, "si": 0.5455, "dhs": 82.5, "status": "Healthy"}
     bad = _subprocess(["--hours", "0"])
     assert bad.returncode == 2
-    assert bad.stderr == "phoenix-flight metrics: error: --hours: must be in [0.01, 10000], got 0\n"
+    assert bad.stderr == "phoenix-flight metrics: --hours: must be in [0.01, 10000], got 0\n"

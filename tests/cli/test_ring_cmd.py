@@ -109,7 +109,7 @@ def test_bad_input_exits_2_naming_the_option(
 ) -> None:
     assert main(["ring", *argv]) == 2
     err = capsys.readouterr().err
-    assert f"phoenix-flight ring: error: {flag}:" in err
+    assert f"phoenix-flight ring: {flag}:" in err
     assert "Traceback" not in err
 
 

@@ -45,7 +45,7 @@ PARAM_FIELDS = {
     "w_join": "metrics.w_join",
     "w_leave": "metrics.w_leave",
     "crash_share": "churn.crash_share",
-    "hosts": "members.generate",
+    "hosts": "members.generate",  # minus the listed members: see set_param
     "vnodes": "ring.vnodes",
     "tasks": "workload.initial_tasks",
     "arrival_rate": "workload.arrival_rate",
@@ -190,6 +190,13 @@ class ScenarioDocument(QtCore.QObject):
         if field is None:
             return False
         spec = PARAMS[name]
+        if name == "hosts":
+            # The total at the start, listed members first (MembersConfig.with_total): keep
+            # the first `hosts` listed members and generate the rest.
+            hosts = round(value)
+            listed = self._scenario.model_dump(mode="json")["members"]["listed"][:hosts]
+            self.update({"members.listed": listed, "members.generate": hosts - len(listed)})
+            return True
         self.update({field: round(value) if spec.kind == "int" else float(value)})
         return True
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-import pyqtgraph.exporters
-from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 PathLike = str | os.PathLike[str]
 
@@ -35,7 +34,9 @@ def export_widget_png(widget: QtWidgets.QWidget, path: PathLike) -> QtGui.QImage
 
 def export_plot_png(target: Any, path: PathLike, width: int | None = None) -> None:
     """Render a pyqtgraph plot/scene with ``ImageExporter`` (``width`` pixels wide)."""
-    exporter = pg.exporters.ImageExporter(_exportable(target))
+    from pyqtgraph.exporters import ImageExporter  # on use: not on the way to the first frame
+
+    exporter = ImageExporter(_exportable(target))
     if width is not None:
         exporter.parameters()["width"] = int(width)
     # toBytes: get the image and save it here; export(fileName=) ignores a failed save.
@@ -52,8 +53,10 @@ def export_plot_svg(target: Any, path: PathLike) -> str:
     so then Qt's own ``QSvgGenerator`` renders the same scene. Returns which one wrote the
     file: ``"pyqtgraph"`` or ``"qt"``.
     """
+    from pyqtgraph.exporters import SVGExporter  # on use (it brings xml.dom with it)
+
     try:
-        _run(pg.exporters.SVGExporter(_exportable(target)), path)
+        _run(SVGExporter(_exportable(target)), path)
     except ValueError:
         _render_svg(target, path)
         return "qt"
@@ -61,6 +64,8 @@ def export_plot_svg(target: Any, path: PathLike) -> str:
 
 
 def _render_svg(target: Any, path: PathLike) -> None:
+    from PySide6 import QtSvg
+
     out = os.fspath(path)
     generator = QtSvg.QSvgGenerator()
     generator.setFileName(out)

@@ -43,7 +43,7 @@ def values_of(config: SimulationConfig) -> dict[str, Any]:
     m = config.metrics
     out: dict[str, Any] = {name: getattr(m, name) for name in METRIC_FIELDS}
     out["crash_share"] = config.churn.crash_share
-    out["hosts"] = config.members.generate
+    out["hosts"] = config.members.generate + len(config.members.listed)  # the total at start
     out["vnodes"] = config.ring.vnodes
     out["tasks"] = config.workload.initial_tasks
     out["seed"] = config.seed
@@ -58,7 +58,7 @@ def with_values(config: SimulationConfig, values: dict[str, Any]) -> SimulationC
         config,
         metrics=metrics,
         churn=dataclasses.replace(config.churn, crash_share=values["crash_share"]),
-        members=dataclasses.replace(config.members, generate=int(values["hosts"])),
+        members=config.members.with_total(int(values["hosts"])),  # listed members first
         ring=dataclasses.replace(config.ring, vnodes=int(values["vnodes"])),
         workload=dataclasses.replace(config.workload, initial_tasks=int(values["tasks"])),
         seed=int(values["seed"]),

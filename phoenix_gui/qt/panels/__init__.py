@@ -15,18 +15,27 @@ per-step signal if events are not forwarded). Given the adapter, a panel reads `
 on every refresh and starts over by itself when a Reset swapped the Simulation.
 """
 
-from phoenix_gui.qt.panels.algorithms import AlgorithmsPanel
-from phoenix_gui.qt.panels.capabilities import CapabilitiesPanel
-from phoenix_gui.qt.panels.decisions import DecisionsPanel
-from phoenix_gui.qt.panels.members import MembersPanel
-from phoenix_gui.qt.panels.recorder import FlightRecorderPanel
-from phoenix_gui.qt.panels.workload import WorkloadPanel
+from __future__ import annotations
 
-__all__ = [
-    "AlgorithmsPanel",
-    "CapabilitiesPanel",
-    "DecisionsPanel",
-    "FlightRecorderPanel",
-    "MembersPanel",
-    "WorkloadPanel",
-]
+import importlib
+from typing import Any
+
+# Panel class → its module. Imported on first use (PEP 562), so importing one panel (the
+# window's controls, say) does not import all of them on the way to the first frame.
+_MODULES = {
+    "AlgorithmsPanel": "algorithms",
+    "CapabilitiesPanel": "capabilities",
+    "DecisionsPanel": "decisions",
+    "FlightRecorderPanel": "recorder",
+    "MembersPanel": "members",
+    "WorkloadPanel": "workload",
+}
+
+__all__ = sorted(_MODULES)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

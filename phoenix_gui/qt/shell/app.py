@@ -1,9 +1,10 @@
 """QApplication set-up and the window's entry point.
 
 Startup time is measured from the process start (psutil when available, else /proc, else the
-import of this module), and the display check runs *before* Qt is imported, so a machine with
-no display gets a clear message instead of Qt's abort. The entry points silence the one Qt
-message that is only noise (:data:`HARMLESS_QT_MESSAGES`) and pass every other one on.
+import of this module). The display check (:mod:`.platform_check`) runs before this module
+imports Qt, so a machine with no usable display gets a clear message instead of Qt's abort.
+The entry points silence the one Qt message that is only noise (:data:`HARMLESS_QT_MESSAGES`)
+and pass every other one on.
 """
 
 from __future__ import annotations
@@ -19,24 +20,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
 _IMPORTED_AT = time.time()
-
-NO_DISPLAY_MESSAGE = (
-    "phoenix-flight gui: no display available (DISPLAY and WAYLAND_DISPLAY are unset).\n"
-    "  To run the window without a screen:  QT_QPA_PLATFORM=offscreen phoenix-flight gui\n"
-    "  To run a scenario headless:          phoenix-flight run SCENARIO.yaml (or --sim-hours 48)\n"
-    "  To check the window works:           phoenix-flight gui --self-test"
-)
-
-
-def display_available(env: dict[str, str] | None = None, platform: str | None = None) -> bool:
-    """Whether Qt can open a window here: a platform chosen explicitly, or a display."""
-    env = dict(os.environ) if env is None else env
-    platform = sys.platform if platform is None else platform
-    if env.get("QT_QPA_PLATFORM"):
-        return True  # the user chose a platform (offscreen, vnc, …): trust them
-    if platform.startswith(("win", "darwin")):
-        return True
-    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
 def process_start_time() -> float:

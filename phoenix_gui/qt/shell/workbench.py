@@ -36,14 +36,6 @@ from phoenix_gui.qt.document.export import ExportActions
 from phoenix_gui.qt.document.file_actions import DropOpener, FileActions
 from phoenix_gui.qt.document.lessons import LessonController, LessonsMenu
 from phoenix_gui.qt.document.settings import Settings
-from phoenix_gui.qt.panels import (
-    AlgorithmsPanel,
-    CapabilitiesPanel,
-    DecisionsPanel,
-    FlightRecorderPanel,
-    MembersPanel,
-    WorkloadPanel,
-)
 from phoenix_gui.qt.shell.dock_tabs import TabBarSweeper
 from phoenix_gui.qt.shell.main_window import MainWindow
 from phoenix_gui.qt.shell.presentation import Presentation
@@ -55,6 +47,24 @@ DOCK_LAYOUT_VERSION = 1
 MIN_RING_WIDTH = 420  # below this the ring view is too small to read: fold a dock column
 THEME_LABELS = (("light", "&Light"), ("dark", "&Dark"), ("high-contrast", "&High contrast"))
 STATUS_MS = 5_000
+
+# The workbench panels: attribute → (dock title, module under phoenix_gui.qt.panels, class,
+# dock area). Each is built the first time its dock shows (or the first time code asks for
+# it): hidden behind a tab at start-up, none of them costs the first frame anything.
+PANELS = {
+    "members": ("Members", "members", "MembersPanel", "bottom"),
+    "capabilities": ("Capabilities", "capabilities", "CapabilitiesPanel", "bottom"),
+    "workload": ("Workload", "workload", "WorkloadPanel", "bottom"),
+    "decisions": ("Decisions", "decisions", "DecisionsPanel", "bottom"),
+    "recorder": ("Flight Recorder", "recorder", "FlightRecorderPanel", "right"),
+    "algorithms": ("Algorithms", "algorithms", "AlgorithmsPanel", "right"),
+}
+
+
+def _panel_property(name: str) -> Any:
+    return property(
+        lambda self: self.panel(name), doc=f"The {PANELS[name][0]} panel (built on use)."
+    )
 
 
 class Workbench(QtCore.QObject):
@@ -99,22 +109,32 @@ class Workbench(QtCore.QObject):
         self._update_title()
 
     # ---- construction ------------------------------------------------------------------
+    members = _panel_property("members")
+    capabilities = _panel_property("capabilities")
+    workload = _panel_property("workload")
+    decisions = _panel_property("decisions")
+    recorder = _panel_property("recorder")
+    algorithms = _panel_property("algorithms")
+
     def _build_docks(self) -> None:
         w = self.window
-        right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
-        bottom = QtCore.Qt.DockWidgetArea.BottomDockWidgetArea
-        self.members = MembersPanel(w)
-        self.capabilities = CapabilitiesPanel(w)
-        self.workload = WorkloadPanel(w)
-        self.decisions = DecisionsPanel(w)
-        self.recorder = FlightRecorderPanel(w)
-        self.algorithms = AlgorithmsPanel(w)
-        self.members_dock = w.add_dock("Members", self.members, bottom, scroll=True)
-        self.capabilities_dock = w.add_dock("Capabilities", self.capabilities, bottom, scroll=True)
-        self.workload_dock = w.add_dock("Workload", self.workload, bottom, scroll=True)
-        self.decisions_dock = w.add_dock("Decisions", self.decisions, bottom, scroll=True)
-        self.recorder_dock = w.add_dock("Flight Recorder", self.recorder, right, scroll=True)
-        self.algorithms_dock = w.add_dock("Algorithms", self.algorithms, right, scroll=True)
+        areas = {
+            "right": QtCore.Qt.DockWidgetArea.RightDockWidgetArea,
+            "bottom": QtCore.Qt.DockWidgetArea.BottomDockWidgetArea,
+        }
+        self._built: dict[str, Any] = {}
+        self.docks: dict[str, QtWidgets.QDockWidget] = {}
+        for name, (title, _module, _cls, area) in PANELS.items():
+            placeholder = QtWidgets.QWidget(w)
+            dock = w.add_dock(title, placeholder, areas[area], scroll=True)
+            dock.visibilityChanged.connect(lambda visible, n=name: visible and self.panel(n))
+            self.docks[name] = dock
+        self.members_dock = self.docks["members"]
+        self.capabilities_dock = self.docks["capabilities"]
+        self.workload_dock = self.docks["workload"]
+        self.decisions_dock = self.docks["decisions"]
+        self.recorder_dock = self.docks["recorder"]
+        self.algorithms_dock = self.docks["algorithms"]
         previous = w.timeseries_dock
         for dock in (
             self.members_dock,
@@ -128,30 +148,45 @@ class Workbench(QtCore.QObject):
         w.tabifyDockWidget(w.inspector_dock, self.algorithms_dock)
         w.timeseries_dock.raise_()
         w.inspector_dock.raise_()
-        self.panel_docks = [
-            self.members_dock,
-            self.capabilities_dock,
-            self.workload_dock,
-            self.decisions_dock,
-            self.recorder_dock,
-            self.algorithms_dock,
-        ]
-        self.panels: list[Any] = [
-            self.members,
-            self.capabilities,
-            self.workload,
-            self.decisions,
-            self.recorder,
-            self.algorithms,
-        ]
-        self._attach_panels()
+        self.panel_docks = list(self.docks.values())
+
+    @property
+    def panels(self) -> list[Any]:
+        """The panels built so far, in dock order."""
+        return [self._built[n] for n in PANELS if n in self._built]
+
+    def panel(self, name: str) -> Any:
+        """The panel ``name`` (a key of :data:`PANELS`), built and wired on first use: given
+        the current run, fed every engine event from then on."""
+        built = self._built.get(name)
+        if built is not None:
+            return built
+        import importlib
+
+        _title, module, cls, _area = PANELS[name]
+        panel_class = getattr(importlib.import_module(f"phoenix_gui.qt.panels.{module}"), cls)
+        panel = panel_class(self.window)
+        scroll = self.docks[name].widget()
+        assert isinstance(scroll, QtWidgets.QScrollArea)
+        scroll.takeWidget().deleteLater()  # the placeholder
+        scroll.setWidget(panel)
+        self._built[name] = panel
+        adapter = self.window.adapter
+        # The recorder reads ``.audit`` from what it is given: the Simulation itself.
+        panel.set_simulation(adapter.sim if name == "recorder" else adapter)
+        adapter.eventsEmitted.connect(panel.on_events)
+        if name == "members":
+            panel.memberSelected.connect(self._on_member_selected)
+        elif name == "workload":
+            panel.taskSelected.connect(lambda task: self.decisions.set_task(task))
+            panel.taskSelected.connect(self._on_task_selected)
+        return panel
 
     def _attach_panels(self) -> None:
-        """Give every panel the current run (after start and after every reset)."""
+        """Give every built panel the current run (after every reset)."""
         adapter = self.window.adapter
-        for panel in self.panels:
-            # The recorder reads ``.audit`` from what it is given: the Simulation itself.
-            panel.set_simulation(adapter.sim if panel is self.recorder else adapter)
+        for name, panel in self._built.items():
+            panel.set_simulation(adapter.sim if name == "recorder" else adapter)
 
     def _build_menus(self) -> None:
         w = self.window
@@ -207,8 +242,6 @@ class Workbench(QtCore.QObject):
         # The document (what Save writes) follows the parameter state's t = 0 values.
         w.state.startChanged.connect(self._on_start_changed)
 
-        for panel in self.panels:
-            a.eventsEmitted.connect(panel.on_events)
         a.eventsEmitted.connect(self.lessons.on_events)
         a.simulationReset.connect(self._on_simulation_reset)
         a.playingChanged.connect(self._on_playing_changed)
@@ -217,11 +250,9 @@ class Workbench(QtCore.QObject):
         self.lessons_menu.lessonChosen.connect(self.open_lesson)
         self.presentation.activeChanged.connect(self._on_presentation_changed)
 
-        w.ring_view.memberClicked.connect(self.members.select_member)
-        w.ring_view.taskClicked.connect(self.workload.select_task)
-        self.members.memberSelected.connect(self._on_member_selected)
-        self.workload.taskSelected.connect(self.decisions.set_task)
-        self.workload.taskSelected.connect(self._on_task_selected)
+        # A click on the ring selects in the panels (building them if never shown yet).
+        w.ring_view.memberClicked.connect(lambda member: self.members.select_member(member))
+        w.ring_view.taskClicked.connect(lambda task: self.workload.select_task(task))
 
     # ---- layout, start and close -------------------------------------------------------
     def restore_layout(self) -> bool:

@@ -348,3 +348,20 @@ def test_moving_a_slider_is_an_unsaved_change_that_saves(qtbot, document, tmp_pa
     assert document.save_as(tmp_path / "slid.yaml")
     saved = load_scenario(tmp_path / "slid.yaml")
     assert (saved.metrics.joins, saved.metrics.trust, saved.ring.vnodes) == (18, 0.7, 64)
+
+
+def test_the_hosts_slider_sets_the_total_listed_members_first(document) -> None:
+    from phoenix_gui.scenario import loads_scenario
+
+    document.set_scenario(
+        loads_scenario(
+            "schema_version: 1\nname: Three listed\n"
+            "members: {listed: [{id: a}, {id: b}, {id: c}], generate: 2}\n"
+        )
+    )
+    assert document.set_param("hosts", 8.0)
+    members = document.scenario.members
+    assert ([m.id for m in members.listed], members.generate) == (["a", "b", "c"], 5)
+    assert document.set_param("hosts", 2.0)
+    members = document.scenario.members
+    assert ([m.id for m in members.listed], members.generate) == (["a", "b"], 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from phoenix_gui.qt.shell.app import display_available
+from phoenix_gui.qt.shell.platform_check import display_available
 from tests.qt.child_process import bare_env, run_python
 
 

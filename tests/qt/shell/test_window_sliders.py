@@ -69,3 +69,22 @@ def test_source_example_on_the_sliders_shows_82_5_healthy_and_reaches_the_engine
         "status": "Healthy",
     }
     assert metrics.dhs_label.text() == "✓ 82.5 % Healthy"
+
+
+def test_the_hosts_slider_shows_and_sets_the_total_at_the_start(open_main_window, qtbot) -> None:
+    from phoenix_gui.engine import MembersConfig, MemberSpec
+
+    listed = (MemberSpec("alpha"), MemberSpec("beta"))
+    window = open_main_window(
+        SimulationConfig(
+            members=MembersConfig(listed=listed, generate=3),
+            churn=ChurnConfig(enabled=False),
+            workload=WorkloadConfig(initial_tasks=50),
+        )
+    )
+    row = window.controls.rows["hosts"]
+    assert row.box.value() == 5 and window.controls.values()["hosts"] == 5  # 2 listed + 3 made
+    type_into(qtbot, row.box, "4")
+    window.reset_action.trigger()  # hosts shape a new run at Reset
+    ids = [m.id for m in window.adapter.sim.registry.members()]
+    assert ids == ["alpha", "beta", "host-0", "host-1"]

@@ -508,6 +508,28 @@ def test_a_small_screen_keeps_the_ring_readable(open_window) -> None:
     assert window.ring_view.width() >= 360
 
 
+def test_panels_behind_tabs_are_built_when_their_dock_first_shows(window, qtbot) -> None:
+    wb = bench(window)
+    # At start-up the registry panels sit behind the time series and inspector tabs: none is
+    # built, so none cost the first frame anything.
+    assert wb.panels == []
+    assert isinstance(wb.members_dock.widget().widget(), QtWidgets.QWidget)  # a placeholder
+    window.step_action.trigger()  # events before a panel exists are not lost to it later
+    wb.recorder_dock.raise_()
+    qtbot.waitUntil(lambda: len(wb.panels) == 1)
+    recorder = wb.panels[0]
+    assert recorder is wb.recorder and wb.recorder_dock.widget().widget() is recorder
+    audit = window.adapter.sim.audit
+    qtbot.waitUntil(lambda: recorder.model.rowCount() == len(audit))
+    before = recorder.model.rowCount()
+    window.step_action.trigger()  # and it follows the run from then on
+    qtbot.waitUntil(lambda: recorder.model.rowCount() == len(window.adapter.sim.audit) > before)
+    assert wb.panel("recorder") is recorder  # built once
+    # A click on the ring builds the panel it selects in, even behind a tab.
+    window.ring_view.memberClicked.emit("host-1")
+    assert wb.members in wb.panels and wb.members.selected_member().id == "host-1"
+
+
 def test_trust_weighted_paradigm_runs_in_the_window(window, qtbot, tmp_path) -> None:
     controls = window.controls
     controls.paradigm_combo.setCurrentIndex(controls.paradigm_combo.findData("trust-weighted"))

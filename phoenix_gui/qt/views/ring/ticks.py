@@ -102,7 +102,7 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         self.update()
 
     def _path(self, index: int, toks: np.ndarray) -> tuple[QtGui.QPainterPath, QtGui.QPen]:
-        theta = token_angle(np.unique(toks))
+        theta = token_angle(_distinct(toks))
         s, c = np.sin(theta), np.cos(theta)
         x = np.column_stack((self._r_in * s, self._r_out * s)).ravel()
         y = np.column_stack((self._r_in * c, self._r_out * c)).ravel()
@@ -223,3 +223,13 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
             painter.drawPath(path)
         painter.end()
         return image
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values. Not ``np.unique``: numpy 2.4 imports ``numpy.ma`` on its first
+    call (about 0.1 s), and the first call would be on the way to the window's first frame."""
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
