@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.files import STDIN, InputFileError, open_input
 from phoenix_gui.scenario import checks, migrations
 from phoenix_gui.scenario.convert import config_to_data, scenario_to_config
 from phoenix_gui.scenario.errors import Problem, ScenarioError
@@ -80,19 +81,26 @@ def validate_data(doc: Document) -> Scenario:
 
 
 def _read(source: str) -> bytes:
+    """The file's bytes: a regular file (or ``-``, standard input), never more than the cap."""
     try:
-        with open(source, "rb") as handle:
-            # Never read more than one byte past the limit, whatever the file's size.
-            data = handle.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
-                size = os.fstat(handle.fileno()).st_size
-                raise ScenarioError.single(
-                    source,
-                    f"file is {size / (1 << 20):.1f} MiB; scenario files are limited to 1.0 MiB",
-                )
-            return data
+        handle = open_input(source, allow_stdin=True)
+    except InputFileError as exc:
+        raise ScenarioError.single(source, exc.reason) from None
+    try:
+        # Never read more than one byte past the limit, whatever the file's size.
+        data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            size = os.fstat(handle.fileno()).st_size
+            shown = f"{size / (1 << 20):.1f} MiB" if size > MAX_BYTES else "over 1.0 MiB"
+            raise ScenarioError.single(
+                source, f"file is {shown}; scenario files are limited to 1.0 MiB"
+            )
+        return data
     except OSError as exc:
         raise ScenarioError.single(source, f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        if source != STDIN:
+            handle.close()
 
 
 def _from_document(doc: Document) -> Scenario:
