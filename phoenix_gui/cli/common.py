@@ -25,8 +25,7 @@ def add_param_option(
     The help gives the type and range; with ``details`` also the unit and the table's default
     (``run`` leaves them out: its defaults come from the scenario or the engine's config).
     """
-    low = "(" if spec.min_exclusive else "["
-    text = f"{spec.help}; {spec.kind} in {low}{spec.minimum:g}, {spec.maximum:g}]"
+    text = f"{spec.help}; {spec.kind} in {spec.range_text}"
     if details:
         unit = f" {spec.unit}" if spec.unit else ""
         text += f"{unit} (default {spec.default:g})"

@@ -57,7 +57,9 @@ class Simulation(Core):
             raise ValueError(f"paradigm: must be one of {', '.join(PARADIGMS)}")
         if config.timing.step_hours <= 0:
             raise ValueError("timing.step_hours: must be > 0")
-        problem = rate_problem(config.metrics, config.workload.arrival_rate)
+        problem = rate_problem(
+            config.metrics, config.workload.arrival_rate, config.timing.step_hours
+        )
         if problem is not None:
             raise ValueError(problem)
         super().__init__(config, audit_sink)

@@ -10,6 +10,7 @@ Each problem comes back as (field path, message, point-at-key) for the loader to
 from __future__ import annotations
 
 from phoenix_gui.params import PARAMS, ParamError
+from phoenix_gui.scenario.costs import check_costs as _check_costs
 from phoenix_gui.scenario.schema import (
     SETTABLE_PARAMS,
     CrashEvent,
@@ -51,6 +52,7 @@ def check(scenario: Scenario) -> list[Finding]:
             )
         origin.setdefault(gid, "members.generate")
     _check_timeline(scenario, dict(origin), findings)
+    _check_costs(scenario, findings)
     return findings
 
 

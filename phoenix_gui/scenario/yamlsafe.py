@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -59,14 +59,16 @@ _BOOL_12 = re.compile(r"true|True|TRUE|false|False|FALSE")
 class Yaml12Loader(_BASE):  # type: ignore[misc, valid-type]
     """The safe loader with YAML 1.2 core-schema resolution of booleans and numbers."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {
         first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _BOOL)]
         for first, resolvers in _BASE.yaml_implicit_resolvers.items()
     }
 
 
 Yaml12Loader.add_implicit_resolver(_BOOL, re.compile(f"^(?:{_BOOL_12.pattern})$"), list("tTfF"))
-Yaml12Loader.add_implicit_resolver(_INT, re.compile(f"^(?:{_INT_12.pattern})$"), list("-+0123456789"))
+Yaml12Loader.add_implicit_resolver(
+    _INT, re.compile(f"^(?:{_INT_12.pattern})$"), list("-+0123456789")
+)
 Yaml12Loader.add_implicit_resolver(
     _FLOAT, re.compile(f"^(?:{_FLOAT_12.pattern})$"), list("-+.0123456789")
 )

@@ -26,16 +26,17 @@ def test_construction_refuses_an_absurd_arrival_rate() -> None:
 
 def test_a_parameter_change_to_such_a_rate_is_ignored_and_recorded() -> None:
     sim = Simulation(SimulationConfig(workload=WorkloadConfig(initial_tasks=10)))
-    sim.set_param("hours", 1e-9)  # the default 12 joins in a nanohour
+    sim.set_param("joins", 100_000)  # then Δt at its floor: 10^8 joins per hour
+    sim.set_param("hours", 0.001)
     result = sim.step()
     assert sim.config.metrics.hours == 24.0  # unchanged
     ignored = [e for e in result.events if e.kind == "request_ignored"]
-    assert len(ignored) == 1 and ignored[0].details["reason"].startswith("hours=1e-09: hours:")
+    assert len(ignored) == 1 and ignored[0].details["reason"].startswith("hours=0.001: hours:")
     sim.step()  # and the run goes on
 
 
 def test_cli_run_says_so_instead_of_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["run", "--steps", "1", "--hours", "1e-300", "--joins", "100000"]
+    argv = ["run", "--steps", "1", "--hours", "0.001", "--joins", "100000"]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "hours: J/Δt" in err and "Traceback" not in err
