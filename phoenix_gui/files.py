@@ -25,7 +25,8 @@ class InputFileError(OSError):
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(reason)
         self.path = path
-        self.reason = reason
+        self.reason = reason  # "cannot read the file: it is a FIFO (named pipe); …"
+        self.detail = reason.removeprefix("cannot read the file: ")  # "it is a FIFO …"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"

@@ -52,7 +52,11 @@ def _make_assigner(core: Core) -> Assigner:
 class Simulation(Core):
     """Public engine API (docs/engine_api.md "Simulation")."""
 
-    def __init__(self, config: SimulationConfig, audit_sink: TextIO | None = None) -> None:
+    def __init__(
+        self, config: SimulationConfig, audit_sink: TextIO | None = None, keep_audit: bool = True
+    ) -> None:
+        """``keep_audit=False`` (headless runs): the audit log streams to ``audit_sink`` and
+        keeps only its recent records, so memory stays flat over a long run."""
         if config.paradigm not in PARADIGMS:
             raise ValueError(f"paradigm: must be one of {', '.join(PARADIGMS)}")
         if config.timing.step_hours <= 0:
@@ -62,7 +66,7 @@ class Simulation(Core):
         )
         if problem is not None:
             raise ValueError(problem)
-        super().__init__(config, audit_sink)
+        super().__init__(config, audit_sink, keep_audit)
         self.assigner = _make_assigner(self)
         self.history = History()
         self.requests = Requests(self)

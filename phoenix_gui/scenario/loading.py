@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,6 +31,7 @@ from phoenix_gui.scenario.schema import (
 from phoenix_gui.scenario.yamlsafe import MAX_BYTES, Document, load_bytes, load_text
 
 PathLike = str | os.PathLike[str]
+Loc = tuple[str | int, ...]
 
 
 def load_scenario(path: PathLike) -> Scenario:
@@ -55,11 +57,30 @@ def loads_scenario(text: str, source: str = "<string>") -> Scenario:
 
 def load_config(path: PathLike) -> SimulationConfig:
     """Read a scenario file and return the engine configuration it describes."""
-    scenario = load_scenario(path)
+    return load_config_located(path)[0]
+
+
+def load_config_located(path: PathLike) -> tuple[SimulationConfig, Callable[[Loc], str]]:
+    """:func:`load_config`, plus a function giving ``FILE:LINE:COL`` of a field path such as
+    ``("timeline", 3)`` (for messages about the file while it runs)."""
+    source = os.fspath(path)
     try:
-        return scenario_to_config(scenario)
+        doc = load_bytes(_read(source), source)
+        scenario = _from_document(doc)
+    except ScenarioError:
+        raise
+    except Exception as exc:  # the boundary: nothing but ScenarioError escapes
+        raise _unexpected(source, exc) from exc
+    try:
+        config = scenario_to_config(scenario)
     except Exception as exc:  # the schema mirrors the config's own checks; this is a safety net
-        raise ScenarioError.single(os.fspath(path), str(exc)) from exc
+        raise ScenarioError.single(source, str(exc)) from exc
+
+    def place(loc: Loc) -> str:
+        line, column = doc.locate(loc)
+        return f"{source}:{line}:{column}"
+
+    return config, place
 
 
 def scenario_from_config(

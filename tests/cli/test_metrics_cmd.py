@@ -136,4 +136,6 @@ def test_acceptance_command_in_a_subprocess() -> None:
     assert result == {"mcr": 0.8333, "wmcr": 0.5833, "si": 0.5455, "dhs": 82.5, "status": "Healthy"}
     bad = _subprocess(["--hours", "0"])
     assert bad.returncode == 2
-    assert bad.stderr == "phoenix-flight metrics: error: --hours: must be in [0.001, 10000], got 0\n"
+    assert (
+        bad.stderr == "phoenix-flight metrics: error: --hours: must be in [0.001, 10000], got 0\n"
+    )
