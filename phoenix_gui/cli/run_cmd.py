@@ -279,8 +279,9 @@ class IgnoredEvents:
         if event.kind == "leave_suppressed":
             active = event.details.get("active")
             reason = f"a leave would leave fewer than churn.min_members active ({active} now)"
+        what = scripted.kind + (f" of {scripted.target!r}" if scripted.target else "")
         print(
-            f"phoenix-flight run: {where}timeline[{index}]: {scripted.kind} at hour "
+            f"phoenix-flight run: {where}timeline[{index}]: {what} at hour "
             f"{scripted.at:g} not applied (hour {event.time:g}): {reason}",
             file=sys.stderr,
         )
