@@ -322,7 +322,10 @@ def _print_summary(s: dict[str, Any]) -> None:
     inputs = s["observed_inputs"]
     print(f"  observed inputs  T {_fixed(inputs['trust'], 4)}  C {_fixed(inputs['compliance'], 4)}"
           f"  over {inputs['hours']:g} h")  # fmt: skip
-    print(f"  audit: {s['audit_records']} records, head {s['audit_head']}")
+    if s.get("events_ignored"):
+        print(f"  scripted events not applied: {s['events_ignored']} (listed on stderr)")
+    print(f"  audit: {s['audit_records']} records, head {s['audit_head']} (keep these to check "
+          "the log: audit verify FILE --head HASH --count N)")  # fmt: skip
 
 
 def _fixed(value: float | None, digits: int) -> str:
