@@ -66,7 +66,7 @@ def load(scenario: str | None) -> tuple[object, str]:
             raise CliError(str(exc)) from exc
     else:
         path = scenario
-        if not os.path.isfile(path):
+        if not os.path.exists(path):
             raise CliError(f"SCENARIO: no such file: {path}")
     try:
         return load_config(path), path

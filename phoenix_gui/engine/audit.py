@@ -347,6 +347,9 @@ class VerifyResult:
     bad_index: int | None = None
     reason: str | None = None
     sealed: bool = False
+    # Of a sealed log: the records before the closing record, and the hash of the last one
+    # (what a live log that was exported with a seal compares its own records against).
+    before_seal: tuple[int, str] | None = None
 
     def message(self) -> str:
         """One line for people: ``OK <n> records, sealed; head <hash>`` (``OK <n> records,
@@ -450,6 +453,7 @@ def _verify(
     count = 0
     head_seen_at: int | None = None  # where the chain passed expected_head, if it did
     sealed_at: int | None = None
+    before_seal: tuple[int, str] | None = None
     for index, raw in enumerate(lines):
         if sealed_at is not None:
             return VerifyResult(
@@ -461,6 +465,7 @@ def _verify(
             if _is_seal(record):
                 _check_seal(record)
                 sealed_at = index
+                before_seal = (index, head)
         except _BadRecordError as bad:
             return VerifyResult(False, count, head, index, str(bad))
         if keep is not None:
@@ -498,7 +503,7 @@ def _verify(
     if require_seal and sealed_at is None:
         reason = UNSEALED + (" (the file is empty)" if count == 0 else "")
         return VerifyResult(False, count, head, count, reason)
-    return VerifyResult(True, count, head, sealed=sealed_at is not None)
+    return VerifyResult(True, count, head, sealed=sealed_at is not None, before_seal=before_seal)
 
 
 def verify_lines(
