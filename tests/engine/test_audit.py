@@ -476,7 +476,7 @@ def test_seal_closes_the_log_and_verifiers_need_it(tmp_path: Path) -> None:
     preview = log.closing_record(3.0)
     assert len(log) == 3 and not log.sealed  # a preview appends nothing
     exported = tmp_path / "exported.jsonl"
-    log.write_jsonl(exported, sealed=True)  # the file is sealed, the live log is not
+    log.write_jsonl(exported, sealed=True, time=3.0)  # the file is sealed, the log is not
     result = verify_file(exported, require_seal=True)
     assert result.ok and result.sealed and result.count == 4
     assert result.before_seal == (3, head_before) and result.head == preview.hash
