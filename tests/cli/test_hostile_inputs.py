@@ -451,3 +451,31 @@ def test_any_hostile_number_is_read_as_yaml_1_2_and_bounded_or_refused(
     number = whole[value] if value in whole else float(value)
     assert number == 0 or abs(number) >= sys.float_info.min
     assert config is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    field=st.sampled_from(FLOAT_FIELDS),
+    value=HOSTILE_NUMBERS,
+    multiplier=st.one_of(st.none(), st.sampled_from(WORK_MULTIPLIERS)),
+)
+def test_mixed_hostile_scenarios_are_refused_with_places_or_run_bounded(
+    field: tuple[str, str, int], value: str, multiplier: tuple[str, str] | None
+) -> None:
+    """A float field with a hostile number, plus perhaps a work multiplier: the loader either
+    refuses with well-formed places (duplicate sections included) or the run takes a step."""
+    from phoenix_gui.scenario import scenario_to_config
+
+    text = "schema_version: 1\nname: mixed\n" + field[0].format(v=value)
+    if multiplier is not None:
+        text += multiplier[0]
+    try:
+        loaded = loads_scenario(text, "mix.yaml")
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            assert PLACE.match(str(problem)), str(problem)
+        return
+    assert multiplier is None  # every multiplier is over a bound
+    sim = Simulation(scenario_to_config(loaded), keep_audit=False)
+    sim.step()
+    assert sim.step_index == 1
