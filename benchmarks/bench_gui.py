@@ -22,10 +22,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.engine.ring import HashRing, tokens_of
-from phoenix_gui.qt.geometry import token_angle
-from phoenix_gui.qt.palette import member_brush
-from phoenix_gui.qt.ring_view import MemberInfo, RingView, TaskArrays
+from phoenix_gui.engine import HashRing, tokens_of
+from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
+from phoenix_gui.qt.views.palette import member_brush
+from phoenix_gui.qt.views.ring.geometry import token_angle
+from phoenix_gui.qt.views.ring.ring_view import RingView
 
 FRAME_DT = 1.0 / 60.0  # frames are driven on a synthetic clock 60 times per simulated second
 

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a plain checkout
 
-from phoenix_gui.engine.simulation import Simulation  # noqa: E402
+from phoenix_gui.engine import Simulation  # noqa: E402
 from phoenix_gui.scenario import load_config  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")

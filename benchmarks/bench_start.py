@@ -27,9 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a plain checkout
 
-from phoenix_gui.engine.config import SimulationConfig
-from phoenix_gui.engine.ring import HashRing
-from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine import HashRing, Simulation, SimulationConfig
 
 
 def start(hosts: int, vnodes: int) -> tuple[float, float]:

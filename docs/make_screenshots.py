@@ -71,13 +71,13 @@ def _screen(width: int, height: int) -> dict[str, Any]:
 
 
 def render(width: int, height: int, out: Path) -> int:
-    from phoenix_gui.qt.app import create_app
+    from phoenix_gui.qt.shell.app import create_app
 
     app = create_app()
     from PySide6 import QtCore, QtGui
 
-    from phoenix_gui.qt.settings import Settings
-    from phoenix_gui.qt.workbench import open_workbench
+    from phoenix_gui.qt.document.settings import Settings
+    from phoenix_gui.qt.shell.workbench import open_workbench
 
     with tempfile.TemporaryDirectory(prefix="phoenix-screens-") as tmp:
         window = open_workbench(

@@ -20,16 +20,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 from PySide6 import QtGui, QtWidgets
 
-from phoenix_gui.engine.ring import HashRing, tokens_of
-from phoenix_gui.qt.caption_overlay import CaptionOverlay
-from phoenix_gui.qt.document import ScenarioDocument
-from phoenix_gui.qt.error_dialog import ScenarioErrorDialog
-from phoenix_gui.qt.export import ExportActions
-from phoenix_gui.qt.file_actions import FileActions
-from phoenix_gui.qt.lessons import LessonController, LessonsMenu
-from phoenix_gui.qt.presentation import Presentation
-from phoenix_gui.qt.ring_view import MemberInfo, RingView, TaskArrays
-from phoenix_gui.qt.settings import Settings
+from phoenix_gui.engine import HashRing, tokens_of
+from phoenix_gui.qt.document.caption_overlay import CaptionOverlay
+from phoenix_gui.qt.document.document import ScenarioDocument
+from phoenix_gui.qt.document.error_dialog import ScenarioErrorDialog
+from phoenix_gui.qt.document.export import ExportActions
+from phoenix_gui.qt.document.file_actions import FileActions
+from phoenix_gui.qt.document.lessons import LessonController, LessonsMenu
+from phoenix_gui.qt.document.settings import Settings
+from phoenix_gui.qt.shell.presentation import Presentation
+from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
+from phoenix_gui.qt.views.ring.ring_view import RingView
 from phoenix_gui.resources import bundled_scenarios
 from phoenix_gui.scenario import ScenarioError, load_scenario
 
@@ -85,7 +86,7 @@ def render_overlays(out: Path, settings: Settings) -> None:
 
 
 def _caption(text: str) -> object:
-    from phoenix_gui.engine.events import Event, Primitive
+    from phoenix_gui.engine import Event, Primitive
 
     return Event(1.0, Primitive.SYSTEM, "caption", {"text": text, "pause": True})
 

@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from phoenix_gui.qt.app import NO_DISPLAY_MESSAGE, display_available
+    from phoenix_gui.qt.shell.app import NO_DISPLAY_MESSAGE, display_available
 
     if args.steps < 1:
         raise CliError(f"--steps must be at least 1, got {args.steps}")
@@ -46,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     config, source = load(args.scenario)
     if args.self_test:
-        from phoenix_gui.qt.selftest import run_self_test
+        from phoenix_gui.qt.shell.selftest import run_self_test
 
         return run_self_test(config, source=source, steps=args.steps)
-    from phoenix_gui.qt.app import run_window
+    from phoenix_gui.qt.shell.app import run_window
 
     return run_window(config, source=source)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from phoenix_gui.engine.churn import MAX_EVENT_RATE
+from phoenix_gui.engine import MAX_EVENT_RATE
 from phoenix_gui.scenario import limits
 from phoenix_gui.scenario.schema import BurstEvent, JoinEvent, Scenario, SetEvent, SubmitEvent
 

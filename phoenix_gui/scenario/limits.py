@@ -10,7 +10,7 @@ ones that combine fields, and ``phoenix-flight run`` the ones that involve its l
 
 from __future__ import annotations
 
-from phoenix_gui.engine.churn import MAX_EVENTS_PER_STEP as ENGINE_MAX_EVENTS_PER_STEP
+from phoenix_gui.engine import MAX_EVENTS_PER_STEP as ENGINE_MAX_EVENTS_PER_STEP
 from phoenix_gui.params import PARAMS
 
 # Time constants (hours): step, heartbeat, timeout, checkpoint, work per task, context limit.

@@ -25,8 +25,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from phoenix_gui.engine.churn import MAX_EVENT_RATE
-from phoenix_gui.engine.config import (
+from phoenix_gui.engine import (
+    CHANGEABLE,
+    MAX_EVENT_RATE,
     ChurnConfig,
     GovernanceConfig,
     MemberKind,
@@ -37,7 +38,6 @@ from phoenix_gui.engine.config import (
     TimingConfig,
     WorkloadConfig,
 )
-from phoenix_gui.engine.params_apply import CHANGEABLE
 from phoenix_gui.params import PARAMS, ParamError, is_subnormal
 from phoenix_gui.scenario import limits
 

@@ -23,10 +23,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phoenix_gui.cli import main
-from phoenix_gui.engine.audit import MAX_LINE_BYTES, RECENT, AuditLog, verify_file
-from phoenix_gui.engine.config import SimulationConfig
-from phoenix_gui.engine.events import Event, Primitive
-from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine import (
+    MAX_LINE_BYTES,
+    RECENT,
+    AuditLog,
+    Event,
+    Primitive,
+    Simulation,
+    SimulationConfig,
+    verify_file,
+)
 from phoenix_gui.scenario import ScenarioError, loads_scenario
 
 REPO = Path(__file__).resolve().parents[2]

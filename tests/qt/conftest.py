@@ -22,10 +22,10 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine.config import SimulationConfig
-from phoenix_gui.qt.settings import Settings
+from phoenix_gui.qt.document.settings import Settings
 
 if TYPE_CHECKING:
-    from phoenix_gui.qt.main_window import MainWindow
+    from phoenix_gui.qt.shell.main_window import MainWindow
 
 # Qt's own transient windows: the tooltip label hides itself on a timer of its own.
 _QT_INTERNAL = {"QTipLabel"}
@@ -70,7 +70,7 @@ def _no_leaked_windows_or_timers(qapp: QtWidgets.QApplication) -> Iterator[None]
 def open_main_window(qtbot) -> Iterator[Callable[[SimulationConfig], MainWindow]]:
     """``open_main_window(config)``: a shown MainWindow; play and ring animation are stopped at
     teardown, before pytest-qt closes it, so no timer outlives the test."""
-    from phoenix_gui.qt.main_window import MainWindow
+    from phoenix_gui.qt.shell.main_window import MainWindow
 
     opened: list[MainWindow] = []
 

@@ -1,4 +1,8 @@
-"""Workbench panels (docks): members, capabilities, workload, decisions, recorder, algorithms.
+"""The docks around the view: controls (sliders), metrics, time series, and the workbench panels
+(members, capabilities, workload, decisions, recorder, algorithms).
+
+Panels may import the adapter, the public engine surface, :mod:`phoenix_gui.params` and the
+views' palette; never the shell, the document or another view.
 
 Every panel is a standalone QWidget with the same three entry points, so the main window wires
 each with two lines::

@@ -1,0 +1,480 @@
+"""Metrics panel: the source document's formulas with numbers, configured beside observed.
+
+Configured metrics come from the sliders (:meth:`MetricsPanel.show_values` /
+:meth:`MetricsPanel.show_configured`), observed ones from the engine's snapshot over the trailing
+Δt window (:meth:`MetricsPanel.update_snapshot`). The snapshot is duck-typed: attributes or
+mapping keys both work, and anything missing, ``None`` or not finite is shown as "—", so the
+panel can never print NaN. The engine's observed side is an
+:class:`~phoenix_gui.engine.observed.ObservedMetrics`, whose values are None while nothing was
+observed (no work done, no task submitted, t = 0); the panel says why.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from itertools import pairwise
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from phoenix_gui.engine import (
+    CRITICAL,
+    DEGRADED,
+    HEALTHY,
+    HealthBands,
+    MetricInputs,
+    Metrics,
+    MetricsError,
+    ObservedMetrics,
+    compute,
+)
+from phoenix_gui.params import METRIC_PARAMS, PARAMS
+
+DASH = "—"
+# Okabe–Ito hues; the status word and a symbol are always shown too (never colour alone).
+STATUS_COLORS = {HEALTHY: "#009E73", DEGRADED: "#E69F00", CRITICAL: "#D55E00"}
+STATUS_SYMBOLS = {HEALTHY: "✓", DEGRADED: "▲", CRITICAL: "✕"}
+# A preview shown from the sliders wins over snapshots still carrying the old configuration,
+# until the engine catches up (or this many snapshots pass: a refused change must not stick).
+PREVIEW_HOLD_SNAPSHOTS = 20
+
+# (row label, Metrics.inputs attribute or Metrics attribute, format)
+_TABLE_ROWS = (
+    ("J  joins", "inputs.joins", "{:g}"),
+    ("L  leaves", "inputs.leaves", "{:g}"),
+    ("Δt  period (h)", "inputs.hours", "{:g}"),
+    ("T  trust", "inputs.trust", "{:.4g}"),
+    ("C  compliance", "inputs.compliance", "{:.4g}"),
+    ("MCR (events/h)", "mcr", "{:.4f}"),
+    ("WMCR (events/h)", "wmcr", "{:.4f}"),
+    ("SI", "si", "{:.4f}"),
+    ("DHS (%)", "dhs", "{:.1f}"),
+)
+
+
+def field(obj: Any, path: str) -> Any:
+    """``obj.a.b`` for ``path`` "a.b", reading attributes or mapping keys; None when absent."""
+    for name in path.split("."):
+        if obj is None:
+            return None
+        obj = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    return obj
+
+
+def finite(value: Any) -> float | None:
+    """``value`` as a float if it is a finite number, else None (bools are not numbers)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def fmt(value: Any, pattern: str = "{:g}") -> str:
+    """Format a number, or "—" for anything missing or undefined."""
+    number = finite(value)
+    return DASH if number is None else pattern.format(number)
+
+
+def formula_lines(metrics: Metrics | ObservedMetrics) -> list[tuple[str, str]]:
+    """(definition as HTML, plain text with the numbers filled in) for MCR, WMCR, SI, DHS.
+
+    An undefined observed value (None) is written as "—", and so is every result using it.
+    """
+    i = metrics.inputs
+    # 4 significant digits: observed counts are fractional and must not widen the dock.
+    j, leaves, hours = fmt(i.joins, "{:.4g}"), fmt(i.leaves, "{:.4g}"), fmt(i.hours, "{:.4g}")
+    mcr, si = fmt(metrics.mcr, "{:.4f}"), fmt(metrics.si, "{:.4f}")
+    wmcr = _with_unit(metrics.wmcr, "{:.4f}", "events/h")
+    return [
+        (
+            "MCR = (J + L) / Δt",
+            f"MCR = ({j} + {leaves}) / {hours} = {_with_unit(metrics.mcr, '{:.4f}', 'events/h')}",
+        ),
+        (
+            "WMCR = (w<sub>j</sub>·J + w<sub>l</sub>·L) / Δt",
+            f"WMCR = ({fmt(i.w_join)}·{j} + {fmt(i.w_leave)}·{leaves}) / {hours} = {wmcr}",
+        ),
+        ("SI = 1 / (1 + MCR)", f"SI = 1 / (1 + {mcr}) = {si}"),
+        (
+            "DHS = 100 · (SI + T + C) / 3",
+            f"DHS = 100 · ({si} + {fmt(i.trust, '{:.4g}')} + {fmt(i.compliance, '{:.4g}')}) / 3"
+            f" = {_with_unit(metrics.dhs, '{:.1f}', '%')}",
+        ),
+    ]
+
+
+def undefined_note(metrics: Metrics | ObservedMetrics | None) -> str | None:
+    """Why observed values are shown as "—" ("undefined: …"), or None when all are defined."""
+    if not isinstance(metrics, ObservedMetrics) or metrics.defined:
+        return None
+    return "undefined: " + "; ".join(metrics.undefined_reasons())
+
+
+def _formulas_html(metrics: Metrics | ObservedMetrics | None) -> str:
+    if metrics is None:
+        return f"<p>{DASH} no data yet</p>"
+    rows = []
+    for definition, filled in formula_lines(metrics):
+        rows.append(
+            f'<div style="color:gray">{definition}</div>'
+            f'<div style="margin-bottom:4px"><b>{html.escape(filled)}</b></div>'
+        )
+    note = undefined_note(metrics)
+    if note is not None:
+        rows.append(f'<div style="color:gray"><i>{html.escape(note)}</i></div>')
+    return "".join(rows)
+
+
+class DhsGauge(QtWidgets.QWidget):
+    """A 0–100 % bar with the band thresholds marked, filled in the status colour."""
+
+    def __init__(self, bands: HealthBands, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bands = bands
+        self.value: float | None = None
+        self.status: str | None = None
+        self.setMinimumSize(60, 30)
+        self.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed
+        )
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(200, 30)
+
+    def set_value(self, dhs: float | None, status: str | None) -> None:
+        self.value, self.status = finite(dhs), status
+        self.setToolTip(DASH if self.value is None else f"DHS {self.value:.1f} % {status}")
+        self.update()
+
+    def color(self) -> QtGui.QColor:
+        """The fill colour: the status hue, or the palette's mid tone when undefined."""
+        if self.status in STATUS_COLORS and self.value is not None:
+            return QtGui.QColor(STATUS_COLORS[self.status])
+        return self.palette().color(QtGui.QPalette.ColorRole.Mid)
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        painter = QtGui.QPainter(self)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        text_color = self.palette().color(QtGui.QPalette.ColorRole.WindowText)
+        bar = QtCore.QRectF(1, 2, self.width() - 2, 14)
+        # Tint each band faintly so the thresholds read even before there is a value.
+        edges = (0.0, self.bands.degraded, self.bands.healthy, 100.0)
+        for (low, high), status in zip(pairwise(edges), (CRITICAL, DEGRADED, HEALTHY), strict=True):
+            tint = QtGui.QColor(STATUS_COLORS[status])
+            tint.setAlpha(60)
+            x0 = bar.left() + bar.width() * low / 100.0
+            x1 = bar.left() + bar.width() * high / 100.0
+            painter.fillRect(QtCore.QRectF(x0, bar.top(), x1 - x0, bar.height()), tint)
+        if self.value is not None:
+            fill = QtCore.QRectF(bar)
+            fill.setWidth(bar.width() * min(max(self.value, 0.0), 100.0) / 100.0)
+            painter.fillRect(fill.adjusted(0, 3, 0, -3), self.color())
+        painter.setPen(QtGui.QPen(text_color, 1))
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        painter.drawRect(bar)
+        font = painter.font()
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
+        painter.setFont(font)
+        for mark in (self.bands.degraded, self.bands.healthy):
+            x = bar.left() + bar.width() * mark / 100.0
+            painter.drawLine(QtCore.QPointF(x, bar.top()), QtCore.QPointF(x, bar.bottom() + 3))
+            label = QtCore.QRectF(x - 20, bar.bottom() + 2, 40, self.height() - bar.bottom() - 2)
+            painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, f"{mark:g}")
+        painter.end()
+
+
+class MetricsPanel(QtWidgets.QWidget):
+    """Formulas, configured-vs-observed table, DHS gauges and balance statistics."""
+
+    def __init__(
+        self, bands: HealthBands | None = None, parent: QtWidgets.QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.bands = bands or HealthBands()
+        self.configured: Metrics | None = None
+        self.observed: Metrics | ObservedMetrics | None = None
+        self._preview: MetricInputs | None = None
+        self._preview_age = 0
+
+        content = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(content)
+
+        health = QtWidgets.QGroupBox("Health score DHS", content)
+        grid = QtWidgets.QGridLayout(health)
+        grid.setColumnStretch(1, 1)
+        self.configured_gauge = DhsGauge(self.bands, health)
+        self.observed_gauge = DhsGauge(self.bands, health)
+        self.dhs_label = self._status_label(health)
+        self.observed_dhs_label = self._status_label(health)
+        for row, (name, gauge, label) in enumerate(
+            (
+                ("Configured", self.configured_gauge, self.dhs_label),
+                ("Observed", self.observed_gauge, self.observed_dhs_label),
+            )
+        ):
+            grid.addWidget(QtWidgets.QLabel(name, health), row, 0)
+            grid.addWidget(gauge, row, 1)
+            grid.addWidget(label, row, 2)
+        layout.addWidget(health)
+
+        self.table = QtWidgets.QTableWidget(len(_TABLE_ROWS) + 1, 2, content)
+        self.table.setHorizontalHeaderLabels(["Configured", "Observed"])
+        self.table.setVerticalHeaderLabels([row[0] for row in _TABLE_ROWS] + ["Status"])
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.table.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(
+            QtWidgets.QHeaderView.ResizeMode.ResizeToContents
+        )
+        for row in range(self.table.rowCount()):
+            for column in range(2):
+                item = QtWidgets.QTableWidgetItem(DASH)
+                item.setTextAlignment(
+                    QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter
+                )
+                self.table.setItem(row, column, item)
+        layout.addWidget(self.table)
+
+        self.formula_tabs = QtWidgets.QTabWidget(content)
+        self.configured_formulas = self._formula_label()
+        self.observed_formulas = self._formula_label()
+        self.formula_tabs.addTab(self.configured_formulas, "Formulas: configured")
+        self.formula_tabs.addTab(self.observed_formulas, "observed")
+        layout.addWidget(self.formula_tabs)
+
+        stats = QtWidgets.QGroupBox("Balance and flow", content)
+        form = QtWidgets.QFormLayout(stats)
+        form.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.stat_labels: dict[str, QtWidgets.QLabel] = {}
+        for key, title in (
+            ("members", "Members"),
+            ("per_member", "Tasks / member"),
+            ("max_over_mean", "Max / mean"),
+            ("last_change", "Last change"),
+            ("stranded", "Stranded tasks"),
+            ("work_lost", "Work lost"),
+            ("throughput", "Throughput"),
+            ("migrations", "Migrations"),
+            ("clock", "Simulated time"),
+        ):
+            label = QtWidgets.QLabel(DASH, stats)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.stat_labels[key] = label
+            form.addRow(title, label)
+        layout.addWidget(stats)
+        layout.addStretch(1)
+
+        # A narrow dock scrolls instead of squeezing the table and formulas into each other.
+        scroll = QtWidgets.QScrollArea(self)
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._fit_table()
+        # Presentation mode makes the table's font larger (and its stylesheet pads the
+        # headers): refit it then, or rows are cut off.
+        # (The headers get their class fonts in events of their own, so watch them too.)
+        for watched in (self.table, self.table.horizontalHeader(), self.table.verticalHeader()):
+            watched.installEventFilter(self)
+        self._show_metrics(None, 0, self.configured_gauge, self.dhs_label)
+        self._show_metrics(None, 1, self.observed_gauge, self.observed_dhs_label)
+
+    # ----------------------------------------------------------------- construction helpers
+    def _status_label(self, parent: QtWidgets.QWidget) -> QtWidgets.QLabel:
+        label = QtWidgets.QLabel(DASH, parent)
+        label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        bold = QtGui.QFont(label.font())
+        bold.setBold(True)
+        # Wide enough for the longest text in bold plus the chip's padding: no jumping width.
+        widest = QtGui.QFontMetrics(bold).horizontalAdvance("✓ 100.0 % Degraded")
+        label.setMinimumWidth(widest + 16)
+        return label
+
+    def _formula_label(self) -> QtWidgets.QLabel:
+        label = QtWidgets.QLabel(_formulas_html(None))
+        label.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        # No word wrap: a wrapped label inside a tab reports a too-tall size hint, and each
+        # filled-in formula reads best on one line (the proportional font keeps it narrow).
+        label.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop | QtCore.Qt.AlignmentFlag.AlignLeft)
+        label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setContentsMargins(6, 4, 6, 2)
+        font = label.font()
+        font.setPointSizeF(font.pointSizeF() * 0.92)
+        label.setFont(font)
+        # Room for the eight formula lines from the start, so the first data does not jump
+        # the layout below.
+        label.setMinimumHeight(8 * QtGui.QFontMetrics(font).lineSpacing() + 24)
+        return label
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        refit = (QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.StyleChange)
+        if event.type() in refit and watched in (
+            self.table,
+            self.table.horizontalHeader(),
+            self.table.verticalHeader(),
+        ):
+            self._fit_table()
+        return super().eventFilter(watched, event)
+
+    def _fit_table(self) -> None:
+        """Size the table to its rows so the panel scrolls as a whole, not the table alone."""
+        self.table.resizeRowsToContents()
+        # The header's size hint, not its height: after a font change it is not laid out yet.
+        header = self.table.horizontalHeader().sizeHint().height()
+        height = header + 2 * self.table.frameWidth()
+        # Size hints too: during a font change the rows are resized only later.
+        rows = self.table.verticalHeader()
+        height += sum(
+            max(self.table.rowHeight(r), self.table.sizeHintForRow(r), rows.sectionSizeHint(r))
+            for r in range(self.table.rowCount())
+        )
+        self.table.setFixedHeight(height)
+
+    # ----------------------------------------------------------------- public API
+    def set_bands(self, bands: HealthBands) -> None:
+        """Use other DHS thresholds (from a scenario) for the gauges and the preview status."""
+        self.bands = bands
+        for gauge in (self.configured_gauge, self.observed_gauge):
+            gauge.bands = bands
+            gauge.update()
+
+    def show_values(self, values: Mapping[str, float]) -> None:
+        """Slot for ``ControlsPanel.valuesPreview``: compute and show the configured metrics.
+
+        The preview is held against snapshots that still carry the old configuration, so the
+        numbers do not jump back while the change travels to the engine.
+        """
+        given = {name: values.get(name, PARAMS[name].default) for name in METRIC_PARAMS}
+        weights = {name: values.get(name, PARAMS[name].default) for name in ("w_join", "w_leave")}
+        try:
+            inputs = MetricInputs(**given, **weights)
+        except MetricsError as error:
+            self.configured_formulas.setText(f"<p>{html.escape(str(error))}</p>")
+            return
+        self._preview, self._preview_age = inputs, 0
+        self.show_configured(compute(inputs, self.bands))
+
+    def show_configured(self, metrics: Metrics) -> None:
+        self.configured = metrics
+        self._show_metrics(metrics, 0, self.configured_gauge, self.dhs_label)
+        self.configured_formulas.setText(_formulas_html(metrics))
+
+    def update_snapshot(self, snapshot: Any) -> None:
+        """Show an engine snapshot (duck-typed: see the module docstring)."""
+        configured = field(snapshot, "configured")
+        if isinstance(configured, Metrics) and not self._holding_preview(configured):
+            self.show_configured(configured)
+        observed = field(snapshot, "observed")
+        self.observed = observed if isinstance(observed, Metrics | ObservedMetrics) else None
+        self._show_metrics(self.observed, 1, self.observed_gauge, self.observed_dhs_label)
+        self.observed_formulas.setText(_formulas_html(self.observed))
+        self._show_stats(snapshot)
+
+    def clear(self) -> None:
+        """Forget the observed side (after a reset); the configured side stays."""
+        self.observed = None
+        self._show_metrics(None, 1, self.observed_gauge, self.observed_dhs_label)
+        self.observed_formulas.setText(_formulas_html(None))
+        for label in self.stat_labels.values():
+            label.setText(DASH)
+
+    # ----------------------------------------------------------------- display
+    def _holding_preview(self, configured: Metrics) -> bool:
+        if self._preview is None:
+            return False
+        same = all(
+            getattr(configured.inputs, name) == getattr(self._preview, name)
+            for name in METRIC_PARAMS
+        )
+        self._preview_age += 1
+        if same or self._preview_age > PREVIEW_HOLD_SNAPSHOTS:
+            self._preview = None
+            return False
+        return True
+
+    def _show_metrics(
+        self,
+        metrics: Metrics | ObservedMetrics | None,
+        column: int,
+        gauge: DhsGauge,
+        label: QtWidgets.QLabel,
+    ) -> None:
+        for row, (_title, path, pattern) in enumerate(_TABLE_ROWS):
+            self._set_cell(row, column, fmt(field(metrics, path), pattern))
+        dhs = finite(field(metrics, "dhs"))
+        status = metrics.status if metrics is not None and dhs is not None else None
+        self._set_cell(len(_TABLE_ROWS), column, status or DASH)
+        gauge.set_value(dhs, status)
+        if status is None or dhs is None:
+            label.setText(DASH)
+            label.setStyleSheet("")
+            label.setToolTip(undefined_note(metrics) or "undefined: no observations yet")
+            return
+        label.setText(f"{STATUS_SYMBOLS.get(status, '')} {dhs:.1f} % {status}".strip())
+        # Dark text on the Okabe–Ito hues keeps ≥ 4.5:1 contrast on all three.
+        label.setStyleSheet(
+            f"QLabel {{ background: {STATUS_COLORS.get(status, 'transparent')}; color: black;"
+            " border-radius: 3px; padding: 2px 6px; font-weight: bold; }"
+        )
+        label.setToolTip(f"DHS {dhs:.1f} % → {status}")
+
+    def _set_cell(self, row: int, column: int, text: str) -> None:
+        item = self.table.item(row, column)
+        if item is not None and item.text() != text:
+            item.setText(text)
+
+    def _show_stats(self, snapshot: Any) -> None:
+        labels = self.stat_labels
+        members = field(snapshot, "balance.members")
+        tasks = field(snapshot, "balance.tasks")
+        labels["members"].setText(f"{fmt(members)} active, {fmt(tasks)} tasks")
+        labels["per_member"].setText(
+            f"mean {fmt(field(snapshot, 'balance.mean'), '{:.1f}')} · "
+            f"std {fmt(field(snapshot, 'balance.std'), '{:.1f}')} · "
+            f"max {fmt(field(snapshot, 'balance.max'))}"
+        )
+        ratio = finite(field(snapshot, "balance.max_over_mean"))
+        labels["max_over_mean"].setText(
+            DASH if ratio is None or ratio == 0 else f"{ratio:.3f}  (1 = perfectly even)"
+        )
+        labels["last_change"].setText(self._last_change_text(field(snapshot, "last_change")))
+        labels["stranded"].setText(fmt(field(snapshot, "stranded")))
+        labels["work_lost"].setText(_with_unit(field(snapshot, "work_lost"), "{:.2f}", "h"))
+        labels["throughput"].setText(_with_unit(field(snapshot, "throughput"), "{:.2f}", "tasks/h"))
+        labels["migrations"].setText(
+            _with_unit(field(snapshot, "migrations_per_hour"), "{:.2f}", "per h")
+        )
+        labels["clock"].setText(
+            f"{_with_unit(field(snapshot, 'time'), '{:.2f}', 'h')} · "
+            f"step {fmt(field(snapshot, 'step'))}"
+        )
+
+    @staticmethod
+    def _last_change_text(change: Any) -> str:
+        if change is None:
+            return f"{DASH} no membership change yet"
+        kind, member = field(change, "kind") or "", field(change, "member") or ""
+        moved, active = fmt(field(change, "moved")), fmt(field(change, "active"))
+        ratio, ideal = finite(field(change, "ratio")), finite(field(change, "ideal"))
+        text = f"{kind} {member}: moved {moved} / {active} = {fmt(ratio, '{:.4f}')}"
+        text += f", ideal {fmt(ideal, '{:.4f}')}"
+        if ratio is not None and ideal:
+            text += f" ({ratio / ideal:.2f}× ideal)"
+        return text
+
+
+def _with_unit(value: Any, pattern: str, unit: str) -> str:
+    text = fmt(value, pattern)
+    return text if text == DASH else f"{text} {unit}"

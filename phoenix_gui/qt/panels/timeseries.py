@@ -1,0 +1,279 @@
+"""Time-series plots over simulated time: configured vs observed MCR, SI, DHS; balance; flow.
+
+Cheap to grow: every series lives in one preallocated numpy array that doubles when full, so
+:meth:`TimeSeriesPanel.append` is O(1) amortised and never touches the plots. A single-shot
+timer redraws at most every ``REDRAW_MS`` (longer for long series) and only while the panel is
+visible; the curves clip to the view and downsample by peak, so 10^5 points draw like a few
+thousand. An undefined value (an observed metric with no observations is None) is NaN inside
+the arrays only: the curves draw it as a gap (``connect="finite"``), the CSV as an empty field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from phoenix_gui.engine import HealthBands
+from phoenix_gui.qt.panels.metrics_panel import STATUS_COLORS, field, finite
+
+REDRAW_MS = 100
+# A redraw of 10^5 points costs ~25 ms (measured offscreen, 800×300), so long series redraw
+# less often: the interval grows with the length, up to one second, keeping the cost ~10 %.
+MAX_REDRAW_MS = 1000
+POINTS_PER_REDRAW_MS = 400
+INITIAL_CAPACITY = 1024
+# Column name → snapshot path. The CSV header is exactly these names, in this order.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("time_h", "time"),
+    ("step", "step"),
+    ("mcr_configured", "configured.mcr"),
+    ("mcr_observed", "observed.mcr"),
+    ("wmcr_configured", "configured.wmcr"),
+    ("wmcr_observed", "observed.wmcr"),
+    ("si_configured", "configured.si"),
+    ("si_observed", "observed.si"),
+    ("dhs_configured", "configured.dhs"),
+    ("dhs_observed", "observed.dhs"),
+    ("members", "balance.members"),
+    ("tasks", "balance.tasks"),
+    ("load_mean", "balance.mean"),
+    ("load_std", "balance.std"),
+    ("load_max_over_mean", "balance.max_over_mean"),
+    ("migrations_per_hour", "migrations_per_hour"),
+    ("throughput", "throughput"),
+    ("stranded", "stranded"),
+    ("work_lost", "work_lost"),
+)
+COLUMN_INDEX = {name: i for i, (name, _path) in enumerate(COLUMNS)}
+# Okabe–Ito, and the two sides differ in dash as well as hue (colour-blind safe).
+CONFIGURED_COLOR = "#0072B2"
+OBSERVED_COLOR = "#CC79A7"
+# (title, [(column, legend name, colour, dashed)])
+_PLOTS: tuple[tuple[str, tuple[tuple[str, str, str, bool], ...]], ...] = (
+    (
+        "MCR (events/h)",
+        (
+            ("mcr_configured", "configured", CONFIGURED_COLOR, True),
+            ("mcr_observed", "observed", OBSERVED_COLOR, False),
+        ),
+    ),
+    (
+        "SI",
+        (
+            ("si_configured", "configured", CONFIGURED_COLOR, True),
+            ("si_observed", "observed", OBSERVED_COLOR, False),
+        ),
+    ),
+    (
+        "DHS (%)",
+        (
+            ("dhs_configured", "configured", CONFIGURED_COLOR, True),
+            ("dhs_observed", "observed", OBSERVED_COLOR, False),
+        ),
+    ),
+    ("Load std (tasks/member)", (("load_std", "std", "#009E73", False),)),
+    ("Load max / mean", (("load_max_over_mean", "max/mean", "#E69F00", False),)),
+    ("Migrations per hour", (("migrations_per_hour", "migrations/h", "#56B4E9", False),)),
+)
+
+
+class SeriesBuffer:
+    """Rows of floats in one (capacity × columns) array that doubles when full."""
+
+    def __init__(self, columns: int, capacity: int = INITIAL_CAPACITY) -> None:
+        self._data = np.full((max(1, capacity), columns), np.nan)
+        self._size = 0
+        self.reallocations = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def capacity(self) -> int:
+        return int(self._data.shape[0])
+
+    def append(self, row: np.ndarray) -> None:
+        if self._size == self.capacity:
+            grown = np.full((self.capacity * 2, self._data.shape[1]), np.nan)
+            grown[: self._size] = self._data
+            self._data = grown
+            self.reallocations += 1
+        self._data[self._size] = row
+        self._size += 1
+
+    def column(self, index: int) -> np.ndarray:
+        """A view of the filled part of one column (no copy)."""
+        return self._data[: self._size, index]
+
+    def rows(self) -> np.ndarray:
+        return self._data[: self._size]
+
+    def clear(self) -> None:
+        self._size = 0
+
+
+class TimeSeriesPanel(QtWidgets.QWidget):
+    """Six linked plots over simulated hours; ``append(snapshot)`` after each step."""
+
+    def __init__(
+        self, bands: HealthBands | None = None, parent: QtWidgets.QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.bands = bands or HealthBands()
+        self.buffer = SeriesBuffer(len(COLUMNS))
+        self._dirty = False
+        self._redraw = QtCore.QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(REDRAW_MS)
+        self._redraw.timeout.connect(self.refresh)
+
+        palette = self.palette()
+        background = palette.color(QtGui.QPalette.ColorRole.Base)
+        foreground = palette.color(QtGui.QPalette.ColorRole.Text)
+        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics.setBackground(background)
+        self.graphics.ci.setContentsMargins(2, 2, 2, 2)
+        self.graphics.ci.setSpacing(0)
+        self.plots: list[pg.PlotItem] = []
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for index, (title, series) in enumerate(_PLOTS):
+            row, column = divmod(index, 3)
+            plot = self.graphics.addPlot(row=row, col=column)
+            plot.setTitle(title, color=foreground, size="9pt")
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.setMenuEnabled(False)
+            for axis in ("left", "bottom"):
+                item = plot.getAxis(axis)
+                item.setPen(foreground)
+                item.setTextPen(foreground)
+            plot.getAxis("left").setWidth(40)
+            if row == 1:
+                plot.setLabel("bottom", "time (h)", color=foreground.name())
+            if self.plots:
+                plot.setXLink(self.plots[0])
+            for name, _legend, color, dashed in series:
+                style = QtCore.Qt.PenStyle.DashLine if dashed else QtCore.Qt.PenStyle.SolidLine
+                curve = plot.plot(pen=pg.mkPen(color, width=2, style=style), connect="finite")
+                curve.setClipToView(True)
+                curve.setDownsampling(auto=True, method="peak")
+                self.curves[name] = curve
+            self.plots.append(plot)
+        # The band thresholds as dotted lines in their status colours; the title names them
+        # (line labels would sit on top of the curves that hover right at the threshold).
+        dhs_plot = self.plots[2]
+        dhs_plot.setTitle(
+            f"DHS (%) · bands {self.bands.degraded:g} / {self.bands.healthy:g}",
+            color=foreground,
+            size="9pt",
+        )
+        self.band_lines = []
+        for mark, status in ((self.bands.healthy, "Healthy"), (self.bands.degraded, "Degraded")):
+            line = pg.InfiniteLine(
+                pos=mark,
+                angle=0,
+                movable=False,
+                pen=pg.mkPen(STATUS_COLORS[status], width=1, style=QtCore.Qt.PenStyle.DotLine),
+            )
+            line.setToolTip(f"{status} from DHS ≥ {mark:g} %")
+            dhs_plot.addItem(line)
+            self.band_lines.append(line)
+
+        legend = QtWidgets.QLabel(
+            f'<span style="color:{CONFIGURED_COLOR}"><b>- - -</b> configured (sliders)</span>'
+            f'&nbsp;&nbsp;&nbsp;<span style="color:{OBSERVED_COLOR}"><b>———</b> observed'
+            " (trailing Δt window)</span>",
+            self,
+        )
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
+        layout.addWidget(legend)
+        layout.addWidget(self.graphics, 1)
+
+    # ----------------------------------------------------------------- public API
+    def __len__(self) -> int:
+        return len(self.buffer)
+
+    def append(self, snapshot: Any) -> None:
+        """Record one snapshot (duck-typed like the metrics panel's). O(1) amortised."""
+        row = np.array([_number(field(snapshot, path)) for _name, path in COLUMNS])
+        self.buffer.append(row)
+        self._dirty = True
+        # Hidden (e.g. a tabbed-away dock): keep recording, draw once when shown again.
+        if self.isVisible() and not self._redraw.isActive():
+            length = len(self.buffer)
+            self._redraw.start(min(MAX_REDRAW_MS, max(REDRAW_MS, length // POINTS_PER_REDRAW_MS)))
+
+    def series(self, name: str) -> np.ndarray:
+        """The recorded values of one column (a view; NaN where a value was undefined)."""
+        return self.buffer.column(COLUMN_INDEX[name])
+
+    def clear(self) -> None:
+        self.buffer.clear()
+        self._redraw.stop()
+        self._dirty = False
+        for curve in self.curves.values():
+            curve.setData([], [])
+
+    def refresh(self) -> None:
+        """Push the recorded series to the curves now (the timer calls this)."""
+        self._redraw.stop()
+        self._dirty = False
+        time = self.buffer.column(COLUMN_INDEX["time_h"])
+        for name, curve in self.curves.items():
+            curve.setData(time, self.buffer.column(COLUMN_INDEX[name]))
+
+    def export_csv(self, path: str | Path) -> None:
+        """Write every column (header + one row per snapshot) atomically; OSError on failure.
+
+        Undefined values are empty fields, never "nan".
+        """
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow([name for name, _path in COLUMNS])
+        step_index = COLUMN_INDEX["step"]
+        for row in self.buffer.rows():
+            writer.writerow(
+                [_csv_field(value, integral=(i == step_index)) for i, value in enumerate(row)]
+            )
+        target = QtCore.QSaveFile(str(path))
+        if not target.open(QtCore.QIODevice.OpenModeFlag.WriteOnly):
+            raise OSError(f"cannot write {path}: {target.errorString()}")
+        target.write(QtCore.QByteArray(text.getvalue().encode("utf-8")))
+        if not target.commit():
+            raise OSError(f"cannot write {path}: {target.errorString()}")
+
+    # ----------------------------------------------------------------- Qt overrides
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def hideEvent(self, event: QtGui.QHideEvent) -> None:
+        # Nothing to draw while hidden; the dirty flag makes showEvent catch up.
+        self._redraw.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self._redraw.stop()
+        super().closeEvent(event)
+
+
+def _number(value: Any) -> float:
+    number = finite(value)
+    return math.nan if number is None else number
+
+
+def _csv_field(value: float, integral: bool = False) -> str:
+    if not math.isfinite(value):
+        return ""
+    if integral or value.is_integer():
+        return str(int(value))
+    return repr(float(value))

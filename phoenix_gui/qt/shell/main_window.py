@@ -1,0 +1,415 @@
+"""MainWindow: the ring in the middle, docks around it, toolbar, menus and status bar.
+
+Everything the window shows comes from the :class:`SimulationAdapter`'s signals; everything a
+user does (sliders, Play, Step, clicks on members, Add member) goes back through it to the
+engine. The window owns no simulation state of its own.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections import deque
+from typing import Any, Protocol
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from phoenix_gui import __version__
+from phoenix_gui.engine import SimulationConfig, compute
+from phoenix_gui.qt.adapter import SimulationAdapter
+from phoenix_gui.qt.panels.controls import ControlsPanel
+from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
+from phoenix_gui.qt.panels.timeseries import TimeSeriesPanel
+from phoenix_gui.qt.shell.resources import app_icon
+from phoenix_gui.qt.views.ring.ring_binding import RingBinding
+from phoenix_gui.qt.views.ring.ring_view import RingView
+
+ABOUT_TEXT = (
+    "<h3>PhoenixFlight {version}</h3>"
+    "<p>A visual simulator of Dynamic Membership Architecture: members join, retire and "
+    "crash; tasks are routed by a token ring (or bin packing, or LLM agents) and migrate "
+    "when membership changes.</p>"
+    "<p>Every event is written to a hash-chained audit log (tamper-evident, not "
+    "tamper-proof). Same scenario and seed give the same run.</p>"
+    "<p>Built with PySide6 {qt} and pyqtgraph. MIT licence.</p>"
+)
+
+
+class CloseGuard(Protocol):
+    """What the window asks before it closes: the workbench answers (unsaved changes, Cancel).
+
+    A protocol rather than the Workbench class, so the window does not depend on the workbench
+    that is built around it (the workbench imports the window, never the reverse).
+    """
+
+    def close_requested(self) -> bool: ...
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """The simulator's window, driving one adapter (``self.adapter``)."""
+
+    def __init__(
+        self,
+        config: SimulationConfig | None = None,
+        source: str | None = None,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.setWindowIcon(app_icon())
+        self.resize(1440, 900)
+        self.adapter = SimulationAdapter(config or SimulationConfig(), parent=self)
+        self.ring_view = RingView(self)
+        self.ring_view.setObjectName("ringView")
+        self.setCentralWidget(self.ring_view)
+        self.ring_binding = RingBinding(self.adapter, self.ring_view)
+        self._frame_times: deque[float] = deque(maxlen=120)
+        self._inspected: str | None = None
+        self.member_menu: QtWidgets.QMenu | None = None
+        # The workbench (files, panels, lessons, presentation, export) registers itself here;
+        # the window only asks it whether it may close.
+        self.workbench: CloseGuard | None = None
+        self.setWindowTitle("PhoenixFlight")
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._load_controls()
+        self._on_reset()
+
+    # ---- construction ------------------------------------------------------------------
+    def add_dock(
+        self, title: str, widget: QtWidgets.QWidget, area: Any, scroll: bool = False
+    ) -> QtWidgets.QDockWidget:
+        """A dock named after ``title`` (the name keys the saved dock layout).
+
+        ``scroll`` puts a dense panel in a scroll area, so the dock can be shorter than the
+        panel's minimum (1280×800, presentation fonts) and the window still fits the screen.
+        """
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(title.lower().replace(" ", "-") + "-dock")
+        if scroll:
+            area_widget = QtWidgets.QScrollArea(dock)
+            area_widget.setObjectName(dock.objectName() + "-scroll")
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            dock.setWidget(area_widget)
+        else:
+            dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        left = QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
+        right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = QtCore.Qt.DockWidgetArea.BottomDockWidgetArea
+        bands = self.adapter.config.bands
+        self.controls = ControlsPanel(self)
+        self.metrics = MetricsPanel(bands, self)
+        self.timeseries = TimeSeriesPanel(bands, self)
+        self.inspector = QtWidgets.QTextBrowser(self)
+        self.inspector.setObjectName("inspector")
+        self.inspector.setPlaceholderText("Click a member or a task on the ring to inspect it.")
+        self.controls_dock = self.add_dock("Controls", self.controls, left, scroll=True)
+        self.metrics_dock = self.add_dock("Metrics", self.metrics, right)
+        self.inspector_dock = self.add_dock("Inspector", self.inspector, right)
+        self.timeseries_dock = self.add_dock("Time series", self.timeseries, bottom)
+        self.resizeDocks([self.controls_dock], [330], QtCore.Qt.Orientation.Horizontal)
+        self.resizeDocks([self.metrics_dock], [420], QtCore.Qt.Orientation.Horizontal)
+        self.resizeDocks([self.timeseries_dock], [230], QtCore.Qt.Orientation.Vertical)
+
+    def _action(self, text: str, slot: Any, shortcut: str | None = None, tip: str = "") -> Any:
+        action = QtGui.QAction(text, self)
+        if shortcut:
+            action.setShortcut(QtGui.QKeySequence(shortcut))
+            action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{tip} ({shortcut})" if shortcut and tip else tip or text)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even with the toolbar hidden
+        return action
+
+    def _build_actions(self) -> None:
+        self.play_action = self._action("Play", self._on_play_triggered, "Space", "Play / pause")
+        self.play_action.setCheckable(True)
+        self.step_action = self._action("Step", self._on_step_triggered, "Right", "One step")
+        self.reset_action = self._action("Reset", self._on_reset, "Ctrl+R", "Start over")
+        self.add_member_action = self._action(
+            "Add member", self.adapter.request_join, "Ctrl+J", "A new member joins"
+        )
+        self._refresh_icons()
+        self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
+        self.about_action = self._action("About PhoenixFlight", self.show_about)
+        toolbar = self.addToolBar("Simulation")
+        toolbar.setObjectName("simulation-toolbar")
+        toolbar.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.play_action, self.step_action, self.reset_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.add_member_action)
+        self.toolbar = toolbar
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.quit_action)
+        view_menu = bar.addMenu("&View")
+        docks = (self.controls_dock, self.metrics_dock, self.inspector_dock, self.timeseries_dock)
+        for dock in docks:
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.toolbar.toggleViewAction())
+        sim_menu = bar.addMenu("&Simulation")
+        for action in (self.play_action, self.step_action, self.reset_action):
+            sim_menu.addAction(action)
+        sim_menu.addSeparator()
+        sim_menu.addAction(self.add_member_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        self.file_menu, self.view_menu, self.sim_menu = file_menu, view_menu, sim_menu
+        self.help_menu = help_menu
+
+    def _build_status_bar(self) -> None:
+        self.status_labels: dict[str, QtWidgets.QLabel] = {}
+        for key in ("time", "step", "seed", "paradigm", "fps"):
+            label = QtWidgets.QLabel(self)
+            label.setObjectName(f"status-{key}")
+            label.setMinimumWidth(90)
+            self.statusBar().addPermanentWidget(label)
+            self.status_labels[key] = label
+
+    def _connect(self) -> None:
+        a = self.adapter
+        a.stepped.connect(self._on_stepped)
+        a.playingChanged.connect(self._on_playing_changed)
+        a.membersChanged.connect(self._refresh_inspector)
+        c = self.controls
+        # One Play / Step / Reset everywhere: toolbar, keys and the Controls dock's buttons.
+        c.set_actions(self.play_action, self.step_action, self.reset_action)
+        c.paramChanged.connect(a.set_param)
+        c.valuesPreview.connect(self._on_values_preview)
+        c.paradigmChanged.connect(self._on_structural_change(a.set_paradigm))
+        c.seedChanged.connect(self._on_structural_change(a.set_seed))
+        self.ring_view.memberClicked.connect(self.inspect_member)
+        self.ring_view.taskClicked.connect(self.inspect_task)
+        self.ring_view.memberContextRequested.connect(self._on_member_context)
+        self.ring_view.frameRendered.connect(self._on_frame)
+
+    def _load_controls(self) -> None:
+        """Show the configuration's values on the sliders (the adapter's config is the truth)."""
+        cfg = self.adapter.config
+        m = cfg.metrics
+        values = {
+            "joins": m.joins,
+            "leaves": m.leaves,
+            "hours": m.hours,
+            "trust": m.trust,
+            "compliance": m.compliance,
+            "w_join": m.w_join,
+            "w_leave": m.w_leave,
+            "hosts": float(cfg.members.generate + len(cfg.members.listed)),
+            "vnodes": float(cfg.ring.vnodes),
+            "tasks": float(cfg.workload.initial_tasks),
+            "crash_share": cfg.churn.crash_share,
+            "speed": self.adapter.speed,
+        }
+        with QtCore.QSignalBlocker(self.controls):
+            self.controls.set_values(values)
+        # The adapter's Simulation accepted this paradigm: the combo has it.
+        self.controls.set_paradigm(cfg.paradigm)
+        self.controls.set_seed(cfg.seed)
+
+    # ---- slots -------------------------------------------------------------------------
+    def _on_structural_change(self, setter: Any) -> Any:
+        def apply(value: Any) -> None:
+            setter(value)
+            self._on_reset()  # seed and paradigm shape the whole run: start it again
+
+        return apply
+
+    def _on_reset(self) -> None:
+        self.controls.flush()  # hosts, vnodes and tasks typed just now shape the new run
+        self.adapter.reset()
+        self._after_reset()
+
+    def load_config(self, config: SimulationConfig) -> None:
+        """Start a new run from ``config`` (a scenario was opened) and show its values.
+
+        Slider changes not yet sent are dropped, not flushed: they belong to the scenario
+        being replaced.
+        """
+        self.adapter.reset(config)
+        self._load_controls()
+        self._after_reset()
+
+    def _after_reset(self) -> None:
+        self.metrics.show_configured(
+            compute(self.adapter.sim.config.metrics, self.adapter.config.bands)
+        )
+        self.timeseries.clear()
+        self._refresh_status()
+
+    def _on_play_triggered(self, checked: bool) -> None:
+        self.controls.flush()  # a value typed a moment ago must not miss the next step
+        self.adapter.set_playing(checked)
+
+    def _on_step_triggered(self) -> None:
+        # Keyboard shortcuts bypass the panel's buttons (which flush themselves), so send any
+        # coalesced slider change now: it takes effect at this very step boundary.
+        self.controls.flush()
+        self.adapter.step_once()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.play_action.setChecked(playing)
+        self.play_action.setText("Pause" if playing else "Play")
+        self._refresh_icons()
+
+    def _refresh_icons(self) -> None:
+        sp = QtWidgets.QStyle.StandardPixmap
+        playing = self.play_action.isChecked()
+        for action, pixmap in (
+            (self.play_action, sp.SP_MediaPause if playing else sp.SP_MediaPlay),
+            (self.step_action, sp.SP_MediaSeekForward),
+            (self.reset_action, sp.SP_BrowserReload),
+            (self.add_member_action, sp.SP_FileDialogNewFolder),
+        ):
+            action.setIcon(_themed_icon(self.style().standardIcon(pixmap), self.palette()))
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.PaletteChange:
+            self._refresh_icons()  # a dark theme needs light glyphs
+        super().changeEvent(event)
+
+    def _on_values_preview(self, values: dict[str, float]) -> None:
+        self.metrics.show_values(values)
+
+    def _on_stepped(self, snapshot: Any) -> None:
+        self.metrics.update_snapshot(snapshot)
+        self.timeseries.append(snapshot)
+        self._refresh_status()
+        if self._inspected is not None:
+            self._refresh_inspector()
+
+    def _on_frame(self, _ms: float) -> None:
+        self._frame_times.append(time.monotonic())
+
+    def fps(self) -> float:
+        """Frames per second over the last second of animation (0 when idle)."""
+        now = time.monotonic()
+        recent = [t for t in self._frame_times if now - t <= 1.0]
+        return float(len(recent))
+
+    def _refresh_status(self) -> None:
+        sim = self.adapter.sim
+        lab = self.status_labels
+        lab["time"].setText(f"t = {sim.time:.2f} h")
+        lab["step"].setText(f"step {sim.step_index}")
+        lab["seed"].setText(f"seed {self.adapter.config.seed}")
+        lab["paradigm"].setText(self.adapter.config.paradigm)
+        lab["fps"].setText(f"{self.fps():.0f} fps")
+
+    # ---- members: inspect, retire, crash -----------------------------------------------
+    def build_member_menu(self, member_id: str) -> QtWidgets.QMenu:
+        """The right-click menu of a member: Retire (graceful) and Crash."""
+        menu = QtWidgets.QMenu(self)
+        menu.setObjectName("member-menu")
+        menu.addSection(member_id)
+        inspect = menu.addAction("Inspect")
+        inspect.triggered.connect(lambda: self.inspect_member(member_id))
+        retire = menu.addAction("Retire (graceful)")
+        retire.setObjectName("retire-action")
+        retire.triggered.connect(lambda: self.adapter.request_retire(member_id))
+        crash = menu.addAction("Crash")
+        crash.setObjectName("crash-action")
+        crash.triggered.connect(lambda: self.adapter.request_crash(member_id))
+        self.member_menu = menu
+        return menu
+
+    def _on_member_context(self, member_id: str, global_pos: QtCore.QPoint) -> None:
+        menu = self.build_member_menu(member_id)
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(global_pos)
+
+    def inspect_member(self, member_id: str, raise_dock: bool = True) -> None:
+        self._inspected = member_id
+        if raise_dock:
+            self.inspector_dock.raise_()
+        self._refresh_inspector()
+
+    def _refresh_inspector(self) -> None:
+        if self._inspected is None:
+            return
+        try:
+            member = self.adapter.sim.registry.get(self._inspected)
+        except KeyError:
+            self.inspector.setHtml(f"<b>{html.escape(self._inspected)}</b>: no longer registered")
+            return
+        rows = member.as_dict()
+        self.inspector.setHtml(_table(f"Member {member.id}", rows))
+
+    def inspect_task(self, task: int, raise_dock: bool = True) -> None:
+        self._inspected = None
+        rows = dict(self.adapter.task_details(task))
+        explain = self.adapter.sim.explain(task)
+        rows.update({f"why: {k}": v for k, v in explain.items() if not isinstance(v, list | dict)})
+        if raise_dock:
+            self.inspector_dock.raise_()
+        self.inspector.setHtml(_table(f"Task {task}", rows))
+
+    # ---- help, close -------------------------------------------------------------------
+    def show_about(self) -> QtWidgets.QMessageBox:
+        qt_version = QtCore.qVersion()
+        box = QtWidgets.QMessageBox(self)
+        box.setObjectName("about-box")
+        box.setWindowTitle("About PhoenixFlight")
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        box.setText(ABOUT_TEXT.format(version=__version__, qt=qt_version))
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        # The workbench may keep the window open (unsaved changes, Cancel).
+        if self.workbench is not None and not self.workbench.close_requested():
+            event.ignore()
+            return
+        self.adapter.pause()
+        self.ring_view.stop_animation()
+        self.statusBar().clearMessage()  # a timed message keeps a QTimer running
+        super().closeEvent(event)
+
+
+def _themed_icon(icon: QtGui.QIcon, palette: QtGui.QPalette) -> QtGui.QIcon:
+    """The style's icon, redrawn in the text colour on a dark theme.
+
+    Fusion's media glyphs are black: on the dark and high-contrast themes they would vanish.
+    """
+    window = palette.color(QtGui.QPalette.ColorRole.Window)
+    if window.lightness() >= 128:
+        return icon
+    colour = palette.color(QtGui.QPalette.ColorRole.WindowText)
+    out = QtGui.QIcon()
+    for size in (16, 24, 32):
+        pixmap = icon.pixmap(size, size)
+        painter = QtGui.QPainter(pixmap)
+        painter.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(pixmap.rect(), colour)
+        painter.end()
+        out.addPixmap(pixmap)
+    return out
+
+
+def _table(title: str, rows: dict[str, Any]) -> str:
+    body = "".join(
+        f"<tr><td><b>{html.escape(str(k))}</b></td><td>{html.escape(_fmt(v))}</td></tr>"
+        for k, v in rows.items()
+    )
+    return f"<h3>{html.escape(title)}</h3><table cellspacing='4'>{body}</table>"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_fmt(v) for v in value) or "—"
+    return str(getattr(value, "value", value))

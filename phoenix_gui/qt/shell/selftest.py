@@ -1,0 +1,154 @@
+"""`phoenix-flight gui --self-test`: prove the real window works, without a display.
+
+Opens the real :class:`MainWindow` on the scenario, runs animated steps (each step is followed
+by a few animation frames on a synthetic clock and a forced repaint, so packets really fly and
+the window really paints), crashes a member half-way so migrations happen, verifies the audit
+chain, saves the scenario with QSaveFile and loads it back, and prints one JSON line:
+startup_ms, frames, median_frame_ms, p95_frame_ms (ring view frames), median_step_ms, p95_step_ms
+(a step with every dock update and repaint it causes), steps, audit_head (and what it checked).
+Exit status 0 only when every check passed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FRAMES_PER_STEP = 3
+FRAME_DT = 1.0 / 60.0
+
+
+def run_self_test(config: Any, source: str | None = None, steps: int = 200) -> int:
+    """Run the self-test (see the module docstring); 0 when every check passed."""
+    from phoenix_gui.qt.shell.app import quiet_harmless_qt_messages
+
+    with quiet_harmless_qt_messages():  # stderr keeps real Qt warnings, not offscreen noise
+        return _self_test(config, source, steps)
+
+
+def _self_test(config: Any, source: str | None, steps: int) -> int:
+    from phoenix_gui.qt.shell.app import create_app, process_start_time
+
+    started = process_start_time()
+    app = create_app()
+    from PySide6 import QtWidgets
+
+    from phoenix_gui.qt.document.settings import Settings
+    from phoenix_gui.qt.shell.excepthook import ExceptionHook
+    from phoenix_gui.qt.shell.workbench import open_workbench, workbench_of
+
+    hook = ExceptionHook()
+    hook.install()
+    # The whole workbench, as `phoenix-flight gui` opens it, but with settings and autosaves in
+    # a temporary folder: a self-test never reads or changes the user's own.
+    scratch = tempfile.TemporaryDirectory(prefix="phoenix-selftest-")
+    window = open_workbench(
+        source,
+        config=config,
+        settings=Settings.from_file(Path(scratch.name) / "settings.ini"),
+        autosave_folder=Path(scratch.name) / "autosave",
+    )
+    workbench = workbench_of(window)
+    workbench.document.confirm_discard = lambda _doc: "discard"
+    window.show()
+    workbench.start()
+    window.ring_view.viewport().repaint()
+    app.processEvents()
+    startup_ms = (time.time() - started) * 1000.0
+    clock = [time.monotonic()]
+    view = window.ring_view
+    view._clock = lambda: clock[0]  # drive animations on a synthetic clock, many per second
+    failures: list[str] = []
+    frame_ms: list[float] = []
+    step_ms: list[float] = []
+    try:
+        for k in range(steps):
+            if k == steps // 2:
+                _crash_one(window)
+            # A step as the user sees it: the engine step, then every dock's update and the
+            # window's repaints that it triggers (delivered by processEvents).
+            s0 = time.perf_counter()
+            window.adapter.step_once()
+            app.processEvents()
+            step_ms.append((time.perf_counter() - s0) * 1000.0)
+            for _ in range(FRAMES_PER_STEP):
+                clock[0] += FRAME_DT
+                t0 = time.perf_counter()
+                view.render_frame()
+                view.viewport().repaint()
+                frame_ms.append((time.perf_counter() - t0) * 1000.0)
+            app.processEvents()
+        window.grab()  # the whole window, docks included, paints without error
+        sim = window.adapter.sim
+        verdict = sim.audit.verify()
+        if not verdict.ok:
+            failures.append(f"audit chain broken at record {verdict.bad_index}: {verdict.reason}")
+        if hook.errors:
+            failures.append(f"{hook.errors} error(s) raised in the event loop")
+        saved = _save_and_reload(window.adapter.sim.config, failures)
+    finally:
+        view.stop_animation()
+        window.adapter.pause()
+        hook.close_dialogs()
+        window.close()
+        hook.uninstall()
+        QtWidgets.QApplication.processEvents()
+        scratch.cleanup()
+    ms = np.asarray(frame_ms) if frame_ms else np.zeros(1)
+    result = {
+        "startup_ms": round(startup_ms, 1),
+        "frames": len(frame_ms),
+        "median_frame_ms": round(float(np.median(ms)), 3),
+        "p95_frame_ms": round(float(np.percentile(ms, 95)), 3),
+        "steps": int(window.adapter.sim.step_index),
+        "median_step_ms": round(float(np.median(step_ms or [0.0])), 3),
+        "p95_step_ms": round(float(np.percentile(step_ms or [0.0], 95)), 3),
+        "audit_head": window.adapter.sim.audit.head,
+        "audit_records": len(window.adapter.sim.audit),
+        "scenario_roundtrip": saved,
+        "ok": not failures,
+    }
+    for failure in failures:
+        print(f"self-test: FAILED: {failure}", file=sys.stderr)
+    print(json.dumps(result))
+    return 0 if not failures else 1
+
+
+def _crash_one(window: Any) -> None:
+    """Crash the busiest live member, so the run shows crash, detection and migrations."""
+    infos = [m for m in window.adapter.member_infos() if m.status == "ACTIVE"]
+    if len(infos) > 1:
+        window.adapter.request_crash(max(infos, key=lambda m: (m.load, m.id)).id)
+
+
+def _save_and_reload(config: Any, failures: list[str]) -> bool:
+    """Save the running configuration as a scenario with QSaveFile, load it back, compare."""
+    from PySide6 import QtCore
+
+    from phoenix_gui.scenario import dump_scenario, load_config, scenario_from_config
+
+    with tempfile.TemporaryDirectory(prefix="phoenix-selftest-") as folder:
+        path = Path(folder) / "self-test.yaml"
+        out = QtCore.QSaveFile(str(path))
+        data = dump_scenario(scenario_from_config(config, name="self-test")).encode("utf-8")
+        if not (out.open(QtCore.QIODevice.OpenModeFlag.WriteOnly) and out.write(data) >= 0):
+            failures.append(f"could not write {path}: {out.errorString()}")
+            return False
+        if not out.commit():
+            failures.append(f"could not save {path}: {out.errorString()}")
+            return False
+        again = load_config(path)
+    same = (again.seed, again.paradigm, again.metrics) == (
+        config.seed,
+        config.paradigm,
+        config.metrics,
+    )
+    if not same:
+        failures.append("the saved scenario did not load back to the same configuration")
+    return same

@@ -1,0 +1,406 @@
+"""The workbench around the main window: files, panels, lessons, presentation, export, settings.
+
+:class:`MainWindow` is the simulator (ring, controls, metrics, time series, inspector);
+:class:`Workbench` attaches everything a desktop user and a teacher need on top of it, so the
+window stays small and each piece keeps its own module:
+
+* a :class:`ScenarioDocument` holding the open scenario — opening one resets the run to it,
+  slider / seed / paradigm edits become its unsaved changes, the title shows name, file and
+  the unsaved mark, closing with unsaved changes asks first;
+* the File menu (:class:`FileActions`, Export ▸ :class:`ExportActions`), files dropped on
+  the window, autosave with the offer to restore after a crash;
+* the panels as docks (Members, Capabilities, Workload, Decisions at the bottom with the time
+  series; Flight Recorder and Algorithms on the right with the inspector), each fed by the
+  adapter, with View-menu toggles;
+* the lesson caption overlay on the ring and the Lessons menu; a pausing caption stops the
+  run and Next (or Play) continues it;
+* presentation mode (F11) and the View ▸ Theme choice, persisted with window geometry and dock
+  layout in :class:`Settings`.
+
+:func:`open_workbench` builds the whole thing; ``phoenix-flight gui`` and the self-test use it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from phoenix_gui.engine import SimulationConfig
+from phoenix_gui.qt.document.autosave import Autosave
+from phoenix_gui.qt.document.caption_overlay import CaptionOverlay
+from phoenix_gui.qt.document.document import ScenarioDocument
+from phoenix_gui.qt.document.export import ExportActions
+from phoenix_gui.qt.document.file_actions import DropOpener, FileActions
+from phoenix_gui.qt.document.lessons import LessonController, LessonsMenu
+from phoenix_gui.qt.document.settings import Settings
+from phoenix_gui.qt.panels import (
+    AlgorithmsPanel,
+    CapabilitiesPanel,
+    DecisionsPanel,
+    FlightRecorderPanel,
+    MembersPanel,
+    WorkloadPanel,
+)
+from phoenix_gui.qt.shell.dock_tabs import TabBarSweeper
+from phoenix_gui.qt.shell.main_window import MainWindow
+from phoenix_gui.qt.shell.presentation import Presentation
+from phoenix_gui.scenario import ScenarioError, scenario_from_config
+
+# saveState/restoreState version of the dock layout: bump it when docks are added or renamed,
+# so a layout saved by an older version is ignored instead of half-applied.
+DOCK_LAYOUT_VERSION = 1
+MIN_RING_WIDTH = 420  # below this the ring view is too small to read: fold a dock column
+THEME_LABELS = (("light", "&Light"), ("dark", "&Dark"), ("high-contrast", "&High contrast"))
+STATUS_MS = 5_000
+
+
+class Workbench(QtCore.QObject):
+    """Everything of issue 6 attached to one :class:`MainWindow` (``window.workbench``)."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        document: ScenarioDocument,
+        settings: Settings,
+        autosave_folder: Path | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.document = document
+        self.settings = settings
+        document.setParent(self)
+        document.dialog_parent = window
+        self.file_actions = FileActions(document, settings, window)
+        self.file_actions.before_action = window.controls.flush
+        self.export = ExportActions(
+            window,
+            ring=lambda: window.ring_view,
+            timeseries=lambda: window.timeseries,
+            audit=lambda: window.adapter.sim.audit,
+        )
+        self.autosave = Autosave(document, parent=self, folder=autosave_folder)
+        self.overlay = CaptionOverlay(window.ring_view)
+        self.lessons = LessonController(self.overlay, parent=self)
+        self.lessons_menu = LessonsMenu(window)
+        self.presentation = Presentation(settings, parent=self)
+        self._normal_state: QtCore.QByteArray | None = None  # dock layout before F11
+        self._build_docks()
+        self.tab_sweeper = TabBarSweeper(window)
+        self._build_menus()
+        self._connect()
+        self.drop_opener = DropOpener(self.file_actions, window)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self.drop_opener)
+        window.workbench = self
+        self.presentation.apply_normal_theme()
+        self._update_title()
+
+    # ---- construction ------------------------------------------------------------------
+    def _build_docks(self) -> None:
+        w = self.window
+        right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = QtCore.Qt.DockWidgetArea.BottomDockWidgetArea
+        self.members = MembersPanel(w)
+        self.capabilities = CapabilitiesPanel(w)
+        self.workload = WorkloadPanel(w)
+        self.decisions = DecisionsPanel(w)
+        self.recorder = FlightRecorderPanel(w)
+        self.algorithms = AlgorithmsPanel(w)
+        self.members_dock = w.add_dock("Members", self.members, bottom, scroll=True)
+        self.capabilities_dock = w.add_dock("Capabilities", self.capabilities, bottom, scroll=True)
+        self.workload_dock = w.add_dock("Workload", self.workload, bottom, scroll=True)
+        self.decisions_dock = w.add_dock("Decisions", self.decisions, bottom, scroll=True)
+        self.recorder_dock = w.add_dock("Flight Recorder", self.recorder, right, scroll=True)
+        self.algorithms_dock = w.add_dock("Algorithms", self.algorithms, right, scroll=True)
+        previous = w.timeseries_dock
+        for dock in (
+            self.members_dock,
+            self.capabilities_dock,
+            self.workload_dock,
+            self.decisions_dock,
+        ):
+            w.tabifyDockWidget(previous, dock)
+            previous = dock
+        w.tabifyDockWidget(w.inspector_dock, self.recorder_dock)
+        w.tabifyDockWidget(w.inspector_dock, self.algorithms_dock)
+        w.timeseries_dock.raise_()
+        w.inspector_dock.raise_()
+        self.panel_docks = [
+            self.members_dock,
+            self.capabilities_dock,
+            self.workload_dock,
+            self.decisions_dock,
+            self.recorder_dock,
+            self.algorithms_dock,
+        ]
+        self.panels: list[Any] = [
+            self.members,
+            self.capabilities,
+            self.workload,
+            self.decisions,
+            self.recorder,
+            self.algorithms,
+        ]
+        self._attach_panels()
+
+    def _attach_panels(self) -> None:
+        """Give every panel the current run (after start and after every reset)."""
+        adapter = self.window.adapter
+        for panel in self.panels:
+            # The recorder reads ``.audit`` from what it is given: the Simulation itself.
+            panel.set_simulation(adapter.sim if panel is self.recorder else adapter)
+
+    def _build_menus(self) -> None:
+        w = self.window
+        file_menu = w.file_menu
+        file_menu.clear()
+        self.file_actions.populate_menu(file_menu)
+        file_menu.addSeparator()
+        self.export_menu = file_menu.addMenu("&Export")
+        self.export_menu.setObjectName("exportMenu")
+        self.export.populate_menu(self.export_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(w.quit_action)
+
+        view = w.view_menu
+        view.addSeparator()
+        for dock in self.panel_docks:
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self.theme_menu = view.addMenu("&Theme")
+        self.theme_menu.setObjectName("themeMenu")
+        self.theme_group = QtGui.QActionGroup(self)
+        self.theme_actions: dict[str, QtGui.QAction] = {}
+        current = self.settings.theme()
+        for name, label in THEME_LABELS:
+            action = self.theme_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(name == current)
+            action.setData(name)
+            self.theme_group.addAction(action)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            self.theme_actions[name] = action
+        self.presentation_action = self.presentation.action(w)
+        view.addAction(self.presentation_action)
+        w.addAction(self.presentation_action)  # F11 also works with the menu bar hidden
+
+        w.menuBar().insertMenu(w.help_menu.menuAction(), self.lessons_menu.menu)
+
+    def _connect(self) -> None:
+        w, a, doc = self.window, self.window.adapter, self.document
+        doc.loaded.connect(self._on_loaded)
+        for signal in (doc.changed, doc.dirtyChanged, doc.pathChanged):
+            signal.connect(self._update_title)
+        doc.saved.connect(lambda path: self.show_status(f"Saved {path}"))
+        self.export.exported.connect(lambda path: self.show_status(f"Exported {path}"))
+        self.autosave.failed.connect(lambda why: self.show_status(f"Autosave failed: {why}"))
+        c = w.controls
+        c.paramChanged.connect(self._on_param_edited)
+        c.paradigmChanged.connect(lambda value: self._edit({"paradigm": value}))
+        c.seedChanged.connect(lambda value: self._edit({"seed": int(value)}))
+
+        for panel in self.panels:
+            a.eventEmitted.connect(panel.on_event)
+        a.eventEmitted.connect(self.lessons.on_event)
+        a.simulationReset.connect(self._on_simulation_reset)
+        a.playingChanged.connect(self._on_playing_changed)
+        self.lessons.pauseRequested.connect(a.pause)
+        self.lessons.resumeRequested.connect(self._on_resume)
+        self.lessons_menu.lessonChosen.connect(self.open_lesson)
+        self.presentation.activeChanged.connect(self._on_presentation_changed)
+
+        w.ring_view.memberClicked.connect(self.members.select_member)
+        w.ring_view.taskClicked.connect(self.workload.select_task)
+        self.members.memberSelected.connect(self._on_member_selected)
+        self.workload.taskSelected.connect(self.decisions.set_task)
+        self.workload.taskSelected.connect(self._on_task_selected)
+
+    # ---- layout, start and close -------------------------------------------------------
+    def restore_layout(self) -> bool:
+        """Window geometry and dock layout of the last session (call before ``show()``).
+
+        Without a saved layout the window fits the screen (maximised when its default size
+        does not) and the docks get sizes in proportion to it. False: nothing was saved.
+        """
+        geometry = self.settings.geometry()
+        state = self.settings.window_state()
+        if geometry is not None:
+            self.window.restoreGeometry(geometry)
+        if state is not None and self.window.restoreState(state, DOCK_LAYOUT_VERSION):
+            return True
+        target = self.window.size()
+        screen = self.window.screen()
+        if geometry is None and screen is not None:
+            available = screen.availableGeometry().size()
+            if target.width() > available.width() or target.height() > available.height():
+                self.window.setWindowState(QtCore.Qt.WindowState.WindowMaximized)
+                target = available
+        self.apply_default_layout(target)
+        return False
+
+    def apply_default_layout(self, size: QtCore.QSize | None = None) -> None:
+        """Dock sizes in proportion to ``size`` (default: the window's): the ring in the middle
+        keeps most of the room, Controls left, Metrics above the Inspector tabs on the right,
+        the time series and the registry panels along the bottom."""
+        w = self.window
+        size = size if size is not None else w.size()
+        width, height = size.width(), size.height()
+        left = _clamp(round(width * 0.22), 300, 360)
+        right = _clamp(round(width * 0.28), 390, 540)
+        bottom = _clamp(round(height * 0.3), 280, 330)
+        # What is left beside the bottom docks for the right column, menus and bars aside.
+        column = max(200, height - bottom - 110)
+        metrics = round(column * 0.66)
+        horizontal, vertical = QtCore.Qt.Orientation.Horizontal, QtCore.Qt.Orientation.Vertical
+        if width - left - right < MIN_RING_WIDTH:
+            # A small screen: three columns would squeeze the ring to a sliver, so Controls
+            # shares the right column with Metrics as a tab and the ring keeps the middle.
+            w.tabifyDockWidget(w.metrics_dock, w.controls_dock)
+            w.metrics_dock.raise_()
+            w.resizeDocks([w.metrics_dock], [right], horizontal)
+        else:
+            w.resizeDocks([w.controls_dock, w.metrics_dock], [left, right], horizontal)
+        w.resizeDocks([w.timeseries_dock], [bottom], vertical)
+        w.resizeDocks([w.metrics_dock, w.inspector_dock], [metrics, column - metrics], vertical)
+
+    def start(self) -> None:
+        """After ``show()``: autosave every minute, and offer what a crashed run left."""
+        self.autosave.start()
+        self.autosave.offer_restore()
+
+    def close_requested(self) -> bool:
+        """The window is closing: False keeps it open (unsaved changes, Cancel)."""
+        self.window.controls.flush()  # a slider moved a moment ago is an unsaved change too
+        if not self.document.maybe_close():
+            return False
+        if self.presentation.is_active():
+            # Leave first: it restores the application fonts and the normal geometry to save.
+            self.presentation.set_active(self.window, False)
+        self.settings.set_geometry(self.window.saveGeometry())
+        self.settings.set_window_state(self.window.saveState(DOCK_LAYOUT_VERSION))
+        self.settings.sync()
+        self.autosave.clean_exit()
+        self.tab_sweeper.stop()
+        for panel in self.panels:
+            panel.refresh()  # does any coalesced refresh now: no timer outlives the window
+        return True
+
+    # ---- user actions ------------------------------------------------------------------
+    def open_lesson(self, path: str) -> bool:
+        """A lesson from the Lessons menu (opened as an untitled copy when it is bundled)."""
+        return self.file_actions.open_path(path)
+
+    def set_theme(self, name: str) -> None:
+        """View ▸ Theme: remember the choice and apply it (after presentation mode ends)."""
+        self.settings.set_theme(name)
+        self.theme_actions[name].setChecked(True)
+        self.presentation.apply_normal_theme()
+
+    def show_status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, STATUS_MS)
+
+    # ---- slots -------------------------------------------------------------------------
+    def _on_loaded(self, _scenario: object) -> None:
+        self.window.load_config(self.document.config())
+
+    def _update_title(self, *_: object) -> None:
+        self.window.setWindowTitle(self.document.window_title())
+        self.window.setWindowModified(self.document.is_dirty())
+
+    def _on_param_edited(self, name: str, value: float) -> None:
+        try:
+            self.document.set_param(name, value)
+        except ScenarioError as error:  # a slider range wider than the file format allows
+            self.show_status(f"Not kept in the scenario: {error}")
+
+    def _edit(self, changes: dict[str, Any]) -> None:
+        try:
+            self.document.update(changes)
+        except ScenarioError as error:
+            self.show_status(f"Not kept in the scenario: {error}")
+
+    def _on_simulation_reset(self) -> None:
+        self.lessons.reset()
+        self._attach_panels()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        if playing and self.lessons.waiting:
+            self.lessons.next()  # Play while held at a caption means Next
+
+    def _on_resume(self) -> None:
+        self.window.controls.flush()
+        self.window.adapter.play()
+
+    def _on_presentation_changed(self, active: bool) -> None:
+        w = self.window
+        if active:
+            # At 1.5× text every dock would be cramped: the room shows the ring, its caption
+            # and the metrics; the other docks stay a View-menu click away until F11 again.
+            self._normal_state = w.saveState(DOCK_LAYOUT_VERSION)
+            for dock in w.findChildren(QtWidgets.QDockWidget):
+                if dock is not w.metrics_dock:
+                    dock.hide()
+            w.metrics_dock.show()
+            width = w.width()
+            w.resizeDocks(
+                [w.metrics_dock],
+                [_clamp(round(width * 0.45), 600, 760)],
+                QtCore.Qt.Orientation.Horizontal,
+            )
+        elif self._normal_state is not None:
+            w.restoreState(self._normal_state, DOCK_LAYOUT_VERSION)
+            self._normal_state = None
+        self.overlay.set_presentation_mode(active)
+        if not active:
+            self.presentation.apply_normal_theme()  # a theme chosen meanwhile applies now
+
+    def _on_member_selected(self, member_id: str) -> None:
+        if member_id:
+            self.window.inspect_member(member_id, raise_dock=False)
+
+    def _on_task_selected(self, task: int) -> None:
+        if task >= 0:
+            self.window.inspect_task(task, raise_dock=False)
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def workbench_of(window: MainWindow) -> Workbench:
+    """The :class:`Workbench` built around ``window`` by :func:`open_workbench`."""
+    workbench = window.workbench
+    if not isinstance(workbench, Workbench):
+        raise TypeError("this window was not opened with open_workbench()")
+    return workbench
+
+
+def open_workbench(
+    source: str | os.PathLike[str] | None = None,
+    *,
+    config: SimulationConfig | None = None,
+    settings: Settings | None = None,
+    autosave_folder: Path | None = None,
+) -> MainWindow:
+    """The main window with its workbench, on ``source`` (a scenario file) or ``config``.
+
+    A bundled lesson becomes an untitled copy (Save asks where to keep it); any other file
+    is the document's file. With neither, the default lesson opens. A file that does not load
+    raises :class:`ScenarioError` (the command line validated it already). Call
+    ``window.show()`` and then ``window.workbench.start()``.
+    """
+    if source is None and config is not None:
+        document = ScenarioDocument(scenario_from_config(config, name="Untitled"))
+    else:
+        if source is None:
+            from phoenix_gui.resources import DEFAULT_SCENARIO, resource_path
+
+            source = resource_path(DEFAULT_SCENARIO)
+        document = ScenarioDocument.from_file(source)
+    window = MainWindow(document.config(), source=os.fspath(source) if source else None)
+    workbench = Workbench(window, document, settings or Settings(), autosave_folder)
+    workbench.restore_layout()
+    return window

@@ -1,0 +1,534 @@
+"""RingView: the token ring with members, their vnodes and arcs, tasks and flying packets.
+
+Static parts (ring, vnode ticks, owned arcs, task dots, assignment links) are built only when
+membership or ownership changes and are cached as pixmaps; each frame only updates the small
+scatter of packets in flight and the member markers' effects (DESIGN.md §8). The view knows
+nothing about the engine: it is fed plain data (:class:`MemberInfo`, :class:`TaskArrays`) and
+animation cues, by the adapter binding in :mod:`phoenix_gui.qt.views.ring.ring_binding`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
+from phoenix_gui.qt.views.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
+from phoenix_gui.qt.views.ring import geometry as geo
+from phoenix_gui.qt.views.ring.animation import FADED_ALPHA, Animator
+from phoenix_gui.qt.views.ring.layers import BandLayer, DotLayer, PathLayer, pen
+from phoenix_gui.qt.views.ring.ticks import TickLayer
+
+LABEL_LIMIT = 32  # more members than this: labels only in tooltips, they would overlap
+LINKS_PER_MEMBER = 12  # assignment links drawn per member (the rest are counted in its label)
+LINKS_TOTAL = 1500
+HIT_PX = 7.0
+VIEW_EXTENT = 1.6  # ± data units shown: room for labels at 3 and 9 o'clock, growing outwards
+
+
+@lru_cache(maxsize=2048)
+def _marker_brush(index: int, alpha20: int) -> QtGui.QBrush:
+    colour = QtGui.QColor(CRASHED) if index == -2 else member_color(index)
+    colour.setAlphaF(alpha20 / 20.0)
+    return QtGui.QBrush(colour)
+
+
+@lru_cache(maxsize=2)
+def _marker_pen(failed: bool) -> QtGui.QPen:
+    out = QtGui.QPen(QtGui.QColor("#FFFFFF" if failed else BACKGROUND), 1.5)
+    out.setCosmetic(True)
+    return out
+
+
+class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type hints
+    """The ring drawing. Signals carry member ids (str) and task indices (int)."""
+
+    memberClicked = QtCore.Signal(str)  # noqa: N815  (Qt signal naming)
+    memberContextRequested = QtCore.Signal(str, QtCore.QPoint)  # noqa: N815
+    taskClicked = QtCore.Signal(int)  # noqa: N815
+    frameRendered = QtCore.Signal(float)  # noqa: N815  ms spent updating the moving parts
+
+    def __init__(
+        self,
+        parent: QtWidgets.QWidget | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent, background=BACKGROUND)
+        # The cached layers are ~3 MB pixmaps each at full HD; Qt's default 10 MB pixmap cache
+        # would evict them every frame and turn each frame into a full redraw.
+        QtGui.QPixmapCache.setCacheLimit(max(QtGui.QPixmapCache.cacheLimit(), 128 * 1024))
+        self._packets_shown = False
+        self._markers_dirty = True
+        self._effects_active = False
+        self._stranded_count = 0
+        self._clock = clock
+        self.animator = Animator()
+        self.paradigm = "phoenix"
+        self.state_label: Callable[[int], str] = str
+        self.task_name: Callable[[int], str] = lambda i: f"task-{i}"
+        self.task_info: Callable[[int], Mapping[str, Any]] | None = None
+        self._members: dict[int, MemberInfo] = {}
+        self._by_id: dict[str, MemberInfo] = {}
+        self._owner_table: np.ndarray | None = None
+        self._tasks = TaskArrays(*(np.zeros(0, dtype=np.int64) for _ in range(3)))
+        self._task_xy = (np.zeros(0), np.zeros(0))
+        self._member_xy = np.zeros((0, 2))
+        self._member_order: list[int] = []
+        self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
+        self.view_menu: QtWidgets.QMenu | None = None
+        self._build_items()
+        self._frame_timer = QtCore.QTimer(self)
+        self._frame_timer.setInterval(16)
+        self._frame_timer.timeout.connect(self._on_frame_timer)
+
+    # ---- construction ------------------------------------------------------------------
+    def _build_items(self) -> None:
+        plot = self.getPlotItem()
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        vb = plot.getViewBox()
+        vb.setMenuEnabled(False)
+        vb.setAspectLocked(True)
+        self._view_moved = False  # the user zoomed or panned: a resize keeps their view
+        self._moved_since_paint = False
+        self._fit_view()
+        vb.sigRangeChangedManually.connect(self._on_view_moved)
+        # Whenever the plot area changes size (window resized or maximised, docks re-laid
+        # out) the whole ring is fitted again, unless the user chose their own view.
+        vb.sigResized.connect(self._fit_view)
+        circle = np.linspace(0.0, 2 * np.pi, 721)
+        self._ring = pg.PlotCurveItem(np.sin(circle), np.cos(circle), pen=pg.mkPen(RING, width=2))
+        self._arcs = BandLayer(geo.ARC_IN, geo.ARC_OUT, alpha=150)
+        self._ticks = TickLayer(geo.TICK_IN, geo.TICK_OUT, width_px=1.3)
+        self._links = PathLayer()
+        self._dots = DotLayer(size_px=4.0, alpha=230)
+        self._stranded = DotLayer(size_px=6.0)  # blinking tasks of crashed members
+        self._stranded.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
+        self._markers = pg.ScatterPlotItem(pxMode=True)
+        # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
+        # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
+        # per-point Python loop; grouping by colour costs well under 1 ms.)
+        self._packets = DotLayer(size_px=9.0)
+        self._packets.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
+        for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
+            self.addItem(item)
+        for item in (self._stranded, self._markers, self._packets):
+            self.addItem(item)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    # ---- the visible range --------------------------------------------------------------
+    def _fit_view(self, *_args: object) -> None:
+        if self._view_moved:
+            return
+        self.getPlotItem().getViewBox().setRange(
+            xRange=(-VIEW_EXTENT, VIEW_EXTENT), yRange=(-VIEW_EXTENT, VIEW_EXTENT), padding=0.0
+        )
+
+    def _on_view_moved(self, *_args: object) -> None:
+        self._view_moved = True
+        self._moved_since_paint = True  # the next frame may show ticks and arcs rescaled
+
+    def reset_view(self) -> None:
+        """Show the whole ring again (±VIEW_EXTENT) and follow resizes, forgetting zoom/pan."""
+        self._view_moved = False
+        self._fit_view()
+
+    @property
+    def view_moved(self) -> bool:
+        """True after the user zoomed or panned, until :meth:`reset_view`."""
+        return self._view_moved
+
+    # ---- data in -----------------------------------------------------------------------
+    def set_members(
+        self,
+        paradigm: str,
+        members: Sequence[MemberInfo],
+        owner_table: np.ndarray | None = None,
+        vnode_tokens: Mapping[int, np.ndarray] | None = None,
+    ) -> None:
+        """Rebuild the membership layers (ticks, arcs, markers, labels). Call on changes only."""
+        self.paradigm = paradigm
+        self._members = {m.index: m for m in members}
+        self._by_id = {m.id: m for m in members}
+        self._member_order = [m.index for m in members]
+        ring_mode = paradigm == "phoenix"
+        self._owner_table = (
+            np.asarray(owner_table) if ring_mode and owner_table is not None else None
+        )
+        tokens = np.array([m.token for m in members], dtype=np.float64)
+        mx, my = geo.token_xy(tokens, geo.MEMBER_R)
+        self._member_xy = np.column_stack((mx, my))
+        vt = vnode_tokens or {}
+        self._ticks.set_ticks(
+            [(i, np.asarray(vt[i])) for i in self._member_order if i in vt] if ring_mode else []
+        )
+        self._arcs.set_owner_table(self._owner_table)
+        self._rebuild_labels()
+        self._update_markers(self._clock())
+        self._rebuild_links()
+
+    def set_tasks(self, tasks: TaskArrays) -> None:
+        """Replace the task dots; skipped when ids and owners are unchanged."""
+        old = self._tasks
+        changed = not (
+            np.array_equal(old.ids, tasks.ids) and np.array_equal(old.owner, tasks.owner)
+        )
+        self._tasks = tasks
+        if not changed:
+            return
+        r = geo.task_radius(tasks.ids)
+        self._task_xy = geo.token_xy(tasks.tokens, r)
+        self._dots.set_data(self._task_xy[0], self._task_xy[1], tasks.owner)
+        self._rebuild_links()
+        self._update_stranded()
+
+    def _rebuild_links(self) -> None:
+        """Assignment links member → tasks (kubernetes, agentic), capped so they stay legible."""
+        if self.paradigm == "phoenix" or not self._members:
+            self._links.set_paths([])
+            return
+        owner = np.asarray(self._tasks.owner)
+        tx, ty = self._task_xy
+        budget = LINKS_TOTAL
+        paths = []
+        for row, index in enumerate(self._member_order):
+            if budget <= 0:
+                break
+            mine = np.flatnonzero(owner == index)
+            if mine.size == 0:
+                continue
+            # Evenly spaced sample of its tasks: deterministic, and spread round the circle.
+            take = min(LINKS_PER_MEMBER, budget, mine.size)
+            pick = mine[np.linspace(0, mine.size - 1, take).astype(int)]
+            budget -= take
+            x = np.empty(2 * take)
+            y = np.empty(2 * take)
+            x[0::2], y[0::2] = self._member_xy[row]
+            x[1::2], y[1::2] = tx[pick], ty[pick]
+            path = pg.arrayToQPath(x, y, connect="pairs")
+            paths.append((path, pen(member_color(index), 1.0, cosmetic=True, alpha=110)))
+        self._links.set_paths(paths)
+
+    def _rebuild_labels(self) -> None:
+        """Member labels, reused between rebuilds: a TextItem is slow to create and place."""
+        wanted = {}
+        if len(self._member_order) <= LABEL_LIMIT:
+            wanted = {self._members[i].id: self._members[i].token for i in self._member_order}
+        for member_id in [k for k in self._labels if k not in wanted]:
+            self.removeItem(self._labels.pop(member_id)[0])
+        for member_id, tok in wanted.items():
+            if member_id not in self._labels:
+                label = pg.TextItem(member_id, color=TEXT)
+                label.setFont(self.font())  # graphics items do not follow the widget's font
+                self.addItem(label)
+                self._labels[member_id] = (label, tok)
+            else:
+                self._labels[member_id] = (self._labels[member_id][0], tok)
+        self._place_labels()
+
+    def _place_labels(self) -> None:
+        """Put each label outside its member, moved apart from neighbours it would overlap.
+
+        The gap is the widest label's width at the label circle's size on screen, so it is
+        redone when the view is resized or its font changes (presentation mode).
+        """
+        if not self._labels:
+            return
+        ids = list(self._labels)
+        metrics = QtGui.QFontMetrics(self.font())
+        widest = max(metrics.horizontalAdvance(member_id) for member_id in ids)
+        radius_px = geo.LABEL_R * max(1, min(self.width(), self.height())) / (2 * VIEW_EXTENT)
+        gap = max(geo.LABEL_GAP, (widest + 8) / radius_px)
+        tokens = np.asarray([self._labels[m][1] for m in ids])
+        for member_id, theta in zip(
+            ids, geo.spread_angles(geo.token_angle(tokens), gap), strict=True
+        ):
+            label = self._labels[member_id][0]
+            x, y = geo.polar_xy(float(theta), geo.LABEL_R)
+            # Anchor on the side facing the ring so labels grow outwards, never over it.
+            label.setAnchor((0.5 - 0.5 * np.sin(theta), 0.5 + 0.5 * np.cos(theta)))
+            label.setPos(float(x), float(y))
+
+    # ---- animation cues ----------------------------------------------------------------
+    def start_migration(self, from_index: int, to_index: int) -> None:
+        """A packet flies from member ``from_index`` to ``to_index`` in the target's colour."""
+        src, dst = self._members.get(from_index), self._members.get(to_index)
+        if dst is None:
+            return
+        t0 = geo.token_angle(src.token if src is not None else dst.token)
+        t1 = geo.token_angle(dst.token)
+        self.animator.add_flight(
+            self._clock(), float(t0), float(t1), to_index, along_ring=self.paradigm == "phoenix"
+        )
+        self._ensure_running()
+
+    def member_joined(self, index: int) -> None:
+        self.animator.member_joined(self._clock(), index)
+        self._ensure_running()
+
+    def member_draining(self, index: int) -> None:
+        self.animator.member_draining(self._clock(), index)
+        self._ensure_running()
+
+    def member_crashed(self, index: int) -> None:
+        self.animator.member_crashed(index)
+        self._markers_dirty = True
+        self._update_stranded()
+        self._ensure_running()
+
+    def member_removed(self, index: int) -> None:
+        self.animator.member_removed(index)
+        self._markers_dirty = True
+        self._update_stranded()
+
+    def reset_animation(self) -> None:
+        self.animator.clear()
+        self._packets.clear()
+        self._update_stranded()
+        self._markers_dirty = True
+        self._frame_timer.stop()
+
+    # ---- frames ------------------------------------------------------------------------
+    def _ensure_running(self) -> None:
+        if not self._frame_timer.isActive() and self.isVisible():
+            self._frame_timer.start()
+
+    def stop_animation(self) -> None:
+        self._frame_timer.stop()
+
+    def _on_frame_timer(self) -> None:
+        self.render_frame()
+        if not self.animator.busy(self._clock()):
+            self._frame_timer.stop()
+
+    def render_frame(self, now: float | None = None) -> float:
+        """Advance every animation to ``now`` (default: the wall clock); returns ms spent."""
+        started = time.perf_counter()
+        now = self._clock() if now is None else now
+        x, y, colour = self.animator.packets(now)
+        if x.size:
+            self._packets.set_data(x, y, colour)
+        elif self._packets_shown:
+            self._packets.clear()
+        self._packets_shown = bool(x.size)
+        effects = self.animator.has_member_effects(now)
+        if self._markers_dirty or effects or self._effects_active:
+            self._update_markers(now)  # one more after effects end: markers settle exactly
+        self._effects_active = effects
+        self._stranded.setVisible(self._stranded_count > 0 and self.animator.blink_on(now))
+        ms = (time.perf_counter() - started) * 1000.0
+        self.frameRendered.emit(ms)
+        return ms
+
+    def _update_markers(self, now: float) -> None:
+        # Brushes and pens come from small caches: a new QBrush per spot per frame would make
+        # pyqtgraph re-render every marker symbol.
+        self._markers_dirty = False
+        sizes, brushes, pens, symbols = [], [], [], []
+        for index in self._member_order:
+            fx = self.animator.effect(now, index)
+            m = self._members[index]
+            failed = fx.crashed or m.status in ("FAILED", "SUSPECT")
+            alpha = FADED_ALPHA if m.status == "DRAINING" and fx.alpha == 1.0 else fx.alpha
+            sizes.append(round(13.0 * fx.scale, 1))
+            brushes.append(_marker_brush(-2 if failed else index, round(alpha * 20)))
+            pens.append(_marker_pen(failed))
+            symbols.append("x" if failed else "o")
+        # Columns, not a dict per spot: pyqtgraph's per-spot path costs twice as much.
+        self._markers.setData(
+            x=self._member_xy[:, 0],
+            y=self._member_xy[:, 1],
+            size=np.asarray(sizes, dtype=np.float64),
+            brush=brushes,
+            pen=pens,
+            symbol=symbols,
+        )
+
+    def _update_stranded(self) -> None:
+        """Rebuild the blinking overlay: tasks still owned by a crashed member."""
+        crashed = sorted(self.animator.crashed)
+        mask = np.isin(self._tasks.owner, crashed) if crashed else np.zeros(0, dtype=bool)
+        self._stranded_count = int(mask.sum())
+        if self._stranded_count:
+            keys = np.full(self._stranded_count, -2)  # -2: the crashed red (see palette)
+            self._stranded.set_data(self._task_xy[0][mask], self._task_xy[1][mask], keys)
+        else:
+            self._stranded.clear()
+        self._stranded.setVisible(self._stranded_count > 0)
+
+    @property
+    def stranded_on_screen(self) -> int:
+        """How many task dots blink as stranded (owned by a crashed, not yet removed member)."""
+        return self._stranded_count
+
+    # ---- what is on screen (tests, inspector) ------------------------------------------
+    @property
+    def packets_in_flight(self) -> int:
+        return self.animator.flights
+
+    def task_owner_array(self) -> np.ndarray:
+        """Owner member index of each drawn task dot, in :attr:`task_ids` order."""
+        return np.asarray(self._tasks.owner).copy()
+
+    @property
+    def task_ids(self) -> np.ndarray:
+        return np.asarray(self._tasks.ids).copy()
+
+    def task_colour_array(self) -> np.ndarray:
+        """ARGB colour each task dot is drawn with (its owner's colour)."""
+        return np.array([member_color(int(o)).rgba() for o in self._tasks.owner], dtype=np.uint32)
+
+    def member_position(self, member_id: str) -> QtCore.QPointF:
+        """Where a member's marker is, in view coordinates (for tests that click it)."""
+        row = self._member_order.index(self._by_id[member_id].index)
+        x, y = self._member_xy[row]
+        vb = self.getPlotItem().getViewBox()
+        scene_pos: QtCore.QPointF = vb.mapViewToScene(QtCore.QPointF(float(x), float(y)))
+        return scene_pos
+
+    # ---- hit testing and tooltips ------------------------------------------------------
+    def hit_test(self, x: float, y: float, tol: float) -> tuple[str, object] | None:
+        """("member", MemberInfo) or ("task", row) nearest to (x, y) within ``tol`` units."""
+        if self._member_xy.size:
+            d = np.hypot(self._member_xy[:, 0] - x, self._member_xy[:, 1] - y)
+            row = int(np.argmin(d))
+            if d[row] <= 2 * tol:
+                return "member", self._members[self._member_order[row]]
+        r = float(np.hypot(x, y))
+        if self._owner_table is not None and abs(r - geo.RING_R) <= geo.TICK_OUT - geo.RING_R:
+            theta = float(np.arctan2(x, y)) % (2 * np.pi)
+            pos = int(theta / (2 * np.pi) * geo.TOKEN_SPACE) % geo.TOKEN_SPACE
+            owner = self._members.get(int(self._owner_table[pos]))
+            if owner is not None:
+                return "member", owner
+        tx, ty = self._task_xy
+        if tx.size:
+            d = np.hypot(tx - x, ty - y)
+            row = int(np.argmin(d))
+            if d[row] <= tol:
+                return "task", row
+        return None
+
+    def tooltip_text(self, hit: tuple[str, object]) -> str:
+        kind, what = hit
+        if kind == "member":
+            assert isinstance(what, MemberInfo)
+            m = what
+            lines = [f"<b>{m.id}</b> ({m.kind})", f"status: {m.status}"]
+            if self.paradigm == "phoenix":
+                lines.append(f"vnodes: {m.vnodes} ({m.distinct} distinct positions)")
+            lines += [f"load: {m.load} tasks", f"trust: {m.trust:.2f}"]
+            return "<br>".join(lines)
+        assert isinstance(what, int)
+        t = self._tasks
+        task = int(t.ids[what])
+        owner = self._members.get(int(t.owner[what]))
+        lines = [
+            f"<b>{self.task_name(task)}</b>",
+            f"token: {int(t.tokens[what])}",
+            f"owner: {owner.id if owner else '—'}",
+        ]
+        if self.task_info is not None:
+            info = self.task_info(task)  # live values from the engine, read only on hover
+            work = float(info.get("work") or 0.0)
+            done = float(info.get("progress") or 0.0)
+            share = f" ({done / work:.0%})" if work > 0 else ""
+            lines += [f"progress: {done:.1f} of {work:.1f} h{share}", f"state: {info.get('state')}"]
+        elif t.state.size > what:
+            lines.append(f"state: {self.state_label(int(t.state[what]))}")
+        return "<br>".join(lines)
+
+    def _view_point(self, scene_pos: QtCore.QPointF) -> tuple[float, float, float]:
+        vb = self.getPlotItem().getViewBox()
+        p = vb.mapSceneToView(scene_pos)
+        px = vb.viewPixelSize()[0]
+        return p.x(), p.y(), HIT_PX * px
+
+    def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
+        x, y, tol = self._view_point(scene_pos)
+        hit = self.hit_test(x, y, tol)
+        if hit is None:
+            QtWidgets.QToolTip.hideText()
+            return
+        QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.tooltip_text(hit), self)
+
+    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
+        super().mousePressEvent(ev)
+        ev.accept()  # the ring is the end of the line for clicks: do not bubble to the window
+
+    def changeEvent(self, ev: QtCore.QEvent) -> None:
+        # Presentation mode scales the application font: member labels follow it.
+        if ev.type() == QtCore.QEvent.Type.FontChange and not getattr(self, "closed", False):
+            for label, _token in self._labels.values():
+                label.setFont(self.font())
+            self._place_labels()
+        super().changeEvent(ev)
+
+    def resizeEvent(self, ev: QtGui.QResizeEvent | None) -> None:
+        super().resizeEvent(ev)  # pyqtgraph calls this with None, before __init__ is done
+        # After close() the scene is cleared and the labels are gone with it.
+        if getattr(self, "_labels", None) and not getattr(self, "closed", False):
+            self._place_labels()  # the gap between labels depends on the size on screen
+
+    def paintEvent(self, ev: QtGui.QPaintEvent) -> None:
+        # The frame right after the user zoomed or panned may show the ticks and arcs rescaled
+        # while they are redrawn over the next frames; any other paint draws them sharp (an
+        # export renders the scene without this paint event, and never touches their images).
+        self._ticks.on_screen = self._arcs.on_screen = True
+        self._ticks.may_defer = self._arcs.may_defer = self._moved_since_paint
+        self._moved_since_paint = False
+        self._ticks.frame_started = time.perf_counter()  # its re-stroke budget is per frame
+        try:
+            super().paintEvent(ev)
+        finally:
+            self._ticks.on_screen = self._arcs.on_screen = False
+            self._ticks.may_defer = self._arcs.may_defer = False
+            self._ticks.frame_started = None
+
+    def mouseDoubleClickEvent(self, ev: QtGui.QMouseEvent) -> None:
+        super().mouseDoubleClickEvent(ev)
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            self.reset_view()  # double-click anywhere on the drawing: back to the whole ring
+        ev.accept()
+
+    def _show_view_menu(self, screen_pos: QtCore.QPoint) -> None:
+        """Right-click on empty space: a small menu to get the whole ring back."""
+        if self.view_menu is None:
+            self.view_menu = QtWidgets.QMenu(self)
+            action = self.view_menu.addAction("Reset view")
+            action.setToolTip("Show the whole ring again (also: double-click)")
+            action.triggered.connect(self.reset_view)
+        self.view_menu.popup(screen_pos)  # not exec(): the simulation keeps running
+
+    def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:
+        super().mouseReleaseEvent(ev)
+        ev.accept()
+
+    def _on_mouse_clicked(self, ev: object) -> None:
+        x, y, tol = self._view_point(ev.scenePos())  # type: ignore[attr-defined]
+        hit = self.hit_test(x, y, tol)
+        button = ev.button()  # type: ignore[attr-defined]
+        if hit is None:
+            if button == QtCore.Qt.MouseButton.RightButton:
+                self._show_view_menu(ev.screenPos().toPoint())  # type: ignore[attr-defined]
+            return
+        kind, what = hit
+        if kind == "member":
+            assert isinstance(what, MemberInfo)
+            if button == QtCore.Qt.MouseButton.RightButton:
+                screen = ev.screenPos().toPoint()  # type: ignore[attr-defined]
+                self.memberContextRequested.emit(what.id, screen)
+            else:
+                self.memberClicked.emit(what.id)
+        elif button == QtCore.Qt.MouseButton.LeftButton:
+            self.taskClicked.emit(int(self._tasks.ids[int(what)]))  # type: ignore[call-overload]
+        ev.accept()  # type: ignore[attr-defined]

@@ -1,0 +1,134 @@
+"""Time-series panel: amortised growth, lazy redraw, clear() and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import numpy as np
+import pytest
+
+from phoenix_gui.qt.panels.timeseries import (
+    COLUMNS,
+    INITIAL_CAPACITY,
+    SeriesBuffer,
+    TimeSeriesPanel,
+)
+from tests.qt.snapshot_double import make_snapshot
+
+# Showing a top-level window on the offscreen platform logs this harmless Qt warning.
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def points(curve) -> int:
+    """How many points a curve holds (pyqtgraph keeps None until it has data)."""
+    return 0 if curve.xData is None else len(curve.xData)
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = TimeSeriesPanel()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_buffer_grows_by_doubling_for_10_5_rows():
+    buffer = SeriesBuffer(len(COLUMNS))
+    capacities = set()
+    row = np.zeros(len(COLUMNS))
+    for i in range(100_000):
+        row[0] = i
+        buffer.append(row)
+        capacities.add(buffer.capacity)
+    # 1024 → 131072: seven reallocations for 10^5 appends, not one per append.
+    assert buffer.reallocations == math.ceil(math.log2(100_000 / INITIAL_CAPACITY))
+    assert capacities == {INITIAL_CAPACITY * 2**k for k in range(buffer.reallocations + 1)}
+    assert len(buffer) == 100_000
+    np.testing.assert_array_equal(buffer.column(0), np.arange(100_000))
+
+
+def test_hidden_panel_records_without_drawing_then_draws_when_shown(qtbot, panel):
+    for step in range(3000):
+        panel.append(make_snapshot(step))
+    assert len(panel) == 3000
+    assert panel.buffer.reallocations == 2
+    assert not panel._redraw.isActive()  # hidden: no redraw scheduled
+    assert points(panel.curves["dhs_observed"]) == 0
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert points(panel.curves["dhs_observed"]) == 3000
+    np.testing.assert_allclose(panel.series("time_h")[:4], [0, 0.25, 0.5, 0.75])
+
+
+def test_visible_panel_redraws_coalesced_on_a_timer(qtbot, panel):
+    panel.show()
+    qtbot.waitExposed(panel)
+    for step in range(50):
+        panel.append(make_snapshot(step))
+    assert panel._redraw.isActive()
+    assert points(panel.curves["mcr_configured"]) == 0  # not redrawn per append
+    qtbot.waitUntil(lambda: points(panel.curves["mcr_configured"]) == 50, timeout=2000)
+    assert not panel._redraw.isActive()
+
+
+def test_hiding_stops_the_redraw_and_showing_catches_up(qtbot, panel):
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.append(make_snapshot(0))
+    assert panel._redraw.isActive()
+    panel.hide()
+    assert not panel._redraw.isActive()
+    panel.append(make_snapshot(1))
+    assert not panel._redraw.isActive()
+    panel.show()
+    assert points(panel.curves["si_observed"]) == 2
+
+
+def test_curves_clip_to_view_and_downsample_by_peak(panel):
+    for curve in panel.curves.values():
+        assert curve.opts["clipToView"] is True
+        assert curve.opts["autoDownsample"] is True
+        assert curve.opts["downsampleMethod"] == "peak"
+    assert [line.value() for line in panel.band_lines] == [80.0, 60.0]
+    assert "60 / 80" in panel.plots[2].titleLabel.text
+
+
+def test_clear_forgets_everything(panel):
+    for step in range(10):
+        panel.append(make_snapshot(step))
+    panel.refresh()
+    panel.clear()
+    assert len(panel) == 0
+    assert len(panel.series("dhs_configured")) == 0
+    assert points(panel.curves["dhs_configured"]) == 0
+    panel.append(make_snapshot(0))
+    assert len(panel) == 1
+
+
+def test_export_csv_writes_header_and_rows_with_blank_undefined(tmp_path, panel):
+    panel.append(make_snapshot(0, observed=False))
+    panel.append(make_snapshot(1))
+    snapshot = make_snapshot(2)
+    snapshot.throughput = math.nan
+    panel.append(snapshot)
+    path = tmp_path / "series.csv"
+    panel.export_csv(path)
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == [name for name, _path in COLUMNS]
+    assert len(rows) == 4
+    record = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert record[0]["mcr_observed"] == "" and record[0]["mcr_configured"] != ""
+    assert float(record[1]["mcr_observed"]) == pytest.approx(
+        make_snapshot(1).observed.mcr, rel=1e-12
+    )
+    assert [r["step"] for r in record] == ["0", "1", "2"]
+    assert record[2]["throughput"] == ""
+    assert float(record[2]["dhs_configured"]) == pytest.approx(82.51515, abs=1e-5)
+    assert "nan" not in path.read_text(encoding="utf-8").lower()
+
+
+def test_export_csv_to_an_impossible_path_raises_oserror(tmp_path, panel):
+    panel.append(make_snapshot(0))
+    with pytest.raises(OSError, match="missing"):
+        panel.export_csv(tmp_path / "missing" / "deeper" / "series.csv")

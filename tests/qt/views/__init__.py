@@ -1,0 +1,1 @@
+"""Tests of phoenix_gui.qt.views."""

@@ -1,0 +1,1 @@
+"""Tests of phoenix_gui.qt.views.ring: the token ring view."""

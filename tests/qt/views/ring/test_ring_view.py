@@ -1,0 +1,403 @@
+"""RingView: geometry, owner colours, caching, hover/click, packets, crash blinking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from benchmarks.bench_gui import wheel
+from phoenix_gui.engine.ring import HashRing, tokens_of
+from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
+from phoenix_gui.qt.views.palette import BACKGROUND, member_color
+from phoenix_gui.qt.views.ring import geometry as geo
+from phoenix_gui.qt.views.ring import ticks as ticks_module
+from phoenix_gui.qt.views.ring.ring_view import RingView
+
+
+class FakeClock:
+    """Wall clock the test advances by hand, so animations are checked frame by frame."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _shown_view(
+    qtbot, size: QtCore.QSize | None = None, clock: FakeClock | None = None
+) -> RingView:
+    """An empty ring view on a :class:`FakeClock`, shown and exposed (700×700 by default)."""
+    view = RingView(clock=clock or FakeClock())
+    qtbot.addWidget(view)
+    view.resize(size or QtCore.QSize(700, 700))
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _members_of(ring: HashRing) -> tuple[list[MemberInfo], dict[int, np.ndarray]]:
+    members = [
+        MemberInfo(m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=20, load=7, trust=0.9)
+        for m in ring.members
+    ]
+    return members, ring.vnode_tokens_by_index()
+
+
+def _ring_view(qtbot, paradigm: str = "phoenix", hosts: int = 5, tasks: int = 400):
+    clock = FakeClock()
+    view = _shown_view(qtbot, clock=clock)
+    ring = HashRing.from_members([f"host-{i}" for i in range(hosts)], vnodes=20)
+    members, vt = _members_of(ring)
+    view.set_members(paradigm, members, ring.owner_table(), vt)
+    tok = tokens_of([f"task-{i}" for i in range(tasks)])
+    owner = ring.route_tokens(tok).astype(np.int64)
+    view.set_tasks(
+        TaskArrays(np.arange(tasks), tok, owner, np.ones(tasks, np.int8), np.zeros(tasks))
+    )
+    return view, ring, clock
+
+
+def test_angles_start_at_twelve_and_run_clockwise() -> None:
+    x, y = geo.token_xy(np.array([0, 2500, 5000, 7500]), 1.0)
+    np.testing.assert_allclose(x, [0, 1, 0, -1], atol=1e-12)
+    np.testing.assert_allclose(y, [1, 0, -1, 0], atol=1e-12)
+
+
+def test_task_jitter_is_a_function_of_the_id_only() -> None:
+    ids = np.arange(10_000)
+    r = geo.task_radius(ids)
+    assert r.min() >= geo.TASK_R_MIN and r.max() <= geo.TASK_R_MAX
+    np.testing.assert_array_equal(r, geo.task_radius(ids.copy()))
+    assert np.unique(np.round(r, 6)).size > 1000  # really spread out, not a few rings
+
+
+def test_task_dots_take_their_owner_colour_and_rebuild_only_on_change(qtbot, monkeypatch) -> None:
+    view, ring, _ = _ring_view(qtbot)
+    owner = view.task_owner_array()
+    expected = [member_color(int(o)).rgba() for o in owner]
+    assert view.task_colour_array().tolist() == expected
+    calls = []
+    monkeypatch.setattr(view._dots, "set_data", lambda *a: calls.append(a))
+    same = view._tasks
+    view.set_tasks(TaskArrays(same.ids.copy(), same.tokens, same.owner.copy()))
+    assert calls == []  # unchanged ownership: the cached layer is kept
+    moved = same.owner.copy()
+    moved[:10] = ring.index_of("host-0")
+    view.set_tasks(TaskArrays(same.ids, same.tokens, moved))
+    assert len(calls) == 1
+    assert view.task_colour_array()[:10].tolist() == [member_color(0).rgba()] * 10
+
+
+def test_tooltips_describe_members_and_tasks(qtbot) -> None:
+    view, ring, _ = _ring_view(qtbot)
+    m = view._by_id["host-2"]
+    x, y = geo.token_xy(np.array([m.token]), geo.MEMBER_R)
+    kind, info = view.hit_test(float(x[0]), float(y[0]), 0.02)
+    assert kind == "member" and info.id == "host-2"
+    text = view.tooltip_text((kind, info))
+    for part in ("host-2", "status: ACTIVE", "vnodes: 20", "load: 7", "trust: 0.90"):
+        assert part in text
+    # A point on the ring band belongs to the owner of that token position.
+    pos = 1234
+    x, y = geo.token_xy(np.array([pos + 0.5]), geo.RING_R)
+    kind, info = view.hit_test(float(x[0]), float(y[0]), 0.001)
+    assert info.index == int(ring.owner_table()[pos])
+    tx, ty = view._task_xy
+    kind, row = view.hit_test(float(tx[3]), float(ty[3]), 0.001)
+    assert kind == "task" and row == 3
+    text = view.tooltip_text((kind, row))
+    assert "task-3" in text and f"token: {int(view._tasks.tokens[3])}" in text
+    assert "owner: " + ring.name_of(int(view._tasks.owner[3])) in text
+
+
+@pytest.mark.parametrize(
+    "button", [QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.MouseButton.RightButton]
+)
+def test_clicking_a_member_marker_emits_its_id(qtbot, button) -> None:
+    view, _, _ = _ring_view(qtbot)
+    point = view.mapFromScene(view.member_position("host-1"))
+    signal = (
+        view.memberClicked
+        if button == QtCore.Qt.MouseButton.LeftButton
+        else view.memberContextRequested
+    )
+    with qtbot.waitSignal(signal, timeout=2000) as blocker:
+        qtbot.mouseClick(view.viewport(), button, pos=point)
+    assert blocker.args[0] == "host-1"
+
+
+def test_packet_flies_along_the_ring_then_lands(qtbot) -> None:
+    view, _, clock = _ring_view(qtbot)
+    view.start_migration(0, 3)
+    assert view.packets_in_flight == 1
+    clock.now += 0.3
+    x, y, colour = view.animator.packets(clock.now)
+    assert colour.tolist() == [3]
+    assert np.hypot(x, y)[0] == pytest.approx(geo.PACKET_R)  # phoenix: along the ring
+    clock.now += 0.4
+    view.render_frame()
+    assert view.packets_in_flight == 0
+    qtbot.waitUntil(lambda: not view._frame_timer.isActive(), timeout=2000)
+
+
+def test_packet_crosses_the_circle_for_kubernetes(qtbot) -> None:
+    view, _, clock = _ring_view(qtbot, paradigm="kubernetes")
+    assert view._links._paths  # assignment links instead of arcs
+    assert view._arcs._table is None
+    view.start_migration(0, 3)
+    x, y, _ = view.animator.packets(clock.now + 0.3)
+    assert np.hypot(x, y)[0] < geo.PACKET_R - 0.05
+    view.reset_animation()
+
+
+def test_crashed_member_turns_red_and_its_tasks_blink_until_removed(qtbot) -> None:
+    view, _, clock = _ring_view(qtbot)
+    owned = int((view.task_owner_array() == 2).sum())
+    assert owned > 0
+    view.member_crashed(2)
+    assert view.stranded_on_screen == owned
+    seen = set()
+    for _ in range(8):
+        clock.now += 0.13
+        view.render_frame()
+        seen.add(view._stranded.isVisible())
+    assert seen == {True, False}  # it blinks
+    assert view.animator.effect(clock.now, 2).crashed
+    view.member_removed(2)
+    assert view.stranded_on_screen == 0
+    qtbot.waitUntil(lambda: not view._frame_timer.isActive(), timeout=2000)
+
+
+def test_joining_member_pulses_and_settles(qtbot) -> None:
+    view, _, clock = _ring_view(qtbot)
+    view.member_joined(1)
+    sizes = []
+    for _ in range(10):
+        clock.now += 0.15
+        view.render_frame()
+        sizes.append(view.animator.effect(clock.now, 1).scale)
+    assert max(sizes) > 1.05 and sizes[-1] == 1.0
+    qtbot.waitUntil(lambda: not view._frame_timer.isActive(), timeout=2000)
+
+
+def _frame(view: RingView, qtbot) -> QtGui.QImage:
+    qtbot.wait(1)  # let the scene hand its dirty areas to the viewport
+    return view.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_ARGB32)
+
+
+def _fresh_frame(qtbot, ring: HashRing, tasks: TaskArrays) -> QtGui.QImage:
+    fresh = _shown_view(qtbot)
+    members, vt = _members_of(ring)
+    fresh.set_members("phoenix", members, ring.owner_table(), vt)
+    fresh.set_tasks(tasks)
+    return _frame(fresh, qtbot)
+
+
+def test_frame_after_ownership_and_membership_change_equals_a_fresh_build(qtbot) -> None:
+    # 40 members: three tick groups (16 members each), so a change redraws one of them.
+    view, ring, _ = _ring_view(qtbot, hosts=40)
+    _frame(view, qtbot)  # cached layers exist before the change
+    for change, name in ((ring.add, "host-new"), (ring.remove, "host-3")):
+        change(name)
+        members, vt = _members_of(ring)
+        drawn = view._ticks.rasterised
+        view.set_members("phoenix", members, ring.owner_table(), vt)
+        t = view._tasks
+        tasks = TaskArrays(t.ids, t.tokens, ring.route_tokens(t.tokens).astype(np.int64))
+        view.set_tasks(tasks)
+        changed = _frame(view, qtbot)
+        assert view._ticks.rasterised - drawn == 1  # only the group of the member that changed
+        assert changed == _fresh_frame(qtbot, ring, tasks)  # pixel for pixel
+
+
+def test_arc_band_pixels_take_the_colour_of_the_owner_under_them(qtbot) -> None:
+    view, ring, _ = _ring_view(qtbot)
+    img = _frame(view, qtbot)
+    vb = view.getPlotItem().getViewBox()
+    table = ring.owner_table()
+    checked = 0
+    for pos in range(0, geo.TOKEN_SPACE, 97):
+        owner = int(table[pos])
+        # Middle of the position's arc, on the ring's radius but clear of the ring line.
+        x, y = geo.token_xy(np.array([pos + 0.5]), (geo.RING_R + geo.ARC_OUT) / 2)
+        point = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(float(x[0]), float(y[0]))))
+        ticks = view._ticks._groups[0].signature
+        near_tick = any(
+            np.min(np.abs((np.frombuffer(raw, np.int64) - pos + 5000) % 10_000 - 5000)) < 40
+            for _i, raw in ticks
+        )
+        if owner < 0 or near_tick:
+            continue  # a vnode tick is drawn over the band there
+        got = QtGui.QColor(img.pixel(point.x(), point.y())).getRgb()[:3]
+        # The owner's colour at alpha 150 over the background.
+        bg, fg = QtGui.QColor(BACKGROUND).getRgb()[:3], member_color(owner).getRgb()[:3]
+        want = [(f * 150 + b * 105) / 255 for f, b in zip(fg, bg, strict=True)]
+        assert np.abs(np.subtract(got, want)).max() <= 6, (pos, owner, got, want)
+        checked += 1
+    assert checked >= 10
+
+
+def test_a_task_dot_is_painted_in_its_owner_colour(qtbot) -> None:
+    view, _, _ = _ring_view(qtbot, tasks=1)
+    img = _frame(view, qtbot)
+    x, y = view._task_xy
+    vb = view.getPlotItem().getViewBox()
+    centre = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(float(x[0]), float(y[0]))))
+    colour = QtGui.QColor(img.pixel(centre.x(), centre.y()))
+    want = member_color(int(view.task_owner_array()[0]))
+    # Alpha 230 over the dark background: within a few levels of the owner's colour.
+    for got, ref in zip(colour.getRgb()[:3], want.getRgb()[:3], strict=True):
+        assert abs(got - ref) <= 30
+    view._dots.clear()
+    blank = _frame(view, qtbot)
+    assert QtGui.QColor(blank.pixel(centre.x(), centre.y())) != colour  # the dot drew that
+
+
+def _ring_fits(view: RingView) -> bool:
+    """The visible range holds the whole ring, its ticks and member markers."""
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    r = geo.MEMBER_R
+    return x0 <= -r and x1 >= r and y0 <= -r and y1 >= r
+
+
+@pytest.mark.parametrize("size", [(1600, 260), (260, 1600), (120, 120), (1920, 1080)])
+def test_the_whole_ring_stays_in_view_after_a_drastic_resize(qtbot, size) -> None:
+    view, _, _ = _ring_view(qtbot)
+    assert _ring_fits(view)
+    view.resize(*size)
+    qtbot.wait(1)
+    assert _ring_fits(view)
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    assert abs(x0 + x1) < 1e-6 and abs(y0 + y1) < 1e-6  # centred, not shifted
+    # Someone else moved the range (as a layout glitch would): the next resize re-fits.
+    view.getPlotItem().getViewBox().setRange(xRange=(2.0, 3.0), yRange=(2.0, 3.0), padding=0)
+    view.resize(700, 700)
+    qtbot.wait(1)
+    assert _ring_fits(view)
+
+
+# The offscreen platform cannot raise a popup menu or grab the keyboard for it; it says so.
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")
+def test_a_user_zoom_survives_a_resize_until_reset_by_double_click_or_menu(qtbot) -> None:
+    view, _, _ = _ring_view(qtbot)
+    wheel(view, 3)  # zoom in with the mouse wheel
+    assert view.view_moved and not _ring_fits(view)
+    zoomed = view.getPlotItem().getViewBox().viewRange()
+    view.resize(900, 500)
+    qtbot.wait(1)
+    assert view.view_moved and not _ring_fits(view)  # the user's zoom is kept
+    (x0, x1), _ = view.getPlotItem().getViewBox().viewRange()
+    assert x1 - x0 < zoomed[0][1] - zoomed[0][0] + 3.0
+    qtbot.mouseDClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton)
+    assert not view.view_moved and _ring_fits(view)
+    # Right-click on empty space: a "Reset view" entry does the same.
+    wheel(view, 3)
+    assert not _ring_fits(view)
+    corner = QtCore.QPoint(5, 5)  # far from the ring: no member, no task under it
+    qtbot.mouseClick(view.viewport(), QtCore.Qt.MouseButton.RightButton, pos=corner)
+    assert view.view_menu is not None
+    [action] = [a for a in view.view_menu.actions() if a.text() == "Reset view"]
+    action.trigger()
+    view.view_menu.close()
+    assert not view.view_moved and _ring_fits(view)
+
+
+def _pixels(image: QtGui.QImage) -> np.ndarray:
+    """ARGB32 image as an (h, w, 4) uint8 array (B, G, R, A)."""
+    image = image.convertToFormat(QtGui.QImage.Format.Format_ARGB32)
+    raw = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    rows = raw.reshape(image.height(), image.bytesPerLine())[:, : 4 * image.width()]
+    return rows.reshape(image.height(), image.width(), 4).copy()  # the image dies with us
+
+
+def _export(view: RingView) -> QtGui.QImage:
+    """Render the scene as an export does: through the view's render(), not its paint event."""
+    image = QtGui.QImage(view.viewport().size(), QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    view.render(painter, QtCore.QRectF(image.rect()), view.viewport().rect())
+    painter.end()
+    return image
+
+
+def _fresh_at_the_same_zoom(qtbot, view: RingView, ring: HashRing) -> QtGui.QImage:
+    """A fresh build at ``view``'s zoom: a new view zoomed first, then given its data."""
+    fresh = _shown_view(qtbot, view.size())
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    fresh.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+    qtbot.wait(1)
+    members, vt = _members_of(ring)
+    fresh.set_members("phoenix", members, ring.owner_table(), vt)
+    fresh.set_tasks(view._tasks)
+    return _frame(fresh, qtbot)
+
+
+def test_a_zoom_step_shows_ticks_and_arcs_rescaled_then_redraws_them_as_a_fresh_build(
+    qtbot,
+) -> None:
+    # 40 members: three tick groups. The zoom step's own frame re-strokes none of them (it
+    # shows the old images mapped to the new scale); the frames after it redraw them sharp.
+    view, ring, _ = _ring_view(qtbot, hosts=40)
+    before = _frame(view, qtbot)
+    ticks, arcs = view._ticks, view._arcs
+    assert ticks.sharp and arcs.sharp
+    drawn, scaled = ticks.rasterised, ticks.scaled
+    wheel(view, 1)
+    (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
+    assert x1 - x0 < 2 * 1.55 and min(x1, y1, -x0, -y0) > geo.TICK_OUT  # zoomed, ticks in view
+    view.viewport().repaint()  # the zoom step's frame, before the event loop runs again
+    assert ticks.rasterised == drawn and ticks.scaled - scaled == 3
+    assert not ticks.sharp and not arcs.sharp
+    stopgap = view.grab().toImage()
+    exported = _export(view)  # an export in the meantime is drawn sharp at once …
+    assert not ticks.sharp and ticks.rasterised == drawn  # … and leaves the screen's images
+    qtbot.waitUntil(lambda: ticks.sharp and arcs.sharp, timeout=3000)
+    assert ticks.rasterised - drawn == 3  # each group re-stroked once
+    settled = _frame(view, qtbot)
+    assert settled != before
+    assert settled == _fresh_at_the_same_zoom(qtbot, view, ring)  # pixel for pixel
+    # The export was sharp (render() and the screen round a level apart here and there).
+    assert np.abs(_pixels(exported).astype(int) - _pixels(settled))[..., :3].max() <= 2
+    # The stop-gap is the same picture, only softer: the old images were mapped to the right
+    # place (off by a few pixels, the ticks would differ almost everywhere).
+    diff = np.abs(_pixels(stopgap).astype(int) - _pixels(settled).astype(int)).max(axis=2)
+    assert (diff > 96).mean() < 0.01, (diff > 96).mean()
+
+
+def test_a_resize_or_a_grab_is_drawn_sharp_at_once(qtbot) -> None:
+    # Only the user's zoom or pan gets the rescaled stop-gap: a resize re-fits the ring and its
+    # very first frame (a screenshot, say) is already the sharp one.
+    view, _, _ = _ring_view(qtbot, hosts=40)
+    _frame(view, qtbot)
+    ticks, arcs = view._ticks, view._arcs
+    drawn, scaled = ticks.rasterised, ticks.scaled
+    view.resize(900, 760)
+    image = view.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_ARGB32)
+    assert ticks.sharp and arcs.sharp
+    assert ticks.scaled == scaled and ticks.rasterised - drawn == 3
+    assert image == _frame(view, qtbot)
+
+
+def test_zooming_again_before_the_ticks_are_sharp_still_ends_on_a_fresh_build(
+    qtbot, monkeypatch
+) -> None:
+    # No time budget: one group re-stroked every other frame, so a second wheel step lands
+    # while some groups are sharp at the first zoom and the others still wait at the start.
+    monkeypatch.setattr(ticks_module, "RESTROKE_BUDGET_MS", 0.0)
+    view, ring, _ = _ring_view(qtbot, hosts=40)
+    _frame(view, qtbot)
+    ticks = view._ticks
+    wheel(view, 1)
+    view.viewport().repaint()
+    for _ in range(50):
+        QtWidgets.QApplication.processEvents()
+        view.viewport().repaint()
+        if any(g.key == ticks._shown_key for g in ticks._groups):
+            break
+    assert not ticks.sharp
+    wheel(view, -1)
+    view.viewport().repaint()
+    assert len({g.key for g in ticks._groups}) == 2  # two old scales shown at once
+    qtbot.waitUntil(lambda: ticks.sharp and view._arcs.sharp, timeout=3000)
+    assert _frame(view, qtbot) == _fresh_at_the_same_zoom(qtbot, view, ring)
