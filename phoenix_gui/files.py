@@ -4,8 +4,8 @@ A FIFO or a terminal opened for reading waits for a writer forever, and a charac
 as ``/dev/zero`` never ends, so every input the program reads (scenario files, audit logs) goes
 through :func:`open_input`: it opens without blocking (``O_NONBLOCK``), then refuses anything
 that is not a regular file *after* opening (``fstat`` of the open descriptor, so the check and
-the read concern the same file). Readers then cap what they read: :func:`read_capped` for whole
-files, a per-line cap for line-oriented logs. No Qt, no YAML: every layer may import this.
+the read concern the same file). Readers then cap what they read (scenario files at 1 MiB,
+audit logs per record line). No Qt, no YAML: every layer may import this.
 """
 
 from __future__ import annotations
@@ -69,23 +69,3 @@ def open_input(path: str | os.PathLike[str], *, allow_stdin: bool = False) -> Bi
     except BaseException:
         os.close(fd)
         raise
-
-
-def check_input(path: str | os.PathLike[str], *, allow_stdin: bool = False) -> None:
-    """Raise :class:`InputFileError` now if ``path`` could not be opened by :func:`open_input`."""
-    if allow_stdin and os.fspath(path) == STDIN:
-        return
-    open_input(path).close()
-
-
-def read_capped(handle: BinaryIO, limit: int, path: str, what: str) -> bytes:
-    """At most ``limit`` bytes of ``handle``; :class:`InputFileError` naming the cap if more."""
-    data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise InputFileError(path, f"{what} are limited to {size_text(limit)}; this one is larger")
-    return data
-
-
-def size_text(size: int) -> str:
-    """``1.0 MiB`` for sizes from 1 MiB, else ``N bytes``."""
-    return f"{size / (1 << 20):.1f} MiB" if size >= 1 << 20 else f"{size} bytes"
