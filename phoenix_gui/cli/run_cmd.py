@@ -226,7 +226,13 @@ def _simulate(
         # Headless: the log streams to its file and keeps only recent records in memory.
         sim = Simulation(cfg, audit_sink=audit, keep_audit=False)
     except (ValueError, MetricsError) as exc:
-        raise CliError(str(exc)) from None
+        # A scenario's own values were checked by its schema, so what the engine refuses here
+        # comes from the flags: name the flag ("hours: …" → "--hours: …").
+        text = str(exc)
+        name = text.split(":", 1)[0]
+        if name in PARAMS:
+            text = PARAMS[name].flag + text[len(name) :]
+        raise CliError(text) from None
     ignored = IgnoredEvents(sim, cfg, place)
     writer: csv.DictWriter[str] | None = None
 
@@ -254,7 +260,7 @@ class IgnoredEvents:
     """Scripted events that could not apply (a member not present, a refused change): one
     stderr line each, with the event's place in the scenario file, and a count."""
 
-    KINDS = ("request_ignored", "leave_suppressed")
+    KINDS = ("request_ignored", "leave_suppressed", "join_suppressed")
 
     def __init__(
         self, sim: Simulation, cfg: SimulationConfig, place: Callable[[Loc], str] | None
@@ -273,6 +279,8 @@ class IgnoredEvents:
         scripted = self.timeline[index]
         where = f"{self.place(('timeline', index))}: " if self.place is not None else ""
         reason = event.details.get("reason") or event.kind.replace("_", " ")
+        if event.kind == "join_suppressed":
+            reason = f"the run already holds {event.details.get('members')} members, the most"
         if event.kind == "leave_suppressed":
             active = event.details.get("active")
             reason = f"a leave would leave fewer than churn.min_members active ({active} now)"

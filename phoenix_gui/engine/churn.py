@@ -26,7 +26,7 @@ MAX_EVENT_RATE = 1_000_000.0
 
 # The most churn and arrival events one step is expected to hold (rates × step length): keeps
 # one step's work bounded however long a step is.
-MAX_EVENTS_PER_STEP = 100_000.0
+MAX_EVENTS_PER_STEP = 10_000.0
 
 
 def rate_problem(

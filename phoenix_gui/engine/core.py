@@ -41,6 +41,7 @@ class Counters:
     retirements: int = 0
     crashes: int = 0
     suppressed_leaves: int = 0
+    suppressed_joins: int = 0  # joins beyond the most members a run holds
     rejected: int = 0
     submitted: int = 0
     authorised: int = 0

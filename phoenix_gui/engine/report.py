@@ -112,6 +112,7 @@ def summary(sim: Core) -> dict[str, Any]:
         "retirements": c.retirements,
         "crashes": c.crashes,
         "suppressed_leaves": c.suppressed_leaves,
+        "suppressed_joins": c.suppressed_joins,
         "rejected": c.rejected,
         "tasks_submitted": c.submitted,
         "tasks_authorised": c.authorised,

@@ -19,6 +19,10 @@ from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.params_apply import apply_param, check_param
 from phoenix_gui.engine.workload import submit
+from phoenix_gui.params import PARAMS
+
+# The most members a run holds at once: the most it may start with (the hosts parameter).
+MAX_MEMBERS = int(PARAMS["hosts"].maximum)
 
 KIND_OF: dict[str, MemberKind] = {"phoenix": "host", "kubernetes": "node", "agentic": "agent"}
 
@@ -64,6 +68,13 @@ class Requests:
 
     def join(self, spec: MemberSpec | None, t: float, cause: str) -> None:
         sim = self.sim
+        if len(sim.ring) >= MAX_MEMBERS:
+            # A run never holds more members than it may start with: joins beyond that (a
+            # churn rate far above the leave rate, run long) are suppressed and counted, so
+            # the ring cannot grow without bound.
+            sim.counters.suppressed_joins += 1
+            sim.emit(t, Primitive.SYSTEM, "join_suppressed", members=len(sim.ring), cause=cause)
+            return
         generated = spec is None
         member = lifecycle.register(
             sim, spec if spec is not None else self.generated_spec(), t, cause, generated
