@@ -7,6 +7,11 @@ Writes ``screenshot-1280x800.png``, ``screenshot-1280x800-presentation.png``,
 this folder). Each size runs in its own process on an offscreen screen of exactly that size
 (Qt's ``offscreen:configfile=``), so presentation mode's full screen is that size too.
 
+At 1280×800 it also writes one picture per paradigm's view mid-migration (issue 14):
+``view-ring-1280x800.png`` (a host drains on the token ring), ``view-kubernetes-1280x800.png``
+(node-a of the Kubernetes lesson is drained) and ``view-agents-1280x800.png`` (agent sessions
+hand off, the refused agent in its lane).
+
 Deterministic: the default lesson with its seed and a synthetic animation clock. The run is
 stepped past the lesson's first captions (Next pressed at the first, as a teacher would),
 the busiest member crashes, and the frame is taken a quarter of a second after the packets of
@@ -114,9 +119,103 @@ def render(width: int, height: int, out: Path) -> int:
             ok = ok and saved and image.size() == QtCore.QSize(width, height)
         bench.presentation.set_active(window, False)
         bench.document.confirm_discard = lambda _doc: "discard"
-        window.ring_view.stop_animation()
+        window.views.stop_animation()
         window.close()
+        if (width, height) == (1280, 800):
+            ok = render_views(width, height, out, Path(tmp)) and ok
     return 0 if ok else 1
+
+
+# lesson, how to get to the migration, seconds of flight shown
+VIEW_SHOTS = (
+    ("ring", "classroom-basics", 0.8),
+    ("kubernetes", "kubernetes-drain", 0.7),
+    ("agents", "agentic-handoff", 0.6),
+)
+
+
+def render_views(width: int, height: int, out: Path, tmp: Path) -> bool:
+    """Each paradigm's view in the workbench, mid-migration (captions read and put away)."""
+    from PySide6 import QtCore, QtWidgets
+
+    from phoenix_gui.qt.document.settings import Settings
+    from phoenix_gui.qt.shell.workbench import open_workbench
+    from phoenix_gui.resources import resource_path
+
+    app = QtWidgets.QApplication.instance()
+    ok = True
+    for name, lesson, flown in VIEW_SHOTS:
+        window = open_workbench(
+            resource_path(f"scenarios/{lesson}.yaml"),
+            settings=Settings.from_file(tmp / f"settings-{name}.ini"),
+            autosave_folder=tmp / "autosave",
+        )
+        bench = window.workbench
+        assert bench is not None
+        window.setWindowState(QtCore.Qt.WindowState.WindowNoState)
+        window.setGeometry(0, 0, width, height)
+        bench.apply_default_layout()
+        window.show()
+        app.processEvents()
+        clock = [1000.0]
+        view = window.views.view_for(window.adapter.paradigm)
+        view._clock = lambda c=clock: c[0]  # type: ignore[attr-defined, misc]  # same frame each run
+        _to_migration(window, app, name, clock)
+        clock[0] += flown
+        view.render_frame()  # type: ignore[attr-defined]
+        if name == "ring":
+            window.views.ring.set_selected(None)
+        bench.overlay.dismiss()
+        _settle(app)
+        path = out / f"view-{name}-{width}x{height}.png"
+        image = window.grab().toImage()
+        saved = image.save(str(path), "PNG", 9)  # type: ignore[call-overload]
+        print(
+            f"{path}  {image.width()}x{image.height()}  {path.stat().st_size // 1024} KB"
+            f"  packets in flight {view.packets_in_flight}"  # type: ignore[attr-defined]
+            f"  narration {window.views.narration_text()!r}"
+        )
+        ok = ok and saved and view.packets_in_flight > 0  # type: ignore[attr-defined]
+        bench.document.confirm_discard = lambda _doc: "discard"
+        window.views.stop_animation()
+        window.close()
+    return ok
+
+
+def _to_migration(window: Any, app: Any, name: str, clock: list[float]) -> None:
+    """Step (pressing Next at captions) until the view has tasks in the air."""
+    bench, adapter = window.workbench, window.adapter
+    view = window.views.view_for(adapter.paradigm)
+    if name == "ring":
+        for _ in range(20):
+            _step(window, app, clock)
+        for _ in range(10):  # until a drain is the step's only change (no churn join with it)
+            busiest = max(adapter.member_infos(), key=lambda m: (m.load, m.id))
+            adapter.request_retire(busiest.id)
+            _step(window, app, clock, settle=False)
+            if " · " not in window.views.narration_text():
+                return
+            _step(window, app, clock)
+        return
+    for _ in range(80):
+        _step(window, app, clock, settle=False)
+        if view.packets_in_flight and (name != "agents" or adapter.sim.time >= 3.0):
+            return
+        clock[0] += 3.0  # let this step's flights land before the next one
+        view.render_frame()
+    bench.lessons.next()
+
+
+def _step(window: Any, app: Any, clock: list[float], settle: bool = True) -> None:
+    bench, adapter = window.workbench, window.adapter
+    adapter.step_once()
+    if bench.lessons.waiting:
+        bench.lessons.next()  # the teacher pressed Next
+        adapter.pause()
+    if settle:
+        clock[0] += 3.0
+        window.views.current.render_frame()
+    app.processEvents()
 
 
 def _run_to_migration(window: Any, app: Any) -> None:

@@ -23,7 +23,14 @@ from typing import Any
 from phoenix_gui.cli.common import add_param_option, metrics_error, param_value
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.cli.outputs import OutputError, Outputs, check_distinct
+from phoenix_gui.cli.state_opts import (
+    add_state_options,
+    check_resume_args,
+    resumed_simulation,
+    save_state,
+)
 from phoenix_gui.engine import PARADIGMS, Event, MetricsError, Simulation, SimulationConfig
+from phoenix_gui.files import InputFileError, open_input
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS
 from phoenix_gui.scenario.costs import arrivals_problem
 
@@ -54,6 +61,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--csv", metavar="FILE", help="write per-step metrics rows here")
     parser.add_argument("--audit", metavar="FILE", help="stream the audit log (JSON lines) here")
     parser.add_argument("--json", action="store_true", help="print one JSON summary object")
+    add_state_options(parser)
     parser.set_defaults(handler=_run)
 
 
@@ -188,16 +196,40 @@ def _stop_on_sigint(sim: Simulation) -> Iterator[None]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    base, place = load_located(args.scenario)
-    cfg = build_config(args, base)
+    check_resume_args(args)
+    resumed: Simulation | None = None
+    place: Callable[[Loc], str] | None = None
+    if args.resume is not None:
+        # Read and check the state before any output file is opened.
+        try:
+            open_input(args.resume).close()  # a regular file: a FIFO would block the reader
+        except InputFileError as exc:
+            raise CliError(f"--resume: {exc}") from None
+        resumed = resumed_simulation(args.resume, None)
+        cfg = resumed.config
+    else:
+        base, place = load_located(args.scenario)
+        cfg = build_config(args, base)
     steps = _steps(args, cfg)
-    targets = {f: p for f, p in (("--audit", args.audit), ("--csv", args.csv)) if p is not None}
-    inputs = {"SCENARIO": args.scenario} if args.scenario is not None else {}
+    targets = {
+        flag: path
+        for flag, path in (
+            ("--audit", args.audit),
+            ("--csv", args.csv),
+            ("--save-state", args.save_state),
+        )
+        if path is not None
+    }
+    inputs = {
+        name: path
+        for name, path in (("SCENARIO", args.scenario), ("--resume", args.resume))
+        if path is not None
+    }
     check_distinct(targets, inputs)
     try:
         # Nothing is created before this point; a refusal below removes what was started.
         with Outputs() as outputs:
-            summary = _simulate(args, cfg, steps, place, outputs)
+            summary = _simulate(args, cfg, steps, place, outputs, resumed)
             outputs.commit()
     except OutputError as exc:
         print(f"phoenix-flight run: error: {exc}", file=sys.stderr)
@@ -218,13 +250,18 @@ def _simulate(
     steps: int,
     place: Callable[[Loc], str] | None,
     outputs: Outputs,
+    resumed: Simulation | None = None,
 ) -> dict[str, Any]:
     """Run, seal the audit log and return the summary; outputs are written, not committed."""
     audit = outputs.open("--audit", args.audit) if args.audit is not None else None
     table = outputs.open("--csv", args.csv) if args.csv is not None else None
     try:
         # Headless: the log streams to its file and keeps only recent records in memory.
-        sim = Simulation(cfg, audit_sink=audit, keep_audit=False)
+        if resumed is not None:
+            sim = resumed
+            sim.audit.resume(audit, keep=False)
+        else:
+            sim = Simulation(cfg, audit_sink=audit, keep_audit=False)
     except (ValueError, MetricsError) as exc:
         # A scenario's own values were checked by its schema, so what the engine refuses here
         # comes from the flags: name the flag ("hours: …" → "--hours: …").
@@ -248,6 +285,10 @@ def _simulate(
 
     with _stop_on_sigint(sim):
         _loop(sim, steps, on_step)
+        if args.save_state is not None:
+            # Before the closing record: a resumed run continues the chain from here, and
+            # closes it itself when it ends.
+            save_state(args.save_state, sim)
         # The closing record: how many records the log holds, and that it is complete.
         sim.audit.seal(sim.time, interrupted=sim.stopped)
     summary = sim.summary()

@@ -151,10 +151,31 @@ class AuditLog:
         self._records: list[AuditRecord] = []
         self._recent: deque[AuditRecord] = deque(maxlen=RECENT)
         self._keep = keep
-        self._count = 0
+        self._count = 0  # records in the whole chain (a resumed log holds only its own)
+        self._start = (GENESIS_HASH, 0)  # head and count where the records in memory begin
         self._head = GENESIS_HASH
         self._sink = sink
         self._sealed = False
+
+    # A checkpoint keeps the chain's head and length; the records are in the audit file and the
+    # sink belongs to whoever resumes the run (see :meth:`resume`).
+    def __getstate__(self) -> dict[str, Any]:
+        return {"head": self._head, "count": self._count}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        head, count = state.get("head"), state.get("count")
+        if not isinstance(head, str) or not isinstance(count, int) or count < 0:
+            raise AuditError("audit state: needs its head hash and record count")
+        self.__init__()  # type: ignore[misc]
+        self._head, self._count = head, count
+        self._start = (head, count)
+
+    def resume(self, sink: TextIO | None, keep: bool | None = None) -> None:
+        """Continue the chain into ``sink``: the next record's previous hash is :attr:`head`.
+        ``keep`` (when given) says whether records are kept in memory from now on."""
+        self._sink = sink
+        if keep is not None:
+            self._keep = keep
 
     def append(self, event: Event) -> AuditRecord:
         """Record an engine event (its :meth:`Event.payload`)."""
@@ -257,8 +278,13 @@ class AuditLog:
     def verify(self) -> VerifyResult:
         """Re-check the in-memory chain (what the GUI's "verify" button shows). A log that
         does not keep its records re-checks the links of the :attr:`recent` window."""
-        if self._keep:
-            return verify_lines((r.line for r in self._records), self._head, self._count)
+        if not self._keep:
+            return self._verify_recent()
+        if self._start == (GENESIS_HASH, 0):
+            return verify_lines((r.line for r in self._records), self._head, len(self._records))
+        return self._verify_resumed()
+
+    def _verify_recent(self) -> VerifyResult:
         held = list(self._recent)
         if not held:
             return VerifyResult(True, self._count, self._head)
@@ -270,6 +296,21 @@ class AuditLog:
                 return VerifyResult(False, record.seq, head, record.seq, "hash chain broken")
             head = record.hash
         return VerifyResult(head == self._head, self._count, self._head)
+
+    def _verify_resumed(self) -> VerifyResult:
+        # A resumed log holds the records since the checkpoint; they chain from its head.
+        prev, seq = self._start
+        for record in self._records:
+            if record.seq != seq:
+                return VerifyResult(False, seq, prev, seq, f"seq out of order: found {record.seq}")
+            if record.prev_hash != prev:
+                return VerifyResult(False, seq, prev, seq, "previous hash does not match")
+            if record_hash(seq, prev, record.payload) != record.hash:
+                return VerifyResult(False, seq, prev, seq, "hash does not match its contents")
+            prev, seq = record.hash, seq + 1
+        if (prev, seq) != (self._head, self._count):
+            return VerifyResult(False, seq, prev, seq, "records missing at the end")
+        return VerifyResult(True, seq, prev)
 
     def write_jsonl(
         self, path: str | os.PathLike[str], *, sealed: bool = False, time: float | None = None

@@ -4,6 +4,10 @@ Each head and record count was recorded with ``phoenix-flight run scenarios/NAME
 (keys ``audit_head``, ``audit_records``, ``steps``) before the engine's import cycles were
 untangled (issue 10); a change of model behaviour changes the head, and then this pin must be
 updated on purpose, in the same commit, with the reason.
+
+Updated on purpose (issue 14): kubernetes-drain and agentic-handoff got captions that point at
+their new views; caption text is audited, so their heads changed (same steps, same record
+counts, same timeline and model).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ HEADS = {
     "agentic-handoff": (
         49,
         331,
-        "4eb5fb5a826461d29218638579aa829ffac642777f25c1eacb77e23e95592c65",
+        "5e710b80a856a038988c653227e34b39ad03745d6e450f9b35f814d7cb45d218",
     ),
     "churn-storm": (121, 37095, "a10262ddb6de3ff0957ed3384391fc803c5e4b0b68b32709e75f84d21a495c0d"),
     "classroom-basics": (
@@ -39,7 +43,7 @@ HEADS = {
     "kubernetes-drain": (
         33,
         137,
-        "28b3b9d60cba33936dc3151c937ae8f12cff04b9da569b6801914fdd72618152",
+        "025e7a0c4a51ca6bf698cbbf538a030e0f5832e2a85194350feff1f54edb89c4",
     ),
     "ring-join": (13, 414, "11f8e1ba55ae0e862759f38aeb5cdcf11c3695cd7976f5c2411709c0bd7ef203"),
     "vnodes-balance": (5, 883, "82abbd385dc39024f326d4517d9bb58079b1d9d643163ceb6bea2128bf67d288"),

@@ -82,7 +82,7 @@ class Workbench(QtCore.QObject):
             audit=lambda: window.adapter.sim.audit,
         )
         self.autosave = Autosave(document, parent=self, folder=autosave_folder)
-        self.overlay = CaptionOverlay(window.ring_view)
+        self.overlay = CaptionOverlay(window.views.stack)
         self.lessons = LessonController(self.overlay, parent=self)
         self.lessons_menu = LessonsMenu(window)
         self.presentation = Presentation(settings, parent=self)
