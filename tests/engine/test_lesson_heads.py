@@ -47,6 +47,8 @@ HEADS = {
     ),
     "ring-join": (13, 414, "11f8e1ba55ae0e862759f38aeb5cdcf11c3695cd7976f5c2411709c0bd7ef203"),
     "vnodes-balance": (5, 883, "82abbd385dc39024f326d4517d9bb58079b1d9d643163ceb6bea2128bf67d288"),
+    # Added with the lesson (issue 16), recorded the same way.
+    "vnodes-sweep": (3, 558, "5f26f4fae08783b5eced3c791385e2a83f8d06acd8590d0825d7bed6dbcb25eb"),
 }
 
 
