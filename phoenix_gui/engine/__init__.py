@@ -14,6 +14,7 @@ from phoenix_gui.engine.audit import (
     AuditLog,
     AuditRecord,
     VerifyResult,
+    canonical_json,
     verify_file,
     verify_lines,
 )
@@ -131,6 +132,7 @@ __all__ = [
     "VerifyResult",
     "WorkloadConfig",
     "balance",
+    "canonical_json",
     "compute",
     "effective_vnodes",
     "ideal_overhead",

@@ -50,6 +50,11 @@ class LessonController(QtCore.QObject):
         """The caption shown last ("" after a reset)."""
         return self._text
 
+    def on_events(self, events: list[Any]) -> None:
+        """A step's events at once (the adapter's ``eventsEmitted``), in order."""
+        for event in events:
+            self.on_event(event)
+
     def on_event(self, event: Any) -> None:
         """Feed every engine event here; only ``caption`` events are acted on."""
         if getattr(event, "kind", None) != "caption":

@@ -505,3 +505,10 @@ def test_a_small_screen_keeps_the_ring_readable(open_window) -> None:
     # Controls folds into a tab beside Metrics rather than squeezing the ring.
     assert window.controls_dock in window.tabifiedDockWidgets(window.metrics_dock)
     assert window.ring_view.width() >= 360
+
+
+def test_views_take_a_steps_events_in_one_batch(window) -> None:
+    adapter = window.adapter
+    batches = adapter.receivers(QtCore.SIGNAL("eventsEmitted(PyObject)"))
+    assert batches >= len(bench(window).panels) + 1  # every panel and the lessons
+    assert adapter.receivers(QtCore.SIGNAL("eventEmitted(PyObject)")) == 0  # none per event

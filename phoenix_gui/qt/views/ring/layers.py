@@ -18,6 +18,7 @@ the frame after a join or a leave within the worst-case budget too.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -66,13 +67,17 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         self._xy = np.zeros((2, 0))  # every dot, sorted by key
         self._groups: list[tuple[int, int, int]] = []  # key, first dot, dot count
         self._frags = np.zeros((0, 10))  # QPainter.PixmapFragment as 10 doubles per dot
+        self.last_paint_ms = 0.0  # what the last paint of every dot cost (pacing, see binding)
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_data(self, x: np.ndarray, y: np.ndarray, keys: np.ndarray) -> None:
         """Dots at (x, y) coloured by member index ``keys`` (−1: the unowned grey)."""
         keys = np.asarray(keys, dtype=np.int64)
-        # Drawn by ascending key, stably: overlapping dots always stack the same way.
-        order = np.argsort(keys, kind="stable")
+        # Drawn by ascending key, stably: overlapping dots always stack the same way. Member
+        # indices fit 16 bits (5000 members at most), where numpy's stable sort is a radix
+        # sort: the same order ~4x faster than sorting the int64 keys (10^5 dots).
+        small = keys.size > 0 and int(keys.min()) >= -(2**15) and int(keys.max()) < 2**15
+        order = np.argsort(keys.astype(np.int16) if small else keys, kind="stable")
         self._xy = np.vstack((np.asarray(x, np.float64)[order], np.asarray(y, np.float64)[order]))
         ks = keys[order]
         starts = np.concatenate(([0], np.flatnonzero(np.diff(ks)) + 1)).astype(int)
@@ -97,6 +102,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         # the zoom. Centres are rounded to pixel corners so a sprite is copied, not resampled.
         if not self._groups:
             return
+        started = time.perf_counter()
         transform = p.transform()
         device = p.device()
         dpr = float(device.devicePixelRatioF()) if device is not None else 1.0
@@ -120,6 +126,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
             ptr = wrapInstance(base + first * row, QtGui.QPainter.PixmapFragment)
             p.drawPixmapFragments(ptr, count, sprite)  # type: ignore[arg-type]
         p.setTransform(transform)
+        self.last_paint_ms = (time.perf_counter() - started) * 1000.0
 
 
 class PathLayer(pg.GraphicsObject):  # type: ignore[misc]
