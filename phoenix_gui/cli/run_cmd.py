@@ -33,6 +33,7 @@ from phoenix_gui.engine import PARADIGMS, Event, MetricsError, Simulation, Simul
 from phoenix_gui.files import InputFileError, open_input
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS
 from phoenix_gui.scenario.costs import arrivals_problem
+from phoenix_gui.scenario.limits import MAX_RUN_TASKS
 
 Loc = tuple[str | int, ...]
 
@@ -162,7 +163,10 @@ def _steps(args: argparse.Namespace, cfg: SimulationConfig) -> int:
             )
     scripted = sum(e.count for e in cfg.timeline if e.kind == "submit")
     problem = arrivals_problem(
-        cfg.workload.arrival_rate, cfg.workload.initial_tasks + scripted, steps * step
+        cfg.workload.arrival_rate,
+        cfg.workload.initial_tasks + scripted,
+        steps * step,
+        MAX_RUN_TASKS,
     )
     if problem is not None:
         raise CliError(f"{flag}: {problem} (workload.arrival_rate)")

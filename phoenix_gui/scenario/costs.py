@@ -35,14 +35,15 @@ def scenario_hours(s: Scenario) -> float:
     return max(e.at for e in s.timeline) + s.simulation.step_hours
 
 
-def arrivals_problem(arrival_rate: float, initial: int, hours: float) -> str | None:
-    """Why ``arrival_rate`` over ``hours`` (plus ``initial`` tasks) is too many tasks."""
+def arrivals_problem(
+    arrival_rate: float, initial: int, hours: float, most: int = limits.MAX_TOTAL_TASKS
+) -> str | None:
+    """Why ``arrival_rate`` over ``hours`` (plus ``initial`` tasks) is more than ``most``."""
     expected = arrival_rate * hours
-    if initial + expected > limits.MAX_TOTAL_TASKS:
+    if initial + expected > most:
         return (
             f"{arrival_rate:g} new tasks per hour over {hours:g} h is about {expected:.4g} "
-            f"tasks (with {initial} at the start); a run creates at most "
-            f"{limits.MAX_TOTAL_TASKS} tasks"
+            f"tasks (with {initial} at the start); a run creates at most {most} tasks"
         )
     return None
 

@@ -25,7 +25,10 @@ MAX_VALIDATION_FAILURE = 0.99
 MAX_ROUNDS_PER_STEP = 1000
 # Expected churn joins + leaves + task arrivals in one step: the engine's own cap.
 MAX_EVENTS_PER_STEP = int(ENGINE_MAX_EVENTS_PER_STEP)
-# Tasks a run may create in all (initial, scripted submits, expected arrivals over its length).
+# Tasks a scenario may create by itself (initial, scripted submits, expected arrivals up to its
+# own end), and tasks a run may create over the length given on the command line: the default
+# lesson's 10^6-step soak submits about 5·10^6 (each keeps a row of about 100 bytes).
 MAX_TOTAL_TASKS = int(PARAMS["tasks"].maximum)
+MAX_RUN_TASKS = 10_000_000
 # Members a scenario may register by itself (listed, generated, scripted joins and bursts).
 MAX_SCRIPTED_MEMBERS = int(PARAMS["hosts"].maximum)
