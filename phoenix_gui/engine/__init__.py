@@ -21,12 +21,14 @@ from phoenix_gui.engine.audit import (
 from phoenix_gui.engine.churn import MAX_EVENT_RATE, MAX_EVENTS_PER_STEP
 from phoenix_gui.engine.config import (
     PARADIGMS,
+    RETIREMENT_MODES,
     ChurnConfig,
     GovernanceConfig,
     MemberKind,
     MembersConfig,
     MemberSpec,
     Paradigm,
+    RetirementMode,
     RingConfig,
     SimulationConfig,
     TimelineEvent,
@@ -47,6 +49,7 @@ from phoenix_gui.engine.metrics import (
     MetricsError,
     balance,
     compute,
+    dhs_text,
     ideal_overhead,
 )
 from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics, observe
@@ -55,6 +58,7 @@ from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.report import Snapshot
 from phoenix_gui.engine.rewind import RunHistory
 from phoenix_gui.engine.ring import (
+    TIE_RULE,
     TOKEN_SPACE,
     EmptyRingError,
     HashRing,
@@ -64,6 +68,7 @@ from phoenix_gui.engine.ring import (
     moved_tasks,
     token,
     tokens_of,
+    vnode_saturation,
 )
 from phoenix_gui.engine.simulation import Simulation
 from phoenix_gui.engine.state import (
@@ -86,8 +91,10 @@ __all__ = [
     "MAX_LINE_BYTES",
     "PARADIGMS",
     "RECENT",
+    "RETIREMENT_MODES",
     "SEAL_EVENT",
     "STATE_VERSION",
+    "TIE_RULE",
     "TOKEN_SPACE",
     "AuditLog",
     "AuditRecord",
@@ -116,6 +123,7 @@ __all__ = [
     "Paradigm",
     "Primitive",
     "Registry",
+    "RetirementMode",
     "RingChange",
     "RingConfig",
     "RunHistory",
@@ -134,6 +142,7 @@ __all__ = [
     "balance",
     "canonical_json",
     "compute",
+    "dhs_text",
     "effective_vnodes",
     "ideal_overhead",
     "moved_tasks",
@@ -143,5 +152,6 @@ __all__ = [
     "tokens_of",
     "verify_file",
     "verify_lines",
+    "vnode_saturation",
     "write_state",
 ]

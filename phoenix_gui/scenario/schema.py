@@ -27,13 +27,13 @@ from pydantic_core import PydanticCustomError
 
 from phoenix_gui.engine import (
     CHANGEABLE,
-    MAX_EVENT_RATE,
     ChurnConfig,
     GovernanceConfig,
     MemberKind,
     MembersConfig,
     MemberSpec,
     Paradigm,
+    RetirementMode,
     SimulationConfig,
     TimingConfig,
     WorkloadConfig,
@@ -97,6 +97,8 @@ Hosts = Annotated[int, _bounds("hosts"), BeforeValidator(_checker("hosts"))]
 VNodes = Annotated[int, _bounds("vnodes"), BeforeValidator(_checker("vnodes"))]
 Tasks = Annotated[int, _bounds("tasks"), BeforeValidator(_checker("tasks"))]
 CrashShare = Annotated[float, _bounds("crash_share"), BeforeValidator(_checker("crash_share"))]
+Reliability = Annotated[float, _bounds("reliability"), BeforeValidator(_checker("reliability"))]
+ArrivalRate = Annotated[float, _bounds("arrival_rate"), BeforeValidator(_checker("arrival_rate"))]
 
 # Constraints of fields that have no parameter spec. Every float has finite bounds (and a
 # floor above 0 where 0 is meaningless): a value that is legal but makes one step's work or
@@ -123,9 +125,6 @@ SimHours = Annotated[
 ]
 Capacity = Annotated[float, Field(ge=limits.MIN_AMOUNT, le=limits.MAX_AMOUNT), _NORMAL]
 Demand = Annotated[float, Field(ge=0.0, le=limits.MAX_AMOUNT), _NORMAL]
-ArrivalRate = Annotated[
-    float, Field(ge=0.0, le=MAX_EVENT_RATE, description="new tasks per hour"), _NORMAL
-]
 WorkHours = Annotated[
     float,
     Field(ge=limits.MIN_HOURS, le=limits.MAX_TIME_HOURS, description="mean hours of work per task"),
@@ -173,12 +172,18 @@ class Ring(_Model):
 
 
 class GeneratedTemplate(_Model):
-    """Fields of a generated member. Its kind comes from the paradigm, and its reliability (an
-    agent's accuracy too) follows the trust T, so the observed T tracks the slider: a template
-    has no kind, reliability or accuracy to set (list a member to choose those)."""
+    """Fields of a generated member. Its kind comes from the paradigm and its trust is drawn
+    around the trust T (metrics.trust); reliability is its own property (list a member to
+    choose its trust)."""
 
     vnodes: VNodes | None = Field(default=None, description="None: use ring.vnodes")
-    trust: Trust = _MEMBER.trust
+    trust: Trust = Field(
+        default=_MEMBER.trust,
+        description="a listed member's trust; generated members draw theirs around "
+        "metrics.trust (kept in the template so version-1 files load)",
+    )
+    reliability: Reliability = _default("reliability")
+    accuracy: Probability = _MEMBER.accuracy
     capabilities: Capabilities = _MEMBER.capabilities
     cpu: Capacity = _MEMBER.cpu
     memory: Capacity = _MEMBER.memory
@@ -188,10 +193,6 @@ class GeneratedTemplate(_Model):
 # Why a generated member's template may not set these (the loader says so on an unknown key).
 TEMPLATE_DERIVED = {
     "kind": "a generated member's kind comes from the paradigm",
-    "reliability": "generated members follow the trust T (metrics.trust); "
-    "list a member under members.listed to set its own",
-    "accuracy": "generated agents follow the trust T (metrics.trust); "
-    "list a member under members.listed to set its own",
 }
 
 
@@ -199,8 +200,6 @@ class MemberTemplate(GeneratedTemplate):
     """Fields of a listed or joining member; a paradigm ignores the ones it does not use."""
 
     kind: MemberKind = _MEMBER.kind
-    reliability: Probability = _MEMBER.reliability
-    accuracy: Probability = _MEMBER.accuracy
 
 
 class Member(MemberTemplate):
@@ -220,7 +219,7 @@ class Members(_Model):
 
 class Workload(_Model):
     initial_tasks: Tasks = _default("tasks")
-    arrival_rate: ArrivalRate = _WORKLOAD.arrival_rate
+    arrival_rate: ArrivalRate = _default("arrival_rate")
     work_mean: WorkHours = _WORKLOAD.work_mean
     state_mb: Capacity = _WORKLOAD.state_mb
     capabilities: Capabilities = _WORKLOAD.capabilities
@@ -376,6 +375,11 @@ class Scenario(_Model):
     description: Annotated[str, StringConstraints(max_length=20_000)] = ""
     seed: Annotated[int, Field(ge=0, lt=2**63)] = _CFG.seed
     paradigm: Paradigm = _CFG.paradigm
+    retirement: RetirementMode = Field(
+        default=_CFG.retirement,
+        description="drain: checkpointed migration, then RETIRED; evict: RETIRED at once, its "
+        "tasks back to PENDING at their last checkpoint, then rescheduled",
+    )
     metrics: Metrics = Metrics()
     ring: Ring = Ring()
     members: Members = Members()

@@ -8,6 +8,18 @@ updated on purpose, in the same commit, with the reason.
 Updated on purpose (issue 14): kubernetes-drain and agentic-handoff got captions that point at
 their new views; caption text is audited, so their heads changed (same steps, same record
 counts, same timeline and model).
+
+Re-pinned for issue 18 (the model tells the truth): a unit of work now fails with probability
+1 − its member's trust and is redone (a ``work_units_failed`` record per step with failures;
+agentic-handoff, churn-storm, classroom-basics, governance-audit), ``member_removed`` carries
+the measured ``work_delayed`` (crash-vs-drain, churn-storm; agentic-handoff re-pinned once
+more after merging issue 14's caption change), generated members draw their trust
+around T from a new stream (classroom-basics, churn-storm, governance-audit). kubernetes-drain,
+ring-join and vnodes-balance list their members at trust 1, with no crash: their heads stay
+(kubernetes-drain's as pinned for issue 14). The lessons that had no arrival rate now say
+``arrival_rate: 0`` (the default is 20 tasks/h), so they run the same tasks as before.
+trust-weighted is the new lesson. vnodes-sweep generates its hosts around T = 0.95 (three
+``work_units_failed`` records) and now says arrival_rate: 0 as well.
 """
 
 from __future__ import annotations
@@ -25,30 +37,51 @@ LESSONS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 HEADS = {
     "agentic-handoff": (
         49,
-        331,
-        "5e710b80a856a038988c653227e34b39ad03745d6e450f9b35f814d7cb45d218",
+        356,
+        "10393e8a651659e45e5ee2809bdabb195aa9eb3c5a1cba7ea27e09f024a89302",
     ),
-    "churn-storm": (121, 37095, "a10262ddb6de3ff0957ed3384391fc803c5e4b0b68b32709e75f84d21a495c0d"),
+    "churn-storm": (
+        121,
+        41098,
+        "a792da0644e66d9a2c4be934db3c8a939a4b7e7673ae833ebaae1b26574a662f",
+    ),
     "classroom-basics": (
         193,
-        6680,
-        "95b050f478b2f7f920ac141c4235069ec20762de115dee909cee280b1b727bf7",
+        6936,
+        "de78423d335a41fccc73edf05ddc494b78cc6c2b87b36105d036a191b7621cb2",
     ),
-    "crash-vs-drain": (57, 497, "83a14e158032f335c8a558a80593dd1349074dc83066b65e512dbf64b1e8384a"),
+    "crash-vs-drain": (
+        57,
+        497,
+        "863d92de8bc6975abd032a7b52edb69ad1e3fca3b308a962361ff426a92338d6",
+    ),
     "governance-audit": (
         49,
-        1580,
-        "194a699396506ba85a10b40192026ab957d2e4ec866c0c26ca70595545ca10ff",
+        1615,
+        "e2017418ec657e13320a0c593e226232856447d248a97c1f772c3cdcdd1a8174",
     ),
     "kubernetes-drain": (
         33,
         137,
         "025e7a0c4a51ca6bf698cbbf538a030e0f5832e2a85194350feff1f54edb89c4",
     ),
-    "ring-join": (13, 414, "11f8e1ba55ae0e862759f38aeb5cdcf11c3695cd7976f5c2411709c0bd7ef203"),
-    "vnodes-balance": (5, 883, "82abbd385dc39024f326d4517d9bb58079b1d9d643163ceb6bea2128bf67d288"),
+    "ring-join": (
+        13,
+        414,
+        "11f8e1ba55ae0e862759f38aeb5cdcf11c3695cd7976f5c2411709c0bd7ef203",
+    ),
+    "trust-weighted": (
+        97,
+        343,
+        "cd262509d9a11ee304f7d966a8c8960b67cc11db6f59d6a4a1ce17614db0fd7c",
+    ),
+    "vnodes-balance": (
+        5,
+        883,
+        "82abbd385dc39024f326d4517d9bb58079b1d9d643163ceb6bea2128bf67d288",
+    ),
     # Added with the lesson (issue 16), recorded the same way.
-    "vnodes-sweep": (3, 558, "5f26f4fae08783b5eced3c791385e2a83f8d06acd8590d0825d7bed6dbcb25eb"),
+    "vnodes-sweep": (3, 561, "32a3ebb2e442e048b3ba169298a80fc78f26adcbe7c283a630575050b52f52cc"),
 }
 
 

@@ -50,7 +50,7 @@ _TABLE_ROWS = (
     ("MCR (events/h)", "mcr", "{:.4f}"),
     ("WMCR (events/h)", "wmcr", "{:.4f}"),
     ("SI", "si", "{:.4f}"),
-    ("DHS (%)", "dhs", "{:.1f}"),
+    ("DHS (%)", "dhs", "dhs"),  # "dhs": as many decimals as keep the number inside its band
 )
 
 
@@ -103,9 +103,18 @@ def formula_lines(metrics: Metrics | ObservedMetrics) -> list[tuple[str, str]]:
         (
             "DHS = 100 · (SI + T + C) / 3",
             f"DHS = 100 · ({si} + {fmt(i.trust, '{:.4g}')} + {fmt(i.compliance, '{:.4g}')}) / 3"
-            f" = {_with_unit(metrics.dhs, '{:.1f}', '%')}",
+            f" = {_dhs_with_unit(metrics)}",
         ),
     ]
+
+
+def shown_dhs(metrics: Any) -> str | None:
+    """DHS as written beside its status (one decimal, more near a band edge), or None."""
+    full = metrics.metrics if isinstance(metrics, ObservedMetrics) else metrics
+    if isinstance(full, Metrics):
+        return full.dhs_text()
+    dhs = finite(field(metrics, "dhs"))
+    return None if dhs is None else f"{dhs:.1f}"
 
 
 def undefined_note(metrics: Metrics | ObservedMetrics | None) -> str | None:
@@ -146,9 +155,11 @@ class DhsGauge(QtWidgets.QWidget):
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(200, 30)
 
-    def set_value(self, dhs: float | None, status: str | None) -> None:
+    def set_value(self, dhs: float | None, status: str | None, text: str | None = None) -> None:
+        """``text``: DHS as written beside the status (see :func:`shown_dhs`)."""
         self.value, self.status = finite(dhs), status
-        self.setToolTip(DASH if self.value is None else f"DHS {self.value:.1f} % {status}")
+        shown = text or (None if self.value is None else f"{self.value:.1f}")
+        self.setToolTip(DASH if self.value is None else f"DHS {shown} % {status}")
         self.update()
 
     def color(self) -> QtGui.QColor:
@@ -262,6 +273,9 @@ class MetricsPanel(QtWidgets.QWidget):
             ("last_change", "Last change"),
             ("stranded", "Stranded tasks"),
             ("work_lost", "Work lost"),
+            ("work_delayed", "Work delayed"),
+            ("retries", "Units redone"),
+            ("warnings", "Warnings"),
             ("throughput", "Throughput"),
             ("migrations", "Migrations"),
             ("clock", "Simulated time"),
@@ -412,23 +426,27 @@ class MetricsPanel(QtWidgets.QWidget):
         label: QtWidgets.QLabel,
     ) -> None:
         for row, (_title, path, pattern) in enumerate(_TABLE_ROWS):
+            if pattern == "dhs":
+                self._set_cell(row, column, shown_dhs(metrics) or DASH)
+                continue
             self._set_cell(row, column, fmt(field(metrics, path), pattern))
         dhs = finite(field(metrics, "dhs"))
         status = metrics.status if metrics is not None and dhs is not None else None
         self._set_cell(len(_TABLE_ROWS), column, status or DASH)
-        gauge.set_value(dhs, status)
+        gauge.set_value(dhs, status, shown_dhs(metrics))
         if status is None or dhs is None:
             label.setText(DASH)
             label.setStyleSheet("")
             label.setToolTip(undefined_note(metrics) or "undefined: no observations yet")
             return
-        label.setText(f"{STATUS_SYMBOLS.get(status, '')} {dhs:.1f} % {status}".strip())
+        shown = shown_dhs(metrics) or f"{dhs:.1f}"
+        label.setText(f"{STATUS_SYMBOLS.get(status, '')} {shown} % {status}".strip())
         # Dark text on the Okabe–Ito hues keeps ≥ 4.5:1 contrast on all three.
         label.setStyleSheet(
             f"QLabel {{ background: {STATUS_COLORS.get(status, 'transparent')}; color: black;"
             " border-radius: 3px; padding: 2px 6px; font-weight: bold; }"
         )
-        label.setToolTip(f"DHS {dhs:.1f} % → {status}")
+        label.setToolTip(f"DHS {shown} % → {status}")
 
     def _set_cell(self, row: int, column: int, text: str) -> None:
         item = self.table.item(row, column)
@@ -451,7 +469,26 @@ class MetricsPanel(QtWidgets.QWidget):
         )
         labels["last_change"].setText(self._last_change_text(field(snapshot, "last_change")))
         labels["stranded"].setText(fmt(field(snapshot, "stranded")))
-        labels["work_lost"].setText(_with_unit(field(snapshot, "work_lost"), "{:.2f}", "h"))
+        labels["work_lost"].setText(
+            _with_unit(field(snapshot, "work_lost"), "{:.2f}", "h") + " (crash rollback)"
+            if finite(field(snapshot, "work_lost")) is not None
+            else DASH
+        )
+        labels["work_delayed"].setText(
+            _with_unit(field(snapshot, "work_delayed"), "{:.2f}", "task-h")
+            + " stranded until detection"
+            if finite(field(snapshot, "work_delayed")) is not None
+            else DASH
+        )
+        labels["retries"].setText(
+            f"{fmt(field(snapshot, 'retries'))} failed units of work (1 − trust), redone"
+            if finite(field(snapshot, "retries")) is not None
+            else DASH
+        )
+        warnings = field(snapshot, "warnings")
+        labels["warnings"].setText(
+            "\n".join(f"⚠ {w}" for w in warnings) if warnings else "no warnings"
+        )
         labels["throughput"].setText(_with_unit(field(snapshot, "throughput"), "{:.2f}", "tasks/h"))
         labels["migrations"].setText(
             _with_unit(field(snapshot, "migrations_per_hour"), "{:.2f}", "per h")
@@ -469,10 +506,17 @@ class MetricsPanel(QtWidgets.QWidget):
         moved, active = fmt(field(change, "moved")), fmt(field(change, "active"))
         ratio, ideal = finite(field(change, "ratio")), finite(field(change, "ideal"))
         text = f"{kind} {member}: moved {moved} / {active} = {fmt(ratio, '{:.4f}')}"
+        if ideal is None:  # theory gives an ideal only for ring joins and leaves
+            return text
         text += f", ideal {fmt(ideal, '{:.4f}')}"
         if ratio is not None and ideal:
             text += f" ({ratio / ideal:.2f}× ideal)"
         return text
+
+
+def _dhs_with_unit(metrics: Any) -> str:
+    text = shown_dhs(metrics)
+    return DASH if text is None else f"{text} %"
 
 
 def _with_unit(value: Any, pattern: str, unit: str) -> str:
