@@ -7,8 +7,9 @@ one step's work and the whole run stay finite:
   and every agent's context limit (one hand-off per limit) at most ``MAX_ROUNDS_PER_STEP``;
 - expected churn joins, leaves and task arrivals per step at most ``MAX_EVENTS_PER_STEP``, and
   each rate within what the engine simulates — also after every timeline ``set`` event;
-- tasks created in all (initial, scripted ``submit`` totals, expected arrivals up to the
-  scenario's own end) at most ``MAX_TOTAL_TASKS``;
+- tasks created by the scenario (initial and scripted ``submit`` totals) at most
+  ``MAX_TOTAL_TASKS``, and with the expected arrivals up to its own end at most
+  ``MAX_RUN_TASKS``;
 - members the scenario registers itself (listed, generated, scripted joins and bursts) at most
   ``MAX_SCRIPTED_MEMBERS``.
 
@@ -155,7 +156,9 @@ def _tasks(s: Scenario, findings: list[Finding]) -> None:
                     )
                 )
                 return
-    problem = arrivals_problem(s.workload.arrival_rate, total, scenario_hours(s))
+    problem = arrivals_problem(
+        s.workload.arrival_rate, total, scenario_hours(s), limits.MAX_RUN_TASKS
+    )
     if problem is not None:
         findings.append((("workload", "arrival_rate"), problem, False))
 
