@@ -31,6 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--steps", type=int, default=200, help="steps the self-test runs (default: 200)"
     )
+    parser.add_argument(
+        "--max-stall-ms",
+        type=float,
+        default=100.0,
+        help="the self-test fails when the window goes longer than this without answering "
+        "(default: 100)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -39,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.steps < 1:
         raise CliError(f"--steps must be at least 1, got {args.steps}")
+    if not 0 <= args.max_stall_ms <= 3_600_000:  # NaN fails both comparisons
+        raise CliError(f"--max-stall-ms must be in [0, 3600000], got {args.max_stall_ms}")
     if not display_available():
         if not args.self_test:
             print(NO_DISPLAY_MESSAGE, file=sys.stderr)
@@ -48,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
     if args.self_test:
         from phoenix_gui.qt.shell.selftest import run_self_test
 
-        return run_self_test(config, source=source, steps=args.steps)
+        return run_self_test(
+            config, source=source, steps=args.steps, max_stall_ms=args.max_stall_ms
+        )
     from phoenix_gui.qt.shell.app import run_window
 
     return run_window(config, source=source)

@@ -38,7 +38,7 @@ from phoenix_gui.engine import (
     SimulationConfig,
 )
 from phoenix_gui.files import InputFileError, open_input
-from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS
+from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS, SEED_MAX
 from phoenix_gui.scenario.costs import arrivals_problem
 from phoenix_gui.scenario.limits import MAX_RUN_TASKS
 
@@ -153,13 +153,15 @@ def build_config(
     return cfg
 
 
-def _whole(flag: str, text: str, minimum: int) -> int:
+def _whole(flag: str, text: str, minimum: int, maximum: int = SEED_MAX) -> int:
     try:
         value = int(text)
     except ValueError:
         raise CliError(f"{flag}: must be a whole number, got {text!r}") from None
     if value < minimum:
         raise CliError(f"{flag}: must be ≥ {minimum}, got {value}")
+    if value > maximum:
+        raise CliError(f"{flag}: must be ≤ {maximum}, got {value}")
     return value
 
 
@@ -333,7 +335,7 @@ class IgnoredEvents:
     """Scripted events that could not apply (a member not present, a refused change): one
     stderr line each, with the event's place in the scenario file, and a count."""
 
-    KINDS = ("request_ignored", "leave_suppressed", "join_suppressed")
+    KINDS = ("request_ignored", "leave_suppressed")
 
     def __init__(
         self, sim: Simulation, cfg: SimulationConfig, place: Callable[[Loc], str] | None
@@ -352,8 +354,6 @@ class IgnoredEvents:
         scripted = self.timeline[index]
         where = f"{self.place(('timeline', index))}: " if self.place is not None else ""
         reason = event.details.get("reason") or event.kind.replace("_", " ")
-        if event.kind == "join_suppressed":
-            reason = f"the run already holds {event.details.get('members')} members, the most"
         if event.kind == "leave_suppressed":
             active = event.details.get("active")
             reason = f"a leave would leave fewer than churn.min_members active ({active} now)"

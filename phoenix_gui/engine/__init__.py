@@ -18,7 +18,7 @@ from phoenix_gui.engine.audit import (
     verify_file,
     verify_lines,
 )
-from phoenix_gui.engine.churn import MAX_EVENT_RATE, MAX_EVENTS_PER_STEP
+from phoenix_gui.engine.churn import MAX_EVENT_RATE, MAX_EVENTS_PER_STEP, rate_notes, rate_problem
 from phoenix_gui.engine.config import (
     PARADIGMS,
     RETIREMENT_MODES,
@@ -37,6 +37,7 @@ from phoenix_gui.engine.config import (
 )
 from phoenix_gui.engine.core import ChangeRecord, Counters, StepResult
 from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.engine.governance import MAX_LIVE_MEMBERS, REGISTRY_FULL
 from phoenix_gui.engine.members import Member, MemberStatus
 from phoenix_gui.engine.metrics import (
     CRITICAL,
@@ -70,7 +71,7 @@ from phoenix_gui.engine.ring import (
     tokens_of,
     vnode_saturation,
 )
-from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine.simulation import Simulation, Stepper
 from phoenix_gui.engine.state import (
     STATE_VERSION,
     Checkpoint,
@@ -89,8 +90,10 @@ __all__ = [
     "MAX_EVENTS_PER_STEP",
     "MAX_EVENT_RATE",
     "MAX_LINE_BYTES",
+    "MAX_LIVE_MEMBERS",
     "PARADIGMS",
     "RECENT",
+    "REGISTRY_FULL",
     "RETIREMENT_MODES",
     "SEAL_EVENT",
     "STATE_VERSION",
@@ -132,6 +135,7 @@ __all__ = [
     "Snapshot",
     "StateError",
     "StepResult",
+    "Stepper",
     "TaskState",
     "TaskTable",
     "TimelineEvent",
@@ -147,6 +151,8 @@ __all__ = [
     "ideal_overhead",
     "moved_tasks",
     "observe",
+    "rate_notes",
+    "rate_problem",
     "read_state",
     "token",
     "tokens_of",

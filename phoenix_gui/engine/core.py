@@ -41,8 +41,8 @@ class Counters:
     retirements: int = 0
     crashes: int = 0
     suppressed_leaves: int = 0
-    suppressed_joins: int = 0  # joins beyond the most members a run holds
     rejected: int = 0
+    registry_full: int = 0  # joins refused because the registry held MAX_LIVE_MEMBERS
     submitted: int = 0
     authorised: int = 0
     denied: int = 0

@@ -19,10 +19,6 @@ from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import Member, MemberStatus
 from phoenix_gui.engine.params_apply import apply_param, check_param
 from phoenix_gui.engine.workload import submit
-from phoenix_gui.params import PARAMS
-
-# The most members a run holds at once: the most it may start with (the hosts parameter).
-MAX_MEMBERS = int(PARAMS["hosts"].maximum)
 
 KIND_OF: dict[str, MemberKind] = {
     "phoenix": "host",
@@ -65,10 +61,11 @@ class Requests:
         spec = dataclasses.replace(cfg.members.template, id=member_id, kind=kind, trust=trust)
         return spec, offset
 
-    def _register_generated(self, t: float, cause: str) -> Member:
+    def _register_generated(self, t: float, cause: str) -> Member | None:
         spec, offset = self._generate()
         member = lifecycle.register(self.sim, spec, t, cause, follows_trust=True)
-        member.trust_offset = offset
+        if member is not None:  # None: refused at the membership cap
+            member.trust_offset = offset
         return member
 
     def initial_members(self) -> None:
@@ -83,18 +80,11 @@ class Requests:
 
     def join(self, spec: MemberSpec | None, t: float, cause: str) -> None:
         sim = self.sim
-        if len(sim.ring) >= MAX_MEMBERS:
-            # A run never holds more members than it may start with: joins beyond that (a
-            # churn rate far above the leave rate, run long) are suppressed and counted, so
-            # the ring cannot grow without bound.
-            sim.counters.suppressed_joins += 1
-            sim.emit(t, Primitive.SYSTEM, "join_suppressed", members=len(sim.ring), cause=cause)
-            return
         if spec is None:
             member = self._register_generated(t, cause)
         else:
             member = lifecycle.register(sim, spec, t, cause, follows_trust=False)
-        if member.status is MemberStatus.ACTIVE:
+        if member is not None and member.status is MemberStatus.ACTIVE:
             sim.counters.joins += 1
 
     def leave(self, crash_u: float, pick_u: float, t: float, cause: str) -> None:
@@ -164,10 +154,14 @@ class Requests:
         )  # fmt: skip
         return True
 
-    def apply_due(self, t: float) -> None:
+    def apply_queued(self, t: float) -> None:
+        """The user's requests, in the order they were made."""
         pending, self._queue = self._queue, []
         for kind, payload in pending:
             self._apply(kind, payload, t, "user")
+
+    def apply_due(self, t: float) -> None:
+        self.apply_queued(t)
         while (
             self._next_timeline < len(self._timeline)
             and self._timeline[self._next_timeline].at <= t + 1e-9
