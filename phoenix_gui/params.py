@@ -8,6 +8,7 @@ No Qt and no YAML here: the engine, the scenario package, the CLI and the GUI al
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,6 +37,20 @@ class ParamSpec:
     help: str = ""
     min_exclusive: bool = False  # Δt must be > 0, not ≥ 0
     percent: bool = False  # shown as 0–100 % in the GUI, stored as 0–1
+    # Smallest accepted value of a spec whose minimum is exclusive: "> 0" alone lets 1e-300
+    # through, and J/Δt then overflows or a loop runs forever. None: the minimum itself.
+    floor: float | None = None
+
+    @property
+    def lowest(self) -> float:
+        """The smallest value :meth:`validate` accepts (or the open bound when there is none)."""
+        return self.floor if self.floor is not None else self.minimum
+
+    @property
+    def range_text(self) -> str:
+        """``[0, 1]``, ``(0, 10000]`` or ``[0.001, 10000]``."""
+        low = "(" if self.min_exclusive and self.floor is None else "["
+        return f"{low}{_fmt(self.lowest)}, {_fmt(self.maximum)}]"
 
     @property
     def flag(self) -> str:
@@ -49,17 +64,25 @@ class ParamSpec:
             raise ParamError(where, f"must be a number, got {value!r}")
         if math.isnan(value) or math.isinf(value):
             raise ParamError(where, f"must be a finite number, got {value}")
+        if is_subnormal(value):
+            raise ParamError(where, f"{value!r} is too close to zero (a denormal float)")
         # Range before integrality: a huge integer is out of range, not "not whole" (its float
         # would lose the digits that make it whole).
-        low_ok = value > self.minimum if self.min_exclusive else value >= self.minimum
+        if self.floor is not None:
+            low_ok = value >= self.floor
+        else:
+            low_ok = value > self.minimum if self.min_exclusive else value >= self.minimum
         if not low_ok or value > self.maximum:
-            low = "(" if self.min_exclusive else "["
-            raise ParamError(
-                where, f"must be in {low}{_fmt(self.minimum)}, {_fmt(self.maximum)}], got {value}"
-            )
+            raise ParamError(where, f"must be in {self.range_text}, got {value}")
         if self.kind == "int" and float(value) != int(value):
             raise ParamError(where, f"must be a whole number, got {value}")
         return int(value) if self.kind == "int" else float(value)
+
+
+def is_subnormal(value: float) -> bool:
+    """A nonzero float smaller in magnitude than the smallest normal double (2.2e-308), such as
+    1e-320 or 5e-324: no physical quantity here is that small, and dividing by one overflows."""
+    return isinstance(value, float) and value != 0.0 and abs(value) < sys.float_info.min
 
 
 def _fmt(x: float) -> str:
@@ -105,7 +128,7 @@ _SPECS = (
               "simulation steps per second of wall time in the window"),
     # How long a headless run lasts (command line only): bounded so a typo cannot run forever.
     ParamSpec("sim_hours", "Simulated hours", "float", 48.0, 0.0, 1_000_000.0, 1.0, "h",
-              "how long to simulate, in hours", min_exclusive=True),
+              "how long to simulate, in hours", min_exclusive=True, floor=0.001),
     ParamSpec("steps", "Steps", "int", 192, 0, 10_000_000, 1, "steps",
               "how many steps to simulate"),
 )

@@ -82,7 +82,7 @@ def scenario_source(text: str) -> Path:
     as the README's examples write it) — so a lesson opens from any folder, from source and
     from the frozen app alike. The one lookup every command that takes a scenario uses."""
     given = Path(text)
-    if given.is_file():
+    if text == "-" or given.is_file():  # "-": standard input, for the readers that take it
         return given
     if given.is_dir():
         raise ScenarioNotFoundError(f"{text}: is a folder, not a scenario file")

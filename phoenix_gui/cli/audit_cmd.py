@@ -1,9 +1,13 @@
 """`phoenix-flight audit verify FILE [--head HASH] [--count N]`: check a Flight Recorder file.
 
-Prints ``OK <n> records, head <hash>`` and exits 0 when the chain holds, or
-``record <k>: <reason>`` and exits 1 at the first bad record. With the head hash and record
-count stored alongside a saved run, a cleanly truncated file is caught too. A file that cannot
-be read is a usage error (exit 2). The chain is tamper-evident, not tamper-proof.
+Prints ``OK <n> records, sealed; head <hash>`` and exits 0 when the chain holds and ends with
+its closing record, or ``record <k>: <reason>`` and exits 1 at the first bad record — a log
+without its closing record (truncated, still being written, or an empty file) and records
+after the closing record fail too. With ``--head`` / ``--count`` stored alongside a saved run,
+a log whose every hash was recomputed is caught as well, and a log written before closing
+records existed verifies against them. ``FILE`` may be ``-`` (standard input); anything but a
+regular file is refused, and so is a record line over 1 MiB. A file that cannot be read is a
+usage error (exit 2). The chain is tamper-evident, not tamper-proof.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine import verify_file
+from phoenix_gui.files import InputFileError
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -28,11 +33,14 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
     verify = actions.add_parser(
         "verify",
-        help="verify the hash chain; exit 0 if intact, 1 at the first bad record",
-        description="Verify the hash chain of an audit file. Exit 0 and 'OK <n> records, head "
-        "<hash>' when intact, exit 1 and 'record <k>: <reason>' at the first bad record.",
+        help="verify the hash chain; exit 0 if intact and sealed, 1 at the first bad record",
+        description="Verify the hash chain of an audit file. Exit 0 and 'OK <n> records, "
+        "sealed; head <hash>' when intact and ending with its closing record, exit 1 and "
+        "'record <k>: <reason>' at the first bad record (a missing closing record included).",
     )
-    verify.add_argument("file", metavar="FILE", help="audit log (JSON lines) to check")
+    verify.add_argument(
+        "file", metavar="FILE", help="audit log (JSON lines) to check; - reads standard input"
+    )
     verify.add_argument(
         "--head",
         metavar="HASH",
@@ -50,8 +58,15 @@ def register(subparsers: Any) -> None:
 def _verify(args: argparse.Namespace) -> int:
     head = _parse_head(args.head)
     count = _parse_count(args.count)
+    # A stored head or count catches truncation by itself (and lets a log from before closing
+    # records verify); without them only the closing record can.
+    require_seal = head is None and count is None
     try:
-        result = verify_file(args.file, expected_head=head, expected_count=count)
+        result = verify_file(
+            args.file, expected_head=head, expected_count=count, require_seal=require_seal
+        )
+    except InputFileError as exc:
+        raise CliError(f"cannot read audit file {args.file}: {exc.detail}") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise CliError(f"cannot read audit file {args.file}: {reason}") from None

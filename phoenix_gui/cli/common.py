@@ -29,9 +29,8 @@ def add_param_option(
     The help gives the type, range, unit and the default: the table's, or ``default`` when the
     command takes it from elsewhere (``run``: the scenario's value when one is given).
     """
-    low = "(" if spec.min_exclusive else "["
     unit = f" {spec.unit}" if spec.unit else ""
-    text = f"{spec.help}; {spec.kind} in {low}{spec.minimum:g}, {spec.maximum:g}]{unit}"
+    text = f"{spec.help}; {spec.kind} in {spec.range_text}{unit}"
     text += f" (default: {spec.default:g})" if default is None else f" (default: {default})"
     parser.add_argument(spec.flag, dest=spec.name, metavar=metavar, default=None, help=text)
 

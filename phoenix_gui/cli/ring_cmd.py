@@ -47,7 +47,10 @@ def register(subparsers: Any) -> None:
         f"{TIE_RULE}",
     )
     parser.add_argument(
-        "--members", required=True, metavar="A,B,C", help="comma-separated member ids"
+        "--members",
+        required=True,
+        metavar="A,B,C",
+        help=f"comma-separated member ids (at most {PARAMS['hosts'].maximum:g})",
     )
     parser.add_argument(
         "--vnodes",
@@ -81,6 +84,9 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     members = _id_list(args.members, "--members", "member")
+    most = int(PARAMS["hosts"].maximum)  # the members `run --hosts` allows
+    if len(members) > most:
+        raise CliError(f"--members: {len(members)} members; the ring takes at most {most}")
     vnodes = int(param_value(PARAMS["vnodes"], args.vnodes))
     if args.tasks is not None:
         task_ids = _id_list(args.tasks, "--tasks", "task")
@@ -205,6 +211,9 @@ def _check_join(member: str, members: list[str]) -> None:
         raise CliError("--join: give a member id")
     if member in members:
         raise CliError(f"--join: member {member!r} is already on the ring")
+    most = int(PARAMS["hosts"].maximum)
+    if len(members) >= most:
+        raise CliError(f"--join: the ring already has {len(members)} members, the most it takes")
 
 
 def _check_leave(member: str, members: list[str]) -> None:

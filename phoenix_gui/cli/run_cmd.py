@@ -18,10 +18,11 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any
 
 from phoenix_gui.cli.common import add_param_option, metrics_error, param_value, scenario_arg
 from phoenix_gui.cli.errors import CliError
+from phoenix_gui.cli.outputs import OutputError, Outputs, check_distinct
 from phoenix_gui.cli.state_opts import (
     add_state_options,
     check_resume_args,
@@ -31,11 +32,17 @@ from phoenix_gui.cli.state_opts import (
 from phoenix_gui.engine import (
     PARADIGMS,
     RETIREMENT_MODES,
+    Event,
     MetricsError,
     Simulation,
     SimulationConfig,
 )
+from phoenix_gui.files import InputFileError, open_input
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS, SEED_MAX
+from phoenix_gui.scenario.costs import arrivals_problem
+from phoenix_gui.scenario.limits import MAX_RUN_TASKS
+
+Loc = tuple[str | int, ...]
 
 # Flags taken from the parameter table, in --help order.
 RUN_PARAMS = (
@@ -105,24 +112,32 @@ def register(subparsers: Any) -> None:
 
 def load_base(name: str | None) -> SimulationConfig:
     """The scenario's configuration (a file or a lesson name), or the defaults without one."""
+    return load_located(name)[0]
+
+
+def load_located(name: str | None) -> tuple[SimulationConfig, Callable[[Loc], str] | None]:
+    """:func:`load_base`, plus where each field of the file is (None without a file)."""
     if name is None:
-        return SimulationConfig()
+        return SimulationConfig(), None
     path = scenario_arg(name)
     try:
-        from phoenix_gui.scenario import ScenarioError, load_config
+        from phoenix_gui.scenario import ScenarioError
+        from phoenix_gui.scenario.loading import load_config_located
     except ImportError as exc:  # pragma: no cover - the scenario package is part of the build
         raise CliError(f"scenario files are not supported in this build: {exc}") from None
     try:
-        return load_config(path)
+        return load_config_located(path)
     except ScenarioError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"{path}: {exc.strerror or exc}") from None
 
 
-def build_config(args: argparse.Namespace) -> SimulationConfig:
+def build_config(
+    args: argparse.Namespace, base: SimulationConfig | None = None
+) -> SimulationConfig:
     """The scenario (or defaults) with every explicitly given flag applied on top."""
-    cfg = load_base(args.scenario)
+    cfg = load_base(args.scenario) if base is None else base
     given = {
         n: param_value(PARAMS[n], getattr(args, n))
         for n in RUN_PARAMS
@@ -178,16 +193,40 @@ def _whole(flag: str, text: str, minimum: int, maximum: int = SEED_MAX) -> int:
 
 def _steps(args: argparse.Namespace, cfg: SimulationConfig) -> int:
     """Steps to run: --steps, or --sim-hours, or — for a scenario — up to its last timeline
-    event plus one step (one period Δt when it has no timeline)."""
+    event plus one step (one period Δt when it has no timeline). Refused when the run would
+    create more tasks than a run may (arrivals over its length) or take more steps than
+    ``--steps`` allows."""
+    step = cfg.timing.step_hours
     if args.steps is not None:
-        return int(param_value(PARAMS["steps"], args.steps))
-    if args.sim_hours is not None:
-        hours = float(param_value(PARAMS["sim_hours"], args.sim_hours))
-    elif args.scenario is not None:
-        hours = scenario_hours(cfg)
+        flag = "--steps"
+        steps = int(param_value(PARAMS["steps"], args.steps))
     else:
-        raise CliError("give --sim-hours or --steps (a SCENARIO file runs to its end by itself)")
-    return max(1, round(hours / cfg.timing.step_hours))
+        if args.sim_hours is not None:
+            flag = "--sim-hours"
+            hours = float(param_value(PARAMS["sim_hours"], args.sim_hours))
+        elif args.scenario is not None:
+            flag = "SCENARIO"
+            hours = scenario_hours(cfg)
+        else:
+            raise CliError(
+                "give --sim-hours or --steps (a SCENARIO file runs to its end by itself)"
+            )
+        steps = max(1, round(hours / step))
+        most = int(PARAMS["steps"].maximum)
+        if steps > most:
+            raise CliError(
+                f"{flag}: {hours:g} h is {steps} steps of {step:g} h; a run takes at most {most}"
+            )
+    scripted = sum(e.count for e in cfg.timeline if e.kind == "submit")
+    problem = arrivals_problem(
+        cfg.workload.arrival_rate,
+        cfg.workload.initial_tasks + scripted,
+        steps * step,
+        MAX_RUN_TASKS,
+    )
+    if problem is not None:
+        raise CliError(f"{flag}: {problem} (workload.arrival_rate)")
+    return steps
 
 
 def scenario_hours(cfg: SimulationConfig) -> float:
@@ -218,60 +257,141 @@ def _stop_on_sigint(sim: Simulation) -> Iterator[None]:
 
 def _run(args: argparse.Namespace) -> int:
     check_resume_args(args)
-    resumed = args.resume is not None
-    cfg = SimulationConfig() if resumed else build_config(args)
-    if resumed:
+    resumed: Simulation | None = None
+    place: Callable[[Loc], str] | None = None
+    if args.resume is not None:
         # Read and check the state before any output file is opened.
-        sim = resumed_simulation(args.resume, None)
-        cfg = sim.config
-    steps = _steps(args, cfg)
-    with contextlib.ExitStack() as stack:
-        audit = _open(stack, args.audit, "--audit")
-        table = _open(stack, args.csv, "--csv")
         try:
-            if resumed:
-                sim.audit.resume(audit)
-            else:
-                sim = Simulation(cfg, audit_sink=audit)
-        except (ValueError, MetricsError) as exc:
-            raise CliError(str(exc)) from None
-        writer: csv.DictWriter[str] | None = None
-
-        def on_step() -> None:
-            nonlocal writer
-            if table is None:
-                return
-            row = sim.snapshot().row()
-            if writer is None:
-                writer = csv.DictWriter(table, fieldnames=list(row))
-                writer.writeheader()
-            writer.writerow(row)
-
-        stack.enter_context(_stop_on_sigint(sim))
-        _loop(sim, steps, on_step)
-        if args.save_state is not None:
-            save_state(args.save_state, sim)
-        if audit is not None:
-            audit.flush()
-    summary = sim.summary()
-    summary["interrupted"] = sim.stopped
+            open_input(args.resume).close()  # a regular file: a FIFO would block the reader
+        except InputFileError as exc:
+            raise CliError(f"--resume: {exc}") from None
+        resumed = resumed_simulation(args.resume, None)
+        cfg = resumed.config
+    else:
+        base, place = load_located(args.scenario)
+        cfg = build_config(args, base)
+    steps = _steps(args, cfg)
+    targets = {
+        flag: path
+        for flag, path in (
+            ("--audit", args.audit),
+            ("--csv", args.csv),
+            ("--save-state", args.save_state),
+        )
+        if path is not None
+    }
+    inputs = {
+        name: path
+        for name, path in (
+            ("SCENARIO", scenario_arg(args.scenario) if args.scenario else None),
+            ("--resume", args.resume),
+        )
+        if path is not None
+    }
+    check_distinct(targets, inputs)
+    try:
+        # Nothing is created before this point; a refusal below removes what was started.
+        with Outputs() as outputs:
+            summary = _simulate(args, cfg, steps, place, outputs, resumed)
+            outputs.commit()
+    except OutputError as exc:
+        print(f"phoenix-flight run: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
         _print_summary(summary)
-    if sim.stopped:
-        print(f"phoenix-flight run: interrupted after {sim.step_index} steps", file=sys.stderr)
+    if summary["interrupted"]:
+        print(f"phoenix-flight run: interrupted after {summary['steps']} steps", file=sys.stderr)
         return 130
     return 0
 
 
-def _open(stack: contextlib.ExitStack, path: str | None, flag: str) -> TextIO | None:
-    if path is None:
-        return None
+def _simulate(
+    args: argparse.Namespace,
+    cfg: SimulationConfig,
+    steps: int,
+    place: Callable[[Loc], str] | None,
+    outputs: Outputs,
+    resumed: Simulation | None = None,
+) -> dict[str, Any]:
+    """Run, seal the audit log and return the summary; outputs are written, not committed."""
+    audit = outputs.open("--audit", args.audit) if args.audit is not None else None
+    table = outputs.open("--csv", args.csv) if args.csv is not None else None
     try:
-        return stack.enter_context(open(path, "w", encoding="utf-8", newline=""))
-    except OSError as exc:
-        raise CliError(f"{flag}: cannot write {path}: {exc.strerror or exc}") from None
+        # Headless: the log streams to its file and keeps only recent records in memory.
+        if resumed is not None:
+            sim = resumed
+            sim.audit.resume(audit, keep=False)
+        else:
+            sim = Simulation(cfg, audit_sink=audit, keep_audit=False)
+    except (ValueError, MetricsError) as exc:
+        # A scenario's own values were checked by its schema, so what the engine refuses here
+        # comes from the flags: name the flag ("hours: …" → "--hours: …").
+        text = str(exc)
+        name = text.split(":", 1)[0]
+        if name in PARAMS:
+            text = PARAMS[name].flag + text[len(name) :]
+        raise CliError(text) from None
+    ignored = IgnoredEvents(sim, cfg, place)
+    writer: csv.DictWriter[str] | None = None
+
+    def on_step() -> None:
+        nonlocal writer
+        if table is None:
+            return
+        row = sim.snapshot().row()
+        if writer is None:
+            writer = csv.DictWriter(table, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+
+    with _stop_on_sigint(sim):
+        _loop(sim, steps, on_step)
+        if args.save_state is not None:
+            # Before the closing record: a resumed run continues the chain from here, and
+            # closes it itself when it ends.
+            save_state(args.save_state, sim)
+        # The closing record: how many records the log holds, and that it is complete.
+        sim.audit.seal(sim.time, interrupted=sim.stopped)
+    summary = sim.summary()
+    summary["interrupted"] = sim.stopped
+    summary["events_ignored"] = ignored.count
+    return summary
+
+
+class IgnoredEvents:
+    """Scripted events that could not apply (a member not present, a refused change): one
+    stderr line each, with the event's place in the scenario file, and a count."""
+
+    KINDS = ("request_ignored", "leave_suppressed")
+
+    def __init__(
+        self, sim: Simulation, cfg: SimulationConfig, place: Callable[[Loc], str] | None
+    ) -> None:
+        self.sim = sim
+        self.timeline = sorted(cfg.timeline, key=lambda e: e.at)  # the engine's order
+        self.place = place
+        self.count = 0
+        sim.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        index = self.sim.requests.firing
+        if event.kind not in self.KINDS or index is None:
+            return
+        self.count += 1
+        scripted = self.timeline[index]
+        where = f"{self.place(('timeline', index))}: " if self.place is not None else ""
+        reason = event.details.get("reason") or event.kind.replace("_", " ")
+        if event.kind == "leave_suppressed":
+            active = event.details.get("active")
+            reason = f"a leave would leave fewer than churn.min_members active ({active} now)"
+        what = scripted.kind + (f" of {scripted.target!r}" if scripted.target else "")
+        print(
+            f"phoenix-flight run: {where}timeline[{index}]: {what} at hour "
+            f"{scripted.at:g} not applied (hour {event.time:g}): {reason}",
+            file=sys.stderr,
+        )
 
 
 def _loop(sim: Simulation, steps: int, on_step: Callable[[], None]) -> None:
@@ -317,7 +437,10 @@ def _print_summary(s: dict[str, Any]) -> None:
     inputs = s["observed_inputs"]
     print(f"  observed inputs  T {_fixed(inputs['trust'], 4)}  C {_fixed(inputs['compliance'], 4)}"
           f"  over {inputs['hours']:g} h")  # fmt: skip
-    print(f"  audit: {s['audit_records']} records, head {s['audit_head']}")
+    if s.get("events_ignored"):
+        print(f"  scripted events not applied: {s['events_ignored']} (listed on stderr)")
+    print(f"  audit: {s['audit_records']} records, head {s['audit_head']} (keep these to check "
+          "the log: audit verify FILE --head HASH --count N)")  # fmt: skip
     for line in s["warnings"]:
         print(f"  warning: {line}")
 

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from phoenix_gui import __version__
 from phoenix_gui.cli.errors import CliError
+from phoenix_gui.cli.outputs import OutputError
 from phoenix_gui.engine import Simulation, StateError, read_state, write_state
 
 # Options of `run` that describe a new run; a resumed run takes all of them from its state.
@@ -69,8 +70,8 @@ def save_state(path: str, sim: Simulation) -> None:
         write_state(sim.checkpoint(), path, f"phoenix-flight {__version__}")
     except StateError as exc:
         raise CliError(f"--save-state: {exc}") from None
-    except OSError as exc:
-        raise CliError(f"--save-state: cannot write {path}: {exc.strerror or exc}") from None
+    except OSError as exc:  # a failing write: exit 1, like the other outputs
+        raise OutputError("--save-state", path, exc) from None
 
 
 def _same(a: str, b: str) -> bool:

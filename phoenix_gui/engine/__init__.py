@@ -8,6 +8,9 @@ the others by their module path, never through this file, so the engine has no i
 
 from phoenix_gui.engine.audit import (
     GENESIS_HASH,
+    MAX_LINE_BYTES,
+    RECENT,
+    SEAL_EVENT,
     AuditLog,
     AuditRecord,
     VerifyResult,
@@ -15,7 +18,7 @@ from phoenix_gui.engine.audit import (
     verify_file,
     verify_lines,
 )
-from phoenix_gui.engine.churn import MAX_EVENT_RATE, rate_notes, rate_problem
+from phoenix_gui.engine.churn import MAX_EVENT_RATE, MAX_EVENTS_PER_STEP, rate_notes, rate_problem
 from phoenix_gui.engine.config import (
     PARADIGMS,
     RETIREMENT_MODES,
@@ -84,11 +87,15 @@ __all__ = [
     "DEGRADED",
     "GENESIS_HASH",
     "HEALTHY",
+    "MAX_EVENTS_PER_STEP",
     "MAX_EVENT_RATE",
+    "MAX_LINE_BYTES",
     "MAX_LIVE_MEMBERS",
     "PARADIGMS",
+    "RECENT",
     "REGISTRY_FULL",
     "RETIREMENT_MODES",
+    "SEAL_EVENT",
     "STATE_VERSION",
     "TIE_RULE",
     "TOKEN_SPACE",

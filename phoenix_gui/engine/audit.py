@@ -17,6 +17,19 @@ edit the file can recompute every hash after their edit. It catches accidents an
 it proves nothing against someone who rewrites the chain. Keep the head hash somewhere the
 editor cannot reach if that matters.
 
+A finished or interrupted run ends its log with a closing record (event ``log_closed``, see
+:meth:`AuditLog.seal`) stating how many records the log holds, itself included. A verifier then
+catches a truncated log, an empty file and records appended after the seal without being told
+the head or the count; only a log whose every hash was recomputed after an edit needs a head
+kept elsewhere (``run --json`` prints it).
+
+Memory: with ``keep=False`` (headless runs) the log streams each line to its sink and keeps
+only the last :data:`RECENT` records in :attr:`AuditLog.recent`, so a long run does not grow;
+the window keeps every record (``keep=True``) for its table, Verify and export.
+
+Reading a log back is bounded too: regular files only, at most :data:`MAX_LINE_BYTES` per
+record, and a record nested too deep for the JSON reader is a bad record, not a crash.
+
 Appending costs one encoding of the payload and one SHA-256: the hashed text and the line are
 both assembled from that single encoding, because the canonical key order of the outer object
 (``payload`` < ``prev_hash`` < ``seq``) is known in advance. The encoding is
@@ -35,6 +48,7 @@ import json
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +58,15 @@ import numpy as np
 import orjson
 
 from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.files import STDIN, open_input
 
 GENESIS_HASH = "0" * 64
+# The closing record's event type; its details say how many records the log holds.
+SEAL_EVENT = "log_closed"
+# Longest record line a reader accepts (bytes, newline excluded).
+MAX_LINE_BYTES = 1 << 20
+# Records an AuditLog that does not keep everything still holds, for views.
+RECENT = 1000
 
 # Keys the chain itself owns; a payload may not use them because the line is flattened.
 CHAIN_FIELDS = ("seq", "prev_hash", "hash")
@@ -168,14 +189,21 @@ def record_hash(seq: int, prev_hash: str, payload: dict[str, Any]) -> str:
 
 
 class AuditLog:
-    """The in-memory chain (for the GUI) with an optional streaming sink (for the CLI)."""
+    """The hash chain of a run, optionally streamed to ``sink`` as it grows.
 
-    def __init__(self, sink: TextIO | None = None) -> None:
+    ``keep`` (default) holds every record in memory (the window's table, Verify, export);
+    with ``keep=False`` only the last :data:`RECENT` are held, in :attr:`recent`.
+    """
+
+    def __init__(self, sink: TextIO | None = None, keep: bool = True) -> None:
         self._records: list[AuditRecord] = []
+        self._recent: deque[AuditRecord] = deque(maxlen=RECENT)
+        self._keep = keep
         self._count = 0  # records in the whole chain (a resumed log holds only its own)
         self._start = (GENESIS_HASH, 0)  # head and count where the records in memory begin
         self._head = GENESIS_HASH
         self._sink = sink
+        self._sealed = False
 
     # A checkpoint keeps the chain's head and length; the records are in the audit file and the
     # sink belongs to whoever resumes the run (see :meth:`resume`).
@@ -190,9 +218,12 @@ class AuditLog:
         self._head, self._count = head, count
         self._start = (head, count)
 
-    def resume(self, sink: TextIO | None) -> None:
-        """Continue the chain into ``sink``: the next record's previous hash is :attr:`head`."""
+    def resume(self, sink: TextIO | None, keep: bool | None = None) -> None:
+        """Continue the chain into ``sink``: the next record's previous hash is :attr:`head`.
+        ``keep`` (when given) says whether records are kept in memory from now on."""
         self._sink = sink
+        if keep is not None:
+            self._keep = keep
 
     def append(self, event: Event) -> AuditRecord:
         """Record an engine event (its :meth:`Event.payload`)."""
@@ -211,26 +242,58 @@ class AuditLog:
         for key in payload:
             if not isinstance(key, str):
                 raise AuditError(f"payload keys must be strings, got {key!r}")
+        if payload.get("event") == SEAL_EVENT:
+            raise AuditError(f"the {SEAL_EVENT!r} record is written by seal() only")
         return self._append(payload)
 
     def _append(self, payload: dict[str, Any]) -> AuditRecord:
+        if self._sealed:
+            raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
+        record = self._make(payload)
+        if self._keep:
+            self._records.append(record)
+        self._recent.append(record)
+        self._count += 1
+        self._head = record.hash
+        if self._sink is not None:
+            self._sink.write(record.line + "\n")
+        return record
+
+    def _make(self, payload: dict[str, Any]) -> AuditRecord:
         seq = self._count
         try:
             digest, line = _encode(seq, self._head, payload)
         except (TypeError, ValueError) as exc:  # NaN, a set, an object … never half-recorded
             raise AuditError(f"record {seq}: payload is not plain JSON: {exc}") from exc
-        record = AuditRecord(seq, self._head, payload, digest, line)
-        self._records.append(record)
-        self._count += 1
-        self._head = digest
-        if self._sink is not None:
-            self._sink.write(line + "\n")
+        return AuditRecord(seq, self._head, payload, digest, line)
+
+    def closing_record(self, time: float, interrupted: bool = False) -> AuditRecord:
+        """The record :meth:`seal` would append now (the log itself is left as it is)."""
+        return self._make(seal_payload(time, self._count + 1, interrupted))
+
+    def seal(self, time: float, interrupted: bool = False) -> AuditRecord:
+        """Append the closing record (the count, itself included); nothing may follow it."""
+        record = self._append(seal_payload(time, self._count + 1, interrupted))
+        self._sealed = True
         return record
 
     @property
+    def sealed(self) -> bool:
+        return self._sealed
+
+    @property
+    def keeps_records(self) -> bool:
+        return self._keep
+
+    @property
     def records(self) -> Sequence[AuditRecord]:
-        """All records in order (a live view: do not modify)."""
+        """All records in order (a live view: do not modify). Empty when ``keep=False``."""
         return self._records
+
+    @property
+    def recent(self) -> Sequence[AuditRecord]:
+        """The last :data:`RECENT` records, oldest first (bounded, whatever ``keep`` is)."""
+        return self._recent
 
     @property
     def head(self) -> str:
@@ -261,10 +324,26 @@ class AuditLog:
             self._sink.flush()
 
     def verify(self) -> VerifyResult:
-        """Re-check the in-memory chain (what the GUI's "verify" button shows)."""
+        """Re-check the in-memory chain (what the GUI's "verify" button shows). A log that
+        does not keep its records re-checks the links of the :attr:`recent` window."""
+        if not self._keep:
+            return self._verify_recent()
         if self._start == (GENESIS_HASH, 0):
             return verify_lines((r.line for r in self._records), self._head, len(self._records))
         return self._verify_resumed()
+
+    def _verify_recent(self) -> VerifyResult:
+        held = list(self._recent)
+        if not held:
+            return VerifyResult(True, self._count, self._head)
+        head = held[0].prev_hash
+        for record in held:
+            if record.prev_hash != head or record_hash(record.seq, head, record.payload) != (
+                record.hash
+            ):
+                return VerifyResult(False, record.seq, head, record.seq, "hash chain broken")
+            head = record.hash
+        return VerifyResult(head == self._head, self._count, self._head)
 
     def _verify_resumed(self) -> VerifyResult:
         # A resumed log holds the records since the checkpoint; they chain from its head.
@@ -281,9 +360,31 @@ class AuditLog:
             return VerifyResult(False, seq, prev, seq, "records missing at the end")
         return VerifyResult(True, seq, prev)
 
-    def write_jsonl(self, path: str | os.PathLike[str]) -> None:
-        """Write the whole log to ``path`` atomically: the old file survives any failure."""
-        write_lines_atomic(path, (r.line for r in self._records))
+    def write_jsonl(
+        self, path: str | os.PathLike[str], *, sealed: bool = False, time: float | None = None
+    ) -> None:
+        """Write the whole log to ``path`` atomically: the old file survives any failure.
+
+        With ``sealed`` the file ends with a closing record at ``time`` (the last record's
+        time by default), as if the run stopped here; the log in memory goes on unsealed.
+        """
+        if not self._keep:
+            raise AuditError("this log does not keep its records (it was streamed to its sink)")
+        lines: list[str] = [r.line for r in self._records]
+        if sealed and not self._sealed:
+            when = time if time is not None else (self._records[-1].time if self._records else 0.0)
+            lines.append(self.closing_record(when).line)
+        write_lines_atomic(path, lines)
+
+
+def seal_payload(time: float, records: int, interrupted: bool = False) -> dict[str, Any]:
+    """The closing record's payload: the log holds ``records`` records, this one included."""
+    return {
+        "time": time,
+        "primitive": Primitive.SYSTEM.value,
+        "event": SEAL_EVENT,
+        "details": {"records": records, "complete": True, "interrupted": interrupted},
+    }
 
 
 def write_lines_atomic(path: str | os.PathLike[str], lines: Iterable[str]) -> None:
@@ -325,7 +426,8 @@ def _fsync_dir(folder: Path) -> None:
 class VerifyResult:
     """Outcome of a verification: ``ok``, or the index and reason of the first bad record.
 
-    ``count`` and ``head`` describe the records that verified (all of them when ``ok``).
+    ``count`` and ``head`` describe the records that verified (all of them when ``ok``);
+    ``sealed`` says the log ends with its closing record.
     """
 
     ok: bool
@@ -333,16 +435,29 @@ class VerifyResult:
     head: str
     bad_index: int | None = None
     reason: str | None = None
+    sealed: bool = False
+    # Of a sealed log: the records before the closing record, and the hash of the last one
+    # (what a live log that was exported with a seal compares its own records against).
+    before_seal: tuple[int, str] | None = None
 
     def message(self) -> str:
-        """One line for people: ``OK <n> records, head <hash>`` or ``record <k>: <reason>``."""
+        """One line for people: ``OK <n> records, sealed; head <hash>`` (``OK <n> records,
+        head <hash>`` for a log without its closing record) or ``record <k>: <reason>``."""
         if self.ok:
-            return f"OK {self.count} records, head {self.head}"
+            state = "sealed; head" if self.sealed else "head"
+            return f"OK {self.count} records, {state} {self.head}"
         return f"record {self.bad_index}: {self.reason}"
+
+
+UNSEALED = "log ends without its closing record — truncated or still being written"
 
 
 class _BadRecordError(Exception):
     """Internal: the current line fails verification for ``reason``."""
+
+
+class _TooLong(bytes):
+    """Internal: a line longer than :data:`MAX_LINE_BYTES` (only its start was read)."""
 
 
 def _reject_constant(name: str) -> Any:
@@ -351,6 +466,10 @@ def _reject_constant(name: str) -> Any:
 
 def _check_line(raw: str | bytes, index: int, prev_hash: str) -> AuditRecord:
     """Parse one line and check it against its position and predecessor."""
+    if isinstance(raw, _TooLong):
+        raise _BadRecordError(
+            f"line longer than {MAX_LINE_BYTES} bytes (1 MiB), the limit of one record"
+        )
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -359,8 +478,14 @@ def _check_line(raw: str | bytes, index: int, prev_hash: str) -> AuditRecord:
     line = raw[:-1] if raw.endswith("\n") else raw
     if not line:
         raise _BadRecordError("empty line")
+    if len(line) > MAX_LINE_BYTES:
+        raise _BadRecordError(
+            f"line longer than {MAX_LINE_BYTES} bytes (1 MiB), the limit of one record"
+        )
     try:
         obj = json.loads(line, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _BadRecordError("nested too deeply to be a record") from None
     except ValueError as exc:
         raise _BadRecordError(f"bad JSON: {exc}") from None
     if not isinstance(obj, dict):
@@ -378,6 +503,8 @@ def _check_line(raw: str | bytes, index: int, prev_hash: str) -> AuditRecord:
     stored_hash = obj.pop("hash")
     try:
         digest, canonical = _encode(index, prev_hash, obj)
+    except RecursionError:
+        raise _BadRecordError("nested too deeply to be a record") from None
     except ValueError as exc:  # e.g. a lone surrogate escape that UTF-8 cannot carry
         raise _BadRecordError(f"content cannot be encoded: {exc}") from None
     if stored_hash != digest:
@@ -388,18 +515,46 @@ def _check_line(raw: str | bytes, index: int, prev_hash: str) -> AuditRecord:
     return AuditRecord(index, prev_hash, obj, digest, canonical)
 
 
+def _is_seal(record: AuditRecord) -> bool:
+    return record.payload.get("event") == SEAL_EVENT and (
+        record.payload.get("primitive") == Primitive.SYSTEM.value
+    )
+
+
+def _check_seal(record: AuditRecord) -> None:
+    details = record.payload.get("details")
+    stated = details.get("records") if isinstance(details, dict) else None
+    if type(stated) is not int or stated != record.seq + 1:
+        raise _BadRecordError(
+            f"closing record states {stated!r} records, but it is record {record.seq} "
+            f"(the log holds {record.seq + 1})"
+        )
+
+
 def _verify(
     lines: Iterable[str | bytes],
     expected_head: str | None,
     expected_count: int | None,
     keep: list[AuditRecord] | None,
+    require_seal: bool = False,
 ) -> VerifyResult:
     head = GENESIS_HASH
     count = 0
     head_seen_at: int | None = None  # where the chain passed expected_head, if it did
+    sealed_at: int | None = None
+    before_seal: tuple[int, str] | None = None
     for index, raw in enumerate(lines):
+        if sealed_at is not None:
+            return VerifyResult(
+                False, count, head, index,
+                f"record after the closing record (record {sealed_at} sealed the log)",
+            )  # fmt: skip
         try:
             record = _check_line(raw, index, head)
+            if _is_seal(record):
+                _check_seal(record)
+                sealed_at = index
+                before_seal = (index, head)
         except _BadRecordError as bad:
             return VerifyResult(False, count, head, index, str(bad))
         if keep is not None:
@@ -434,37 +589,66 @@ def _verify(
             f"head mismatch: the log ends after {count} records without reaching the "
             f"expected head {expected_head} (truncated or rewritten)",
         )
-    return VerifyResult(True, count, head)
+    if require_seal and sealed_at is None:
+        reason = UNSEALED + (" (the file is empty)" if count == 0 else "")
+        return VerifyResult(False, count, head, count, reason)
+    return VerifyResult(True, count, head, sealed=sealed_at is not None, before_seal=before_seal)
 
 
 def verify_lines(
     lines: Iterable[str | bytes],
     expected_head: str | None = None,
     expected_count: int | None = None,
+    *,
+    require_seal: bool = False,
 ) -> VerifyResult:
     """Check a chain given as lines (with or without their newline; ``str`` or UTF-8 bytes).
 
     Split text on ``"\\n"`` only (file iteration does): ``str.splitlines`` also splits on
     U+2028 and friends, which may legitimately appear inside a record's strings.
 
-    With ``expected_head`` / ``expected_count`` (stored with a saved run) truncation and
-    appended records are caught too; without them a cleanly cut tail cannot be seen.
+    A closing record must be the last one and state the right count. With ``require_seal`` a
+    log without one fails (truncated, still being written, or empty). With ``expected_head`` /
+    ``expected_count`` (stored with a saved run) a recomputed chain is caught too.
     """
-    return _verify(lines, expected_head, expected_count, None)
+    return _verify(lines, expected_head, expected_count, None, require_seal)
+
+
+def _file_lines(handle: Any) -> Iterator[bytes]:
+    """The lines of a binary file, each read with a cap: a longer one comes back as _TooLong
+    (its first bytes) and the reading stops there."""
+    while True:
+        line = handle.readline(MAX_LINE_BYTES + 2)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES + 1 or (
+            len(line) == MAX_LINE_BYTES + 1 and not line.endswith(b"\n")
+        ):
+            yield _TooLong(line[:64])
+            return
+        yield line
 
 
 def verify_file(
     path: str | os.PathLike[str],
     expected_head: str | None = None,
     expected_count: int | None = None,
+    *,
+    require_seal: bool = False,
 ) -> VerifyResult:
-    """Verify a JSON-lines file. Raises ``OSError`` when it cannot be read.
+    """Verify a JSON-lines file (a regular file, or ``-`` for standard input). Raises
+    ``OSError`` (:class:`~phoenix_gui.files.InputFileError` for a FIFO, a device …) when it
+    cannot be read.
 
     Read as bytes and split on newline only, so a changed line ending or an invalid UTF-8 byte
     is reported as tampering instead of being smoothed over by text mode.
     """
-    with open(path, "rb") as handle:
-        return _verify(handle, expected_head, expected_count, None)
+    handle = open_input(path, allow_stdin=True)
+    try:
+        return _verify(_file_lines(handle), expected_head, expected_count, None, require_seal)
+    finally:
+        if os.fspath(path) != STDIN:
+            handle.close()
 
 
 def load_jsonl(
@@ -474,12 +658,14 @@ def load_jsonl(
 ) -> AuditLog:
     """Read a saved log back into memory; raises :class:`AuditError` if it does not verify."""
     records: list[AuditRecord] = []
-    with open(path, "rb") as handle:
-        result = _verify(handle, expected_head, expected_count, records)
+    with open_input(path) as handle:
+        result = _verify(_file_lines(handle), expected_head, expected_count, records)
     if not result.ok:
         raise AuditError(f"{os.fspath(path)}: {result.message()}")
     log = AuditLog()
     log._records = records
+    log._recent.extend(records[-RECENT:])
     log._count = len(records)
     log._head = result.head
+    log._sealed = result.sealed
     return log

@@ -25,7 +25,14 @@ KIND_ORDER = {"join": 0, "leave": 1, "submit": 2}
 MAX_EVENT_RATE = 1_000_000.0
 
 
-def rate_problem(metrics: MetricInputs, arrival_rate: float = 0.0) -> str | None:
+# The most churn and arrival events one step is expected to hold (rates × step length): keeps
+# one step's work bounded however long a step is.
+MAX_EVENTS_PER_STEP = 1_000_000.0
+
+
+def rate_problem(
+    metrics: MetricInputs, arrival_rate: float = 0.0, step_hours: float | None = None
+) -> str | None:
     """Why these rates cannot be simulated (naming the field), or None when they can."""
     rates = (
         ("hours", "J/Δt", metrics.joins / metrics.hours),
@@ -37,6 +44,13 @@ def rate_problem(metrics: MetricInputs, arrival_rate: float = 0.0) -> str | None
             return (
                 f"{field}: {what} = {rate:.4g} events per hour is more than the engine "
                 f"simulates (at most {MAX_EVENT_RATE:g})"
+            )
+    if step_hours is not None:
+        per_step = sum(rate for _, _, rate in rates) * step_hours
+        if per_step > MAX_EVENTS_PER_STEP:
+            return (
+                f"hours: joins, leaves and arrivals come to about {per_step:.4g} per step of "
+                f"{step_hours:g} h; at most {MAX_EVENTS_PER_STEP:g} per step"
             )
     return None
 

@@ -160,12 +160,14 @@ class StepResult:
 class Core:
     """State shared by the primitives. Not public API: use Simulation."""
 
-    def __init__(self, config: SimulationConfig, audit_sink: TextIO | None = None) -> None:
+    def __init__(
+        self, config: SimulationConfig, audit_sink: TextIO | None = None, keep_audit: bool = True
+    ) -> None:
         self.config = config
         self.time = 0.0
         self.step_index = 0
         self.streams = Streams(config.seed)
-        self.audit = AuditLog(audit_sink)
+        self.audit = AuditLog(audit_sink, keep=keep_audit)
         self.registry = Registry()
         self.ring = HashRing(vnodes=config.ring.vnodes)
         self.columns = MemberColumns()

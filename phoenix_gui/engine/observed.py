@@ -1,6 +1,7 @@
 """Observed metrics: what the running engine actually did over the trailing Δt window.
 
-After every step the cumulative counters are appended to a history (one small tuple per step).
+After every step the cumulative counters are appended to a history (one small tuple per step,
+kept for the longest Δt a window may span).
 A window is the difference between the newest row and the first row at or after ``now - Δt``,
 found by binary search, so asking for the metrics costs O(log steps) whatever Δt is.
 
@@ -22,6 +23,7 @@ from typing import Protocol
 
 from phoenix_gui.engine.core import Counters
 from phoenix_gui.engine.metrics import HealthBands, MetricInputs, Metrics, compute
+from phoenix_gui.params import PARAMS
 
 FIELDS = (
     "joins", "leaves", "submitted", "authorised", "attempts", "successes", "completed",
@@ -150,15 +152,26 @@ def observe(
 
 
 class History:
-    """Cumulative counters at each step boundary."""
+    """Cumulative counters at each step boundary, for the last ``horizon`` hours.
 
-    def __init__(self) -> None:
+    A window never reaches further back than the longest Δt a run may use (the ``hours``
+    parameter's maximum), so older rows are dropped (in halves, amortised O(1) per step):
+    a long run's history stays bounded instead of growing by one row per step forever.
+    """
+
+    def __init__(self, horizon: float = PARAMS["hours"].maximum) -> None:
+        self.horizon = horizon
         self.times: list[float] = []
         self.rows: list[tuple[float, ...]] = []
 
     def record(self, time: float, counters: Counters) -> None:
         self.times.append(time)
         self.rows.append(tuple(float(getattr(counters, f)) for f in FIELDS))
+        if self.times[0] < time - 2 * self.horizon:
+            # Keep every row a window of up to `horizon` hours can start at.
+            cut = bisect.bisect_left(self.times, time - self.horizon - 1e-9)
+            del self.times[:cut]
+            del self.rows[:cut]
 
     def window(self, now: float, hours: float) -> Window:
         """Counts between the first row at or after ``now - hours`` and the newest row.

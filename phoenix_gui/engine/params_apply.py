@@ -39,7 +39,11 @@ def apply_param(core: Core, name: str, value: float, t: float) -> None:
     old = current(core, name)
     cfg = core.config
     if name in METRIC_INPUT_PARAMS:
-        problem = rate_problem(dataclasses.replace(cfg.metrics, **{name: value}))
+        problem = rate_problem(
+            dataclasses.replace(cfg.metrics, **{name: value}),
+            cfg.workload.arrival_rate,
+            cfg.timing.step_hours,
+        )
         if problem is not None:  # e.g. Δt dragged so low that J/Δt cannot be simulated
             core.counters.events_ignored += 1
             core.emit(

@@ -37,6 +37,7 @@ class Requests:
         self._timeline = sorted(sim.config.timeline, key=lambda e: e.at)
         self._next_timeline = 0
         self._generated = 0
+        self.firing: int | None = None
 
     # -- members ---------------------------------------------------------------------------
 
@@ -165,7 +166,13 @@ class Requests:
             self._next_timeline < len(self._timeline)
             and self._timeline[self._next_timeline].at <= t + 1e-9
         ):
-            self._fire(self._timeline[self._next_timeline], t)
+            # While it fires, `firing` is the event's index in the (time-ordered) timeline, so
+            # a listener can say which scripted event an ignored request came from.
+            self.firing = self._next_timeline
+            try:
+                self._fire(self._timeline[self._next_timeline], t)
+            finally:
+                self.firing = None
             self._next_timeline += 1
 
     def _apply(self, kind: str, payload: Any, t: float, cause: str) -> None:

@@ -22,6 +22,7 @@ implied (keys of different members are distinct: ``"{m}#{i}"`` splits uniquely a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -130,6 +131,29 @@ def _digests(keys: Iterable[str]) -> _DigestArray:
     return np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
 
 
+@functools.lru_cache(maxsize=4)
+def _suffixes(count: int) -> list[bytes]:
+    return [b"#%d" % i for i in range(count)]
+
+
+def _vnode_digests(member_ids: Sequence[str], count: int) -> _DigestArray:
+    """MD5 of every vnode key ``"{member}#{i}"``, member by member, i = 0 … count-1.
+
+    Same bytes as :func:`_digests` of the key strings (UTF-8 of the id, ``#``, the decimal
+    index), about 3× faster: the suffixes are encoded once and no string is formatted.
+    """
+    suffixes = _suffixes(count)
+    raw = b"".join(
+        [
+            _md5(prefix + suffix).digest()
+            for m in member_ids
+            for prefix in (m.encode(),)
+            for suffix in suffixes
+        ]
+    )
+    return np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
+
+
 def _tokens_from_digests(digests: _DigestArray) -> IntArray:
     # The digest as two big-endian 64-bit words: (hi·2^64 + lo) mod M, all in uint64 range.
     words = np.ascontiguousarray(digests).view(">u8").reshape(-1, 2)
@@ -185,7 +209,12 @@ class HashRing:
         self._vn_token: IntArray = np.zeros(0, dtype=np.int64)
         self._vn_member: Int32Array = np.zeros(0, dtype=np.int32)
         self._vn_replica: Int32Array = np.zeros(0, dtype=np.int32)
+        # Vnodes added one member at a time wait here (sort keys, tokens, member, replicas) and
+        # join the sorted arrays above only when something needs them (a leave, a walk): a
+        # join then costs O(V log V), not O(N·V), so starting 5000 hosts is not quadratic.
+        self._pending: list[tuple[npt.NDArray[np.bytes_], IntArray, int, Int32Array]] = []
         self._winner: Int32Array = np.full(TOKEN_SPACE, -1, dtype=np.int32)
+        self._winner_key = np.zeros(TOKEN_SPACE, dtype=_KEY_DTYPE)  # the winning vnode's key
         self._owner: Int32Array = np.full(TOKEN_SPACE, -1, dtype=np.int32)
         self._occupied: IntArray = np.zeros(0, dtype=np.int64)  # sorted positions with a vnode
         # The owner table again as names, so a single route is one list lookup.
@@ -245,25 +274,40 @@ class HashRing:
         count = self._default_vnodes if vnodes is None else _check_vnodes(vnodes)
         self._check_new([member_id])
         idx = self._register(member_id)
-        digests = _digests(f"{member_id}#{i}" for i in range(count))
+        digests = _vnode_digests([member_id], count)
         tokens = _tokens_from_digests(digests)
         self._member_tokens[idx] = tokens
         keys = _sort_keys(tokens, digests)
-        order = np.argsort(keys, kind="stable")
-        at = np.searchsorted(self._vn_key, keys[order])
-        self._vn_key = np.insert(self._vn_key, at, keys[order])
-        self._vn_token = np.insert(self._vn_token, at, tokens[order])
-        self._vn_member = np.insert(self._vn_member, at, np.int32(idx))
-        self._vn_replica = np.insert(self._vn_replica, at, order.astype(np.int32))
-        # Positions where a new vnode now comes first: there the newcomer takes the arc.
-        touched = distinct_sorted(tokens)
-        first = np.searchsorted(self._vn_token, touched, side="left")
-        won = touched[self._vn_member[first] == idx]
+        order = _fair_order(keys)
+        self._pending.append((keys[order], tokens[order], idx, order.astype(np.int32)))
+        # The member's first vnode (in the fair order) at each of its positions; it wins the
+        # position where that key comes before the current winner's (or nobody is there).
+        ranked = tokens[order]
+        head = np.ones(ranked.size, dtype=bool)
+        head[1:] = ranked[1:] != ranked[:-1]
+        touched, best = ranked[head], keys[order][head]
+        beats = (self._winner[touched] < 0) | (best < self._winner_key[touched])
+        won = touched[beats]
         self._winner[won] = idx
-        self._occupied = _insert_sorted(self._occupied, won)
+        self._winner_key[won] = best[beats]
+        if won.size:
+            self._occupied = np.flatnonzero(self._winner >= 0).astype(np.int64)
         positions = _expand_arcs(won, self._occupied) if won.size else won
         new_owner = np.full(positions.size, idx, dtype=np.int32)
         return self._apply("join", member_id, positions, new_owner)
+
+    def _merge_pending(self) -> None:
+        """Move the vnodes of members added one by one into the sorted arrays (one sort)."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        keys = np.concatenate([self._vn_key, *(p[0] for p in pending)])
+        order = _fair_order(keys)
+        self._vn_key = keys[order]
+        self._vn_token = np.concatenate([self._vn_token, *(p[1] for p in pending)])[order]
+        members = [np.full(p[1].size, p[2], dtype=np.int32) for p in pending]
+        self._vn_member = np.concatenate([self._vn_member, *members])[order]
+        self._vn_replica = np.concatenate([self._vn_replica, *(p[3] for p in pending)])[order]
 
     def add_many(self, member_ids: Sequence[str], vnodes: int | None = None) -> None:
         """Join several members at once (one sort, one table rebuild; no change record)."""
@@ -272,11 +316,12 @@ class HashRing:
             return
         count = self._default_vnodes if vnodes is None else _check_vnodes(vnodes)
         self._check_new(names)
+        self._merge_pending()
         first_idx = len(self._names)
         for name in names:
             self._register(name)
         indices = np.arange(first_idx, first_idx + len(names), dtype=np.int32)
-        digests = _digests(f"{name}#{i}" for name in names for i in range(count))
+        digests = _vnode_digests(names, count)
         tokens = _tokens_from_digests(digests)
         for row, idx in enumerate(indices.tolist()):
             self._member_tokens[idx] = tokens[row * count : (row + 1) * count]
@@ -292,6 +337,7 @@ class HashRing:
     def remove(self, member_id: str) -> RingChange:
         """Leave of ``member_id``; the change lists the positions it gave up."""
         idx = self.index_of(member_id)
+        self._merge_pending()
         del self._index[member_id]
         tokens = self._member_tokens.pop(idx)
         # Its vnodes' places in the fair order: its sort keys (V MD5s again), binary-searched.
@@ -312,6 +358,7 @@ class HashRing:
         winners = np.full(lost.size, -1, dtype=np.int32)
         winners[still] = self._vn_member[nxt[still]]
         self._winner[lost] = winners
+        self._winner_key[lost[still]] = self._vn_key[nxt[still]]
         self._occupied = self._occupied[self._winner[self._occupied] >= 0]
         return self._apply("leave", member_id, positions, self._owners_at(positions))
 
@@ -406,6 +453,7 @@ class HashRing:
         tok = _check_token(tok)
         if not self._index:
             raise EmptyRingError()
+        self._merge_pending()
         j = int(np.searchsorted(self._vn_token, tok, side="left"))
         wrapped = j == self._vn_token.size
         if wrapped:
@@ -477,6 +525,7 @@ class HashRing:
             first = np.ones(tok.size, dtype=bool)
             first[1:] = tok[1:] != tok[:-1]
             winner[tok[first]] = self._vn_member[first]
+            self._winner_key[tok[first]] = self._vn_key[first]
         self._winner = winner
         self._occupied = np.flatnonzero(winner >= 0).astype(np.int64)
         self._owner = self._owners_at(np.arange(TOKEN_SPACE, dtype=np.int64))
@@ -486,16 +535,6 @@ class HashRing:
         # Index -1 (no owner) picks the trailing None.
         names = np.array([*self._names, None], dtype=object)
         self._owner_names = names[self._owner].tolist()
-
-
-def _insert_sorted(sorted_values: IntArray, values: IntArray) -> IntArray:
-    """``sorted_values`` with the sorted ``values`` merged in, keeping each value once."""
-    at = np.searchsorted(sorted_values, values)
-    inside = at < sorted_values.size
-    present = np.zeros(values.size, dtype=bool)
-    present[inside] = sorted_values[at[inside]] == values[inside]
-    merged: IntArray = np.insert(sorted_values, at[~present], values[~present])
-    return merged
 
 
 def _check_vnodes(vnodes: int) -> int:

@@ -163,17 +163,23 @@ class Stepper:
 class Simulation(Core):
     """Public engine API (docs/engine_api.md "Simulation")."""
 
-    def __init__(self, config: SimulationConfig, audit_sink: TextIO | None = None) -> None:
+    def __init__(
+        self, config: SimulationConfig, audit_sink: TextIO | None = None, keep_audit: bool = True
+    ) -> None:
+        """``keep_audit=False`` (headless runs): the audit log streams to ``audit_sink`` and
+        keeps only its recent records, so memory stays flat over a long run."""
         if config.paradigm not in PARADIGMS:
             raise ValueError(f"paradigm: must be one of {', '.join(PARADIGMS)}")
         if config.timing.step_hours <= 0:
             raise ValueError("timing.step_hours: must be > 0")
         if config.retirement not in RETIREMENT_MODES:
             raise ValueError(f"retirement: must be one of {', '.join(RETIREMENT_MODES)}")
-        problem = rate_problem(config.metrics, config.workload.arrival_rate)
+        problem = rate_problem(
+            config.metrics, config.workload.arrival_rate, config.timing.step_hours
+        )
         if problem is not None:
             raise ValueError(problem)
-        super().__init__(config, audit_sink)
+        super().__init__(config, audit_sink, keep_audit)
         self.assigner = _make_assigner(self)
         self.history = History()
         self.requests = Requests(self)

@@ -36,6 +36,7 @@ import re
 import stat
 import types
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -497,7 +498,7 @@ def read_state(path: str | os.PathLike[str]) -> Checkpoint:
     try:
         with zipfile.ZipFile(source) as archive:
             return _read_archive(archive, source)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged compressed member
         raise StateError(f"{source}: not a PhoenixFlight state file (damaged or other)") from exc
     except OSError as exc:
         raise StateError(f"{source}: cannot read: {exc}") from exc

@@ -19,6 +19,7 @@ import math
 import struct
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -193,38 +194,69 @@ class TaskTable:
 class LineageLog:
     """Append-only record of ownership changes, one chunk per batch (assignment or move).
 
-    Appending costs one array copy per batch, not a Python object per task; looking up one
-    task's lineage concatenates the chunks once (cached until the next append) and filters.
+    Stored in growing numpy columns — per entry the task id, its new owner and its chunk;
+    per chunk the time and a reason code — about 20 bytes per entry and 10 per batch, and
+    no Python object per batch, so a long run with a task arriving every few minutes does not
+    grow by a list entry, two small arrays and a float per arrival. Looking up one task's
+    lineage is one vectorised comparison over the entries.
     """
 
     def __init__(self) -> None:
-        self._ids: list[IntArray] = []
-        self._owners: list[npt.NDArray[np.int32]] = []
-        self._times: list[float] = []
-        self._reasons: list[str] = []
-        self._flat: tuple[IntArray, npt.NDArray[np.int32], IntArray] | None = None
+        self._n = 0  # entries in use
+        self._ids: IntArray = np.zeros(256, dtype=np.int64)
+        self._owners: npt.NDArray[np.int32] = np.zeros(256, dtype=np.int32)
+        self._chunk_of: npt.NDArray[np.int32] = np.zeros(256, dtype=np.int32)
+        self._chunks = 0
+        self._times: FloatArray = np.zeros(64, dtype=np.float64)
+        self._reason_codes: npt.NDArray[np.int16] = np.zeros(64, dtype=np.int16)
+        self._reasons: list[str] = []  # code → reason text
+        self._codes: dict[str, int] = {}
 
     def record(self, t: float, reason: str, ids: IntArray, owners: npt.NDArray[np.int32]) -> None:
         if ids.size == 0:
             return
-        self._ids.append(ids.astype(np.int64, copy=True))
-        self._owners.append(np.broadcast_to(owners, ids.shape).astype(np.int32, copy=True))
-        self._times.append(t)
-        self._reasons.append(reason)
-        self._flat = None
+        start, end = self._n, self._n + ids.size
+        if end > self._ids.size:
+            cap = max(end, 2 * self._ids.size)
+            self._ids = _grown(self._ids, cap)
+            self._owners = _grown(self._owners, cap)
+            self._chunk_of = _grown(self._chunk_of, cap)
+        if self._chunks == self._times.size:
+            self._times = _grown(self._times, 2 * self._chunks)
+            self._reason_codes = _grown(self._reason_codes, 2 * self._chunks)
+        code = self._codes.get(reason)
+        if code is None:
+            code = self._codes[reason] = len(self._reasons)
+            self._reasons.append(reason)
+        self._ids[start:end] = ids
+        self._owners[start:end] = np.broadcast_to(owners, ids.shape)
+        self._chunk_of[start:end] = self._chunks
+        self._times[self._chunks] = t
+        self._reason_codes[self._chunks] = code
+        self._chunks += 1
+        self._n = end
 
     def of(self, task: int) -> list[tuple[float, int, str]]:
-        if not self._ids:
-            return []
-        if self._flat is None:
-            chunk = np.repeat(np.arange(len(self._ids)), [a.size for a in self._ids])
-            self._flat = (np.concatenate(self._ids), np.concatenate(self._owners), chunk)
-        ids, owners, chunk = self._flat
-        hits = np.flatnonzero(ids == task)
+        hits = np.flatnonzero(self._ids[: self._n] == task)
+        chunks = self._chunk_of[hits]
         return [
-            (self._times[c], int(o), self._reasons[c])
-            for c, o in zip(chunk[hits].tolist(), owners[hits].tolist(), strict=True)
+            (float(t), int(o), self._reasons[int(r)])
+            for t, o, r in zip(
+                self._times[chunks].tolist(),
+                self._owners[hits].tolist(),
+                self._reason_codes[chunks].tolist(),
+                strict=True,
+            )
         ]
+
+
+_Grown = TypeVar("_Grown", bound=np.ndarray)
+
+
+def _grown(array: _Grown, capacity: int) -> _Grown:
+    out = np.zeros(capacity, dtype=array.dtype)
+    out[: array.size] = array
+    return out  # type: ignore[return-value]
 
 
 _CHECKPOINT = struct.Struct("<qdd")  # task id, progress (h), checkpoint time (h)

@@ -66,8 +66,11 @@ def run_job(job: Job) -> dict[str, Any]:
     row.update(zip(job.names, job.values, strict=True))
     row["seed"] = job.seed
     try:
-        sim = Simulation(job_config(job))
+        # Like `run`: the log is not kept in memory, and a finished run's log ends with its
+        # closing record, so a row's audit_head is what `run --json` prints for the same run.
+        sim = Simulation(job_config(job), keep_audit=False)
         sim.run(steps=job.steps)
+        sim.audit.seal(sim.time)
         metrics = summary_metrics(sim)
     except Exception as exc:  # a failed run is a row, not a crashed sweep
         row["error"] = f"{type(exc).__name__}: {exc}"

@@ -14,6 +14,7 @@ import dataclasses
 from phoenix_gui.engine import MetricInputs, rate_problem
 from phoenix_gui.experiments.design import ExperimentError, vary_from_values
 from phoenix_gui.params import PARAMS, ParamError
+from phoenix_gui.scenario.costs import check_costs as _check_costs
 from phoenix_gui.scenario.schema import (
     SETTABLE_PARAMS,
     CrashEvent,
@@ -55,6 +56,7 @@ def check(scenario: Scenario) -> list[Finding]:
             )
         origin.setdefault(gid, "members.generate")
     _check_timeline(scenario, dict(origin), findings)
+    _check_costs(scenario, findings)
     _check_rates(scenario, findings)
     _check_experiment(scenario, findings)
     return findings

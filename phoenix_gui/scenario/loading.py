@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from phoenix_gui.engine import SimulationConfig
+from phoenix_gui.files import STDIN, InputFileError, open_input
 from phoenix_gui.scenario import checks, migrations, variants
 from phoenix_gui.scenario.convert import config_to_data, scenario_to_config
 from phoenix_gui.scenario.errors import Problem, ScenarioError
@@ -29,6 +31,7 @@ from phoenix_gui.scenario.schema import (
 from phoenix_gui.scenario.yamlsafe import MAX_BYTES, Document, load_bytes, load_text
 
 PathLike = str | os.PathLike[str]
+Loc = tuple[str | int, ...]
 
 
 def load_scenario(path: PathLike) -> Scenario:
@@ -54,11 +57,30 @@ def loads_scenario(text: str, source: str = "<string>") -> Scenario:
 
 def load_config(path: PathLike) -> SimulationConfig:
     """Read a scenario file and return the engine configuration it describes."""
-    scenario = load_scenario(path)
+    return load_config_located(path)[0]
+
+
+def load_config_located(path: PathLike) -> tuple[SimulationConfig, Callable[[Loc], str]]:
+    """:func:`load_config`, plus a function giving ``FILE:LINE:COL`` of a field path such as
+    ``("timeline", 3)`` (for messages about the file while it runs)."""
+    source = os.fspath(path)
     try:
-        return scenario_to_config(scenario)
+        doc = load_bytes(_read(source), source)
+        scenario = _from_document(doc)
+    except ScenarioError:
+        raise
+    except Exception as exc:  # the boundary: nothing but ScenarioError escapes
+        raise _unexpected(source, exc) from exc
+    try:
+        config = scenario_to_config(scenario)
     except Exception as exc:  # the schema mirrors the config's own checks; this is a safety net
-        raise ScenarioError.single(os.fspath(path), str(exc)) from exc
+        raise ScenarioError.single(source, str(exc)) from exc
+
+    def place(loc: Loc) -> str:
+        line, column = doc.locate(loc)
+        return f"{source}:{line}:{column}"
+
+    return config, place
 
 
 def scenario_from_config(
@@ -80,21 +102,28 @@ def validate_data(doc: Document) -> Scenario:
 
 
 def _read(source: str) -> bytes:
+    """The file's bytes: a regular file (or ``-``, standard input), never more than the cap."""
     try:
-        with open(source, "rb") as handle:
-            # Never read more than one byte past the limit, whatever the file's size.
-            data = handle.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
-                size = os.fstat(handle.fileno()).st_size
-                raise ScenarioError.unreadable(
-                    source,
-                    f"file is {size / (1 << 20):.1f} MiB; scenario files are limited to 1.0 MiB",
-                )
-            return data
+        handle = open_input(source, allow_stdin=True)
+    except InputFileError as exc:
+        raise ScenarioError.unreadable(source, exc.reason) from None
+    try:
+        # Never read more than one byte past the limit, whatever the file's size.
+        data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            size = os.fstat(handle.fileno()).st_size
+            shown = f"{size / (1 << 20):.1f} MiB" if size > MAX_BYTES else "over 1.0 MiB"
+            raise ScenarioError.unreadable(
+                source, f"file is {shown}; scenario files are limited to 1.0 MiB"
+            )
+        return data
     except OSError as exc:
         raise ScenarioError.unreadable(
             source, f"cannot read the file: {exc.strerror or exc}"
         ) from None
+    finally:
+        if source != STDIN:
+            handle.close()
 
 
 def _from_document(doc: Document) -> Scenario:

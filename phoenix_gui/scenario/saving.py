@@ -33,6 +33,7 @@ from phoenix_gui.scenario import checks, migrations
 from phoenix_gui.scenario.errors import ScenarioError
 from phoenix_gui.scenario.loading import PathLike, scenario_from_config
 from phoenix_gui.scenario.schema import MemberTemplate, Scenario
+from phoenix_gui.scenario.yamlsafe import reads_as_non_text
 
 _TMP_SUFFIX = ".tmp"
 _STALE_AFTER_S = 3600.0  # where process ids cannot be checked, a temp file this old is stale
@@ -44,6 +45,8 @@ class _Dumper(yaml.SafeDumper):
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
+    if style is None and reads_as_non_text(value):
+        style = "'"  # e.g. `1e3` or `0o7`: text to YAML 1.1 (PyYAML's dumper), not to our reader
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

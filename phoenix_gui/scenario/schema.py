@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
 
 from phoenix_gui.engine import (
@@ -33,7 +40,8 @@ from phoenix_gui.engine import (
 )
 from phoenix_gui.experiments.design import MAX_REPLICATES, MAX_VALUES, VARIABLE_PARAMS
 from phoenix_gui.experiments.runs import NUMERIC_METRICS
-from phoenix_gui.params import PARAMS, SEED_MAX, ParamError
+from phoenix_gui.params import PARAMS, SEED_MAX, ParamError, is_subnormal
+from phoenix_gui.scenario import limits
 
 _CFG = SimulationConfig()
 _MEMBER = MemberSpec(id="template")
@@ -64,6 +72,8 @@ def _bounds(name: str) -> Any:
     spec = PARAMS[name]
     low = int(spec.minimum) if spec.kind == "int" else spec.minimum
     high = int(spec.maximum) if spec.kind == "int" else spec.maximum
+    if spec.floor is not None:
+        return Field(ge=spec.floor, le=high, description=spec.help)
     if spec.min_exclusive:
         return Field(gt=low, le=high, description=spec.help)
     return Field(ge=low, le=high, description=spec.help)
@@ -78,7 +88,7 @@ def _default(name: str) -> Any:
 # them into the JSON Schema; the spec's own check runs first and gives the message.
 Joins = Annotated[int, _bounds("joins"), BeforeValidator(_checker("joins"))]
 Leaves = Annotated[int, _bounds("leaves"), BeforeValidator(_checker("leaves"))]
-Hours = Annotated[float, _bounds("hours"), BeforeValidator(_checker("hours"))]
+DeltaT = Annotated[float, _bounds("hours"), BeforeValidator(_checker("hours"))]
 Trust = Annotated[float, _bounds("trust"), BeforeValidator(_checker("trust"))]
 Compliance = Annotated[float, _bounds("compliance"), BeforeValidator(_checker("compliance"))]
 WJoin = Annotated[float, _bounds("w_join"), BeforeValidator(_checker("w_join"))]
@@ -90,12 +100,40 @@ CrashShare = Annotated[float, _bounds("crash_share"), BeforeValidator(_checker("
 Reliability = Annotated[float, _bounds("reliability"), BeforeValidator(_checker("reliability"))]
 ArrivalRate = Annotated[float, _bounds("arrival_rate"), BeforeValidator(_checker("arrival_rate"))]
 
-# Constraints of fields that have no parameter spec.
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Percent = Annotated[float, Field(ge=0.0, le=100.0)]
-SimHours = Annotated[float, Field(gt=0.0, le=PARAMS["hours"].maximum)]
+# Constraints of fields that have no parameter spec. Every float has finite bounds (and a
+# floor above 0 where 0 is meaningless): a value that is legal but makes one step's work or
+# the run unbounded (a time constant of 1e-300 h, a denormal, a bandwidth of 1e308) is refused
+# here, so editors see the bound in the JSON Schema too. The caps are in ``limits``.
+
+
+def _no_denormal(value: float) -> float:
+    if is_subnormal(value):
+        raise PydanticCustomError(
+            "denormal", "{value} is too close to zero (a denormal float)", {"value": repr(value)}
+        )
+    return value
+
+
+_NORMAL = AfterValidator(_no_denormal)
+Probability = Annotated[float, Field(ge=0.0, le=1.0), _NORMAL]
+Percent = Annotated[float, Field(ge=0.0, le=100.0), _NORMAL]
+Hours = Annotated[
+    float, Field(ge=limits.MIN_HOURS, le=limits.MAX_TIME_HOURS, description="hours"), _NORMAL
+]
+SimHours = Annotated[
+    float, Field(ge=limits.MIN_HOURS, le=PARAMS["hours"].maximum, description="hours"), _NORMAL
+]
+Capacity = Annotated[float, Field(ge=limits.MIN_AMOUNT, le=limits.MAX_AMOUNT), _NORMAL]
+Demand = Annotated[float, Field(ge=0.0, le=limits.MAX_AMOUNT), _NORMAL]
+WorkHours = Annotated[
+    float,
+    Field(ge=limits.MIN_HOURS, le=limits.MAX_TIME_HOURS, description="mean hours of work per task"),
+    _NORMAL,
+]
+Bandwidth = Annotated[
+    float, Field(ge=limits.MIN_AMOUNT, le=limits.MAX_BANDWIDTH, description="MB per hour"), _NORMAL
+]
+FailureShare = Annotated[float, Field(ge=0.0, le=limits.MAX_VALIDATION_FAILURE), _NORMAL]
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 PREFIX_PATTERN = r"^([A-Za-z0-9][A-Za-z0-9_.:-]{0,31})?$"
 CAPABILITY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,63}$"
@@ -121,7 +159,7 @@ class Metrics(_Model):
 
     joins: Joins = _default("joins")
     leaves: Leaves = _default("leaves")
-    hours: Hours = _default("hours")
+    hours: DeltaT = _default("hours")
     trust: Trust = _default("trust")
     compliance: Compliance = _default("compliance")
     w_join: WJoin = _default("w_join")
@@ -147,9 +185,9 @@ class GeneratedTemplate(_Model):
     reliability: Reliability = _default("reliability")
     accuracy: Probability = _MEMBER.accuracy
     capabilities: Capabilities = _MEMBER.capabilities
-    cpu: Positive = _MEMBER.cpu
-    memory: Positive = _MEMBER.memory
-    context_limit: Positive = _MEMBER.context_limit
+    cpu: Capacity = _MEMBER.cpu
+    memory: Capacity = _MEMBER.memory
+    context_limit: Hours = _MEMBER.context_limit
 
 
 # Why a generated member's template may not set these (the loader says so on an unknown key).
@@ -187,20 +225,18 @@ class Members(_Model):
 class Workload(_Model):
     initial_tasks: Tasks = _default("tasks")
     arrival_rate: ArrivalRate = _default("arrival_rate")
-    work_mean: Positive = Field(
-        default=_WORKLOAD.work_mean, description="mean hours of work per task"
-    )
-    state_mb: Positive = _WORKLOAD.state_mb
+    work_mean: WorkHours = _WORKLOAD.work_mean
+    state_mb: Capacity = _WORKLOAD.state_mb
     capabilities: Capabilities = _WORKLOAD.capabilities
-    cpu_demand: NonNegative = _WORKLOAD.cpu_demand
-    memory_demand: NonNegative = _WORKLOAD.memory_demand
+    cpu_demand: Demand = _WORKLOAD.cpu_demand
+    memory_demand: Demand = _WORKLOAD.memory_demand
     min_trust: Probability = _WORKLOAD.min_trust
 
 
 class Churn(_Model):
     enabled: bool = _CHURN.enabled
     crash_share: CrashShare = _default("crash_share")
-    min_members: Annotated[int, Field(ge=0)] = _CHURN.min_members
+    min_members: Annotated[int, Field(ge=0, le=int(PARAMS["hosts"].maximum))] = _CHURN.min_members
 
 
 class Simulation(_Model):
@@ -210,9 +246,10 @@ class Simulation(_Model):
     heartbeat_interval: SimHours = _TIMING.heartbeat_interval
     heartbeat_timeout: SimHours = _TIMING.heartbeat_timeout
     checkpoint_interval: SimHours = _TIMING.checkpoint_interval
-    bandwidth_mb_per_hour: Positive = _TIMING.bandwidth_mb_per_hour
-    # Below 1: a transfer that always fails validation would retry forever.
-    validation_failure: Annotated[float, Field(ge=0.0, lt=1.0)] = _TIMING.validation_failure
+    bandwidth_mb_per_hour: Bandwidth = _TIMING.bandwidth_mb_per_hour
+    # At most 0.99: a transfer that (nearly) always fails validation would retry (nearly)
+    # forever; at 0.99 a checkpoint needs 100 tries on average.
+    validation_failure: FailureShare = _TIMING.validation_failure
 
 
 class Governance(_Model):
@@ -220,7 +257,9 @@ class Governance(_Model):
 
 
 # Timeline events: one model per kind, told apart by `kind`.
-At = Annotated[float, Field(ge=0.0, le=PARAMS["hours"].maximum, description="simulated hour")]
+At = Annotated[
+    float, Field(ge=0.0, le=PARAMS["hours"].maximum, description="simulated hour"), _NORMAL
+]
 Count = Annotated[int, Field(ge=1, le=int(PARAMS["tasks"].maximum))]
 
 

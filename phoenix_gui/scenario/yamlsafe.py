@@ -20,8 +20,10 @@ errors can point into the file. Duplicate keys, which PyYAML silently collapses,
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -35,11 +37,44 @@ MAX_DEPTH = 100
 MAX_PROBLEMS = 20  # stop collecting after this many; the first ones are what matters
 
 # The C loader is about 4× faster; the pure-Python one behaves the same.
-LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+_BASE: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader
 )
 
 _STD = "tag:yaml.org,2002:"
+_INT, _FLOAT, _BOOL = _STD + "int", _STD + "float", _STD + "bool"
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution). PyYAML resolves
+# YAML 1.1: `010` is octal 8, `1:30` sexagesimal 90, `1_000` 1000, `yes`/`on` booleans, and
+# `1e3` (no dot) a string. Here `010` is 10, `1:30` and `yes` stay text (the schema then
+# refuses them where a number or a boolean belongs) and `1e3` is a float.
+_INT_12 = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_12 = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+_BOOL_12 = re.compile(r"true|True|TRUE|false|False|FALSE")
+
+
+class Yaml12Loader(_BASE):  # type: ignore[misc, valid-type]
+    """The safe loader with YAML 1.2 core-schema resolution of booleans and numbers."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _BOOL)]
+        for first, resolvers in _BASE.yaml_implicit_resolvers.items()
+    }
+
+
+Yaml12Loader.add_implicit_resolver(_BOOL, re.compile(f"^(?:{_BOOL_12.pattern})$"), list("tTfF"))
+Yaml12Loader.add_implicit_resolver(
+    _INT, re.compile(f"^(?:{_INT_12.pattern})$"), list("-+0123456789")
+)
+Yaml12Loader.add_implicit_resolver(
+    _FLOAT, re.compile(f"^(?:{_FLOAT_12.pattern})$"), list("-+.0123456789")
+)
+
+LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = Yaml12Loader
+
 _SCALAR_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _SEQ_TAG = _STD + "seq"
 _MAP_TAG = _STD + "map"
@@ -182,6 +217,8 @@ class _Walker:
         if isinstance(node, ScalarNode):
             if node.tag not in _SCALAR_TAGS:
                 return self._bad_tag(node, path)
+            if node.tag in (_INT, _FLOAT, _BOOL):
+                return self._yaml12_scalar(node, path)
             try:
                 return self.constructor.construct_object(node, deep=True)
             except Exception as exc:  # e.g. "!!int abc" or a timestamp like 2024-13-45
@@ -199,6 +236,26 @@ class _Walker:
                 return self._bad_tag(node, path)
             return self._mapping(node, path, depth, stack)
         self._add(node, path, f"unsupported YAML node {type(node).__name__}")
+        return None
+
+    def _yaml12_scalar(self, node: ScalarNode, path: Path) -> Any:
+        """A boolean or number read as YAML 1.2 reads it (also under an explicit tag)."""
+        text = str(node.value)
+        if node.tag == _BOOL and _BOOL_12.fullmatch(text):
+            return text.lower() == "true"
+        if node.tag == _INT and _INT_12.fullmatch(text):
+            if text.startswith(("0o", "0x")):
+                return int(text[2:], 8 if text[1] == "o" else 16)
+            return int(text, 10)
+        if node.tag == _FLOAT and _FLOAT_12.fullmatch(text):
+            if text.lstrip("+-").lower() == ".inf":
+                return -math.inf if text.startswith("-") else math.inf
+            if text.lower() == ".nan":
+                return math.nan
+            return float(text)
+        if node.tag == _FLOAT and _INT_12.fullmatch(text):  # !!float 0x10 and the like
+            return float(self._yaml12_scalar(ScalarNode(_INT, text, node.start_mark), path))
+        self._add(node, path, f"cannot read {text!r} as {_short(node.tag)} (YAML 1.2)")
         return None
 
     def _mapping(self, node: MappingNode, path: Path, depth: int, stack: list[Any]) -> Any:
@@ -284,3 +341,8 @@ def _byte_position(data: bytes, offset: int) -> Position:
 def _char_position(text: str, offset: int) -> Position:
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def reads_as_non_text(text: str) -> bool:
+    """Whether a plain (unquoted) ``text`` would be read back as a boolean or a number."""
+    return bool(_BOOL_12.fullmatch(text) or _INT_12.fullmatch(text) or _FLOAT_12.fullmatch(text))

@@ -19,8 +19,9 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def saved(tmp_path: Path) -> tuple[Path, AuditLog]:
     log = AuditLog()
-    for i in range(5):
+    for i in range(4):
         log.append(Event(i * 0.5, Primitive.DISCOVERY, "heartbeat", {"member": f"host-{i}"}))
+    log.seal(2.0)  # record 4: the closing record, "5 records"
     path = tmp_path / "run.audit.jsonl"
     log.write_jsonl(path)
     return path, log
@@ -37,9 +38,9 @@ def test_intact_file_is_ok(
 ) -> None:
     path, log = saved
     code, out, err = run(["audit", "verify", str(path)], capsys)
-    assert (code, out, err) == (0, f"OK 5 records, head {log.head}\n", "")
+    assert (code, out, err) == (0, f"OK 5 records, sealed; head {log.head}\n", "")
     args = ["audit", "verify", str(path), "--head", log.head.upper(), "--count", "5"]
-    assert run(args, capsys)[:2] == (0, f"OK 5 records, head {log.head}\n")
+    assert run(args, capsys)[:2] == (0, f"OK 5 records, sealed; head {log.head}\n")
 
 
 def test_tampered_record_is_named(
@@ -52,17 +53,43 @@ def test_tampered_record_is_named(
     assert out.startswith("record 2: hash mismatch")
 
 
-def test_truncation_needs_the_stored_head_or_count(
+def test_truncation_is_caught_by_the_missing_closing_record(
     saved: tuple[Path, AuditLog], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path, log = saved
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(lines[:3]))
-    assert run(["audit", "verify", str(path)], capsys)[0] == 0
+    code, out, _ = run(["audit", "verify", str(path)], capsys)
+    assert (code, out) == (
+        1,
+        "record 3: log ends without its closing record — truncated or still being written\n",
+    )
     code, out, _ = run(["audit", "verify", str(path), "--count", "5"], capsys)
     assert (code, out) == (1, "record 3: truncated: expected 5 records, found 3\n")
     code, out, _ = run(["audit", "verify", str(path), "--head", log.head], capsys)
     assert code == 1 and out.startswith("record 3: head mismatch")
+
+
+def test_an_empty_file_and_records_after_the_seal_fail(
+    saved: tuple[Path, AuditLog], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    code, out, _ = run(["audit", "verify", str(empty)], capsys)
+    assert code == 1 and out.startswith("record 0: log ends without its closing record")
+    path, log = saved
+    extra = AuditLog()  # a correctly chained record appended after the seal
+    from phoenix_gui.engine.audit import _encode
+
+    _, line = _encode(5, log.head, {"time": 3.0, "primitive": "system", "event": "x",
+                                    "details": {}})  # fmt: skip
+    del extra
+    path.write_bytes(path.read_bytes() + line.encode() + b"\n")
+    code, out, _ = run(["audit", "verify", str(path)], capsys)
+    assert (code, out) == (
+        1,
+        "record 5: record after the closing record (record 4 sealed the log)\n",
+    )
 
 
 @pytest.mark.parametrize(
@@ -110,7 +137,7 @@ def test_module_entry_point_in_a_subprocess(saved: tuple[Path, AuditLog]) -> Non
         [sys.executable, "-m", "phoenix_gui", "audit", "verify", str(path)],
         capture_output=True, text=True, cwd=REPO, env=env, timeout=60, check=False,
     )  # fmt: skip
-    assert (ok.returncode, ok.stdout) == (0, f"OK 5 records, head {log.head}\n")
+    assert (ok.returncode, ok.stdout) == (0, f"OK 5 records, sealed; head {log.head}\n")
     path.write_bytes(path.read_bytes().replace(b'"seq":4', b'"seq":5'))
     bad = subprocess.run(
         [sys.executable, "-m", "phoenix_gui", "audit", "verify", str(path)],

@@ -93,15 +93,19 @@ def test_ctrl_c_stops_at_a_step_boundary_and_writes_everything(tmp_path: Path) -
     cmd = [sys.executable, "-m", "phoenix_gui", "run", "--hosts", "50", "--tasks", "20000",
            "--steps", "1000000", "--json", "--csv", str(table), "--audit", str(audit)]  # fmt: skip
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    partial = tmp_path / "steps.csv.partial"  # outputs get their names when the run ends
     deadline = time.monotonic() + 60
-    while (not table.exists() or table.stat().st_size < 2000) and time.monotonic() < deadline:
+    while (not partial.exists() or partial.stat().st_size < 2000) and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert not table.exists() and not audit.exists()
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     summary = json.loads(out)
     assert summary["interrupted"] is True and 0 < summary["steps"] < 1_000_000
     assert verify_file(audit, summary["audit_head"], summary["audit_records"]).ok
+    sealed = verify_file(audit, require_seal=True)  # the interrupted log is closed too
+    assert sealed.ok and sealed.sealed and not list(tmp_path.glob("*.partial"))
     rows = list(csv.DictReader(table.read_text().splitlines()))
     assert len(rows) == summary["steps"]
     assert "interrupted" in err and "Traceback" not in err

@@ -56,14 +56,18 @@ def test_save_then_resume_equals_one_straight_run(
     assert resumed["audit_head"] == straight["audit_head"]
     assert resumed["audit_records"] == straight["audit_records"]
     assert resumed["steps"] == straight["steps"] == 30
-    # The resumed audit continues the chain: its first record's previous hash is the saved head.
+    # The resumed audit continues the chain: its first record's previous hash is the saved head
+    # — the head before the first part's closing record (issue 12), which the state was saved
+    # ahead of: the first file verifies alone, sealed; the joined chain ends with one seal.
     first = json.loads((tmp_path / "b.jsonl").read_text().splitlines()[0])
-    last_saved = json.loads((tmp_path / "a.jsonl").read_text().splitlines()[-1])
-    assert first["prev_hash"] == last_saved["hash"]
+    saved_lines = (tmp_path / "a.jsonl").read_bytes().splitlines(keepends=True)
+    closing, last_saved = json.loads(saved_lines[-1]), json.loads(saved_lines[-2])
+    assert closing["event"] == "log_closed" and first["prev_hash"] == last_saved["hash"]
+    assert verify_file(tmp_path / "a.jsonl", require_seal=True).ok
     joined = tmp_path / "joined.jsonl"
-    joined.write_bytes((tmp_path / "a.jsonl").read_bytes() + (tmp_path / "b.jsonl").read_bytes())
+    joined.write_bytes(b"".join(saved_lines[:-1]) + (tmp_path / "b.jsonl").read_bytes())
     assert joined.read_bytes() == (tmp_path / "s.jsonl").read_bytes()
-    assert verify_file(joined, expected_head=straight["audit_head"]).ok
+    assert verify_file(joined, expected_head=straight["audit_head"], require_seal=True).ok
 
 
 @pytest.mark.parametrize(

@@ -464,3 +464,39 @@ def test_load_round_trip_and_refusal(log: AuditLog, tmp_path: Path) -> None:
     path.write_bytes(data)
     with pytest.raises(AuditError, match=r"run\.jsonl: record 3: hash mismatch"):
         load_audit(path)
+
+
+def test_seal_closes_the_log_and_verifiers_need_it(tmp_path: Path) -> None:
+    from phoenix_gui.engine.audit import SEAL_EVENT
+
+    log = AuditLog()
+    for i in range(3):
+        log.append(Event(float(i), Primitive.SYSTEM, "tick", {"i": i}))
+    head_before = log.head
+    preview = log.closing_record(3.0)
+    assert len(log) == 3 and not log.sealed  # a preview appends nothing
+    exported = tmp_path / "exported.jsonl"
+    log.write_jsonl(exported, sealed=True, time=3.0)  # the file is sealed, the log is not
+    result = verify_file(exported, require_seal=True)
+    assert result.ok and result.sealed and result.count == 4
+    assert result.before_seal == (3, head_before) and result.head == preview.hash
+    assert result.message() == f"OK 4 records, sealed; head {preview.hash}"
+    log.append(Event(3.5, Primitive.SYSTEM, "tick", {"i": 3}))  # the run goes on
+    sealed = log.seal(4.0, interrupted=True)
+    assert sealed.kind == SEAL_EVENT and sealed.details == {
+        "records": 5, "complete": True, "interrupted": True,
+    }  # fmt: skip
+    with pytest.raises(AuditError, match="sealed"):
+        log.append(Event(5.0, Primitive.SYSTEM, "late", {}))
+    lines = [r.line for r in log.records]
+    assert verify_lines(lines, require_seal=True).ok
+    unsealed = verify_lines(lines[:-1], require_seal=True)
+    assert not unsealed.ok and unsealed.bad_index == 4
+    assert unsealed.reason == (
+        "log ends without its closing record — truncated or still being written"
+    )
+    assert not verify_lines([], require_seal=True).ok
+    with pytest.raises(AuditError, match="seal"):
+        AuditLog().append_payload(
+            {"time": 0.0, "primitive": "system", "event": SEAL_EVENT, "details": {}}
+        )

@@ -95,3 +95,28 @@ def test_lesson_audit_head_is_unchanged(name: str) -> None:
     sim = Simulation(load_config(str(LESSONS_DIR / f"{name}.yaml")))
     sim.run(steps=steps)
     assert (sim.step_index, len(sim.audit), sim.audit.head) == (steps, records, head)
+
+
+@pytest.mark.parametrize("name", ["ring-join", "crash-vs-drain"])
+def test_the_cli_log_is_the_pinned_one_plus_its_closing_record(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --audit` writes the same bytes as before issue 12, then one closing record."""
+    import json
+
+    from phoenix_gui.cli import main
+
+    steps, records, head = HEADS[name]
+    audit = tmp_path / "run.jsonl"
+    assert main(["run", str(LESSONS_DIR / f"{name}.yaml"), "--audit", str(audit), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    lines = audit.read_text(encoding="utf-8").splitlines()
+    assert (summary["steps"], summary["audit_records"], len(lines)) == (
+        steps,
+        records + 1,
+        records + 1,
+    )
+    closing = json.loads(lines[-1])
+    assert closing["prev_hash"] == head and closing["event"] == "log_closed"
+    assert closing["details"] == {"records": records + 1, "complete": True, "interrupted": False}
+    assert json.loads(lines[-2])["hash"] == head and summary["audit_head"] == closing["hash"]

@@ -204,3 +204,23 @@ def test_normal_runs_give_the_values_pinned_before_the_change() -> None:
     }
     assert s["observed_inputs"] == {"hours": 30.0, "trust": 0.945263, "compliance": 0.978603}
     assert s["audit_head"] == "91eec02c681badf853645744be2fc94545f69fd55f607086ceab1a314c1f78ff"
+
+
+def test_history_keeps_only_what_a_window_can_reach() -> None:
+    """A long run's history stays bounded, and every window reads the same as if it had not
+    dropped anything (issue 12: memory flat over long runs)."""
+    from phoenix_gui.engine.core import Counters
+    from phoenix_gui.engine.observed import History
+
+    short, full = History(horizon=10.0), History(horizon=1e12)
+    counters = Counters()
+    for step in range(1, 2001):
+        counters.joins += step % 3
+        counters.submitted += 2
+        now = step * 0.25
+        short.record(now, counters)
+        full.record(now, counters)
+        if step % 97 == 0:
+            for hours in (0.1, 0.25, 3.0, 10.0):
+                assert short.window(now, hours) == full.window(now, hours)
+    assert len(short.rows) <= 3 * 10.0 / 0.25 + 2 < len(full.rows)

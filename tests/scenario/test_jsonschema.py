@@ -49,6 +49,23 @@ def test_schema_ranges_come_from_the_parameter_specs() -> None:
     assert _props(schema, "Workload")["initial_tasks"]["maximum"] == PARAMS["tasks"].maximum
 
 
+def test_every_number_in_the_schema_has_finite_bounds() -> None:
+    """Editors see every bound that keeps a run finite: no number field is open-ended."""
+    schema = json_schema()
+    unbounded = []
+    for model, definition in schema["$defs"].items():
+        for name, prop in definition.get("properties", {}).items():
+            options = prop.get("anyOf", [prop])
+            for option in options:
+                if option.get("type") not in ("number", "integer") or name == "schema_version":
+                    continue
+                low = "minimum" in option or "exclusiveMinimum" in option
+                high = "maximum" in option or "exclusiveMaximum" in option
+                if not (low and high):
+                    unbounded.append(f"{model}.{name}")
+    assert unbounded == []
+
+
 def test_timeline_is_a_union_told_apart_by_kind() -> None:
     schema = json_schema()
     items = schema["properties"]["timeline"]["items"]

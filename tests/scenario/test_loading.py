@@ -380,4 +380,4 @@ def test_pure_python_loader_is_bounded_too(monkeypatch: pytest.MonkeyPatch, text
 def test_the_c_loader_is_used_when_available() -> None:
     from phoenix_gui.scenario.yamlsafe import LOADER
 
-    assert LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert issubclass(LOADER, getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -112,9 +112,11 @@ def export_timeseries_csv(panel: Any, path: PathLike) -> None:
     _wrap(lambda: panel.export_csv(path), path)
 
 
-def export_audit_jsonl(audit: Any, path: PathLike) -> None:
-    """The audit log as JSON lines, atomically (``AuditLog.write_jsonl``)."""
-    _wrap(lambda: audit.write_jsonl(path), path)
+def export_audit_jsonl(audit: Any, path: PathLike, time: float | None = None) -> None:
+    """The audit log as JSON lines, atomically (``AuditLog.write_jsonl``), ending with a
+    closing record at ``time`` (the last record's time by default): the exported file is a
+    complete, sealed log that ``audit verify`` accepts on its own, while the run goes on."""
+    _wrap(lambda: audit.write_jsonl(path, sealed=True, time=time), path)
 
 
 def _save_png(image: QtGui.QImage, path: PathLike) -> bool:

@@ -34,10 +34,16 @@ _HEADERS = ("Seq", "Time (h)", "Primitive", "Event", "Details", "Hash")
 
 
 def verify_message(result: VerifyResult) -> str:
-    """``OK — <n> records, head <hash>`` or ``Record <k>: <reason>``."""
+    """``OK — <n> records, head <hash>`` (``…, sealed, head …`` for a log that ends with its
+    closing record) or ``Record <k>: <reason>``."""
     if result.ok:
-        return f"OK — {result.count} records, head {result.head}"
+        sealed = ", sealed" if result.sealed else ""
+        return f"OK — {result.count} records{sealed}, head {result.head}"
     return f"Record {result.bad_index}: {result.reason}"
+
+
+def log_is_sealed(log: AuditLog | None) -> bool:
+    return log is not None and log.sealed
 
 
 class AuditTableModel(HeaderedTableModel):
@@ -328,7 +334,10 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         return result
 
     def export_jsonl(self, path: str | Path) -> None:
-        """Write the log as JSON lines through QSaveFile: the old file survives any failure."""
+        """Write the log as JSON lines through QSaveFile: the old file survives any failure.
+
+        The file ends with a closing record (the run's time, the record count) so it verifies
+        as a complete, sealed log on its own; the run's own log goes on unsealed."""
         log = self._log()
         if log is None:
             raise RuntimeError("no simulation to export")
@@ -337,6 +346,9 @@ class FlightRecorderPanel(QtWidgets.QWidget):
             raise OSError(f"cannot write {path}: {out.errorString()}")
         for record in log.records:
             out.write(QtCore.QByteArray((record.to_json_line() + "\n").encode("utf-8")))
+        if not log.sealed:
+            closing = log.closing_record(self._export_time(log))
+            out.write(QtCore.QByteArray((closing.to_json_line() + "\n").encode("utf-8")))
         if not out.commit():
             raise OSError(f"cannot write {path}: {out.errorString()}")
         self.exported.emit(str(path))
@@ -344,7 +356,7 @@ class FlightRecorderPanel(QtWidgets.QWidget):
     def verify_path(self, path: str | Path) -> VerifyResult | None:
         """Verify an exported file and show the outcome (unreadable file → an error message)."""
         try:
-            result = verify_file(path)
+            result = verify_file(path, require_seal=True)  # as `audit verify` does
         except OSError as exc:
             set_status(self.status_label, f"Cannot read {path}: {exc.strerror or exc}", error=True)
             return None
@@ -356,14 +368,25 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         self._show(result, text)
         return result
 
+    def _export_time(self, log: AuditLog) -> float:
+        """The closing record's time: the run's clock, else the last record's time."""
+        now = getattr(self._sim, "time", None)
+        if isinstance(now, int | float):
+            return float(now)
+        return log.records[-1].time if log.records else 0.0
+
     def _run_note(self, result: VerifyResult) -> str:
-        """Say whether the verified file is (a prefix of) this run's log."""
+        """Say whether the verified file is (a prefix of) this run's log; an exported file
+        holds the run's records and then its closing record."""
         log = self._log()
-        if log is None or result.count == 0 or result.count > len(log):
+        count, head = result.count, result.head
+        if result.before_seal is not None and not log_is_sealed(log):
+            count, head = result.before_seal
+        if log is None or count == 0 or count > len(log.records):
             return ""
-        if log.records[result.count - 1].hash == result.head:
-            whole = result.count == len(log)
-            return " (this run's log)" if whole else f" (this run's first {result.count} records)"
+        if log.records[count - 1].hash == head:
+            whole = count == len(log.records)
+            return " (this run's log)" if whole else f" (this run's first {count} records)"
         return ""
 
     def _show(self, result: VerifyResult, text: str) -> None:
@@ -381,7 +404,10 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         except OSError as exc:
             set_status(self.status_label, str(exc), error=True)
             return
-        set_status(self.status_label, f"Exported {len(self._sim.audit)} records to {path}")
+        set_status(
+            self.status_label,
+            f"Exported {len(self._sim.audit)} records and a closing record to {path}",
+        )
 
     def _on_verify_file_clicked(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(

@@ -109,9 +109,10 @@ def test_audit_log_as_json_lines_verifies(tmp_path) -> None:
     path = tmp_path / "audit.jsonl"
     export_audit_jsonl(log, path)
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["seq"] for line in lines] == [0, 1, 2]
-    result = verify_file(path, expected_head=log.head, expected_count=3)
-    assert result.ok
+    assert [json.loads(line)["seq"] for line in lines] == [0, 1, 2, 3]
+    result = verify_file(path, require_seal=True)  # sealed: it verifies on its own
+    assert result.ok and result.sealed and result.before_seal == (3, log.head)
+    assert json.loads(lines[-1])["details"]["records"] == 4 and len(log) == 3
 
 
 def test_a_failed_export_names_the_file(ring_view, tmp_path) -> None:

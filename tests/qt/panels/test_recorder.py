@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -105,11 +106,17 @@ def test_export_then_verify_file_ok_and_tampered(qtbot, panel, tmp_path, monkeyp
     monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
     qtbot.mouseClick(panel.export_button, QtCore.Qt.MouseButton.LeftButton)
     lines = out.read_bytes().splitlines(keepends=True)
-    assert len(lines) == 12
-    assert "Exported 12 records" in panel.status_label.text()
+    assert len(lines) == 13  # the run's 12 records and the closing record (issue 12)
+    assert json.loads(lines[-1])["event"] == "log_closed"
+    assert json.loads(lines[-1])["prev_hash"] == sim.audit.head
+    assert "Exported 12 records and a closing record" in panel.status_label.text()
+    assert len(sim.audit) == 12 and not sim.audit.sealed  # the run itself goes on
 
     qtbot.mouseClick(panel.verify_file_button, QtCore.Qt.MouseButton.LeftButton)
-    assert f"OK — 12 records, head {sim.audit.head} (this run's log)" in panel.status_label.text()
+    sealed_head = json.loads(lines[-1])["hash"]
+    assert f"OK — 13 records, sealed, head {sealed_head} (this run's log)" in (
+        panel.status_label.text()
+    )
 
     k = 7
     line = bytearray(lines[k])
@@ -121,6 +128,18 @@ def test_export_then_verify_file_ok_and_tampered(qtbot, panel, tmp_path, monkeyp
         qtbot.mouseClick(panel.verify_file_button, QtCore.Qt.MouseButton.LeftButton)
     assert blocker.args[0] is False
     assert f"Record {k}: hash mismatch" in panel.status_label.text()
+
+
+def test_a_truncated_export_fails_verification(qtbot, panel, tmp_path):
+    """Without its closing record an exported log is reported as truncated (issue 12)."""
+    sim = _sim(5)
+    panel.set_simulation(sim)
+    out = tmp_path / "cut.jsonl"
+    panel.export_jsonl(out)
+    out.write_bytes(b"".join(out.read_bytes().splitlines(keepends=True)[:-1]))
+    result = panel.verify_path(out)
+    assert result is not None and not result.ok and result.bad_index == 5
+    assert "log ends without its closing record" in panel.status_label.text()
 
 
 def test_export_failure_keeps_the_old_file(qtbot, panel, tmp_path):
@@ -166,7 +185,7 @@ def test_fresh_run_verifies_and_a_tampered_export_names_the_record(
     out = tmp_path / "run.jsonl"
     panel.export_jsonl(out)
     lines = out.read_bytes().splitlines(keepends=True)
-    assert len(lines) == len(sim.audit)
+    assert len(lines) == len(sim.audit) + 1  # and the closing record
     k = next(i for i, line in enumerate(lines) if b'"member_crashed"' in line)
     tampered = bytearray(lines[k])
     at = tampered.index(b'"stranded":') + len(b'"stranded":')

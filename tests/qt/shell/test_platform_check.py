@@ -75,5 +75,10 @@ def test_a_chosen_platform_or_another_os_is_left_to_qt() -> None:
 
 
 def test_self_test_without_a_display_still_runs_offscreen_after_the_check() -> None:
-    proc = run_python("-m", "phoenix_gui", "--self-test", "--steps", "3", env=bare_env())
+    # The stall bound is loosened: this test is about the platform check, and a shared machine
+    # may be busy (tests/qt/shell/test_selftest.py checks the bound itself).
+    proc = run_python(
+        "-m", "phoenix_gui", "--self-test", "--steps", "3", "--max-stall-ms", "60000",
+        env=bare_env(),
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
