@@ -117,18 +117,16 @@ class SimulationAdapter(QtCore.QObject):
         finally:
             self._stepping = False
         events, self._step_events = self._step_events, []
-        pause = False
+        # Whether a pausing caption holds the run is the lesson controller's call (a caption
+        # the teacher already read when pressing Play does not hold it again).
         for event in events:
             self.eventEmitted.emit(event)
             if event.kind == "caption":
                 self.captionShown.emit(str(event.details.get("text", "")))
-                pause = pause or bool(event.details.get("pause", False))
         if any(e.kind in MEMBER_EVENTS for e in events):
             self.membersChanged.emit()
         self.tasksChanged.emit()
         self.stepped.emit(self._sim.snapshot())
-        if pause:
-            self.pause()
         return result
 
     def _on_timer(self) -> None:

@@ -18,6 +18,7 @@ from phoenix_gui import __version__
 from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.engine.metrics import compute
 from phoenix_gui.qt.adapter import SimulationAdapter
+from phoenix_gui.qt.document.caption_overlay import CaptionStage
 from phoenix_gui.qt.panels.controls import ControlsPanel
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
 from phoenix_gui.qt.panels.timeseries import TimeSeriesPanel
@@ -62,7 +63,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.adapter = SimulationAdapter(config or SimulationConfig(), parent=self)
         self.ring_view = RingView(self)
         self.ring_view.setObjectName("ringView")
-        self.setCentralWidget(self.ring_view)
+        # The ring and, under it, the lesson caption strip it makes room for.
+        self.stage = CaptionStage(self.ring_view, self)
+        self.setCentralWidget(self.stage)
         self.ring_binding = RingBinding(self.adapter, self.ring_view)
         self._frame_times: deque[float] = deque(maxlen=120)
         self._inspected: str | None = None
@@ -120,6 +123,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resizeDocks([self.controls_dock], [330], QtCore.Qt.Orientation.Horizontal)
         self.resizeDocks([self.metrics_dock], [420], QtCore.Qt.Orientation.Horizontal)
         self.resizeDocks([self.timeseries_dock], [230], QtCore.Qt.Orientation.Vertical)
+
+    def metrics_dock_height(self) -> int:
+        """The Metrics dock's height with every part of the panel shown (title bar included)."""
+        title = self.metrics_dock.style().pixelMetric(
+            QtWidgets.QStyle.PixelMetric.PM_TitleBarHeight, None, self.metrics_dock
+        )
+        return self.metrics.needed_height() + title + 8
 
     def _action(self, text: str, slot: Any, shortcut: str | None = None, tip: str = "") -> Any:
         action = QtGui.QAction(text, self)
