@@ -4,7 +4,7 @@ The strip lives in the window's stage (:class:`CaptionStage`), under the ring vi
 when a caption shows, the ring gets shorter instead of being covered, and clicks on the ring
 always reach the ring. The strip is as tall as its wrapped text needs, up to
 :data:`MAX_SHARE` of the stage; a longer caption first shrinks its text (2 pt steps, not below
-:data:`PRESENTATION_MIN_POINT_SIZE` = 36 pt in presentation mode, :data:`NORMAL_MIN_POINT_SIZE`
+:data:`PRESENTATION_MIN_POINT_SIZE` = 28 pt in presentation mode, :data:`NORMAL_MIN_POINT_SIZE`
 otherwise), and only a caption too long even then goes smaller, down to
 :data:`FLOOR_POINT_SIZE` (cutting text off would be worse than smaller text).
 
@@ -25,9 +25,9 @@ from phoenix_gui.qt.fonts import OWN_PRESENTATION_FONT
 NORMAL_POINT_SIZE = 16.0
 NORMAL_MIN_POINT_SIZE = 12.0
 PRESENTATION_POINT_SIZE = 44.0
-PRESENTATION_MIN_POINT_SIZE = 36.0
+PRESENTATION_MIN_POINT_SIZE = 28.0
 MAX_SHARE = 0.34  # of the stage's height, normal mode
-PRESENTATION_MAX_SHARE = 0.48  # at 36 pt a projector caption needs more of the height
+PRESENTATION_MAX_SHARE = 0.5  # at presentation sizes a caption needs more of the height
 FLOOR_POINT_SIZE = 10.0  # only for captions that do not fit at the minimum
 BACKGROUND = QtGui.QColor(8, 10, 14)
 BORDER = QtGui.QColor(255, 212, 0)

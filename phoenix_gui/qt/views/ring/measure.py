@@ -1,0 +1,103 @@
+"""What the ring view really shows, measured from its rendered pixels and item geometry.
+
+Used by the tests and by ``phoenix-flight gui --self-test`` (its ``layout`` figures):
+
+* :func:`dot_shares` — each member's share of the visible task-dot pixels, read from an image
+  of the view (each pixel classified to the nearest dot colour), beside its share of tasks;
+* :func:`label_rects` / :func:`overlapping_labels` — the member labels' rectangles on screen
+  and the pairs that overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+from PySide6 import QtCore, QtGui
+
+from phoenix_gui.qt.views.palette import BACKGROUND, member_color
+from phoenix_gui.qt.views.ring import geometry as geo
+
+DOT_ALPHA = 230 / 255.0  # the task dots' alpha (RingView builds DotLayer(alpha=230))
+
+
+def _rgb(image: QtGui.QImage) -> np.ndarray:
+    image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
+    rows = data.reshape(height, image.bytesPerLine())[:, : 4 * width].reshape(height, width, 4)
+    return rows[:, :, [2, 1, 0]].astype(np.float64)  # BGRA in memory → RGB
+
+
+def dot_shares(
+    view: Any, colour_of: Callable[[int], QtGui.QColor] = member_color
+) -> dict[int, tuple[float, float]]:
+    """Member index → (share of visible dot pixels, share of tasks), both in percent.
+
+    Pixels inside the task annulus are classified to the nearest colour among the members'
+    dot colours (drawn over the background) and the background itself. Members whose colours
+    coincide (the palette repeats its hues past eight members, lighter or darker) cannot be
+    told apart in a picture; a test that checks every member separately draws with distinct
+    colours and passes the same ``colour_of`` here.
+    """
+    owners = view.task_owner_array()
+    keys = sorted(int(k) for k in np.unique(owners) if k >= 0)
+    if not keys:
+        return {}
+    image = view.grab().toImage()
+    rgb = _rgb(image)
+    vb = view.getPlotItem().getViewBox()
+    origin = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(0.0, 0.0)))
+    edge = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(1.0, 0.0)))
+    scale = float(edge.x() - origin.x())  # device pixels per ring unit
+    dpr = image.devicePixelRatio()
+    height, width = rgb.shape[:2]
+    yy, xx = np.mgrid[0:height, 0:width]
+    r = np.hypot((xx + 0.5) / dpr - origin.x(), (yy + 0.5) / dpr - origin.y()) / scale
+    pad = 4.0 / scale
+    inside = (r >= geo.TASK_R_MIN - pad) & (r <= geo.TASK_R_MAX + pad)
+    pixels = rgb[inside]
+    back = np.array(QtGui.QColor(BACKGROUND).getRgb()[:3], dtype=np.float64)
+    palette = [back]
+    for key in keys:
+        colour = np.array(colour_of(key).getRgb()[:3], dtype=np.float64)
+        palette.append(DOT_ALPHA * colour + (1 - DOT_ALPHA) * back)
+    ref = np.asarray(palette)
+    nearest = np.argmin(((pixels[:, None, :] - ref[None, :, :]) ** 2).sum(axis=2), axis=1)
+    counts = np.bincount(nearest, minlength=len(keys) + 1)[1:]
+    total_pixels = max(1, int(counts.sum()))
+    tasks = np.array([int(np.count_nonzero(owners == key)) for key in keys])
+    total_tasks = max(1, int(tasks.sum()))
+    return {
+        key: (100.0 * counts[i] / total_pixels, 100.0 * tasks[i] / total_tasks)
+        for i, key in enumerate(keys)
+    }
+
+
+def dot_share_error(
+    view: Any, colour_of: Callable[[int], QtGui.QColor] = member_color
+) -> float:
+    """The largest |pixel share − task share| over the members, in percentage points."""
+    shares = dot_shares(view, colour_of)
+    return max((abs(p - t) for p, t in shares.values()), default=0.0)
+
+
+def label_rects(view: Any) -> dict[str, QtCore.QRectF]:
+    """Each shown member label's rectangle in view (widget) coordinates."""
+    out = {}
+    for member_id, item in view.visible_labels().items():
+        rect = item.mapRectToScene(item.boundingRect())
+        out[member_id] = QtCore.QRectF(view.mapFromScene(rect).boundingRect())
+    return out
+
+
+def overlapping_labels(view: Any) -> list[tuple[str, str]]:
+    """Pairs of shown member labels whose rectangles overlap."""
+    rects = label_rects(view)
+    return [
+        (a, b)
+        for a, b in combinations(sorted(rects), 2)
+        if rects[a].adjusted(1, 1, -1, -1).intersects(rects[b].adjusted(1, 1, -1, -1))
+    ]
