@@ -1,4 +1,5 @@
-"""`phoenix-flight gui [SCENARIO] [--self-test] [--steps N]`: open the desktop window.
+"""`phoenix-flight gui [SCENARIO] [--self-test [--steps N] [--size WxH] [--presentation]
+[--screenshot DIR]]`: open the desktop window.
 
 Qt is imported only inside the handler, so the headless commands never load it. With no
 display and no platform chosen, the window cannot open: say how to proceed (offscreen, or the
@@ -31,7 +32,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--steps", type=int, default=200, help="steps the self-test runs (default: 200)"
     )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        help="self-test: the window size in pixels, e.g. 1280x800 (on an offscreen screen of "
+        "that size)",
+    )
+    parser.add_argument(
+        "--presentation", action="store_true", help="self-test: in presentation mode (F11)"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="DIR", help="self-test: write PNGs of the window to DIR"
+    )
     parser.set_defaults(handler=run)
+
+
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    """``"1280x800"`` → (1280, 800); a clear error naming --size otherwise."""
+    if text is None:
+        return None
+    parts = text.lower().split("x")
+    try:
+        width, height = (int(p) for p in parts)
+    except ValueError:
+        raise CliError(f"--size must look like 1280x800, got {text!r}") from None
+    if not (320 <= width <= 10_000 and 240 <= height <= 10_000):
+        raise CliError(f"--size must be between 320x240 and 10000x10000, got {text!r}")
+    return width, height
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.steps < 1:
         raise CliError(f"--steps must be at least 1, got {args.steps}")
+    size = parse_size(args.size)
+    if not args.self_test and (size or args.presentation or args.screenshot):
+        raise CliError("--size, --presentation and --screenshot go with --self-test")
     if not display_available():
         if not args.self_test:
             print(NO_DISPLAY_MESSAGE, file=sys.stderr)
@@ -48,7 +78,16 @@ def run(args: argparse.Namespace) -> int:
     if args.self_test:
         from phoenix_gui.qt.shell.selftest import run_self_test
 
-        return run_self_test(config, source=source, steps=args.steps)
+        from pathlib import Path
+
+        return run_self_test(
+            config,
+            source=source,
+            steps=args.steps,
+            size=size,
+            presentation=args.presentation,
+            screenshot=Path(args.screenshot) if args.screenshot else None,
+        )
     from phoenix_gui.qt.shell.app import run_window
 
     return run_window(config, source=source)

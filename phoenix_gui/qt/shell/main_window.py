@@ -59,7 +59,7 @@ class MainWindow(QtWidgets.QMainWindow):
         super().__init__(parent)
         self.source = source
         self.setWindowIcon(app_icon())
-        self.resize(1440, 900)
+        self.resize(1440, 900)  # the workbench maximises it on screens up to 1920×1080
         self.adapter = SimulationAdapter(config or SimulationConfig(), parent=self)
         self.ring_view = RingView(self)
         self.ring_view.setObjectName("ringView")
@@ -254,6 +254,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._after_reset()
 
     def _after_reset(self) -> None:
+        # A new run: nothing of the old one stays selected or inspected.
+        self._inspected = None
+        self.inspector.clear()
+        self.ring_view.set_selected_member(None)
+        self.metrics.set_paradigm(self.adapter.sim.config.paradigm)
         self.metrics.show_configured(
             compute(self.adapter.sim.config.metrics, self.adapter.config.bands)
         )
@@ -343,6 +348,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def inspect_member(self, member_id: str, raise_dock: bool = True) -> None:
         self._inspected = member_id
+        self.ring_view.set_selected_member(member_id)
         if raise_dock:
             self.inspector_dock.raise_()
         self._refresh_inspector()

@@ -5,8 +5,15 @@ by a few animation frames on a synthetic clock and a forced repaint, so packets 
 the window really paints), crashes a member half-way so migrations happen, verifies the audit
 chain, saves the scenario with QSaveFile and loads it back, and prints one JSON line:
 startup_ms, frames, median_frame_ms, p95_frame_ms (ring view frames), median_step_ms, p95_step_ms
-(a step with every dock update and repaint it causes), steps, audit_head (and what it checked).
-Exit status 0 only when every check passed.
+(a step with every dock update and repaint it causes), steps, audit_head (and what it checked),
+and ``layout``: what a class would see, measured from the real widgets at the start, after a
+Reset, mid-run and at the end — ``metrics_hidden_rows`` (Metrics parts cut off by the dock),
+``caption_covers_ring`` (a caption over the ring, or a member marker whose click would not
+reach the ring), ``label_overlaps`` (pairs of member labels overlapping) and
+``dot_share_max_error_pct`` (largest gap between a member's share of visible task-dot pixels
+and its share of tasks). ``--size WxH`` runs the window at that size (on an offscreen screen
+of that size), ``--presentation`` in presentation mode, ``--screenshot DIR`` writes a PNG of
+the window at each of those moments. Exit status 0 only when every check passed.
 """
 
 from __future__ import annotations
@@ -22,17 +29,105 @@ import numpy as np
 
 FRAMES_PER_STEP = 3
 FRAME_DT = 1.0 / 60.0
+DOT_SHARE_LIMIT_PCT = 2.0
 
 
-def run_self_test(config: Any, source: str | None = None, steps: int = 200) -> int:
+def run_self_test(
+    config: Any,
+    source: str | None = None,
+    steps: int = 200,
+    size: tuple[int, int] | None = None,
+    presentation: bool = False,
+    screenshot: Path | None = None,
+) -> int:
     """Run the self-test (see the module docstring); 0 when every check passed."""
+    import os
+
     from phoenix_gui.qt.shell.app import quiet_harmless_qt_messages
 
-    with quiet_harmless_qt_messages():  # stderr keeps real Qt warnings, not offscreen noise
-        return _self_test(config, source, steps)
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    scratch = tempfile.TemporaryDirectory(prefix="phoenix-screen-")
+    if size is not None and platform == "offscreen":
+        # An offscreen screen of exactly that size, so full screen (presentation) is that too.
+        config_file = Path(scratch.name) / "screen.json"
+        config_file.write_text(json.dumps(offscreen_screen(*size)), encoding="utf-8")
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config_file}"
+    try:
+        with quiet_harmless_qt_messages():  # stderr keeps real Qt warnings, not offscreen noise
+            return _self_test(config, source, steps, size, presentation, screenshot)
+    finally:
+        scratch.cleanup()
 
 
-def _self_test(config: Any, source: str | None, steps: int) -> int:
+def offscreen_screen(width: int, height: int) -> dict[str, Any]:
+    """Qt's offscreen platform configuration of one screen of that size at 96 dpi, scale 1."""
+    return {
+        "screens": [
+            {
+                "name": f"screen-{width}x{height}",
+                "x": 0,
+                "y": 0,
+                "width": width,
+                "height": height,
+                "logicalDpi": 96,
+                "logicalBaseDpi": 96,
+                "dpr": 1,
+            }
+        ]
+    }
+
+
+def measure_layout(window: Any) -> dict[str, Any]:
+    """The ``layout`` figures of the window as it is now (see the module docstring)."""
+    from PySide6 import QtCore
+
+    from phoenix_gui.qt.views.ring import measure
+
+    view = window.ring_view
+    workbench = window.workbench
+    strip = getattr(workbench, "overlay", None)
+    ring = QtCore.QRect(view.mapTo(window, QtCore.QPoint(0, 0)), view.size())
+    covers = False
+    if strip is not None and strip.isVisible():
+        covers = QtCore.QRect(strip.mapTo(window, QtCore.QPoint(0, 0)), strip.size()).intersects(
+            ring
+        )
+    for info in window.adapter.member_infos():
+        point = view.mapTo(window, view.mapFromScene(view.member_position(info.id)))
+        child = window.childAt(point)
+        if child is not None and child is not view and not view.isAncestorOf(child):
+            covers = True
+    return {
+        "metrics_hidden_rows": len(window.metrics.hidden_parts()),
+        "metrics_hidden": window.metrics.hidden_parts(),
+        "caption_covers_ring": covers,
+        "label_overlaps": len(measure.overlapping_labels(view)),
+        "dot_share_max_error_pct": round(measure.dot_share_error(view), 2),
+    }
+
+
+def _merge_layout(total: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    if not total:
+        return dict(now)
+    return {
+        "metrics_hidden_rows": max(total["metrics_hidden_rows"], now["metrics_hidden_rows"]),
+        "metrics_hidden": sorted(set(total["metrics_hidden"]) | set(now["metrics_hidden"])),
+        "caption_covers_ring": total["caption_covers_ring"] or now["caption_covers_ring"],
+        "label_overlaps": max(total["label_overlaps"], now["label_overlaps"]),
+        "dot_share_max_error_pct": max(
+            total["dot_share_max_error_pct"], now["dot_share_max_error_pct"]
+        ),
+    }
+
+
+def _self_test(
+    config: Any,
+    source: str | None,
+    steps: int,
+    size: tuple[int, int] | None = None,
+    presentation: bool = False,
+    screenshot: Path | None = None,
+) -> int:
     from phoenix_gui.qt.shell.app import create_app, process_start_time
 
     started = process_start_time()
@@ -56,8 +151,16 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
     )
     workbench = workbench_of(window)
     workbench.document.confirm_discard = lambda _doc: "discard"
+    if size is not None:
+        from PySide6 import QtCore
+
+        window.setWindowState(QtCore.Qt.WindowState.WindowNoState)
+        window.setGeometry(0, 0, *size)
+        workbench.apply_default_layout()
     window.show()
     workbench.start()
+    if presentation:
+        workbench.presentation.set_active(window, True)
     window.ring_view.viewport().repaint()
     app.processEvents()
     startup_ms = (time.time() - started) * 1000.0
@@ -67,10 +170,27 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
     failures: list[str] = []
     frame_ms: list[float] = []
     step_ms: list[float] = []
+    layout: dict[str, Any] = {}
+
+    def moment(name: str) -> None:
+        nonlocal layout
+        for _ in range(3):
+            app.processEvents()
+        layout = _merge_layout(layout, measure_layout(window))
+        if screenshot is not None:
+            screenshot.mkdir(parents=True, exist_ok=True)
+            path = screenshot / f"self-test-{name}.png"
+            if not window.grab().save(str(path)):
+                failures.append(f"could not write {path}")
+
     try:
+        moment("start")
+        window.reset_action.trigger()
+        moment("reset")
         for k in range(steps):
             if k == steps // 2:
                 _crash_one(window)
+                moment("mid")
             # A step as the user sees it: the engine step, then every dock's update and the
             # window's repaints that it triggers (delivered by processEvents).
             s0 = time.perf_counter()
@@ -85,6 +205,7 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
                 frame_ms.append((time.perf_counter() - t0) * 1000.0)
             app.processEvents()
         window.grab()  # the whole window, docks included, paints without error
+        moment("end")
         sim = window.adapter.sim
         verdict = sim.audit.verify()
         if not verdict.ok:
@@ -92,10 +213,13 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
         if hook.errors:
             failures.append(f"{hook.errors} error(s) raised in the event loop")
         saved = _save_and_reload(window.adapter.sim.config, failures)
+        failures += _layout_failures(layout)
     finally:
         view.stop_animation()
         window.adapter.pause()
         hook.close_dialogs()
+        if presentation:
+            workbench.presentation.set_active(window, False)
         window.close()
         hook.uninstall()
         QtWidgets.QApplication.processEvents()
@@ -112,12 +236,29 @@ def _self_test(config: Any, source: str | None, steps: int) -> int:
         "audit_head": window.adapter.sim.audit.head,
         "audit_records": len(window.adapter.sim.audit),
         "scenario_roundtrip": saved,
+        "layout": layout,
         "ok": not failures,
     }
     for failure in failures:
         print(f"self-test: FAILED: {failure}", file=sys.stderr)
     print(json.dumps(result))
     return 0 if not failures else 1
+
+
+def _layout_failures(layout: dict[str, Any]) -> list[str]:
+    out = []
+    if layout.get("metrics_hidden_rows"):
+        out.append(f"Metrics parts cut off: {', '.join(layout['metrics_hidden'])}")
+    if layout.get("caption_covers_ring"):
+        out.append("the caption covers the ring")
+    if layout.get("label_overlaps"):
+        out.append(f"{layout['label_overlaps']} pair(s) of member labels overlap")
+    if layout.get("dot_share_max_error_pct", 0.0) > DOT_SHARE_LIMIT_PCT:
+        out.append(
+            f"a member's share of task-dot pixels is {layout['dot_share_max_error_pct']} points"
+            f" off its share of tasks (limit {DOT_SHARE_LIMIT_PCT})"
+        )
+    return out
 
 
 def _crash_one(window: Any) -> None:

@@ -52,6 +52,7 @@ from phoenix_gui.scenario import ScenarioError, scenario_from_config
 # saveState/restoreState version of the dock layout: bump it when docks are added or renamed,
 # so a layout saved by an older version is ignored instead of half-applied.
 DOCK_LAYOUT_VERSION = 1
+MAXIMISE_UP_TO = QtCore.QSize(1920, 1080)
 CHROME_HEIGHT = 100  # menu bar, toolbar and status bar, roughly
 MIN_INSPECTOR_HEIGHT = 120
 MIN_RING_WIDTH = 420  # below this the ring view is too small to read: fold a dock column
@@ -245,8 +246,14 @@ class Workbench(QtCore.QObject):
         target = self.window.size()
         screen = self.window.screen()
         if geometry is None and screen is not None:
+            # First start: maximised on a classroom-sized screen (up to 1920×1080), where the
+            # ring, Metrics and the caption need every pixel; on a larger screen the default
+            # size. restoreGeometry brings back the user's own choice after that.
+            whole = screen.geometry().size()
             available = screen.availableGeometry().size()
-            if target.width() > available.width() or target.height() > available.height():
+            if (
+                whole.width() <= MAXIMISE_UP_TO.width() and whole.height() <= MAXIMISE_UP_TO.height()
+            ) or target.width() > available.width() or target.height() > available.height():
                 self.window.setWindowState(QtCore.Qt.WindowState.WindowMaximized)
                 target = available
         self.apply_default_layout(target)
