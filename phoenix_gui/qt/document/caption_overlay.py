@@ -4,7 +4,7 @@ The strip lives in the window's stage (:class:`CaptionStage`), under the ring vi
 when a caption shows, the ring gets shorter instead of being covered, and clicks on the ring
 always reach the ring. The strip is as tall as its wrapped text needs, up to
 :data:`MAX_SHARE` of the stage; a longer caption first shrinks its text (2 pt steps, not below
-:data:`PRESENTATION_MIN_POINT_SIZE` = 28 pt in presentation mode, :data:`NORMAL_MIN_POINT_SIZE`
+:data:`PRESENTATION_MIN_POINT_SIZE` = 24 pt in presentation mode, :data:`NORMAL_MIN_POINT_SIZE`
 otherwise), and only a caption too long even then goes smaller, down to
 :data:`FLOOR_POINT_SIZE` (cutting text off would be worse than smaller text).
 
@@ -18,6 +18,8 @@ references to the window (``{panel:balance}``) can be set in bold; see
 
 from __future__ import annotations
 
+import html
+
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.qt.fonts import OWN_PRESENTATION_FONT
@@ -25,9 +27,9 @@ from phoenix_gui.qt.fonts import OWN_PRESENTATION_FONT
 NORMAL_POINT_SIZE = 16.0
 NORMAL_MIN_POINT_SIZE = 12.0
 PRESENTATION_POINT_SIZE = 44.0
-PRESENTATION_MIN_POINT_SIZE = 28.0
+PRESENTATION_MIN_POINT_SIZE = 24.0
 MAX_SHARE = 0.34  # of the stage's height, normal mode
-PRESENTATION_MAX_SHARE = 0.5  # at presentation sizes a caption needs more of the height
+PRESENTATION_MAX_SHARE = 0.55  # at presentation sizes a caption needs more of the height
 FLOOR_POINT_SIZE = 10.0  # only for captions that do not fit at the minimum
 BACKGROUND = QtGui.QColor(8, 10, 14)
 BORDER = QtGui.QColor(255, 212, 0)
@@ -120,7 +122,7 @@ class CaptionStrip(QtWidgets.QFrame):
     def show_caption(self, text: str, paused: bool = False, rich: str | None = None) -> None:
         """Show ``text`` (plain; ``rich`` is its already escaped rich-text rendering)."""
         self._plain = text
-        self.label.setText(rich if rich is not None else QtCore.Qt.convertFromPlainText(text))
+        self.label.setText(rich if rich is not None else html.escape(text).replace("\n", "<br>"))
         self.next_button.setText("Continue ▶" if paused else "Next ▶")
         self.setProperty("paused", paused)
         self.show()
