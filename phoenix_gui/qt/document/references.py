@@ -49,7 +49,10 @@ def plain_mentions(text: str) -> list[str]:
     bare = REFERENCE.sub("", text)
     found = []
     for match in _MENTION.finditer(bare):
-        found.append((match.group(3) or f"{match.group(1)} {match.group(2)}").lower())
+        words = (match.group(3) or f"{match.group(1)} {match.group(2)}").lower().split()
+        while words and words[0] in ("the", "a", "an"):
+            words = words[1:]
+        found.append(" ".join(words))
     return found
 
 

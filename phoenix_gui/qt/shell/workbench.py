@@ -304,6 +304,7 @@ class Workbench(QtCore.QObject):
         self.settings.sync()
         self.autosave.clean_exit()
         self.tab_sweeper.stop()
+        self.references.highlight.clear()  # its timer must not outlive the window
         for panel in self.panels:
             panel.refresh()  # does any coalesced refresh now: no timer outlives the window
         return True
