@@ -72,11 +72,11 @@ _STATS = (
     ("std_over_mean", "Std / mean", 1, 2, 1),
     ("members", "Members", 2, 0, 1),
     ("stranded", "Stranded", 2, 2, 1),
-    ("per_member", "Per member", 3, 0, 1),
+    ("throughput", "Throughput", 3, 0, 1),
     ("max_over_mean", "Max / mean", 3, 2, 1),
-    ("throughput", "Throughput", 4, 0, 1),
+    ("clock", "Time", 4, 0, 1),
     ("migrations", "Migrations", 4, 2, 1),
-    ("clock", "Time", 5, 0, 3),
+    ("per_member", "Per member", 5, 0, 3),
 )
 _STAT_TIPS = {
     "last_change": "Tasks moved by the last membership change / active tasks; on the ring, "
@@ -586,9 +586,9 @@ class MetricsPanel(QtWidgets.QWidget):
         tasks = field(snapshot, "balance.tasks")
         labels["members"].setText(f"{fmt(members)} · {fmt(tasks)} tasks")
         labels["per_member"].setText(
-            f"{fmt(field(snapshot, 'balance.mean'), '{:.1f}')} · "
-            f"{fmt(field(snapshot, 'balance.std'), '{:.1f}')} · "
-            f"{fmt(field(snapshot, 'balance.max'))}"
+            f"mean {fmt(field(snapshot, 'balance.mean'), '{:.1f}')} · "
+            f"std {fmt(field(snapshot, 'balance.std'), '{:.1f}')} · "
+            f"max {fmt(field(snapshot, 'balance.max'))}"
         )
         ratio = finite(field(snapshot, "balance.max_over_mean"))
         labels["max_over_mean"].setText(DASH if ratio is None or ratio == 0 else f"{ratio:.3f}")
@@ -602,7 +602,7 @@ class MetricsPanel(QtWidgets.QWidget):
         labels["work_lost"].setText(_with_unit(field(snapshot, "work_lost"), "{:.2f}", "h"))
         labels["throughput"].setText(_with_unit(field(snapshot, "throughput"), "{:.2f}", "/h"))
         labels["migrations"].setText(
-            _with_unit(field(snapshot, "migrations_per_hour"), "{:.2f}", "/h")
+            _with_unit(field(snapshot, "migrations_per_hour"), "{:.2f}", "per h")
         )
         labels["clock"].setText(
             f"{_with_unit(field(snapshot, 'time'), '{:.2f}', 'h')} · "
@@ -611,7 +611,7 @@ class MetricsPanel(QtWidgets.QWidget):
 
     def _last_change_text(self, change: Any) -> str:
         if change is None:
-            return f"{DASH} none yet"
+            return f"{DASH} no membership change yet"
         kind, member = field(change, "kind") or "", field(change, "member") or ""
         moved, active = fmt(field(change, "moved")), fmt(field(change, "active"))
         ratio, ideal = finite(field(change, "ratio")), finite(field(change, "ideal"))

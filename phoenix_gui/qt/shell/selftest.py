@@ -176,7 +176,8 @@ def _self_test(
         nonlocal layout
         for _ in range(3):
             app.processEvents()
-        layout = _merge_layout(layout, measure_layout(window))
+        now = measure_layout(window)
+        layout = _merge_layout(layout, now)
         if screenshot is not None:
             screenshot.mkdir(parents=True, exist_ok=True)
             path = screenshot / f"self-test-{name}.png"

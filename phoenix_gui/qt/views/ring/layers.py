@@ -30,6 +30,7 @@ from phoenix_gui.qt.views.palette import member_color
 from phoenix_gui.qt.views.ring.geometry import TOKEN_SPACE
 
 EXTENT = QtCore.QRectF(-1.5, -1.5, 3.0, 3.0)  # everything the ring draws fits in here
+SWAP_KEY = -2  # the crashed red of the palette
 DOT_ROUNDS = 24  # interleaved painting rounds of the task dots (see DotLayer.set_data)
 
 
@@ -67,6 +68,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         self._xy = np.zeros((2, 0))  # every dot, sorted by key
         self._groups: list[tuple[int, int, int]] = []  # key, first dot, dot count
         self._frags = np.zeros((0, 10))  # QPainter.PixmapFragment as 10 doubles per dot
+        self._swapped: frozenset[int] = frozenset()  # keys drawn in SWAP_KEY's colour
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_data(self, x: np.ndarray, y: np.ndarray, keys: np.ndarray) -> None:
@@ -101,6 +103,18 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
             if c > 0
         ]
         self.update()
+
+    @property
+    def swapped(self) -> frozenset[int]:
+        return self._swapped
+
+    def set_swapped(self, keys: Sequence[int]) -> None:
+        """Draw the dots of ``keys`` in the crashed red (−2) instead of their own colour, in
+        their own place in the painting order (a blink costs one cached redraw)."""
+        swapped = frozenset(int(k) for k in keys)
+        if swapped != self._swapped:
+            self._swapped = swapped
+            self.update()
 
     def keys_in_paint_order(self) -> list[int]:
         """The colour key of each stamp call, in the order they are painted (tests)."""
@@ -137,7 +151,8 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         row = frags.strides[0]
         p.resetTransform()
         for key, first, count in self._groups:
-            sprite = dot_sprite(key, self._alpha, self._size, dpr)
+            shown = SWAP_KEY if key in self._swapped else key
+            sprite = dot_sprite(shown, self._alpha, self._size, dpr)
             # Qt reads ``count`` fragments from this address (as pyqtgraph's PrimitiveArray does).
             ptr = wrapInstance(base + first * row, QtGui.QPainter.PixmapFragment)
             p.drawPixmapFragments(ptr, count, sprite)  # type: ignore[arg-type]

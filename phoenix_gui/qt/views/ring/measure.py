@@ -36,14 +36,19 @@ def dot_shares(
 ) -> dict[int, tuple[float, float]]:
     """Member index → (share of visible dot pixels, share of tasks), both in percent.
 
-    Pixels inside the task annulus are classified to the nearest colour among the members'
+    Tasks nobody owns (−1, grey) and tasks stranded on a crashed member (−2, red) are groups
+    of their own, as they are drawn. Pixels inside the task annulus are classified to the nearest colour among the members'
     dot colours (drawn over the background) and the background itself. Members whose colours
     coincide (the palette repeats its hues past eight members, lighter or darker) cannot be
     told apart in a picture; a test that checks every member separately draws with distinct
     colours and passes the same ``colour_of`` here.
     """
-    owners = view.task_owner_array()
-    keys = sorted(int(k) for k in np.unique(owners) if k >= 0)
+    owners = view.task_owner_array().astype(np.int64)
+    crashed = sorted(view.animator.crashed)
+    if crashed and view.stranded_shown_red:  # their tasks blink in the crashed red while stranded: count them as that
+        owners = np.where(np.isin(owners, crashed), -2, owners)
+    owners = np.where(owners < -2, -1, owners)
+    keys = sorted(int(k) for k in np.unique(owners))
     if not keys:
         return {}
     image = view.grab().toImage()

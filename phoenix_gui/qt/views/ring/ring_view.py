@@ -129,8 +129,6 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._ticks = TickLayer(geo.TICK_IN, geo.TICK_OUT, width_px=1.3)
         self._links = PathLayer()
         self._dots = DotLayer(size_px=4.0, alpha=230)
-        self._stranded = DotLayer(size_px=6.0)  # blinking tasks of crashed members
-        self._stranded.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
         self._markers = pg.ScatterPlotItem(pxMode=True)
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
         # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
@@ -139,7 +137,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._packets.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
         for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
             self.addItem(item)
-        for item in (self._stranded, self._markers, self._packets):
+        for item in (self._markers, self._packets):
             self.addItem(item)
         self._leaders = pg.PlotCurveItem(pen=pg.mkPen(LEADER, width=1))  # label → marker lines
         self.addItem(self._leaders)
@@ -438,7 +436,10 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         if self._markers_dirty or effects or self._effects_active:
             self._update_markers(now)  # one more after effects end: markers settle exactly
         self._effects_active = effects
-        self._stranded.setVisible(self._stranded_count > 0 and self.animator.blink_on(now))
+        # Stranded tasks blink in the crashed red in place, within the dots' interleaved
+        # rounds: an overlay on top would cover neighbours and overstate them.
+        blink = self._stranded_count > 0 and self.animator.blink_on(now)
+        self._dots.set_swapped(sorted(self.animator.crashed) if blink else [])
         ms = (time.perf_counter() - started) * 1000.0
         self.frameRendered.emit(ms)
         return ms
@@ -468,16 +469,16 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         )
 
     def _update_stranded(self) -> None:
-        """Rebuild the blinking overlay: tasks still owned by a crashed member."""
+        """Count the tasks still owned by a crashed member (they blink red until removed)."""
         crashed = sorted(self.animator.crashed)
         mask = np.isin(self._tasks.owner, crashed) if crashed else np.zeros(0, dtype=bool)
         self._stranded_count = int(mask.sum())
-        if self._stranded_count:
-            keys = np.full(self._stranded_count, -2)  # -2: the crashed red (see palette)
-            self._stranded.set_data(self._task_xy[0][mask], self._task_xy[1][mask], keys)
-        else:
-            self._stranded.clear()
-        self._stranded.setVisible(self._stranded_count > 0)
+        self._dots.set_swapped(crashed if self._stranded_count else [])
+
+    @property
+    def stranded_shown_red(self) -> bool:
+        """True while the stranded tasks are drawn red (the blink's on phase)."""
+        return bool(self._dots.swapped)
 
     @property
     def stranded_on_screen(self) -> int:

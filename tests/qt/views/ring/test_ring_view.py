@@ -162,7 +162,7 @@ def test_crashed_member_turns_red_and_its_tasks_blink_until_removed(qtbot) -> No
     for _ in range(8):
         clock.now += 0.13
         view.render_frame()
-        seen.add(view._stranded.isVisible())
+        seen.add(view.stranded_shown_red)
     assert seen == {True, False}  # it blinks
     assert view.animator.effect(clock.now, 2).crashed
     view.member_removed(2)
