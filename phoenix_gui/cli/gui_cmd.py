@@ -1,5 +1,5 @@
 """`phoenix-flight gui [SCENARIO] [--self-test [--steps N] [--size WxH] [--presentation]
-[--screenshot DIR]]`: open the desktop window.
+[--screenshot DIR] [--lessons]]`: open the desktop window.
 
 Qt is imported only inside the handler, so the headless commands never load it. With no
 display and no platform chosen, the window cannot open: say how to proceed (offscreen, or the
@@ -44,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--screenshot", metavar="DIR", help="self-test: write PNGs of the window to DIR"
     )
+    parser.add_argument(
+        "--lessons",
+        action="store_true",
+        help="self-test: also open every bundled lesson and measure the window after each",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -67,8 +72,8 @@ def run(args: argparse.Namespace) -> int:
     if args.steps < 1:
         raise CliError(f"--steps must be at least 1, got {args.steps}")
     size = parse_size(args.size)
-    if not args.self_test and (size or args.presentation or args.screenshot):
-        raise CliError("--size, --presentation and --screenshot go with --self-test")
+    if not args.self_test and (size or args.presentation or args.screenshot or args.lessons):
+        raise CliError("--size, --presentation, --screenshot and --lessons go with --self-test")
     if not display_available():
         if not args.self_test:
             print(NO_DISPLAY_MESSAGE, file=sys.stderr)
@@ -76,9 +81,9 @@ def run(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     config, source = load(args.scenario)
     if args.self_test:
-        from phoenix_gui.qt.shell.selftest import run_self_test
-
         from pathlib import Path
+
+        from phoenix_gui.qt.shell.selftest import run_self_test
 
         return run_self_test(
             config,
@@ -87,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
             size=size,
             presentation=args.presentation,
             screenshot=Path(args.screenshot) if args.screenshot else None,
+            lessons=args.lessons,
         )
     from phoenix_gui.qt.shell.app import run_window
 

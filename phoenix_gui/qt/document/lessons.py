@@ -146,7 +146,11 @@ class LessonController(QtCore.QObject):
         pause = bool(details.get("pause", False))
         self._time = max(self._time, float(getattr(event, "time", self._time) or 0.0))
         index = next(
-            (i for i in range(self._fired + 1, len(self.captions)) if self.captions[i].text == text),
+            (
+                i
+                for i in range(self._fired + 1, len(self.captions))
+                if self.captions[i].text == text
+            ),
             -1,
         )
         already_read = index >= 0 and index == self._index and bool(self._text)

@@ -66,7 +66,10 @@ class WindowReferences:
         self.highlight = Highlight(window)
 
     def _dock(self, key: str, dock: QtWidgets.QDockWidget) -> None:
-        self.targets[("panel", key)] = Target(dock.windowTitle(), lambda d=dock: [d], dock)
+        def widgets() -> list[QtWidgets.QWidget]:
+            return [dock]
+
+        self.targets[("panel", key)] = Target(dock.windowTitle(), widgets, dock)
 
     def _build(self, w: Any, bench: Any) -> None:
         metrics = w.metrics
@@ -90,9 +93,7 @@ class WindowReferences:
         controls = w.controls
         for name, row in controls.rows.items():
             label = row.label.text().replace("&", "")
-            self.targets[("control", name)] = Target(
-                label, lambda r=row: [r.label, r.slider, r.box], w.controls_dock
-            )
+            self.targets[("control", name)] = Target(label, _row_widgets(row), w.controls_dock)
         self.targets[("control", "paradigm")] = Target(
             "Paradigm", lambda: [controls.paradigm_combo], w.controls_dock
         )
@@ -148,6 +149,13 @@ class WindowReferences:
             shown += [w for w in target.widgets() if w.isVisible()]
         self.highlight.flash(shown)
         return shown
+
+
+def _row_widgets(row: Any) -> Callable[[], list[QtWidgets.QWidget]]:
+    def widgets() -> list[QtWidgets.QWidget]:
+        return [row.label, row.slider, row.box]
+
+    return widgets
 
 
 class Highlight(QtWidgets.QWidget):

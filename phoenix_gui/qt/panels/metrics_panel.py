@@ -312,16 +312,16 @@ class MetricsPanel(QtWidgets.QWidget):
         self.stat_labels: dict[str, QtWidgets.QLabel] = {}
         self.stat_titles: dict[str, QtWidgets.QLabel] = {}
         for key, title, row, column, span in _STATS:
-            name = QtWidgets.QLabel(title, stats)
-            name.setToolTip(_STAT_TIPS.get(key, ""))
+            caption = QtWidgets.QLabel(title, stats)
+            caption.setToolTip(_STAT_TIPS.get(key, ""))
             label = QtWidgets.QLabel(DASH, stats)
             label.setObjectName(f"stat-{key}")
             label.setWordWrap(span > 1)
             label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setToolTip(_STAT_TIPS.get(key, ""))
             self.stat_labels[key] = label
-            self.stat_titles[key] = name
-            form.addWidget(name, row, column)
+            self.stat_titles[key] = caption
+            form.addWidget(caption, row, column)
             form.addWidget(label, row, column + 1, 1, span)
         self.balance_box = stats
         layout.addWidget(stats)
@@ -357,7 +357,7 @@ class MetricsPanel(QtWidgets.QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll = scroll
+        self.scroll_area = scroll
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -392,7 +392,7 @@ class MetricsPanel(QtWidgets.QWidget):
 
     def hidden_parts(self) -> list[str]:
         """The chips, table rows and columns and balance lines not wholly visible in the dock."""
-        viewport = self.scroll.viewport()
+        viewport = self.scroll_area.viewport()
         shown = viewport.rect()
         hidden = []
 
@@ -404,7 +404,10 @@ class MetricsPanel(QtWidgets.QWidget):
 
         if not self.isVisible():
             return ["panel"]
-        for name, chip in (("chip configured", self.dhs_label), ("chip observed", self.observed_dhs_label)):
+        for name, chip in (
+            ("chip configured", self.dhs_label),
+            ("chip observed", self.observed_dhs_label),
+        ):
             if not visible(chip, chip.rect()):
                 hidden.append(name)
         table_view = self.table.viewport()
@@ -426,8 +429,11 @@ class MetricsPanel(QtWidgets.QWidget):
 
     def needed_height(self) -> int:
         """Height the panel needs to show every part without scrolling (formulas folded)."""
-        content = self.scroll.widget()
-        content.layout().activate()
+        content = self.scroll_area.widget()
+        layout = content.layout() if content is not None else None
+        if content is None or layout is None:
+            return 0
+        layout.activate()
         return int(content.minimumSizeHint().height()) + 2
 
     def set_paradigm(self, paradigm: str) -> None:

@@ -13,7 +13,8 @@ reach the ring), ``label_overlaps`` (pairs of member labels overlapping) and
 ``dot_share_max_error_pct`` (largest gap between a member's share of visible task-dot pixels
 and its share of tasks). ``--size WxH`` runs the window at that size (on an offscreen screen
 of that size), ``--presentation`` in presentation mode, ``--screenshot DIR`` writes a PNG of
-the window at each of those moments. Exit status 0 only when every check passed.
+the window at each of those moments, ``--lessons`` also opens every bundled lesson and measures
+the window right after each. Exit status 0 only when every check passed.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def run_self_test(
     size: tuple[int, int] | None = None,
     presentation: bool = False,
     screenshot: Path | None = None,
+    lessons: bool = False,
 ) -> int:
     """Run the self-test (see the module docstring); 0 when every check passed."""
     import os
@@ -54,7 +56,7 @@ def run_self_test(
         os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config_file}"
     try:
         with quiet_harmless_qt_messages():  # stderr keeps real Qt warnings, not offscreen noise
-            return _self_test(config, source, steps, size, presentation, screenshot)
+            return _self_test(config, source, steps, size, presentation, screenshot, lessons)
     finally:
         scratch.cleanup()
 
@@ -102,7 +104,9 @@ def measure_layout(window: Any) -> dict[str, Any]:
         "metrics_hidden": window.metrics.hidden_parts(),
         "caption_covers_ring": covers,
         "label_overlaps": len(measure.overlapping_labels(view)),
-        "dot_share_max_error_pct": round(measure.dot_share_error(view), 2),
+        "dot_share_max_error_pct": (
+            round(measure.dot_share_error(view), 2) if measure.dots_measurable(view) else 0.0
+        ),
     }
 
 
@@ -127,6 +131,7 @@ def _self_test(
     size: tuple[int, int] | None = None,
     presentation: bool = False,
     screenshot: Path | None = None,
+    lessons: bool = False,
 ) -> int:
     from phoenix_gui.qt.shell.app import create_app, process_start_time
 
@@ -209,6 +214,14 @@ def _self_test(
         moment("end")
         sim = window.adapter.sim
         verdict = sim.audit.verify()
+        if lessons:
+            from phoenix_gui.resources import bundled_scenarios
+
+            for path in bundled_scenarios():
+                if not workbench.open_lesson(str(path)):
+                    failures.append(f"could not open the lesson {path.name}")
+                    continue
+                moment(f"lesson-{path.stem}")
         if not verdict.ok:
             failures.append(f"audit chain broken at record {verdict.bad_index}: {verdict.reason}")
         if hook.errors:

@@ -252,8 +252,13 @@ class Workbench(QtCore.QObject):
             whole = screen.geometry().size()
             available = screen.availableGeometry().size()
             if (
-                whole.width() <= MAXIMISE_UP_TO.width() and whole.height() <= MAXIMISE_UP_TO.height()
-            ) or target.width() > available.width() or target.height() > available.height():
+                (
+                    whole.width() <= MAXIMISE_UP_TO.width()
+                    and whole.height() <= MAXIMISE_UP_TO.height()
+                )
+                or target.width() > available.width()
+                or target.height() > available.height()
+            ):
                 self.window.setWindowState(QtCore.Qt.WindowState.WindowMaximized)
                 target = available
         self.apply_default_layout(target)
@@ -268,7 +273,9 @@ class Workbench(QtCore.QObject):
         width, height = size.width(), size.height()
         # The right column runs the window's full height (the bottom docks stop beside it), so
         # Metrics has the height to show every row on a 1280×800 projector.
-        w.setCorner(QtCore.Qt.Corner.BottomRightCorner, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        w.setCorner(
+            QtCore.Qt.Corner.BottomRightCorner, QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+        )
         left = _clamp(round(width * 0.22), 300, 360)
         right = _clamp(round(width * 0.28), 390, 540)
         bottom = _clamp(round(height * 0.27), 200, 300)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui
 
-from phoenix_gui.qt.views.palette import BACKGROUND, member_color
+from phoenix_gui.qt.views.palette import BACKGROUND, member_color, rgb_of
 from phoenix_gui.qt.views.ring import geometry as geo
 
 DOT_ALPHA = 230 / 255.0  # the task dots' alpha (RingView builds DotLayer(alpha=230))
@@ -37,15 +37,16 @@ def dot_shares(
     """Member index → (share of visible dot pixels, share of tasks), both in percent.
 
     Tasks nobody owns (−1, grey) and tasks stranded on a crashed member (−2, red) are groups
-    of their own, as they are drawn. Pixels inside the task annulus are classified to the nearest colour among the members'
-    dot colours (drawn over the background) and the background itself. Members whose colours
-    coincide (the palette repeats its hues past eight members, lighter or darker) cannot be
-    told apart in a picture; a test that checks every member separately draws with distinct
-    colours and passes the same ``colour_of`` here.
+    of their own, as they are drawn. Pixels inside the task annulus are classified to the
+    nearest colour among the members' dot colours (drawn over the background) and the
+    background itself; the palette keeps up to 64 members' colours apart, so each colour is
+    one member's (``colour_of`` lets a test draw with colours of its own).
     """
     owners = view.task_owner_array().astype(np.int64)
     crashed = sorted(view.animator.crashed)
-    if crashed and view.stranded_shown_red:  # their tasks blink in the crashed red while stranded: count them as that
+    if (
+        crashed and view.stranded_shown_red
+    ):  # their tasks blink in the crashed red while stranded: count them as that
         owners = np.where(np.isin(owners, crashed), -2, owners)
     owners = np.where(owners < -2, -1, owners)
     keys = sorted(int(k) for k in np.unique(owners))
@@ -64,10 +65,10 @@ def dot_shares(
     pad = 4.0 / scale
     inside = (r >= geo.TASK_R_MIN - pad) & (r <= geo.TASK_R_MAX + pad)
     pixels = rgb[inside]
-    back = np.array(QtGui.QColor(BACKGROUND).getRgb()[:3], dtype=np.float64)
+    back = np.array(rgb_of(QtGui.QColor(BACKGROUND)), dtype=np.float64)
     palette = [back]
     for key in keys:
-        colour = np.array(colour_of(key).getRgb()[:3], dtype=np.float64)
+        colour = np.array(rgb_of(colour_of(key)), dtype=np.float64)
         palette.append(DOT_ALPHA * colour + (1 - DOT_ALPHA) * back)
     ref = np.asarray(palette)
     nearest = np.argmin(((pixels[:, None, :] - ref[None, :, :]) ** 2).sum(axis=2), axis=1)
@@ -81,9 +82,16 @@ def dot_shares(
     }
 
 
-def dot_share_error(
-    view: Any, colour_of: Callable[[int], QtGui.QColor] = member_color
-) -> float:
+MIN_DOTS = 200  # fewer dots: a pixel share says more about dot edges than about shares
+
+
+def dots_measurable(view: Any) -> bool:
+    """Whether pixel shares mean something here: the ring paradigm (others draw assignment
+    links across the dots) with at least :data:`MIN_DOTS` task dots."""
+    return bool(view.paradigm == "phoenix" and view.task_owner_array().size >= MIN_DOTS)
+
+
+def dot_share_error(view: Any, colour_of: Callable[[int], QtGui.QColor] = member_color) -> float:
     """The largest |pixel share − task share| over the members, in percentage points."""
     shares = dot_shares(view, colour_of)
     return max((abs(p - t) for p, t in shares.values()), default=0.0)

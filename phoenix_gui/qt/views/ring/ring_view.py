@@ -308,9 +308,9 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         if len(ids) * gap <= 2 * np.pi * 0.95:
             spread = geo.spread_angles(theta, max(geo.LABEL_GAP, gap))
             for member_id, angle in zip(ids, spread, strict=True):
-                x, y = geo.polar_xy(float(angle), geo.LABEL_R)
-                anchor = (0.5 - 0.5 * np.sin(angle), 0.5 + 0.5 * np.cos(angle))
-                placed[member_id] = (float(x), float(y), anchor)
+                px, py = geo.polar_xy(float(angle), geo.LABEL_R)
+                anchor = (0.5 - 0.5 * float(np.sin(angle)), 0.5 + 0.5 * float(np.cos(angle)))
+                placed[member_id] = (float(px), float(py), anchor)
         if not placed or self._overlap(placed, boxes, ux, uy):
             placed = self._label_columns(ids, theta, widest, tall, ux, uy)
         xs: list[float] = []
@@ -571,7 +571,8 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
         x, y, tol = self._view_point(scene_pos)
         hit = self.hit_test(x, y, tol)
-        hovered = hit[1].id if hit is not None and hit[0] == "member" else None  # type: ignore[union-attr]
+        member = hit[1] if hit is not None else None
+        hovered = member.id if isinstance(member, MemberInfo) else None
         if hovered != self._hovered:
             self._hovered = hovered
             if len(self._member_order) > LABEL_LIMIT:

@@ -5,24 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from PySide6 import QtGui
 
 from phoenix_gui.engine.config import MembersConfig, SimulationConfig, WorkloadConfig
 from phoenix_gui.qt.adapter import SimulationAdapter
+from phoenix_gui.qt.views.palette import DISTINCT_UP_TO, member_color
 from phoenix_gui.qt.views.ring import layers, measure
 from phoenix_gui.qt.views.ring.ring_binding import RingBinding
 from phoenix_gui.qt.views.ring.ring_view import LABEL_LIMIT, RingView
-
-# Past eight members the palette repeats its hues lighter or darker and some coincide: to
-# check every member's share separately the dots are drawn in 40+ clearly distinct colours.
-_LEVELS = (60, 125, 190, 255)
-_GRID = [(r, g, b) for r in _LEVELS for g in _LEVELS for b in _LEVELS if r + g + b > 250]
-
-
-def distinct(index: int) -> QtGui.QColor:
-    if index < 0:
-        return QtGui.QColor("#6B7280")
-    return QtGui.QColor(*_GRID[(index * 7) % len(_GRID)])
 
 
 def ring_of(qtbot, hosts: int, tasks: int, size=(880, 440)) -> RingView:
@@ -42,32 +31,29 @@ def ring_of(qtbot, hosts: int, tasks: int, size=(880, 440)) -> RingView:
     return view
 
 
-@pytest.fixture
-def distinct_colours(monkeypatch):
-    monkeypatch.setattr(layers, "member_color", distinct)
-    layers.dot_sprite.cache_clear()
-    yield
-    layers.dot_sprite.cache_clear()
-
-
 @pytest.mark.parametrize("hosts", [10, 50])
 @pytest.mark.parametrize("tasks", [1_000, 10_000])
-def test_each_hosts_share_of_dot_pixels_is_its_share_of_tasks(
-    qtbot, distinct_colours, hosts, tasks
-) -> None:
+def test_each_hosts_share_of_dot_pixels_is_its_share_of_tasks(qtbot, hosts, tasks) -> None:
     view = ring_of(qtbot, hosts, tasks)
-    shares = measure.dot_shares(view, distinct)
+    shares = measure.dot_shares(view)
     assert len(shares) == hosts
     worst = max(abs(pixels - share) for pixels, share in shares.values())
     assert worst <= 2.0, sorted(shares.items(), key=lambda kv: -abs(kv[1][0] - kv[1][1]))[:3]
 
 
-def test_painting_colour_by_colour_would_fail_the_same_measure(
-    qtbot, distinct_colours, monkeypatch
-) -> None:
+def test_painting_colour_by_colour_would_fail_the_same_measure(qtbot, monkeypatch) -> None:
     monkeypatch.setattr(layers, "DOT_ROUNDS", 1)  # the old order: one colour after another
     view = ring_of(qtbot, 10, 10_000)
-    assert measure.dot_share_error(view, distinct) > 2.0
+    assert measure.dot_share_error(view) > 2.0
+
+
+def test_member_colours_stay_distinct_up_to_64_members() -> None:
+    # Otherwise two members would share a colour and the picture could not show their shares.
+    rgb = [member_color(i).getRgb()[:3] for i in range(DISTINCT_UP_TO)]
+    for i, a in enumerate(rgb):
+        for j in range(i):
+            b = rgb[j]
+            assert sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5 >= 40, (i, j)
 
 
 def test_dots_are_painted_in_interleaved_rounds(qtbot) -> None:
