@@ -83,6 +83,7 @@ class Workbench(QtCore.QObject):
             ring=lambda: window.ring_view,
             timeseries=lambda: window.timeseries,
             audit=lambda: window.adapter.sim.audit,
+            caption=lambda: self.lessons.text,
         )
         self.autosave = Autosave(document, parent=self, folder=autosave_folder)
         self.overlay = window.stage.strip

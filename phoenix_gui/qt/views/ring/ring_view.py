@@ -140,6 +140,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         for item in (self._markers, self._packets):
             self.addItem(item)
         self._leaders = pg.PlotCurveItem(pen=pg.mkPen(LEADER, width=1))  # label → marker lines
+        self._leaders.setZValue(-1)  # under the markers: a line ends at a marker, not over it
         self.addItem(self._leaders)
         vb.sigRangeChanged.connect(self._on_range_changed)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
