@@ -157,7 +157,6 @@ class TimeSeriesPanel(QtWidgets.QWidget):
             # Hours stay hours: no "(x0.001)" rescaling of the time axis, and time starts at 0.
             plot.getAxis("bottom").enableAutoSIPrefix(False)
             plot.setLimits(xMin=0.0)
-            plot.setXRange(0.0, 1.0, padding=0.0)
             if row == 1:
                 plot.setLabel("bottom", "time (h)", color=foreground.name())
             if self.plots:
