@@ -30,6 +30,7 @@ PRESENTATION_POINT_SIZE = 44.0
 PRESENTATION_MIN_POINT_SIZE = 24.0
 MAX_SHARE = 0.34  # of the stage's height, normal mode
 PRESENTATION_MAX_SHARE = 0.55  # at presentation sizes a caption needs more of the height
+COMFORTABLE_SHARE = 0.7  # of the limit: the text size is chosen to stay within this
 FLOOR_POINT_SIZE = 10.0  # only for captions that do not fit at the minimum
 BACKGROUND = QtGui.QColor(8, 10, 14)
 BORDER = QtGui.QColor(255, 212, 0)
@@ -186,7 +187,11 @@ class CaptionStrip(QtWidgets.QFrame):
             if self._presentation
             else (NORMAL_POINT_SIZE, NORMAL_MIN_POINT_SIZE)
         )
-        height = self._fit(width, limit, top, low)
+        # The largest size that keeps the strip within a comfortable share of the stage; a
+        # longer caption may take up to the limit at the minimum size, and only then shrinks
+        # further (never cut off).
+        comfortable = round(limit * COMFORTABLE_SHARE)
+        height = self._fit(width, comfortable, top, low)
         if height > limit:
             height = self._fit(width, limit, low, FLOOR_POINT_SIZE)
         if height > limit:  # too long even at the floor size: grow rather than cut text off

@@ -70,13 +70,13 @@ _STATS = (
     ("last_change", "Last change", 0, 0, 3),
     ("work_lost", "Work lost", 1, 0, 1),
     ("std_over_mean", "Std / mean", 1, 2, 1),
-    ("members", "Members", 2, 0, 1),
-    ("stranded", "Stranded", 2, 2, 1),
-    ("throughput", "Throughput", 3, 0, 1),
-    ("max_over_mean", "Max / mean", 3, 2, 1),
-    ("clock", "Time", 4, 0, 1),
-    ("migrations", "Migrations", 4, 2, 1),
+    ("throughput", "Throughput", 2, 0, 1),
+    ("max_over_mean", "Max / mean", 2, 2, 1),
+    ("migrations", "Migrations", 3, 0, 1),
+    ("stranded", "Stranded", 3, 2, 1),
+    ("members", "Members", 4, 0, 3),
     ("per_member", "Per member", 5, 0, 3),
+    ("clock", "Time", 6, 0, 3),
 )
 _STAT_TIPS = {
     "last_change": "Tasks moved by the last membership change / active tasks; on the ring, "
@@ -365,7 +365,13 @@ class MetricsPanel(QtWidgets.QWidget):
         # Presentation mode makes the table's font larger (and its stylesheet pads the
         # headers): refit it then, or rows are cut off.
         # (The headers get their class fonts in events of their own, so watch them too.)
-        for watched in (self.table, self.table.horizontalHeader(), self.table.verticalHeader()):
+        for watched in (
+            self.table,
+            self.table.horizontalHeader(),
+            self.table.verticalHeader(),
+            self.dhs_label,
+            self.observed_dhs_label,
+        ):
             watched.installEventFilter(self)
         self._show_metrics(None, 0, self.configured_gauge, self.dhs_label)
         self._show_metrics(None, 1, self.observed_gauge, self.observed_dhs_label)
@@ -436,6 +442,28 @@ class MetricsPanel(QtWidgets.QWidget):
         layout.activate()
         return int(content.minimumSizeHint().height()) + 2
 
+    def needed_width(self) -> int:
+        """Width the panel needs to show both columns, the chips and the balance lines whole."""
+        content = self.scroll_area.widget()
+        if content is None:
+            return 0
+        layout = content.layout()
+        if layout is not None:
+            layout.activate()
+        metrics = QtGui.QFontMetrics(self.table.font())
+        widest = max(
+            [metrics.horizontalAdvance(t) for t in ("Configured", "Observed", "Degraded")]
+            + [
+                metrics.horizontalAdvance(item.text())
+                for r in range(self.table.rowCount())
+                for c in range(2)
+                if (item := self.table.item(r, c)) is not None
+            ]
+        )
+        header = self.table.verticalHeader().sizeHint().width()
+        table = header + 2 * (widest + 24) + 2 * self.table.frameWidth() + 12
+        return max(int(content.minimumSizeHint().width()), table) + 4
+
     def set_paradigm(self, paradigm: str) -> None:
         """Statistics that only mean something on the ring (the ideal share moved) only there."""
         self.paradigm = paradigm
@@ -450,6 +478,13 @@ class MetricsPanel(QtWidgets.QWidget):
         widest = QtGui.QFontMetrics(bold).horizontalAdvance("✓ 100.0 % Degraded")
         label.setMinimumWidth(widest + 16)
         return label
+
+    def _size_chip(self, label: QtWidgets.QLabel) -> None:
+        """Wide enough for the longest chip text in bold at the current font: no jumping."""
+        bold = QtGui.QFont(label.font())
+        bold.setBold(True)
+        widest = QtGui.QFontMetrics(bold).horizontalAdvance("✓ 100.0 % Degraded")
+        label.setMinimumWidth(widest + 16)
 
     def _formula_label(self) -> QtWidgets.QLabel:
         label = QtWidgets.QLabel(_formulas_html(None))
@@ -466,6 +501,8 @@ class MetricsPanel(QtWidgets.QWidget):
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         refit = (QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.StyleChange)
+        if event.type() in refit and watched in (self.dhs_label, self.observed_dhs_label):
+            self._size_chip(watched)
         if event.type() in refit and watched in (
             self.table,
             self.table.horizontalHeader(),
@@ -574,6 +611,7 @@ class MetricsPanel(QtWidgets.QWidget):
             label.setToolTip(undefined_note(metrics) or "undefined: no observations yet")
             return
         label.setText(f"{STATUS_SYMBOLS.get(status, '')} {dhs:.1f} % {status}".strip())
+        self._size_chip(label)
         # Dark text on the Okabe–Ito hues keeps ≥ 4.5:1 contrast on all three.
         label.setStyleSheet(
             f"QLabel {{ background: {STATUS_COLORS.get(status, 'transparent')}; color: black;"

@@ -131,6 +131,10 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         return self.metrics.needed_height() + title + 8
 
+    def metrics_dock_width(self) -> int:
+        """The Metrics dock's width with both columns, the chips and the balance lines whole."""
+        return self.metrics.needed_width() + 8
+
     def _action(self, text: str, slot: Any, shortcut: str | None = None, tip: str = "") -> Any:
         action = QtGui.QAction(text, self)
         if shortcut:

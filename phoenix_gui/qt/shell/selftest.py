@@ -20,6 +20,7 @@ the window right after each. Exit status 0 only when every check passed.
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tempfile
 import time
@@ -31,6 +32,7 @@ import numpy as np
 FRAMES_PER_STEP = 3
 FRAME_DT = 1.0 / 60.0
 DOT_SHARE_LIMIT_PCT = 2.0
+AFTER_CRASH = 2  # steps after detection of the crash to the "crash" moment (packets flying)
 
 
 def run_self_test(
@@ -193,10 +195,15 @@ def _self_test(
         moment("start")
         window.reset_action.trigger()
         moment("reset")
+        crash_at = steps // 2
+        timing = window.adapter.sim.config.timing
+        # Detection takes the heartbeat timeout; the migrations fly in the steps after it.
+        after_crash = math.ceil(timing.heartbeat_timeout / timing.step_hours) + AFTER_CRASH
         for k in range(steps):
-            if k == steps // 2:
+            if k == crash_at:
                 _crash_one(window)
-                moment("mid")
+            if k == min(steps - 1, crash_at + after_crash):
+                moment("crash")  # packets of the crash's first migrations on their way
             # A step as the user sees it: the engine step, then every dock's update and the
             # window's repaints that it triggers (delivered by processEvents).
             s0 = time.perf_counter()

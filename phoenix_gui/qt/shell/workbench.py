@@ -278,7 +278,7 @@ class Workbench(QtCore.QObject):
             QtCore.Qt.Corner.BottomRightCorner, QtCore.Qt.DockWidgetArea.RightDockWidgetArea
         )
         left = _clamp(round(width * 0.22), 300, 360)
-        right = _clamp(round(width * 0.28), 390, 540)
+        right = max(_clamp(round(width * 0.28), 390, 540), min(w.metrics_dock_width(), width // 2))
         bottom = _clamp(round(height * 0.27), 200, 300)
         column = max(200, height - CHROME_HEIGHT)  # menus, toolbar and status bar aside
         metrics = min(max(column - MIN_INSPECTOR_HEIGHT, column // 2), w.metrics_dock_height())
@@ -382,18 +382,26 @@ class Workbench(QtCore.QObject):
                 if dock is not w.metrics_dock:
                     dock.hide()
             w.metrics_dock.show()
-            width = w.width()
-            w.resizeDocks(
-                [w.metrics_dock],
-                [_clamp(round(width * 0.4), 480, 700)],
-                QtCore.Qt.Orientation.Horizontal,
-            )
+            self._fit_presentation_metrics()
+            # Fonts and the full-screen geometry settle over the next events: fit again then.
+            QtCore.QTimer.singleShot(0, self._fit_presentation_metrics)
         elif self._normal_state is not None:
             w.restoreState(self._normal_state, DOCK_LAYOUT_VERSION)
             self._normal_state = None
         self.overlay.set_presentation_mode(active)
         if not active:
             self.presentation.apply_normal_theme()  # a theme chosen meanwhile applies now
+
+    def _fit_presentation_metrics(self) -> None:
+        """Metrics as wide as its larger text needs (at most half the screen): no cut column."""
+        w = self.window
+        if not self.presentation.is_active():
+            return
+        width = w.width()
+        wanted = max(round(width * 0.36), w.metrics_dock_width())
+        w.resizeDocks(
+            [w.metrics_dock], [min(wanted, width // 2)], QtCore.Qt.Orientation.Horizontal
+        )
 
     def _on_member_selected(self, member_id: str) -> None:
         if member_id:
