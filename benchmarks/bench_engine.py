@@ -38,13 +38,13 @@ CASES = {
 
 def run_case(name: str, steps: int) -> dict[str, float | int | str]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from phoenix_gui.engine.config import (
+    from phoenix_gui.engine import (
         MembersConfig,
         RingConfig,
+        Simulation,
         SimulationConfig,
         WorkloadConfig,
     )
-    from phoenix_gui.engine.simulation import Simulation
 
     tasks, work = CASES[name]
     cfg = SimulationConfig(

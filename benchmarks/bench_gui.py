@@ -22,7 +22,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.engine.ring import HashRing, tokens_of
+from phoenix_gui.engine import HashRing, tokens_of
 from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
 from phoenix_gui.qt.views.palette import member_brush
 from phoenix_gui.qt.views.ring.geometry import token_angle

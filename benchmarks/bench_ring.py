@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a plain checkout
 
-from phoenix_gui.engine.ring import HashRing, TokenIndex, moved_tasks, tokens_of
+from phoenix_gui.engine import HashRing, TokenIndex, moved_tasks, tokens_of
 
 try:
     from uhashring import HashRing as UHashRing

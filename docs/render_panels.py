@@ -15,15 +15,15 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from phoenix_gui.engine.config import (
+from phoenix_gui.engine import (
     ChurnConfig,
     MembersConfig,
     MemberSpec,
     Paradigm,
+    Simulation,
     SimulationConfig,
     WorkloadConfig,
 )
-from phoenix_gui.engine.simulation import Simulation
 from phoenix_gui.qt.panels import (
     AlgorithmsPanel,
     CapabilitiesPanel,

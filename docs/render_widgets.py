@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6 import QtWidgets
 
-from phoenix_gui.engine.metrics import BalanceStats, MetricInputs, Metrics, balance, compute
+from phoenix_gui.engine import BalanceStats, MetricInputs, Metrics, balance, compute
 from phoenix_gui.qt.panels.controls import ControlsPanel
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
 from phoenix_gui.qt.panels.timeseries import TimeSeriesPanel

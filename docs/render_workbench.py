@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 from PySide6 import QtGui, QtWidgets
 
-from phoenix_gui.engine.ring import HashRing, tokens_of
+from phoenix_gui.engine import HashRing, tokens_of
 from phoenix_gui.qt.document.caption_overlay import CaptionStage
 from phoenix_gui.qt.document.document import ScenarioDocument
 from phoenix_gui.qt.document.error_dialog import ScenarioErrorDialog
@@ -89,7 +89,7 @@ def render_overlays(out: Path, settings: Settings) -> None:
 
 
 def _caption(text: str) -> object:
-    from phoenix_gui.engine.events import Event, Primitive
+    from phoenix_gui.engine import Event, Primitive
 
     return Event(1.0, Primitive.SYSTEM, "caption", {"text": text, "pause": True})
 

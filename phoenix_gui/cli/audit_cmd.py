@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from phoenix_gui.cli.errors import CliError
-from phoenix_gui.engine.audit import verify_file
+from phoenix_gui.engine import verify_file
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from phoenix_gui.cli.errors import CliError
-from phoenix_gui.engine.metrics import MetricsError
+from phoenix_gui.engine import MetricsError
 from phoenix_gui.params import PARAMS, ParamError, ParamSpec
 
 

@@ -13,7 +13,7 @@ import argparse
 from typing import Any
 
 from phoenix_gui.cli.common import add_param_option, emit, emit_json, metrics_error, param_value
-from phoenix_gui.engine.metrics import HealthBands, MetricInputs, MetricsError, compute
+from phoenix_gui.engine import HealthBands, MetricInputs, MetricsError, compute
 from phoenix_gui.params import METRIC_INPUT_PARAMS, METRIC_PARAMS, PARAMS
 
 # One flag per metric input: the source document's five, then the two WMCR weights.

@@ -17,13 +17,13 @@ import numpy as np
 
 from phoenix_gui.cli.common import emit, emit_json, param_value
 from phoenix_gui.cli.errors import CliError
-from phoenix_gui.engine.metrics import ideal_overhead
-from phoenix_gui.engine.ring import (
+from phoenix_gui.engine import (
     TOKEN_SPACE,
     HashRing,
     RingChange,
     TokenIndex,
     effective_vnodes,
+    ideal_overhead,
     moved_tasks,
     tokens_of,
 )

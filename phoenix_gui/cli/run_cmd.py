@@ -22,9 +22,7 @@ from typing import Any, TextIO
 
 from phoenix_gui.cli.common import add_param_option, metrics_error, param_value
 from phoenix_gui.cli.errors import CliError
-from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
-from phoenix_gui.engine.metrics import MetricsError
-from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine import PARADIGMS, MetricsError, Simulation, SimulationConfig
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS
 
 # Flags taken from the parameter table, in --help order.

@@ -1,1 +1,122 @@
-"""The pure simulation model: numpy and the standard library only (never Qt, never YAML)."""
+"""The pure simulation model: numpy and the standard library only (never Qt, never YAML).
+
+This package is the engine's public surface (docs/engine_api.md): the window, the command line,
+the scenario package and the benchmarks write ``from phoenix_gui.engine import Simulation, …``
+and never reach into a submodule. The submodules are the engine's own business; each imports
+the others by their module path, never through this file, so the engine has no import cycle.
+"""
+
+from phoenix_gui.engine.audit import (
+    GENESIS_HASH,
+    AuditLog,
+    AuditRecord,
+    VerifyResult,
+    verify_file,
+    verify_lines,
+)
+from phoenix_gui.engine.config import (
+    PARADIGMS,
+    ChurnConfig,
+    GovernanceConfig,
+    MemberKind,
+    MembersConfig,
+    MemberSpec,
+    Paradigm,
+    RingConfig,
+    SimulationConfig,
+    TimelineEvent,
+    TimingConfig,
+    WorkloadConfig,
+)
+from phoenix_gui.engine.core import ChangeRecord, Counters, StepResult
+from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.engine.members import Member, MemberStatus
+from phoenix_gui.engine.metrics import (
+    CRITICAL,
+    DEGRADED,
+    HEALTHY,
+    BalanceStats,
+    HealthBands,
+    MetricInputs,
+    Metrics,
+    MetricsError,
+    balance,
+    compute,
+    ideal_overhead,
+)
+from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics, observe
+from phoenix_gui.engine.params_apply import CHANGEABLE
+from phoenix_gui.engine.registry import Registry
+from phoenix_gui.engine.report import Snapshot
+from phoenix_gui.engine.ring import (
+    TOKEN_SPACE,
+    EmptyRingError,
+    HashRing,
+    RingChange,
+    TokenIndex,
+    effective_vnodes,
+    moved_tasks,
+    token,
+    tokens_of,
+)
+from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine.tasks import FlightPacket, TaskState, TaskTable
+
+__all__ = [
+    "CHANGEABLE",
+    "CRITICAL",
+    "DEGRADED",
+    "GENESIS_HASH",
+    "HEALTHY",
+    "PARADIGMS",
+    "TOKEN_SPACE",
+    "AuditLog",
+    "AuditRecord",
+    "BalanceStats",
+    "ChangeRecord",
+    "ChurnConfig",
+    "Counters",
+    "EmptyRingError",
+    "Event",
+    "FlightPacket",
+    "GovernanceConfig",
+    "HashRing",
+    "HealthBands",
+    "History",
+    "Member",
+    "MemberKind",
+    "MemberSpec",
+    "MemberStatus",
+    "MembersConfig",
+    "MetricInputs",
+    "Metrics",
+    "MetricsError",
+    "ObservedInputs",
+    "ObservedMetrics",
+    "Paradigm",
+    "Primitive",
+    "Registry",
+    "RingChange",
+    "RingConfig",
+    "Simulation",
+    "SimulationConfig",
+    "Snapshot",
+    "StepResult",
+    "TaskState",
+    "TaskTable",
+    "TimelineEvent",
+    "TimingConfig",
+    "TokenIndex",
+    "VerifyResult",
+    "WorkloadConfig",
+    "balance",
+    "compute",
+    "effective_vnodes",
+    "ideal_overhead",
+    "moved_tasks",
+    "observe",
+    "token",
+    "tokens_of",
+    "verify_file",
+    "verify_lines",
+]

@@ -2,9 +2,10 @@
 
 :class:`Core` owns the clock, the random streams, the registry, the ring, the task columns, the
 queues and the counters, and emits events (audit log first, then listeners). The primitives
-live in their own modules (lifecycle, migration, assignment_*, churn, discovery) as functions
-or small classes working on a ``Core``; :class:`~phoenix_gui.engine.simulation.Simulation` adds
-the public API on top.
+live in their own modules (lifecycle, migration, assignment, churn, …) as functions or small
+classes working on a ``Core``; :class:`~phoenix_gui.engine.simulation.Simulation` adds the
+public API on top. The core knows the paradigm's assigner only through :class:`Placement`, the
+calls the primitives make on it, so it never imports the modules that import it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, Protocol, TextIO
 
 import numpy as np
 import numpy.typing as npt
@@ -20,15 +21,12 @@ import numpy.typing as npt
 from phoenix_gui.engine.audit import AuditLog
 from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.engine.events import Event, Primitive
-from phoenix_gui.engine.members import MemberColumns
+from phoenix_gui.engine.members import Member, MemberColumns
 from phoenix_gui.engine.randomness import Streams
 from phoenix_gui.engine.registry import Registry
-from phoenix_gui.engine.ring import HashRing, TokenIndex
+from phoenix_gui.engine.ring import HashRing, RingChange, TokenIndex
 from phoenix_gui.engine.schedule import Agenda, DueQueue
 from phoenix_gui.engine.tasks import DueKind, TaskState, TaskTable
-
-if TYPE_CHECKING:
-    from phoenix_gui.engine.assignment import Assigner
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -105,6 +103,34 @@ class ChangeRecord:
         }
 
 
+class Placement(Protocol):
+    """What the core and the primitives ask of the paradigm's assigner (where tasks go).
+
+    :class:`~phoenix_gui.engine.assignment.Assigner` and its subclasses implement it.
+    """
+
+    def place_new(self, ids: IntArray, t: float) -> None:
+        """Give newly authorised tasks an owner, or queue them."""
+
+    def member_joined(self, member: Member, change: RingChange, t: float) -> int:
+        """After registration: rebalance if the paradigm does; returns tasks moved."""
+
+    def member_leaving(self, member: Member, change: RingChange, t: float, reason: str) -> int:
+        """Move every task off ``member`` (drain or crash recovery); returns tasks moved."""
+
+    def room_appeared(self, t: float) -> None:
+        """Capacity was freed or a member joined: retry waiting tasks."""
+
+    def handoff(self, tid: int, t: float, reason: str) -> None:
+        """An agent's session ended early (context limit, error): hand the task on."""
+
+    def explain(self, tid: int) -> dict[str, Any]:
+        """Why the task went where it did: candidates, scores, winner."""
+
+    def pending_count(self) -> int:
+        """Tasks waiting for a member."""
+
+
 @dataclass
 class StepResult:
     time: float
@@ -132,7 +158,7 @@ class Core:
         self.batches: dict[int, IntArray] = {}  # transfer batch (generation) → its task ids
         self.counters = Counters()
         self.changes: list[ChangeRecord] = []
-        self.assigner: Assigner  # set by Simulation once the paradigm is known
+        self.assigner: Placement  # set by Simulation once the paradigm is known
         self._listeners: list[Callable[[Event], None]] = []
         self._step_events: list[Event] = []
         self._generation = 0

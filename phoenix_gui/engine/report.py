@@ -1,25 +1,24 @@
-"""What the views and the command line read: snapshots, packets, the run summary, invariants.
+"""What the views and the command line read: snapshots, packets and the run summary.
 
 A snapshot costs O(members + log steps): balance statistics come from the per-member load
-column and observed metrics from the history window, never from a pass over the tasks.
+column and observed metrics from the history window, never from a pass over the tasks. The
+summary includes the full invariant check of :mod:`~phoenix_gui.engine.invariants`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from phoenix_gui.engine.core import ChangeRecord
+from phoenix_gui.engine.core import ChangeRecord, Core
+from phoenix_gui.engine.invariants import check, lost_tasks
 from phoenix_gui.engine.lifecycle import active_tasks
-from phoenix_gui.engine.members import LIVE, MemberStatus
+from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.metrics import BalanceStats, Metrics, balance, compute
-from phoenix_gui.engine.observed import Counts, ObservedMetrics, observe
+from phoenix_gui.engine.observed import Counts, History, ObservedMetrics, observe
 from phoenix_gui.engine.tasks import FlightPacket, TaskState, checkpoint_hash
-
-if TYPE_CHECKING:
-    from phoenix_gui.engine.simulation import Simulation
 
 
 @dataclass(frozen=True)
@@ -60,15 +59,16 @@ class Snapshot:
         return out
 
 
-def observed_metrics(sim: Simulation, counts: Counts, hours: float) -> ObservedMetrics:
+def observed_metrics(sim: Core, counts: Counts, hours: float) -> ObservedMetrics:
     """Observed metrics of ``counts`` (a window or the run totals) over ``hours``."""
     m = sim.config.metrics
     return observe(counts, hours, m.w_join, m.w_leave, sim.config.bands)
 
 
-def snapshot(sim: Simulation) -> Snapshot:
+def snapshot(sim: Core, history: History) -> Snapshot:
+    """The state the views show now; observed metrics over ``history``'s trailing Δt window."""
     m = sim.config.metrics
-    w = sim.history.window(sim.time, m.hours)
+    w = history.window(sim.time, m.hours)
     cols = sim.columns
     loads = cols.load[: cols.size][cols.schedulable[: cols.size]]
     last: ChangeRecord | None = sim.changes[-1] if sim.changes else None
@@ -89,7 +89,7 @@ def snapshot(sim: Simulation) -> Snapshot:
     )
 
 
-def summary(sim: Simulation) -> dict[str, Any]:
+def summary(sim: Core) -> dict[str, Any]:
     """The ``run --json`` object: whole-run totals; observed = totals / simulated hours.
 
     Undefined observed values (no work done, no task submitted, or no time simulated) are
@@ -98,7 +98,7 @@ def summary(sim: Simulation) -> dict[str, Any]:
     c = sim.counters
     observed = observed_metrics(sim, c, max(sim.time, 0.0))
     trust, compliance = observed.inputs.trust, observed.inputs.compliance
-    problems = check_invariants(sim)
+    problems = check(sim)
     joins = [ch.ratio for ch in sim.changes if ch.kind == "join" and ch.active]
     return {
         "name": sim.config.name,
@@ -141,7 +141,7 @@ def summary(sim: Simulation) -> dict[str, Any]:
     }
 
 
-def packet(sim: Simulation, tid: int) -> FlightPacket:
+def packet(sim: Core, tid: int) -> FlightPacket:
     tab = sim.tasks
     if not 0 <= tid < len(tab):
         raise IndexError(f"no task {tid}")
@@ -174,32 +174,3 @@ def packet(sim: Simulation, tid: int) -> FlightPacket:
         ),
         state=TaskState(int(tab.raw("state")[tid])).name,
     )
-
-
-def lost_tasks(sim: Simulation) -> int:
-    """Active tasks that are neither waiting nor owned by a live member (must be 0)."""
-    tab = sim.tasks
-    n = len(tab)
-    state = tab.raw("state")[:n]
-    owner = tab.raw("owner")[:n]
-    owned = (
-        (state == TaskState.RUNNING)
-        | (state == TaskState.MIGRATING)
-        | (state == TaskState.STRANDED)
-    )
-    bad = owned & (owner < 0)
-    idx = np.flatnonzero(owned & (owner >= 0))
-    if idx.size:
-        live = np.zeros(sim.columns.size, dtype=bool)
-        for m in sim.registry.members():
-            if m.status in LIVE and m.index >= 0:
-                live[m.index] = True
-        bad[idx[~live[owner[idx]]]] = True
-    return int(np.count_nonzero(bad))
-
-
-def check_invariants(sim: Simulation) -> list[str]:
-    """Model invariants (a full pass: for tests and the end-of-run summary)."""
-    from phoenix_gui.engine.invariants import check
-
-    return check(sim)

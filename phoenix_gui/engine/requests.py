@@ -9,24 +9,24 @@ generated members (``{prefix}{n}``) and runs the churn events drawn for a step.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from phoenix_gui.engine import lifecycle
 from phoenix_gui.engine.churn import ChurnEvent
 from phoenix_gui.engine.config import MemberKind, MemberSpec, TimelineEvent
+from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.params_apply import apply_param, check_param
 from phoenix_gui.engine.workload import submit
 
-if TYPE_CHECKING:
-    from phoenix_gui.engine.simulation import Simulation
-
 KIND_OF: dict[str, MemberKind] = {"phoenix": "host", "kubernetes": "node", "agentic": "agent"}
 
 
 class Requests:
-    def __init__(self, sim: Simulation) -> None:
+    """The queue of requests and the timeline cursor of one run; works on the shared core."""
+
+    def __init__(self, sim: Core) -> None:
         self.sim = sim
         self._queue: list[tuple[str, Any]] = []
         self._timeline = sorted(sim.config.timeline, key=lambda e: e.at)

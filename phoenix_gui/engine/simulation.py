@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from phoenix_gui.engine import lifecycle, report
+from phoenix_gui.engine import invariants, lifecycle, report
 from phoenix_gui.engine.assignment import Assigner
 from phoenix_gui.engine.churn import draw_step, rate_problem
 from phoenix_gui.engine.config import PARADIGMS, MemberSpec, SimulationConfig
@@ -243,10 +243,10 @@ class Simulation(Core):
         return out
 
     def snapshot(self) -> report.Snapshot:
-        return report.snapshot(self)
+        return report.snapshot(self, self.history)
 
     def summary(self) -> dict[str, Any]:
         return report.summary(self)
 
     def check_invariants(self) -> list[str]:
-        return report.check_invariants(self)
+        return invariants.check(self)

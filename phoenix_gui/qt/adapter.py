@@ -15,9 +15,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore
 
-from phoenix_gui.engine.config import SimulationConfig
-from phoenix_gui.engine.events import Event
-from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine import Event, Simulation, SimulationConfig
 from phoenix_gui.params import PARAMS
 from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
 

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from phoenix_gui.engine.config import (
+from phoenix_gui.engine import (
     ChurnConfig,
     GovernanceConfig,
+    HealthBands,
     MembersConfig,
     MemberSpec,
+    MetricInputs,
     RingConfig,
     SimulationConfig,
     TimelineEvent,
     TimingConfig,
     WorkloadConfig,
 )
-from phoenix_gui.engine.metrics import HealthBands, MetricInputs
 from phoenix_gui.scenario import migrations
 from phoenix_gui.scenario.schema import (
     BurstEvent,

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.scenario import checks, migrations
 from phoenix_gui.scenario.convert import config_to_data, scenario_to_config
 from phoenix_gui.scenario.errors import Problem, ScenarioError

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.scenario import checks, migrations
 from phoenix_gui.scenario.errors import ScenarioError
 from phoenix_gui.scenario.loading import PathLike, scenario_from_config

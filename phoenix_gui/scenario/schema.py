@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from phoenix_gui.engine.config import (
+from phoenix_gui.engine import (
+    CHANGEABLE,
     ChurnConfig,
     GovernanceConfig,
     MemberKind,
@@ -29,7 +30,6 @@ from phoenix_gui.engine.config import (
     TimingConfig,
     WorkloadConfig,
 )
-from phoenix_gui.engine.params_apply import CHANGEABLE
 from phoenix_gui.params import PARAMS, ParamError
 
 _CFG = SimulationConfig()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,9 +85,10 @@ def test_every_lesson_validates_and_runs_to_its_end(path: Path) -> None:
     assert len(scenario.description) > 100, "a lesson explains its idea"
     captions = [e for e in scenario.timeline if e.kind == "caption"]
     assert len(captions) >= 3 and any(c.pause for c in captions)
-    start = time.perf_counter()
     run = Run(load_config(path)).to_end()
-    assert time.perf_counter() - start < 5.0, "lessons stay small enough to run in class"
+    # Small enough to run in class, counted in work (audited events), not in wall-clock time
+    # (timings belong in benchmarks/): the busiest lesson, churn-storm, records about 37,000.
+    assert len(run.sim.audit) < 60_000, "lessons stay small enough to run in class"
     assert [e.details["text"] for e in run.of_kind("caption")] == [c.text for c in captions]
     assert [e.details["pause"] for e in run.of_kind("caption")] == [c.pause for c in captions]
     assert run.sim.check_invariants() == []

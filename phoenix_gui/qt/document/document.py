@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from PySide6 import QtCore, QtWidgets
 
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.params import PARAMS
 from phoenix_gui.qt.document.error_dialog import ScenarioErrorDialog
 from phoenix_gui.scenario import (

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.engine.events import Event
+from phoenix_gui.engine import Event
 from phoenix_gui.qt.panels.models import (
     FAILED_COLOR,
     HIGHLIGHT_COLOR,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.engine.config import PARADIGMS, SimulationConfig
+from phoenix_gui.engine import PARADIGMS, SimulationConfig
 from phoenix_gui.params import PARAMS, ParamSpec
 
 # The parameters the dock shows, in display order. The WMCR weights stay scenario-only.

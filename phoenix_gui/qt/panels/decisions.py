@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from phoenix_gui.engine.events import Event
+from phoenix_gui.engine import Event
 from phoenix_gui.qt.panels.models import (
     OK_COLOR,
     RefreshCoalescer,

@@ -15,8 +15,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from phoenix_gui.engine.config import MemberSpec
-from phoenix_gui.engine.events import Event
+from phoenix_gui.engine import Event, MemberSpec
 from phoenix_gui.params import PARAMS
 from phoenix_gui.qt.panels.member_model import MemberTableModel
 from phoenix_gui.qt.panels.models import (

@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.engine.metrics import (
+from phoenix_gui.engine import (
     CRITICAL,
     DEGRADED,
     HEALTHY,
@@ -27,9 +27,9 @@ from phoenix_gui.engine.metrics import (
     MetricInputs,
     Metrics,
     MetricsError,
+    ObservedMetrics,
     compute,
 )
-from phoenix_gui.engine.observed import ObservedMetrics
 from phoenix_gui.params import METRIC_PARAMS, PARAMS
 
 DASH = "—"

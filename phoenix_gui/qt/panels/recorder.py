@@ -17,8 +17,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from phoenix_gui.engine.audit import AuditLog, AuditRecord, VerifyResult, verify_file
-from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.engine import AuditLog, AuditRecord, Event, Primitive, VerifyResult, verify_file
 from phoenix_gui.qt.panels.models import (
     DISPLAY,
     HeaderedTableModel,

@@ -20,7 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.engine.metrics import HealthBands
+from phoenix_gui.engine import HealthBands
 from phoenix_gui.qt.panels.metrics_panel import STATUS_COLORS, field, finite
 
 REDRAW_MS = 100

@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.engine.events import Event
-from phoenix_gui.engine.tasks import TaskState
+from phoenix_gui.engine import Event, TaskState
 from phoenix_gui.qt.panels.models import (
     DISPLAY,
     FollowingTablePanel,

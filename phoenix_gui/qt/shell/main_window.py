@@ -15,8 +15,7 @@ from typing import Any, Protocol
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui import __version__
-from phoenix_gui.engine.config import SimulationConfig
-from phoenix_gui.engine.metrics import compute
+from phoenix_gui.engine import SimulationConfig, compute
 from phoenix_gui.qt.adapter import SimulationAdapter
 from phoenix_gui.qt.document.caption_overlay import CaptionStage
 from phoenix_gui.qt.panels.controls import ControlsPanel

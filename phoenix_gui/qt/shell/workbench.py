@@ -28,7 +28,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.engine.config import SimulationConfig
+from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.qt.document.autosave import Autosave
 from phoenix_gui.qt.document.document import ScenarioDocument
 from phoenix_gui.qt.document.export import ExportActions

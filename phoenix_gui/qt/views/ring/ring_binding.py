@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6 import QtCore
 
-from phoenix_gui.engine.events import Event
+from phoenix_gui.engine import Event
 from phoenix_gui.qt.adapter import SimulationAdapter
 from phoenix_gui.qt.views.ring.ring_view import RingView
 
@@ -46,7 +46,7 @@ class RingBinding(QtCore.QObject):
     @staticmethod
     def _state_label(code: int) -> str:
         try:
-            from phoenix_gui.engine.tasks import TaskState
+            from phoenix_gui.engine import TaskState
 
             return TaskState(code).name
         except (ImportError, ValueError):
