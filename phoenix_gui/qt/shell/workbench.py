@@ -399,9 +399,7 @@ class Workbench(QtCore.QObject):
             return
         width = w.width()
         wanted = max(round(width * 0.36), w.metrics_dock_width())
-        w.resizeDocks(
-            [w.metrics_dock], [min(wanted, width // 2)], QtCore.Qt.Orientation.Horizontal
-        )
+        w.resizeDocks([w.metrics_dock], [min(wanted, width // 2)], QtCore.Qt.Orientation.Horizontal)
 
     def _on_member_selected(self, member_id: str) -> None:
         if member_id:
