@@ -39,6 +39,7 @@ STATUS_SYMBOLS = {HEALTHY: "✓", DEGRADED: "▲", CRITICAL: "✕"}
 # A preview shown from the sliders wins over snapshots still carrying the old configuration,
 # until the engine catches up (or this many snapshots pass: a refused change must not stick).
 PREVIEW_HOLD_SNAPSHOTS = 20
+CELL_CHARS = 9  # longer numbers are written with 4 significant digits
 
 # (row label, Metrics.inputs attribute or Metrics attribute, format)
 _TABLE_ROWS = (
@@ -422,12 +423,21 @@ class MetricsPanel(QtWidgets.QWidget):
             width = self.table.columnWidth(column)
             if width < 30 or not visible(table_view, QtCore.QRect(x, 0, width, 1)):
                 hidden.append(f"column {name}")
+        text_width = QtGui.QFontMetrics(self.table.font()).horizontalAdvance
         for row in range(self.table.rowCount()):
             y = self.table.rowViewportPosition(row)
             rect = QtCore.QRect(0, y, table_view.width(), self.table.rowHeight(row))
+            header = self.table.verticalHeaderItem(row)
+            name = header.text() if header else str(row)
             if not visible(table_view, rect):
-                item = self.table.verticalHeaderItem(row)
-                hidden.append(f"row {item.text() if item else row}")
+                hidden.append(f"row {name}")
+                continue
+            for column in range(2):  # a value wider than its column is cut off (elided)
+                item = self.table.item(row, column)
+                if item is not None and text_width(item.text()) + 6 > self.table.columnWidth(
+                    column
+                ):
+                    hidden.append(f"cell {name} / {('Configured', 'Observed')[column]}")
         for key, label in self.stat_labels.items():
             if not self.stat_titles[key].isHidden() and not visible(label, label.rect()):
                 hidden.append(f"balance {key}")
@@ -600,7 +610,7 @@ class MetricsPanel(QtWidgets.QWidget):
         label: QtWidgets.QLabel,
     ) -> None:
         for row, (_title, path, pattern) in enumerate(_TABLE_ROWS):
-            self._set_cell(row, column, fmt(field(metrics, path), pattern))
+            self._set_cell(row, column, _cell(field(metrics, path), pattern))
         dhs = finite(field(metrics, "dhs"))
         status = metrics.status if metrics is not None and dhs is not None else None
         self._set_cell(len(_TABLE_ROWS), column, status or DASH)
@@ -666,6 +676,16 @@ class MetricsPanel(QtWidgets.QWidget):
         if ratio is not None and ideal:
             text += f" ({ratio / ideal:.2f}× ideal)"
         return text
+
+
+def _cell(value: Any, pattern: str) -> str:
+    """A table cell: the row's format, or 4 significant digits when that would be long (extreme
+    sliders: 400000.0000 events/h must not be cut off in a narrow column)."""
+    text = fmt(value, pattern)
+    number = finite(value)
+    if number is not None and len(text) > CELL_CHARS:
+        return f"{number:.4g}"
+    return text
 
 
 def _with_unit(value: Any, pattern: str, unit: str) -> str:
