@@ -1,4 +1,5 @@
-"""Frame cost of the ring view, side by side with the naive redraw (DESIGN.md §8, issue 5).
+"""Frame cost of the ring view, side by side with the naive redraw (DESIGN.md §8, issue 5),
+and of migrations and the Kubernetes and agent views (issue 14, ``bench_views.py``).
 
 Ours: static layers (ring, vnode ticks, arcs, task dots) built once and cached; per frame only
 the packets in flight (a small scatter) and the member markers are updated, then the view is
@@ -25,8 +26,13 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from phoenix_gui.engine import HashRing, tokens_of
 from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
 from phoenix_gui.qt.views.palette import member_brush
-from phoenix_gui.qt.views.ring.geometry import token_angle
+from phoenix_gui.qt.views.ring.geometry import MEMBER_R, task_radius, token_angle, token_xy
 from phoenix_gui.qt.views.ring.ring_view import RingView
+
+try:  # imported as benchmarks.bench_gui (tests) or run as a script from this folder
+    from benchmarks.bench_views import agents_frames, cluster_frames, migration_frames
+except ModuleNotFoundError:
+    from bench_views import agents_frames, cluster_frames, migration_frames  # type: ignore[no-redef]
 
 FRAME_DT = 1.0 / 60.0  # frames are driven on a synthetic clock 60 times per simulated second
 
@@ -56,17 +62,22 @@ def build_view(hosts: int, tasks: int, vnodes: int = 100) -> tuple[RingView, Has
 
 
 def top_up(view: RingView, now: float, target: int, hosts: int, counter: list[int]) -> None:
-    """Keep ``target`` packets in flight, their starts staggered over one flight time."""
+    """Keep ``target`` packets in flight, their starts staggered over one flight time: each
+    flies from a task's dot to a member's marker, with its trail (as a migration does)."""
     missing = target - view.packets_in_flight
+    seconds = view.animator.flight_seconds
     for _ in range(missing):
         k = counter[0]
         counter[0] += 1
-        # Fixed arithmetic choice of source/target: the benchmark uses no randomness at all.
-        src, dst = k % hosts, (k * 7 + 3) % hosts
-        started = now - (k % 37) / 37.0 * view.animator.flight_seconds
-        theta0 = float(token_angle(view._members[src].token))
-        theta1 = float(token_angle(view._members[dst].token))
-        view.animator.add_flight(started, theta0, theta1, dst, along_ring=True)
+        # Fixed arithmetic choice of task and target: the benchmark uses no randomness at all.
+        task, dst = (k * 7919) % 10_000, (k * 7 + 3) % hosts
+        started = now - (k % 37) / 37.0 * seconds
+        x0, y0 = token_xy(tokens_of([f"task-{task}"]), task_radius(np.array([task])))
+        x1, y1 = token_xy(np.array([view._members[dst].token]), MEMBER_R)
+        view.animator.book.add(
+            started, (x0, y0), (x1, y1), (np.array([k % hosts]), np.array([dst])),
+            np.array([task]), np.array([k % hosts]), seconds,
+        )  # fmt: skip
 
 
 def run_ours(view: RingView, hosts: int, packets: int, frames: int) -> np.ndarray:
@@ -259,6 +270,18 @@ def main(argv: list[str] | None = None) -> int:
     view.close()
     app.processEvents()
 
+    migration, migration_cpu = migration_frames()
+    rows.append(("migration: 1e3 of 1e4 tasks fly", "100 hosts, every frame", migration.size,
+                 *stats(migration)))  # fmt: skip
+    rows.append(("  the same, CPU time", "", migration.size, *stats(migration_cpu)))
+    cluster, cluster_cpu = cluster_frames(frames=frames)
+    rows.append(("kubernetes view", "100 nodes, 5e3 pods, steps", frames, *stats(cluster)))
+    rows.append(("  the same, CPU time", "", frames, *stats(cluster_cpu)))
+    agents, agents_cpu = agents_frames(frames=frames)
+    rows.append(("agent view", "50 agents, 2e3 tasks, steps", frames, *stats(agents)))
+    rows.append(("  the same, CPU time", "", frames, *stats(agents_cpu)))
+    app.processEvents()
+
     print(f"{'variant':34} {'workload':36} {'frames':>6} {'median ms':>10} {'p95/max':>8}")
     for name, load, n, med, p95 in rows:
         p95_txt = f"{p95:8.2f}" if n > 1 else f"{'':>8}"
@@ -280,6 +303,16 @@ def main(argv: list[str] | None = None) -> int:
         "zoom_frame_median_ms_1e4": round(float(np.median(zoom)), 2),
         "zoom_restroke_frame_ms_1e4": round(float(sharpen.max()), 2),
         "zoom_restroke_frames": most,
+        "migration_median_frame_ms": round(stats(migration)[0], 3),
+        "migration_p95_frame_ms": round(stats(migration)[1], 3),
+        "cluster_median_frame_ms": round(stats(cluster)[0], 3),
+        "cluster_p95_frame_ms": round(stats(cluster)[1], 3),
+        "agents_median_frame_ms": round(stats(agents)[0], 3),
+        "agents_p95_frame_ms": round(stats(agents)[1], 3),
+        # This process's CPU time per frame: the same frames without the wait for a core.
+        "migration_p95_frame_cpu_ms": round(stats(migration_cpu)[1], 3),
+        "cluster_p95_frame_cpu_ms": round(stats(cluster_cpu)[1], 3),
+        "agents_p95_frame_cpu_ms": round(stats(agents_cpu)[1], 3),
     }
     print(json.dumps(result))
     return 0

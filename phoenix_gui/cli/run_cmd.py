@@ -22,6 +22,12 @@ from typing import Any, TextIO
 
 from phoenix_gui.cli.common import add_param_option, metrics_error, param_value
 from phoenix_gui.cli.errors import CliError
+from phoenix_gui.cli.state_opts import (
+    add_state_options,
+    check_resume_args,
+    resumed_simulation,
+    save_state,
+)
 from phoenix_gui.engine import PARADIGMS, MetricsError, Simulation, SimulationConfig
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS
 
@@ -50,6 +56,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--csv", metavar="FILE", help="write per-step metrics rows here")
     parser.add_argument("--audit", metavar="FILE", help="stream the audit log (JSON lines) here")
     parser.add_argument("--json", action="store_true", help="print one JSON summary object")
+    add_state_options(parser)
     parser.set_defaults(handler=_run)
 
 
@@ -155,13 +162,22 @@ def _stop_on_sigint(sim: Simulation) -> Iterator[None]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    cfg = build_config(args)
+    check_resume_args(args)
+    resumed = args.resume is not None
+    cfg = SimulationConfig() if resumed else build_config(args)
+    if resumed:
+        # Read and check the state before any output file is opened.
+        sim = resumed_simulation(args.resume, None)
+        cfg = sim.config
     steps = _steps(args, cfg)
     with contextlib.ExitStack() as stack:
         audit = _open(stack, args.audit, "--audit")
         table = _open(stack, args.csv, "--csv")
         try:
-            sim = Simulation(cfg, audit_sink=audit)
+            if resumed:
+                sim.audit.resume(audit)
+            else:
+                sim = Simulation(cfg, audit_sink=audit)
         except (ValueError, MetricsError) as exc:
             raise CliError(str(exc)) from None
         writer: csv.DictWriter[str] | None = None
@@ -178,6 +194,8 @@ def _run(args: argparse.Namespace) -> int:
 
         stack.enter_context(_stop_on_sigint(sim))
         _loop(sim, steps, on_step)
+        if args.save_state is not None:
+            save_state(args.save_state, sim)
         if audit is not None:
             audit.flush()
     summary = sim.summary()

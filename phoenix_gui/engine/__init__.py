@@ -48,6 +48,7 @@ from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics
 from phoenix_gui.engine.params_apply import CHANGEABLE
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.report import Snapshot
+from phoenix_gui.engine.rewind import RunHistory
 from phoenix_gui.engine.ring import (
     TOKEN_SPACE,
     EmptyRingError,
@@ -60,6 +61,13 @@ from phoenix_gui.engine.ring import (
     tokens_of,
 )
 from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine.state import (
+    STATE_VERSION,
+    Checkpoint,
+    StateError,
+    read_state,
+    write_state,
+)
 from phoenix_gui.engine.tasks import FlightPacket, TaskState, TaskTable
 
 __all__ = [
@@ -69,11 +77,13 @@ __all__ = [
     "GENESIS_HASH",
     "HEALTHY",
     "PARADIGMS",
+    "STATE_VERSION",
     "TOKEN_SPACE",
     "AuditLog",
     "AuditRecord",
     "BalanceStats",
     "ChangeRecord",
+    "Checkpoint",
     "ChurnConfig",
     "Counters",
     "EmptyRingError",
@@ -98,9 +108,11 @@ __all__ = [
     "Registry",
     "RingChange",
     "RingConfig",
+    "RunHistory",
     "Simulation",
     "SimulationConfig",
     "Snapshot",
+    "StateError",
     "StepResult",
     "TaskState",
     "TaskTable",
@@ -115,8 +127,10 @@ __all__ = [
     "ideal_overhead",
     "moved_tasks",
     "observe",
+    "read_state",
     "token",
     "tokens_of",
     "verify_file",
     "verify_lines",
+    "write_state",
 ]

@@ -124,7 +124,26 @@ class AuditLog:
 
     def __init__(self, sink: TextIO | None = None) -> None:
         self._records: list[AuditRecord] = []
+        self._count = 0  # records in the whole chain (a resumed log holds only its own)
+        self._start = (GENESIS_HASH, 0)  # head and count where the records in memory begin
         self._head = GENESIS_HASH
+        self._sink = sink
+
+    # A checkpoint keeps the chain's head and length; the records are in the audit file and the
+    # sink belongs to whoever resumes the run (see :meth:`resume`).
+    def __getstate__(self) -> dict[str, Any]:
+        return {"head": self._head, "count": self._count}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        head, count = state.get("head"), state.get("count")
+        if not isinstance(head, str) or not isinstance(count, int) or count < 0:
+            raise AuditError("audit state: needs its head hash and record count")
+        self.__init__()  # type: ignore[misc]
+        self._head, self._count = head, count
+        self._start = (head, count)
+
+    def resume(self, sink: TextIO | None) -> None:
+        """Continue the chain into ``sink``: the next record's previous hash is :attr:`head`."""
         self._sink = sink
 
     def append(self, event: Event) -> AuditRecord:
@@ -147,13 +166,14 @@ class AuditLog:
         return self._append(payload)
 
     def _append(self, payload: dict[str, Any]) -> AuditRecord:
-        seq = len(self._records)
+        seq = self._count
         try:
             digest, line = _encode(seq, self._head, payload)
         except (TypeError, ValueError) as exc:  # NaN, a set, an object … never half-recorded
             raise AuditError(f"record {seq}: payload is not plain JSON: {exc}") from exc
         record = AuditRecord(seq, self._head, payload, digest, line)
         self._records.append(record)
+        self._count += 1
         self._head = digest
         if self._sink is not None:
             self._sink.write(line + "\n")
@@ -170,7 +190,7 @@ class AuditLog:
         return self._head
 
     def __len__(self) -> int:
-        return len(self._records)
+        return self._count
 
     def __iter__(self) -> Iterator[AuditRecord]:
         return iter(self._records)
@@ -194,7 +214,24 @@ class AuditLog:
 
     def verify(self) -> VerifyResult:
         """Re-check the in-memory chain (what the GUI's "verify" button shows)."""
-        return verify_lines((r.line for r in self._records), self._head, len(self._records))
+        if self._start == (GENESIS_HASH, 0):
+            return verify_lines((r.line for r in self._records), self._head, len(self._records))
+        return self._verify_resumed()
+
+    def _verify_resumed(self) -> VerifyResult:
+        # A resumed log holds the records since the checkpoint; they chain from its head.
+        prev, seq = self._start
+        for record in self._records:
+            if record.seq != seq:
+                return VerifyResult(False, seq, prev, seq, f"seq out of order: found {record.seq}")
+            if record.prev_hash != prev:
+                return VerifyResult(False, seq, prev, seq, "previous hash does not match")
+            if record_hash(seq, prev, record.payload) != record.hash:
+                return VerifyResult(False, seq, prev, seq, "hash does not match its contents")
+            prev, seq = record.hash, seq + 1
+        if (prev, seq) != (self._head, self._count):
+            return VerifyResult(False, seq, prev, seq, "records missing at the end")
+        return VerifyResult(True, seq, prev)
 
     def write_jsonl(self, path: str | os.PathLike[str]) -> None:
         """Write the whole log to ``path`` atomically: the old file survives any failure."""
@@ -395,5 +432,6 @@ def load_jsonl(
         raise AuditError(f"{os.fspath(path)}: {result.message()}")
     log = AuditLog()
     log._records = records
+    log._count = len(records)
     log._head = result.head
     return log

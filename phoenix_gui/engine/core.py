@@ -164,6 +164,17 @@ class Core:
         self._generation = 0
         self.silent = 0  # members crashed and not yet removed (FAILED or SUSPECT)
 
+    # A checkpoint (engine/state.py) captures every attribute but the listeners (the window's
+    # callbacks) and the events of the step in progress (a checkpoint is taken between steps).
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_listeners"] = []
+        state["_step_events"] = []
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     # -- events --------------------------------------------------------------------------------
 
     def emit(self, time: float, primitive: Primitive, kind: str, /, **details: Any) -> Event:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from phoenix_gui.engine.audit import verify_lines
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.members import LIVE
 from phoenix_gui.engine.tasks import TaskState
@@ -91,7 +90,7 @@ def check(sim: Core, audit: bool = True) -> list[str]:
     if abs(c.work_lost_graceful) > 1e-9:
         problems.append(f"graceful moves lost {c.work_lost_graceful} hours of work")
     if audit:
-        result = verify_lines(r.line for r in sim.audit.records)
+        result = sim.audit.verify()
         if not result.ok:
             problems.append(f"audit chain: {result.message()}")
     return problems

@@ -115,6 +115,25 @@ class Requests:
     def set_param(self, name: str, value: float) -> None:
         self._queue.append(("set", (name, check_param(name, value))))
 
+    def replace_timeline(self, timeline: tuple[TimelineEvent, ...], t: float) -> bool:
+        """From now on follow ``timeline``'s events that have not had their moment yet (a
+        branch with another script); True if the future events changed."""
+        dt = self.sim.config.timing.step_hours
+        # Events up to the start of the last step have fired; later ones are still to come.
+        fired_until = (self.sim.step_index - 1) * dt + 1e-9 if self.sim.step_index else -1.0
+        future_old = self._timeline[self._next_timeline :]
+        new = sorted(timeline, key=lambda e: e.at)
+        future_new = [e for e in new if e.at > fired_until]
+        if future_new == future_old:
+            return False
+        self._timeline = future_new
+        self._next_timeline = 0
+        self.sim.emit(
+            t, Primitive.SYSTEM, "timeline_replaced", events=len(future_new),
+            first=future_new[0].at if future_new else None,
+        )  # fmt: skip
+        return True
+
     def apply_due(self, t: float) -> None:
         pending, self._queue = self._queue, []
         for kind, payload in pending:

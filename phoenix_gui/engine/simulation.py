@@ -15,12 +15,13 @@ initial tasks. ``step()`` advances the clock by ``timing.step_hours``:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any, TextIO
 
 import numpy as np
 
-from phoenix_gui.engine import invariants, lifecycle, report
+from phoenix_gui.engine import invariants, lifecycle, report, state
 from phoenix_gui.engine.assignment import Assigner
 from phoenix_gui.engine.churn import draw_step, rate_problem
 from phoenix_gui.engine.config import PARADIGMS, MemberSpec, SimulationConfig
@@ -28,11 +29,25 @@ from phoenix_gui.engine.core import Core, StepResult
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.engine.migration import arrive
 from phoenix_gui.engine.observed import History
+from phoenix_gui.engine.params_apply import CHANGEABLE, current
 from phoenix_gui.engine.requests import Requests
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
 from phoenix_gui.engine.workload import finish_due, submit
 
 __all__ = ["Simulation", "StepResult"]
+
+
+# Configuration sections a branch cannot change: they shaped the run's state from its start.
+FIXED_AT_BRANCH = (
+    "seed",
+    "paradigm",
+    "ring",
+    "members",
+    "workload",
+    "timing",
+    "governance",
+    "bands",
+)
 
 
 def _make_assigner(core: Core) -> Assigner:
@@ -73,6 +88,58 @@ class Simulation(Core):
         self.history.record(0.0, self.counters)
         self.requests.initial_members()
         submit(self, self.config.workload.initial_tasks, 0.0)
+
+    # -- time machine ---------------------------------------------------------------------
+
+    def checkpoint(self) -> state.Checkpoint:
+        """The whole state between two steps, frozen (engine/state.py); the run goes on."""
+        return state.capture(
+            self,
+            step=self.step_index,
+            time=self.time,
+            audit_head=self.audit.head,
+            audit_count=len(self.audit),
+        )
+
+    @classmethod
+    def restore(cls, checkpoint: state.Checkpoint, audit_sink: TextIO | None = None) -> Simulation:
+        """A simulation that continues from ``checkpoint`` exactly as the original would have;
+        its audit records continue the chain (into ``audit_sink`` if given)."""
+        sim = state.rebuild(checkpoint)
+        if not isinstance(sim, cls):
+            raise state.StateError("state graph: the root is not a Simulation")
+        if sim.step_index != checkpoint.step or sim.audit.head != checkpoint.audit_head:
+            raise state.StateError("state: its header does not match its contents")
+        sim.audit.resume(audit_sink)
+        return sim
+
+    def branch(self, config: SimulationConfig) -> Simulation:
+        """A copy of this run that goes on from now with ``config``'s run-time parameters
+        (queued as requests for the next step, so they are audited) and ``config``'s scripted
+        events that have not had their moment yet. This run is left untouched. Anything else
+        that differs (seed, paradigm, ring, members, workload, timing, governance, bands)
+        cannot change mid-run and raises ValueError naming it."""
+        fixed = [
+            name for name in FIXED_AT_BRANCH if getattr(config, name) != getattr(self.config, name)
+        ]
+        if dataclasses.replace(config.churn, crash_share=0.0) != dataclasses.replace(
+            self.config.churn, crash_share=0.0
+        ):
+            fixed.append("churn")
+        if fixed:
+            raise ValueError(
+                f"{fixed[0]}: cannot change at a branch point (only "
+                f"{', '.join(CHANGEABLE)} and the timeline can)"
+            )
+        twin = Simulation.restore(self.checkpoint())
+        for name in CHANGEABLE:
+            value = (
+                config.churn.crash_share if name == "crash_share" else getattr(config.metrics, name)
+            )
+            if float(value) != current(twin, name):
+                twin.set_param(name, float(value))
+        twin.requests.replace_timeline(config.timeline, twin.time)
+        return twin
 
     # -- running ----------------------------------------------------------------------------
 

@@ -17,7 +17,15 @@ from PySide6 import QtCore
 
 from phoenix_gui.engine import Event, Simulation, SimulationConfig
 from phoenix_gui.params import PARAMS
-from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
+from phoenix_gui.qt.readers.boards import agents_snapshot, cluster_snapshot, rejection_reasons
+from phoenix_gui.qt.readers.stories import CHANGE_KINDS, build_story, member_info
+from phoenix_gui.qt.snapshots import (
+    AgentsSnapshot,
+    ClusterSnapshot,
+    MemberInfo,
+    StepStory,
+    TaskArrays,
+)
 
 # Parameters the running engine accepts between steps (engine_api.md: set_param).
 LIVE_PARAMS = frozenset(
@@ -36,6 +44,11 @@ MEMBER_EVENTS = frozenset(
         "member_removed",
     }
 )
+# Events a step's story is told from (the views animate them).
+STORY_EVENTS = frozenset(
+    {*CHANGE_KINDS, "migration_started", "migrations_started", "handoff", "task_assigned"}
+)
+REPLAY_SCALE = 0.25  # "Replay last change" runs the animation at a quarter of its speed
 
 
 class SimulationAdapter(QtCore.QObject):
@@ -48,6 +61,7 @@ class SimulationAdapter(QtCore.QObject):
     playingChanged = QtCore.Signal(bool)  # noqa: N815
     simulationReset = QtCore.Signal()  # noqa: N815  a new Simulation replaced the old one
     captionShown = QtCore.Signal(str)  # noqa: N815  a scenario caption to show to the class
+    storyTold = QtCore.Signal(object)  # noqa: N815  a StepStory: what a step moved, or a replay
 
     def __init__(
         self, config: SimulationConfig | None = None, parent: QtCore.QObject | None = None
@@ -59,6 +73,8 @@ class SimulationAdapter(QtCore.QObject):
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
         self._step_events: list[Event] = []
         self._stepping = False
+        self._last_change: StepStory | None = None
+        self._refusals = rejection_reasons(self._sim)
         self._timer = QtCore.QTimer(self)
         self._timer.setObjectName("simulation-step-timer")
         self._timer.timeout.connect(self._on_timer)
@@ -110,11 +126,13 @@ class SimulationAdapter(QtCore.QObject):
         """Advance the engine one step and tell the views; returns the engine's StepResult."""
         self._step_events = []
         self._stepping = True
+        owners_before = self._sim.ring.owner_table().copy()
         try:
             result = self._sim.step()
         finally:
             self._stepping = False
         events, self._step_events = self._step_events, []
+        story = self._story(events, owners_before)
         # Whether a pausing caption holds the run is the lesson controller's call (a caption
         # the teacher already read when pressing Play does not hold it again).
         for event in events:
@@ -124,8 +142,36 @@ class SimulationAdapter(QtCore.QObject):
         if any(e.kind in MEMBER_EVENTS for e in events):
             self.membersChanged.emit()
         self.tasksChanged.emit()
+        if story is not None:
+            self.storyTold.emit(story)
         self.stepped.emit(self._sim.snapshot())
         return result
+
+    def _story(self, events: list[Event], owners_before: Any) -> StepStory | None:
+        """What the step moved, told once for every view; kept when membership changed."""
+        told = [e for e in events if e.kind in STORY_EVENTS]
+        if not told:
+            return None
+        for e in told:
+            if e.kind == "member_rejected":
+                self._refusals[str(e.details.get("member"))] = str(e.details.get("reason", ""))
+        story = build_story(self._sim, told, owners_before, self._sim.ring.owner_table())
+        if any(c.kind in ("join", "drain", "removed", "crash") for c in story.changes):
+            self._last_change = story
+        return story
+
+    @property
+    def last_change(self) -> StepStory | None:
+        """The story of the last step that changed membership (what Replay shows)."""
+        return self._last_change
+
+    def replay_last_change(self) -> bool:
+        """Tell the last membership change again in slow motion (0.25×), from what was recorded
+        when it happened; the engine is not stepped. False when there is nothing to replay."""
+        if self._last_change is None:
+            return False
+        self.storyTold.emit(replace(self._last_change, time_scale=REPLAY_SCALE, replay=True))
+        return True
 
     def _on_timer(self) -> None:
         try:
@@ -179,6 +225,8 @@ class SimulationAdapter(QtCore.QObject):
         self._unsubscribe()
         self._sim = Simulation(self._config)
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
+        self._last_change = None
+        self._refusals = rejection_reasons(self._sim)
         self.simulationReset.emit()
         self.membersChanged.emit()
         self.tasksChanged.emit()
@@ -202,26 +250,31 @@ class SimulationAdapter(QtCore.QObject):
     # ---- what views read ---------------------------------------------------------------
     def member_infos(self) -> list[MemberInfo]:
         """Live members (those with a place on the drawing), in ring index order."""
-        ring = self._sim.ring
-        out = []
-        for m in self._sim.registry.members():
-            if m.index < 0 or m.status.value in ("RETIRED", "REMOVED", "REJECTED"):
-                continue
-            on_ring = m.id in ring
-            out.append(
-                MemberInfo(
-                    id=m.id,
-                    index=m.index,
-                    token=int(m.token),
-                    status=m.status.value,
-                    kind=m.kind,
-                    vnodes=int(m.vnodes),
-                    distinct=ring.distinct_positions(m.id) if on_ring else 0,
-                    load=int(m.load),
-                    trust=float(m.trust),
-                )
-            )
+        out = [
+            member_info(self._sim, m)
+            for m in self._sim.registry.members()
+            if m.index >= 0 and m.status.value not in ("RETIRED", "REMOVED", "REJECTED")
+        ]
         return sorted(out, key=lambda info: info.index)
+
+    def owner_table(self) -> np.ndarray:
+        """Token position → owner member index (−1 none), a copy the view may keep."""
+        return np.array(self._sim.ring.owner_table(), dtype=np.int64)
+
+    @property
+    def paradigm(self) -> str:
+        return str(self._sim.config.paradigm)
+
+    def cluster_snapshot(self) -> ClusterSnapshot:
+        """Nodes, their pods and the pending queue (the Kubernetes view)."""
+        return cluster_snapshot(self._sim)
+
+    def agents_snapshot(self) -> AgentsSnapshot:
+        """Agent cards and the refused lane (the agent view)."""
+        return agents_snapshot(self._sim, self._refusals)
+
+    def member_name(self, index: int) -> str:
+        return str(self._sim.ring.name_of(index))
 
     def vnode_tokens(self) -> dict[int, np.ndarray]:
         return self._sim.ring.vnode_tokens_by_index()

@@ -10,6 +10,8 @@ Public API (used by the command line and the GUI)::
     scenario_from_data(data, source="<config>") -> Scenario   # plain dicts, e.g. an edited dump
     save_scenario(path, scenario_or_config, *, name=None)   # atomic, newest version
     dump_scenario(scenario) -> str              # the YAML text save_scenario writes
+    variant_scenario(scenario, name) -> Scenario  # a named what-if of the file (variants:)
+    branch_hour(scenario, name) -> float        # the hour that variant branches from the base
     ScenarioError (.problems: Problem(file, line, column, path, message)), SCHEMA_VERSION
 
 Every loading problem is a ScenarioError; str(error) is one ``FILE:LINE:COL: path: message``
@@ -30,12 +32,14 @@ from phoenix_gui.scenario.loading import (
 from phoenix_gui.scenario.migrations import SCHEMA_VERSION
 from phoenix_gui.scenario.saving import dump_scenario, save_scenario
 from phoenix_gui.scenario.schema import Scenario
+from phoenix_gui.scenario.variants import branch_hour, variant_scenario
 
 __all__ = [
     "SCHEMA_VERSION",
     "Problem",
     "Scenario",
     "ScenarioError",
+    "branch_hour",
     "dump_scenario",
     "load_config",
     "load_scenario",
@@ -44,4 +48,5 @@ __all__ = [
     "scenario_from_config",
     "scenario_from_data",
     "scenario_to_config",
+    "variant_scenario",
 ]

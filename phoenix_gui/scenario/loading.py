@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from phoenix_gui.engine import SimulationConfig
-from phoenix_gui.scenario import checks, migrations
+from phoenix_gui.scenario import checks, migrations, variants
 from phoenix_gui.scenario.convert import config_to_data, scenario_to_config
 from phoenix_gui.scenario.errors import Problem, ScenarioError
 from phoenix_gui.scenario.schema import (
@@ -109,6 +109,7 @@ def _from_document(doc: Document) -> Scenario:
     findings = checks.check(scenario)
     if findings:
         raise ScenarioError(_sorted(doc.problem(loc, msg, key) for loc, msg, key in findings))
+    variants.check_variants(doc, scenario, _from_document)
     return scenario
 
 

@@ -57,7 +57,15 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     members = data["members"]
     members["listed"] = [_trim_member(m) for m in members["listed"]]
     data["timeline"] = [_trim_event(e) for e in data["timeline"]]
+    variants = {name: _trim_variant(v) for name, v in data.pop("variants").items()}
+    if variants:  # written only when there are some, so older readers see the same file
+        data["variants"] = variants
     return data
+
+
+def _trim_variant(variant: dict[str, Any]) -> dict[str, Any]:
+    """A variant as written: only what it overrides, and its branch hour when not 0."""
+    return {k: v for k, v in variant.items() if v is not None and not (k == "branch_at" and v == 0)}
 
 
 def dump_scenario(scenario: Scenario) -> str:

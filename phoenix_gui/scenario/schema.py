@@ -272,6 +272,36 @@ TimelineItem = Annotated[
 EVENT_KINDS = ("join", "retire", "crash", "burst", "set", "submit", "caption")
 
 
+VARIANT_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
+VariantName = Annotated[str, StringConstraints(pattern=VARIANT_NAME_PATTERN)]
+Overrides = Annotated[dict[str, Any], Field(strict=False)]
+
+
+class Variant(_Model):
+    """A named "what if": overrides of the base scenario's sections (merged key by key; a list
+    such as the timeline is replaced whole), and the hour at which it branches from the base.
+    The merged scenario is validated like a file of its own when the scenario loads."""
+
+    branch_at: Annotated[
+        float,
+        Field(ge=0.0, le=PARAMS["hours"].maximum, description="simulated hour B branches from A"),
+    ] = 0.0
+    seed: Annotated[int, Field(ge=0, lt=2**63)] | None = None
+    paradigm: Paradigm | None = None
+    metrics: Overrides | None = None
+    ring: Overrides | None = None
+    members: Overrides | None = None
+    workload: Overrides | None = None
+    churn: Overrides | None = None
+    simulation: Overrides | None = None
+    governance: Overrides | None = None
+    timeline: Annotated[list[Any], Field(strict=False)] | None = None
+
+    def overrides(self) -> dict[str, Any]:
+        """The sections this variant changes, as plain data (branch_at excluded)."""
+        return {k: v for k, v in self.model_dump(exclude={"branch_at"}).items() if v is not None}
+
+
 class Scenario(_Model):
     """A whole scenario file. Build it with the loader or ``scenario_from_config``."""
 
@@ -288,6 +318,10 @@ class Scenario(_Model):
     simulation: Simulation = Simulation()
     governance: Governance = Governance()
     timeline: Annotated[tuple[TimelineItem, ...], Field(strict=False)] = ()
+    variants: Annotated[
+        dict[VariantName, Variant],
+        Field(strict=False, max_length=16, description="named what-ifs to compare with the base"),
+    ] = {}
 
 
 # Plain-words help for the id patterns above, shown instead of the regular expression.
@@ -298,6 +332,8 @@ PATTERN_HELP = {
     "letters, digits and _ . : - (at most 32 characters)",
     CAPABILITY_PATTERN: "must start with a letter or digit and use only letters, "
     "digits and _ . : / + - (at most 64 characters)",
+    VARIANT_NAME_PATTERN: "must start with a letter or digit and use only letters, "
+    "digits and _ . - (at most 32 characters)",
 }
 
 
@@ -322,6 +358,7 @@ def all_field_names() -> list[str]:
         SetEvent,
         SubmitEvent,
         CaptionEvent,
+        Variant,
     ):
         names.update(model.model_fields)
     return sorted(names)

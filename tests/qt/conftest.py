@@ -85,7 +85,7 @@ def open_main_window(qtbot) -> Iterator[Callable[[SimulationConfig], MainWindow]
     yield build
     for window in opened:
         window.adapter.pause()
-        window.ring_view.stop_animation()
+        window.views.stop_animation()
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ pyqtgraph's own ``SVGExporter`` (vector, every item of the scene); PNG is an exa
 widget as shown, or pyqtgraph's ``ImageExporter`` when a different width is wanted.
 
 Ring exports are clean slides: the ring view alone (the lesson caption lives in a strip beside
-it, never in the picture); on request the current caption becomes the slide's title
-(Export ▸ "Caption as Title"). An SVG renders like the PNG: items are put in pyqtgraph's export
+it, never in the picture) without the selection's dimming and lit member; on request the
+current caption becomes the slide's title (Export ▸ "Caption as Title"). An SVG renders like the PNG: items are put in pyqtgraph's export
 mode while Qt's SVG generator paints them, so the member markers are drawn as shapes rather
 than as fragments of a symbol atlas (which SVG cannot express: the whole atlas appeared at
 every marker).
@@ -17,7 +17,8 @@ every marker).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +73,25 @@ def titled(image: QtGui.QImage, title: str, background: QtGui.QColor) -> QtGui.Q
     return out
 
 
+@contextmanager
+def clean_slide(widget: Any) -> Iterator[None]:
+    """While exporting, the ring without its selection: no lit member, nothing dimmed."""
+    highlight = getattr(widget, "highlight", None)
+    lit = highlight is not None and getattr(highlight, "index", None) is not None
+    if highlight is not None and lit:
+        highlight.clear()
+    try:
+        yield
+    finally:
+        if lit:
+            widget._refresh_highlight()  # back as the user left it
+
+
 def export_ring_png(widget: QtWidgets.QWidget, path: PathLike, title: str = "") -> QtGui.QImage:
-    """The ring view as a slide: exactly as shown, with ``title`` above it when given."""
-    image = widget.grab().toImage()
+    """The ring view as a slide: as shown but without the selection, with ``title`` above it
+    when given."""
+    with clean_slide(widget):
+        image = widget.grab().toImage()
     if title:
         image = titled(image, title, _background(widget))
     if image.isNull() or not _save_png(image, path):
@@ -100,14 +117,15 @@ def export_plot_svg(target: Any, path: PathLike, title: str = "") -> str:
     file: ``"pyqtgraph"`` or ``"qt"``. With a ``title`` Qt's generator is used (it draws the
     title above the picture).
     """
-    if not title:
-        try:
-            _run(pg.exporters.SVGExporter(_exportable(target)), path)
-        except ValueError:
-            pass
-        else:
-            return "pyqtgraph"
-    _render_svg(target, path, title)
+    with clean_slide(target):
+        if not title:
+            try:
+                _run(pg.exporters.SVGExporter(_exportable(target)), path)
+            except ValueError:
+                pass
+            else:
+                return "pyqtgraph"
+        _render_svg(target, path, title)
     return "qt"
 
 

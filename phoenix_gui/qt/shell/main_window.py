@@ -22,8 +22,8 @@ from phoenix_gui.qt.panels.controls import ControlsPanel
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
 from phoenix_gui.qt.panels.timeseries import TimeSeriesPanel
 from phoenix_gui.qt.shell.resources import app_icon
-from phoenix_gui.qt.views.ring.ring_binding import RingBinding
-from phoenix_gui.qt.views.ring.ring_view import RingView
+from phoenix_gui.qt.views.stack import ViewStack
+from phoenix_gui.qt.views.stack_binding import ViewStackBinding
 
 ABOUT_TEXT = (
     "<h3>PhoenixFlight {version}</h3>"
@@ -60,12 +60,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(1440, 900)  # the workbench maximises it on screens up to 1920×1080
         self.adapter = SimulationAdapter(config or SimulationConfig(), parent=self)
-        self.ring_view = RingView(self)
-        self.ring_view.setObjectName("ringView")
-        # The ring and, under it, the lesson caption strip it makes room for.
-        self.stage = CaptionStage(self.ring_view, self)
+        # The paradigm's view (ring, nodes or agents) with the narration line under it, and
+        # under both the lesson caption strip they make room for.
+        self.views = ViewStack(self)
+        self.stage = CaptionStage(self.views, self)
         self.setCentralWidget(self.stage)
-        self.ring_binding = RingBinding(self.adapter, self.ring_view)
+        self.ring_view = self.views.ring
+        self.views_binding = ViewStackBinding(self.adapter, self.views)
+        self.ring_binding = self.views_binding.ring
         self._frame_times: deque[float] = deque(maxlen=120)
         self._inspected: str | None = None
         self.member_menu: QtWidgets.QMenu | None = None
@@ -152,6 +154,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.add_member_action = self._action(
             "Add member", self.adapter.request_join, "Ctrl+J", "A new member joins"
         )
+        self.replay_action = self._action(
+            "Replay last change",
+            self.replay_last_change,
+            "R",
+            "Re-animate the last membership change in slow motion (0.25×)",
+        )
+        self.replay_action.setEnabled(False)
+        self.legend_action = self._action(
+            "Legend", self.views.ring.legend.setVisible, "L", "Name the member colours"
+        )
+        self.legend_action.setCheckable(True)
         self._refresh_icons()
         self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
         self.about_action = self._action("About PhoenixFlight", self.show_about)
@@ -162,6 +175,7 @@ class MainWindow(QtWidgets.QMainWindow):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.add_member_action)
+        toolbar.addAction(self.replay_action)
         self.toolbar = toolbar
 
     def _build_menus(self) -> None:
@@ -173,11 +187,13 @@ class MainWindow(QtWidgets.QMainWindow):
         for dock in docks:
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
+        view_menu.addAction(self.legend_action)
         sim_menu = bar.addMenu("&Simulation")
         for action in (self.play_action, self.step_action, self.reset_action):
             sim_menu.addAction(action)
         sim_menu.addSeparator()
         sim_menu.addAction(self.add_member_action)
+        sim_menu.addAction(self.replay_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self.file_menu, self.view_menu, self.sim_menu = file_menu, view_menu, sim_menu
@@ -208,6 +224,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.ring_view.taskClicked.connect(self.inspect_task)
         self.ring_view.memberContextRequested.connect(self._on_member_context)
         self.ring_view.frameRendered.connect(self._on_frame)
+        self.views.cluster.frameRendered.connect(self._on_frame)
+        self.views.agents.frameRendered.connect(self._on_frame)
 
     def _load_controls(self) -> None:
         """Show the configuration's values on the sliders (the adapter's config is the truth)."""
@@ -260,12 +278,13 @@ class MainWindow(QtWidgets.QMainWindow):
         # A new run: nothing of the old one stays selected or inspected.
         self._inspected = None
         self.inspector.clear()
-        self.ring_view.set_selected_member(None)
+        self.ring_view.set_selected(None)
         self.metrics.set_paradigm(self.adapter.sim.config.paradigm)
         self.metrics.show_configured(
             compute(self.adapter.sim.config.metrics, self.adapter.config.bands)
         )
         self.timeseries.clear()
+        self.replay_action.setEnabled(False)
         self._refresh_status()
 
     def _on_play_triggered(self, checked: bool) -> None:
@@ -291,6 +310,7 @@ class MainWindow(QtWidgets.QMainWindow):
             (self.step_action, sp.SP_MediaSeekForward),
             (self.reset_action, sp.SP_BrowserReload),
             (self.add_member_action, sp.SP_FileDialogNewFolder),
+            (self.replay_action, sp.SP_MediaSeekBackward),
         ):
             action.setIcon(_themed_icon(self.style().standardIcon(pixmap), self.palette()))
 
@@ -302,7 +322,13 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_values_preview(self, values: dict[str, float]) -> None:
         self.metrics.show_values(values)
 
+    def replay_last_change(self) -> bool:
+        """R / the toolbar: show the last membership change again at 0.25×, from what was
+        recorded when it happened; the run is not stepped."""
+        return self.adapter.replay_last_change()
+
     def _on_stepped(self, snapshot: Any) -> None:
+        self.replay_action.setEnabled(self.adapter.last_change is not None)
         self.metrics.update_snapshot(snapshot)
         self.timeseries.append(snapshot)
         self._refresh_status()
@@ -351,7 +377,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def inspect_member(self, member_id: str, raise_dock: bool = True) -> None:
         self._inspected = member_id
-        self.ring_view.set_selected_member(member_id)
+        self.ring_view.set_selected(member_id)
         if raise_dock:
             self.inspector_dock.raise_()
         self._refresh_inspector()
@@ -394,7 +420,7 @@ class MainWindow(QtWidgets.QMainWindow):
             event.ignore()
             return
         self.adapter.pause()
-        self.ring_view.stop_animation()
+        self.views.stop_animation()
         self.statusBar().clearMessage()  # a timed message keeps a QTimer running
         super().closeEvent(event)
 

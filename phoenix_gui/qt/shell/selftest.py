@@ -83,20 +83,18 @@ def offscreen_screen(width: int, height: int) -> dict[str, Any]:
 
 def measure_layout(window: Any) -> dict[str, Any]:
     """The ``layout`` figures of the window as it is now (see the module docstring)."""
-    from PySide6 import QtCore
 
     from phoenix_gui.qt.views.ring import measure
 
     view = window.ring_view
     workbench = window.workbench
     strip = getattr(workbench, "overlay", None)
-    ring = QtCore.QRect(view.mapTo(window, QtCore.QPoint(0, 0)), view.size())
+    shown = window.stage.view  # the paradigm's view with its narration line
     covers = False
     if strip is not None and strip.isVisible():
-        covers = QtCore.QRect(strip.mapTo(window, QtCore.QPoint(0, 0)), strip.size()).intersects(
-            ring
-        )
-    for info in window.adapter.member_infos():
+        covers = _window_rect(window, strip).intersects(_window_rect(window, shown))
+    ring_shown = view.isVisible()
+    for info in window.adapter.member_infos() if ring_shown else []:
         point = view.mapTo(window, view.mapFromScene(view.member_position(info.id)))
         child = window.childAt(point)
         if child is not None and child is not view and not view.isAncestorOf(child):
@@ -105,11 +103,19 @@ def measure_layout(window: Any) -> dict[str, Any]:
         "metrics_hidden_rows": len(window.metrics.hidden_parts()),
         "metrics_hidden": window.metrics.hidden_parts(),
         "caption_covers_ring": covers,
-        "label_overlaps": len(measure.overlapping_labels(view)),
+        "label_overlaps": len(measure.overlapping_labels(view)) if ring_shown else 0,
         "dot_share_max_error_pct": (
-            round(measure.dot_share_error(view), 2) if measure.dots_measurable(view) else 0.0
+            round(measure.dot_share_error(view), 2)
+            if ring_shown and measure.dots_measurable(view)
+            else 0.0
         ),
     }
+
+
+def _window_rect(window: Any, widget: Any) -> Any:
+    from PySide6 import QtCore
+
+    return QtCore.QRect(widget.mapTo(window, QtCore.QPoint(0, 0)), widget.size())
 
 
 def _merge_layout(total: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:

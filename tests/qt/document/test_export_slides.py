@@ -84,3 +84,16 @@ def test_the_caption_becomes_a_title_only_on_request(view, tmp_path) -> None:
     )
     assert exports.export_to("svg", tmp_path / "titled.svg")
     assert "Which tasks move?" in (tmp_path / "titled.svg").read_text(encoding="utf-8")
+
+
+def test_an_export_leaves_the_selection_out_and_puts_it_back(view, tmp_path) -> None:
+    plain = export_ring_png(view, tmp_path / "plain.png")
+    member = next(iter(view._by_id))
+    view.set_selected(member)
+    assert view.highlighted == member
+    lit = view.grab().toImage()
+    exported = export_ring_png(view, tmp_path / "selected.png")
+    assert exported == plain and lit != plain  # no dimming, no lit member on the slide
+    assert view.highlighted == member  # the user's selection is still there
+    export_plot_svg(view, tmp_path / "selected.svg")
+    assert view.highlighted == member

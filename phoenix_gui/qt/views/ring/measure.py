@@ -87,8 +87,9 @@ MIN_DOTS = 200  # fewer dots: a pixel share says more about dot edges than about
 
 def dots_measurable(view: Any) -> bool:
     """Whether pixel shares mean something here: the ring paradigm (others draw assignment
-    links across the dots) with at least :data:`MIN_DOTS` task dots."""
-    return bool(view.paradigm == "phoenix" and view.task_owner_array().size >= MIN_DOTS)
+    links across the dots) with at least :data:`MIN_DOTS` task dots and no member lit up."""
+    plain = getattr(view, "highlighted", None) is None  # a lit member dims the others on purpose
+    return bool(plain and view.paradigm == "phoenix" and view.task_owner_array().size >= MIN_DOTS)
 
 
 def dot_share_error(view: Any, colour_of: Callable[[int], QtGui.QColor] = member_color) -> float:

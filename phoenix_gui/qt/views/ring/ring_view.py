@@ -4,7 +4,8 @@ Static parts (ring, vnode ticks, owned arcs, task dots, assignment links) are bu
 membership or ownership changes and are cached as pixmaps; each frame only updates the small
 scatter of packets in flight and the member markers' effects (DESIGN.md §8). The view knows
 nothing about the engine: it is fed plain data (:class:`MemberInfo`, :class:`TaskArrays`) and
-animation cues, by the adapter binding in :mod:`phoenix_gui.qt.views.ring.ring_binding`.
+each step's :class:`StepStory`, by the adapter binding in
+:mod:`phoenix_gui.qt.views.ring.ring_binding`; the story is animated by its ``motion`` part.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
 from phoenix_gui.qt.views.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
 from phoenix_gui.qt.views.ring import geometry as geo
 from phoenix_gui.qt.views.ring.animation import FADED_ALPHA, Animator
+from phoenix_gui.qt.views.ring.highlight import Legend, RingHighlight
 from phoenix_gui.qt.views.ring.layers import BandLayer, DotLayer, PathLayer, pen
+from phoenix_gui.qt.views.ring.motion import RingMotion
+from phoenix_gui.qt.views.ring.pointer import RingPointer
 from phoenix_gui.qt.views.ring.ticks import TickLayer
 
 LABEL_LIMIT = 50  # more members than this: only hovered, selected and largest are labelled
@@ -30,8 +34,8 @@ LARGEST_LABELLED = 8  # past LABEL_LIMIT, this many of the busiest members keep 
 LEADER = "#9CA3AF"
 LINKS_PER_MEMBER = 12  # assignment links drawn per member (the rest are counted in its label)
 LINKS_TOTAL = 1500
-HIT_PX = 7.0
 VIEW_EXTENT = 1.6  # ± data units shown: room for labels at 3 and 9 o'clock, growing outwards
+_GONE = ("FAILED", "SUSPECT", "REMOVED")
 
 
 def _stack(want: list[float], tall: float, top: float, bottom: float) -> list[float]:
@@ -63,10 +67,11 @@ def _marker_pen(failed: bool) -> QtGui.QPen:
     return out
 
 
-class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type hints
+class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
     """The ring drawing. Signals carry member ids (str) and task indices (int)."""
 
     memberClicked = QtCore.Signal(str)  # noqa: N815  (Qt signal naming)
+    memberHighlighted = QtCore.Signal(str)  # noqa: N815  lit by hover, click or Tab ('' none)
     memberContextRequested = QtCore.Signal(str, QtCore.QPoint)  # noqa: N815
     taskClicked = QtCore.Signal(int)  # noqa: N815
     frameRendered = QtCore.Signal(float)  # noqa: N815  ms spent updating the moving parts
@@ -82,6 +87,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         QtGui.QPixmapCache.setCacheLimit(max(QtGui.QPixmapCache.cacheLimit(), 128 * 1024))
         self._packets_shown = False
         self._markers_dirty = True
+        self._marker_signature: tuple[object, ...] = ()
         self._effects_active = False
         self._stranded_count = 0
         self._clock = clock
@@ -98,10 +104,16 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._member_xy = np.zeros((0, 2))
         self._member_order: list[int] = []
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
-        self._selected: str | None = None
-        self._hovered: str | None = None
         self.view_menu: QtWidgets.QMenu | None = None
+        # Members that left but whose tasks are still in the air (or whose marker still fades).
+        self._ghosts: dict[int, MemberInfo] = {}
+        self._hidden = np.zeros(0, dtype=np.int64)  # task ids in flight: no dot on the arc
+        self._landing_at = 0.0
+        self._hovered: int | None = None
+        self._selected: int | None = None
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self._build_items()
+        self.legend = Legend(self)
         self._frame_timer = QtCore.QTimer(self)
         self._frame_timer.setInterval(16)
         self._frame_timer.timeout.connect(self._on_frame_timer)
@@ -133,11 +145,17 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
         # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
         # per-point Python loop; grouping by colour costs well under 1 ms.)
-        self._packets = DotLayer(size_px=9.0)
+        self._packets = DotLayer(size_px=8.0)
         self._packets.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
+        self._trail = DotLayer(size_px=5.0, alpha=120)  # where each packet just was, in grey
+        self._trail.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
+        # Arcs that changed hands, in their new owner's colour; flashed by showing and hiding it.
+        self._flash = BandLayer(geo.ARC_IN - 0.03, geo.ARC_OUT + 0.035, alpha=235)
+        self._flash.setVisible(False)
         for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
             self.addItem(item)
-        for item in (self._markers, self._packets):
+        self.highlight = RingHighlight(self)
+        for item in (self._flash, self._markers, self._trail, self._packets):
             self.addItem(item)
         self._leaders = pg.PlotCurveItem(pen=pg.mkPen(LEADER, width=1))  # label → marker lines
         self._leaders.setZValue(-1)  # under the markers: a line ends at a marker, not over it
@@ -182,6 +200,14 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     ) -> None:
         """Rebuild the membership layers (ticks, arcs, markers, labels). Call on changes only."""
         self.paradigm = paradigm
+        now = self._clock()
+        live = {m.index for m in members}
+        for index, old in self._members.items():
+            leaving = self.animator.fade_start(index) is not None
+            if index not in live and leaving and not self.animator.faded_out(now, index):
+                self._ghosts[index] = old  # still fading, or its tasks still in the air
+        for m in members:
+            self._ghosts.pop(m.index, None)
         self._members = {m.index: m for m in members}
         self._by_id = {m.id: m for m in members}
         self._member_order = [m.index for m in members]
@@ -200,6 +226,8 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._rebuild_labels()
         self._update_markers(self._clock())
         self._rebuild_links()
+        self.legend.set_members(members, "hosts" if ring_mode else "members")
+        self._refresh_highlight()
 
     def set_tasks(self, tasks: TaskArrays) -> None:
         """Replace the task dots; skipped when ids and owners are unchanged."""
@@ -212,9 +240,19 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             return
         r = geo.task_radius(tasks.ids)
         self._task_xy = geo.token_xy(tasks.tokens, r)
-        self._dots.set_data(self._task_xy[0], self._task_xy[1], tasks.owner)
+        self._redraw_dots()
         self._rebuild_links()
         self._update_stranded()
+        self._refresh_highlight()
+
+    def _redraw_dots(self) -> None:
+        """Task dots in their owner's colour, except those in the air (drawn as packets)."""
+        x, y = self._task_xy
+        owner = np.asarray(self._tasks.owner)
+        if self._hidden.size:
+            keep = ~np.isin(self._tasks.ids, self._hidden)
+            x, y, owner = x[keep], y[keep], owner[keep]
+        self._dots.set_data(x, y, owner)
 
     def _rebuild_links(self) -> None:
         """Assignment links member → tasks (kubernetes, agentic), capped so they stay legible."""
@@ -246,6 +284,9 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     def _rebuild_labels(self) -> None:
         """Member labels, reused between rebuilds: a TextItem is slow to create and place."""
         wanted = {self._members[i].id: self._members[i].token for i in self._labelled()}
+        if len(self._member_order) <= LABEL_LIMIT:
+            # A member that left keeps its label while its tasks fly and its marker fades.
+            wanted.update({g.id: g.token for g in self._ghosts.values()})
         for member_id in [k for k in self._labels if k not in wanted]:
             self.removeItem(self._labels.pop(member_id)[0])
         for member_id, tok in wanted.items():
@@ -266,16 +307,17 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             return list(order)
         busiest = sorted(order, key=lambda i: (-self._members[i].load, self._members[i].id))
         keep = set(busiest[:LARGEST_LABELLED])
-        for member_id in (self._selected, self._hovered):
-            if member_id in self._by_id:
-                keep.add(self._by_id[member_id].index)
+        for index in (self._selected, self._hovered):
+            if index is not None and index in self._members:
+                keep.add(index)
         return [i for i in order if i in keep]
 
-    def set_selected_member(self, member_id: str | None) -> None:
-        """The member selected elsewhere (Members panel, a click): it always keeps its label."""
-        if member_id != self._selected:
-            self._selected = member_id
-            if len(self._member_order) > LABEL_LIMIT:
+    def _refresh_highlight(self) -> None:
+        super()._refresh_highlight()
+        # Past LABEL_LIMIT the hovered and the selected member get their label.
+        if len(self._member_order) > LABEL_LIMIT:
+            labelled = {self._members[i].id for i in self._labelled()}
+            if labelled != set(self._labels):
                 self._rebuild_labels()
 
     def visible_labels(self) -> dict[str, pg.TextItem]:
@@ -371,45 +413,6 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
                     out[ids[i]] = (side * x_px * ux, y_px * uy, anchor)
         return out
 
-    # ---- animation cues ----------------------------------------------------------------
-    def start_migration(self, from_index: int, to_index: int) -> None:
-        """A packet flies from member ``from_index`` to ``to_index`` in the target's colour."""
-        src, dst = self._members.get(from_index), self._members.get(to_index)
-        if dst is None:
-            return
-        t0 = geo.token_angle(src.token if src is not None else dst.token)
-        t1 = geo.token_angle(dst.token)
-        self.animator.add_flight(
-            self._clock(), float(t0), float(t1), to_index, along_ring=self.paradigm == "phoenix"
-        )
-        self._ensure_running()
-
-    def member_joined(self, index: int) -> None:
-        self.animator.member_joined(self._clock(), index)
-        self._ensure_running()
-
-    def member_draining(self, index: int) -> None:
-        self.animator.member_draining(self._clock(), index)
-        self._ensure_running()
-
-    def member_crashed(self, index: int) -> None:
-        self.animator.member_crashed(index)
-        self._markers_dirty = True
-        self._update_stranded()
-        self._ensure_running()
-
-    def member_removed(self, index: int) -> None:
-        self.animator.member_removed(index)
-        self._markers_dirty = True
-        self._update_stranded()
-
-    def reset_animation(self) -> None:
-        self.animator.clear()
-        self._packets.clear()
-        self._update_stranded()
-        self._markers_dirty = True
-        self._frame_timer.stop()
-
     # ---- frames ------------------------------------------------------------------------
     def _ensure_running(self) -> None:
         if not self._frame_timer.isActive() and self.isVisible():
@@ -427,12 +430,25 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         """Advance every animation to ``now`` (default: the wall clock); returns ms spent."""
         started = time.perf_counter()
         now = self._clock() if now is None else now
-        x, y, colour = self.animator.packets(now)
+        x, y, colour, tx, ty, _tcolour = self.animator.book.frame(now)
         if x.size:
             self._packets.set_data(x, y, colour)
+            self._trail.set_data(tx, ty, np.full(tx.size, -1))  # one stamp call, not one per colour
         elif self._packets_shown:
             self._packets.clear()
+            self._trail.clear()
         self._packets_shown = bool(x.size)
+        self._land(now)
+        lit = self.animator.flash_on(now)
+        if lit != self._flash.isVisible():
+            self._flash.setVisible(lit)
+        gone = [i for i in self._ghosts if self.animator.faded_out(now, i)]
+        for index in gone:
+            del self._ghosts[index]
+            self.animator.forget(index)
+            self._markers_dirty = True
+        if gone:
+            self._rebuild_labels()
         effects = self.animator.has_member_effects(now)
         if self._markers_dirty or effects or self._effects_active:
             self._update_markers(now)  # one more after effects end: markers settle exactly
@@ -447,25 +463,32 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
 
     def _update_markers(self, now: float) -> None:
         # Brushes and pens come from small caches: a new QBrush per spot per frame would make
-        # pyqtgraph re-render every marker symbol.
+        # pyqtgraph re-render every marker symbol. Unchanged markers are not set again.
         self._markers_dirty = False
-        sizes, brushes, pens, symbols = [], [], [], []
-        for index in self._member_order:
-            fx = self.animator.effect(now, index)
-            m = self._members[index]
-            failed = fx.crashed or m.status in ("FAILED", "SUSPECT")
-            alpha = FADED_ALPHA if m.status == "DRAINING" and fx.alpha == 1.0 else fx.alpha
+        shown = [self._members[i] for i in self._member_order] + list(self._ghosts.values())
+        sizes, keys, symbols = [], [], []
+        for m in shown:
+            fx = self.animator.effect(now, m.index)
+            failed = fx.crashed or m.status in _GONE
+            alpha = fx.alpha
+            if m.status == "DRAINING" and m.index in self._members:
+                alpha = max(alpha, FADED_ALPHA)  # still registered: faded, not gone
             sizes.append(round(13.0 * fx.scale, 1))
-            brushes.append(_marker_brush(-2 if failed else index, round(alpha * 20)))
-            pens.append(_marker_pen(failed))
+            keys.append((-2 if failed else m.index, round(alpha * 20), failed))
             symbols.append("x" if failed else "o")
+        tokens = np.array([m.token for m in shown], dtype=np.float64)
+        signature = (tokens.tobytes(), tuple(sizes), tuple(keys))
+        if signature == self._marker_signature:
+            return
+        self._marker_signature = signature
+        x, y = geo.token_xy(tokens, geo.MEMBER_R)
         # Columns, not a dict per spot: pyqtgraph's per-spot path costs twice as much.
         self._markers.setData(
-            x=self._member_xy[:, 0],
-            y=self._member_xy[:, 1],
+            x=x,
+            y=y,
             size=np.asarray(sizes, dtype=np.float64),
-            brush=brushes,
-            pen=pens,
+            brush=[_marker_brush(k, a) for k, a, _f in keys],
+            pen=[_marker_pen(f) for _k, _a, f in keys],
             symbol=symbols,
         )
 
@@ -511,77 +534,23 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         scene_pos: QtCore.QPointF = vb.mapViewToScene(QtCore.QPointF(float(x), float(y)))
         return scene_pos
 
-    # ---- hit testing and tooltips ------------------------------------------------------
-    def hit_test(self, x: float, y: float, tol: float) -> tuple[str, object] | None:
-        """("member", MemberInfo) or ("task", row) nearest to (x, y) within ``tol`` units."""
-        if self._member_xy.size:
-            d = np.hypot(self._member_xy[:, 0] - x, self._member_xy[:, 1] - y)
-            row = int(np.argmin(d))
-            if d[row] <= 2 * tol:
-                return "member", self._members[self._member_order[row]]
-        r = float(np.hypot(x, y))
-        if self._owner_table is not None and abs(r - geo.RING_R) <= geo.TICK_OUT - geo.RING_R:
-            theta = float(np.arctan2(x, y)) % (2 * np.pi)
-            pos = int(theta / (2 * np.pi) * geo.TOKEN_SPACE) % geo.TOKEN_SPACE
-            owner = self._members.get(int(self._owner_table[pos]))
-            if owner is not None:
-                return "member", owner
-        tx, ty = self._task_xy
-        if tx.size:
-            d = np.hypot(tx - x, ty - y)
-            row = int(np.argmin(d))
-            if d[row] <= tol:
-                return "task", row
-        return None
-
-    def tooltip_text(self, hit: tuple[str, object]) -> str:
-        kind, what = hit
-        if kind == "member":
-            assert isinstance(what, MemberInfo)
-            m = what
-            lines = [f"<b>{m.id}</b> ({m.kind})", f"status: {m.status}"]
-            if self.paradigm == "phoenix":
-                lines.append(f"vnodes: {m.vnodes} ({m.distinct} distinct positions)")
-            lines += [f"load: {m.load} tasks", f"trust: {m.trust:.2f}"]
-            return "<br>".join(lines)
-        assert isinstance(what, int)
-        t = self._tasks
-        task = int(t.ids[what])
-        owner = self._members.get(int(t.owner[what]))
-        lines = [
-            f"<b>{self.task_name(task)}</b>",
-            f"token: {int(t.tokens[what])}",
-            f"owner: {owner.id if owner else '—'}",
-        ]
-        if self.task_info is not None:
-            info = self.task_info(task)  # live values from the engine, read only on hover
-            work = float(info.get("work") or 0.0)
-            done = float(info.get("progress") or 0.0)
-            share = f" ({done / work:.0%})" if work > 0 else ""
-            lines += [f"progress: {done:.1f} of {work:.1f} h{share}", f"state: {info.get('state')}"]
-        elif t.state.size > what:
-            lines.append(f"state: {self.state_label(int(t.state[what]))}")
-        return "<br>".join(lines)
-
-    def _view_point(self, scene_pos: QtCore.QPointF) -> tuple[float, float, float]:
-        vb = self.getPlotItem().getViewBox()
-        p = vb.mapSceneToView(scene_pos)
-        px = vb.viewPixelSize()[0]
-        return p.x(), p.y(), HIT_PX * px
-
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
         x, y, tol = self._view_point(scene_pos)
         hit = self.hit_test(x, y, tol)
-        member = hit[1] if hit is not None else None
-        hovered = member.id if isinstance(member, MemberInfo) else None
-        if hovered != self._hovered:
-            self._hovered = hovered
-            if len(self._member_order) > LABEL_LIMIT:
-                self._rebuild_labels()
+        member = hit[1] if hit is not None and hit[0] == "member" else None
+        self._set_hovered(member.index if isinstance(member, MemberInfo) else None)
         if hit is None:
             QtWidgets.QToolTip.hideText()
             return
         QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.tooltip_text(hit), self)
+
+    def event(self, ev: QtCore.QEvent) -> bool:
+        # Qt finds overrides on the class itself: the pointer part decides about the keys.
+        return self._walk_key(ev) or bool(super().event(ev))
+
+    def leaveEvent(self, ev: QtCore.QEvent) -> None:
+        self._set_hovered(None)
+        super().leaveEvent(ev)
 
     def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
         super().mousePressEvent(ev)
@@ -650,6 +619,7 @@ class RingView(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
                 screen = ev.screenPos().toPoint()  # type: ignore[attr-defined]
                 self.memberContextRequested.emit(what.id, screen)
             else:
+                self.set_selected(what.id)
                 self.memberClicked.emit(what.id)
         elif button == QtCore.Qt.MouseButton.LeftButton:
             self.taskClicked.emit(int(self._tasks.ids[int(what)]))  # type: ignore[call-overload]

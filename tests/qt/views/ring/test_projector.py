@@ -88,5 +88,5 @@ def test_past_the_limit_only_hovered_selected_and_busiest_are_labelled(qtbot) ->
     assert 0 < len(shown) <= 10
     assert measure.overlapping_labels(view) == []
     other = next(m.id for m in view._by_id.values() if m.id not in shown)
-    view.set_selected_member(other)
+    view.set_selected(other)
     assert other in view.visible_labels()

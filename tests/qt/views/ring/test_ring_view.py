@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from benchmarks.bench_gui import wheel
 from phoenix_gui.engine.ring import HashRing, tokens_of
-from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
+from phoenix_gui.qt.snapshots import MemberInfo, MembershipChange, Moves, StepStory, TaskArrays
 from phoenix_gui.qt.views.palette import BACKGROUND, member_color
 from phoenix_gui.qt.views.ring import geometry as geo
 from phoenix_gui.qt.views.ring import ticks as ticks_module
@@ -128,35 +128,88 @@ def test_clicking_a_member_marker_emits_its_id(qtbot, button) -> None:
     assert blocker.args[0] == "host-1"
 
 
-def test_packet_flies_along_the_ring_then_lands(qtbot) -> None:
-    view, _, clock = _ring_view(qtbot)
-    view.start_migration(0, 3)
-    assert view.packets_in_flight == 1
-    clock.now += 0.3
-    x, y, colour = view.animator.packets(clock.now)
-    assert colour.tolist() == [3]
-    assert np.hypot(x, y)[0] == pytest.approx(geo.PACKET_R)  # phoenix: along the ring
-    clock.now += 0.4
+def _drain_story(ring: HashRing, view: RingView, member: str, kind: str = "drain"):
+    """What the adapter tells after ``member`` leaves ``ring``: the tasks that change owner."""
+    ids = view.task_ids
+    tok = tokens_of([f"task-{i}" for i in ids.tolist()])
+    before = ring.route_tokens(tok).astype(np.int64)
+    table_before = ring.owner_table().copy()
+    index = ring.index_of(member)
+    info = MemberInfo(member, index, int(tokens_of([member])[0]), status="REMOVED")
+    ring.remove(member)
+    after = ring.route_tokens(tok).astype(np.int64)
+    moved = np.flatnonzero(before != after)
+    moves = Moves(ids[moved], tok[moved], before[moved], after[moved], ("retire",) * moved.size)
+    changed = np.flatnonzero(table_before != ring.owner_table())
+    change = MembershipChange(
+        kind, info, "phoenix", moves, changed, ring.owner_table()[changed].astype(np.int64)
+    )
+    members, vt = _members_of(ring)
+    view.set_members("phoenix", members, ring.owner_table(), vt)
+    view.set_tasks(TaskArrays(ids, tok, after, np.ones(ids.size, np.int8), np.zeros(ids.size)))
+    return StepStory(moves=moves, changes=(change,)), moved, before, after
+
+
+def test_drain_flies_every_moving_task_from_its_arc_to_its_new_owner(qtbot) -> None:
+    view, ring, clock = _ring_view(qtbot)
+    story, moved, before, after = _drain_story(ring, view, "host-2")
+    assert moved.size and set(before[moved].tolist()) == {2}
+    view.play_story(story, 1.5)
+    assert view.packets_in_flight == moved.size
+    start, end = view.animator.book.endpoints()
+    tasks = view.animator.book.tasks()
+    assert sorted(tasks.tolist()) == sorted(view.task_ids[moved].tolist())
+    # Each starts at its dot (on host-2's arc before the drain) and ends at its new owner.
+    sx, sy = geo.token_xy(tokens_of([f"task-{t}" for t in tasks.tolist()]), geo.task_radius(tasks))
+    np.testing.assert_allclose(start, np.column_stack((sx, sy)))
+    where = view._marker_positions()
+    owner_of = dict(zip(view.task_ids.tolist(), after.tolist(), strict=True))
+    expected = np.array([where[owner_of[t]] for t in tasks.tolist()])
+    np.testing.assert_allclose(end, expected)
+    # In the air they are not drawn on the arc; all have landed by the end of the 1.5 s.
+    assert view._dots._xy.shape[1] == view.task_ids.size - moved.size
+    clock.now += 1.0
+    view.render_frame()
+    assert 0 < view.packets_in_flight < moved.size  # a stream, not one blob
+    assert view._trail._groups  # each flying packet drags a short trail
+    clock.now += 0.55
     view.render_frame()
     assert view.packets_in_flight == 0
-    qtbot.waitUntil(lambda: not view._frame_timer.isActive(), timeout=2000)
+    assert view._dots._xy.shape[1] == view.task_ids.size
 
 
-def test_packet_crosses_the_circle_for_kubernetes(qtbot) -> None:
-    view, _, clock = _ring_view(qtbot, paradigm="kubernetes")
-    assert view._links._paths  # assignment links instead of arcs
-    assert view._arcs._table is None
-    view.start_migration(0, 3)
-    x, y, _ = view.animator.packets(clock.now + 0.3)
-    assert np.hypot(x, y)[0] < geo.PACKET_R - 0.05
-    view.reset_animation()
+def test_changed_arcs_flash_and_the_leaver_fades_only_after_its_last_task(qtbot) -> None:
+    view, ring, clock = _ring_view(qtbot)
+    story, _moved, _b, _a = _drain_story(ring, view, "host-2")
+    view.play_story(story, 1.5)
+    flashed = np.flatnonzero(view._flash._table >= 0)
+    assert flashed.size == story.changes[0].positions.size > 0
+    alphas = []
+    for _ in range(6):
+        clock.now += 0.12
+        view.render_frame()
+        alphas.append(view._flash.isVisible())
+    assert set(alphas) == {True, False}  # the changed arcs blink
+    assert 2 in view._ghosts  # gone from the ring, but still on screen while tasks fly
+    assert view.animator.effect(clock.now, 2).alpha == 1.0
+    clock.now = 100.0 + 1.5 + 0.5  # last task landed half a second ago: fading
+    view.render_frame()
+    assert 0.0 < view.animator.effect(clock.now, 2).alpha < 1.0
+    clock.now += 1.0
+    view.render_frame()
+    assert 2 not in view._ghosts
+    assert not view._flash.isVisible()
+    qtbot.waitUntil(lambda: not view._frame_timer.isActive(), timeout=3000)
 
 
-def test_crashed_member_turns_red_and_its_tasks_blink_until_removed(qtbot) -> None:
-    view, _, clock = _ring_view(qtbot)
+def test_crashed_member_turns_red_and_its_tasks_blink_until_detected(qtbot) -> None:
+    view, ring, clock = _ring_view(qtbot)
     owned = int((view.task_owner_array() == 2).sum())
     assert owned > 0
-    view.member_crashed(2)
+    info = MemberInfo("host-2", 2, int(tokens_of(["host-2"])[0]), status="FAILED")
+    view.play_story(
+        StepStory(changes=(MembershipChange("crash", info, "phoenix", stranded=owned),)), 1.5
+    )
     assert view.stranded_on_screen == owned
     seen = set()
     for _ in range(8):
@@ -165,14 +218,20 @@ def test_crashed_member_turns_red_and_its_tasks_blink_until_removed(qtbot) -> No
         seen.add(view.stranded_shown_red)
     assert seen == {True, False}  # it blinks
     assert view.animator.effect(clock.now, 2).crashed
-    view.member_removed(2)
+    story, moved, _b, _a = _drain_story(ring, view, "host-2", kind="removed")
+    view.play_story(story, 1.5)
     assert view.stranded_on_screen == 0
-    qtbot.waitUntil(lambda: not view._frame_timer.isActive(), timeout=2000)
+    assert view.packets_in_flight == moved.size
+    assert view._ghosts[2].status == "REMOVED"  # drawn red until its tasks have left
+    clock.now += 5.0
+    view.render_frame()
+    qtbot.waitUntil(lambda: not view._frame_timer.isActive(), timeout=3000)
 
 
 def test_joining_member_pulses_and_settles(qtbot) -> None:
     view, _, clock = _ring_view(qtbot)
-    view.member_joined(1)
+    info = MemberInfo("host-1", 1, int(tokens_of(["host-1"])[0]))
+    view.play_story(StepStory(changes=(MembershipChange("join", info, "phoenix"),)), 1.5)
     sizes = []
     for _ in range(10):
         clock.now += 0.15
@@ -180,6 +239,41 @@ def test_joining_member_pulses_and_settles(qtbot) -> None:
         sizes.append(view.animator.effect(clock.now, 1).scale)
     assert max(sizes) > 1.05 and sizes[-1] == 1.0
     qtbot.waitUntil(lambda: not view._frame_timer.isActive(), timeout=2000)
+
+
+def test_hover_click_and_tab_light_a_member_up(qtbot, monkeypatch) -> None:
+    # The offscreen platform warns when a tooltip window is raised; the tooltip is not the point.
+    monkeypatch.setattr(QtWidgets.QToolTip, "showText", lambda *args: None)
+    view, _ring, _clock = _ring_view(qtbot)
+    owner = view.task_owner_array()
+    point = view.mapFromScene(view.member_position("host-3"))
+    qtbot.mouseMove(view.viewport(), pos=point)
+    qtbot.waitUntil(lambda: view.highlighted == "host-3", timeout=2000)
+    assert view.highlight.lit_tasks == int((owner == 3).sum())
+    assert view.highlight.dim.isVisible()
+    view.setFocus()
+    with qtbot.waitSignal(view.memberHighlighted, timeout=2000):
+        view.leaveEvent(QtCore.QEvent(QtCore.QEvent.Type.Leave))
+        qtbot.keyClick(view, QtCore.Qt.Key.Key_Tab)
+    assert view.highlighted == "host-0"
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_Tab)
+    assert view.highlighted == "host-1"
+    assert view.highlight.lit_tasks == int((owner == 1).sum())
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_Backtab)
+    assert view.highlighted == "host-0"
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_Escape)
+    assert view.highlighted is None and not view.highlight.dim.isVisible()
+    # Tab past the last host lets go, so the keyboard focus can leave the ring.
+    assert [view.step_selection() for _ in range(6)] == [*(f"host-{i}" for i in range(5)), None]
+    assert view.highlighted is None
+
+
+def test_legend_names_every_member_colour(qtbot) -> None:
+    view, _ring, _clock = _ring_view(qtbot)
+    assert not view.legend.isVisible()
+    view.legend.setVisible(True)
+    assert view.legend.names == [f"host-{i}" for i in range(5)]
+    assert member_color(3).name() in view.legend.label.text()
 
 
 def _frame(view: RingView, qtbot) -> QtGui.QImage:

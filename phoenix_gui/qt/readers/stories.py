@@ -1,0 +1,204 @@
+"""The adapter's reading of one step's events: which tasks started to move, which membership
+changes happened, hand-offs, and the last placement decision, as one :class:`StepStory`.
+
+Read for the adapter (only :mod:`phoenix_gui.qt.adapter` calls it): it reads the engine's
+events and public state and returns plain snapshots, so the views animate what the engine
+reported and nothing else. Large batches arrive as one ``migrations_started`` event with
+parallel lists; both forms give the same :class:`Moves`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from phoenix_gui.engine import Event, Member, Simulation
+from phoenix_gui.qt.snapshots import (
+    Decision,
+    Handoff,
+    MemberInfo,
+    MembershipChange,
+    Moves,
+    StepStory,
+)
+
+# Engine event kind → the change the views show.
+CHANGE_KINDS = {
+    "member_joined": "join",
+    "member_draining": "drain",
+    "member_crashed": "crash",
+    "member_removed": "removed",
+    "member_retired": "retired",
+    "member_rejected": "rejected",
+}
+# Events whose task was just placed on a member (the first one's decision is shown).
+_PLACEMENTS = ("task_assigned", "migration_started")
+
+
+def member_info(sim: Simulation, m: Member) -> MemberInfo:
+    on_ring = m.id in sim.ring
+    return MemberInfo(
+        id=m.id,
+        index=m.index,
+        token=int(m.token),
+        status=m.status.value,
+        kind=m.kind,
+        vnodes=int(m.vnodes),
+        distinct=sim.ring.distinct_positions(m.id) if on_ring else 0,
+        load=int(m.load),
+        trust=float(m.trust),
+    )
+
+
+def _moves(events: Sequence[Event], index_of: dict[str, int]) -> Moves:
+    tasks: list[int] = []
+    tokens: list[int] = []
+    src: list[int] = []
+    dst: list[int] = []
+    reasons: list[str] = []
+
+    def at(name: Any) -> int:
+        return index_of.get(str(name), -1) if name is not None else -1
+
+    for e in events:
+        d = e.details
+        if e.kind == "migration_started":
+            tasks.append(int(d["task"]))
+            tokens.append(int(d.get("token", 0)))
+            src.append(at(d.get("from")))
+            dst.append(at(d.get("to")))
+            reasons.append(str(d.get("reason", "")))
+        elif e.kind == "migrations_started":
+            n = int(d["count"])
+            tasks += [int(t) for t in d["tasks"]]
+            tokens += [int(t) for t in d["tokens"]]
+            src += [at(x) for x in d["from"]]
+            dst += [at(x) for x in d["to"]]
+            reasons += [str(d.get("reason", ""))] * n
+    return Moves(
+        np.asarray(tasks, dtype=np.int64),
+        np.asarray(tokens, dtype=np.int64),
+        np.asarray(src, dtype=np.int64),
+        np.asarray(dst, dtype=np.int64),
+        tuple(reasons),
+    )
+
+
+def _subset(moves: Moves, keep: np.ndarray) -> Moves:
+    pick = np.flatnonzero(keep)
+    return Moves(
+        moves.tasks[pick],
+        moves.tokens[pick],
+        moves.source[pick],
+        moves.target[pick],
+        tuple(moves.reasons[i] for i in pick.tolist()),
+    )
+
+
+def decision_of(sim: Simulation, task: int) -> Decision | None:
+    """The engine's explanation of where ``task`` went (scored paradigms only)."""
+    if sim.config.paradigm == "phoenix":
+        return None
+    try:
+        why = sim.explain(task)
+    except (IndexError, KeyError):
+        return None
+    scores = tuple((str(c["member"]), float(c["score"])) for c in why.get("candidates", []))
+    return Decision(
+        task=task,
+        paradigm=str(why.get("paradigm", sim.config.paradigm)),
+        rule=str(why.get("rule", "")),
+        scores=scores,
+        winner=why.get("winner"),
+        considered=int(why.get("considered", len(scores))),
+    )
+
+
+def build_story(
+    sim: Simulation,
+    events: Sequence[Event],
+    owners_before: np.ndarray | None,
+    owners_after: np.ndarray | None,
+) -> StepStory:
+    """The :class:`StepStory` of one step's ``events``; the owner tables before and after the
+    step give the ring positions each membership change handed over."""
+    members = sim.registry.members(include_rejected=True)
+    index_of = {m.id: m.index for m in members}
+    moves = _moves(events, index_of)
+    changed = np.zeros(0, dtype=np.int64)
+    if owners_before is not None and owners_after is not None:
+        changed = np.flatnonzero(owners_before != owners_after).astype(np.int64)
+    changes = []
+    for e in events:
+        kind = CHANGE_KINDS.get(e.kind)
+        if kind is None:
+            continue
+        name = str(e.details.get("member"))
+        changes.append(_change(sim, kind, name, e, moves, changed, owners_before, owners_after))
+    handoffs = tuple(
+        Handoff(
+            task=int(e.details["task"]),
+            source=str(e.details.get("from")),
+            target=None if e.details.get("to") is None else str(e.details["to"]),
+            reason=str(e.details.get("reason", "")),
+            checkpoint=float(e.details.get("checkpoint", 0.0)),
+            lost=float(e.details.get("lost", 0.0)),
+        )
+        for e in events
+        if e.kind == "handoff"
+    )
+    # The step's first placement: later ones in the same step see fewer free members.
+    placed = [int(e.details["task"]) for e in events if e.kind in _PLACEMENTS]
+    decision = decision_of(sim, placed[0]) if placed else None
+    return StepStory(
+        moves=moves,
+        changes=tuple(changes),
+        handoffs=handoffs,
+        decision=decision,
+        step=sim.step_index,
+    )
+
+
+def _change(
+    sim: Simulation,
+    kind: str,
+    name: str,
+    event: Event,
+    moves: Moves,
+    changed: np.ndarray,
+    before: np.ndarray | None,
+    after: np.ndarray | None,
+) -> MembershipChange:
+    paradigm = sim.config.paradigm
+    if kind == "rejected":
+        rejected = [m for m in sim.registry.rejected() if m.id == name]
+        trust = rejected[-1].trust if rejected else 0.0
+        info = MemberInfo(id=name, index=-1, token=0, status="REJECTED", trust=trust)
+        return MembershipChange(kind, info, paradigm, reason=str(event.details.get("reason", "")))
+    try:
+        member = sim.registry.get(name)
+    except KeyError:
+        return MembershipChange(kind, MemberInfo(id=name, index=-1, token=0), paradigm)
+    info = member_info(sim, member)
+    index = member.index
+    if kind == "join":
+        mine = moves.target == index
+        arcs = changed[after[changed] == index] if after is not None else changed[:0]
+    elif kind in ("drain", "removed"):
+        mine = moves.source == index
+        arcs = changed[before[changed] == index] if before is not None else changed[:0]
+    else:
+        mine = np.zeros(len(moves), dtype=bool)
+        arcs = changed[:0]
+    new_owner = after[arcs].astype(np.int64) if after is not None else arcs
+    return MembershipChange(
+        kind,
+        info,
+        paradigm,
+        moves=_subset(moves, mine),
+        positions=arcs,
+        new_owner=new_owner,
+        stranded=int(event.details.get("stranded", 0) or 0),
+    )

@@ -1,0 +1,83 @@
+"""RunHistory: every past step rebuilt from keyframes and replay is the step that happened."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from phoenix_gui.engine import RunHistory, Simulation
+from tests.engine.sim_helpers import config
+
+actions = st.lists(
+    st.tuples(st.integers(0, 39), st.sampled_from(["join", "retire", "crash", "joins", "submit"])),
+    max_size=8,
+)
+
+
+def _live_run(paradigm: str, seed: int, plan: list[tuple[int, str]], every: int, budget: int):
+    sim = Simulation(config(paradigm, seed=seed))
+    history = RunHistory(sim, every=every, budget_bytes=budget)
+    heads = {sim.step_index: (sim.audit.head, len(sim.audit))}
+    for step in range(40):
+        for at, kind in plan:
+            if at != step:
+                continue
+            members = sorted(m.id for m in sim.registry.members() if m.status.value == "ACTIVE")
+            if kind == "join":
+                history.request(sim, "request_join")
+            elif kind in ("retire", "crash") and members:
+                history.request(sim, f"request_{kind}", members[step % len(members)])
+            elif kind == "joins":
+                history.request(sim, "set_param", "joins", float(step))
+            elif kind == "submit":
+                history.request(sim, "submit_task")
+        sim.step()
+        history.stepped(sim)
+        heads[sim.step_index] = (sim.audit.head, len(sim.audit))
+    return sim, history, heads
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    paradigm=st.sampled_from(["phoenix", "kubernetes", "agentic"]),
+    seed=st.integers(0, 10_000),
+    plan=actions,
+    every=st.integers(1, 12),
+)
+def test_every_past_step_is_rebuilt_exactly(
+    paradigm: str, seed: int, plan: list[tuple[int, str]], every: int
+) -> None:
+    live, history, heads = _live_run(paradigm, seed, plan, every, 1 << 30)
+    for step in (0, 1, every - 1, every, 17, 39, 40):
+        past = history.at(min(step, 40))
+        assert (past.audit.head, len(past.audit)) == heads[min(step, 40)]
+    # Looking back leaves the live run alone: it goes on as if nobody had looked.
+    assert (live.audit.head, len(live.audit)) == heads[40]
+
+
+def test_a_tight_budget_thins_keyframes_and_still_rebuilds_exactly() -> None:
+    _, roomy, heads = _live_run("phoenix", 3, [(5, "crash"), (20, "join")], 2, 1 << 30)
+    _, tight, _ = _live_run("phoenix", 3, [(5, "crash"), (20, "join")], 2, roomy.nbytes() // 4)
+    assert tight.nbytes() <= roomy.nbytes() // 4
+    assert len(tight.keyframe_steps()) < len(roomy.keyframe_steps())
+    assert tight.every > 2
+    for step in (0, 7, 21, 33, 40):
+        past = tight.at(step)
+        assert (past.audit.head, len(past.audit)) == heads[step]
+
+
+def test_truncate_forgets_the_abandoned_future() -> None:
+    _live, history, heads = _live_run("phoenix", 5, [(30, "join")], 5, 1 << 30)
+    history.truncate(20)
+    assert history.latest == 20 and max(history.keyframe_steps()) <= 20
+    assert all(r.step < 20 for r in history.requests)
+    assert history.at(20).audit.head == heads[20][0]
+    with pytest.raises(ValueError, match="step: must be in"):
+        history.at(21)
+
+
+def test_unknown_requests_are_refused() -> None:
+    sim = Simulation(config("phoenix", seed=1))
+    with pytest.raises(ValueError, match="unknown kind"):
+        RunHistory(sim).request(sim, "explode")
