@@ -8,10 +8,10 @@ widget as shown, or pyqtgraph's ``ImageExporter`` when a different width is want
 
 Ring exports are clean slides: the ring view alone (the lesson caption lives in a strip beside
 it, never in the picture) without the selection's dimming and lit member; on request the
-current caption becomes the slide's title (Export ▸ "Caption as Title"). An SVG renders like the PNG: items are put in pyqtgraph's export
-mode while Qt's SVG generator paints them, so the member markers are drawn as shapes rather
-than as fragments of a symbol atlas (which SVG cannot express: the whole atlas appeared at
-every marker).
+current caption becomes the slide's title (Export ▸ "Caption as Title"). An SVG renders like the
+PNG: items are put in pyqtgraph's export mode while Qt's SVG generator paints them, so the
+member markers are drawn as shapes rather than as fragments of a symbol atlas (which SVG cannot
+express: the whole atlas appeared at every marker).
 """
 
 from __future__ import annotations
