@@ -3,7 +3,8 @@
 Used by the tests and by ``phoenix-flight gui --self-test`` (its ``layout`` figures):
 
 * :func:`dot_shares` — each member's share of the visible task-dot pixels, read from an image
-  of the view (each pixel classified to the nearest dot colour), beside its share of tasks;
+  of the view (each pixel classified to the nearest dot colour), beside its share of the tasks
+  drawn as dots (packets in flight and their trails are left out of the picture);
 * :func:`label_rects` / :func:`overlapping_labels` — the member labels' rectangles on screen
   and the pairs that overlap.
 """
@@ -43,6 +44,9 @@ def dot_shares(
     one member's (``colour_of`` lets a test draw with colours of its own).
     """
     owners = view.task_owner_array().astype(np.int64)
+    hidden = np.asarray(getattr(view, "_hidden", np.zeros(0)), dtype=np.int64)
+    if hidden.size:  # tasks in the air are drawn as packets, not as dots on the ring
+        owners = owners[~np.isin(view.task_ids, hidden)]
     crashed = sorted(view.animator.crashed)
     if (
         crashed and view.stranded_shown_red
@@ -52,7 +56,7 @@ def dot_shares(
     keys = sorted(int(k) for k in np.unique(owners))
     if not keys:
         return {}
-    image = view.grab().toImage()
+    image = _dots_image(view)
     rgb = _rgb(image)
     vb = view.getPlotItem().getViewBox()
     origin = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(0.0, 0.0)))
@@ -90,6 +94,21 @@ def dots_measurable(view: Any) -> bool:
     links across the dots) with at least :data:`MIN_DOTS` task dots and no member lit up."""
     plain = getattr(view, "highlighted", None) is None  # a lit member dims the others on purpose
     return bool(plain and view.paradigm == "phoenix" and view.task_owner_array().size >= MIN_DOTS)
+
+
+def _dots_image(view: Any) -> QtGui.QImage:
+    """The view as drawn, without what only passes over the dots for a moment (packets in
+    flight, their trails, the flash of arcs changing hands)."""
+    passing = [getattr(view, name, None) for name in ("_packets", "_trail", "_flash")]
+    shown = [(item, item.isVisible()) for item in passing if item is not None]
+    for item, _visible in shown:
+        item.setVisible(False)
+    try:
+        image: QtGui.QImage = view.grab().toImage()
+        return image
+    finally:
+        for item, visible in shown:
+            item.setVisible(visible)
 
 
 def dot_share_error(view: Any, colour_of: Callable[[int], QtGui.QColor] = member_color) -> float:
