@@ -19,6 +19,7 @@ CONSUMERS = [
     ROOT / "phoenix_gui" / "qt",
     ROOT / "phoenix_gui" / "cli",
     ROOT / "phoenix_gui" / "scenario",
+    ROOT / "phoenix_gui" / "experiments",
     ROOT / "benchmarks",
     ROOT / "docs",
 ]

@@ -23,6 +23,7 @@ FORBIDDEN = {
     "adapter": {"shell", "views", "panels", "document"},
     "readers": {"shell", "views", "panels", "document", "adapter"},
     "snapshots": {"shell", "views", "panels", "document", "adapter"},
+    "experiments": {"shell"},
 }
 
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "phoenix_gui.cli.metrics_cmd",
     "phoenix_gui.cli.ring_cmd",
     "phoenix_gui.cli.run_cmd",
+    "phoenix_gui.cli.sweep_cmd",
     "phoenix_gui.cli.compare_cmd",
     "phoenix_gui.cli.audit_cmd",
     "phoenix_gui.cli.scenario_cmd",

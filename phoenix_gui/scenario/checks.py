@@ -9,6 +9,7 @@ Each problem comes back as (field path, message, point-at-key) for the loader to
 
 from __future__ import annotations
 
+from phoenix_gui.experiments.design import ExperimentError, vary_from_values
 from phoenix_gui.params import PARAMS, ParamError
 from phoenix_gui.scenario.schema import (
     SETTABLE_PARAMS,
@@ -51,7 +52,35 @@ def check(scenario: Scenario) -> list[Finding]:
             )
         origin.setdefault(gid, "members.generate")
     _check_timeline(scenario, dict(origin), findings)
+    _check_experiment(scenario, findings)
     return findings
+
+
+def _check_experiment(s: Scenario, findings: list[Finding]) -> None:
+    """Each varied parameter's values in its range, once each; a duration, given once."""
+    e = s.experiment
+    if e is None:
+        return
+    names = [v.param for v in e.vary]
+    for i, vary in enumerate(e.vary):
+        loc: Loc = ("experiment", "vary", i, "values")
+        if names.index(vary.param) != i:
+            findings.append(
+                (("experiment", "vary", i, "param"), f"{vary.param} is varied twice", False)
+            )
+            continue
+        try:
+            vary_from_values(vary.param, list(vary.values), "values")
+        except ExperimentError as exc:
+            findings.append((loc, exc.message, False))
+    if (e.sim_hours is None) == (e.steps is None):
+        findings.append(
+            (
+                ("experiment",),
+                "give exactly one of sim_hours and steps (how long a run lasts)",
+                True,
+            )
+        )
 
 
 def _check_pairs(s: Scenario, findings: list[Finding]) -> None:

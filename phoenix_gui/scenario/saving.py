@@ -57,6 +57,10 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     members = data["members"]
     members["listed"] = [_trim_member(m) for m in members["listed"]]
     data["timeline"] = [_trim_event(e) for e in data["timeline"]]
+    if data["experiment"] is None:
+        del data["experiment"]  # optional section: a scenario without a sweep does not name it
+    else:
+        data["experiment"] = {k: v for k, v in data["experiment"].items() if v is not None}
     variants = {name: _trim_variant(v) for name, v in data.pop("variants").items()}
     if variants:  # written only when there are some, so older readers see the same file
         data["variants"] = variants

@@ -30,6 +30,8 @@ from phoenix_gui.engine import (
     TimingConfig,
     WorkloadConfig,
 )
+from phoenix_gui.experiments.design import MAX_REPLICATES, MAX_VALUES, VARIABLE_PARAMS
+from phoenix_gui.experiments.runs import NUMERIC_METRICS
 from phoenix_gui.params import PARAMS, ParamError
 
 _CFG = SimulationConfig()
@@ -272,6 +274,29 @@ TimelineItem = Annotated[
 EVENT_KINDS = ("join", "retire", "crash", "burst", "set", "submit", "caption")
 
 
+class ExperimentVary(_Model):
+    """One varied parameter of a sweep and its values (checked against the parameter's range
+    by :mod:`phoenix_gui.scenario.checks`)."""
+
+    param: Literal[VARIABLE_PARAMS]  # type: ignore[valid-type]
+    values: Annotated[
+        tuple[int | float | str, ...], Field(strict=False, min_length=1, max_length=MAX_VALUES)
+    ]
+
+
+class Experiment(_Model):
+    """A ready sweep (`phoenix-flight sweep SCENARIO`, Simulation ▸ Experiment…): 1–2 varied
+    parameters, replicates per cell, how long each run lasts and the metric to chart."""
+
+    vary: Annotated[tuple[ExperimentVary, ...], Field(strict=False, min_length=1, max_length=2)]
+    replicates: Annotated[int, Field(ge=1, le=MAX_REPLICATES)] = 10
+    sim_hours: SimHours | None = Field(default=None, description="hours per run (or steps)")
+    steps: Annotated[int, Field(ge=1, le=int(PARAMS["steps"].maximum))] | None = Field(
+        default=None, description="steps per run (or sim_hours)"
+    )
+    metric: Literal[NUMERIC_METRICS] = "obs_dhs"  # type: ignore[valid-type]
+
+
 VARIANT_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 VariantName = Annotated[str, StringConstraints(pattern=VARIANT_NAME_PATTERN)]
 Overrides = Annotated[dict[str, Any], Field(strict=False)]
@@ -318,6 +343,7 @@ class Scenario(_Model):
     simulation: Simulation = Simulation()
     governance: Governance = Governance()
     timeline: Annotated[tuple[TimelineItem, ...], Field(strict=False)] = ()
+    experiment: Experiment | None = Field(default=None, description="a ready parameter sweep")
     variants: Annotated[
         dict[VariantName, Variant],
         Field(strict=False, max_length=16, description="named what-ifs to compare with the base"),
@@ -358,6 +384,8 @@ def all_field_names() -> list[str]:
         SetEvent,
         SubmitEvent,
         CaptionEvent,
+        Experiment,
+        ExperimentVary,
         Variant,
     ):
         names.update(model.model_fields)

@@ -51,6 +51,8 @@ HEADS = {
     ),
     "ring-join": (13, 414, "bc851bc3b5b9cf7ce8d3c4950c93cc9d8216f9c9b156270de188277ce8aea46a"),
     "vnodes-balance": (5, 883, "9bc4a5ca6a6d0560ba9d5de3aaffac87072c0f9c1844207e12cc60ed63c9daa8"),
+    # Added with the lesson (issue 16), recorded the same way.
+    "vnodes-sweep": (3, 558, "5f26f4fae08783b5eced3c791385e2a83f8d06acd8590d0825d7bed6dbcb25eb"),
 }
 
 

@@ -66,3 +66,11 @@ def test_scenario_loads_without_qt() -> None:
 def test_the_probe_does_see_a_forbidden_import() -> None:
     # Guard against a probe that can never fail: yaml imported on purpose must be reported.
     assert probe("yaml", ("yaml",))["loaded"][0] == "yaml"
+
+
+def test_experiments_and_the_sweep_worker_load_without_qt() -> None:
+    """Sweeps run on Dask workers and spawned processes that need no Qt at all."""
+    result = probe("phoenix_gui.experiments", QT)
+    assert "phoenix_gui.experiments.executors" in result["imported"]
+    assert result["loaded"] == []
+    assert probe("phoenix_gui.sweep_worker", (*QT, "numpy"))["loaded"] == []

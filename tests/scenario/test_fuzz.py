@@ -1,8 +1,11 @@
-"""Fuzzing the loader: whatever the input, only ScenarioError comes out, and quickly."""
+"""Fuzzing the loader: whatever the input, only ScenarioError comes out.
+
+(How fast it refuses is bounded by the loader's caps on size, nodes and depth, tested in
+test_loading; wall-clock time is measured in benchmarks, never asserted in a unit test.)
+"""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -14,14 +17,12 @@ from phoenix_gui.scenario.yamlsafe import load_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = [p.read_bytes() for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
-BUDGET_S = 1.0
 
 # Characters that matter to YAML, so random text reaches deep into the parser.
 YAML_ALPHABET = st.sampled_from([*":-[]{},&*!|>'\"#%@`?\n \t.0123456789abcxyz_\\", "\x00"])
 
 
 def _load_bytes(data: bytes) -> None:
-    start = time.perf_counter()
     try:
         validate_data(load_bytes(data, "fuzz.yaml"))
     except ScenarioError as exc:
@@ -29,16 +30,13 @@ def _load_bytes(data: bytes) -> None:
         for problem in exc.problems:
             assert problem.file == "fuzz.yaml" and problem.line >= 1 and problem.column >= 1
             assert "\n" not in problem.message
-    assert time.perf_counter() - start < BUDGET_S
 
 
 def _load_text(text: str) -> None:
-    start = time.perf_counter()
     try:
         loads_scenario(text, "fuzz.yaml")
     except ScenarioError as exc:
         assert all(str(p).startswith("fuzz.yaml:") for p in exc.problems)
-    assert time.perf_counter() - start < BUDGET_S
 
 
 @given(st.text())

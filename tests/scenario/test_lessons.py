@@ -27,7 +27,7 @@ LESSONS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 LESSONS = sorted(LESSONS_DIR.glob("*.yaml"))
 EXPECTED = {
     *("classroom-basics", "ring-join", "vnodes-balance", "crash-vs-drain", "kubernetes-drain"),
-    *("agentic-handoff", "churn-storm", "governance-audit"),
+    *("agentic-handoff", "churn-storm", "governance-audit", "vnodes-sweep"),
 }
 
 
@@ -75,7 +75,7 @@ def lesson(name: str) -> SimulationConfig:
     return load_config(LESSONS_DIR / f"{name}.yaml")
 
 
-def test_all_eight_lessons_are_bundled() -> None:
+def test_all_nine_lessons_are_bundled() -> None:
     assert {p.stem for p in LESSONS} == EXPECTED
 
 

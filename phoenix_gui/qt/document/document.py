@@ -193,6 +193,8 @@ class ScenarioDocument(QtCore.QObject):
         scenario = scenario_from_config(
             config, name=self._scenario.name, description=self._scenario.description
         )
+        if self._scenario.experiment is not None:  # not part of the engine's config: keep it
+            scenario = scenario.model_copy(update={"experiment": self._scenario.experiment})
         if scenario != self._scenario:
             self.set_scenario(scenario)
         return scenario

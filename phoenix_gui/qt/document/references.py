@@ -31,6 +31,9 @@ _MENTION = re.compile(
     r"|\b(event log)\b",
     re.IGNORECASE,
 )
+_STOP_WORDS = frozenset(
+    {"the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "its", "this"}
+)
 HIGHLIGHT_MS = 1800
 HIGHLIGHT_COLOUR = QtGui.QColor("#FFD400")
 
@@ -45,14 +48,18 @@ class Target:
 
 
 def plain_mentions(text: str) -> list[str]:
-    """Window parts named in plain words in ``text`` (references removed first)."""
+    """Window parts named in plain words in ``text`` (references removed first).
+
+    "the overhead panel" counts; "the chart" alone names nothing in particular and does not.
+    """
     bare = REFERENCE.sub("", text)
     found = []
     for match in _MENTION.finditer(bare):
         words = (match.group(3) or f"{match.group(1)} {match.group(2)}").lower().split()
-        while words and words[0] in ("the", "a", "an"):
+        while len(words) > 1 and words[0] in _STOP_WORDS:
             words = words[1:]
-        found.append(" ".join(words))
+        if len(words) > 1:
+            found.append(" ".join(words))
     return found
 
 

@@ -3,7 +3,11 @@
 Opens the real :class:`MainWindow` on the scenario, runs animated steps (each step is followed
 by a few animation frames on a synthetic clock and a forced repaint, so packets really fly and
 the window really paints), crashes a member half-way so migrations happen, verifies the audit
-chain, saves the scenario with QSaveFile and loads it back, and prints one JSON line:
+chain, saves the scenario with QSaveFile and loads it back, runs a small Simulation ▸
+Experiment… sweep on 2 worker processes (experiment_runs; experiment_max_stall_ms: the longest
+pass of the GUI thread's event processing meanwhile, wall clock; experiment_max_pass_cpu_ms: the
+same pass in the GUI thread's own CPU time, which a machine busy with other work cannot
+inflate), and prints one JSON line:
 startup_ms, frames, median_frame_ms, p95_frame_ms (ring view frames), median_step_ms, p95_step_ms
 (a step with every dock update and repaint it causes), steps, audit_head (and what it checked),
 and ``layout``: what a class would see, measured from the real widgets at the start, after a
@@ -33,6 +37,7 @@ FRAMES_PER_STEP = 3
 FRAME_DT = 1.0 / 60.0
 DOT_SHARE_LIMIT_PCT = 2.0
 AFTER_CRASH = 2  # steps after detection of the crash to the "crash" moment (packets flying)
+EXPERIMENT_TIMEOUT_S = 120.0
 
 
 def run_self_test(
@@ -243,6 +248,7 @@ def _self_test(
         if hook.errors:
             failures.append(f"{hook.errors} error(s) raised in the event loop")
         saved = _save_and_reload(window.adapter.sim.config, failures)
+        experiment = _experiment(workbench, app, failures)
         failures += _layout_failures(layout)
     finally:
         view.stop_animation()
@@ -267,6 +273,7 @@ def _self_test(
         "audit_records": len(window.adapter.sim.audit),
         "scenario_roundtrip": saved,
         "layout": layout,
+        **experiment,
         "ok": not failures,
     }
     for failure in failures:
@@ -289,6 +296,51 @@ def _layout_failures(layout: dict[str, Any]) -> list[str]:
             f" off its share of tasks (limit {DOT_SHARE_LIMIT_PCT})"
         )
     return out
+
+
+def _experiment(workbench: Any, app: Any, failures: list[str]) -> dict[str, Any]:
+    """Simulation ▸ Experiment… with 2 worker processes (in the packaged app too: frozen
+    multiprocessing), 2 × 2 runs; the GUI thread's longest event-processing pass meanwhile."""
+    dialog = workbench.show_experiment()
+    dialog.param1.setCurrentText("vnodes")
+    dialog.values1.setText("1,8")
+    dialog.param2.setCurrentText("(none)")
+    dialog.replicates.setValue(2)
+    dialog.steps.setValue(1)
+    dialog.workers.setValue(2)
+    app.processEvents()  # the dialog's first paint happens before anyone presses Run
+    stall_ms = cpu_ms = 0.0
+    try:
+        c0, t0 = time.thread_time(), time.perf_counter()
+        started = dialog.run()  # what pressing Run costs the GUI thread counts too
+        if not started:
+            failures.append(f"experiment did not start: {dialog.status.text()}")
+            return {"experiment_runs": 0}
+        deadline = time.monotonic() + EXPERIMENT_TIMEOUT_S
+        while True:
+            stall_ms = max(stall_ms, (time.perf_counter() - t0) * 1000.0)
+            cpu_ms = max(cpu_ms, (time.thread_time() - c0) * 1000.0)
+            if not dialog.job.running or time.monotonic() > deadline:
+                break
+            time.sleep(0.005)
+            c0, t0 = time.thread_time(), time.perf_counter()
+            app.processEvents()
+        if dialog.job.running:
+            dialog.cancel()
+            failures.append(f"experiment not done after {EXPERIMENT_TIMEOUT_S} s")
+        session = dialog.session
+        done = len(session.rows)
+        if done != 4 or session.failures:
+            failures.append(
+                f"experiment: {done} of 4 runs, {session.failures} failed: {dialog.status.text()}"
+            )
+    finally:
+        dialog.close()
+    return {
+        "experiment_runs": done,
+        "experiment_max_stall_ms": round(stall_ms, 1),
+        "experiment_max_pass_cpu_ms": round(cpu_ms, 1),
+    }
 
 
 def _crash_one(window: Any) -> None:

@@ -196,6 +196,13 @@ class Workbench(QtCore.QObject):
 
         w.menuBar().insertMenu(w.help_menu.menuAction(), self.lessons_menu.menu)
 
+        w.sim_menu.addSeparator()
+        self.experiment_action = w.sim_menu.addAction("&Experiment…")
+        self.experiment_action.setObjectName("experimentAction")
+        self.experiment_action.setToolTip("Sweep parameters over many runs and chart the result")
+        self.experiment_action.triggered.connect(self.show_experiment)
+        self.experiment_dialog: Any = None
+
     def _connect(self) -> None:
         w, a, doc = self.window, self.window.adapter, self.document
         doc.loaded.connect(self._on_loaded)
@@ -315,9 +322,38 @@ class Workbench(QtCore.QObject):
         self.references.highlight.clear()  # its timer must not outlive the window
         for panel in self.panels:
             panel.refresh()  # does any coalesced refresh now: no timer outlives the window
+        if self.experiment_dialog is not None:
+            self.experiment_dialog.close()  # a running sweep's workers stop with the window
         return True
 
     # ---- user actions ------------------------------------------------------------------
+    def show_experiment(self) -> Any:
+        """Simulation ▸ Experiment…: the sweep dialog on the open scenario (made once)."""
+        from phoenix_gui.qt.experiments.dialog import ExperimentDialog
+
+        if self.experiment_dialog is None:
+            dialog = ExperimentDialog(
+                self.document.config, self.document.scenario.experiment, self.window
+            )
+            dialog.openRun.connect(self.open_run)
+            self.experiment_dialog = dialog
+        if self.experiment_dialog.isVisible():
+            self.experiment_dialog.activateWindow()  # already open: bring it to the front
+        else:
+            self.experiment_dialog.show()
+        return self.experiment_dialog
+
+    def open_run(self, config: SimulationConfig) -> None:
+        """Open one run of a sweep (its parameters and seed) in the window, from its start."""
+        self.window.controls.flush()
+        try:
+            self.document.update_from_config(config)
+        except ScenarioError as error:
+            self.show_status(f"Cannot open that run: {error}")
+            return
+        self.window.load_config(self.document.config())
+        self.show_status(f"Opened the run with seed {config.seed}: press Play to watch it")
+
     def open_lesson(self, path: str) -> bool:
         """A lesson from the Lessons menu (opened as an untitled copy when it is bundled)."""
         return self.file_actions.open_path(path)
@@ -336,6 +372,9 @@ class Workbench(QtCore.QObject):
         config = self.document.config()
         self._start_lesson(config)
         self.window.load_config(config)
+        dialog = self.experiment_dialog
+        if dialog is not None and not (dialog.job is not None and dialog.job.running):
+            dialog.load_experiment(self.document.scenario.experiment)
 
     def _update_title(self, *_: object) -> None:
         self.window.setWindowTitle(self.document.window_title())

@@ -20,6 +20,11 @@ def test_self_test_runs_headless_and_reports() -> None:
     assert 0 < result["median_frame_ms"] <= result["p95_frame_ms"]
     assert result["startup_ms"] > 0
     assert result["scenario_roundtrip"] in (True, None)
+    # Simulation ▸ Experiment… ran its 4 runs in worker processes; the GUI thread's own work per
+    # event pass stayed small (wall-clock stalls depend on how busy the machine is).
+    assert result["experiment_runs"] == 4
+    assert 0 < result["experiment_max_pass_cpu_ms"] <= result["experiment_max_stall_ms"]
+    assert result["experiment_max_pass_cpu_ms"] < 100
 
 
 def test_self_test_refuses_a_missing_scenario() -> None:
