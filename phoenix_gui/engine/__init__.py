@@ -11,6 +11,7 @@ from phoenix_gui.engine.audit import (
     AuditLog,
     AuditRecord,
     VerifyResult,
+    canonical_json,
     verify_file,
     verify_lines,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "VerifyResult",
     "WorkloadConfig",
     "balance",
+    "canonical_json",
     "compute",
     "effective_vnodes",
     "ideal_overhead",

@@ -17,9 +17,14 @@ edit the file can recompute every hash after their edit. It catches accidents an
 it proves nothing against someone who rewrites the chain. Keep the head hash somewhere the
 editor cannot reach if that matters.
 
-Appending costs one ``json.dumps`` of the payload and one SHA-256: the hashed text and the line
-are both assembled from that single encoding, because the canonical key order of the outer
-object (``payload`` < ``prev_hash`` < ``seq``) is known in advance.
+Appending costs one encoding of the payload and one SHA-256: the hashed text and the line are
+both assembled from that single encoding, because the canonical key order of the outer object
+(``payload`` < ``prev_hash`` < ``seq``) is known in advance. The encoding is
+:func:`canonical_json`: orjson (sorted keys) where its bytes are exactly those of
+``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)``, and
+that ``json.dumps`` itself for the few payloads where they could differ, so the log is the same
+byte for byte whichever path wrote a record (tests/engine/test_audit_encoding.py compares both
+over generated payloads).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -35,6 +41,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
+import orjson
 
 from phoenix_gui.engine.events import Event, Primitive
 
@@ -63,6 +70,47 @@ def _plain(value: Any) -> Any:
 _ENCODER = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_plain
 )
+
+
+# orjson's fast path: sorted keys, and every type json would not encode as-is (numpy scalars,
+# str/int/dict/list subclasses, dataclasses, dates) handed to _refuse, i.e. to json.
+_FAST_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+)
+# Where orjson's bytes may differ from json's, the record is encoded by json instead:
+# - floats 0 < |x| < 1e-4: json (repr) writes 1e-05 and 5e-07, orjson 0.00001 and 5e-7;
+# - NaN and infinities: orjson writes null where json (allow_nan=False) refuses the payload.
+# A false alarm (a string holding "null", a legitimate None) only costs the slower encoder.
+# A quick literal scan first; the exact test only where it finds something.
+_SUSPECT = re.compile(rb"null|e-|0\.0000")
+_SMALL_FLOAT = re.compile(rb"\de-\d(?!\d)|(?<![\d.])0\.0000")
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__}: left to json")
+
+
+def canonical_json(payload: Any) -> str:
+    """``payload`` as canonical JSON text: sorted keys, ``,``/``:``, UTF-8 as is, no NaN.
+
+    Byte-identical to ``json.dumps(payload, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False, allow_nan=False)`` (numpy scalars and arrays as plain numbers and lists)
+    and raising what it raises. orjson alone is about ten times faster on the engine's small
+    payloads; with the checks and the fallbacks a record costs about half what json's does.
+    One exception: orjson writes a plain ``enum.Enum`` or ``uuid.UUID`` as its value where json
+    refuses it; the engine never puts either in an event (details hold JSON types only).
+    """
+    try:
+        raw = orjson.dumps(payload, default=_refuse, option=_FAST_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError: big ints, surrogates, non-str keys, numpy …
+        return _ENCODER.encode(payload)
+    hit = _SUSPECT.search(raw)
+    if hit is not None and (hit[0] == b"null" or b"null" in raw or _SMALL_FLOAT.search(raw)):
+        return _ENCODER.encode(payload)
+    return raw.decode()
 
 
 class AuditError(ValueError):
@@ -103,7 +151,7 @@ class AuditRecord:
 
 def _encode(seq: int, prev_hash: str, payload: dict[str, Any]) -> tuple[str, str]:
     """Return (hash, line) for a record. Raises ValueError/TypeError for non-JSON payloads."""
-    body = _ENCODER.encode(payload)
+    body = canonical_json(payload)
     # Canonical JSON of {"payload", "prev_hash", "seq"}: sorted keys put them in this order.
     digest = hashlib.sha256(
         f'{{"payload":{body},"prev_hash":"{prev_hash}","seq":{seq}}}'.encode()

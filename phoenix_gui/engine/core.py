@@ -181,8 +181,9 @@ class Core:
         event = Event(time, primitive, kind, details)
         self.audit.append(event)
         self._step_events.append(event)
-        for listener in list(self._listeners):
-            listener(event)
+        if self._listeners:
+            for listener in list(self._listeners):
+                listener(event)
         return event
 
     def next_generation(self) -> int:
@@ -239,8 +240,9 @@ class Core:
 
     # -- running tasks ---------------------------------------------------------------------
 
-    def start_running(self, ids: IntArray, t: float) -> None:
-        """(Re)start ``ids`` on their owners at ``t`` from their checkpoint (``base``)."""
+    def start_running(self, ids: IntArray, t: float | FloatArray) -> None:
+        """(Re)start ``ids`` on their owners at ``t`` (one time, or one per task) from their
+        checkpoint (``base``)."""
         if ids.size == 0:
             return
         tab = self.tasks
@@ -260,7 +262,7 @@ class Core:
         self.due.push(ids, due)
 
     def _agent_session_ends(
-        self, ids: IntArray, t: float, finish: FloatArray
+        self, ids: IntArray, t: float | FloatArray, finish: FloatArray
     ) -> tuple[FloatArray, npt.NDArray[np.int8]]:
         """A session ends at the task's finish, the agent's context limit, or its first error."""
         tab = self.tasks

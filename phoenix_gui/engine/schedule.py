@@ -1,9 +1,12 @@
 """Time-ordered queues: task due times (completion, hand-off) and timed engine events.
 
 :class:`DueQueue` holds when each running task next needs attention. Bulk submissions become a
-sorted run (numpy, walked with a pointer), single reschedules go to a heap; entries are never
-deleted, only invalidated — an entry is live while the task's ``due`` column still holds exactly
-that time — so rescheduling a task is O(log n) and popping costs what is due, not the total.
+sorted run (numpy, walked with a pointer), single reschedules go to a heap. Runs are merged as
+they come (a newer run joins the one before it while that one is at most twice its size), so
+there are O(log n) of them however many batches arrive and ``next_time`` stays cheap. Entries
+are never deleted, only invalidated — an entry is live while the task's ``due`` column still
+holds exactly that time — so rescheduling a task is O(log n) and popping costs what is due,
+not the total.
 Ties are broken by task id, so the order never depends on insertion accidents.
 """
 
@@ -45,9 +48,24 @@ class DueQueue:
         if ids.size >= _RUN_MIN:
             order = np.lexsort((ids, times))
             self._runs.append(_Run(times[order].copy(), ids[order].copy()))
+            self._merge_tail()
             return
         for tid, when in zip(ids.tolist(), times.tolist(), strict=True):
             heapq.heappush(self._heap, (when, tid))
+
+    def _merge_tail(self) -> None:
+        """Merge the newest run into the one before it while that one is at most twice its
+        size (as in a merge sort's run stack): few runs, each entry merged O(log n) times."""
+        runs = self._runs
+        while len(runs) >= 2:
+            last, prev = runs[-1], runs[-2]
+            size = last.ids.size - last.at
+            if prev.ids.size - prev.at > 2 * size:
+                return
+            times = np.concatenate((prev.times[prev.at :], last.times[last.at :]))
+            ids = np.concatenate((prev.ids[prev.at :], last.ids[last.at :]))
+            order = np.lexsort((ids, times))
+            runs[-2:] = [_Run(times[order], ids[order])]
 
     def next_time(self) -> float:
         best = self._heap[0][0] if self._heap else float("inf")

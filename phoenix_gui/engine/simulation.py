@@ -22,8 +22,9 @@ from typing import Any, TextIO
 import numpy as np
 
 from phoenix_gui.engine import invariants, lifecycle, report, state
+from phoenix_gui.engine.arrivals import arrive_in_bulk, can_batch
 from phoenix_gui.engine.assignment import Assigner
-from phoenix_gui.engine.churn import draw_step, rate_problem
+from phoenix_gui.engine.churn import ChurnEvent, draw_step, rate_problem
 from phoenix_gui.engine.config import PARADIGMS, MemberSpec, SimulationConfig
 from phoenix_gui.engine.core import Core, StepResult
 from phoenix_gui.engine.events import Event, Primitive
@@ -32,7 +33,7 @@ from phoenix_gui.engine.observed import History
 from phoenix_gui.engine.params_apply import CHANGEABLE, current
 from phoenix_gui.engine.requests import Requests
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
-from phoenix_gui.engine.workload import finish_due, submit
+from phoenix_gui.engine.workload import finish_due, live_dues, submit
 
 __all__ = ["Simulation", "StepResult"]
 
@@ -162,12 +163,13 @@ class Simulation(Core):
         self.tasks.now = t0
         self.requests.apply_due(t0)
         m = self.config.metrics
-        for ev in draw_step(
+        events = draw_step(
             self.streams, t0, dt, m.joins / m.hours, m.leaves / m.hours,
             self.config.workload.arrival_rate, self.config.churn.enabled,
-        ):  # fmt: skip
-            self.advance_to(ev.time)
-            self.requests.churn_event(ev)
+        )  # fmt: skip
+        i = 0
+        while i < len(events):
+            i = self._churn_from(events, i)
         self.advance_to(t1)
         self._measure_work()
         self._rounds(t0, t1)
@@ -197,6 +199,21 @@ class Simulation(Core):
             if progress is not None:
                 progress(done + 1, total)
 
+    def _churn_from(self, events: list[ChurnEvent], i: int) -> int:
+        """Apply ``events[i]`` — or, on the ring, the run of arrivals starting there that no
+        membership change or timed engine event interrupts, in bulk (engine/arrivals.py);
+        returns the index of the next event to apply."""
+        end = i
+        horizon = self.agenda.next_time()
+        while end < len(events) and events[end].kind == "submit" and events[end].time < horizon:
+            end += 1
+        if end - i > 1 and can_batch(self):
+            arrive_in_bulk(self, [ev.time for ev in events[i:end]])
+            return end
+        self.advance_to(events[i].time)
+        self.requests.churn_event(events[i])
+        return i + 1
+
     def advance_to(self, t: float) -> None:
         """Process every timed thing up to and including ``t``, in time order."""
         while True:
@@ -216,16 +233,10 @@ class Simulation(Core):
                 lifecycle.remove(self, entry.key, entry.time)
 
     def _process_dues(self, limit: float) -> None:
-        ids, times = self.due.pop_until(limit)
-        tab = self.tasks
-        live = (tab.raw("state")[ids] == TaskState.RUNNING) & (tab.raw("due")[ids] == times)
-        ids, times = ids[live], times[live]
+        ids, times = live_dues(self, *self.due.pop_until(limit))
         if ids.size == 0:
             return
-        _, first = np.unique(ids, return_index=True)
-        keep = np.sort(first)
-        ids, times = ids[keep], times[keep]
-        kinds = tab.raw("due_kind")[ids]
+        kinds = self.tasks.raw("due_kind")[ids]
         done = kinds == DueKind.FINISH
         if done.any():
             finish_due(self, ids[done], times[done])

@@ -21,6 +21,7 @@ from phoenix_gui.engine.ring import tokens_of
 from phoenix_gui.engine.tasks import TaskState
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 
 def submit(
@@ -35,6 +36,39 @@ def submit(
     """Create ``count`` tasks at ``t``, authorise them and hand the authorised ones on."""
     if count <= 0:
         return np.zeros(0, dtype=np.int64)
+    ids, ok = create(core, count, t, capability, cpu, memory, min_trust)
+    granted, denied = ids[ok], ids[~ok]
+    if count > BULK_EVENT:
+        core.emit(
+            t, Primitive.GOVERNANCE, "tasks_submitted", count=count, first=int(ids[0]),
+            last=int(ids[-1]), authorised=int(granted.size), denied=int(denied.size),
+        )  # fmt: skip
+    else:
+        for tid in ids.tolist():
+            core.emit(
+                t,
+                Primitive.GOVERNANCE,
+                "task_submitted",
+                task=tid,
+                authorised=bool(ok[tid - int(ids[0])]),
+            )
+    for tid in denied.tolist():
+        core.emit(t, Primitive.GOVERNANCE, "task_denied", task=tid)
+    core.assigner.place_new(granted, t)
+    return ids
+
+
+def create(
+    core: Core,
+    count: int,
+    t: float | FloatArray,
+    capability: str | None = None,
+    cpu: float | None = None,
+    memory: float | None = None,
+    min_trust: float | None = None,
+) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """New task rows created at ``t`` (one time, or one per task), authorised or DENIED and
+    counted; returns their ids and the authorised flags. Nothing is recorded or placed yet."""
     wl = core.config.workload
     tab = core.tasks
     ids = tab.append(count)
@@ -59,28 +93,34 @@ def submit(
     core.counters.submitted += count
     core.counters.authorised += int(granted.size)
     core.counters.denied += int(denied.size)
-    if count > BULK_EVENT:
-        core.emit(
-            t, Primitive.GOVERNANCE, "tasks_submitted", count=count, first=int(ids[0]),
-            last=int(ids[-1]), authorised=int(granted.size), denied=int(denied.size),
-        )  # fmt: skip
-    else:
-        for tid in ids.tolist():
-            core.emit(
-                t,
-                Primitive.GOVERNANCE,
-                "task_submitted",
-                task=tid,
-                authorised=bool(ok[tid - int(ids[0])]),
-            )
-    for tid in denied.tolist():
-        core.emit(t, Primitive.GOVERNANCE, "task_denied", task=tid)
-    core.assigner.place_new(granted, t)
-    return ids
+    return ids, ok
+
+
+def live_dues(core: Core, ids: IntArray, times: FloatArray) -> tuple[IntArray, FloatArray]:
+    """The popped (task, due time) candidates still live — the task RUNNING with exactly that
+    due time — each once, in the order they were popped."""
+    tab = core.tasks
+    live = (tab.raw("state")[ids] == TaskState.RUNNING) & (tab.raw("due")[ids] == times)
+    ids, times = ids[live], times[live]
+    if ids.size == 0:
+        return ids, times
+    _, first = np.unique(ids, return_index=True)
+    keep = np.sort(first)
+    return ids[keep], times[keep]
 
 
 def finish_due(core: Core, ids: IntArray, times: npt.NDArray[np.float64]) -> None:
     """Complete ``ids`` at their due ``times`` (already checked live and of kind FINISH)."""
+    owners = complete(core, ids)
+    core.counters.work_done += float(core.tasks.raw("work")[ids].sum())
+    names = core.ring.name_of
+    for tid, when, who in zip(ids.tolist(), times.tolist(), owners, strict=True):
+        core.emit(when, Primitive.ASSIGNMENT, "task_completed", task=tid, member=names(who))
+
+
+def complete(core: Core, ids: IntArray) -> list[int]:
+    """The state change of completing ``ids`` (all but ``work_done`` and the records);
+    returns the member index each ran on."""
     tab = core.tasks
     tab.raw("state")[ids] = TaskState.COMPLETED
     tab.raw("base")[ids] = tab.raw("work")[ids]
@@ -90,8 +130,5 @@ def finish_due(core: Core, ids: IntArray, times: npt.NDArray[np.float64]) -> Non
     if core.config.paradigm == "phoenix":
         core.token_index.remove(ids)
     core.counters.completed += int(ids.size)
-    core.counters.work_done += float(tab.raw("work")[ids].sum())
-    names = core.ring.name_of
-    owners = tab.raw("owner")[ids].tolist()
-    for tid, when, who in zip(ids.tolist(), times.tolist(), owners, strict=True):
-        core.emit(when, Primitive.ASSIGNMENT, "task_completed", task=tid, member=names(who))
+    owners: list[int] = tab.raw("owner")[ids].tolist()
+    return owners

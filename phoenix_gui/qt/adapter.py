@@ -55,6 +55,10 @@ class SimulationAdapter(QtCore.QObject):
     """Steps a :class:`Simulation` on a QTimer and re-emits its events as signals."""
 
     eventEmitted = QtCore.Signal(object)  # noqa: N815  every engine Event, in order
+    # The same events, a step's worth at a time (a list, in order; one element for a request
+    # reported between steps). Views subscribe to this one: a busy step has hundreds of
+    # events, and one signal per event cost more than the views' own work with them.
+    eventsEmitted = QtCore.Signal(object)  # noqa: N815
     stepped = QtCore.Signal(object)
     membersChanged = QtCore.Signal()  # noqa: N815  membership or a member's status changed
     tasksChanged = QtCore.Signal()  # noqa: N815  task set or ownership may have changed
@@ -133,6 +137,8 @@ class SimulationAdapter(QtCore.QObject):
             self._stepping = False
         events, self._step_events = self._step_events, []
         story = self._story(events, owners_before)
+        if events:
+            self.eventsEmitted.emit(events)
         # Whether a pausing caption holds the run is the lesson controller's call (a caption
         # the teacher already read when pressing Play does not hold it again).
         for event in events:
@@ -188,6 +194,7 @@ class SimulationAdapter(QtCore.QObject):
         if self._stepping:
             self._step_events.append(event)
         else:
+            self.eventsEmitted.emit([event])
             self.eventEmitted.emit(event)
 
     # ---- requests from the GUI ---------------------------------------------------------

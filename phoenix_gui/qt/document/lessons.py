@@ -137,6 +137,11 @@ class LessonController(QtCore.QObject):
         if matches and self.captions and self.captions[0].at <= 0.0:
             self._show(0)
 
+    def on_events(self, events: list[Any]) -> None:
+        """A step's events at once (the adapter's ``eventsEmitted``), in order."""
+        for event in events:
+            self.on_event(event)
+
     def on_event(self, event: Any) -> None:
         """Feed every engine event here; only ``caption`` events are acted on."""
         if getattr(event, "kind", None) != "caption" or not self._matches:

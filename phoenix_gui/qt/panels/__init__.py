@@ -7,8 +7,8 @@ views' palette; never the shell, the document or another view.
 Every panel is a standalone QWidget with the same three entry points, so the main window wires
 each with two lines::
 
-    panel.set_simulation(adapter)                 # or a Simulation; None clears
-    adapter.eventEmitted.connect(panel.on_event)  # incremental, coalesced per event-loop pass
+    panel.set_simulation(adapter)                   # or a Simulation; None clears
+    adapter.eventsEmitted.connect(panel.on_events)  # a step's events at once; coalesced
 
 ``refresh()`` is a slot that catches up with the engine at once (connect it to the adapter's
 per-step signal if events are not forwarded). Given the adapter, a panel reads ``adapter.sim``

@@ -164,6 +164,11 @@ class AlgorithmsPanel(QtWidgets.QWidget):
         self._coalescer.cancel()  # this call does the pending work
         self._paint()
 
+    def on_events(self, events: list[Event]) -> None:
+        """A step's events at once (the adapter's ``eventsEmitted``), in order."""
+        for event in events:
+            self.on_event(event)
+
     def on_event(self, event: Event) -> None:
         """Move the highlight of the flow this event belongs to."""
         d = event.details

@@ -96,6 +96,11 @@ class CapabilitiesPanel(QtWidgets.QWidget):
         pairs = [(skill, m) for skill in skills for m in registry.find_capability(skill)]
         return skills, pairs
 
+    def on_events(self, events: list[Event]) -> None:
+        """A step's events at once (the adapter's ``eventsEmitted``), in order."""
+        for event in events:
+            self.on_event(event)
+
     def on_event(self, event: Event) -> None:
         if event.kind in DIRECTORY_EVENTS:
             self._coalescer.request()

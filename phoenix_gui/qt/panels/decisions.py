@@ -127,6 +127,11 @@ class DecisionsPanel(QtWidgets.QWidget):
             return
         self._show(sim.explain(self._task))
 
+    def on_events(self, events: list[Event]) -> None:
+        """A step's events at once (the adapter's ``eventsEmitted``), in order."""
+        for event in events:
+            self.on_event(event)
+
     def on_event(self, event: Event) -> None:
         if self._task < 0:
             return

@@ -195,6 +195,11 @@ class MembersPanel(FollowingTablePanel):
         self._update_count()
         self._update_actions()
 
+    def on_events(self, events: list[Event]) -> None:
+        """A step's events at once (the adapter's ``eventsEmitted``), in order."""
+        for event in events:
+            self.on_event(event)
+
     def on_event(self, event: Event) -> None:
         kind = event.kind
         member = str(event.details.get("member", ""))

@@ -283,6 +283,11 @@ class FlightRecorderPanel(QtWidgets.QWidget):
             self.view.scrollToBottom()
         self.count_label.setText(f"{self.model.rowCount()} of {len(log)} records")
 
+    def on_events(self, events: list[Event]) -> None:
+        """A step's events at once (the adapter's ``eventsEmitted``), in order."""
+        for event in events:
+            self.on_event(event)
+
     def on_event(self, event: Event) -> None:
         """Any event means a new record: refresh once for the whole burst."""
         del event

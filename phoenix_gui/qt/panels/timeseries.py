@@ -1,11 +1,19 @@
 """Time-series plots over simulated time: configured vs observed MCR, SI, DHS; balance; flow.
 
-Cheap to grow: every series lives in one preallocated numpy array that doubles when full, so
-:meth:`TimeSeriesPanel.append` is O(1) amortised and never touches the plots. A single-shot
-timer redraws at most every ``REDRAW_MS`` (longer for long series) and only while the panel is
-visible; the curves clip to the view and downsample by peak, so 10^5 points draw like a few
-thousand. An undefined value (an observed metric with no observations is None) is NaN inside
-the arrays only: the curves draw it as a gap (``connect="finite"``), the CSV as an empty field.
+Cheap to grow and bounded: every series lives in one preallocated numpy array that doubles
+when full, up to :data:`MAX_ROWS` rows; then the older half is thinned to every second row, so
+the newest points stay at full resolution, older ones grow sparser (each halving keeps its
+points' real times), and memory stays flat however long the run. :meth:`TimeSeriesPanel.append`
+is O(1) amortised and never touches the plots. A single-shot
+timer redraws at most every ``REDRAW_MS`` and only while the panel is visible; the interval
+stretches with the series' length and with what the last redraw cost (setData plus the paint it
+caused, measured), so the plots never take more than about 1/``COST_SHARE`` of the GUI thread
+however busy the window is. The curves clip to the view and downsample by peak, so 10^5 points
+draw like a few thousand; the axes are cached as pixmaps, so a repaint that does not move them
+(another item changed, a dock resized) costs a blit, not their text.
+
+An undefined value (an observed metric with no observations is None) is NaN inside the arrays
+only: the curves draw it as a gap (``connect="finite"``), the CSV as an empty field.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +37,13 @@ REDRAW_MS = 100
 # less often: the interval grows with the length, up to one second, keeping the cost ~10 %.
 MAX_REDRAW_MS = 1000
 POINTS_PER_REDRAW_MS = 400
+# The redraw interval is at least this many times the last redraw's measured cost: six plots
+# with text axes cost ~20-30 ms to repaint on a busy 2-core machine, which every step paid
+# before (a third of a 10^5-task window step).
+COST_SHARE = 15
 INITIAL_CAPACITY = 1024
+# Rows kept at most (19 columns × 8 bytes: 2.5 MB); a long run thins its older half.
+MAX_ROWS = 1 << 14
 # Column name → snapshot path. The CSV header is exactly these names, in this order.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("time_h", "time"),
@@ -85,12 +100,17 @@ _PLOTS: tuple[tuple[str, tuple[tuple[str, str, str, bool], ...]], ...] = (
 
 
 class SeriesBuffer:
-    """Rows of floats in one (capacity × columns) array that doubles when full."""
+    """Rows of floats in one (capacity × columns) array that doubles when full, up to
+    ``max_rows``; then the older half is thinned to every second row (see the module doc)."""
 
-    def __init__(self, columns: int, capacity: int = INITIAL_CAPACITY) -> None:
-        self._data = np.full((max(1, capacity), columns), np.nan)
+    def __init__(
+        self, columns: int, capacity: int = INITIAL_CAPACITY, max_rows: int = MAX_ROWS
+    ) -> None:
+        self.max_rows = max(4, max_rows)
+        self._data = np.full((max(1, min(capacity, self.max_rows)), columns), np.nan)
         self._size = 0
         self.reallocations = 0
+        self.decimations = 0
 
     def __len__(self) -> int:
         return self._size
@@ -100,13 +120,27 @@ class SeriesBuffer:
         return int(self._data.shape[0])
 
     def append(self, row: np.ndarray) -> None:
+        if self._size >= self.max_rows:
+            self._thin_older_half()
         if self._size == self.capacity:
-            grown = np.full((self.capacity * 2, self._data.shape[1]), np.nan)
+            grown = np.full((min(self.capacity * 2, self.max_rows), self._data.shape[1]), np.nan)
             grown[: self._size] = self._data
             self._data = grown
             self.reallocations += 1
         self._data[self._size] = row
         self._size += 1
+
+    def _thin_older_half(self) -> None:
+        """Keep every second row of the older half (its first row included) and all of the
+        newer half, in place: the buffer drops to three quarters full."""
+        half = self._size // 2
+        kept = self._data[0:half:2].copy()
+        newer = self._data[half : self._size].copy()
+        self._data[: kept.shape[0]] = kept
+        self._data[kept.shape[0] : kept.shape[0] + newer.shape[0]] = newer
+        self._size = kept.shape[0] + newer.shape[0]
+        self._data[self._size :] = np.nan
+        self.decimations += 1
 
     def column(self, index: int) -> np.ndarray:
         """A view of the filled part of one column (no copy)."""
@@ -117,6 +151,18 @@ class SeriesBuffer:
 
     def clear(self) -> None:
         self._size = 0
+
+
+class _TimedPlots(pg.GraphicsLayoutWidget):  # type: ignore[misc]
+    """The plots' view, adding up how long its paints take (ms): a redraw often causes two
+    (the auto-range settles on the first and moves the linked axes again)."""
+
+    painted_ms = 0.0
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        start = time.perf_counter()
+        super().paintEvent(event)
+        self.painted_ms += (time.perf_counter() - start) * 1000.0
 
 
 class TimeSeriesPanel(QtWidgets.QWidget):
@@ -137,7 +183,10 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         palette = self.palette()
         background = palette.color(QtGui.QPalette.ColorRole.Base)
         foreground = palette.color(QtGui.QPalette.ColorRole.Text)
-        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics = _TimedPlots(self)
+        self._refresh_ms = 0.0  # the last redraw's setData …
+        self._paint_ms = 0.0  # … and the paints between it and the next one
+        self._painted_mark = 0.0
         self.graphics.setBackground(background)
         self.graphics.ci.setContentsMargins(2, 2, 2, 2)
         self.graphics.ci.setSpacing(0)
@@ -153,6 +202,7 @@ class TimeSeriesPanel(QtWidgets.QWidget):
                 item = plot.getAxis(axis)
                 item.setPen(foreground)
                 item.setTextPen(foreground)
+                item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.getAxis("left").setWidth(40)
             # Hours stay hours: no "(x0.001)" rescaling of the time axis, and time starts at 0.
             plot.getAxis("bottom").enableAutoSIPrefix(False)
@@ -211,8 +261,13 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         self._dirty = True
         # Hidden (e.g. a tabbed-away dock): keep recording, draw once when shown again.
         if self.isVisible() and not self._redraw.isActive():
-            length = len(self.buffer)
-            self._redraw.start(min(MAX_REDRAW_MS, max(REDRAW_MS, length // POINTS_PER_REDRAW_MS)))
+            self._redraw.start(self.redraw_interval())
+
+    def redraw_interval(self) -> int:
+        """Milliseconds until the next redraw: see the module docstring."""
+        by_length = len(self.buffer) // POINTS_PER_REDRAW_MS
+        by_cost = COST_SHARE * (self._refresh_ms + self._paint_ms)
+        return int(min(MAX_REDRAW_MS, max(REDRAW_MS, by_length, by_cost)))
 
     def series(self, name: str) -> np.ndarray:
         """The recorded values of one column (a view; NaN where a value was undefined)."""
@@ -237,12 +292,18 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         """Push the recorded series to the curves now (the timer calls this)."""
         self._redraw.stop()
         self._dirty = False
-        time = self.buffer.column(COLUMN_INDEX["time_h"])
+        self._paint_ms = self.graphics.painted_ms - self._painted_mark
+        self._painted_mark = self.graphics.painted_ms
+        start = time.perf_counter()
+        hours = self.buffer.column(COLUMN_INDEX["time_h"])
         for name, curve in self.curves.items():
-            curve.setData(time, self.buffer.column(COLUMN_INDEX[name]))
+            curve.setData(hours, self.buffer.column(COLUMN_INDEX[name]))
+        self._refresh_ms = (time.perf_counter() - start) * 1000.0
 
     def export_csv(self, path: str | Path) -> None:
-        """Write every column (header + one row per snapshot) atomically; OSError on failure.
+        """Write every column (header + one row per kept snapshot) atomically; OSError on
+        failure. A run longer than :data:`MAX_ROWS` steps has its older rows thinned (the
+        ``step`` column says which); ``phoenix-flight run --csv`` writes every step.
 
         Undefined values are empty fields, never "nan".
         """

@@ -217,6 +217,11 @@ class WorkloadPanel(FollowingTablePanel):
         self._update_count()
         self._show_packet()
 
+    def on_events(self, events: list[Event]) -> None:
+        """A step's events at once (the adapter's ``eventsEmitted``), in order."""
+        for event in events:
+            self.on_event(event)
+
     def on_event(self, event: Event) -> None:
         if event.kind == "task_submitted" and self._pending_submits:
             # Requests are applied first at a step boundary, so the first submissions of the

@@ -217,8 +217,8 @@ class Workbench(QtCore.QObject):
         c.seedChanged.connect(lambda value: self._edit({"seed": int(value)}))
 
         for panel in self.panels:
-            a.eventEmitted.connect(panel.on_event)
-        a.eventEmitted.connect(self.lessons.on_event)
+            a.eventsEmitted.connect(panel.on_events)
+        a.eventsEmitted.connect(self.lessons.on_events)
         a.simulationReset.connect(self._on_simulation_reset)
         a.playingChanged.connect(self._on_playing_changed)
         self.lessons.pauseRequested.connect(a.pause)

@@ -32,19 +32,53 @@ def panel(qtbot):
     return widget
 
 
-def test_buffer_grows_by_doubling_for_10_5_rows():
-    buffer = SeriesBuffer(len(COLUMNS))
+def test_buffer_grows_by_doubling_up_to_its_bound():
+    buffer = SeriesBuffer(len(COLUMNS), max_rows=100_000)
     capacities = set()
     row = np.zeros(len(COLUMNS))
     for i in range(100_000):
         row[0] = i
         buffer.append(row)
         capacities.add(buffer.capacity)
-    # 1024 → 131072: seven reallocations for 10^5 appends, not one per append.
+    # 1024 → 100000: seven reallocations for 10^5 appends, not one per append.
     assert buffer.reallocations == math.ceil(math.log2(100_000 / INITIAL_CAPACITY))
-    assert capacities == {INITIAL_CAPACITY * 2**k for k in range(buffer.reallocations + 1)}
-    assert len(buffer) == 100_000
+    doubled = {INITIAL_CAPACITY * 2**k for k in range(buffer.reallocations)}
+    assert capacities == doubled | {100_000}  # the last growth stops at the bound
+    assert len(buffer) == 100_000 and buffer.decimations == 0
     np.testing.assert_array_equal(buffer.column(0), np.arange(100_000))
+
+
+def test_a_full_buffer_thins_its_older_half_and_stays_bounded():
+    bound = 1 << 12
+    buffer = SeriesBuffer(len(COLUMNS), max_rows=bound)
+    row = np.zeros(len(COLUMNS))
+    total = 10 * bound
+    for i in range(total):
+        row[0] = i
+        buffer.append(row)
+        assert len(buffer) <= bound and buffer.capacity <= bound
+    times = buffer.column(0)
+    assert buffer.decimations > 0
+    assert np.all(np.diff(times) > 0)  # still in order, each kept row its own real time
+    assert times[0] == 0 and times[-1] == total - 1  # the start and the newest both kept
+    # The newest rows are all there at full resolution; older ones are sparser.
+    newest = bound // 4
+    np.testing.assert_array_equal(times[-newest:], np.arange(total - newest, total))
+    gaps = np.diff(times)
+    assert gaps[: len(gaps) // 4].mean() > 2 * gaps[-len(gaps) // 4 :].mean()
+
+
+def test_panel_memory_is_bounded_over_a_long_run(qtbot):
+    widget = TimeSeriesPanel()
+    qtbot.addWidget(widget)
+    widget.buffer = SeriesBuffer(len(COLUMNS), max_rows=256)
+    for step in range(3000):
+        widget.append(make_snapshot(step))
+    assert len(widget) <= 256
+    assert widget.series("step")[-1] == 2999
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert points(widget.curves["dhs_observed"]) == len(widget)
 
 
 def test_hidden_panel_records_without_drawing_then_draws_when_shown(qtbot, panel):
@@ -156,3 +190,26 @@ def test_ranges_start_again_with_a_new_run_never_negative_never_si_scaled(qtbot,
     panel.refresh()
     qtbot.waitUntil(lambda: 0.5 < panel.plots[0].getViewBox().viewRange()[0][1] < 10.0)
     assert panel.plots[0].getViewBox().viewRange()[0][0] >= 0.0  # the new run's range
+
+
+def test_redraw_interval_stretches_with_the_measured_cost(qtbot, panel):
+    from phoenix_gui.qt.panels.timeseries import COST_SHARE, MAX_REDRAW_MS, REDRAW_MS
+
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.append(make_snapshot(0))
+    panel.resize(900, 400)
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.graphics.painted_ms > 0, timeout=3000)
+    painted = panel.graphics.painted_ms
+    panel.append(make_snapshot(1))
+    panel.refresh()  # the paints since the last redraw are what that redraw cost
+    assert panel._refresh_ms > 0 and panel._paint_ms == painted  # measured, not assumed
+    panel._refresh_ms, panel._paint_ms = 0.0, 0.0
+    assert panel.redraw_interval() == REDRAW_MS  # cheap: the base rate
+    panel._refresh_ms, panel._paint_ms = 12.0, 18.0
+    assert panel.redraw_interval() == COST_SHARE * 30  # 30 ms a redraw: a few per second
+    panel._paint_ms = 500.0
+    assert panel.redraw_interval() == MAX_REDRAW_MS  # never slower than once a second
+    panel.append(make_snapshot(2))
+    assert panel._redraw.interval() == MAX_REDRAW_MS

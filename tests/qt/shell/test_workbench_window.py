@@ -508,3 +508,10 @@ def test_a_small_screen_keeps_the_ring_readable(open_window) -> None:
     assert window.controls_dock in window.tabifiedDockWidgets(window.timeseries_dock)
     assert window.tabifiedDockWidgets(window.metrics_dock) == []
     assert window.ring_view.width() >= 360
+
+
+def test_views_take_a_steps_events_in_one_batch(window) -> None:
+    adapter = window.adapter
+    batches = adapter.receivers(QtCore.SIGNAL("eventsEmitted(PyObject)"))
+    assert batches >= len(bench(window).panels) + 1  # every panel and the lessons
+    assert adapter.receivers(QtCore.SIGNAL("eventEmitted(PyObject)")) == 0  # none per event

@@ -46,6 +46,41 @@ def task_radius(task_ids: np.ndarray) -> np.ndarray:
     return TASK_R_MIN + (TASK_R_MAX - TASK_R_MIN) * frac
 
 
+class TaskPlaces:
+    """Task dot positions by task id, computed once per (id, token) and then looked up.
+
+    A dot's place is a pure function of its id and token (:func:`task_radius`,
+    :func:`token_xy`), so a step that adds a few tasks to 10^5 computes the few: a full
+    recompute of 10^5 sines and cosines was most of a busy window's ring update. Ids whose
+    token differs from the cached one (another run) are recomputed, so the cache never lies.
+    """
+
+    def __init__(self) -> None:
+        self._x = np.zeros(0)
+        self._y = np.zeros(0)
+        self._token = np.zeros(0, dtype=np.int64)  # -1: not computed yet
+
+    def xy(self, ids: np.ndarray, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ids = np.asarray(ids, dtype=np.int64)
+        tokens = np.asarray(tokens, dtype=np.int64)
+        if ids.size == 0:
+            return np.zeros(0), np.zeros(0)
+        need = int(ids.max()) + 1
+        if need > self._token.size:
+            size = max(need, 2 * self._token.size, 1024)
+            self._x = np.concatenate((self._x, np.zeros(size - self._x.size)))
+            self._y = np.concatenate((self._y, np.zeros(size - self._y.size)))
+            grown = np.full(size - self._token.size, -1, dtype=np.int64)
+            self._token = np.concatenate((self._token, grown))
+        stale = self._token[ids] != tokens
+        if stale.any():
+            fresh = ids[stale]
+            x, y = token_xy(tokens[stale], task_radius(fresh))
+            self._x[fresh], self._y[fresh] = x, y
+            self._token[fresh] = tokens[stale]
+        return self._x[ids], self._y[ids]
+
+
 LABEL_GAP = 0.2  # radians between neighbouring member labels (about a label's width at 12 o'clock)
 
 

@@ -18,6 +18,7 @@ the frame after a join or a leave within the worst-case budget too.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -69,6 +70,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         self._groups: list[tuple[int, int, int]] = []  # key, first dot, dot count
         self._frags = np.zeros((0, 10))  # QPainter.PixmapFragment as 10 doubles per dot
         self._swapped: frozenset[int] = frozenset()  # keys drawn in SWAP_KEY's colour
+        self.last_paint_ms = 0.0  # what the last paint of every dot cost (pacing, see binding)
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_data(self, x: np.ndarray, y: np.ndarray, keys: np.ndarray) -> None:
@@ -91,7 +93,8 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         colours = max(1, distinct.size)
         # Round r starts its colour order r/rounds of the way round the list of colours.
         turn = (rank.reshape(-1) - (round_of * colours) // rounds) % colours
-        order = np.lexsort((np.arange(n), turn, round_of))
+        # One stable sort of one combined key (round, then turn), not a lexsort of three.
+        order = np.argsort(round_of * colours + turn, kind="stable")
         self._xy = np.vstack((np.asarray(x, np.float64)[order], np.asarray(y, np.float64)[order]))
         ks = keys[order]
         boundary = np.flatnonzero((np.diff(ks) != 0) | (np.diff(round_of[order]) != 0)) + 1
@@ -133,6 +136,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         # the zoom. Centres are rounded to pixel corners so a sprite is copied, not resampled.
         if not self._groups:
             return
+        started = time.perf_counter()
         transform = p.transform()
         device = p.device()
         dpr = float(device.devicePixelRatioF()) if device is not None else 1.0
@@ -157,6 +161,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
             ptr = wrapInstance(base + first * row, QtGui.QPainter.PixmapFragment)
             p.drawPixmapFragments(ptr, count, sprite)  # type: ignore[arg-type]
         p.setTransform(transform)
+        self.last_paint_ms = (time.perf_counter() - started) * 1000.0
 
 
 class PathLayer(pg.GraphicsObject):  # type: ignore[misc]

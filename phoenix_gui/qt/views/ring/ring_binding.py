@@ -5,9 +5,18 @@ nothing moved), and each step's story (the adapter's reading of its events) beco
 animation: every moving task flies to its new owner, changed arcs flash, a joiner pulses in,
 a leaver fades once its last task has left, a crashed member is red and its stranded tasks
 blink until the crash is detected. A replayed story runs the same way, four times slower.
+
+With :data:`BIG_TASKS` tasks or more, rebuilding and painting the dots costs tens of ms, and a
+fast run changes them every step: then the dots follow at most once per
+:data:`DOTS_COST_SHARE` times their measured cost (a few times a second), always catching up
+with the last step, so the dots never take more than a small share of the GUI thread. A step
+whose story changes membership (a join, a drain, a crash) updates them at once, before its
+animation. Smaller runs update every step.
 """
 
 from __future__ import annotations
+
+import time
 
 from PySide6 import QtCore
 
@@ -17,6 +26,10 @@ from phoenix_gui.qt.adapter import SimulationAdapter
 from phoenix_gui.qt.snapshots import StepStory
 from phoenix_gui.qt.views.flights import flight_seconds
 from phoenix_gui.qt.views.ring.ring_view import RingView
+
+# From this many tasks on, dot updates are paced by their cost (see the module docstring).
+BIG_TASKS = 20_000
+DOTS_COST_SHARE = 8
 
 
 def story_seconds(adapter: SimulationAdapter, story: StepStory) -> float:
@@ -35,6 +48,12 @@ class RingBinding(QtCore.QObject):
         view.state_label = self._state_label
         view.task_info = adapter.task_details
         adapter.membersChanged.connect(self._on_members_changed)
+        self._dots_timer = QtCore.QTimer(self)
+        self._dots_timer.setSingleShot(True)
+        self._dots_timer.timeout.connect(self._update_tasks)
+        self._dots_cost = 0.0  # seconds: the last update's rebuild plus its dots' paint
+        self._dots_at = -1e9  # time.monotonic() of the last update
+        self._dots_count = 0
         adapter.tasksChanged.connect(self._on_tasks_changed)
         adapter.storyTold.connect(self._on_story)
         adapter.simulationReset.connect(view.reset_animation)
@@ -53,7 +72,25 @@ class RingBinding(QtCore.QObject):
         self._view.set_members(a.paradigm, a.member_infos(), a.owner_table(), a.vnode_tokens())
 
     def _on_tasks_changed(self) -> None:
-        self._view.set_tasks(self._adapter.task_arrays())
+        if self._dots_timer.isActive():
+            return  # an update is already due: it reads the latest tasks then
+        wait = DOTS_COST_SHARE * self._dots_cost - (time.monotonic() - self._dots_at)
+        if self._dots_count >= BIG_TASKS and wait > 0 and self._view.isVisible():
+            self._dots_timer.start(max(1, round(wait * 1000.0)))
+            return
+        self._update_tasks()
+
+    def _update_tasks(self) -> None:
+        """Give the view the tasks as they are now (and measure what that costs)."""
+        self._dots_timer.stop()
+        start = time.perf_counter()
+        tasks = self._adapter.task_arrays()
+        self._view.set_tasks(tasks)
+        self._dots_cost = time.perf_counter() - start + self._view.dots_paint_ms / 1000.0
+        self._dots_at = time.monotonic()
+        self._dots_count = int(tasks.ids.size)
 
     def _on_story(self, story: StepStory) -> None:
+        if story.changes and self._dots_timer.isActive():
+            self._update_tasks()  # a membership change animates from the dots as they are
         self._view.play_story(story, story_seconds(self._adapter, story))

@@ -101,6 +101,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._owner_table: np.ndarray | None = None
         self._tasks = TaskArrays(*(np.zeros(0, dtype=np.int64) for _ in range(3)))
         self._task_xy = (np.zeros(0), np.zeros(0))
+        self._places = geo.TaskPlaces()
         self._member_xy = np.zeros((0, 2))
         self._member_order: list[int] = []
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
@@ -229,6 +230,11 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self.legend.set_members(members, "hosts" if ring_mode else "members")
         self._refresh_highlight()
 
+    @property
+    def dots_paint_ms(self) -> float:
+        """What the last paint of the task dots cost (their cache re-rendered), in ms."""
+        return float(self._dots.last_paint_ms)
+
     def set_tasks(self, tasks: TaskArrays) -> None:
         """Replace the task dots; skipped when ids and owners are unchanged."""
         old = self._tasks
@@ -238,8 +244,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._tasks = tasks
         if not changed:
             return
-        r = geo.task_radius(tasks.ids)
-        self._task_xy = geo.token_xy(tasks.tokens, r)
+        self._task_xy = self._places.xy(tasks.ids, tasks.tokens)
         self._redraw_dots()
         self._rebuild_links()
         self._update_stranded()

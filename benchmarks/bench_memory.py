@@ -1,0 +1,185 @@
+"""Memory over long runs: does resident memory stay flat once a run has settled?
+
+Usage: ``python benchmarks/bench_memory.py [--quick] [--headless-steps N] [--window-minutes M]``.
+Two soaks, each in its own process so its memory is its own:
+
+- ``headless``: ``phoenix-flight run`` of the default lesson for ``--headless-steps`` steps
+  (10^6 by default, 2·10^4 with ``--quick``), the audit log streamed to a file; the child's RSS
+  is sampled every 0.2 s. ``headless_rss_growth_mb`` is the highest RSS after the first 10 % of
+  the run's time minus the RSS at that 10 % mark (issue 11: ≤ 50 MB).
+- ``window``: the real window (offscreen, 1280×800, every dock as it opens) on the busy
+  scenario ``benchmarks/busy-1e5.yaml`` (10^5 tasks), playing at the speed setting 120 steps/s
+  for ``--window-minutes`` (30 by default, 1 with ``--quick``); RSS sampled every 2 s.
+  ``window_rss_growth_mb`` is the highest RSS after the first sixth of the soak (5 of 30 minutes)
+  minus the RSS at that mark (issue 11: ≤ 30 MB). The window steps as fast as it can up to
+  120 per second; ``window_steps`` says how many it did.
+
+Both also report ``*_mb_per_hour``: the growth's slope after the settle mark, fitted over the
+samples, for runs shorter than the issue's. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+BUSY = ROOT / "benchmarks" / "busy-1e5.yaml"
+
+
+def growth(samples: list[tuple[float, float]], settle: float) -> tuple[float, float, float]:
+    """(RSS at the settle mark, highest RSS after it minus that, MB per hour after it)."""
+    end = samples[-1][0]
+    mark = settle * end
+    before = [rss for t, rss in samples if t <= mark] or [samples[0][1]]
+    after = [(t, rss) for t, rss in samples if t >= mark] or [samples[-1]]
+    base = before[-1]
+    peak = max(rss for _t, rss in after)
+    slope = 0.0
+    if len(after) >= 3 and after[-1][0] > after[0][0]:
+        n = len(after)
+        mt = sum(t for t, _ in after) / n
+        mr = sum(r for _, r in after) / n
+        var = sum((t - mt) ** 2 for t, _ in after)
+        slope = sum((t - mt) * (r - mr) for t, r in after) / var * 3600.0 if var else 0.0
+    return base, peak - base, slope
+
+
+def headless(steps: int) -> dict[str, float | int]:
+    with tempfile.TemporaryDirectory(prefix="phoenix-soak-") as folder:
+        audit = Path(folder) / "audit.jsonl"
+        cmd = [
+            sys.executable, "-c", "import sys; from phoenix_gui.cli import main; sys.exit(main())",
+            "run", str(ROOT / "scenarios" / "classroom-basics.yaml"),
+            "--steps", str(steps), "--audit", str(audit), "--json",
+        ]  # fmt: skip
+        t0 = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        proc = psutil.Process(child.pid)
+        samples: list[tuple[float, float]] = []
+        while child.poll() is None:
+            try:
+                samples.append((time.perf_counter() - t0, proc.memory_info().rss / 2**20))
+            except psutil.Error:
+                break
+            time.sleep(0.2)
+        out, err = child.communicate()
+        if child.returncode != 0:
+            raise SystemExit(f"headless run failed: {err.decode(errors='replace')[-2000:]}")
+        summary = json.loads(out.decode().strip().splitlines()[-1])
+        audit_mb = audit.stat().st_size / 2**20 if audit.exists() else 0.0
+    base, grown, slope = growth(samples, 0.10)
+    return {
+        "headless_steps": steps,
+        "headless_seconds": round(time.perf_counter() - t0, 1),
+        "headless_rss_at_10pct_mb": round(base, 1),
+        "headless_rss_growth_mb": round(grown, 1),
+        "headless_mb_per_hour": round(slope, 1),
+        "headless_audit_records": int(summary.get("audit_records", 0)),
+        "headless_audit_file_mb": round(audit_mb, 1),
+    }
+
+
+def window_child(minutes: float) -> int:
+    """Inside the child: play the window on the busy scenario, print RSS samples as JSON."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+    from PySide6 import QtCore
+
+    from phoenix_gui.qt.document.settings import Settings
+    from phoenix_gui.qt.shell.app import create_app, quiet_harmless_qt_messages
+    from phoenix_gui.qt.shell.workbench import open_workbench, workbench_of
+
+    app = create_app()
+    proc = psutil.Process()
+    samples: list[tuple[float, float]] = []
+    with quiet_harmless_qt_messages(), tempfile.TemporaryDirectory() as scratch:
+        window = open_workbench(
+            BUSY,
+            settings=Settings.from_file(Path(scratch) / "settings.ini"),
+            autosave_folder=Path(scratch) / "autosave",
+        )
+        workbench = workbench_of(window)
+        workbench.document.confirm_discard = lambda _doc: "discard"
+        window.resize(1280, 800)
+        window.show()
+        workbench.start()
+        app.processEvents()
+        t0 = time.perf_counter()
+        window.adapter.set_speed(120.0)
+        window.adapter.play()
+        sampler = QtCore.QTimer()
+        sampler.setInterval(2000)
+        sampler.timeout.connect(
+            lambda: samples.append((time.perf_counter() - t0, proc.memory_info().rss / 2**20))
+        )
+        sampler.start()
+        stop = QtCore.QTimer()
+        stop.setSingleShot(True)
+        stop.timeout.connect(app.quit)
+        stop.start(round(minutes * 60_000))
+        app.exec()
+        sampler.stop()
+        window.adapter.pause()
+        steps = int(window.adapter.sim.step_index)
+        records = len(window.adapter.sim.audit)
+        window.close()
+        app.processEvents()
+    print(json.dumps({"samples": samples, "steps": steps, "records": records}))
+    return 0
+
+
+def window(minutes: float) -> dict[str, float | int]:
+    cmd = [sys.executable, __file__, "--window-child", str(minutes)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"window soak failed: {done.stderr[-2000:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    samples = [(float(t), float(r)) for t, r in data["samples"]]
+    base, grown, slope = growth(samples, 1.0 / 6.0)
+    return {
+        "window_minutes": minutes,
+        "window_steps": data["steps"],
+        "window_steps_per_s": round(data["steps"] / (minutes * 60.0), 1),
+        "window_audit_records": data["records"],
+        "window_rss_at_settle_mb": round(base, 1),
+        "window_rss_growth_mb": round(grown, 1),
+        "window_mb_per_hour": round(slope, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short soaks (about two minutes)")
+    parser.add_argument("--headless-steps", type=int, default=None)
+    parser.add_argument("--window-minutes", type=float, default=None)
+    parser.add_argument("--skip-window", action="store_true", help="the headless soak only")
+    parser.add_argument("--skip-headless", action="store_true", help="the window soak only")
+    parser.add_argument("--window-child", type=float, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.window_child is not None:
+        return window_child(args.window_child)
+    steps = args.headless_steps or (20_000 if args.quick else 1_000_000)
+    minutes = args.window_minutes or (1.0 if args.quick else 30.0)
+    result: dict[str, float | int] = {}
+    if not args.skip_headless:
+        result.update(headless(steps))
+    if not args.skip_window:
+        result.update(window(minutes))
+    result["load_average"] = round(os.getloadavg()[0], 2)
+    for key, value in result.items():
+        print(f"{key:28} {value}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The adapter hands views a step's events as one batch, the same events in the same order."""
+
+from __future__ import annotations
+
+from phoenix_gui.engine import MembersConfig, SimulationConfig, WorkloadConfig
+from phoenix_gui.qt.adapter import SimulationAdapter
+
+
+def test_one_batch_per_step_equals_the_events_one_by_one(qtbot) -> None:
+    adapter = SimulationAdapter(
+        SimulationConfig(
+            members=MembersConfig(generate=6),
+            workload=WorkloadConfig(initial_tasks=300, arrival_rate=40.0, work_mean=2.0),
+        )
+    )
+    batches: list[list] = []
+    singles: list = []
+    adapter.eventsEmitted.connect(batches.append)
+    adapter.eventEmitted.connect(singles.append)
+    for _ in range(12):
+        before = len(batches)
+        result = adapter.step_once()
+        assert len(batches) == before + (1 if result.events else 0)  # one signal per step
+        if result.events:
+            assert batches[-1] == result.events
+    assert sum(len(b) for b in batches) == len(singles) > 50
+    assert [e for b in batches for e in b] == singles
+    adapter.request_join()  # a request reported between steps goes out at once, alone
+    adapter.step_once()
+    assert any(e.kind == "member_joined" for e in batches[-1])
+    adapter.pause()
