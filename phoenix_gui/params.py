@@ -76,7 +76,9 @@ _SPECS = (
     ParamSpec("hours", "Period Δt", "float", 24.0, 0.0, 10_000.0, 0.5, "h",
               "period Δt in hours over which J and L are counted (> 0)", min_exclusive=True),
     ParamSpec("trust", "Trust T", "float", 0.95, 0.0, 1.0, 0.01, "",
-              "agent trust and accuracy T in [0, 1]", percent=True),
+              "trust T in [0, 1]: generated members' trust is drawn around it, and a unit of "
+              "work fails (and is redone) with probability 1 − the member's trust",
+              percent=True),
     ParamSpec("compliance", "Compliance C", "float", 0.98, 0.0, 1.0, 0.01, "",
               "share of authorised tasks C in [0, 1]", percent=True),
     ParamSpec("w_join", "Join weight w_j", "float", 0.5, 0.0, 10.0, 0.1, "",
@@ -89,6 +91,11 @@ _SPECS = (
               "virtual nodes per host on the token ring"),
     ParamSpec("tasks", "Tasks", "int", 1_000, 0, 2_000_000, 100, "tasks",
               "tasks submitted at the start of the run"),
+    ParamSpec("reliability", "Reliability", "float", 0.99, 0.0, 1.0, 0.01, "",
+              "generated members' reliability in [0, 1] (scored by agentic and trust-weighted "
+              "routing; separate from trust)", percent=True),
+    ParamSpec("arrival_rate", "Arrival rate", "float", 20.0, 0.0, 1_000_000.0, 0.5, "tasks/h",
+              "new tasks per hour (Poisson), so observed metrics stay defined"),
     ParamSpec("crash_share", "Crash share", "float", 0.25, 0.0, 1.0, 0.01, "",
               "share of leaves that are crashes (the rest retire gracefully)", percent=True),
     ParamSpec("speed", "Speed", "float", 10.0, 0.5, 120.0, 0.5, "steps/s",

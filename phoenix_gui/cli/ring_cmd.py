@@ -18,6 +18,7 @@ import numpy as np
 from phoenix_gui.cli.common import emit, emit_json, param_value
 from phoenix_gui.cli.errors import CliError
 from phoenix_gui.engine import (
+    TIE_RULE,
     TOKEN_SPACE,
     HashRing,
     RingChange,
@@ -26,6 +27,7 @@ from phoenix_gui.engine import (
     ideal_overhead,
     moved_tasks,
     tokens_of,
+    vnode_saturation,
 )
 from phoenix_gui.params import PARAMS
 
@@ -41,7 +43,8 @@ def register(subparsers: Any) -> None:
         help="route tasks on the MD5 token ring; show load and what a join or leave moves",
         description="Place members (V virtual nodes each) and tasks on the token ring "
         "(token = MD5 mod 10000), show per-member positions and load, and with --join or "
-        "--leave the tasks that move and their share against the ideal.",
+        "--leave the tasks that move and their share against the ideal. "
+        f"{TIE_RULE}",
     )
     parser.add_argument(
         "--members", required=True, metavar="A,B,C", help="comma-separated member ids"
@@ -105,7 +108,9 @@ def _run(args: argparse.Namespace) -> int:
     result: dict[str, Any] = {
         "members": list(ring.members),
         "vnodes": vnodes,
-        "effective_vnodes": round(effective_vnodes(len(ring), vnodes), 4),
+        # Distinct positions really held, mean per member (exact, from the ring).
+        "effective_vnodes": round(effective_vnodes(ring), 4),
+        "saturation": vnode_saturation(len(ring), vnodes, effective_vnodes(ring)),
         "positions": {
             m: {
                 "vnodes": ring.vnode_count(m),
@@ -139,9 +144,11 @@ def _print_table(
     after = f" (after {change.kind} of {change.member})" if change else ""
     emit(f"Token ring: {n} members × {vnodes} vnodes, {len(task_ids)} tasks{after}")
     emit(
-        f"Effective vnodes per member ≈ min(V, {TOKEN_SPACE}/N) = "
-        f"min({vnodes}, {TOKEN_SPACE / n:.1f}) = {result['effective_vnodes']:g}"
+        f"Effective vnodes per member (distinct positions really held, mean): "
+        f"{result['effective_vnodes']:g} of {vnodes}"
     )
+    if result["saturation"] is not None:
+        emit(result["saturation"])
     width = max(6, *(len(m) for m in ring.members))
     emit(
         f"{'member':<{width}}  {'vnodes':>6}  {'distinct':>8}  {'owned':>5}  {'share':>7}  "

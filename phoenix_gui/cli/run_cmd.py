@@ -28,13 +28,19 @@ from phoenix_gui.cli.state_opts import (
     resumed_simulation,
     save_state,
 )
-from phoenix_gui.engine import PARADIGMS, MetricsError, Simulation, SimulationConfig
+from phoenix_gui.engine import (
+    PARADIGMS,
+    RETIREMENT_MODES,
+    MetricsError,
+    Simulation,
+    SimulationConfig,
+)
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS
 
 # Flags taken from the parameter table, in --help order.
 RUN_PARAMS = (
-    "hosts", "vnodes", "tasks", "joins", "leaves", "hours", "trust", "compliance",
-    "crash_share", "w_join", "w_leave",
+    "hosts", "vnodes", "tasks", "arrival_rate", "joins", "leaves", "hours", "trust",
+    "reliability", "compliance", "crash_share", "w_join", "w_leave",
 )  # fmt: skip
 
 
@@ -47,8 +53,19 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file (YAML)")
     parser.add_argument("--paradigm", choices=PARADIGMS, default=None, help="assignment model")
+    parser.add_argument(
+        "--retirement",
+        choices=RETIREMENT_MODES,
+        default=None,
+        help="how a member retires: drain (checkpointed migration, the default) or evict "
+        "(tasks back to PENDING at their last checkpoint, then rescheduled)",
+    )
     for name in RUN_PARAMS:
         add_param_option(parser, PARAMS[name], name.upper(), details=False)
+        if name == "arrival_rate":  # the one whose default a user must know to read the run
+            parser._option_string_actions[
+                PARAMS[name].flag
+            ].help += f" (default {PARAMS[name].default:g} without a scenario)"
     parser.add_argument("--seed", default=None, help="random seed (whole number ≥ 0)")
     length = parser.add_mutually_exclusive_group()
     for name in RUN_LENGTH_PARAMS:
@@ -101,11 +118,21 @@ def build_config(args: argparse.Namespace) -> SimulationConfig:
     if "tasks" in given:
         wl = dataclasses.replace(cfg.workload, initial_tasks=int(given["tasks"]))
         cfg = dataclasses.replace(cfg, workload=wl)
+    if "arrival_rate" in given:
+        wl = dataclasses.replace(cfg.workload, arrival_rate=float(given["arrival_rate"]))
+        cfg = dataclasses.replace(cfg, workload=wl)
+    if "reliability" in given:
+        template = dataclasses.replace(
+            cfg.members.template, reliability=float(given["reliability"])
+        )
+        cfg = dataclasses.replace(cfg, members=dataclasses.replace(cfg.members, template=template))
     if "crash_share" in given:
         churn = dataclasses.replace(cfg.churn, crash_share=float(given["crash_share"]))
         cfg = dataclasses.replace(cfg, churn=churn)
     if args.paradigm is not None:
         cfg = dataclasses.replace(cfg, paradigm=args.paradigm)
+    if args.retirement is not None:
+        cfg = dataclasses.replace(cfg, retirement=args.retirement)
     if args.seed is not None:
         cfg = dataclasses.replace(cfg, seed=_whole("--seed", args.seed, 0))
     return cfg
@@ -244,17 +271,27 @@ def _print_summary(s: dict[str, Any]) -> None:
     print(f"  joins {s['joins']}, leaves {s['leaves']} ({s['crashes']} crashes), "
           f"suppressed leaves {s['suppressed_leaves']}, migrations {s['migrations']}")  # fmt: skip
     print(f"  tasks completed {s['tasks_completed']}, denied {s['tasks_denied']}, "
-          f"lost {s['tasks_lost']}; work lost {s['work_lost']:g} h "
-          f"(graceful {s['work_lost_graceful']:g})")  # fmt: skip
+          f"pending {s['tasks_pending']}, lost {s['tasks_lost']}; "
+          f"retirement by {s['retirement']}")  # fmt: skip
+    print(f"  crash cost: work lost {s['work_lost']:g} h, stranded until detection "
+          f"{s['work_delayed']:g} task-h; graceful moves lost {s['work_lost_graceful']:g} h; "
+          f"evictions lost {s['work_lost_evicted']:g} h")  # fmt: skip
+    print(f"  units of work {s['work_units']}, failed and redone {s['retries']} "
+          f"({s['work_redone']:g} h); events ignored {s['events_ignored']}")  # fmt: skip
     for label in ("configured", "observed"):
         m = s[label]
+        # as_dict already wrote DHS with the decimals that keep it inside its band.
         dhs = "n/a" if m["dhs"] is None else f"{m['dhs']:.1f} % {m['status']}"
+        if m["dhs"] is not None and round(m["dhs"], 1) != m["dhs"]:
+            dhs = f"{m['dhs']} % {m['status']}"
         print(f"  {label:<10} MCR {_fixed(m['mcr'], 4)}  WMCR {_fixed(m['wmcr'], 4)}  "
               f"SI {_fixed(m['si'], 4)}  DHS {dhs}")  # fmt: skip
     inputs = s["observed_inputs"]
     print(f"  observed inputs  T {_fixed(inputs['trust'], 4)}  C {_fixed(inputs['compliance'], 4)}"
           f"  over {inputs['hours']:g} h")  # fmt: skip
     print(f"  audit: {s['audit_records']} records, head {s['audit_head']}")
+    for line in s["warnings"]:
+        print(f"  warning: {line}")
 
 
 def _fixed(value: float | None, digits: int) -> str:

@@ -17,12 +17,14 @@ from phoenix_gui.engine.audit import (
 )
 from phoenix_gui.engine.config import (
     PARADIGMS,
+    RETIREMENT_MODES,
     ChurnConfig,
     GovernanceConfig,
     MemberKind,
     MembersConfig,
     MemberSpec,
     Paradigm,
+    RetirementMode,
     RingConfig,
     SimulationConfig,
     TimelineEvent,
@@ -43,6 +45,7 @@ from phoenix_gui.engine.metrics import (
     MetricsError,
     balance,
     compute,
+    dhs_text,
     ideal_overhead,
 )
 from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics, observe
@@ -51,6 +54,7 @@ from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.report import Snapshot
 from phoenix_gui.engine.rewind import RunHistory
 from phoenix_gui.engine.ring import (
+    TIE_RULE,
     TOKEN_SPACE,
     EmptyRingError,
     HashRing,
@@ -60,6 +64,7 @@ from phoenix_gui.engine.ring import (
     moved_tasks,
     token,
     tokens_of,
+    vnode_saturation,
 )
 from phoenix_gui.engine.simulation import Simulation
 from phoenix_gui.engine.state import (
@@ -78,7 +83,9 @@ __all__ = [
     "GENESIS_HASH",
     "HEALTHY",
     "PARADIGMS",
+    "RETIREMENT_MODES",
     "STATE_VERSION",
+    "TIE_RULE",
     "TOKEN_SPACE",
     "AuditLog",
     "AuditRecord",
@@ -107,6 +114,7 @@ __all__ = [
     "Paradigm",
     "Primitive",
     "Registry",
+    "RetirementMode",
     "RingChange",
     "RingConfig",
     "RunHistory",
@@ -125,6 +133,7 @@ __all__ = [
     "balance",
     "canonical_json",
     "compute",
+    "dhs_text",
     "effective_vnodes",
     "ideal_overhead",
     "moved_tasks",
@@ -134,5 +143,6 @@ __all__ = [
     "tokens_of",
     "verify_file",
     "verify_lines",
+    "vnode_saturation",
     "write_state",
 ]

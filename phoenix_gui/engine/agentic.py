@@ -49,6 +49,7 @@ class AgenticAssigner(ScoredAssigner):
             keep = max(float(tab.raw("session_base")[tid]), progress - step)
             lost = progress - keep
             tab.raw("base")[tid] = keep
+            tab.raw("stop_progress")[tid] = keep  # the dropped step is counted here, not below
             core.counters.agent_errors += 1
             core.counters.work_lost_errors += lost
         core.counters.handoffs += 1

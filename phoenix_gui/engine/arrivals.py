@@ -27,8 +27,7 @@ import numpy.typing as npt
 
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
-from phoenix_gui.engine.tasks import TaskState
-from phoenix_gui.engine.workload import complete, create, live_dues
+from phoenix_gui.engine.workload import complete, create, live_dues, pop_dues
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -48,7 +47,7 @@ def arrive_in_bulk(core: Core, times: list[float]) -> None:
     """Submit one task at each of ``times`` (ascending, all before the next agenda entry),
     processing the completions due up to the last one; see the module docstring."""
     at = np.asarray(times, dtype=np.float64)
-    done_ids, done_times = live_dues(core, *core.due.pop_until(times[-1]))
+    done_ids, done_times = live_dues(core, *pop_dues(core, times[-1]))
     owners_done = complete(core, done_ids)
     # Completion c is written before arrival group[c] (due at or before that arrival's time).
     group = np.searchsorted(at, done_times, side="left")
@@ -99,6 +98,5 @@ def _start(core: Core, ids: IntArray, owners: npt.NDArray[np.int32], at: FloatAr
     core.start_running(ids[working], at[working])
     dead = ids[~working]  # owner crashed but is not yet noticed (the ring routes there)
     if dead.size:
-        core.tasks.raw("state")[dead] = TaskState.STRANDED
         core.tasks.raw("ckpt_time")[dead] = at[~working]
-        core.counters.stranded += int(dead.size)
+        core.strand(dead, at[~working])

@@ -38,9 +38,14 @@ class Assigner:
     """Where tasks go. Subclasses: PhoenixAssigner, KubernetesAssigner, AgenticAssigner."""
 
     name = "base"
+    ring_ideal = False  # True where theory gives the moved share of a change (the ring)
 
     def __init__(self, core: Core) -> None:
         self.core = core
+
+    def reschedule(self, ids: IntArray, t: float) -> None:
+        """Place tasks that were evicted to PENDING (no owner) again."""
+        raise NotImplementedError
 
     def place_new(self, ids: IntArray, t: float) -> None:
         raise NotImplementedError
@@ -80,9 +85,8 @@ class Assigner:
         core.start_running(ids[working], t)
         dead = ids[~working]  # owner crashed but is not yet noticed (ring routes there)
         if dead.size:
-            core.tasks.raw("state")[dead] = TaskState.STRANDED
             core.tasks.raw("ckpt_time")[dead] = t
-            core.counters.stranded += int(dead.size)
+            core.strand(dead, t)
 
     def _report(self, ids: IntArray, owners: npt.NDArray[np.int32], t: float, kind: str) -> None:
         core = self.core
@@ -226,6 +230,13 @@ class ScoredAssigner(Assigner):
         for tid in skipped:
             heapq.heappush(self._pending, tid)
 
+    def reschedule(self, ids: IntArray, t: float) -> None:
+        if ids.size == 0:
+            return
+        self._enqueue(ids)
+        self._report(ids, np.full(ids.size, -1, dtype=np.int32), t, "task_pending")
+        self.room_appeared(t)
+
     def member_joined(self, member: Member, change: RingChange, t: float) -> int:
         self.room_appeared(t)
         return 0  # scored schedulers do not rebalance running work on a join
@@ -248,7 +259,8 @@ class ScoredAssigner(Assigner):
             self._enqueue(ev)
             for tid in evicted:
                 core.emit(t, Primitive.ASSIGNMENT, "task_pending", task=tid, member=None)
-        return moved
+        # The overhead counts tasks sent back to PENDING as well as the ones that moved.
+        return moved + len(evicted)
 
 
 def has_capability(core: Core, skill: str, n: int) -> npt.NDArray[np.bool_]:

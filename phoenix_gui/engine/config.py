@@ -13,8 +13,22 @@ from typing import Literal
 from phoenix_gui.engine.metrics import HealthBands, MetricInputs
 from phoenix_gui.params import PARAMS
 
-Paradigm = Literal["phoenix", "kubernetes", "agentic"]
-PARADIGMS: tuple[Paradigm, ...] = ("phoenix", "kubernetes", "agentic")
+Paradigm = Literal["phoenix", "kubernetes", "agentic", "trust-weighted"]
+PARADIGMS: tuple[Paradigm, ...] = ("phoenix", "kubernetes", "agentic", "trust-weighted")
+RetirementMode = Literal["drain", "evict"]
+# drain: checkpointed migration (DRAINING → RETIRED); evict: the web runtime's flow (RETIRED →
+# its tasks evicted to PENDING at their last checkpoint → rescheduled → audited).
+RETIREMENT_MODES: tuple[RetirementMode, ...] = ("drain", "evict")
+# Generated members' trust is drawn uniformly within ± this of T, narrowed near 0 and 1 so it
+# stays in [0, 1] (T = 1 gives trust 1 exactly): see :func:`drawn_trust`.
+TRUST_SPREAD = 0.02
+
+
+def drawn_trust(trust: float, u: float) -> float:
+    """A generated member's trust for T = ``trust`` and its draw ``u`` in [-1, 1]."""
+    return trust + u * min(TRUST_SPREAD, trust, 1.0 - trust)
+
+
 MemberKind = Literal["host", "node", "agent"]
 TimelineKind = Literal["join", "retire", "crash", "burst", "set", "caption", "submit"]
 
@@ -34,11 +48,15 @@ class MemberSpec:
     id: str
     kind: MemberKind = "host"
     vnodes: int | None = None  # None → RingConfig.vnodes
-    trust: float = 1.0  # governance admits only trust ≥ GovernanceConfig.min_member_trust
-    reliability: float = 0.99  # probability a unit of work succeeds (T_obs is measured from it)
+    # Probability a unit of work succeeds (T_obs is its measured rate); governance admits only
+    # trust ≥ GovernanceConfig.min_member_trust. Generated members draw theirs around T.
+    trust: float = 1.0
+    reliability: float = _default("reliability")  # scored by agentic / trust-weighted routing
     capabilities: tuple[str, ...] = ()  # skills for agents, labels for nodes
-    cpu: float = 4.0  # kubernetes capacity, cores
-    memory: float = 16.0  # kubernetes capacity, GiB
+    # Kubernetes capacity: sized so the default hosts hold the default tasks with headroom
+    # (10 nodes × 128 pods of 0.25 CPU / 1 GiB = 1280 ≥ 1000 tasks).
+    cpu: float = 32.0  # cores
+    memory: float = 128.0  # GiB
     accuracy: float = 0.98  # agentic: an agent errs on a step with probability 1 - accuracy
     context_limit: float = 8.0  # agentic: hours of work one session holds before a hand-off
 
@@ -63,11 +81,11 @@ class WorkloadConfig:
     """Tasks at the start and arriving over time. Work is measured in hours of processing."""
 
     initial_tasks: int = int(_default("tasks"))
-    arrival_rate: float = 0.0  # new tasks per hour (Poisson)
+    arrival_rate: float = _default("arrival_rate")  # new tasks per hour (Poisson)
     work_mean: float = 48.0  # mean hours of work per task (exponential, at least one step)
     state_mb: float = 64.0  # serialised checkpoint size of one task
     capabilities: tuple[str, ...] = ()  # each task requires one of these (empty: none)
-    cpu_demand: float = 0.5  # kubernetes demand per task
+    cpu_demand: float = 0.25  # kubernetes demand per task
     memory_demand: float = 1.0
     min_trust: float = 0.0  # task policy: members below this trust may not run it
 
@@ -121,6 +139,7 @@ class SimulationConfig:
     name: str = "untitled"
     seed: int = 20041
     paradigm: Paradigm = "phoenix"
+    retirement: RetirementMode = "drain"
     metrics: MetricInputs = field(
         default_factory=lambda: MetricInputs(
             joins=_default("joins"),

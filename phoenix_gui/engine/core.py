@@ -52,8 +52,16 @@ class Counters:
     handoffs: int = 0
     agent_errors: int = 0
     work_lost: float = 0.0  # crash: work since the last checkpoint
-    work_lost_graceful: float = 0.0  # measured on every graceful move; must stay 0
+    # Graceful moves, end to end: progress when the source stopped − progress the task resumed
+    # from on its target (after transfer and validation). Must stay 0 for real drains.
+    work_lost_graceful: float = 0.0
+    work_lost_evicted: float = 0.0  # evict retirement: work since the last checkpoint
     work_lost_errors: float = 0.0  # agentic: the step an agent erred on
+    work_delayed: float = 0.0  # task-hours stranded on crashed members until detection
+    retries: int = 0  # units of work that failed (probability 1 − trust) and were redone
+    work_redone: float = 0.0  # hours of work those failed units lost
+    evicted: int = 0  # tasks evicted to PENDING by evict retirements
+    events_ignored: int = 0  # requests and scripted events that could not apply
     work_done: float = 0.0  # hours of work credited by completions
     attempts: int = 0  # units of work (one task-step) attempted, for T_obs
     successes: int = 0
@@ -81,7 +89,12 @@ class Transfer:
 
 @dataclass
 class ChangeRecord:
-    """Rebalancing overhead of one membership change (DESIGN.md §3)."""
+    """Rebalancing overhead of one membership change (DESIGN.md §3).
+
+    ``moved`` counts every task that changed member or went back to PENDING because of the
+    change; ``ideal`` is the theory's share (1/(N+1), 1/N) where there is one — ring joins and
+    leaves — and None elsewhere (scored schedulers, evictions).
+    """
 
     kind: str  # "join" | "leave"
     member: str
@@ -90,7 +103,7 @@ class ChangeRecord:
     moved: int
     active: int
     ratio: float
-    ideal: float
+    ideal: float | None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -99,7 +112,7 @@ class ChangeRecord:
             "moved": self.moved,
             "active": self.active,
             "ratio": round(self.ratio, 6),
-            "ideal": round(self.ideal, 6),
+            "ideal": None if self.ideal is None else round(self.ideal, 6),
         }
 
 
@@ -118,8 +131,13 @@ class Placement(Protocol):
     def member_leaving(self, member: Member, change: RingChange, t: float, reason: str) -> int:
         """Move every task off ``member`` (drain or crash recovery); returns tasks moved."""
 
+    ring_ideal: bool  # theory gives the moved share of a join or leave (the ring) or not
+
     def room_appeared(self, t: float) -> None:
         """Capacity was freed or a member joined: retry waiting tasks."""
+
+    def reschedule(self, ids: IntArray, t: float) -> None:
+        """Place tasks that were evicted to PENDING (no owner) again."""
 
     def handoff(self, tid: int, t: float, reason: str) -> None:
         """An agent's session ended early (context limit, error): hand the task on."""
@@ -260,6 +278,13 @@ class Core:
         tab.raw("due_kind")[ids] = kind
         np.add.at(self.columns.running, tab.raw("owner")[ids].astype(np.int64), 1)
         self.due.push(ids, due)
+        # A graceful stop left its progress behind: what the task resumes from now is measured
+        # against it (a stale or corrupted checkpoint shows up here, not in an assumption).
+        stopped = tab.raw("stop_progress")[ids]
+        had = ~np.isnan(stopped)
+        if had.any():
+            self.counters.work_lost_graceful += float(np.sum(stopped[had] - base[had]))
+            tab.raw("stop_progress")[ids[had]] = math.nan
 
     def _agent_session_ends(
         self, ids: IntArray, t: float | FloatArray, finish: FloatArray
@@ -282,12 +307,12 @@ class Core:
         ).astype(np.int8)
         return due, kind
 
-    def stop_running(self, ids: IntArray, t: float, state: TaskState) -> FloatArray:
-        """Take running ``ids`` off their members with a fresh checkpoint at ``t``.
-
-        Returns the work lost by the stop (always 0 here: the checkpoint is taken at ``t``);
-        the caller adds it to ``work_lost_graceful`` so the claim is measured, not assumed.
-        """
+    def stop_running(
+        self, ids: IntArray, t: float, state: TaskState, graceful: bool = True
+    ) -> FloatArray:
+        """Take running ``ids`` off their members with a fresh checkpoint at ``t``; returns
+        their progress at ``t``. A graceful stop also notes that progress, and the task's next
+        :meth:`start_running` measures what it resumes from against it."""
         tab = self.tasks
         before = tab.progress_at(ids, t)
         tab.raw("base")[ids] = before
@@ -295,7 +320,27 @@ class Core:
         tab.raw("state")[ids] = state
         tab.raw("due")[ids] = math.inf
         tab.raw("due_kind")[ids] = DueKind.NONE
+        tab.raw("stop_progress")[ids] = before if graceful else math.nan
         np.add.at(self.columns.running, tab.raw("owner")[ids].astype(np.int64), -1)
-        after = tab.raw("base")[ids]
-        lost: FloatArray = before - after
-        return lost
+        return before
+
+    def strand(self, ids: IntArray, t: float | FloatArray) -> None:
+        """``ids`` sit on a crashed member nobody has noticed yet, since ``t`` (one time, or
+        one per task): no progress until moved."""
+        if ids.size == 0:
+            return
+        self.tasks.raw("state")[ids] = TaskState.STRANDED
+        self.tasks.raw("stranded_since")[ids] = t
+        self.counters.stranded += int(ids.size)
+
+    def unstrand(self, ids: IntArray, t: float) -> float:
+        """``ids`` leave the STRANDED state at ``t``; returns (and counts in ``work_delayed``)
+        the task-hours they sat stranded."""
+        if ids.size == 0:
+            return 0.0
+        since = self.tasks.raw("stranded_since")[ids]
+        delayed = float(np.sum(t - since))
+        self.tasks.raw("stranded_since")[ids] = math.nan
+        self.counters.stranded -= int(ids.size)
+        self.counters.work_delayed += delayed
+        return delayed

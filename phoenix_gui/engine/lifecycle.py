@@ -22,7 +22,7 @@ from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.governance import admit_member, validate_identity
 from phoenix_gui.engine.members import Member, MemberStatus
 from phoenix_gui.engine.metrics import ideal_overhead
-from phoenix_gui.engine.migration import maybe_retired
+from phoenix_gui.engine.migration import BULK_MOVES, evict_tasks, maybe_retired
 from phoenix_gui.engine.ring import RingChange, token
 from phoenix_gui.engine.tasks import TaskState
 
@@ -71,7 +71,7 @@ def register(core: Core, spec: MemberSpec, t: float, cause: str, follows_trust: 
     _step(core, t, member.id, 5)
     active = active_tasks(core)
     moved = core.assigner.member_joined(member, change, t)
-    _record_change(core, "join", member.id, t, before, moved, active)
+    _record_change(core, "join", member.id, t, before, moved, active, core.assigner.ring_ideal)
     _step(core, t, member.id, 6, moved=moved)
     _step(core, t, member.id, 7)
     core.emit(
@@ -93,19 +93,32 @@ def active_tasks(core: Core) -> int:
 
 
 def _record_change(
-    core: Core, kind: str, member: str, t: float, before: int, moved: int, active: int
+    core: Core,
+    kind: str,
+    member: str,
+    t: float,
+    before: int,
+    moved: int,
+    active: int,
+    has_ideal: bool,
 ) -> None:
+    """``moved``: tasks that changed member or went back to PENDING; the ideal share only
+    where theory gives one (``has_ideal``: ring joins and leaves)."""
     if kind == "leave" and before < 1:
         return
     ratio = moved / active if active else 0.0
-    ideal = ideal_overhead(before, kind)
+    ideal = ideal_overhead(before, kind) if has_ideal else None
     core.changes.append(ChangeRecord(kind, member, t, before, moved, active, ratio, ideal))
 
 
 def retire(core: Core, member: Member, t: float, cause: str) -> None:
-    """Graceful leave: cordon, drain (migrate every task with a fresh checkpoint), retire."""
+    """Graceful leave in the scenario's retirement mode: ``drain`` (cordon, migrate every task
+    with a fresh checkpoint, then RETIRED) or ``evict`` (see :func:`evict`)."""
     core.counters.leaves += 1
     core.counters.retirements += 1
+    if core.config.retirement == "evict":
+        evict(core, member, t, cause)
+        return
     member.status = MemberStatus.DRAINING
     core.columns.schedulable[member.index] = False
     core.emit(
@@ -120,8 +133,39 @@ def _leave_ring(core: Core, member: Member, t: float, reason: str) -> int:
     active = active_tasks(core)
     change: RingChange = core.ring.remove(member.id)
     moved = core.assigner.member_leaving(member, change, t, reason)
-    _record_change(core, "leave", member.id, t, before, moved, active)
+    _record_change(core, "leave", member.id, t, before, moved, active, core.assigner.ring_ideal)
     return moved
+
+
+def evict(core: Core, member: Member, t: float, cause: str) -> None:
+    """The web runtime's retirement: RETIRED at once, its tasks evicted to PENDING at their
+    last checkpoint (the work since is lost and counted), its load reset, the tasks
+    rescheduled, every step audited."""
+    idx = member.index
+    core.columns.schedulable[idx] = False
+    ids = core.tasks_of(idx)  # before the ring forgets the member
+    lost = evict_tasks(core, ids, t)
+    core.counters.work_lost_evicted += lost
+    core.counters.evicted += int(ids.size)
+    core.registry.leave(member, MemberStatus.RETIRED)
+    core.columns.working[idx] = False
+    member.left_at = t
+    core.emit(
+        t, Primitive.RETIREMENT, "member_retired",
+        member=member.id, mode="evict", evicted=int(ids.size), work_lost=lost, cause=cause,
+    )  # fmt: skip
+    listed = ids.tolist()
+    core.emit(
+        t, Primitive.RETIREMENT, "tasks_evicted",
+        member=member.id, count=len(listed), tasks=listed[:BULK_MOVES],
+        more=max(0, len(listed) - BULK_MOVES),
+    )  # fmt: skip
+    before = len(core.ring)
+    active = active_tasks(core)
+    core.ring.remove(member.id)
+    core.assigner.reschedule(ids, t)
+    # Every evicted task went back to PENDING: all count; no theory gives an ideal here.
+    _record_change(core, "leave", member.id, t, before, int(ids.size), active, False)
 
 
 def crash(core: Core, member: Member, t: float, cause: str) -> None:
@@ -138,14 +182,13 @@ def crash(core: Core, member: Member, t: float, cause: str) -> None:
     ids = ids[tab.raw("state")[ids] == TaskState.RUNNING]
     lost = 0.0
     if ids.size:
-        now = tab.progress_at(ids, t)
         cprog, ctime = tab.checkpoint_at(ids, t, core.config.timing.checkpoint_interval)
-        core.stop_running(ids, t, TaskState.STRANDED)
+        now = core.stop_running(ids, t, TaskState.STRANDED, graceful=False)
         tab.raw("base")[ids] = cprog
         tab.raw("ckpt_time")[ids] = ctime
         lost = float(np.sum(now - cprog))
         core.counters.work_lost += lost
-        core.counters.stranded += int(ids.size)
+        core.strand(ids, t)
     core.emit(
         t, Primitive.DISCOVERY, "member_crashed",
         member=member.id, stranded=int(ids.size), work_lost=lost, cause=cause,
@@ -168,10 +211,15 @@ def remove(core: Core, idx: int, t: float) -> None:
     """The failure is confirmed: remove the member; its tasks resume from checkpoints."""
     member = core.registry.by_index(idx)
     stranded = member.load
+    ids = core.tasks_of(idx)
+    waiting = ids[core.tasks.raw("state")[ids] == TaskState.STRANDED]
+    # Task-hours its tasks sat stranded, read before the move clears the stranded times.
+    delayed = float(np.sum(t - core.tasks.raw("stranded_since")[waiting]))
     moved = _leave_ring(core, member, t, "crash")
     core.silent -= 1
     core.registry.leave(member, MemberStatus.REMOVED)
     member.left_at = t
     core.emit(
-        t, Primitive.RETIREMENT, "member_removed", member=member.id, stranded=stranded, moved=moved
-    )
+        t, Primitive.RETIREMENT, "member_removed",
+        member=member.id, stranded=stranded, moved=moved, work_delayed=delayed,
+    )  # fmt: skip

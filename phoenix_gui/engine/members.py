@@ -57,6 +57,7 @@ class Member:
     accuracy: float
     context_limit: float
     follows_trust: bool = False  # generated members track the trust slider (see Simulation)
+    trust_offset: float = 0.0  # generated: its draw in [-1, 1] around T (config.drawn_trust)
     index: int = -1
     joined_at: float = 0.0
     left_at: float | None = None

@@ -7,13 +7,20 @@ DHS  = 100 · (SI + T + C) / 3           percent, banded Healthy / Degraded / Cr
 
 Every input is validated before use and a bad one raises :class:`MetricsError` naming the
 field, so no metric is ever NaN or infinite.
+
+The status band is decided on exact decimals: each input is read as the decimal its float
+was written as (its shortest repr: 0.4 is 4/10, not 0.40000000000000002…) and DHS is computed
+as an exact fraction, so J = L = 0, T = C = 0.4 is exactly 60 and Degraded. The number shown
+beside a band never contradicts it: :func:`dhs_text` writes DHS with one decimal, or with as
+many more as it takes near an edge (79.97 reads "79.97", never "80.0 % Degraded").
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -44,10 +51,12 @@ class HealthBands:
         if not 0.0 <= self.degraded <= self.healthy <= 100.0:
             raise MetricsError("bands", "need 0 ≤ degraded ≤ healthy ≤ 100")
 
-    def status(self, dhs: float) -> str:
-        if dhs >= self.healthy:
+    def status(self, dhs: float | Fraction) -> str:
+        """The band of ``dhs``, compared exactly with the thresholds as written."""
+        value = dhs if isinstance(dhs, Fraction) else exact(dhs)
+        if value >= exact(self.healthy):
             return HEALTHY
-        if dhs >= self.degraded:
+        if value >= exact(self.degraded):
             return DEGRADED
         return CRITICAL
 
@@ -97,16 +106,27 @@ class Metrics:
     si: float
     dhs: float
     status: str
+    bands: HealthBands = field(default_factory=lambda: HealthBands())
+    dhs_exact: Fraction | None = None  # DHS from the inputs' decimals, exactly (None: use dhs)
 
     def as_dict(self) -> dict[str, float | str]:
-        """Rates and SI to 4 decimals; DHS is a percentage, to 1 decimal as the source shows it."""
+        """Rates and SI to 4 decimals; DHS is a percentage, to 1 decimal as the source shows it
+        (more near a band edge, so the number and the status never contradict)."""
         return {
             "mcr": round(self.mcr, 4),
             "wmcr": round(self.wmcr, 4),
             "si": round(self.si, 4),
-            "dhs": round(self.dhs, 1),
+            "dhs": float(dhs_text(self.exact_dhs, self.bands)),
             "status": self.status,
         }
+
+    @property
+    def exact_dhs(self) -> Fraction:
+        return self.dhs_exact if self.dhs_exact is not None else exact(self.dhs)
+
+    def dhs_text(self) -> str:
+        """DHS as shown beside its status: "82.5", or "79.97" next to the 80 edge."""
+        return dhs_text(self.exact_dhs, self.bands)
 
     def formulas(self) -> list[str]:
         """Each formula written out with the numbers filled in."""
@@ -118,18 +138,67 @@ class Metrics:
             f"{_num(i.w_leave)}·{_num(i.leaves)}) / {_num(i.hours)} = {self.wmcr:.4f} events/h",
             f"SI   = 1 / (1 + MCR) = 1 / (1 + {self.mcr:.4f}) = {self.si:.4f}",
             f"DHS  = 100 · (SI + T + C) / 3 = 100 · ({self.si:.4f} + {_num(i.trust)} + "
-            f"{_num(i.compliance)}) / 3 = {self.dhs:.1f} % {self.status}",
+            f"{_num(i.compliance)}) / 3 = {self.dhs_text()} % {self.status}",
         ]
 
 
 def compute(inputs: MetricInputs, bands: HealthBands | None = None) -> Metrics:
-    """Compute MCR, WMCR, SI and DHS for validated inputs."""
+    """Compute MCR, WMCR, SI and DHS for validated inputs; the status from exact decimals."""
     bands = bands or HealthBands()
     mcr = (inputs.joins + inputs.leaves) / inputs.hours
     wmcr = (inputs.w_join * inputs.joins + inputs.w_leave * inputs.leaves) / inputs.hours
     si = 1.0 / (1.0 + mcr)
-    dhs = 100.0 * (si + inputs.trust + inputs.compliance) / 3.0
-    return Metrics(inputs, mcr, wmcr, si, dhs, bands.status(dhs))
+    exact_dhs = exact_dhs_of(inputs)
+    # The float shown and plotted is the exact value rounded once (60, not 59.99999999999999).
+    dhs = float(exact_dhs)
+    return Metrics(inputs, mcr, wmcr, si, dhs, bands.status(exact_dhs), bands, exact_dhs)
+
+
+def exact(value: float | int | Fraction) -> Fraction:
+    """The decimal a number was written as, exactly: its shortest repr (0.4 → 2/5)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool | int | np.integer):
+        return Fraction(int(value))
+    return Fraction(repr(float(value)))
+
+
+def exact_dhs_of(inputs: MetricInputs) -> Fraction:
+    """DHS = 100 · (SI + T + C) / 3 computed exactly on the inputs' decimals."""
+    hours = exact(inputs.hours)
+    mcr = (exact(inputs.joins) + exact(inputs.leaves)) / hours
+    si = 1 / (1 + mcr)
+    return 100 * (si + exact(inputs.trust) + exact(inputs.compliance)) / 3
+
+
+# Most decimals DHS is ever written with; beyond this the shown value is cut toward its band.
+MAX_DHS_DECIMALS = 9
+
+
+def dhs_text(value: float | Fraction, bands: HealthBands, decimals: int = 1) -> str:
+    """DHS with ``decimals`` decimals, or more when rounding would put the shown number in
+    another band than the value's own (79.97 → "79.97", not "80.0"). Past
+    :data:`MAX_DHS_DECIMALS` the number is truncated toward its band instead of rounded."""
+    v = exact(value)
+    status = bands.status(v)
+    for places in range(decimals, MAX_DHS_DECIMALS + 1):
+        text = _decimal(v, places, rounding=True)
+        if bands.status(Fraction(text)) == status:
+            return text
+    return _decimal(v, MAX_DHS_DECIMALS, rounding=False)
+
+
+def _decimal(v: Fraction, places: int, rounding: bool) -> str:
+    scaled = v * 10**places
+    if rounding:  # half away from zero, like the source's tables
+        n = math.floor(scaled + Fraction(1, 2)) if v >= 0 else -math.floor(-scaled + Fraction(1, 2))
+    else:  # toward zero: a value just under an edge stays under it
+        n = math.floor(scaled) if v >= 0 else -math.floor(-scaled)
+    sign = "-" if n < 0 else ""
+    digits = str(abs(n)).rjust(places + 1, "0")
+    if places == 0:
+        return sign + digits
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
 @dataclass(frozen=True)

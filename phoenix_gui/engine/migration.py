@@ -40,11 +40,36 @@ def detach(core: Core, ids: IntArray, t: float) -> None:
     state = tab.raw("state")[ids]
     running = ids[state == TaskState.RUNNING]
     if running.size:
-        lost = core.stop_running(running, t, TaskState.PENDING)
-        core.counters.work_lost_graceful += float(lost.sum())
+        # The progress at the stop is noted; the target measures what it resumes from.
+        core.stop_running(running, t, TaskState.PENDING)
     for tid in ids[state == TaskState.MIGRATING].tolist():
         cancel_transfer(core, tid, t)
-    core.counters.stranded -= int(np.count_nonzero(state == TaskState.STRANDED))
+    core.unstrand(ids[state == TaskState.STRANDED], t)
+
+
+def evict_tasks(core: Core, ids: IntArray, t: float) -> float:
+    """Evict ``ids`` to PENDING with no owner: running tasks fall back to their last periodic
+    checkpoint (returns the work that loses), transfers in flight to the member are cancelled
+    (their carried checkpoint is kept). The owner's load and capacity are released."""
+    if ids.size == 0:
+        return 0.0
+    tab = core.tasks
+    state = tab.raw("state")[ids]
+    running = ids[state == TaskState.RUNNING]
+    lost = 0.0
+    if running.size:
+        cprog, ctime = tab.checkpoint_at(running, t, core.config.timing.checkpoint_interval)
+        now = core.stop_running(running, t, TaskState.PENDING, graceful=False)
+        tab.raw("base")[running] = cprog
+        tab.raw("ckpt_time")[running] = ctime
+        lost = float(np.sum(now - cprog))
+    for tid in ids[state == TaskState.MIGRATING].tolist():
+        cancel_transfer(core, tid, t)
+    core.unstrand(ids[state == TaskState.STRANDED], t)
+    core.set_owner(ids, np.int32(-1))
+    tab.raw("state")[ids] = TaskState.PENDING
+    tab.lineage.record(t, "evicted", ids, np.full(ids.size, -1, dtype=np.int32))
+    return lost
 
 
 def cancel_transfer(core: Core, tid: int, t: float) -> None:
@@ -150,6 +175,9 @@ def _complete(core: Core, done: list[Transfer], t: float) -> None:
     ids = np.array([tr.task for tr in done], dtype=np.int64)
     sources = np.array([tr.source for tr in done], dtype=np.int64)
     targets = np.array([tr.target for tr in done], dtype=np.int64)
+    # The target resumes from the checkpoint that arrived and passed validation.
+    core.tasks.raw("base")[ids] = [tr.progress for tr in done]
+    core.tasks.raw("ckpt_time")[ids] = [tr.ckpt_time for tr in done]
     for tr in done:
         del core.transfers[tr.task]
     np.add.at(core.columns.outgoing, sources, -1)
@@ -171,9 +199,7 @@ def _complete(core: Core, done: list[Transfer], t: float) -> None:
     alive = core.columns.working[targets]
     core.start_running(ids[alive], t)
     dead = ids[~alive]  # sent to a member that has crashed since: stranded at its checkpoint
-    if dead.size:
-        core.tasks.raw("state")[dead] = TaskState.STRANDED
-        core.counters.stranded += int(dead.size)
+    core.strand(dead, t)
     for src in np.unique(sources).tolist():
         maybe_retired(core, src, t)
 
@@ -191,4 +217,11 @@ def maybe_retired(core: Core, index: int, t: float) -> None:
     core.emit(t, Primitive.RETIREMENT, "member_retired", member=member.id)
 
 
-__all__ = ["arrive", "checkpoint_hash", "maybe_retired", "start_moves", "transfer_hours"]
+__all__ = [
+    "arrive",
+    "checkpoint_hash",
+    "evict_tasks",
+    "maybe_retired",
+    "start_moves",
+    "transfer_hours",
+]

@@ -2,8 +2,8 @@
 
 Changeable: the metric inputs (joins, leaves, hours, trust, compliance, w_join, w_leave) and
 crash_share. A change replaces the frozen config at the next step boundary and is recorded as
-``param_changed``. Changing trust also moves the reliability (and an agent's accuracy, for its
-next sessions) of generated members, which follow the slider; listed members keep their own.
+``param_changed``. Changing trust also moves the trust of generated members (each keeps the
+offset it was drawn with around T); listed members keep their own.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from phoenix_gui.engine.churn import rate_problem
+from phoenix_gui.engine.config import drawn_trust
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS
 
@@ -40,6 +41,7 @@ def apply_param(core: Core, name: str, value: float, t: float) -> None:
     if name in METRIC_INPUT_PARAMS:
         problem = rate_problem(dataclasses.replace(cfg.metrics, **{name: value}))
         if problem is not None:  # e.g. Δt dragged so low that J/Δt cannot be simulated
+            core.counters.events_ignored += 1
             core.emit(
                 t, Primitive.SYSTEM, "request_ignored",
                 action="set", member=None, reason=f"{name}={value:g}: {problem}",
@@ -56,9 +58,7 @@ def apply_param(core: Core, name: str, value: float, t: float) -> None:
     if name == "trust":
         for member in core.registry.members():
             if member.follows_trust:
-                member.reliability = value
-                if member.kind == "agent":
-                    member.accuracy = value
+                member.trust = drawn_trust(value, member.trust_offset)
                 if member.index >= 0:
-                    core.columns.reliability[member.index] = value
+                    core.columns.trust[member.index] = member.trust
     core.emit(t, Primitive.SYSTEM, "param_changed", name=name, old=old, new=value)

@@ -25,6 +25,20 @@ IntArray = npt.NDArray[np.int64]
 
 class PhoenixAssigner(Assigner):
     name = "phoenix"
+    ring_ideal = True
+
+    def reschedule(self, ids: IntArray, t: float) -> None:
+        """Evicted tasks: routed again on the ring (the member is already off it)."""
+        core = self.core
+        if ids.size == 0:
+            return
+        if len(core.ring) == 0:
+            core.counters.pending += int(ids.size)
+            self._report(ids, np.full(ids.size, -1, dtype=np.int32), t, "task_pending")
+            return
+        owners = core.ring.route_tokens(core.tasks.raw("token")[ids].astype(np.int64))
+        self._start(ids, owners, t)
+        self._report(ids, owners, t, "task_assigned")
 
     def place_new(self, ids: IntArray, t: float) -> None:
         core = self.core
@@ -69,7 +83,8 @@ class PhoenixAssigner(Assigner):
             core.tasks.raw("state")[o] = TaskState.PENDING
             core.counters.pending += int(o.size)
             self._report(o, np.full(o.size, -1, dtype=np.int32), t, "task_pending")
-        return start_moves(core, ids[~orphan], new[~orphan], reason, t)
+        # Tasks sent back to PENDING count in the overhead as well as the ones that moved.
+        return start_moves(core, ids[~orphan], new[~orphan], reason, t) + int(orphan.sum())
 
     def explain(self, tid: int) -> dict[str, Any]:
         core = self.core

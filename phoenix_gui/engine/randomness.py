@@ -19,7 +19,8 @@ STREAMS: tuple[str, ...] = (
     "governance",  # task authorisation at the compliance share
     "validation",  # checkpoint validation failures after a transfer
     "agent_errors",  # agentic: step at which an agent errs
-    "reliability",  # success of each unit of work (measured trust T_obs)
+    "work_units",  # success of each unit of work, with the member's trust (T_obs)
+    "member_trust",  # generated members' trust, drawn around T
 )
 
 

@@ -18,6 +18,7 @@ from phoenix_gui.engine.lifecycle import active_tasks
 from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.metrics import BalanceStats, Metrics, balance, compute
 from phoenix_gui.engine.observed import Counts, History, ObservedMetrics, observe
+from phoenix_gui.engine.ring import effective_vnodes, vnode_saturation
 from phoenix_gui.engine.tasks import FlightPacket, TaskState, checkpoint_hash
 
 
@@ -32,6 +33,9 @@ class Snapshot:
     stranded: int
     pending: int
     work_lost: float
+    work_delayed: float  # task-hours stranded on crashed members until detection (run total)
+    retries: int  # units of work that failed and were redone (run total)
+    warnings: tuple[str, ...]  # sentences the views show as they are (see :func:`warnings`)
     throughput: float  # completions per hour over the window
     migrations_per_hour: float
     members: int  # ACTIVE members
@@ -51,12 +55,43 @@ class Snapshot:
             members=self.members, active_tasks=self.active_tasks, load_mean=round(b.mean, 4),
             load_std=round(b.std, 4), load_max_over_mean=round(b.max_over_mean, 4),
             stranded=self.stranded, pending=self.pending, work_lost=round(self.work_lost, 6),
+            work_delayed=round(self.work_delayed, 6), retries=self.retries,
             throughput=round(self.throughput, 4),
             migrations_per_hour=round(self.migrations_per_hour, 4),
             last_change_ratio=round(self.last_change["ratio"], 6) if self.last_change else "",
-            last_change_ideal=round(self.last_change["ideal"], 6) if self.last_change else "",
+            last_change_ideal=_ideal(self.last_change),
         )  # fmt: skip
         return out
+
+
+def _ideal(change: dict[str, Any] | None) -> float | str:
+    if change is None or change["ideal"] is None:
+        return ""
+    return round(float(change["ideal"]), 6)
+
+
+# More than this share of authorised, unfinished tasks waiting for a member gets a warning.
+PENDING_WARNING_SHARE = 0.10
+
+
+def warnings(sim: Core) -> list[str]:
+    """Sentences for what the numbers alone would hide: many tasks PENDING (a full cluster
+    looks perfectly balanced) and a saturated ring (more vnodes no longer spread load)."""
+    out: list[str] = []
+    active = active_tasks(sim)
+    pending = sim.assigner.pending_count()
+    if active and pending > PENDING_WARNING_SHARE * active:
+        out.append(
+            f"{pending} of {active} tasks ({100 * pending / active:.0f} %) are PENDING: no "
+            "member has room or a match for them, so the balance figures describe only the "
+            "tasks that run."
+        )
+    ring = sim.ring
+    if sim.config.paradigm == "phoenix" and len(ring):
+        note = vnode_saturation(len(ring), sim.config.ring.vnodes, effective_vnodes(ring))
+        if note is not None:
+            out.append(note)
+    return out
 
 
 def observed_metrics(sim: Core, counts: Counts, hours: float) -> ObservedMetrics:
@@ -82,6 +117,9 @@ def snapshot(sim: Core, history: History) -> Snapshot:
         stranded=sim.counters.stranded,
         pending=sim.assigner.pending_count(),
         work_lost=sim.counters.work_lost,
+        work_delayed=sim.counters.work_delayed,
+        retries=sim.counters.retries,
+        warnings=tuple(warnings(sim)),
         throughput=w.per_hour(w.completed),
         migrations_per_hour=w.per_hour(w.migrations),
         members=int(loads.size),
@@ -125,8 +163,20 @@ def summary(sim: Core) -> dict[str, Any]:
         "handoffs": c.handoffs,
         "work_done": round(c.work_done, 6),
         "work_lost": round(c.work_lost, 6),
+        "work_delayed": round(c.work_delayed, 6),
         "work_lost_graceful": round(c.work_lost_graceful, 9),
+        "work_lost_evicted": round(c.work_lost_evicted, 6),
         "work_lost_agent_errors": round(c.work_lost_errors, 6),
+        "retirement": sim.config.retirement,
+        "evicted": c.evicted,
+        "work_units": c.attempts,
+        "retries": c.retries,
+        "work_redone": round(c.work_redone, 6),
+        "events_ignored": c.events_ignored,
+        "effective_vnodes": (
+            round(effective_vnodes(sim.ring), 4) if sim.config.paradigm == "phoenix" else None
+        ),
+        "warnings": warnings(sim),
         "mean_join_moved_fraction": round(float(np.mean(joins)), 6) if joins else None,
         "invariant_violations": problems[:10],
         "audit_records": len(sim.audit),

@@ -13,14 +13,19 @@ from typing import Any
 
 from phoenix_gui.engine import lifecycle
 from phoenix_gui.engine.churn import ChurnEvent
-from phoenix_gui.engine.config import MemberKind, MemberSpec, TimelineEvent
+from phoenix_gui.engine.config import MemberKind, MemberSpec, TimelineEvent, drawn_trust
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
-from phoenix_gui.engine.members import MemberStatus
+from phoenix_gui.engine.members import Member, MemberStatus
 from phoenix_gui.engine.params_apply import apply_param, check_param
 from phoenix_gui.engine.workload import submit
 
-KIND_OF: dict[str, MemberKind] = {"phoenix": "host", "kubernetes": "node", "agentic": "agent"}
+KIND_OF: dict[str, MemberKind] = {
+    "phoenix": "host",
+    "kubernetes": "node",
+    "agentic": "agent",
+    "trust-weighted": "host",
+}
 
 
 class Requests:
@@ -36,37 +41,47 @@ class Requests:
     # -- members ---------------------------------------------------------------------------
 
     def generated_spec(self) -> MemberSpec:
-        """The next generated member: the template, with reliability (and an agent's accuracy)
-        set to the current trust T so the measured T_obs follows the slider."""
+        """The next generated member (see :meth:`_generate`)."""
+        return self._generate()[0]
+
+    def _generate(self) -> tuple[MemberSpec, float]:
+        """The next generated member: the template, with its kind from the paradigm and its
+        trust drawn around the current T (``config.drawn_trust``, from the run's member-trust
+        stream, so the same seed gives the same members); returns its draw in [-1, 1]."""
         cfg = self.sim.config
         while True:
             member_id = f"{cfg.members.prefix}{self._generated}"
             self._generated += 1
             if member_id not in self.sim.registry:
                 break
-        trust = cfg.metrics.trust
+        offset = float(self.sim.streams["member_trust"].uniform(-1.0, 1.0))
+        trust = drawn_trust(cfg.metrics.trust, offset)
         kind = KIND_OF[cfg.paradigm]
-        spec = dataclasses.replace(cfg.members.template, id=member_id, kind=kind, reliability=trust)
-        if kind == "agent":
-            spec = dataclasses.replace(spec, accuracy=trust)
-        return spec
+        spec = dataclasses.replace(cfg.members.template, id=member_id, kind=kind, trust=trust)
+        return spec, offset
+
+    def _register_generated(self, t: float, cause: str) -> Member:
+        spec, offset = self._generate()
+        member = lifecycle.register(self.sim, spec, t, cause, follows_trust=True)
+        member.trust_offset = offset
+        return member
 
     def initial_members(self) -> None:
         cfg = self.sim.config
         for spec in cfg.members.listed:
             lifecycle.register(self.sim, spec, 0.0, "initial", follows_trust=False)
         for _ in range(cfg.members.generate):
-            lifecycle.register(self.sim, self.generated_spec(), 0.0, "initial", follows_trust=True)
+            self._register_generated(0.0, "initial")
         # The initial population is not churn: J counts joins after the start.
         self.sim.counters.joins = 0
         self.sim.changes.clear()
 
     def join(self, spec: MemberSpec | None, t: float, cause: str) -> None:
         sim = self.sim
-        generated = spec is None
-        member = lifecycle.register(
-            sim, spec if spec is not None else self.generated_spec(), t, cause, generated
-        )
+        if spec is None:
+            member = self._register_generated(t, cause)
+        else:
+            member = lifecycle.register(sim, spec, t, cause, follows_trust=False)
         if member.status is MemberStatus.ACTIVE:
             sim.counters.joins += 1
 
@@ -76,6 +91,8 @@ class Requests:
         active = sim.registry.with_status(MemberStatus.ACTIVE)
         if len(active) - 1 < sim.config.churn.min_members:
             sim.counters.suppressed_leaves += 1
+            if cause != "churn":  # a scripted leave that could not apply
+                sim.counters.events_ignored += 1
             sim.emit(t, Primitive.SYSTEM, "leave_suppressed", active=len(active), cause=cause)
             return
         member = active[min(int(pick_u * len(active)), len(active) - 1)]
@@ -97,6 +114,7 @@ class Requests:
         member = sim.registry.get(member_id) if member_id and member_id in sim.registry else None
         if member is None or member.status is not MemberStatus.ACTIVE:
             state = member.status.value if member is not None else "unknown"
+            sim.counters.events_ignored += 1
             sim.emit(
                 t, Primitive.SYSTEM, "request_ignored",
                 action=action, member=member_id, reason=f"member is {state}",

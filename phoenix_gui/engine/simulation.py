@@ -9,8 +9,9 @@ initial tasks. ``step()`` advances the clock by ``timing.step_hours``:
 2. churn and task arrivals are drawn for the step and applied at their exact times; between
    them every timed thing (completions, hand-offs, transfer arrivals, failure detection) is
    processed in time order;
-3. the units of work done in the step are measured (T_obs), heartbeat and checkpoint rounds are
-   noted, and the cumulative counters are recorded for the observed-metrics window.
+3. the units of work done in the step are measured (T_obs: each fails with probability
+   1 − its member's trust and is redone), heartbeat and checkpoint rounds are noted, and the
+   cumulative counters are recorded for the observed-metrics window.
 """
 
 from __future__ import annotations
@@ -20,22 +21,25 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 import numpy as np
+import numpy.typing as npt
 
 from phoenix_gui.engine import invariants, lifecycle, report, state
 from phoenix_gui.engine.arrivals import arrive_in_bulk, can_batch
 from phoenix_gui.engine.assignment import Assigner
 from phoenix_gui.engine.churn import ChurnEvent, draw_step, rate_problem
-from phoenix_gui.engine.config import PARADIGMS, MemberSpec, SimulationConfig
+from phoenix_gui.engine.config import PARADIGMS, RETIREMENT_MODES, MemberSpec, SimulationConfig
 from phoenix_gui.engine.core import Core, StepResult
 from phoenix_gui.engine.events import Event, Primitive
-from phoenix_gui.engine.migration import arrive
+from phoenix_gui.engine.migration import BULK_MOVES, arrive
 from phoenix_gui.engine.observed import History
 from phoenix_gui.engine.params_apply import CHANGEABLE, current
 from phoenix_gui.engine.requests import Requests
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
-from phoenix_gui.engine.workload import finish_due, live_dues, submit
+from phoenix_gui.engine.workload import finish_due, live_dues, pop_dues, submit
 
 __all__ = ["Simulation", "StepResult"]
+
+IntArray = npt.NDArray[np.int64]
 
 
 # Configuration sections a branch cannot change: they shaped the run's state from its start.
@@ -60,6 +64,10 @@ def _make_assigner(core: Core) -> Assigner:
         from phoenix_gui.engine.kubernetes import KubernetesAssigner
 
         return KubernetesAssigner(core)
+    if core.config.paradigm == "trust-weighted":
+        from phoenix_gui.engine.trust_weighted import TrustWeightedAssigner
+
+        return TrustWeightedAssigner(core)
     from phoenix_gui.engine.agentic import AgenticAssigner
 
     return AgenticAssigner(core)
@@ -73,6 +81,8 @@ class Simulation(Core):
             raise ValueError(f"paradigm: must be one of {', '.join(PARADIGMS)}")
         if config.timing.step_hours <= 0:
             raise ValueError("timing.step_hours: must be > 0")
+        if config.retirement not in RETIREMENT_MODES:
+            raise ValueError(f"retirement: must be one of {', '.join(RETIREMENT_MODES)}")
         problem = rate_problem(config.metrics, config.workload.arrival_rate)
         if problem is not None:
             raise ValueError(problem)
@@ -171,7 +181,7 @@ class Simulation(Core):
         while i < len(events):
             i = self._churn_from(events, i)
         self.advance_to(t1)
-        self._measure_work()
+        self._measure_work(t1)
         self._rounds(t0, t1)
         self.step_index += 1
         self.time = t1
@@ -233,7 +243,7 @@ class Simulation(Core):
                 lifecycle.remove(self, entry.key, entry.time)
 
     def _process_dues(self, limit: float) -> None:
-        ids, times = live_dues(self, *self.due.pop_until(limit))
+        ids, times = live_dues(self, *pop_dues(self, limit))
         if ids.size == 0:
             return
         kinds = self.tasks.raw("due_kind")[ids]
@@ -248,17 +258,47 @@ class Simulation(Core):
         if done.any():
             self.assigner.room_appeared(float(times[done][-1]))
 
-    def _measure_work(self) -> None:
-        """Units of work this step (one per running task), each succeeding with the member's
-        reliability: the measured trust T_obs."""
-        cols = self.columns
-        n = cols.size
-        attempts = np.where(cols.working[:n], cols.running[:n], 0)
-        if attempts.sum() == 0:
+    def _measure_work(self, t1: float) -> None:
+        """Units of work this step: one per task that ran in it, succeeding with probability
+        = its member's trust (the measured T_obs). A failed unit is redone: the task loses the
+        step's progress (back to where the unit began) and finishes that much later, so low
+        trust really slows work. The retries are counted and audited."""
+        tab = self.tasks
+        n = len(tab)
+        state = tab.raw("state")[:n]
+        ids = np.flatnonzero(state == TaskState.RUNNING).astype(np.int64)
+        ids = ids[tab.raw("since")[ids] < t1]  # started at t1 exactly: no work done yet
+        if ids.size == 0:
             return
-        wins = self.streams["reliability"].binomial(attempts, np.clip(cols.reliability[:n], 0, 1))
-        self.counters.attempts += int(attempts.sum())
-        self.counters.successes += int(wins.sum())
+        owners = tab.raw("owner")[ids].astype(np.int64)
+        trust = np.clip(self.columns.trust[owners], 0.0, 1.0)
+        ok = self.streams["work_units"].random(ids.size) < trust
+        self.counters.attempts += int(ids.size)
+        self.counters.successes += int(np.count_nonzero(ok))
+        failed = ids[~ok]
+        if failed.size:
+            self._redo(failed, t1)
+
+    def _redo(self, ids: IntArray, t1: float) -> None:
+        """The step's unit of ``ids`` failed: roll each back to where the unit began and push
+        its due time (finish, or an agent's session end) back by the same amount."""
+        tab = self.tasks
+        since = tab.raw("since")[ids]
+        lost = np.minimum(self.config.timing.step_hours, t1 - since)
+        progress = tab.progress_at(ids, t1)
+        tab.raw("base")[ids] = progress - lost
+        tab.raw("since")[ids] = t1
+        # No new queue entry: the old one, when it comes due, is queued again at the new time.
+        tab.raw("due")[ids] = tab.raw("due")[ids] + lost
+        hours = float(lost.sum())
+        self.counters.retries += int(ids.size)
+        self.counters.work_redone += hours
+        listed = ids.tolist()
+        self.emit(
+            t1, Primitive.ASSIGNMENT, "work_units_failed",
+            count=len(listed), hours=hours, tasks=listed[:BULK_MOVES],
+            more=max(0, len(listed) - BULK_MOVES),
+        )  # fmt: skip
 
     def _rounds(self, t0: float, t1: float) -> None:
         timing = self.config.timing

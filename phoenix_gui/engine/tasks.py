@@ -64,6 +64,11 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "memory": (np.float32, 0.0),
     "min_trust": (np.float32, 0.0),
     "authorised": (np.bool_, False),
+    # Progress when a graceful stop took the task off a member (NaN: none pending); compared
+    # with the progress it resumes from, so a graceful move's loss is measured end to end.
+    "stop_progress": (np.float64, math.nan),
+    # When the task was stranded on a crashed, unnoticed member (NaN: not stranded).
+    "stranded_since": (np.float64, math.nan),
 }
 
 
@@ -87,6 +92,8 @@ class TaskTable:
     memory: npt.NDArray[np.float32]
     min_trust: npt.NDArray[np.float32]
     authorised: npt.NDArray[np.bool_]
+    stop_progress: FloatArray
+    stranded_since: FloatArray
 
     def __init__(self, capacity: int = 1024) -> None:
         self._n = 0

@@ -96,6 +96,30 @@ def create(
     return ids, ok
 
 
+def pop_dues(core: Core, limit: float) -> tuple[IntArray, FloatArray]:
+    """Queue entries due by ``limit``, sorted by (time, id). A failed unit of work pushes a
+    task's due time back without a new entry (so the queue stays as large as the running
+    work): its old entry is queued again at the real due time here, and taken in this batch
+    when that is by ``limit`` too — the same batch a fresh entry would have been in."""
+    ids, times = core.due.pop_until(limit)
+    tab = core.tasks
+    while ids.size:
+        due = tab.raw("due")[ids]
+        later = (tab.raw("state")[ids] == TaskState.RUNNING) & (due > times)
+        if not later.any():
+            break
+        core.due.push(ids[later], due[later])
+        ids, times = ids[~later], times[~later]
+        if not (due[later] <= limit).any():
+            break
+        more_ids, more_times = core.due.pop_until(limit)
+        ids = np.concatenate((ids, more_ids))
+        times = np.concatenate((times, more_times))
+        order = np.lexsort((ids, times))
+        ids, times = ids[order], times[order]
+    return ids, times
+
+
 def live_dues(core: Core, ids: IntArray, times: FloatArray) -> tuple[IntArray, FloatArray]:
     """The popped (task, due time) candidates still live — the task RUNNING with exactly that
     due time — each once, in the order they were popped."""

@@ -90,7 +90,8 @@ def summary_metrics(sim: Simulation) -> dict[str, Any]:
     out["migrations"] = s["migrations"]
     changes = [ch for ch in sim.changes if ch.active > 0]
     out["moved_fraction"] = _mean([ch.ratio for ch in changes])
-    out["moved_ideal"] = _mean([ch.ideal for ch in changes])
+    # The ideal exists only where theory gives one (ring joins and leaves; issue 18).
+    out["moved_ideal"] = _mean([ch.ideal for ch in changes if ch.ideal is not None])
     b = sim.snapshot().balance
     out["load_std_over_mean"] = round(b.std / b.mean, 6) if b.mean > 0 else None
     out["audit_head"] = s["audit_head"]

@@ -48,6 +48,7 @@ def scenario_to_config(s: Scenario) -> SimulationConfig:
         name=s.name,
         seed=s.seed,
         paradigm=s.paradigm,
+        retirement=s.retirement,
         metrics=MetricInputs(
             joins=float(m.joins),
             leaves=float(m.leaves),
@@ -87,6 +88,7 @@ def config_to_data(
         "description": description,
         "seed": config.seed,
         "paradigm": config.paradigm,
+        "retirement": config.retirement,
         "metrics": {
             "joins": _whole(m.joins),
             "leaves": _whole(m.leaves),
@@ -129,8 +131,8 @@ def _member_spec(member_id: str, m: MemberTemplate) -> MemberSpec:
 
 
 def _template_spec(t: GeneratedTemplate) -> MemberSpec:
-    """Kind, reliability and accuracy stay at MemberSpec's defaults: the engine sets them for
-    each generated member from the paradigm and the trust T."""
+    """Kind stays at MemberSpec's default: the engine sets it for each generated member from
+    the paradigm, and draws its trust around T."""
     return MemberSpec(id="template", **t.model_dump(mode="python"))
 
 

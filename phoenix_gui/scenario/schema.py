@@ -26,6 +26,7 @@ from phoenix_gui.engine import (
     MembersConfig,
     MemberSpec,
     Paradigm,
+    RetirementMode,
     SimulationConfig,
     TimingConfig,
     WorkloadConfig,
@@ -86,6 +87,8 @@ Hosts = Annotated[int, _bounds("hosts"), BeforeValidator(_checker("hosts"))]
 VNodes = Annotated[int, _bounds("vnodes"), BeforeValidator(_checker("vnodes"))]
 Tasks = Annotated[int, _bounds("tasks"), BeforeValidator(_checker("tasks"))]
 CrashShare = Annotated[float, _bounds("crash_share"), BeforeValidator(_checker("crash_share"))]
+Reliability = Annotated[float, _bounds("reliability"), BeforeValidator(_checker("reliability"))]
+ArrivalRate = Annotated[float, _bounds("arrival_rate"), BeforeValidator(_checker("arrival_rate"))]
 
 # Constraints of fields that have no parameter spec.
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -131,12 +134,18 @@ class Ring(_Model):
 
 
 class GeneratedTemplate(_Model):
-    """Fields of a generated member. Its kind comes from the paradigm, and its reliability (an
-    agent's accuracy too) follows the trust T, so the observed T tracks the slider: a template
-    has no kind, reliability or accuracy to set (list a member to choose those)."""
+    """Fields of a generated member. Its kind comes from the paradigm and its trust is drawn
+    around the trust T (metrics.trust); reliability is its own property (list a member to
+    choose its trust)."""
 
     vnodes: VNodes | None = Field(default=None, description="None: use ring.vnodes")
-    trust: Trust = _MEMBER.trust
+    trust: Trust = Field(
+        default=_MEMBER.trust,
+        description="a listed member's trust; generated members draw theirs around "
+        "metrics.trust (kept in the template so version-1 files load)",
+    )
+    reliability: Reliability = _default("reliability")
+    accuracy: Probability = _MEMBER.accuracy
     capabilities: Capabilities = _MEMBER.capabilities
     cpu: Positive = _MEMBER.cpu
     memory: Positive = _MEMBER.memory
@@ -146,10 +155,6 @@ class GeneratedTemplate(_Model):
 # Why a generated member's template may not set these (the loader says so on an unknown key).
 TEMPLATE_DERIVED = {
     "kind": "a generated member's kind comes from the paradigm",
-    "reliability": "generated members follow the trust T (metrics.trust); "
-    "list a member under members.listed to set its own",
-    "accuracy": "generated agents follow the trust T (metrics.trust); "
-    "list a member under members.listed to set its own",
 }
 
 
@@ -157,8 +162,6 @@ class MemberTemplate(GeneratedTemplate):
     """Fields of a listed or joining member; a paradigm ignores the ones it does not use."""
 
     kind: MemberKind = _MEMBER.kind
-    reliability: Probability = _MEMBER.reliability
-    accuracy: Probability = _MEMBER.accuracy
 
 
 class Member(MemberTemplate):
@@ -178,9 +181,7 @@ class Members(_Model):
 
 class Workload(_Model):
     initial_tasks: Tasks = _default("tasks")
-    arrival_rate: NonNegative = Field(
-        default=_WORKLOAD.arrival_rate, description="new tasks per hour"
-    )
+    arrival_rate: ArrivalRate = _default("arrival_rate")
     work_mean: Positive = Field(
         default=_WORKLOAD.work_mean, description="mean hours of work per task"
     )
@@ -335,6 +336,11 @@ class Scenario(_Model):
     description: Annotated[str, StringConstraints(max_length=20_000)] = ""
     seed: Annotated[int, Field(ge=0, lt=2**63)] = _CFG.seed
     paradigm: Paradigm = _CFG.paradigm
+    retirement: RetirementMode = Field(
+        default=_CFG.retirement,
+        description="drain: checkpointed migration, then RETIRED; evict: RETIRED at once, its "
+        "tasks back to PENDING at their last checkpoint, then rescheduled",
+    )
     metrics: Metrics = Metrics()
     ring: Ring = Ring()
     members: Members = Members()

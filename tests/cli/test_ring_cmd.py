@@ -73,7 +73,8 @@ def test_readable_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*argv, "--join", "gamma"]) == 0
     out = capsys.readouterr().out
     assert "3 members × 8 vnodes, 100 tasks (after join of gamma)" in out
-    assert "min(8, 3333.3) = 8" in out
+    assert "Effective vnodes per member (distinct positions really held, mean): 8 of 8" in out
+    assert "saturated" not in out  # 24 vnodes on 10000 positions
     for name in ("alpha", "beta", "gamma"):
         assert any(line.startswith(name) for line in out.splitlines())
     assert "Join of gamma:" in out and "ideal 1/(N+1) = 33.33 %" in out
@@ -142,3 +143,26 @@ def test_subprocess_entry_point() -> None:
     )
     assert bad.returncode == 2
     assert "--leave" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_saturated_ring_says_so_in_words_and_effective_vnodes_are_exact(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    members = ",".join(f"host-{i}" for i in range(5))
+    argv = ["ring", "--members", members, "--vnodes", "1000", "--task-count", "10"]
+    assert main([*argv, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    held = [p["distinct_positions"] for p in result["positions"].values()]
+    assert result["effective_vnodes"] == pytest.approx(sum(held) / 5, abs=1e-4)
+    assert result["effective_vnodes"] < 800  # not min(V, 10000/N) = 1000
+    assert "no longer spread load" in result["saturation"]
+    assert main(argv) == 0
+    assert "Ring saturated: 5 members × 1000 vnodes" in capsys.readouterr().out
+
+
+def test_help_states_the_tie_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["ring", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "full 128-bit MD5 of the vnode key, then by the key itself" in out
+    assert "up to 80 % of tasks" in out

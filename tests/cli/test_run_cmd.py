@@ -167,3 +167,64 @@ def test_run_length_is_required_and_bounded(
 ) -> None:
     assert main(argv) == 2
     assert flag in capsys.readouterr().err
+
+
+# -- issue 18: defaults that make sense, the new paradigm and retirement mode -------------
+
+
+def _summary(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict:
+    assert main(["run", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_default_arrivals_keep_observed_metrics_defined(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "steps.csv"
+    summary = _summary(["--sim-hours", "30", "--csv", str(table)], capsys)
+    assert summary["tasks_submitted"] > 1000  # arrivals at the default 20 per hour
+    last = list(csv.DictReader(table.read_text(encoding="utf-8").splitlines()))[-1]
+    # 30 h: the t = 0 submissions left the 24 h window, the arrivals keep C and DHS defined.
+    assert last["obs_compliance"] != "" and last["obs_dhs"] != "" and last["obs_status"] != ""
+    assert "work_delayed" in last and "retries" in last
+    none = _summary(["--sim-hours", "30", "--arrival-rate", "0"], capsys)
+    assert none["tasks_submitted"] == 1000
+
+
+def test_kubernetes_warns_when_pods_pend_and_defaults_fit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fits = _summary(["--paradigm", "kubernetes", "--sim-hours", "1"], capsys)
+    assert fits["warnings"] == [] and fits["tasks_pending"] < 100
+    argv = ["--paradigm", "kubernetes", "--hosts", "10", "--tasks", "3000", "--sim-hours", "1"]
+    full = _summary(argv, capsys)
+    assert full["tasks_pending"] > 1000
+    assert any("are PENDING" in w for w in full["warnings"])
+    assert main(["run", *argv]) == 0
+    assert "  warning: " in capsys.readouterr().out
+
+
+def test_trust_weighted_and_evict_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--paradigm", "trust-weighted", "--retirement", "evict", "--leaves", "40",
+            "--crash-share", "0", "--sim-hours", "12", "--reliability", "0.9"]  # fmt: skip
+    summary = _summary(argv, capsys)
+    assert summary["paradigm"] == "trust-weighted" and summary["retirement"] == "evict"
+    assert summary["retirements"] > 0 and summary["evicted"] > 0
+    assert summary["work_lost_graceful"] == 0 and summary["invariant_violations"] == []
+    for key in ("work_delayed", "work_lost_evicted", "tasks_pending", "events_ignored", "retries"):
+        assert key in summary
+
+
+def test_low_trust_run_differs_and_says_how(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--sim-hours", "24", "--joins", "0", "--leaves", "0", "--seed", "5"]
+    low = _summary([*base, "--trust", "0.55"], capsys)
+    high = _summary([*base, "--trust", "0.99"], capsys)
+    assert low["audit_head"] != high["audit_head"]
+    assert low["retries"] > 10 * high["retries"]
+    assert low["work_done"] < high["work_done"]
+    assert low["observed_inputs"]["trust"] == pytest.approx(0.55, abs=0.03)
+
+
+def test_saturated_ring_is_named_by_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--hosts", "50", "--vnodes", "1000", "--tasks", "100", "--steps", "1"]) == 0
+    assert "Ring saturated: 50 members × 1000 vnodes" in capsys.readouterr().out

@@ -10,7 +10,19 @@ import pytest
 
 from phoenix_gui.cli import main
 
-EMPTY = ["run", "--hosts", "0", "--joins", "0", "--leaves", "0", "--steps", "100"]
+EMPTY = [
+    "run",
+    "--hosts",
+    "0",
+    "--joins",
+    "0",
+    "--leaves",
+    "0",
+    "--arrival-rate",
+    "0",
+    "--steps",
+    "100",
+]
 
 
 def test_json_and_csv_of_an_empty_cluster(

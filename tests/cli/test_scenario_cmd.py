@@ -26,7 +26,7 @@ def test_all_bundled_lessons_validate(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, err = run(["validate", *map(str, LESSONS)], capsys)
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == f"{LESSONS[0]}: OK (Agentic hand-off)"
-    assert len(out.splitlines()) == len(LESSONS) == 9
+    assert len(out.splitlines()) == len(LESSONS) == 10
 
 
 def test_invalid_files_exit_2_with_one_line_per_problem(

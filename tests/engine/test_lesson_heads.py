@@ -9,9 +9,22 @@ Updated on purpose (issue 14): kubernetes-drain and agentic-handoff got captions
 their new views; caption text is audited, so their heads changed (same steps, same record
 counts, same timeline and model).
 
+Re-pinned for issue 18 (the model tells the truth): a unit of work now fails with probability
+1 − its member's trust and is redone (a ``work_units_failed`` record per step with failures;
+agentic-handoff, churn-storm, classroom-basics, governance-audit), ``member_removed`` carries
+the measured ``work_delayed`` (crash-vs-drain, churn-storm; agentic-handoff re-pinned once
+more after merging issue 14's caption change), generated members draw their trust
+around T from a new stream (classroom-basics, churn-storm, governance-audit). kubernetes-drain,
+ring-join and vnodes-balance list their members at trust 1, with no crash: their heads stay
+(kubernetes-drain's as pinned for issue 14). The lessons that had no arrival rate now say
+``arrival_rate: 0`` (the default is 20 tasks/h), so they run the same tasks as before.
+trust-weighted is the new lesson. vnodes-sweep generates its hosts around T = 0.95 (three
+``work_units_failed`` records) and now says arrival_rate: 0 as well.
+
 Issue 13 rewrote the captions of six lessons (window references such as ``{panel:balance}``,
-two shortened): caption records carry their text, so those heads changed; every record apart
-from the caption text is identical to before (same counts, compared record by record).
+two shortened): caption records carry their text, so churn-storm, classroom-basics,
+crash-vs-drain, governance-audit, ring-join and vnodes-balance were re-pinned; every record
+apart from the caption text is identical to before (same counts, compared record by record).
 """
 
 from __future__ import annotations
@@ -29,30 +42,51 @@ LESSONS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 HEADS = {
     "agentic-handoff": (
         49,
-        331,
-        "5e710b80a856a038988c653227e34b39ad03745d6e450f9b35f814d7cb45d218",
+        356,
+        "10393e8a651659e45e5ee2809bdabb195aa9eb3c5a1cba7ea27e09f024a89302",
     ),
-    "churn-storm": (121, 37095, "d8b2d84fdbfde50330366fd9a71756d285b909ae192de58d976d74e3f53fc932"),
+    "churn-storm": (
+        121,
+        41098,
+        "1bfc2e4366719aff3a6be0ebb4ac7cddbdef2223102166d2cdf7c067ec5297d0",
+    ),
     "classroom-basics": (
         193,
-        6680,
-        "f80c11f273b14045dfd6747204ad064d1035faecde4839cfa0d07984598474ff",
+        6936,
+        "9b20a55507ebc012e34cc8e6432ace38022ce6a80cec0fc852581c27ec0a422d",
     ),
-    "crash-vs-drain": (57, 497, "5a19bf867c54c58785fc924acf1d16e68f242439c0e8d5180d6a9fb7a6440ce6"),
+    "crash-vs-drain": (
+        57,
+        497,
+        "f4381d885184da99b00bcc2013d44cd45f788436acd58b1cd24b73218dc5c356",
+    ),
     "governance-audit": (
         49,
-        1580,
-        "2c89e261e6973914090afe6ea619200a17cca5d41b5649b4fe0a03f069605bfa",
+        1615,
+        "ea11925a4d3ee8cf0076f0914750782902e96194d5b4aec0cbc563f59bb1dcca",
     ),
     "kubernetes-drain": (
         33,
         137,
         "025e7a0c4a51ca6bf698cbbf538a030e0f5832e2a85194350feff1f54edb89c4",
     ),
-    "ring-join": (13, 414, "bc851bc3b5b9cf7ce8d3c4950c93cc9d8216f9c9b156270de188277ce8aea46a"),
-    "vnodes-balance": (5, 883, "9bc4a5ca6a6d0560ba9d5de3aaffac87072c0f9c1844207e12cc60ed63c9daa8"),
+    "ring-join": (
+        13,
+        414,
+        "bc851bc3b5b9cf7ce8d3c4950c93cc9d8216f9c9b156270de188277ce8aea46a",
+    ),
+    "trust-weighted": (
+        97,
+        343,
+        "cd262509d9a11ee304f7d966a8c8960b67cc11db6f59d6a4a1ce17614db0fd7c",
+    ),
+    "vnodes-balance": (
+        5,
+        883,
+        "9bc4a5ca6a6d0560ba9d5de3aaffac87072c0f9c1844207e12cc60ed63c9daa8",
+    ),
     # Added with the lesson (issue 16), recorded the same way.
-    "vnodes-sweep": (3, 558, "5f26f4fae08783b5eced3c791385e2a83f8d06acd8590d0825d7bed6dbcb25eb"),
+    "vnodes-sweep": (3, 561, "32a3ebb2e442e048b3ba169298a80fc78f26adcbe7c283a630575050b52f52cc"),
 }
 
 

@@ -269,3 +269,80 @@ def test_a_huge_whole_number_is_reported_out_of_range_not_fractional() -> None:
     assert "must be in [0, 100000]" in err.value.message
     with pytest.raises(ParamError, match="whole number"):
         PARAMS["joins"].validate(2.5)
+
+
+# -- band edges on exact decimals (issue 18, item 1) ---------------------------------------
+
+
+def _grid(name: str) -> st.SearchStrategy[float]:
+    """Values a slider can take: minimum + k·step within the range, as the decimal it shows."""
+    spec = PARAMS[name]
+    first = 1 if spec.min_exclusive else 0
+    last = round((spec.maximum - spec.minimum) / spec.step)
+    places = max(0, -math.floor(math.log10(spec.step))) if spec.step < 1 else 0
+    return st.integers(first, min(last, 400)).map(
+        lambda k: float(round(spec.minimum + k * spec.step, places + 1))
+    )
+
+
+def _independent_band(j: float, lv: float, h: float, t: float, c: float) -> str:
+    """The band from decimal arithmetic, written out without the engine's helpers."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+        dj, dl, dh, dt, dc = (Decimal(repr(x)) for x in (j, lv, h, t, c))
+        si = 1 / (1 + (dj + dl) / dh)
+        dhs = 100 * (si + dt + dc) / 3
+        # 60 digits are enough to tell an exact edge from a value a hair away from it.
+        if abs(dhs - 80) < Decimal("1e-40"):
+            dhs = Decimal(80)
+        if abs(dhs - 60) < Decimal("1e-40"):
+            dhs = Decimal(60)
+    return HEALTHY if dhs >= 80 else DEGRADED if dhs >= 60 else CRITICAL
+
+
+def _band_of_text(text: str) -> str:
+    value = float(text)
+    return HEALTHY if value >= 80 else DEGRADED if value >= 60 else CRITICAL
+
+
+def test_exact_edges_land_where_decimal_arithmetic_puts_them() -> None:
+    edge = compute(MetricInputs(joins=0, leaves=0, hours=24, trust=0.4, compliance=0.4))
+    assert (edge.dhs, edge.status, edge.as_dict()["dhs"]) == (60.0, DEGRADED, 60.0)
+    assert edge.formulas()[3].endswith("= 60.0 % Degraded")
+    # Every T + C = 0.8 (or 1.4) on the slider grid is exactly on an edge.
+    wrong = []
+    for t100 in range(101):
+        for c100 in range(101):
+            t, c = t100 / 100, c100 / 100
+            m = compute(MetricInputs(0, 0, 24, t, c))
+            if m.status != _independent_band(0, 0, 24, t, c):
+                wrong.append((t, c))
+    assert wrong == []
+
+
+def test_shown_number_and_band_never_contradict_near_an_edge() -> None:
+    bands = HealthBands()
+    from phoenix_gui.engine.metrics import dhs_text
+
+    assert dhs_text(79.97, bands) == "79.97"
+    assert dhs_text(79.95, bands) == "79.95"
+    assert dhs_text(59.99, bands) == "59.99"
+    assert dhs_text(82.515, bands) == "82.5"
+    # J = 1, L = 0 over Δt = 3999 h with T = 0.7, C = 0.7: DHS a hair under 80.
+    m = compute(MetricInputs(1, 0, 3999, 0.7, 0.7))
+    assert m.status == DEGRADED
+    assert _band_of_text(m.dhs_text()) == DEGRADED
+    assert m.as_dict()["dhs"] < 80
+
+
+@given(_grid("joins"), _grid("leaves"), _grid("hours"), _grid("trust"), _grid("compliance"))
+def test_band_is_decimal_exact_and_matches_the_shown_number_over_the_slider_grid(
+    j: float, lv: float, h: float, t: float, c: float
+) -> None:
+    m = compute(MetricInputs(j, lv, h, t, c))
+    assert m.status == _independent_band(j, lv, h, t, c)
+    assert _band_of_text(m.dhs_text()) == m.status
+    assert _band_of_text(str(m.as_dict()["dhs"])) == m.status
+    assert m.formulas()[3].endswith(f"{m.dhs_text()} % {m.status}")

@@ -22,6 +22,7 @@ from phoenix_gui.engine.ring import (
     moved_tasks,
     token,
     tokens_of,
+    vnode_saturation,
 )
 
 
@@ -234,9 +235,10 @@ def test_distinct_and_owned_positions() -> None:
         assert ring.distinct_positions(name) <= ring.vnode_count(name)
     assert sum(ring.distinct_positions(n) for n in names) == len(first_at)
     assert sum(ring.owned_positions(n) for n in names) == TOKEN_SPACE
-    # Beyond 10000/N vnodes a host cannot hold more positions: 100 vnodes give ~50 here.
+    # Beyond 10000/N vnodes a host cannot hold more positions: 100 vnodes give < 50 here.
     mean_distinct = np.mean([ring.distinct_positions(n) for n in names])
-    assert mean_distinct <= effective_vnodes(200, 100) == 50.0
+    assert effective_vnodes(ring) == pytest.approx(mean_distinct)
+    assert effective_vnodes(ring) < 50.0
 
 
 def test_fair_order_falls_back_when_the_fast_key_ties() -> None:
@@ -250,10 +252,27 @@ def test_fair_order_falls_back_when_the_fast_key_ties() -> None:
     assert _fair_order(keys).tolist() == [2, 3, 1, 0]
 
 
-def test_effective_vnodes() -> None:
-    assert effective_vnodes(10, 100) == 100.0
-    assert effective_vnodes(1000, 100) == 10.0
-    assert effective_vnodes(0, 100) == 0.0
+def test_effective_vnodes_are_the_distinct_positions_really_held() -> None:
+    # The figures: min(V, 10000/N) would say 1000; members hold far fewer.
+    five = HashRing.from_members([f"host-{i}" for i in range(5)], vnodes=1000)
+    ten = HashRing.from_members([f"host-{i}" for i in range(10)], vnodes=1000)
+    assert 750 < effective_vnodes(five) < 800  # 791.4 with these names (787 in the issue's)
+    assert 600 < effective_vnodes(ten) < 660  # 637.1
+    assert effective_vnodes(HashRing(vnodes=10)) == 0.0
+    small = HashRing.from_members(["a", "b"], vnodes=5)
+    assert (
+        effective_vnodes(small)
+        == (small.distinct_positions("a") + small.distinct_positions("b")) / 2
+    )
+
+
+def test_saturation_is_said_in_words_only_when_the_ring_is_saturated() -> None:
+    assert vnode_saturation(10, 100) is None  # 1000 of 10000 positions: 10 %
+    assert vnode_saturation(10, 100, 95.6) is None
+    busy = vnode_saturation(50, 1000, 190.0)
+    assert busy is not None and "500 %" in busy and "no longer spread load" in busy
+    assert vnode_saturation(30, 100) is not None  # 30 %: past a quarter of the token space
+    assert vnode_saturation(5, 100, 80.0) is not None  # measured: members hold 80 % of V
 
 
 def test_arcs_cover_exactly_the_owned_positions() -> None:

@@ -26,7 +26,7 @@ def _sim(**over: object) -> Simulation:
     base: dict[str, object] = {
         "metrics": QUIET,
         "members": MembersConfig(generate=4),
-        "workload": WorkloadConfig(initial_tasks=200, work_mean=500.0),
+        "workload": WorkloadConfig(initial_tasks=200, work_mean=500.0, arrival_rate=0.0),
         "timing": TimingConfig(heartbeat_timeout=1.0, checkpoint_interval=1.0),
     }
     base.update(over)
@@ -87,12 +87,18 @@ def test_requests_apply_at_the_next_boundary_and_are_recorded() -> None:
     assert len(seen) == count
 
 
-def test_trust_slider_moves_generated_members_reliability() -> None:
-    sim = _sim(members=MembersConfig(generate=2, listed=(MemberSpec(id="own", reliability=0.7),)))
+def test_trust_slider_moves_generated_members_trust_not_reliability() -> None:
+    own = MemberSpec(id="own", trust=0.8, reliability=0.7)
+    sim = _sim(members=MembersConfig(generate=2, listed=(own,)))
+    before = sim.registry.get("host-0")
+    assert before.trust == 1.0  # T = 1: drawn around it, but never above 1
     sim.set_param("trust", 0.6)
     sim.step()
-    assert sim.registry.get("host-0").reliability == 0.6
-    assert sim.registry.get("own").reliability == 0.7
+    host = sim.registry.get("host-0")
+    assert 0.58 <= host.trust <= 0.62 and host.trust != 0.6  # drawn around T, each its own
+    assert sim.columns.trust[host.index] == host.trust
+    assert host.reliability == 0.99  # reliability is its own property
+    assert (sim.registry.get("own").trust, sim.registry.get("own").reliability) == (0.8, 0.7)
 
 
 def test_timeline_events_fire_at_their_hour() -> None:

@@ -22,7 +22,9 @@ def _kube(nodes: int, tasks: int, work: float = 1000.0) -> Simulation:
         paradigm="kubernetes",
         metrics=QUIET,
         members=MembersConfig(generate=nodes, prefix="node-", template=MemberSpec(id="t", cpu=4)),
-        workload=WorkloadConfig(initial_tasks=tasks, work_mean=work, cpu_demand=1.0),
+        workload=WorkloadConfig(
+            initial_tasks=tasks, work_mean=work, cpu_demand=1.0, arrival_rate=0.0
+        ),
     )
     return Simulation(cfg)
 

@@ -25,6 +25,9 @@ class SnapshotDouble:
     migrations_per_hour: float | None
     time: float | None
     step: int | None
+    work_delayed: float | None = 3.25
+    retries: int | None = 7
+    warnings: tuple[str, ...] = ()
 
 
 def make_snapshot(step: int = 0, observed: bool = True, joins: float = 12) -> SnapshotDouble:

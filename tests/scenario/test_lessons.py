@@ -28,6 +28,7 @@ LESSONS = sorted(LESSONS_DIR.glob("*.yaml"))
 EXPECTED = {
     *("classroom-basics", "ring-join", "vnodes-balance", "crash-vs-drain", "kubernetes-drain"),
     *("agentic-handoff", "churn-storm", "governance-audit", "vnodes-sweep"),
+    "trust-weighted",
 }
 
 
@@ -75,7 +76,7 @@ def lesson(name: str) -> SimulationConfig:
     return load_config(LESSONS_DIR / f"{name}.yaml")
 
 
-def test_all_nine_lessons_are_bundled() -> None:
+def test_all_ten_lessons_are_bundled() -> None:
     assert {p.stem for p in LESSONS} == EXPECTED
 
 
@@ -268,3 +269,22 @@ def test_governance_denies_the_unauthorised_share_and_the_audit_chain_verifies()
     assert not result.ok and result.bad_index == k
     truncated = verify_lines(lines[:-1], expected_head=head, expected_count=count)
     assert not truncated.ok
+
+
+def test_trust_weighted_lesson_beats_plain_agent_routing_on_the_same_seed() -> None:
+    config = lesson("trust-weighted")
+    assert config.paradigm == "trust-weighted"
+    runs = {}
+    for paradigm in ("trust-weighted", "agentic"):
+        sim = Simulation(dataclasses.replace(config, paradigm=paradigm))
+        sim.run(hours=24.25)
+        assigned = [e.details["member"] for e in sim.audit.filter(kind="task_assigned")]
+        runs[paradigm] = (sim, assigned.count("flaky-fast") / len(assigned))
+        assert sim.check_invariants() == []
+    weighted, plain = runs["trust-weighted"], runs["agentic"]
+    # Trust weighs the score: the 50 %-trusted agent gets a smaller share of the work ...
+    assert weighted[1] < 0.7 * plain[1]
+    # ... so fewer units of work fail and are redone.
+    assert weighted[0].counters.retries < plain[0].counters.retries
+    first = weighted[0].explain(0)
+    assert first["paradigm"] == "trust-weighted" and first["winner"] == "steady-1"

@@ -110,10 +110,10 @@ def test_unknown_key_is_refused_at_the_key_with_a_suggestion() -> None:
     )
 
 
-@pytest.mark.parametrize("key", ["kind", "reliability", "accuracy"])
+@pytest.mark.parametrize("key", ["kind"])
 def test_generated_template_refuses_what_the_engine_derives(key: str) -> None:
-    # Generated members take their kind from the paradigm and follow the trust T; a template
-    # value for these would be silently ignored, so the file is refused instead.
+    # Generated members take their kind from the paradigm; a template value for it would be
+    # silently ignored, so the file is refused instead.
     text = MINIMAL + f"members:\n  template:\n    {key}: 0.5\n"
     message = _one(text)
     assert message.startswith(f"t.yaml:5:5: members.template.{key}: unknown key '{key}': ")

@@ -60,8 +60,17 @@ def test_saved_text_is_readable_in_schema_order(tmp_path: Path) -> None:
     text = dump_scenario(scenario)
     keys = [line.split(":")[0] for line in text.splitlines() if line and line[0].isalpha()]
     assert keys == [
-        *("schema_version", "name", "description", "seed", "paradigm", "metrics", "ring"),
-        *("members", "workload", "churn", "simulation", "governance", "timeline"),
+        *("schema_version", "name", "description", "seed", "paradigm", "retirement"),
+        *(
+            "metrics",
+            "ring",
+            "members",
+            "workload",
+            "churn",
+            "simulation",
+            "governance",
+            "timeline",
+        ),
     ]
     assert "description: |-\n  Two\n  lines." in text or "description: |\n  Two\n  lines." in text
     assert "  - id: zed\n    trust: 0.5\n" in text  # id first, defaults left out

@@ -48,6 +48,8 @@ PARAM_FIELDS = {
     "hosts": "members.generate",
     "vnodes": "ring.vnodes",
     "tasks": "workload.initial_tasks",
+    "arrival_rate": "workload.arrival_rate",
+    "reliability": "members.template.reliability",
 }
 UNTITLED = "untitled"
 FILE_FILTER = "Scenario files (*.yaml *.yml);;All files (*)"

@@ -166,7 +166,9 @@ class ControlsPanel(QtWidgets.QWidget):
         self.paradigm_combo = QtWidgets.QComboBox(self)
         for paradigm in PARADIGMS:
             self.paradigm_combo.addItem(paradigm.capitalize(), paradigm)
-        self.paradigm_combo.setToolTip("Placement paradigm: token ring, bin packing or LLM agents")
+        self.paradigm_combo.setToolTip(
+            "Placement paradigm: token ring, bin packing, LLM agents or trust-weighted scoring"
+        )
         self.paradigm_combo.currentIndexChanged.connect(self._on_paradigm)
         self.seed_box = QtWidgets.QSpinBox(self)
         self.seed_box.setRange(0, SEED_MAX)

@@ -1,6 +1,7 @@
 """Assignment decisions: why the selected task went where it went (``sim.explain(task)``).
 
-Scoring paradigms (kubernetes, agentic) list the candidates that passed the filter with their
+Each paradigm's rule is explained in words (:data:`PARADIGM_RULES`). Scoring paradigms
+(kubernetes, agentic, trust-weighted) list the candidates that passed the filter with their
 scores, best first, and mark the winner. The ring (phoenix) has no scores: it shows the
 clockwise walk from the task token to the first vnode at or after it, the tie-break among
 vnodes sharing that token, and the wrap past 9999. Connect ``WorkloadPanel.taskSelected`` to
@@ -13,7 +14,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from phoenix_gui.engine import Event
+from phoenix_gui.engine import TIE_RULE, Event
 from phoenix_gui.qt.panels.models import (
     OK_COLOR,
     RefreshCoalescer,
@@ -22,6 +23,20 @@ from phoenix_gui.qt.panels.models import (
     engine_of,
     monospace_font,
 )
+
+# What each paradigm's rule means, shown under the rule itself.
+PARADIGM_RULES = {
+    "phoenix": "The ring routes by token: the first vnode at or after the task's token wins. "
+    + TIE_RULE,
+    "kubernetes": "Nodes with room for the pod's CPU and memory are scored by their free CPU "
+    "fraction + free memory fraction; the emptiest node wins, ties by the smaller id.",
+    "agentic": "Agents whose skills cover the task and whose trust meets its policy are "
+    "scored by reliability / (1 + active tasks): trust only filters.",
+    "trust-weighted": "The source runtime's general scheduler: healthy members that match "
+    "are scored by (reliability × trust) / (1 + load), so trust both filters and weighs — "
+    "a less trusted member wins only with more reliability or less load. Ties go to the "
+    "smaller id.",
+}
 
 # Events after which any task's decision may differ (the candidate set changed).
 MEMBERSHIP_EVENTS = frozenset(
@@ -156,7 +171,10 @@ class DecisionsPanel(QtWidgets.QWidget):
         state = exp.get("state", "")
         outcome = f"→ {winner}" if winner else "→ no member fits: the task waits (PENDING)"
         self.title_label.setText(f"task-{task} ({state}, {paradigm}) {outcome}")
-        self.rule_label.setText(f"Rule: {exp.get('rule', '')}")
+        meaning = PARADIGM_RULES.get(str(paradigm), "")
+        self.rule_label.setText(
+            f"Rule: {exp.get('rule', '')}" + (f"\n{meaning}" if meaning else "")
+        )
         walk = exp.get("walk")
         if walk is not None:
             self._show_walk(task, walk)

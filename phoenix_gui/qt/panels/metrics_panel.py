@@ -51,7 +51,7 @@ _TABLE_ROWS = (
     ("MCR /h", "mcr", "{:.4f}"),
     ("WMCR /h", "wmcr", "{:.4f}"),
     ("SI", "si", "{:.4f}"),
-    ("DHS %", "dhs", "{:.1f}"),
+    ("DHS %", "dhs", "dhs"),  # "dhs": as many decimals as keep the number inside its band
 )
 # Tooltips of the rows (the formulas live here and in the folded Formulas section).
 _ROW_TIPS = (
@@ -69,15 +69,18 @@ _ROW_TIPS = (
 # (key, title, grid row, grid column, value column span) of the Balance box.
 _STATS = (
     ("last_change", "Last change", 0, 0, 3),
-    ("work_lost", "Work lost", 1, 0, 1),
-    ("std_over_mean", "Std / mean", 1, 2, 1),
-    ("throughput", "Throughput", 2, 0, 1),
-    ("max_over_mean", "Max / mean", 2, 2, 1),
-    ("migrations", "Migrations", 3, 0, 1),
-    ("stranded", "Stranded", 3, 2, 1),
-    ("members", "Members", 4, 0, 3),
-    ("per_member", "Per member", 5, 0, 3),
-    ("clock", "Time", 6, 0, 3),
+    ("work_lost", "Work lost", 1, 0, 3),
+    ("work_delayed", "Delayed", 2, 0, 3),
+    ("throughput", "Throughput", 3, 0, 1),
+    ("std_over_mean", "Std / mean", 3, 2, 1),
+    ("migrations", "Migrations", 4, 0, 1),
+    ("max_over_mean", "Max / mean", 4, 2, 1),
+    ("members", "Members", 5, 0, 1),
+    ("stranded", "Stranded", 5, 2, 1),
+    ("per_member", "Per member", 6, 0, 3),
+    ("retries", "Redone", 7, 0, 3),
+    ("clock", "Time", 8, 0, 3),
+    ("warnings", "Warnings", 9, 0, 3),
 )
 _STAT_TIPS = {
     "last_change": "Tasks moved by the last membership change / active tasks; on the ring, "
@@ -91,6 +94,9 @@ _STAT_TIPS = {
     "throughput": "Tasks completed per hour over the trailing window",
     "migrations": "Task migrations per hour over the trailing window",
     "clock": "Simulated time and step",
+    "work_delayed": "Task-hours stranded on crashed members until the crash was detected",
+    "retries": "Units of work that failed (probability 1 − the member's trust) and were redone",
+    "warnings": "What the run does that the model does not describe well",
 }
 
 
@@ -143,9 +149,18 @@ def formula_lines(metrics: Metrics | ObservedMetrics) -> list[tuple[str, str]]:
         (
             "DHS = 100 · (SI + T + C) / 3",
             f"DHS = 100 · ({si} + {fmt(i.trust, '{:.4g}')} + {fmt(i.compliance, '{:.4g}')}) / 3"
-            f" = {_with_unit(metrics.dhs, '{:.1f}', '%')}",
+            f" = {_dhs_with_unit(metrics)}",
         ),
     ]
+
+
+def shown_dhs(metrics: Any) -> str | None:
+    """DHS as written beside its status (one decimal, more near a band edge), or None."""
+    full = metrics.metrics if isinstance(metrics, ObservedMetrics) else metrics
+    if isinstance(full, Metrics):
+        return full.dhs_text()
+    dhs = finite(field(metrics, "dhs"))
+    return None if dhs is None else f"{dhs:.1f}"
 
 
 def undefined_note(metrics: Metrics | ObservedMetrics | None) -> str | None:
@@ -186,9 +201,11 @@ class DhsGauge(QtWidgets.QWidget):
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(200, 30)
 
-    def set_value(self, dhs: float | None, status: str | None) -> None:
+    def set_value(self, dhs: float | None, status: str | None, text: str | None = None) -> None:
+        """``text``: DHS as written beside the status (see :func:`shown_dhs`)."""
         self.value, self.status = finite(dhs), status
-        self.setToolTip(DASH if self.value is None else f"DHS {self.value:.1f} % {status}")
+        shown = text or (None if self.value is None else f"{self.value:.1f}")
+        self.setToolTip(DASH if self.value is None else f"DHS {shown} % {status}")
         self.update()
 
     def color(self) -> QtGui.QColor:
@@ -324,6 +341,8 @@ class MetricsPanel(QtWidgets.QWidget):
             self.stat_titles[key] = caption
             form.addWidget(caption, row, column)
             form.addWidget(label, row, column + 1, 1, span)
+        for widget in (self.stat_labels["warnings"], self.stat_titles["warnings"]):
+            widget.setVisible(False)  # shown when there is a warning
         self.balance_box = stats
         layout.addWidget(stats)
 
@@ -450,7 +469,10 @@ class MetricsPanel(QtWidgets.QWidget):
         if content is None or layout is None:
             return 0
         layout.activate()
-        return int(content.minimumSizeHint().height()) + 2
+        spare = 0
+        if self.stat_labels["warnings"].isHidden():  # room for a warning line when one comes
+            spare = QtGui.QFontMetrics(self.stat_labels["warnings"].font()).lineSpacing() + 2
+        return int(content.minimumSizeHint().height()) + 2 + spare
 
     def needed_width(self) -> int:
         """Width the panel needs to show both columns, the chips and the balance lines whole."""
@@ -610,24 +632,28 @@ class MetricsPanel(QtWidgets.QWidget):
         label: QtWidgets.QLabel,
     ) -> None:
         for row, (_title, path, pattern) in enumerate(_TABLE_ROWS):
+            if pattern == "dhs":
+                self._set_cell(row, column, shown_dhs(metrics) or DASH)
+                continue
             self._set_cell(row, column, _cell(field(metrics, path), pattern))
         dhs = finite(field(metrics, "dhs"))
         status = metrics.status if metrics is not None and dhs is not None else None
         self._set_cell(len(_TABLE_ROWS), column, status or DASH)
-        gauge.set_value(dhs, status)
+        gauge.set_value(dhs, status, shown_dhs(metrics))
         if status is None or dhs is None:
             label.setText(DASH)
             label.setStyleSheet("")
             label.setToolTip(undefined_note(metrics) or "undefined: no observations yet")
             return
-        label.setText(f"{STATUS_SYMBOLS.get(status, '')} {dhs:.1f} % {status}".strip())
+        shown = shown_dhs(metrics) or f"{dhs:.1f}"
+        label.setText(f"{STATUS_SYMBOLS.get(status, '')} {shown} % {status}".strip())
         self._size_chip(label)
         # Dark text on the Okabe–Ito hues keeps ≥ 4.5:1 contrast on all three.
         label.setStyleSheet(
             f"QLabel {{ background: {STATUS_COLORS.get(status, 'transparent')}; color: black;"
             " border-radius: 3px; padding: 2px 6px; font-weight: bold; }"
         )
-        label.setToolTip(f"DHS {dhs:.1f} % → {status}")
+        label.setToolTip(f"DHS {shown} % → {status}")
 
     def _set_cell(self, row: int, column: int, text: str) -> None:
         item = self.table.item(row, column)
@@ -653,7 +679,29 @@ class MetricsPanel(QtWidgets.QWidget):
         )
         labels["last_change"].setText(self._last_change_text(field(snapshot, "last_change")))
         labels["stranded"].setText(fmt(field(snapshot, "stranded")))
-        labels["work_lost"].setText(_with_unit(field(snapshot, "work_lost"), "{:.2f}", "h"))
+        labels["work_lost"].setText(
+            _with_unit(field(snapshot, "work_lost"), "{:.2f}", "h") + " (crash rollback)"
+            if finite(field(snapshot, "work_lost")) is not None
+            else DASH
+        )
+        labels["work_delayed"].setText(
+            _with_unit(field(snapshot, "work_delayed"), "{:.2f}", "task-h")
+            + " stranded until detection"
+            if finite(field(snapshot, "work_delayed")) is not None
+            else DASH
+        )
+        labels["retries"].setText(
+            f"{fmt(field(snapshot, 'retries'))} failed units of work (1 − trust), redone"
+            if finite(field(snapshot, "retries")) is not None
+            else DASH
+        )
+        warnings = field(snapshot, "warnings")
+        labels["warnings"].setText(
+            "\n".join(f"⚠ {w}" for w in warnings) if warnings else "no warnings"
+        )
+        # A warning gets a line of its own; without one the line is left out (room).
+        for widget in (labels["warnings"], self.stat_titles["warnings"]):
+            widget.setVisible(bool(warnings))
         labels["throughput"].setText(_with_unit(field(snapshot, "throughput"), "{:.2f}", "/h"))
         labels["migrations"].setText(
             _with_unit(field(snapshot, "migrations_per_hour"), "{:.2f}", "per h")
@@ -670,8 +718,8 @@ class MetricsPanel(QtWidgets.QWidget):
         moved, active = fmt(field(change, "moved")), fmt(field(change, "active"))
         ratio, ideal = finite(field(change, "ratio")), finite(field(change, "ideal"))
         text = f"{kind} {member}: moved {moved} / {active} = {fmt(ratio, '{:.4f}')}"
-        if self.paradigm != "phoenix":
-            return text  # the ideal share is the ring's theory: no ideal for bin packing
+        if self.paradigm != "phoenix" or ideal is None:
+            return text  # theory gives an ideal only for ring joins and leaves
         text += f", ideal {fmt(ideal, '{:.4f}')}"
         if ratio is not None and ideal:
             text += f" ({ratio / ideal:.2f}× ideal)"
@@ -686,6 +734,11 @@ def _cell(value: Any, pattern: str) -> str:
     if number is not None and len(text) > CELL_CHARS:
         return f"{number:.4g}"
     return text
+
+
+def _dhs_with_unit(metrics: Any) -> str:
+    text = shown_dhs(metrics)
+    return DASH if text is None else f"{text} %"
 
 
 def _with_unit(value: Any, pattern: str, unit: str) -> str:

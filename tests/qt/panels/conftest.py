@@ -29,7 +29,9 @@ def make_sim() -> SimFactory:
             seed=7,
             paradigm=paradigm,
             members=MembersConfig(generate=hosts, **kw.pop("members", {})),
-            workload=WorkloadConfig(initial_tasks=tasks, **kw.pop("workload", {})),
+            workload=WorkloadConfig(
+                initial_tasks=tasks, **{"arrival_rate": 0.0, **kw.pop("workload", {})}
+            ),
             churn=ChurnConfig(enabled=False),
             **kw,
         )

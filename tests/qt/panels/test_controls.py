@@ -42,7 +42,9 @@ def test_controls_are_generated_from_the_param_specs(controls):
             assert row.box.minimum() == pytest.approx(spec.minimum * factor)
     assert controls.rows["trust"].box.suffix() == " %"
     assert controls.values()["hours"] == PARAMS["hours"].default
-    assert [controls.paradigm_combo.itemData(i) for i in range(3)] == list(PARADIGMS)
+    combo = controls.paradigm_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == list(PARADIGMS)
+    assert "trust-weighted" in PARADIGMS
 
 
 def test_typing_the_source_example_shows_dhs_82_5_healthy(qtbot, controls):
@@ -183,6 +185,9 @@ def test_paradigm_and_seed(qtbot, controls):
     assert controls.paradigm() == "kubernetes"
     with pytest.raises(ValueError, match="paradigm"):
         controls.set_paradigm("mesos")
+    with qtbot.waitSignal(controls.paradigmChanged) as blocker:
+        controls.paradigm_combo.setCurrentIndex(PARADIGMS.index("trust-weighted"))
+    assert blocker.args == ["trust-weighted"]
 
     seeds: list[int] = []
     controls.seedChanged.connect(seeds.append)

@@ -100,3 +100,32 @@ def test_decision_follows_membership_changes(qtbot, panels, make_sim):
     assert decisions.explanation["winner"] == sim.ring.route_token(int(sim.tasks.token[3]))
     decisions.set_task(-1)
     assert decisions.explanation is None
+
+
+def test_trust_weighted_is_explained_like_the_others(qtbot, panels, make_sim):
+    workload, decisions = panels
+    listed = (
+        MemberSpec(id="sure", trust=1.0, reliability=0.9),
+        MemberSpec(id="shaky", trust=0.6, reliability=1.0),
+    )
+    sim = make_sim(hosts=0, tasks=5, paradigm="trust-weighted", members={"listed": listed})
+    workload.set_simulation(sim)
+    decisions.set_simulation(sim)
+    select_row(workload.view, 0)
+    rule = decisions.rule_label.text()
+    assert "score = (reliability × trust) / (1 + load)" in rule
+    assert "trust both filters and weighs" in rule
+    rows = _rows(decisions)
+    assert rows[0][1] == "sure" and rows[0][2] == "0.9000" and rows[0][3] == WINNER_MARK
+    assert rows[1][1] == "shaky" and rows[1][2] == "0.6000"
+
+
+def test_ring_rule_states_the_tie_rule(qtbot, panels, make_sim):
+    workload, decisions = panels
+    sim = make_sim(hosts=3, tasks=5)
+    workload.set_simulation(sim)
+    decisions.set_simulation(sim)
+    select_row(workload.view, 0)
+    assert "full 128-bit MD5 of the vnode key, then by the key itself" in (
+        decisions.rule_label.text()
+    )

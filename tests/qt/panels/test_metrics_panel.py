@@ -156,3 +156,37 @@ def test_custom_bands_move_the_gauge_marks(panel):
     panel.show_values({"joins": 12, "leaves": 8, "hours": 24, "trust": 0.95, "compliance": 0.98})
     assert panel.configured_gauge.bands == bands
     assert "Degraded" in panel.dhs_label.text()  # 82.5 is Degraded with these bands
+
+
+@pytest.mark.parametrize(
+    ("inputs", "text", "status"),
+    [
+        (MetricInputs(0, 0, 24, 0.4, 0.4), "60.0 % Degraded", "Degraded"),  # exactly the edge
+        (MetricInputs(1, 0, 3999, 0.7, 0.7), "79.99 % Degraded", "Degraded"),  # a hair under 80
+    ],
+)
+def test_status_chip_and_table_never_contradict_the_band(panel, inputs, text, status) -> None:
+    panel.show_configured(compute(inputs))
+    assert text in panel.dhs_label.text()
+    assert panel.table.item(8, 0).text() == text.split(" %")[0]  # the DHS row
+    assert panel.table.item(9, 0).text() == status
+    assert text in panel.configured_gauge.toolTip()
+
+
+def test_crash_cost_retries_warnings_and_no_ideal_where_theory_has_none(panel):
+    snapshot = make_snapshot(step=2)
+    snapshot.warnings = ("1787 of 2939 tasks (61 %) are PENDING: no member has room.",)
+    snapshot.last_change = {
+        "kind": "join", "member": "node-9", "moved": 0, "active": 500, "ratio": 0.0,
+        "ideal": None,
+    }  # fmt: skip
+    panel.update_snapshot(snapshot)
+    labels = panel.stat_labels
+    assert labels["work_lost"].text() == "1.50 h (crash rollback)"
+    assert labels["work_delayed"].text() == "3.25 task-h stranded until detection"
+    assert labels["retries"].text().startswith("7 failed units of work")
+    assert "61 %) are PENDING" in labels["warnings"].text()
+    assert labels["last_change"].text() == "join node-9: moved 0 / 500 = 0.0000"
+    snapshot.warnings = ()
+    panel.update_snapshot(snapshot)
+    assert labels["warnings"].text() == "no warnings"

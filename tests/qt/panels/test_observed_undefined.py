@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6 import QtWidgets
 
-from phoenix_gui.engine.config import MembersConfig, SimulationConfig
+from phoenix_gui.engine.config import MembersConfig, SimulationConfig, WorkloadConfig
 from phoenix_gui.engine.metrics import MetricInputs
 from phoenix_gui.engine.simulation import Simulation
 from phoenix_gui.qt.panels.metrics_panel import DASH, MetricsPanel
@@ -22,7 +22,13 @@ T_ROW, C_ROW, MCR_ROW, DHS_ROW, STATUS_ROW = 3, 4, 5, 8, 9
 
 def _empty_cluster() -> Simulation:
     metrics = MetricInputs(joins=0, leaves=0, hours=24, trust=0.95, compliance=0.98)
-    return Simulation(SimulationConfig(metrics=metrics, members=MembersConfig(generate=0)))
+    return Simulation(
+        SimulationConfig(
+            metrics=metrics,
+            members=MembersConfig(generate=0),
+            workload=WorkloadConfig(arrival_rate=0.0),
+        )
+    )
 
 
 def _observed_column(panel: MetricsPanel) -> list[str]:

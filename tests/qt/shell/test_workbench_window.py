@@ -510,6 +510,16 @@ def test_a_small_screen_keeps_the_ring_readable(open_window) -> None:
     assert window.ring_view.width() >= 360
 
 
+def test_trust_weighted_paradigm_runs_in_the_window(window, qtbot, tmp_path) -> None:
+    controls = window.controls
+    controls.paradigm_combo.setCurrentIndex(controls.paradigm_combo.findData("trust-weighted"))
+    assert window.adapter.config.paradigm == "trust-weighted"
+    for _ in range(4):
+        window.adapter.step_once()
+    assert window.adapter.sim.config.paradigm == "trust-weighted"
+    assert window.adapter.sim.check_invariants() == []
+
+
 def test_views_take_a_steps_events_in_one_batch(window) -> None:
     adapter = window.adapter
     batches = adapter.receivers(QtCore.SIGNAL("eventsEmitted(PyObject)"))

@@ -19,6 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from phoenix_gui.engine import vnode_saturation
 from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
 from phoenix_gui.qt.views.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
 from phoenix_gui.qt.views.ring import geometry as geo
@@ -82,6 +83,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent, background=BACKGROUND)
+        self.saturation_note: str | None = None  # a sentence while the ring is saturated
         # The cached layers are ~3 MB pixmaps each at full HD; Qt's default 10 MB pixmap cache
         # would evict them every frame and turn each frame into a full redraw.
         QtGui.QPixmapCache.setCacheLimit(max(QtGui.QPixmapCache.cacheLimit(), 128 * 1024))
@@ -224,11 +226,36 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             [(i, np.asarray(vt[i])) for i in self._member_order if i in vt] if ring_mode else []
         )
         self._arcs.set_owner_table(self._owner_table)
+        self._show_saturation(members if ring_mode else ())
         self._rebuild_labels()
         self._update_markers(self._clock())
         self._rebuild_links()
         self.legend.set_members(members, "hosts" if ring_mode else "members")
         self._refresh_highlight()
+
+    def _show_saturation(self, members: Sequence[MemberInfo]) -> None:
+        """Say in words when more vnodes no longer spread load (N·V near the token space)."""
+        note = None
+        if members:
+            vnodes = round(sum(m.vnodes for m in members) / len(members))
+            held = sum(m.distinct for m in members) / len(members)
+            # distinct 0 everywhere: positions not given, judge by N·V alone
+            note = vnode_saturation(len(members), vnodes, held or None)
+        self.saturation_note = note
+        label = getattr(self, "_saturation_label", None)
+        if note is None:
+            if label is not None:
+                label.hide()
+            return
+        if label is None:
+            label = pg.TextItem("", color=TEXT, anchor=(0.5, 1.0))
+            self.addItem(label)
+            self._saturation_label = label
+        label.setFont(self.font())
+        label.setTextWidth(max(200.0, 0.9 * self.width()))
+        label.setText(note)
+        label.setPos(0.0, -VIEW_EXTENT * 0.98)
+        label.show()
 
     @property
     def dots_paint_ms(self) -> float:

@@ -495,3 +495,24 @@ def test_zooming_again_before_the_ticks_are_sharp_still_ends_on_a_fresh_build(
     assert len({g.key for g in ticks._groups}) == 2  # two old scales shown at once
     qtbot.waitUntil(lambda: ticks.sharp and view._arcs.sharp, timeout=3000)
     assert _frame(view, qtbot) == _fresh_at_the_same_zoom(qtbot, view, ring)
+
+
+def test_saturated_ring_says_so_in_words(qtbot) -> None:
+    view = _shown_view(qtbot)
+    names = [f"host-{i}" for i in range(50)]
+    ring = HashRing.from_members(names, vnodes=1000)
+    members = [
+        MemberInfo(
+            m, ring.index_of(m), int(tokens_of([m])[0]), vnodes=1000,
+            distinct=ring.distinct_positions(m),
+        )
+        for m in ring.members
+    ]  # fmt: skip
+    view.set_members("phoenix", members, ring.owner_table(), ring.vnode_tokens_by_index())
+    assert view.saturation_note is not None
+    assert "no longer spread load" in view.saturation_note
+    assert view._saturation_label.isVisible()
+    small = HashRing.from_members(names[:5], vnodes=20)
+    few, vt = _members_of(small)
+    view.set_members("phoenix", few, small.owner_table(), vt)
+    assert view.saturation_note is None and not view._saturation_label.isVisible()
