@@ -69,23 +69,24 @@ _ROW_TIPS = (
 # (key, title, grid row, grid column, value column span) of the Balance box.
 _STATS = (
     ("last_change", "Last change", 0, 0, 3),
-    ("work_lost", "Work lost", 1, 0, 3),
-    ("work_delayed", "Delayed", 2, 0, 3),
-    ("throughput", "Throughput", 3, 0, 1),
-    ("std_over_mean", "Std / mean", 3, 2, 1),
-    ("migrations", "Migrations", 4, 0, 1),
-    ("max_over_mean", "Max / mean", 4, 2, 1),
-    ("members", "Members", 5, 0, 1),
-    ("stranded", "Stranded", 5, 2, 1),
+    ("work_lost", "Work lost", 1, 0, 1),
+    ("work_delayed", "Delayed", 1, 2, 1),
+    ("throughput", "Throughput", 2, 0, 1),
+    ("std_over_mean", "Std / mean", 2, 2, 1),
+    ("migrations", "Migrations", 3, 0, 1),
+    ("max_over_mean", "Max / mean", 3, 2, 1),
+    ("members", "Members", 4, 0, 1),
+    ("stranded", "Stranded", 4, 2, 1),
+    ("retries", "Redone", 5, 0, 1),
     ("per_member", "Per member", 6, 0, 3),
-    ("retries", "Redone", 7, 0, 3),
-    ("clock", "Time", 8, 0, 3),
-    ("warnings", "Warnings", 9, 0, 3),
+    ("clock", "Time", 7, 0, 3),
+    ("warnings", "Warnings", 8, 0, 3),
 )
 _STAT_TIPS = {
     "last_change": "Tasks moved by the last membership change / active tasks; on the ring, "
     "against the ideal 1/(N+1) for a join into N members (1/N for a leave)",
-    "work_lost": "Hours of work redone because a crash sent tasks back to their last checkpoint",
+    "work_lost": "Crash rollback: hours of work redone because a crash sent tasks back to "
+    "their last checkpoint",
     "std_over_mean": "Load spread: standard deviation / mean of tasks per active member",
     "members": "Active members and tasks",
     "stranded": "Tasks held by crashed members not yet detected",
@@ -95,7 +96,7 @@ _STAT_TIPS = {
     "migrations": "Task migrations per hour over the trailing window",
     "clock": "Simulated time and step",
     "work_delayed": "Task-hours stranded on crashed members until the crash was detected",
-    "retries": "Units of work that failed (probability 1 − the member's trust) and were redone",
+    "retries": "Failed units of work (probability 1 − the member's trust), redone",
     "warnings": "What the run does that the model does not describe well",
 }
 
@@ -254,6 +255,10 @@ class MetricsPanel(QtWidgets.QWidget):
     which of the parts a teacher points at are cut off by the dock (the self-test reports it).
     """
 
+    # The panel needs more width than its dock gives it (a longer value came in): the window
+    # widens the dock (up to half the window) rather than cut a column off.
+    widthWanted = QtCore.Signal(int)  # noqa: N815  (Qt signal naming)
+
     def __init__(
         self, bands: HealthBands | None = None, parent: QtWidgets.QWidget | None = None
     ) -> None:
@@ -341,7 +346,12 @@ class MetricsPanel(QtWidgets.QWidget):
             self.stat_titles[key] = caption
             form.addWidget(caption, row, column)
             form.addWidget(label, row, column + 1, 1, span)
-        for widget in (self.stat_labels["warnings"], self.stat_titles["warnings"]):
+        warning = self.stat_labels["warnings"]
+        warning.setWordWrap(False)
+        warning.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+        )
+        for widget in (warning, self.stat_titles["warnings"]):
             widget.setVisible(False)  # shown when there is a warning
         self.balance_box = stats
         layout.addWidget(stats)
@@ -601,6 +611,10 @@ class MetricsPanel(QtWidgets.QWidget):
         self._show_metrics(self.observed, 1, self.observed_gauge, self.observed_dhs_label)
         self.observed_formulas.setText(_formulas_html(self.observed))
         self._show_stats(snapshot)
+        if self.isVisible():
+            needed = self.needed_width()
+            if needed > self.scroll_area.viewport().width() + 1:
+                self.widthWanted.emit(needed)
 
     def clear(self) -> None:
         """Forget the observed side (after a reset); the configured side stays."""
@@ -679,26 +693,19 @@ class MetricsPanel(QtWidgets.QWidget):
         )
         labels["last_change"].setText(self._last_change_text(field(snapshot, "last_change")))
         labels["stranded"].setText(fmt(field(snapshot, "stranded")))
-        labels["work_lost"].setText(
-            _with_unit(field(snapshot, "work_lost"), "{:.2f}", "h") + " (crash rollback)"
-            if finite(field(snapshot, "work_lost")) is not None
-            else DASH
-        )
+        # Short values (a projector's dock is narrow); what they mean is in each tooltip.
+        labels["work_lost"].setText(_with_unit(field(snapshot, "work_lost"), "{:.2f}", "h"))
         labels["work_delayed"].setText(
-            _with_unit(field(snapshot, "work_delayed"), "{:.2f}", "task-h")
-            + " stranded until detection"
-            if finite(field(snapshot, "work_delayed")) is not None
-            else DASH
+            _with_unit(field(snapshot, "work_delayed"), "{:.1f}", "task-h")
         )
-        labels["retries"].setText(
-            f"{fmt(field(snapshot, 'retries'))} failed units of work (1 − trust), redone"
-            if finite(field(snapshot, "retries")) is not None
-            else DASH
-        )
+        labels["retries"].setText(_with_unit(field(snapshot, "retries"), "{:g}", "units"))
         warnings = field(snapshot, "warnings")
+        # One line, cut at the dock's edge (a projector has no room for a paragraph); the
+        # whole text is the tooltip.
         labels["warnings"].setText(
-            "\n".join(f"⚠ {w}" for w in warnings) if warnings else "no warnings"
+            "  ".join(f"⚠ {w}" for w in warnings) if warnings else "no warnings"
         )
+        labels["warnings"].setToolTip("\n".join(f"⚠ {w}" for w in warnings or ()))
         # A warning gets a line of its own; without one the line is left out (room).
         for widget in (labels["warnings"], self.stat_titles["warnings"]):
             widget.setVisible(bool(warnings))

@@ -198,6 +198,7 @@ def _self_test(
         for _ in range(3):
             app.processEvents()
         now = measure_layout(window)
+        now["metrics_hidden"] = [f"{name}: {part}" for part in now["metrics_hidden"]]
         layout = _merge_layout(layout, now)
         if screenshot is not None:
             screenshot.mkdir(parents=True, exist_ok=True)

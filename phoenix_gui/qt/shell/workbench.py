@@ -224,6 +224,7 @@ class Workbench(QtCore.QObject):
         self.lessons.pauseRequested.connect(a.pause)
         self.lessons.resumeRequested.connect(self._on_resume)
         self.lessons.restartRequested.connect(w.reset_action.trigger)
+        w.metrics.widthWanted.connect(self._on_metrics_width_wanted)
         a.stepped.connect(lambda _snapshot: self.lessons.on_time(a.sim.time))
         self.references = WindowReferences(w, self)
         self.lessons.render_plain = self.references.render_plain
@@ -430,6 +431,16 @@ class Workbench(QtCore.QObject):
         self.overlay.set_presentation_mode(active)
         if not active:
             self.presentation.apply_normal_theme()  # a theme chosen meanwhile applies now
+
+    def _on_metrics_width_wanted(self, needed: int) -> None:
+        """Widen the Metrics dock to what its panel needs (never past half the window)."""
+        w = self.window
+        dock = w.metrics_dock
+        if dock.isFloating() or not dock.isVisible():
+            return
+        wanted = min(needed + 8, w.width() // 2)
+        if wanted > dock.width():
+            w.resizeDocks([dock], [wanted], QtCore.Qt.Orientation.Horizontal)
 
     def _fit_presentation_metrics(self) -> None:
         """Metrics as wide as its larger text needs (at most half the screen): no cut column."""

@@ -127,10 +127,17 @@ def label_rects(view: Any) -> dict[str, QtCore.QRectF]:
 
 
 def overlapping_labels(view: Any) -> list[tuple[str, str]]:
-    """Pairs of shown member labels whose rectangles overlap."""
+    """Pairs of shown member labels whose rectangles overlap, and labels over other text of
+    the view (the saturation note)."""
     rects = label_rects(view)
-    return [
+    pairs = [
         (a, b)
         for a, b in combinations(sorted(rects), 2)
         if rects[a].adjusted(1, 1, -1, -1).intersects(rects[b].adjusted(1, 1, -1, -1))
     ]
+    obstacles = view.label_obstacles() if hasattr(view, "label_obstacles") else {}
+    for name, rect in obstacles.items():
+        pairs += [
+            (m, name) for m in sorted(rects) if rects[m].adjusted(1, 1, -1, -1).intersects(rect)
+        ]
+    return pairs

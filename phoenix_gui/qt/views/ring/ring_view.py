@@ -386,8 +386,9 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
                 px, py = geo.polar_xy(float(angle), geo.LABEL_R)
                 anchor = (0.5 - 0.5 * float(np.sin(angle)), 0.5 + 0.5 * float(np.cos(angle)))
                 placed[member_id] = (float(px), float(py), anchor)
-        if not placed or self._overlap(placed, boxes, ux, uy):
-            placed = self._label_columns(ids, theta, widest, tall, ux, uy)
+        floor = self._label_floor(uy)
+        if not placed or self._overlap(placed, boxes, ux, uy, floor):
+            placed = self._label_columns(ids, theta, widest, tall, ux, uy, floor)
         xs: list[float] = []
         ys: list[float] = []
         for member_id, (x, y, anchor) in placed.items():
@@ -413,22 +414,50 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         boxes: Mapping[str, QtCore.QRectF],
         ux: float,
         uy: float,
+        floor: float = -np.inf,
     ) -> bool:
         rects = []
         for member_id, (x, y, anchor) in placed.items():
             box = boxes[member_id]
             left = x / ux - anchor[0] * box.width()
             top = -y / uy - anchor[1] * box.height()
+            if -(top + box.height()) < floor:  # reaches down into the saturation note
+                return True
             rects.append(QtCore.QRectF(left, top, box.width(), box.height()).adjusted(1, 1, -1, -1))
         return any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
 
+    def _label_floor(self, uy: float) -> float:
+        """The lowest a label may reach (pixels, up = +): above the saturation note when it
+        is shown at the bottom of the view, else no limit."""
+        note = getattr(self, "_saturation_label", None)
+        if note is None or not note.isVisible():
+            return -np.inf
+        top_units = note.pos().y() + note.boundingRect().height() * uy
+        return float(top_units / uy) + 2.0
+
+    def label_obstacles(self) -> dict[str, QtCore.QRectF]:
+        """Text the member labels must not cover (the saturation note), in widget pixels."""
+        note = getattr(self, "_saturation_label", None)
+        if note is None or not note.isVisible():
+            return {}
+        rect = note.mapRectToScene(note.boundingRect())
+        return {"saturation note": QtCore.QRectF(self.mapFromScene(rect).boundingRect())}
+
     def _label_columns(
-        self, ids: list[str], theta: np.ndarray, widest: float, tall: float, ux: float, uy: float
+        self,
+        ids: list[str],
+        theta: np.ndarray,
+        widest: float,
+        tall: float,
+        ux: float,
+        uy: float,
+        floor: float = -np.inf,
     ) -> dict[str, tuple[float, float, tuple[float, float]]]:
         """Labels in columns beside the ring, stacked in their markers' vertical order."""
         vb = self.getPlotItem().getViewBox()
         (_x0, _x1), (y0, y1) = vb.viewRange()
-        span_px = (y1 - y0) / uy - 4
+        bottom = max(y0 / uy, floor)
+        span_px = y1 / uy - bottom - 4
         rows = max(1, int(span_px // tall))
         out: dict[str, tuple[float, float, tuple[float, float]]] = {}
         for side in (1, -1):
@@ -438,7 +467,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             for c in range(columns):
                 chunk = mine[c::columns]
                 want = [geo.MEMBER_R * np.cos(theta[i]) / uy for i in chunk]  # px, up = +
-                ys = _stack(want, tall, (y1 / uy) - tall / 2 - 2, (y0 / uy) + tall / 2 + 2)
+                ys = _stack(want, tall, (y1 / uy) - tall / 2 - 2, bottom + tall / 2 + 2)
                 x_px = geo.LABEL_R / ux + 4 + c * (widest + 8)
                 for i, y_px in zip(chunk, ys, strict=True):
                     anchor = (0.0, 0.5) if side > 0 else (1.0, 0.5)

@@ -90,3 +90,10 @@ def test_past_the_limit_only_hovered_selected_and_busiest_are_labelled(qtbot) ->
     other = next(m.id for m in view._by_id.values() if m.id not in shown)
     view.set_selected(other)
     assert other in view.visible_labels()
+
+
+def test_labels_keep_clear_of_the_saturation_note(qtbot) -> None:
+    view = ring_of(qtbot, 30, 1_000, size=(840, 420))  # 30 × 100 vnodes: the ring is saturated
+    assert view.saturation_note and view.label_obstacles()
+    assert measure.overlapping_labels(view) == []
+    assert len(view.visible_labels()) == 30
