@@ -73,8 +73,10 @@ _SPECS = (
               "join events J in the period Δt"),
     ParamSpec("leaves", "Leaves L", "int", 8, 0, 100_000, 1, "events",
               "leave events L in the period Δt"),
-    ParamSpec("hours", "Period Δt", "float", 24.0, 0.0, 10_000.0, 0.5, "h",
-              "period Δt in hours over which J and L are counted (> 0)", min_exclusive=True),
+    # Δt ≥ 0.01 h, not just > 0: a value box can show every accepted value (2 decimals), so a
+    # file, the command line and the sliders accept exactly the same periods.
+    ParamSpec("hours", "Period Δt", "float", 24.0, 0.01, 10_000.0, 0.01, "h",
+              "period Δt in hours over which J and L are counted"),
     ParamSpec("trust", "Trust T", "float", 0.95, 0.0, 1.0, 0.01, "",
               "trust T in [0, 1]: generated members' trust is drawn around it, and a unit of "
               "work fails (and is redone) with probability 1 − the member's trust",
@@ -109,6 +111,10 @@ _SPECS = (
 # fmt: on
 
 PARAMS: dict[str, ParamSpec] = {spec.name: spec for spec in _SPECS}
+
+# The largest seed: a scenario file, ``run --seed``, a sweep's per-run seeds and the window's
+# seed box all accept 0 … SEED_MAX, so a seed that opens is a seed the window can show.
+SEED_MAX = 2**63 - 1
 
 # How long a headless run lasts: command line only, not part of a scenario or the sliders.
 RUN_LENGTH_PARAMS = ("sim_hours", "steps")

@@ -2,7 +2,7 @@
 
 Parameter flags are read as text and checked against their spec in
 :data:`phoenix_gui.params.PARAMS` here rather than by argparse's ``type=``, so every bad value
-gets the same message shape (``--hours: must be in (0, 10000], got 0``) and exit status 2.
+gets the same message shape (``--hours: must be in [0.01, 10000], got 0``) and exit status 2.
 """
 
 from __future__ import annotations

@@ -49,6 +49,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="self-test: also open every bundled lesson and measure the window after each",
     )
+    parser.add_argument(
+        "--max-stall-ms",
+        type=float,
+        default=100.0,
+        help="the self-test fails when the window goes longer than this without answering "
+        "(default: 100)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -74,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     size = parse_size(args.size)
     if not args.self_test and (size or args.presentation or args.screenshot or args.lessons):
         raise CliError("--size, --presentation, --screenshot and --lessons go with --self-test")
+    if not 0 <= args.max_stall_ms <= 3_600_000:  # NaN fails both comparisons
+        raise CliError(f"--max-stall-ms must be in [0, 3600000], got {args.max_stall_ms}")
     if not display_available():
         if not args.self_test:
             print(NO_DISPLAY_MESSAGE, file=sys.stderr)
@@ -93,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             presentation=args.presentation,
             screenshot=Path(args.screenshot) if args.screenshot else None,
             lessons=args.lessons,
+            max_stall_ms=args.max_stall_ms,
         )
     from phoenix_gui.qt.shell.app import run_window
 

@@ -3,7 +3,7 @@
 The flags, their defaults and their ranges come from :data:`phoenix_gui.params.PARAMS`
 (STYLE.md rule 5), so this command, the sliders and the scenario schema can never disagree.
 Values are read as text and checked by :func:`phoenix_gui.cli.common.param_value` rather than
-by argparse's ``type=`` so every error has the same shape: ``--hours: must be in (0, 10000],
+by argparse's ``type=`` so every error has the same shape: ``--hours: must be in [0.01, 10000],
 got 0`` and exit status 2.
 """
 

@@ -35,7 +35,7 @@ from phoenix_gui.engine import (
     Simulation,
     SimulationConfig,
 )
-from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS
+from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS, SEED_MAX
 
 # Flags taken from the parameter table, in --help order.
 RUN_PARAMS = (
@@ -138,13 +138,15 @@ def build_config(args: argparse.Namespace) -> SimulationConfig:
     return cfg
 
 
-def _whole(flag: str, text: str, minimum: int) -> int:
+def _whole(flag: str, text: str, minimum: int, maximum: int = SEED_MAX) -> int:
     try:
         value = int(text)
     except ValueError:
         raise CliError(f"{flag}: must be a whole number, got {text!r}") from None
     if value < minimum:
         raise CliError(f"{flag}: must be ≥ {minimum}, got {value}")
+    if value > maximum:
+        raise CliError(f"{flag}: must be ≤ {maximum}, got {value}")
     return value
 
 

@@ -15,6 +15,7 @@ from phoenix_gui.engine.audit import (
     verify_file,
     verify_lines,
 )
+from phoenix_gui.engine.churn import MAX_EVENT_RATE, rate_notes, rate_problem
 from phoenix_gui.engine.config import (
     PARADIGMS,
     RETIREMENT_MODES,
@@ -33,6 +34,7 @@ from phoenix_gui.engine.config import (
 )
 from phoenix_gui.engine.core import ChangeRecord, Counters, StepResult
 from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.engine.governance import MAX_LIVE_MEMBERS, REGISTRY_FULL
 from phoenix_gui.engine.members import Member, MemberStatus
 from phoenix_gui.engine.metrics import (
     CRITICAL,
@@ -66,7 +68,7 @@ from phoenix_gui.engine.ring import (
     tokens_of,
     vnode_saturation,
 )
-from phoenix_gui.engine.simulation import Simulation
+from phoenix_gui.engine.simulation import Simulation, Stepper
 from phoenix_gui.engine.state import (
     STATE_VERSION,
     Checkpoint,
@@ -82,7 +84,10 @@ __all__ = [
     "DEGRADED",
     "GENESIS_HASH",
     "HEALTHY",
+    "MAX_EVENT_RATE",
+    "MAX_LIVE_MEMBERS",
     "PARADIGMS",
+    "REGISTRY_FULL",
     "RETIREMENT_MODES",
     "STATE_VERSION",
     "TIE_RULE",
@@ -123,6 +128,7 @@ __all__ = [
     "Snapshot",
     "StateError",
     "StepResult",
+    "Stepper",
     "TaskState",
     "TaskTable",
     "TimelineEvent",
@@ -138,6 +144,8 @@ __all__ = [
     "ideal_overhead",
     "moved_tasks",
     "observe",
+    "rate_notes",
+    "rate_problem",
     "read_state",
     "token",
     "tokens_of",

@@ -42,6 +42,7 @@ class Counters:
     crashes: int = 0
     suppressed_leaves: int = 0
     rejected: int = 0
+    registry_full: int = 0  # joins refused because the registry held MAX_LIVE_MEMBERS
     submitted: int = 0
     authorised: int = 0
     denied: int = 0

@@ -17,9 +17,15 @@ import numpy as np
 import numpy.typing as npt
 
 from phoenix_gui.engine.config import MemberSpec
+from phoenix_gui.params import PARAMS
 
 if TYPE_CHECKING:
     from phoenix_gui.engine.core import Core
+
+# The most live members the registry holds (the ``hosts`` maximum): a join beyond it is refused
+# ("registry full"), so no rate of joins can make a step's ring work grow without bound.
+MAX_LIVE_MEMBERS = int(PARAMS["hosts"].maximum)
+REGISTRY_FULL = f"registry full: {MAX_LIVE_MEMBERS} live members is the most the registry holds"
 
 _ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 
@@ -33,6 +39,11 @@ def validate_identity(core: Core, spec: MemberSpec) -> str | None:
     if spec.id in core.ring:
         return f"identity {spec.id!r} is still on the ring"
     return None
+
+
+def registry_full(core: Core) -> bool:
+    """Whether the membership cap is reached (a join now would be refused)."""
+    return core.registry.live_count() >= MAX_LIVE_MEMBERS
 
 
 def admit_member(core: Core, spec: MemberSpec) -> str | None:

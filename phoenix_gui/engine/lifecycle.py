@@ -19,7 +19,12 @@ import numpy as np
 from phoenix_gui.engine.config import MemberSpec
 from phoenix_gui.engine.core import ChangeRecord, Core
 from phoenix_gui.engine.events import Primitive
-from phoenix_gui.engine.governance import admit_member, validate_identity
+from phoenix_gui.engine.governance import (
+    REGISTRY_FULL,
+    admit_member,
+    registry_full,
+    validate_identity,
+)
 from phoenix_gui.engine.members import Member, MemberStatus
 from phoenix_gui.engine.metrics import ideal_overhead
 from phoenix_gui.engine.migration import BULK_MOVES, evict_tasks, maybe_retired
@@ -44,8 +49,14 @@ def _step(core: Core, t: float, member: str, n: int, ok: bool = True, **extra: o
     )
 
 
-def register(core: Core, spec: MemberSpec, t: float, cause: str, follows_trust: bool) -> Member:
-    """Run Algorithm 1 for ``spec``; returns the member (ACTIVE, or REJECTED)."""
+def register(
+    core: Core, spec: MemberSpec, t: float, cause: str, follows_trust: bool
+) -> Member | None:
+    """Run Algorithm 1 for ``spec``; returns the member (ACTIVE, or REJECTED), or None when
+    the registry is full (refused before any work, and not kept: see :func:`refuse_full`)."""
+    if registry_full(core):
+        refuse_full(core, spec.id, t, cause)
+        return None
     vnodes = spec.vnodes if spec.vnodes is not None else core.config.ring.vnodes
     member = Member.from_spec(spec, token(spec.id) if spec.id else 0, vnodes, follows_trust)
     member.joined_at = t
@@ -79,6 +90,20 @@ def register(core: Core, spec: MemberSpec, t: float, cause: str, follows_trust: 
         member=member.id, kind=member.kind, token=member.token, index=member.index, cause=cause,
     )  # fmt: skip
     return member
+
+
+def refuse_full(core: Core, member_id: str, t: float, cause: str) -> None:
+    """Governance refuses a join at the membership cap: one recorded, counted event.
+
+    Nothing else is done or kept (no ring work, no registry row), so a join rate far beyond the
+    cap costs one audit record per refused join, not a ring rebalance.
+    """
+    core.counters.rejected += 1
+    core.counters.registry_full += 1
+    core.emit(
+        t, Primitive.GOVERNANCE, "member_rejected",
+        member=member_id, reason=REGISTRY_FULL, cause=cause, registry_full=True,
+    )  # fmt: skip
 
 
 def _activate(core: Core, member: Member) -> None:

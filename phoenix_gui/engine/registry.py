@@ -55,6 +55,10 @@ class Registry:
         """Ids of live members (JOINING … SUSPECT), ascending."""
         return list(self._sorted_ids)
 
+    def live_count(self) -> int:
+        """How many members are live (JOINING … SUSPECT): what the membership cap counts."""
+        return len(self._sorted_ids)
+
     def with_status(self, *statuses: MemberStatus) -> list[Member]:
         """Live members with one of ``statuses``, ordered by id."""
         wanted = frozenset(statuses)

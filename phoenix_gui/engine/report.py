@@ -40,6 +40,7 @@ class Snapshot:
     migrations_per_hour: float
     members: int  # ACTIVE members
     active_tasks: int
+    registry_full: int = 0  # joins refused so far because the registry held its cap
 
     def row(self) -> dict[str, Any]:
         """A flat row for CSV output; an undefined observed value is None (an empty field)."""
@@ -124,6 +125,7 @@ def snapshot(sim: Core, history: History) -> Snapshot:
         migrations_per_hour=w.per_hour(w.migrations),
         members=int(loads.size),
         active_tasks=active_tasks(sim),
+        registry_full=sim.counters.registry_full,
     )
 
 
@@ -151,6 +153,7 @@ def summary(sim: Core) -> dict[str, Any]:
         "crashes": c.crashes,
         "suppressed_leaves": c.suppressed_leaves,
         "rejected": c.rejected,
+        "registry_full": c.registry_full,
         "tasks_submitted": c.submitted,
         "tasks_authorised": c.authorised,
         "tasks_denied": c.denied,

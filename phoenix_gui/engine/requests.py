@@ -60,10 +60,11 @@ class Requests:
         spec = dataclasses.replace(cfg.members.template, id=member_id, kind=kind, trust=trust)
         return spec, offset
 
-    def _register_generated(self, t: float, cause: str) -> Member:
+    def _register_generated(self, t: float, cause: str) -> Member | None:
         spec, offset = self._generate()
         member = lifecycle.register(self.sim, spec, t, cause, follows_trust=True)
-        member.trust_offset = offset
+        if member is not None:  # None: refused at the membership cap
+            member.trust_offset = offset
         return member
 
     def initial_members(self) -> None:
@@ -82,7 +83,7 @@ class Requests:
             member = self._register_generated(t, cause)
         else:
             member = lifecycle.register(sim, spec, t, cause, follows_trust=False)
-        if member.status is MemberStatus.ACTIVE:
+        if member is not None and member.status is MemberStatus.ACTIVE:
             sim.counters.joins += 1
 
     def leave(self, crash_u: float, pick_u: float, t: float, cause: str) -> None:
@@ -152,10 +153,14 @@ class Requests:
         )  # fmt: skip
         return True
 
-    def apply_due(self, t: float) -> None:
+    def apply_queued(self, t: float) -> None:
+        """The user's requests, in the order they were made."""
         pending, self._queue = self._queue, []
         for kind, payload in pending:
             self._apply(kind, payload, t, "user")
+
+    def apply_due(self, t: float) -> None:
+        self.apply_queued(t)
         while (
             self._next_timeline < len(self._timeline)
             and self._timeline[self._next_timeline].at <= t + 1e-9

@@ -26,7 +26,7 @@ import numpy.typing as npt
 from phoenix_gui.engine import invariants, lifecycle, report, state
 from phoenix_gui.engine.arrivals import arrive_in_bulk, can_batch
 from phoenix_gui.engine.assignment import Assigner
-from phoenix_gui.engine.churn import ChurnEvent, draw_step, rate_problem
+from phoenix_gui.engine.churn import KIND_ORDER, ChurnDraw, draw_step, rate_problem
 from phoenix_gui.engine.config import PARADIGMS, RETIREMENT_MODES, MemberSpec, SimulationConfig
 from phoenix_gui.engine.core import Core, StepResult
 from phoenix_gui.engine.events import Event, Primitive
@@ -37,7 +37,10 @@ from phoenix_gui.engine.requests import Requests
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
 from phoenix_gui.engine.workload import finish_due, live_dues, pop_dues, submit
 
-__all__ = ["Simulation", "StepResult"]
+__all__ = ["Simulation", "StepResult", "Stepper"]
+
+# Churn events one ``advance`` call of ``step()`` handles before checking whether it is done.
+STEP_CHUNK = 4096
 
 IntArray = npt.NDArray[np.int64]
 
@@ -71,6 +74,90 @@ def _make_assigner(core: Core) -> Assigner:
     from phoenix_gui.engine.agentic import AgenticAssigner
 
     return AgenticAssigner(core)
+
+
+class Stepper:
+    """One step of a :class:`Simulation`, done in pieces at churn-event boundaries.
+
+    Created by :meth:`Simulation.begin_step`: requests and due timeline events are applied and
+    the step's churn is drawn; then each :meth:`advance` handles the next churn events (with
+    every timed thing before them), and the last one finishes the step (the clock reaches the
+    step's end, work is measured, rounds are noted). Between two calls the model is in a
+    consistent state at an event boundary, so a window can draw it and stay responsive while a
+    step with thousands of churn events runs. :meth:`cut` ends the step early: the churn events
+    not yet handled are dropped and recorded (``step_cut``), and the step finishes as usual, so
+    the audit log stays a verifiable account of what happened.
+    """
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        sim._step_events = []
+        dt = sim.config.timing.step_hours
+        self.t0 = sim.step_index * dt
+        self.t1 = (sim.step_index + 1) * dt
+        sim.time = self.t0
+        sim.tasks.now = self.t0
+        sim.requests.apply_due(self.t0)
+        m = sim.config.metrics
+        self.churn = draw_step(
+            sim.streams, self.t0, dt, m.joins / m.hours, m.leaves / m.hours,
+            sim.config.workload.arrival_rate, sim.config.churn.enabled,
+        )  # fmt: skip
+        self.done = 0
+        self._last = len(self.churn)  # churn events to handle (fewer after a cut)
+        self.dropped = 0  # churn events cut off by :meth:`cut`
+        self.result: StepResult | None = None
+
+    @property
+    def total(self) -> int:
+        """Churn and arrival events drawn for this step."""
+        return len(self.churn)
+
+    @property
+    def finished(self) -> bool:
+        return self.result is not None
+
+    def advance(self, count: int = 1) -> bool:
+        """Handle up to ``count`` more churn events, or once they are all handled (or cut) up
+        to ``count`` of the timed things left before the step's end; then finish the step.
+        True once the step is finished."""
+        if self.result is not None:
+            return True
+        sim, churn = self.sim, self.churn
+        end = min(self.done + max(1, count), self._last)
+        if self.done < end:
+            while self.done < end:
+                self.done = sim._churn_from(churn, self.done)
+            return False
+        if not sim.advance_to(self.t1, budget=max(1, count)):
+            return False
+        self._finish()
+        return True
+
+    def cut(self) -> None:
+        """Stop the churn here: the events not yet handled are dropped (and recorded); the
+        step then only finishes (``advance`` until it returns True)."""
+        if self.result is not None or self._last == self.done:
+            return
+        if self.done < len(self.churn):
+            counts = self.churn.kinds(self.done)
+            self.sim.emit(
+                float(self.churn.time[self.done]), Primitive.SYSTEM, "step_cut",
+                dropped_joins=counts["join"], dropped_leaves=counts["leave"],
+                dropped_arrivals=counts["submit"], handled=self.done,
+            )  # fmt: skip
+            self.dropped = len(self.churn) - self.done
+        self._last = self.done
+
+    def _finish(self) -> None:
+        sim = self.sim
+        sim._measure_work(self.t1)
+        sim._rounds(self.t0, self.t1)
+        sim.step_index += 1
+        sim.time = self.t1
+        sim.tasks.now = self.t1
+        sim.history.record(self.t1, sim.counters)
+        self.result = StepResult(self.t1, sim.step_index, sim._step_events)
 
 
 class Simulation(Core):
@@ -165,29 +252,19 @@ class Simulation(Core):
         return unsubscribe
 
     def step(self) -> StepResult:
-        self._step_events = []
-        dt = self.config.timing.step_hours
-        t0 = self.step_index * dt
-        t1 = (self.step_index + 1) * dt
-        self.time = t0
-        self.tasks.now = t0
-        self.requests.apply_due(t0)
-        m = self.config.metrics
-        events = draw_step(
-            self.streams, t0, dt, m.joins / m.hours, m.leaves / m.hours,
-            self.config.workload.arrival_rate, self.config.churn.enabled,
-        )  # fmt: skip
-        i = 0
-        while i < len(events):
-            i = self._churn_from(events, i)
-        self.advance_to(t1)
-        self._measure_work(t1)
-        self._rounds(t0, t1)
-        self.step_index += 1
-        self.time = t1
-        self.tasks.now = t1
-        self.history.record(t1, self.counters)
-        return StepResult(t1, self.step_index, self._step_events)
+        stepper = self.begin_step()
+        while not stepper.advance(STEP_CHUNK):
+            pass
+        assert stepper.result is not None
+        return stepper.result
+
+    def begin_step(self) -> Stepper:
+        """Start the next step and return it, to be done in bounded pieces (see :class:`Stepper`).
+
+        ``step()`` is exactly ``begin_step()`` advanced to its end: the pieces change nothing
+        about what the step does, so a run stepped in pieces has the same audit log.
+        """
+        return Stepper(self)
 
     def run(
         self,
@@ -209,28 +286,37 @@ class Simulation(Core):
             if progress is not None:
                 progress(done + 1, total)
 
-    def _churn_from(self, events: list[ChurnEvent], i: int) -> int:
+    def _churn_from(self, events: ChurnDraw, i: int) -> int:
         """Apply ``events[i]`` — or, on the ring, the run of arrivals starting there that no
         membership change or timed engine event interrupts, in bulk (engine/arrivals.py);
         returns the index of the next event to apply."""
         end = i
         horizon = self.agenda.next_time()
-        while end < len(events) and events[end].kind == "submit" and events[end].time < horizon:
+        kinds, times = events.kind, events.time
+        submit_kind = KIND_ORDER["submit"]
+        while end < len(events) and kinds[end] == submit_kind and times[end] < horizon:
             end += 1
         if end - i > 1 and can_batch(self):
-            arrive_in_bulk(self, [ev.time for ev in events[i:end]])
+            arrive_in_bulk(self, times[i:end].tolist())
             return end
-        self.advance_to(events[i].time)
-        self.requests.churn_event(events[i])
+        event = events[i]
+        self.advance_to(event.time)
+        self.requests.churn_event(event)
         return i + 1
 
-    def advance_to(self, t: float) -> None:
-        """Process every timed thing up to and including ``t``, in time order."""
+    def advance_to(self, t: float, budget: int | None = None) -> bool:
+        """Process every timed thing up to and including ``t``, in time order. With a
+        ``budget``, stop after that many (a batch of due tasks counts as one); True once
+        everything up to ``t`` is done."""
         while True:
             ta = self.agenda.next_time()
             td = self.due.next_time()
             if min(ta, td) > t:
-                return
+                return True
+            if budget is not None:
+                if budget <= 0:
+                    return False
+                budget -= 1
             if td <= ta:
                 self._process_dues(min(ta, t))
                 continue
@@ -325,6 +411,15 @@ class Simulation(Core):
 
     def set_param(self, name: str, value: float) -> None:
         self.requests.set_param(name, value)
+
+    def apply_requests(self) -> None:
+        """Apply the queued requests now, between two steps.
+
+        The next step would apply them first thing at this same time, before anything else, so
+        the audit log is the same either way; a window calls this so the engine's configuration
+        matches its sliders at once instead of one step later. Not during a step.
+        """
+        self.requests.apply_queued(self.time)
 
     def request_join(self, spec: MemberSpec | None = None) -> None:
         self.requests.queue("join", spec)

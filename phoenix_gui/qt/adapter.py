@@ -3,19 +3,30 @@
 It owns the step timer, steps the engine at the speed setting, and re-emits what the engine
 reports as Qt signals; views only subscribe to it. User requests (sliders, clicks, the Add
 member action) go back through it to the engine's ``set_param`` / ``request_*`` calls, which
-take effect at the next step boundary and are recorded as events, so a run with GUI input
-replays exactly. The adapter never draws and never consumes simulation randomness.
+take effect at the step boundary the engine is at (at once between steps, or when the step in
+progress ends) and are recorded as events, so a run with GUI input replays exactly. The adapter
+never draws and never consumes simulation randomness.
+
+The window never waits for the engine (see README "How it works"): a step is done in slices of
+at most ``SLICE_MS`` of engine work at churn-event boundaries, with the event loop running in
+between (the views draw the model as it is at that boundary); a step that runs longer than
+``BUSY_AFTER_S`` reports ``busyChanged``/``stepProgress`` so the window shows a progress bar, and
+Pause or Esc cuts it (the engine records the churn it dropped). A big run is built on a worker
+thread (:class:`SimulationBuilder`): a new Simulation shares nothing with the running one, so
+it is built there and handed over whole; the window keeps drawing the old run, paused, until
+then. Small runs (every bundled lesson) are built at once.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from PySide6 import QtCore
 
-from phoenix_gui.engine import Event, Simulation, SimulationConfig
+from phoenix_gui.engine import Event, Simulation, SimulationConfig, Stepper
 from phoenix_gui.params import PARAMS
 from phoenix_gui.qt.readers.boards import agents_snapshot, cluster_snapshot, rejection_reasons
 from phoenix_gui.qt.readers.stories import CHANGE_KINDS, build_story, member_info
@@ -31,8 +42,14 @@ from phoenix_gui.qt.snapshots import (
 LIVE_PARAMS = frozenset(
     {"joins", "leaves", "hours", "trust", "compliance", "w_join", "w_leave", "crash_share"}
 )
-# Parameters that shape the initial population: they take effect on the next Reset.
-RESET_PARAMS = frozenset({"hosts", "vnodes", "tasks"})
+# Engine work per pass of the event loop while a step runs: the window answers within this
+# (plus the slowest single churn event and the views' own drawing).
+SLICE_MS = 25.0
+MAX_QUEUED_STEPS = 100
+# Events handed to the views per slice (each costs the docks ~0.05–0.1 ms to take in).
+EMIT_PER_SLICE = 150
+# A step running longer than this shows the busy indicator with its progress.
+BUSY_AFTER_S = 0.5
 # Events after which the ring's membership layers must be rebuilt.
 MEMBER_EVENTS = frozenset(
     {
@@ -51,6 +68,43 @@ STORY_EVENTS = frozenset(
 REPLAY_SCALE = 0.25  # "Replay last change" runs the animation at a quarter of its speed
 
 
+# Above this many vnodes (members × vnodes) or initial tasks a start takes more than a few tens
+# of milliseconds on a 2-core machine (10 × 100 vnodes and 10^3 tasks: ~10 ms; 5000 × 100:
+# ~35 s; 2·10^6 tasks: ~11 s), so it is built on the worker thread.
+SYNC_VNODES = 20_000
+SYNC_TASKS = 20_000
+
+
+def builds_quickly(config: SimulationConfig) -> bool:
+    """Whether ``config`` starts fast enough to build on the GUI thread."""
+    members = config.members.generate + len(config.members.listed)
+    return members * config.ring.vnodes <= SYNC_VNODES and (
+        config.workload.initial_tasks <= SYNC_TASKS
+    )
+
+
+class SimulationBuilder(QtCore.QThread):
+    """Builds one Simulation on its own thread; ``built`` carries it (or the error) back.
+
+    ``built(config, result)`` is delivered on the GUI thread; ``result`` is the Simulation or
+    the exception that refused the configuration.
+    """
+
+    built = QtCore.Signal(object, object)
+
+    def __init__(self, config: SimulationConfig, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.setObjectName("simulation-builder")
+
+    def run(self) -> None:
+        try:
+            result: object = Simulation(self.config)
+        except Exception as error:  # handed to the GUI thread, which reports it
+            result = error
+        self.built.emit(self.config, result)
+
+
 class SimulationAdapter(QtCore.QObject):
     """Steps a :class:`Simulation` on a QTimer and re-emits its events as signals."""
 
@@ -65,6 +119,10 @@ class SimulationAdapter(QtCore.QObject):
     playingChanged = QtCore.Signal(bool)  # noqa: N815
     simulationReset = QtCore.Signal()  # noqa: N815  a new Simulation replaced the old one
     captionShown = QtCore.Signal(str)  # noqa: N815  a scenario caption to show to the class
+    # A long step or a big start is under way (True) or over (False); the text says which.
+    busyChanged = QtCore.Signal(bool, str)  # noqa: N815
+    stepProgress = QtCore.Signal(int, int)  # noqa: N815  churn events handled, of total
+    buildFailed = QtCore.Signal(str)  # noqa: N815  a configuration the engine refused
     storyTold = QtCore.Signal(object)  # noqa: N815  a StepStory: what a step moved, or a replay
 
     def __init__(
@@ -72,16 +130,30 @@ class SimulationAdapter(QtCore.QObject):
     ) -> None:
         super().__init__(parent)
         self._config = config or SimulationConfig()
-        self._pending: dict[str, float] = {}  # reset-time parameters set since the last reset
         self._sim = Simulation(self._config)
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
         self._step_events: list[Event] = []
         self._stepping = False
+        self._stepper: Stepper | None = None  # the step in progress, done in slices
+        self._step_started = 0.0
+        self._step_flags = {"members": False, "pause": False}
+        self._busy = ""  # what the busy indicator says ("" when not busy)
+        self._queued_steps = 0  # Step pressed while a step ran
+        self._builder: SimulationBuilder | None = None
+        self._next_build: SimulationConfig | None = None
+        self.max_slice_ms = 0.0  # the longest slice of engine work so far (for the self-test)
         self._last_change: StepStory | None = None
         self._refusals = rejection_reasons(self._sim)
+        self._owners_before: Any = None  # the ring's owner table when the step began
+        self._story_events: list[Event] = []
         self._timer = QtCore.QTimer(self)
         self._timer.setObjectName("simulation-step-timer")
         self._timer.timeout.connect(self._on_timer)
+        self._slice_timer = QtCore.QTimer(self)
+        self._slice_timer.setObjectName("simulation-slice-timer")
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._continue_step)
         self.set_speed(PARAMS["speed"].default)
 
     # ---- state -------------------------------------------------------------------------
@@ -102,16 +174,35 @@ class SimulationAdapter(QtCore.QObject):
     def is_playing(self) -> bool:
         return self._timer.isActive()
 
+    @property
+    def is_busy(self) -> bool:
+        """A long step or a big start is under way (the busy indicator shows)."""
+        return bool(self._busy)
+
+    @property
+    def step_in_progress(self) -> bool:
+        return self._stepper is not None
+
+    @property
+    def building(self) -> bool:
+        return self._builder is not None
+
     # ---- play control ------------------------------------------------------------------
     def play(self) -> None:
+        if self.building:
+            return  # the run being built starts paused; Play again once it is there
         if not self._timer.isActive():
             self._timer.start()
             self.playingChanged.emit(True)
 
     def pause(self) -> None:
+        """Stop playing; a long step in progress (busy indicator showing) is cut short."""
+        self._queued_steps = 0
         if self._timer.isActive():
             self._timer.stop()
             self.playingChanged.emit(False)
+        if self._stepper is not None and self._busy:
+            self.cancel_step()
 
     def set_playing(self, playing: bool) -> None:
         if playing:
@@ -127,36 +218,150 @@ class SimulationAdapter(QtCore.QObject):
         self._timer.setInterval(max(1, round(1000.0 / self._speed)))
 
     def step_once(self) -> Any:
-        """Advance the engine one step and tell the views; returns the engine's StepResult."""
-        self._step_events = []
+        """Advance the engine one whole step now and tell the views (tests, self-test, bench).
+
+        Finishes the step in progress instead, if there is one. Returns the StepResult.
+        """
+        if self.building:
+            self._wait_for_build()
+        if self._stepper is None:
+            self._begin_step()
+        assert self._stepper is not None
         self._stepping = True
-        owners_before = self._sim.ring.owner_table().copy()
         try:
-            result = self._sim.step()
+            while not self._stepper.advance(4096):
+                pass
         finally:
             self._stepping = False
-        events, self._step_events = self._step_events, []
-        story = self._story(events, owners_before)
-        if events:
-            self.eventsEmitted.emit(events)
-        # Whether a pausing caption holds the run is the lesson controller's call (a caption
-        # the teacher already read when pressing Play does not hold it again).
-        for event in events:
-            self.eventEmitted.emit(event)
-            if event.kind == "caption":
-                self.captionShown.emit(str(event.details.get("text", "")))
-        if any(e.kind in MEMBER_EVENTS for e in events):
+        self._flush_events()
+        return self._end_step()
+
+    def request_step(self) -> None:
+        """The Step action: one step, done in slices so the window stays responsive. Pressed
+        again while a step runs, it queues one more (Pause and Esc drop the queue)."""
+        if self.building:
+            return
+        if self._stepper is not None:
+            self._queued_steps = min(self._queued_steps + 1, MAX_QUEUED_STEPS)
+            return
+        self._begin_step()
+        self._continue_step()
+
+    def cancel_step(self) -> None:
+        """Cut the step in progress at the current event boundary (Esc, or Pause when busy).
+
+        The engine drops the churn not yet handled (recorded as ``step_cut``) and finishes the
+        step, so the model and the audit log are consistent and the next step starts cleanly.
+        The events it reported are still handed to the views, in slices.
+        """
+        self._queued_steps = 0
+        stepper = self._stepper
+        if stepper is None or stepper.finished:
+            return
+        self._stepping = True
+        try:
+            stepper.cut()
+        finally:
+            self._stepping = False
+        self._slice_timer.start()  # the step finishes in slices, like any other
+
+    def _begin_step(self) -> None:
+        self._step_events = []
+        self._story_events = []
+        self._owners_before = self._sim.ring.owner_table().copy()
+        self._step_flags = {"members": False, "pause": False}
+        self._step_started = time.perf_counter()
+        self._stepping = True
+        try:
+            self._stepper = self._sim.begin_step()
+        finally:
+            self._stepping = False
+
+    def _continue_step(self) -> None:
+        """One slice of the step in progress: hand at most EMIT_PER_SLICE waiting events to
+        the views, or do at most SLICE_MS of engine work; the step ends when both are done."""
+        stepper = self._stepper
+        if stepper is None:
+            return
+        start = time.perf_counter()
+        if self._step_events:
+            self._flush_events(EMIT_PER_SLICE)
+        elif stepper.finished:
+            self._end_step()
+            return
+        else:
+            deadline = start + SLICE_MS / 1000.0
+            events = self._step_events
+            self._stepping = True
+            try:
+                while (
+                    not stepper.advance(1)
+                    and time.perf_counter() < deadline
+                    and len(events) < EMIT_PER_SLICE
+                ):
+                    pass
+            except Exception:
+                self._drop_step()
+                self.pause()
+                raise
+            finally:
+                self._stepping = False
+        self.max_slice_ms = max(self.max_slice_ms, (time.perf_counter() - start) * 1000.0)
+        if time.perf_counter() - self._step_started > BUSY_AFTER_S:
+            self._set_busy("Long step — Esc stops it")
+            self.stepProgress.emit(stepper.done, stepper.total)
+        self._slice_timer.start()
+
+    def _end_step(self) -> Any:
+        stepper, self._stepper = self._stepper, None
+        self._slice_timer.stop()
+        assert stepper is not None and stepper.result is not None
+        self._set_busy("")
+        # Requests made while the step ran (sliders, clicks) apply at this boundary, now.
+        self._sim.apply_requests()
+        story = self._story(self._story_events, self._owners_before)
+        self._story_events = []
+        if self._step_flags["members"]:
             self.membersChanged.emit()
         self.tasksChanged.emit()
         if story is not None:
             self.storyTold.emit(story)
         self.stepped.emit(self._sim.snapshot())
-        return result
+        if self._step_flags["pause"]:
+            self.pause()
+        if self._queued_steps and not self._step_flags["pause"]:
+            self._queued_steps -= 1
+            self._begin_step()
+            self._slice_timer.start()
+        return stepper.result
+
+    def _flush_events(self, limit: int | None = None) -> None:
+        """Hand the step's waiting events to the views, in order (at most ``limit``)."""
+        if limit is None or limit >= len(self._step_events):
+            events, self._step_events = self._step_events, []
+        else:
+            events = self._step_events[:limit]
+            del self._step_events[:limit]
+        # A join refused at the membership cap is counted, not told one by one (there may be
+        # tens of thousands in a step).
+        self._story_events += [
+            e for e in events if e.kind in STORY_EVENTS and not e.details.get("registry_full")
+        ]
+        if events:
+            self.eventsEmitted.emit(events)
+        for event in events:
+            self.eventEmitted.emit(event)
+            if event.kind == "caption":
+                self.captionShown.emit(str(event.details.get("text", "")))
+                # Whether a pausing caption holds the run is the lesson controller's call (a
+                # caption the teacher already read when pressing Play does not hold it again).
+            elif event.kind in MEMBER_EVENTS:
+                self._step_flags["members"] = True
 
     def _story(self, events: list[Event], owners_before: Any) -> StepStory | None:
         """What the step moved, told once for every view; kept when membership changed."""
         told = [e for e in events if e.kind in STORY_EVENTS]
-        if not told:
+        if not told or owners_before is None:
             return None
         for e in told:
             if e.kind == "member_rejected":
@@ -179,18 +384,22 @@ class SimulationAdapter(QtCore.QObject):
         self.storyTold.emit(replace(self._last_change, time_scale=REPLAY_SCALE, replay=True))
         return True
 
+    def _set_busy(self, text: str) -> None:
+        if text != self._busy:
+            was = bool(self._busy)
+            self._busy = text
+            if was != bool(text) or text:
+                self.busyChanged.emit(bool(text), text)
+
     def _on_timer(self) -> None:
-        try:
-            self.step_once()
-        except Exception:
-            # Stop first so a failing step is reported once, not on every tick; the
-            # application's exception hook shows what went wrong.
-            self.pause()
-            raise
+        # A step still in progress keeps its slices going; the next starts when it is done.
+        if self._stepper is None and not self.building:
+            self._begin_step()
+            self._continue_step()
 
     def _on_engine_event(self, event: Event) -> None:
-        # Events of a step are re-emitted after it, in order, once the engine state they
-        # describe is complete; anything reported between steps goes out at once.
+        # Events of a step are re-emitted after each slice, in order, once the engine state
+        # they describe is complete; anything reported between steps goes out at once.
         if self._stepping:
             self._step_events.append(event)
         else:
@@ -199,21 +408,17 @@ class SimulationAdapter(QtCore.QObject):
 
     # ---- requests from the GUI ---------------------------------------------------------
     def set_param(self, name: str, value: float) -> None:
-        """A slider or value box moved: live parameters reach the engine at the next step."""
+        """A live parameter changed: the engine applies it at the step boundary it is at (at
+        once between steps, when the step in progress ends otherwise). ``speed`` is the view's.
+        """
         if name == "speed":
             self.set_speed(value)
         elif name in LIVE_PARAMS:
             self._sim.set_param(name, value)
-        elif name in RESET_PARAMS:
-            self._pending[name] = PARAMS[name].validate(value)
+            if self._stepper is None:
+                self._sim.apply_requests()
         else:
-            raise KeyError(f"unknown parameter {name!r}")
-
-    def set_seed(self, seed: int) -> None:
-        self._pending["seed"] = int(seed)
-
-    def set_paradigm(self, paradigm: str) -> None:
-        self._pending["paradigm"] = paradigm  # type: ignore[assignment]
+            raise KeyError(f"{name!r} is not a live parameter; a new run (reset) takes it")
 
     def request_join(self) -> None:
         self._sim.request_join()
@@ -225,34 +430,92 @@ class SimulationAdapter(QtCore.QObject):
         self._sim.request_crash(member_id)
 
     def reset(self, config: SimulationConfig | None = None) -> None:
-        """Start over: from ``config``, or from the current one with pending changes applied."""
+        """Start over from ``config`` (default: the current run's configuration).
+
+        A small run is built at once; a big one on a worker thread (the busy indicator shows,
+        the old run stays on screen, paused, until the new one is there).
+        """
         self.pause()
-        self._config = config if config is not None else self._with_pending(self._config)
-        self._pending = {}
+        self._drop_step()
+        target = config if config is not None else self._config
+        if builds_quickly(target) and not self.building:
+            self._adopt(target, Simulation(target))
+            return
+        self._next_build = target
+        if self._builder is None:
+            self._start_build()
+
+    def _drop_step(self) -> None:
+        # The run is about to be replaced: the half-done step goes with it.
+        self._slice_timer.stop()
+        self._stepper = None
+        self._queued_steps = 0
+        self._step_events = []
+        self._set_busy("")
+
+    def _start_build(self) -> None:
+        config, self._next_build = self._next_build, None
+        assert config is not None
+        members = config.members.generate + len(config.members.listed)
+        self._set_busy(
+            f"Starting a new run: {members:,} members × {config.ring.vnodes} vnodes, "
+            f"{config.workload.initial_tasks:,} tasks…"
+        )
+        builder = SimulationBuilder(config, self)
+        builder.built.connect(self._on_built)
+        self._builder = builder
+        builder.start()
+
+    def _on_built(self, config: SimulationConfig, result: object) -> None:
+        builder, self._builder = self._builder, None
+        if builder is not None:
+            builder.wait()
+            builder.deleteLater()
+        if self._next_build is not None:  # asked for another run meanwhile: build that one
+            self._start_build()
+            return
+        self._set_busy("")
+        if isinstance(result, Simulation):
+            self._adopt(config, result)
+        else:
+            self.buildFailed.emit(str(result))
+
+    def _wait_for_build(self) -> None:
+        """Block until the run being built is there (tests and the self-test only)."""
+        while self._builder is not None:
+            builder = self._builder
+            builder.wait()
+            QtCore.QCoreApplication.sendPostedEvents(builder)
+            QtCore.QCoreApplication.sendPostedEvents(self)
+            if self._builder is builder:  # the queued signal had not arrived: deliver it
+                QtCore.QCoreApplication.processEvents()
+
+    def _adopt(self, config: SimulationConfig, sim: Simulation) -> None:
+        self._config = config
         self._unsubscribe()
-        self._sim = Simulation(self._config)
+        self._sim = sim
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
         self._last_change = None
         self._refusals = rejection_reasons(self._sim)
+        self.announce()
+
+    def announce(self) -> None:
+        """Tell every view about the current run from scratch (a new run, or a new window)."""
         self.simulationReset.emit()
         self.membersChanged.emit()
         self.tasksChanged.emit()
         self.stepped.emit(self._sim.snapshot())
 
-    def _with_pending(self, config: SimulationConfig) -> SimulationConfig:
-        p = self._pending
-        cfg = replace(config, metrics=self._sim.config.metrics, churn=self._sim.config.churn)
-        if "seed" in p:
-            cfg = replace(cfg, seed=int(p["seed"]))
-        if "paradigm" in p:
-            cfg = replace(cfg, paradigm=p["paradigm"])  # type: ignore[arg-type]
-        if "hosts" in p:
-            cfg = replace(cfg, members=replace(cfg.members, generate=int(p["hosts"])))
-        if "vnodes" in p:
-            cfg = replace(cfg, ring=replace(cfg.ring, vnodes=int(p["vnodes"])))
-        if "tasks" in p:
-            cfg = replace(cfg, workload=replace(cfg.workload, initial_tasks=int(p["tasks"])))
-        return cfg
+    def shutdown(self) -> None:
+        """Stop the timers and wait for a build in progress (the window is closing)."""
+        self._timer.stop()
+        self._drop_step()
+        self._next_build = None
+        if self._builder is not None:
+            self._builder.built.disconnect(self._on_built)
+            self._builder.wait()
+            self._builder.deleteLater()
+            self._builder = None
 
     # ---- what views read ---------------------------------------------------------------
     def member_infos(self) -> list[MemberInfo]:

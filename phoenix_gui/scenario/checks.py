@@ -9,6 +9,9 @@ Each problem comes back as (field path, message, point-at-key) for the loader to
 
 from __future__ import annotations
 
+import dataclasses
+
+from phoenix_gui.engine import MetricInputs, rate_problem
 from phoenix_gui.experiments.design import ExperimentError, vary_from_values
 from phoenix_gui.params import PARAMS, ParamError
 from phoenix_gui.scenario.schema import (
@@ -52,8 +55,42 @@ def check(scenario: Scenario) -> list[Finding]:
             )
         origin.setdefault(gid, "members.generate")
     _check_timeline(scenario, dict(origin), findings)
+    _check_rates(scenario, findings)
     _check_experiment(scenario, findings)
     return findings
+
+
+def _check_rates(s: Scenario, findings: list[Finding]) -> None:
+    """The engine's rate bound (J/Δt, L/Δt, arrivals), at the start and after every ``set``:
+    the same check ``run``, Open and the sliders make, so ``validate`` passes only what runs."""
+    m = s.metrics
+    inputs = MetricInputs(m.joins, m.leaves, m.hours, m.trust, m.compliance, m.w_join, m.w_leave)
+    arrivals = s.workload.arrival_rate
+    problem = rate_problem(inputs, arrivals)
+    if problem is not None:
+        field = "workload" if "arrival" in problem else "metrics"
+        key = "arrival_rate" if field == "workload" else "hours"
+        findings.append(((field, key), problem.split(": ", 1)[-1], False))
+        return
+    for i, event in enumerate(s.timeline):
+        if not isinstance(event, SetEvent):
+            continue
+        changed = {
+            n: float(v)
+            for n, v in event.values.items()
+            if n in ("joins", "leaves", "hours") and isinstance(v, int | float) and v > 0
+        }
+        if not changed:
+            continue
+        try:
+            inputs = dataclasses.replace(inputs, **changed)
+        except ValueError:
+            continue  # the value itself is out of range: reported by the timeline check
+        problem = rate_problem(inputs, arrivals)
+        if problem is not None:
+            name = next(iter(changed))
+            findings.append((("timeline", i, "values", name), problem.split(": ", 1)[-1], False))
+            return
 
 
 def _check_experiment(s: Scenario, findings: list[Finding]) -> None:

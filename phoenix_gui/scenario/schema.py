@@ -33,7 +33,7 @@ from phoenix_gui.engine import (
 )
 from phoenix_gui.experiments.design import MAX_REPLICATES, MAX_VALUES, VARIABLE_PARAMS
 from phoenix_gui.experiments.runs import NUMERIC_METRICS
-from phoenix_gui.params import PARAMS, ParamError
+from phoenix_gui.params import PARAMS, SEED_MAX, ParamError
 
 _CFG = SimulationConfig()
 _MEMBER = MemberSpec(id="template")
@@ -334,7 +334,7 @@ class Scenario(_Model):
     schema_version: Annotated[int, Field(ge=1)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     description: Annotated[str, StringConstraints(max_length=20_000)] = ""
-    seed: Annotated[int, Field(ge=0, lt=2**63)] = _CFG.seed
+    seed: Annotated[int, Field(ge=0, le=SEED_MAX)] = _CFG.seed
     paradigm: Paradigm = _CFG.paradigm
     retirement: RetirementMode = Field(
         default=_CFG.retirement,

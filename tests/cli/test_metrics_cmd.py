@@ -79,8 +79,8 @@ def test_help_lists_every_flag_from_the_specs(capsys: pytest.CaptureFixture[str]
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--hours", "0"], "--hours: must be in (0, 10000], got 0"),
-        (["--hours", "-1"], "--hours: must be in (0, 10000], got -1"),
+        (["--hours", "0"], "--hours: must be in [0.01, 10000], got 0"),
+        (["--hours", "-1"], "--hours: must be in [0.01, 10000], got -1"),
         (["--joins", "abc"], "--joins: must be a number, got 'abc'"),
         (["--joins", "1.5"], "--joins: must be a whole number, got 1.5"),
         (["--leaves", "-2"], "--leaves: must be in [0, 100000], got -2"),
@@ -136,4 +136,4 @@ def test_acceptance_command_in_a_subprocess() -> None:
     assert result == {"mcr": 0.8333, "wmcr": 0.5833, "si": 0.5455, "dhs": 82.5, "status": "Healthy"}
     bad = _subprocess(["--hours", "0"])
     assert bad.returncode == 2
-    assert bad.stderr == "phoenix-flight metrics: error: --hours: must be in (0, 10000], got 0\n"
+    assert bad.stderr == "phoenix-flight metrics: error: --hours: must be in [0.01, 10000], got 0\n"

@@ -99,7 +99,7 @@ def test_a_scenario_row_reruns_alone(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_failed_runs_are_rows(tmp_path: Path) -> None:
     scenario = tmp_path / "s.yaml"
-    scenario.write_text("schema_version: 1\nname: fast churn\nmetrics: {hours: 0.001, leaves: 0}\n"
+    scenario.write_text("schema_version: 1\nname: fast churn\nmetrics: {hours: 0.01, leaves: 0}\n"
                         "members: {generate: 3}\nworkload: {initial_tasks: 9}\n")  # fmt: skip
     out = tmp_path / "f.csv"
     code = main(["sweep", str(scenario), "--vary", "joins=0,100000", "--steps", "2",

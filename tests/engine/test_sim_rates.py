@@ -7,7 +7,7 @@ import pytest
 
 from phoenix_gui.cli import main
 from phoenix_gui.engine.churn import MAX_EVENT_RATE
-from phoenix_gui.engine.config import SimulationConfig, WorkloadConfig
+from phoenix_gui.engine.config import ChurnConfig, SimulationConfig, WorkloadConfig
 from phoenix_gui.engine.metrics import MetricInputs
 from phoenix_gui.engine.simulation import Simulation
 
@@ -25,17 +25,23 @@ def test_construction_refuses_an_absurd_arrival_rate() -> None:
 
 
 def test_a_parameter_change_to_such_a_rate_is_ignored_and_recorded() -> None:
-    sim = Simulation(SimulationConfig(workload=WorkloadConfig(initial_tasks=10)))
-    sim.set_param("hours", 1e-9)  # the default 12 joins in a nanohour
+    metrics = MetricInputs(joins=100_000, leaves=0, hours=24, trust=0.9, compliance=0.9)
+    config = SimulationConfig(
+        metrics=metrics,
+        churn=ChurnConfig(enabled=False),  # no joins drawn: the test is about the check
+        workload=WorkloadConfig(initial_tasks=10),
+    )
+    sim = Simulation(config)
+    sim.set_param("hours", 0.01)  # 10^5 joins in 0.01 h: 10^7 per hour, each value in range
     result = sim.step()
     assert sim.config.metrics.hours == 24.0  # unchanged
     ignored = [e for e in result.events if e.kind == "request_ignored"]
-    assert len(ignored) == 1 and ignored[0].details["reason"].startswith("hours=1e-09: hours:")
+    assert len(ignored) == 1 and ignored[0].details["reason"].startswith("hours=0.01: hours:")
     sim.step()  # and the run goes on
 
 
 def test_cli_run_says_so_instead_of_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["run", "--steps", "1", "--hours", "1e-300", "--joins", "100000"]
+    argv = ["run", "--steps", "1", "--hours", "0.01", "--joins", "100000"]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "hours: J/Δt" in err and "Traceback" not in err

@@ -42,7 +42,8 @@ def test_schema_ranges_come_from_the_parameter_specs() -> None:
         assert metrics[name]["default"] == spec.default
         assert metrics[name]["type"] == ("integer" if spec.kind == "int" else "number")
     hours = metrics["hours"]
-    assert hours["exclusiveMinimum"] == 0 and hours["maximum"] == PARAMS["hours"].maximum
+    assert hours["minimum"] == PARAMS["hours"].minimum == 0.01
+    assert hours["maximum"] == PARAMS["hours"].maximum
     assert _props(schema, "Ring")["vnodes"]["maximum"] == PARAMS["vnodes"].maximum
     assert _props(schema, "Members")["generate"]["maximum"] == PARAMS["hosts"].maximum
     assert _props(schema, "Workload")["initial_tasks"]["maximum"] == PARAMS["tasks"].maximum

@@ -99,7 +99,7 @@ def test_every_problem_is_reported_on_its_own_line_in_file_order() -> None:
     lines = str(_error(text)).splitlines()
     assert lines == [
         "t.yaml:3:16: ring.vnodes: must be in [1, 1000], got 0",
-        "t.yaml:4:18: metrics.hours: must be in (0, 10000], got 0",
+        "t.yaml:4:18: metrics.hours: must be in [0.01, 10000], got 0",
         "t.yaml:4:28: metrics.trust: must be in [0, 1], got -1",
     ]
 

@@ -122,6 +122,9 @@ class ScenarioDocument(QtCore.QObject):
         super().__init__(parent)
         self._scenario = scenario if scenario is not None else default_scenario()
         self._path = path  # the file ``scenario`` was loaded from (None = untitled)
+        # What was loaded or saved last: the document is dirty exactly when its scenario
+        # differs from this (values compared, not a flag). None: never saved (a recovery).
+        self._clean: Scenario | None = self._scenario
         self._dirty = False
         self.dialog_parent = dialog_parent
         # Replaceable hooks (see the module docstring).
@@ -161,11 +164,11 @@ class ScenarioDocument(QtCore.QObject):
         return f"{self._scenario.name} — {self.file_name()}[*] — {app_name}"
 
     # -- editing ---------------------------------------------------------------------------
-    def set_scenario(self, scenario: Scenario, dirty: bool = True) -> None:
-        """Replace the model by an edited one (same file)."""
+    def set_scenario(self, scenario: Scenario) -> None:
+        """Replace the model by an edited one (same file); dirty if it differs from the file."""
         self._scenario = scenario
         self.changed.emit()
-        self._set_dirty(dirty)
+        self._set_dirty(self._clean is None or scenario != self._clean)
 
     def update(self, changes: Mapping[str, Any]) -> Scenario:
         """Apply ``{"metrics.joins": 20, "seed": 7}`` (dotted field paths) and mark dirty.
@@ -189,6 +192,18 @@ class ScenarioDocument(QtCore.QObject):
         spec = PARAMS[name]
         self.update({field: round(value) if spec.kind == "int" else float(value)})
         return True
+
+    def set_values(self, values: Mapping[str, Any]) -> Scenario:
+        """Take the parameter state's start values (slider names, plus seed and paradigm)."""
+        changes: dict[str, Any] = {}
+        for name, value in values.items():
+            if name in ("seed", "paradigm"):
+                changes[name] = value
+            elif name in PARAM_FIELDS:
+                changes[PARAM_FIELDS[name]] = (
+                    round(value) if PARAMS[name].kind == "int" else float(value)
+                )
+        return self.update(changes)
 
     def update_from_config(self, config: SimulationConfig) -> Scenario:
         """Take the engine's current configuration (sliders moved), keeping name and text."""
@@ -295,6 +310,7 @@ class ScenarioDocument(QtCore.QObject):
     def restore_from(self, scenario: Scenario, path: Path | None) -> None:
         """Adopt a recovered scenario (autosave) as unsaved changes to ``path``."""
         self._replace(scenario, path)
+        self._clean = None  # not what the file holds (or there is no file): unsaved
         self._set_dirty(True)
 
     # -- internals -------------------------------------------------------------------------
@@ -302,6 +318,7 @@ class ScenarioDocument(QtCore.QObject):
         old_path = self._path
         self._scenario = scenario
         self._path = path
+        self._clean = scenario
         self._set_dirty(False)
         if path != old_path:
             self.pathChanged.emit(str(path) if path is not None else "")
@@ -321,6 +338,7 @@ class ScenarioDocument(QtCore.QObject):
         except OSError as exc:
             self.show_error("Save failed", f"The scenario was not saved.\n\n{exc}")
             return False
+        self._clean = self._scenario
         self._set_dirty(False)
         self.saved.emit(str(target))
         return True

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine import PARADIGMS, SimulationConfig
-from phoenix_gui.params import PARAMS, ParamSpec
+from phoenix_gui.params import PARAMS, SEED_MAX, ParamSpec
 
 # The parameters the dock shows, in display order. The WMCR weights stay scenario-only.
 CONTROL_PARAMS = (
@@ -31,7 +31,8 @@ CONTROL_PARAMS = (
     "speed",
 )
 COALESCE_MS = 50
-SEED_MAX = 2**31 - 1
+# How long a row stays highlighted after the engine (a lesson's `set`) moved it.
+HIGHLIGHT_MS = 1500
 # A slider with more positions than this cannot be dragged to a chosen value; such ranges
 # (J up to 10^5, tasks up to 2·10^6) get a logarithmic slider and the box keeps full precision.
 _MAX_LINEAR_POSITIONS = 1000
@@ -76,6 +77,42 @@ class SliderScale:
         return round(math.log1p(steps) / self._log_span * self.positions)
 
 
+class SeedBox(QtWidgets.QLineEdit):
+    """A whole-number box for seeds 0 … SEED_MAX (2^63 − 1; a spin box holds only 32 bits).
+
+    ``valueChanged`` fires on Enter or focus-out, when the value really changed: each new seed
+    restarts the run, not each keystroke.
+    """
+
+    valueChanged = QtCore.Signal(object)  # noqa: N815  an int up to 2^63 − 1
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        digits = QtCore.QRegularExpression(r"\d{1,19}")
+        self.setValidator(QtGui.QRegularExpressionValidator(digits, self))
+        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight)
+        self._value = 0
+        self.setText("0")
+        self.editingFinished.connect(self._on_edited)
+
+    def value(self) -> int:
+        return self._value
+
+    def setValue(self, value: int) -> None:
+        value = min(max(int(value), 0), SEED_MAX)
+        self.setText(str(value))
+        if value != self._value:
+            self._value = value
+            self.valueChanged.emit(value)
+
+    def _on_edited(self) -> None:
+        text = self.text().strip()
+        if not text.isdigit():
+            self.setText(str(self._value))
+            return
+        self.setValue(int(text))
+
+
 class _ParamRow:
     """One parameter: label, slider and value box, kept in sync without feedback loops."""
 
@@ -111,6 +148,21 @@ class _ParamRow:
         self.box.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight)
         self.box.setAccelerated(True)
         self.label.setBuddy(self.box)
+
+    def set_highlight(self, on: bool) -> None:
+        """A brief mark that the engine moved this row (bold label, highlighted box)."""
+        font = self.label.font()
+        font.setBold(on)
+        self.label.setFont(font)
+        self.box.setStyleSheet(
+            "background-color: palette(highlight); color: palette(highlighted-text);" if on else ""
+        )
+
+    def set_note(self, note: str) -> None:
+        tip = self.spec.help + (f" [{self.spec.unit}]" if self.spec.unit else "")
+        full = tip + (f"\n{note}" if note else "")
+        self.box.setToolTip(full)
+        self.label.setToolTip(full)
 
     @property
     def display_factor(self) -> float:
@@ -150,7 +202,7 @@ class ControlsPanel(QtWidgets.QWidget):
     stepRequested = QtCore.Signal()  # noqa: N815
     resetRequested = QtCore.Signal()  # noqa: N815
     paradigmChanged = QtCore.Signal(str)  # noqa: N815
-    seedChanged = QtCore.Signal(int)  # noqa: N815
+    seedChanged = QtCore.Signal(object)  # noqa: N815  an int up to 2^63 − 1
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,6 +214,12 @@ class ControlsPanel(QtWidgets.QWidget):
         self._coalesce.setSingleShot(True)
         self._coalesce.setInterval(COALESCE_MS)
         self._coalesce.timeout.connect(self.flush)
+        self._highlighted: set[str] = set()
+        self._unhighlight = QtCore.QTimer(self)
+        self._unhighlight.setObjectName("controls-highlight-timer")
+        self._unhighlight.setSingleShot(True)
+        self._unhighlight.setInterval(HIGHLIGHT_MS)
+        self._unhighlight.timeout.connect(self.clear_highlights)
 
         self.paradigm_combo = QtWidgets.QComboBox(self)
         for paradigm in PARADIGMS:
@@ -170,11 +228,8 @@ class ControlsPanel(QtWidgets.QWidget):
             "Placement paradigm: token ring, bin packing, LLM agents or trust-weighted scoring"
         )
         self.paradigm_combo.currentIndexChanged.connect(self._on_paradigm)
-        self.seed_box = QtWidgets.QSpinBox(self)
-        self.seed_box.setRange(0, SEED_MAX)
+        self.seed_box = SeedBox(self)
         self.seed_box.setValue(SimulationConfig().seed)
-        # Only on Enter, focus-out or arrows: each new seed restarts the run, not each keystroke.
-        self.seed_box.setKeyboardTracking(False)
         self.seed_box.setToolTip("Seed of the simulation's only random generator")
         self.seed_box.valueChanged.connect(self.seedChanged)
 
@@ -259,6 +314,35 @@ class ControlsPanel(QtWidgets.QWidget):
             row.show(self._values[name])
         self.valuesPreview.emit(self.values())
 
+    def show_value(self, name: str, value: float, highlight: bool = False, note: str = "") -> None:
+        """Show one parameter's value (from the parameter state) without emitting anything.
+
+        ``highlight`` marks the row for a moment (a lesson's ``set`` moved it, not the user);
+        ``note`` is added to the row's tooltip (e.g. that the scenario starts elsewhere).
+        """
+        row = self.rows.get(name)
+        if row is None or math.isnan(float(value)):
+            return
+        self._values[name] = row.scale.clamp(float(value))
+        self._pending.pop(name, None)
+        row.show(self._values[name])
+        row.set_note(note)
+        if highlight:
+            row.set_highlight(True)
+            self._highlighted.add(name)
+            self._unhighlight.start()
+        self.valuesPreview.emit(self.values())
+
+    def highlighted(self) -> set[str]:
+        """The rows highlighted right now (moved by the engine a moment ago)."""
+        return set(self._highlighted)
+
+    def clear_highlights(self) -> None:
+        self._unhighlight.stop()
+        for name in self._highlighted:
+            self.rows[name].set_highlight(False)
+        self._highlighted.clear()
+
     def paradigm(self) -> str:
         return str(self.paradigm_combo.currentData())
 
@@ -320,9 +404,14 @@ class ControlsPanel(QtWidgets.QWidget):
         for name, value in pending.items():
             self.paramChanged.emit(name, float(value))
 
+    def shutdown(self) -> None:
+        """The window is closing: send a change still waiting, and stop every timer."""
+        self.flush()
+        self.clear_highlights()
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         # A change still waiting for the timer is sent, not lost, and no timer outlives us.
-        self.flush()
+        self.shutdown()
         super().closeEvent(event)
 
     # ----------------------------------------------------------------- handlers

@@ -298,6 +298,17 @@ class MetricsPanel(QtWidgets.QWidget):
         self.health_box = health
         layout.addWidget(health)
 
+        # Said in words when the configured rates exceed what one step can show (issue 11).
+        self.rate_note = QtWidgets.QLabel(content)
+        self.rate_note.setObjectName("rate-note")
+        self.rate_note.setWordWrap(True)
+        self.rate_note.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.rate_note.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        self.rate_note.hide()
+        self._rate_notes: list[str] = []
+        self._refused_full = 0
+        layout.addWidget(self.rate_note)
+
         self.table = QtWidgets.QTableWidget(len(_TABLE_ROWS) + 1, 2, content)
         self.table.setObjectName("metricsTable")
         self.table.setHorizontalHeaderLabels(["Configured", "Observed"])
@@ -596,6 +607,21 @@ class MetricsPanel(QtWidgets.QWidget):
         self._preview, self._preview_age = inputs, 0
         self.show_configured(compute(inputs, self.bands))
 
+    def set_rate_notes(self, notes: list[str]) -> None:
+        """What the configured rates mean for one step, in words (empty: nothing to say)."""
+        self._rate_notes = list(notes)
+        self._show_rate_note()
+
+    def _show_rate_note(self) -> None:
+        lines = list(self._rate_notes)
+        if self._refused_full:
+            lines.append(
+                f"{self._refused_full:,} joins refused so far: the registry is full "
+                "(its cap of live members is reached)."
+            )
+        self.rate_note.setText("\n".join(lines))
+        self.rate_note.setVisible(bool(lines))
+
     def show_configured(self, metrics: Metrics) -> None:
         self.configured = metrics
         self._show_metrics(metrics, 0, self.configured_gauge, self.dhs_label)
@@ -611,6 +637,11 @@ class MetricsPanel(QtWidgets.QWidget):
         self._show_metrics(self.observed, 1, self.observed_gauge, self.observed_dhs_label)
         self.observed_formulas.setText(_formulas_html(self.observed))
         self._show_stats(snapshot)
+        refused = field(snapshot, "registry_full")
+        refused = int(refused) if isinstance(refused, int) else 0
+        if refused != self._refused_full:
+            self._refused_full = refused
+            self._show_rate_note()
         if self.isVisible():
             needed = self.needed_width()
             if needed > self.scroll_area.viewport().width() + 1:

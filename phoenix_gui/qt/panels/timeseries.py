@@ -149,6 +149,10 @@ class SeriesBuffer:
     def rows(self) -> np.ndarray:
         return self._data[: self._size]
 
+    def drop_last(self) -> None:
+        if self._size:
+            self._size -= 1
+
     def clear(self) -> None:
         self._size = 0
 
@@ -268,6 +272,16 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         by_length = len(self.buffer) // POINTS_PER_REDRAW_MS
         by_cost = COST_SHARE * (self._refresh_ms + self._paint_ms)
         return int(min(MAX_REDRAW_MS, max(REDRAW_MS, by_length, by_cost)))
+
+    def restate(self, snapshot: Any) -> None:
+        """The configuration changed between steps: the newest row takes ``snapshot`` (same
+        time and step) so the configured line shows the new value at once; a snapshot of a
+        later step is appended as usual."""
+        step = _number(field(snapshot, "step"))
+        rows = self.buffer.rows()
+        if len(rows) and rows[-1, COLUMN_INDEX["step"]] == step:
+            self.buffer.drop_last()
+        self.append(snapshot)
 
     def series(self, name: str) -> np.ndarray:
         """The recorded values of one column (a view; NaN where a value was undefined)."""

@@ -1,8 +1,9 @@
 """MainWindow: the ring in the middle, docks around it, toolbar, menus and status bar.
 
-Everything the window shows comes from the :class:`SimulationAdapter`'s signals; everything a
-user does (sliders, Play, Step, clicks on members, Add member) goes back through it to the
-engine. The window owns no simulation state of its own.
+Everything the window shows comes from the :class:`SimulationAdapter`'s signals and the
+:class:`ParamState` (the one home of the parameters); everything a user does (sliders, Play,
+Step, clicks on members, Add member) goes back through them to the engine. The window owns no
+simulation state of its own.
 """
 
 from __future__ import annotations
@@ -15,15 +16,29 @@ from typing import Any, Protocol
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui import __version__
-from phoenix_gui.engine import SimulationConfig, compute
-from phoenix_gui.qt.adapter import SimulationAdapter
+from phoenix_gui.engine import (
+    MAX_LIVE_MEMBERS,
+    MetricInputs,
+    SimulationConfig,
+    rate_notes,
+)
+from phoenix_gui.params import ParamError
+from phoenix_gui.qt.adapter import LIVE_PARAMS, SimulationAdapter
 from phoenix_gui.qt.document.caption_overlay import CaptionStage
+from phoenix_gui.qt.document.param_state import RESTART_PARAMS, ParamState
 from phoenix_gui.qt.panels.controls import ControlsPanel
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
 from phoenix_gui.qt.panels.timeseries import TimeSeriesPanel
 from phoenix_gui.qt.shell.resources import app_icon
 from phoenix_gui.qt.views.stack import ViewStack
 from phoenix_gui.qt.views.stack_binding import ViewStackBinding
+
+# Edits of hosts, vnodes, tasks, seed or paradigm start the run again once they settle.
+RESTART_AFTER_MS = 250
+RESET_TIP = (
+    "Start this scenario again from t = 0 as it is now — with the sliders' values, including "
+    "edits not saved yet; a lesson's scripted changes replay from the start"
+)
 
 ABOUT_TEXT = (
     "<h3>PhoenixFlight {version}</h3>"
@@ -59,7 +74,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.source = source
         self.setWindowIcon(app_icon())
         self.resize(1440, 900)  # the workbench maximises it on screens up to 1920×1080
-        self.adapter = SimulationAdapter(config or SimulationConfig(), parent=self)
+        self.state = ParamState(config or SimulationConfig(), parent=self)
+        self.adapter = SimulationAdapter(self.state.start_config(), parent=self)
+        self._restart_timer = QtCore.QTimer(self)
+        self._restart_timer.setObjectName("restart-timer")
+        self._restart_timer.setSingleShot(True)
+        self._restart_timer.setInterval(RESTART_AFTER_MS)
+        self._restart_timer.timeout.connect(self._on_reset)
         # The paradigm's view (ring, nodes or agents) with the narration line under it, and
         # under both the lesson caption strip they make room for.
         self.views = ViewStack(self)
@@ -81,7 +102,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_status_bar()
         self._connect()
         self._load_controls()
-        self._on_reset()
+        self.adapter.announce()  # every view starts from the run as it is
 
     # ---- construction ------------------------------------------------------------------
     def add_dock(
@@ -150,7 +171,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.play_action = self._action("Play", self._on_play_triggered, "Space", "Play / pause")
         self.play_action.setCheckable(True)
         self.step_action = self._action("Step", self._on_step_triggered, "Right", "One step")
-        self.reset_action = self._action("Reset", self._on_reset, "Ctrl+R", "Start over")
+        self.reset_action = self._action("Reset", self._on_reset, "Ctrl+R", RESET_TIP)
+        self.stop_step_action = self._action(
+            "Stop step", self._on_stop_step, "Esc", "Cut a long step short at the next event"
+        )
+        self.undo_action = self.state.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
+        self.redo_action = self.state.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(
+            [QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")]
+        )
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
         self.add_member_action = self._action(
             "Add member", self.adapter.request_join, "Ctrl+J", "A new member joins"
         )
@@ -182,6 +215,10 @@ class MainWindow(QtWidgets.QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        self.edit_menu = edit_menu
         view_menu = bar.addMenu("&View")
         docks = (self.controls_dock, self.metrics_dock, self.inspector_dock, self.timeseries_dock)
         for dock in docks:
@@ -189,7 +226,8 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addAction(self.toolbar.toggleViewAction())
         view_menu.addAction(self.legend_action)
         sim_menu = bar.addMenu("&Simulation")
-        for action in (self.play_action, self.step_action, self.reset_action):
+        sim_actions = (self.play_action, self.step_action, self.stop_step_action)
+        for action in (*sim_actions, self.reset_action):
             sim_menu.addAction(action)
         sim_menu.addSeparator()
         sim_menu.addAction(self.add_member_action)
@@ -207,19 +245,39 @@ class MainWindow(QtWidgets.QMainWindow):
             label.setMinimumWidth(90)
             self.statusBar().addPermanentWidget(label)
             self.status_labels[key] = label
+        # The busy indicator: a long step's progress, or a big run being built.
+        self.busy_label = QtWidgets.QLabel(self)
+        self.busy_label.setObjectName("busy-label")
+        self.busy_bar = QtWidgets.QProgressBar(self)
+        self.busy_bar.setObjectName("busy-bar")
+        self.busy_bar.setMaximumWidth(240)
+        self.busy_bar.setMinimumWidth(160)
+        self.busy_bar.setFormat("%v of %m events")
+        self.statusBar().insertPermanentWidget(0, self.busy_label)
+        self.statusBar().insertPermanentWidget(1, self.busy_bar)
+        self.busy_label.hide()
+        self.busy_bar.hide()
 
     def _connect(self) -> None:
         a = self.adapter
         a.stepped.connect(self._on_stepped)
         a.playingChanged.connect(self._on_playing_changed)
         a.membersChanged.connect(self._refresh_inspector)
+        a.simulationReset.connect(self._after_reset)
+        a.eventsEmitted.connect(self._on_engine_events)
+        a.busyChanged.connect(self._on_busy)
+        a.stepProgress.connect(self._on_step_progress)
+        a.buildFailed.connect(lambda why: self.statusBar().showMessage(f"Not started: {why}"))
         c = self.controls
         # One Play / Step / Reset everywhere: toolbar, keys and the Controls dock's buttons.
         c.set_actions(self.play_action, self.step_action, self.reset_action)
-        c.paramChanged.connect(a.set_param)
+        self.reset_button_tip = RESET_TIP
+        c.reset_button.setToolTip(RESET_TIP)
+        c.paramChanged.connect(self._on_param_edited)
         c.valuesPreview.connect(self._on_values_preview)
-        c.paradigmChanged.connect(self._on_structural_change(a.set_paradigm))
-        c.seedChanged.connect(self._on_structural_change(a.set_seed))
+        c.paradigmChanged.connect(lambda value: self._edit("paradigm", value))
+        c.seedChanged.connect(lambda value: self._edit("seed", int(value)))
+        self.state.changed.connect(self._on_state_changed)
         self.ring_view.memberClicked.connect(self.inspect_member)
         self.ring_view.taskClicked.connect(self.inspect_task)
         self.ring_view.memberContextRequested.connect(self._on_member_context)
@@ -228,41 +286,71 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.agents.frameRendered.connect(self._on_frame)
 
     def _load_controls(self) -> None:
-        """Show the configuration's values on the sliders (the adapter's config is the truth)."""
-        cfg = self.adapter.config
-        m = cfg.metrics
-        values = {
-            "joins": m.joins,
-            "leaves": m.leaves,
-            "hours": m.hours,
-            "trust": m.trust,
-            "compliance": m.compliance,
-            "w_join": m.w_join,
-            "w_leave": m.w_leave,
-            "hosts": float(cfg.members.generate + len(cfg.members.listed)),
-            "vnodes": float(cfg.ring.vnodes),
-            "tasks": float(cfg.workload.initial_tasks),
-            "crash_share": cfg.churn.crash_share,
-            "speed": self.adapter.speed,
-        }
+        """Show the parameter state's values on the controls (the state is the truth)."""
+        values = self.state.values()
+        shown = {n: v for n, v in values.items() if n not in ("seed", "paradigm")}
+        shown["speed"] = self.adapter.speed
         with QtCore.QSignalBlocker(self.controls):
-            self.controls.set_values(values)
-        # The adapter's Simulation accepted this paradigm: the combo has it.
-        self.controls.set_paradigm(cfg.paradigm)
-        self.controls.set_seed(cfg.seed)
+            self.controls.set_values(shown)
+        self.controls.set_paradigm(values["paradigm"])
+        self.controls.set_seed(values["seed"])
 
     # ---- slots -------------------------------------------------------------------------
-    def _on_structural_change(self, setter: Any) -> Any:
-        def apply(value: Any) -> None:
-            setter(value)
-            self._on_reset()  # seed and paradigm shape the whole run: start it again
+    def _on_param_edited(self, name: str, value: float) -> None:
+        if name == "speed":  # a view setting, not part of the scenario
+            self.adapter.set_speed(value)
+            return
+        self._edit(name, value)
 
-        return apply
+    def _edit(self, name: str, value: object) -> None:
+        """A user edit: the parameter state takes it (or refuses it, and the control goes
+        back to the state's value)."""
+        try:
+            self.state.edit(name, value)
+        except ParamError as error:
+            self.statusBar().showMessage(f"Not accepted: {error}", 8000)
+            self._on_state_changed(name, self.state.value(name), "refused")
+
+    def _on_state_changed(self, name: str, value: object, cause: str) -> None:
+        """One parameter changed in the state: every place that shows or runs it follows."""
+        c = self.controls
+        if name == "seed":
+            c.set_seed(int(value))  # type: ignore[call-overload]
+        elif name == "paradigm":
+            c.set_paradigm(str(value))
+        else:
+            at = self.state.set_by_lesson(name)
+            start = self.state.start_values()[name]
+            note = (
+                f"Set to {value:g} by the lesson at t = {at:g} h; the scenario starts at "
+                f"{start:g} (Reset goes back there)."
+                if at is not None
+                else ""
+            )
+            c.show_value(name, float(value), highlight=cause == "lesson", note=note)  # type: ignore[arg-type]
+        if cause not in ("edit", "undo"):
+            return  # the engine is the source (lesson), or a new run is being started
+        if name in LIVE_PARAMS:
+            self.adapter.set_param(name, float(value))  # type: ignore[arg-type]
+            if not self.adapter.step_in_progress and not self.adapter.building:
+                self.timeseries.restate(self.adapter.sim.snapshot())
+        elif name in ("seed", "paradigm"):
+            self._on_reset()  # one deliberate change (Enter, a choice): start again now
+        elif name in RESTART_PARAMS:
+            self._restart_timer.start()  # once a drag settles: it restarts the run once
+        self._refresh_status()
+
+    def _on_engine_events(self, events: list[Any]) -> None:
+        for event in events:
+            if event.kind == "param_changed":
+                name, new = str(event.details["name"]), event.details["new"]
+                self.state.engine_set(name, new, event.time)
 
     def _on_reset(self) -> None:
+        """Reset: back to t = 0 of the scenario as it is now (unsaved edits included)."""
         self.controls.flush()  # hosts, vnodes and tasks typed just now shape the new run
-        self.adapter.reset()
-        self._after_reset()
+        self._restart_timer.stop()
+        self.adapter.reset(self.state.reset())
 
     def load_config(self, config: SimulationConfig) -> None:
         """Start a new run from ``config`` (a scenario was opened) and show its values.
@@ -270,9 +358,9 @@ class MainWindow(QtWidgets.QMainWindow):
         Slider changes not yet sent are dropped, not flushed: they belong to the scenario
         being replaced.
         """
-        self.adapter.reset(config)
-        self._load_controls()
-        self._after_reset()
+        self._restart_timer.stop()
+        self.state.load(config)
+        self.adapter.reset(self.state.start_config())
 
     def _after_reset(self) -> None:
         # A new run: nothing of the old one stays selected or inspected.
@@ -280,22 +368,50 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.clear()
         self.ring_view.set_selected(None)
         self.metrics.set_paradigm(self.adapter.sim.config.paradigm)
-        self.metrics.show_configured(
-            compute(self.adapter.sim.config.metrics, self.adapter.config.bands)
-        )
+        self.metrics.show_values(self.state.values())
+        self._show_rate_notes()
         self.timeseries.clear()
         self.replay_action.setEnabled(False)
         self._refresh_status()
 
+    def _on_stop_step(self) -> None:
+        if self.adapter.step_in_progress:
+            self.adapter.cancel_step()
+        self.adapter.pause()
+
+    def _on_busy(self, busy: bool, text: str) -> None:
+        self.busy_label.setText(text)
+        self.busy_label.setVisible(busy)
+        self.busy_bar.setVisible(busy)
+        if busy and not self.adapter.step_in_progress:
+            self.busy_bar.setRange(0, 0)  # a run being built: no measure of progress
+        self.busy_label.setToolTip(
+            "The engine is working through a big step (or starting a big run); the window "
+            "keeps answering meanwhile. Esc or Space cuts a long step short: the joins and "
+            "leaves it drops are recorded in the audit log."
+            if busy
+            else ""
+        )
+
+    def _on_step_progress(self, done: int, total: int) -> None:
+        self.busy_bar.setRange(0, max(1, total))
+        self.busy_bar.setValue(done)
+
     def _on_play_triggered(self, checked: bool) -> None:
         self.controls.flush()  # a value typed a moment ago must not miss the next step
+        if checked and self.adapter.is_busy:
+            # Space while a long step runs means "stop": cut it instead of playing on.
+            self.adapter.cancel_step()
+            self.play_action.setChecked(False)
+            return
         self.adapter.set_playing(checked)
+        self.play_action.setChecked(self.adapter.is_playing)
 
     def _on_step_triggered(self) -> None:
         # Keyboard shortcuts bypass the panel's buttons (which flush themselves), so send any
         # coalesced slider change now: it takes effect at this very step boundary.
         self.controls.flush()
-        self.adapter.step_once()
+        self.adapter.request_step()
 
     def _on_playing_changed(self, playing: bool) -> None:
         self.play_action.setChecked(playing)
@@ -321,6 +437,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_values_preview(self, values: dict[str, float]) -> None:
         self.metrics.show_values(values)
+        self._show_rate_notes()
+
+    def _show_rate_notes(self) -> None:
+        live = self.state.values()
+        inputs = MetricInputs(**{n: live[n] for n in MetricInputs.__dataclass_fields__})
+        members = self.adapter.sim.registry.live_count()
+        step = self.adapter.config.timing.step_hours
+        self.metrics.set_rate_notes(rate_notes(inputs, step, MAX_LIVE_MEMBERS, members))
 
     def replay_last_change(self) -> bool:
         """R / the toolbar: show the last membership change again at 0.25×, from what was
@@ -331,6 +455,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.replay_action.setEnabled(self.adapter.last_change is not None)
         self.metrics.update_snapshot(snapshot)
         self.timeseries.append(snapshot)
+        self._show_rate_notes()
         self._refresh_status()
         if self._inspected is not None:
             self._refresh_inspector()
@@ -419,7 +544,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.workbench is not None and not self.workbench.close_requested():
             event.ignore()
             return
-        self.adapter.pause()
+        self.adapter.shutdown()
+        self.controls.shutdown()
+        self._restart_timer.stop()
         self.views.stop_animation()
         self.statusBar().clearMessage()  # a timed message keeps a QTimer running
         super().closeEvent(event)

@@ -9,6 +9,7 @@ import pytest
 
 from phoenix_gui.engine.config import ChurnConfig, SimulationConfig, WorkloadConfig
 from phoenix_gui.qt.shell.main_window import MainWindow
+from tests.qt.shell.stepping import press_step
 
 # Qt's offscreen platform warns that it cannot pass on top-level size hints; harmless here.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -32,13 +33,15 @@ def test_play_advances_time_and_pause_stops_the_timer(window, qtbot) -> None:
     assert window.adapter.sim.time > 0
     window.play_action.trigger()
     assert not window.adapter.is_playing
+    # A short step under way when Pause came finishes (only a long one is cut short).
+    qtbot.waitUntil(lambda: not window.adapter.step_in_progress, timeout=5000)
     assert window.status_labels["step"].text() == f"step {window.adapter.sim.step_index}"
 
 
 def test_step_advances_exactly_one_step(window, qtbot) -> None:
     before = window.adapter.sim.step_index
     with qtbot.waitSignal(window.adapter.stepped, timeout=2000):
-        window.step_action.trigger()
+        press_step(window, qtbot)
     assert window.adapter.sim.step_index == before + 1
     assert not window.adapter.is_playing
     assert window.status_labels["time"].text() == f"t = {window.adapter.sim.time:.2f} h"
@@ -57,12 +60,12 @@ def test_crash_from_the_member_menu_moves_its_tasks_on_screen(window, qtbot, tmp
     menu = window.build_member_menu(victim)
     crash = next(a for a in menu.actions() if a.objectName() == "crash-action")
     crash.trigger()
-    window.step_action.trigger()
+    press_step(window, qtbot)
     assert "member_crashed" in kinds
     assert view.stranded_on_screen == len(held)  # its tasks blink, stranded
     screenshot_taken = False
     for _ in range(40):  # heartbeat timeout (1 h) at 0.25 h per step, with margin
-        window.step_action.trigger()
+        press_step(window, qtbot)
         if "migration_started" in kinds and not screenshot_taken and view.packets_in_flight:
             path = tmp_path / "main-window-migration.png"
             assert window.grab().save(str(path))
@@ -94,7 +97,7 @@ def test_retire_and_add_member_go_through_the_engine(window, qtbot) -> None:
     menu = window.build_member_menu("host-1")
     next(a for a in menu.actions() if a.objectName() == "retire-action").trigger()
     for _ in range(12):
-        window.step_action.trigger()
+        press_step(window, qtbot)
     assert "member_joined" in kinds and "member_draining" in kinds
     assert "member_retired" in kinds
     assert len(window.adapter.member_infos()) == members  # one in, one out
@@ -107,8 +110,8 @@ def test_clicking_a_member_shows_it_in_the_inspector(window, qtbot) -> None:
 
 
 def test_reset_with_new_seed_restarts_the_run(window, qtbot) -> None:
-    window.step_action.trigger()
-    window.adapter.set_seed(99)
+    press_step(window, qtbot)
+    window.state.edit("seed", 99)  # a new seed restarts the run once the edit settles
     window.reset_action.trigger()
     assert window.adapter.sim.step_index == 0
     assert window.adapter.config.seed == 99
@@ -122,7 +125,7 @@ def test_about_box_opens(window, qtbot) -> None:
 
 
 def test_paradigm_change_rebuilds_for_kubernetes(window, qtbot) -> None:
-    window.adapter.set_paradigm("kubernetes")
+    window.state.edit("paradigm", "kubernetes")
     window.reset_action.trigger()
     assert window.ring_view.paradigm == "kubernetes"
     assert window.adapter.config == replace(window.adapter.config, paradigm="kubernetes")

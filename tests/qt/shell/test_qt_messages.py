@@ -23,7 +23,9 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_self_test_no_longer_prints_the_offscreen_notice() -> None:
-    proc = run_python("-m", "phoenix_gui", "gui", "--self-test", "--steps", "5")
+    proc = run_python(
+        "-m", "phoenix_gui", "gui", "--self-test", "--steps", "5", "--max-stall-ms", "60000"
+    )
     assert proc.returncode == 0, proc.stderr
     assert "propagateSizeHints" not in proc.stderr
     assert proc.stderr.strip() == ""  # nothing else was said either
@@ -36,7 +38,7 @@ def test_the_self_test_does_say_it_with_the_filter_emptied() -> None:
         "import phoenix_gui.qt.shell.app as app\n"
         "app.HARMLESS_QT_MESSAGES = frozenset()\n"
         "from phoenix_gui.cli import main\n"
-        "sys.exit(main(['gui', '--self-test', '--steps', '5']))\n"
+        "sys.exit(main(['gui', '--self-test', '--steps', '5', '--max-stall-ms', '60000']))\n"
     )
     assert proc.returncode == 0, proc.stderr
     assert NOTICE in proc.stderr

@@ -9,6 +9,7 @@ from phoenix_gui.engine.config import ChurnConfig, SimulationConfig, WorkloadCon
 from phoenix_gui.engine.metrics import MetricInputs
 from phoenix_gui.qt.shell.main_window import MainWindow
 from tests.qt.panels.test_controls import type_into
+from tests.qt.shell.stepping import press_step
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -49,7 +50,7 @@ def test_source_example_on_the_sliders_shows_82_5_healthy_and_reaches_the_engine
             else None
         )
     )
-    window.step_action.trigger()  # the step boundary applies the queued changes
+    press_step(window, qtbot)  # the step boundary applies the queued changes
     applied = dict(changes)
     assert applied == {
         "joins": 12,

@@ -22,6 +22,7 @@ from phoenix_gui.qt.shell.workbench import Workbench, open_workbench
 from phoenix_gui.resources import resource_path
 from phoenix_gui.scenario import load_config, load_scenario
 from tests.qt.panels.test_controls import type_into
+from tests.qt.shell.stepping import press_step
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -118,14 +119,14 @@ def test_the_default_lesson_opens_as_an_untitled_copy(open_window) -> None:
     assert window.adapter.config == load_config(default)
     assert window.windowTitle().startswith("Classroom basics — untitled")
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&View", "&Simulation", "&Lessons", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "&Simulation", "&Lessons", "&Help"]
 
 
 def test_open_a_bundled_lesson_through_the_file_menu(window, qtbot, tmp_path) -> None:
     wb = bench(window)
     lesson = resource_path("scenarios/crash-vs-drain.yaml")
     before = lesson.read_bytes()
-    window.step_action.trigger()
+    press_step(window, qtbot)
     wb.file_actions.ask_open_path = lambda: str(lesson)
     with qtbot.waitSignal(window.adapter.simulationReset):
         wb.file_actions.open_action.trigger()
@@ -197,7 +198,7 @@ def test_a_malformed_file_shows_the_error_dialog_and_keeps_the_scenario(
     window, qtbot, malformed_scenario
 ) -> None:
     wb = bench(window)
-    window.step_action.trigger()
+    press_step(window, qtbot)
     sim, config, title = window.adapter.sim, window.adapter.config, window.windowTitle()
     bad = malformed_scenario
     wb.file_actions.ask_open_path = lambda: str(bad)
@@ -241,7 +242,7 @@ def test_registering_an_agent_below_the_trust_minimum_shows_the_rejection(window
     form.kind_combo.setCurrentText("agent")
     type_into(qtbot, form.trust_box, "0.2")
     qtbot.mouseClick(form.register_button, LEFT)
-    window.step_action.trigger()
+    press_step(window, qtbot)
     qtbot.waitUntil(lambda: "Rejected agent-low" in form.status_label.text())
     assert f"trust 0.2 is below the policy minimum {minimum:g}" in form.status_label.text()
     assert not window.adapter.sim.registry.is_live("agent-low")
@@ -254,7 +255,7 @@ def test_flight_recorder_verifies_a_fresh_run_and_names_a_tampered_record(
     wb.recorder_dock.raise_()
     window.adapter.request_crash("host-2")
     for _ in range(4):
-        window.step_action.trigger()
+        press_step(window, qtbot)
     audit = window.adapter.sim.audit
     qtbot.waitUntil(lambda: wb.recorder.model.rowCount() == len(audit))
     qtbot.mouseClick(wb.recorder.verify_button, LEFT)
@@ -276,7 +277,7 @@ def test_flight_recorder_verifies_a_fresh_run_and_names_a_tampered_record(
 def test_after_a_reset_the_panels_follow_the_new_run(window, qtbot) -> None:
     wb = bench(window)
     for _ in range(3):
-        window.step_action.trigger()
+        press_step(window, qtbot)
     window.reset_action.trigger()
     assert wb.recorder.model.rowCount() == len(window.adapter.sim.audit)
     assert wb.members.sim is window.adapter.sim and wb.workload.sim is window.adapter.sim
@@ -308,7 +309,7 @@ def test_a_caption_with_pause_stops_the_run_and_next_resumes(window, qtbot) -> N
 def test_play_while_held_at_a_caption_counts_as_next(window, qtbot) -> None:
     wb = bench(window)
     while not wb.lessons.waiting:
-        window.step_action.trigger()
+        press_step(window, qtbot)
     window.play_action.trigger()
     assert window.adapter.is_playing and not wb.lessons.waiting
     window.play_action.trigger()
@@ -366,7 +367,7 @@ def _own_font(widget: QtWidgets.QWidget) -> bool:
 
 def test_export_menu_writes_the_ring_as_png_and_svg(window, qtbot, tmp_path) -> None:
     wb = bench(window)
-    window.step_action.trigger()
+    press_step(window, qtbot)
     titles = [a.text() for a in wb.export_menu.actions() if a.text()]
     assert "Export Ring as &PNG…" in titles and "Export Ring as &SVG…" in titles
     asked: list[str] = []

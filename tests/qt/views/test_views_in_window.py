@@ -12,6 +12,7 @@ from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.qt.views.ring import geometry as geo
 from phoenix_gui.resources import resource_path
 from phoenix_gui.scenario import load_config
+from tests.qt.shell.stepping import press_step
 
 # Showing a main window offscreen makes Qt say its platform cannot propagate size hints.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -38,7 +39,7 @@ def _moves_reported(window) -> list[tuple[int, str, str]]:
 
 def _step_until(window, done, limit: int = 80) -> None:
     for _ in range(limit):
-        window.step_action.trigger()
+        press_step(window)
         if done():
             return
     raise AssertionError("the awaited step never came")
@@ -50,7 +51,7 @@ def test_a_drain_animates_exactly_the_engines_moves_old_to_new_owner(open_main_w
     victim = adapter.member_infos()[3]
     reported = _moves_reported(window)
     adapter.request_retire(victim.id)
-    window.step_action.trigger()
+    press_step(window)
     assert reported and all(src == victim.id for _t, src, _dst in reported)
     book = view.animator.book
     flying = book.tasks().tolist()
@@ -80,7 +81,7 @@ def test_replay_reanimates_the_last_change_slowly_without_stepping(open_main_win
     adapter, view = window.adapter, window.ring_view
     assert not window.replay_action.isEnabled()
     adapter.request_retire(adapter.member_infos()[1].id)
-    window.step_action.trigger()
+    press_step(window)
     moved = view.packets_in_flight
     assert moved > 0 and window.replay_action.isEnabled()
     view.animator.book.clear()
@@ -175,7 +176,7 @@ def test_switching_paradigm_switches_the_view_with_no_leftovers(open_main_window
     window = open_main_window(SimulationConfig())
     adapter = window.adapter
     adapter.request_retire(adapter.member_infos()[0].id)
-    window.step_action.trigger()
+    press_step(window)
     assert window.views.narration_text() and window.ring_view.packets_in_flight
     window.controls.paradigmChanged.emit("kubernetes")
     assert window.views.current is window.views.cluster
