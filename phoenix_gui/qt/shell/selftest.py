@@ -283,6 +283,10 @@ def _self_test(
                 if not workbench.open_lesson(str(path)):
                     failures.append(f"could not open the lesson {path.name}")
                     continue
+                deadline = time.monotonic() + 60.0  # a big run is built on a worker thread
+                while window.adapter.building and time.monotonic() < deadline:
+                    app.processEvents()
+                    time.sleep(0.01)
                 moment(f"lesson-{path.stem}")
         failures += _layout_failures(layout)
     finally:

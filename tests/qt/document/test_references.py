@@ -83,10 +83,13 @@ def test_a_reference_renders_as_the_real_label_and_highlights_it(window, qtbot) 
     qtbot.waitUntil(lambda: not highlight.isVisible(), timeout=5000)
 
 
-def test_a_caption_shown_in_the_window_uses_the_labels(window) -> None:
+def test_a_caption_shown_in_the_window_uses_the_labels(window, qtbot) -> None:
     bench = window.workbench
     path = next(p for p in bundled_scenarios() if p.name == "vnodes-balance.yaml")
     assert bench.open_lesson(str(path))
+    # A big run is built on a worker thread: the lesson starts when it is there.
+    qtbot.waitUntil(lambda: not window.adapter.building, timeout=30_000)
+    qtbot.waitUntil(lambda: "Balance" in bench.overlay.text(), timeout=5_000)
     assert bench.overlay.isVisible()
     assert "Balance" in bench.overlay.text() and "{panel" not in bench.overlay.text()
     assert window.metrics.balance_box.isVisible()
