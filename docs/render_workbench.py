@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_workbench.py [OUT_DIR]
 
-Writes (default OUT_DIR build/workbench-renders, not committed): the caption overlay over a
+Writes (default OUT_DIR build/workbench-renders, not committed): the caption strip under a
 ring view at 1280×800 and 1920×1080 in normal and presentation mode, the scenario error
 dialog, the File / Lessons / Export menus, the unsaved-changes and save-failed boxes, and a
 table window in normal and presentation mode (fonts 1.5×, high contrast).
@@ -21,7 +21,7 @@ import numpy as np
 from PySide6 import QtGui, QtWidgets
 
 from phoenix_gui.engine import HashRing, tokens_of
-from phoenix_gui.qt.document.caption_overlay import CaptionOverlay
+from phoenix_gui.qt.document.caption_overlay import CaptionStage
 from phoenix_gui.qt.document.document import ScenarioDocument
 from phoenix_gui.qt.document.error_dialog import ScenarioErrorDialog
 from phoenix_gui.qt.document.export import ExportActions
@@ -73,16 +73,19 @@ def render_overlays(out: Path, settings: Settings) -> None:
     for width, height in ((1280, 800), (1920, 1080)):
         for presentation in (False, True):
             view = ring_view(width, height)
-            overlay = CaptionOverlay(view)
+            stage = CaptionStage(view)
+            stage.resize(width, height)
+            overlay = stage.strip
             controller = LessonController(overlay)
             overlay.set_presentation_mode(presentation)
-            view.show()
+            stage.show()
             view.render_frame()
             controller.on_event(_caption(text))
+            QtWidgets.QApplication.processEvents()
             mode = "presentation" if presentation else "normal"
             print(f"  caption {mode} {width}x{height}: {overlay.point_size():.0f} pt")
-            save(view, out, f"caption-{mode}-{width}x{height}")
-            view.close()
+            save(stage, out, f"caption-{mode}-{width}x{height}")
+            stage.close()
 
 
 def _caption(text: str) -> object:

@@ -1,4 +1,5 @@
-"""`phoenix-flight gui [SCENARIO] [--self-test [--steps N]]`: open the desktop window.
+"""`phoenix-flight gui [SCENARIO] [--self-test [--steps N] [--size WxH] [--presentation]
+[--screenshot DIR] [--lessons]]`: open the desktop window.
 
 Qt is imported only inside the handler, so the headless commands never load it. The scenario
 (a file or a bundled lesson's name) is found first, so a wrong name is reported as such even
@@ -46,6 +47,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help=f"steps the self-test runs; only with --self-test (default: {SELF_TEST_STEPS})",
     )
     parser.add_argument(
+        "--size",
+        metavar="WxH",
+        help="self-test: the window size in pixels, e.g. 1280x800 (on an offscreen screen of "
+        "that size)",
+    )
+    parser.add_argument(
+        "--presentation", action="store_true", help="self-test: in presentation mode (F11)"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="DIR", help="self-test: write PNGs of the window to DIR"
+    )
+    parser.add_argument(
+        "--lessons",
+        action="store_true",
+        help="self-test: also open every bundled lesson and measure the window after each",
+    )
+    parser.add_argument(
         "--max-stall-ms",
         type=float,
         default=100.0,
@@ -55,11 +73,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(handler=run)
 
 
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    """``"1280x800"`` → (1280, 800); a clear error naming --size otherwise."""
+    if text is None:
+        return None
+    parts = text.lower().split("x")
+    try:
+        width, height = (int(p) for p in parts)
+    except ValueError:
+        raise CliError(f"--size must look like 1280x800, got {text!r}") from None
+    if not (320 <= width <= 10_000 and 240 <= height <= 10_000):
+        raise CliError(f"--size must be between 320x240 and 10000x10000, got {text!r}")
+    return width, height
+
+
 def run(args: argparse.Namespace) -> int:
     steps = _steps(args)
     source = scenario_arg(args.scenario) if args.scenario is not None else None
     from phoenix_gui.qt.shell.platform_check import display_available, platform_problem
 
+    size = parse_size(args.size)
+    if not args.self_test and (size or args.presentation or args.screenshot or args.lessons):
+        raise CliError("--size, --presentation, --screenshot and --lessons go with --self-test")
     if not 0 <= args.max_stall_ms <= 3_600_000:  # NaN fails both comparisons
         raise CliError(f"--max-stall-ms: must be in [0, 3600000], got {args.max_stall_ms}")
     if args.self_test and not display_available():
@@ -70,9 +105,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     config, path = load(source)
     if args.self_test:
+        from pathlib import Path
+
         from phoenix_gui.qt.shell.selftest import run_self_test
 
-        return run_self_test(config, source=path, steps=steps, max_stall_ms=args.max_stall_ms)
+        return run_self_test(
+            config,
+            source=path,
+            steps=steps,
+            size=size,
+            presentation=args.presentation,
+            screenshot=Path(args.screenshot) if args.screenshot else None,
+            lessons=args.lessons,
+            max_stall_ms=args.max_stall_ms,
+        )
     from phoenix_gui.qt.shell.app import run_window
 
     return run_window(config, source=path)

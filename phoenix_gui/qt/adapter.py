@@ -353,8 +353,8 @@ class SimulationAdapter(QtCore.QObject):
             self.eventEmitted.emit(event)
             if event.kind == "caption":
                 self.captionShown.emit(str(event.details.get("text", "")))
-                if event.details.get("pause", False):
-                    self._step_flags["pause"] = True
+                # Whether a pausing caption holds the run is the lesson controller's call (a
+                # caption the teacher already read when pressing Play does not hold it again).
             elif event.kind in MEMBER_EVENTS:
                 self._step_flags["members"] = True
 

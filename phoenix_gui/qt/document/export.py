@@ -5,12 +5,20 @@ The functions do the work and raise :class:`ExportError` (an ``OSError`` naming 
 failure; :class:`ExportActions` wraps them in menu actions with a save dialog. SVG goes through
 pyqtgraph's own ``SVGExporter`` (vector, every item of the scene); PNG is an exact grab of the
 widget as shown, or pyqtgraph's ``ImageExporter`` when a different width is wanted.
+
+Ring exports are clean slides: the ring view alone (the lesson caption lives in a strip beside
+it, never in the picture) without the selection's dimming and lit member; on request the
+current caption becomes the slide's title (Export ▸ "Caption as Title"). An SVG renders like the
+PNG: items are put in pyqtgraph's export mode while Qt's SVG generator paints them, so the
+member markers are drawn as shapes rather than as fragments of a symbol atlas (which SVG cannot
+express: the whole atlas appeared at every marker).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,26 +53,98 @@ def export_plot_png(target: Any, path: PathLike, width: int | None = None) -> No
         raise ExportError(f"cannot write the image {os.fspath(path)}")
 
 
-def export_plot_svg(target: Any, path: PathLike) -> str:
+def titled(image: QtGui.QImage, title: str, background: QtGui.QColor) -> QtGui.QImage:
+    """``image`` under a band holding ``title`` (wrapped), in the image's background colour."""
+    width = image.width()
+    font = QtGui.QFont()
+    font.setPixelSize(max(14, width // 40))
+    metrics = QtGui.QFontMetrics(font)
+    margin = metrics.height() // 2
+    flags = int(QtCore.Qt.TextFlag.TextWordWrap) | int(QtCore.Qt.AlignmentFlag.AlignLeft)
+    box = metrics.boundingRect(QtCore.QRect(0, 0, width - 2 * margin, 10_000), flags, title)
+    band = box.height() + 2 * margin
+    out = QtGui.QImage(width, image.height() + band, QtGui.QImage.Format.Format_ARGB32)
+    out.fill(background)
+    painter = QtGui.QPainter(out)
+    painter.setFont(font)
+    painter.setPen(QtGui.QColor("#FFFFFF" if background.lightness() < 128 else "#000000"))
+    painter.drawText(QtCore.QRect(margin, margin, width - 2 * margin, box.height()), flags, title)
+    painter.drawImage(0, band, image)
+    painter.end()
+    return out
+
+
+@contextmanager
+def clean_slide(widget: Any) -> Iterator[None]:
+    """While exporting, the ring without its selection: no lit member, nothing dimmed."""
+    highlight = getattr(widget, "highlight", None)
+    lit = highlight is not None and getattr(highlight, "index", None) is not None
+    if highlight is not None and lit:
+        highlight.clear()
+    try:
+        yield
+    finally:
+        if lit:
+            widget._refresh_highlight()  # back as the user left it
+
+
+def export_ring_png(widget: QtWidgets.QWidget, path: PathLike, title: str = "") -> QtGui.QImage:
+    """The ring view as a slide: as shown but without the selection, with ``title`` above it
+    when given."""
+    with clean_slide(widget):
+        image = widget.grab().toImage()
+    if title:
+        image = titled(image, title, _background(widget))
+    if image.isNull() or not _save_png(image, path):
+        raise ExportError(f"cannot write the image {os.fspath(path)}")
+    return image
+
+
+def _background(widget: QtWidgets.QWidget) -> QtGui.QColor:
+    brush = widget.backgroundBrush() if isinstance(widget, QtWidgets.QGraphicsView) else None
+    return (
+        brush.color()
+        if brush is not None
+        else widget.palette().color(QtGui.QPalette.ColorRole.Window)
+    )
+
+
+def export_plot_svg(target: Any, path: PathLike, title: str = "") -> str:
     """Save a pyqtgraph plot as SVG: a PlotWidget / GraphicsView, PlotItem, ViewBox or scene.
 
     pyqtgraph's ``SVGExporter`` first; pyqtgraph 0.14.0 fails on the closed paths ("… Z")
     that Qt 6.11 writes (pyqtgraph issue #3495, a ValueError while it rewrites path data),
     so then Qt's own ``QSvgGenerator`` renders the same scene. Returns which one wrote the
-    file: ``"pyqtgraph"`` or ``"qt"``.
+    file: ``"pyqtgraph"`` or ``"qt"``. With a ``title`` Qt's generator is used (it draws the
+    title above the picture).
     """
-    from pyqtgraph.exporters import SVGExporter  # on use (it brings xml.dom with it)
+    with clean_slide(target):
+        if not title:
+            try:
+                from pyqtgraph.exporters import SVGExporter  # on use (brings xml.dom)
 
-    try:
-        _run(SVGExporter(_exportable(target)), path)
-    except ValueError:
-        _render_svg(target, path)
-        return "qt"
-    return "pyqtgraph"
+                _run(SVGExporter(_exportable(target)), path)
+            except ValueError:
+                pass
+            else:
+                return "pyqtgraph"
+        _render_svg(target, path, title)
+    return "qt"
 
 
-def _render_svg(target: Any, path: PathLike) -> None:
-    from PySide6 import QtSvg
+def _export_mode(target: Any, on: bool) -> None:
+    """pyqtgraph's export mode on every item of the scene (shapes, not cached sprites)."""
+    scene = target.scene() if hasattr(target, "scene") else None
+    if scene is None:
+        return
+    for item in scene.items():
+        setter = getattr(item, "setExportMode", None)
+        if setter is not None:
+            setter(on, {"antialias": True} if on else None)
+
+
+def _render_svg(target: Any, path: PathLike, title: str = "") -> None:
+    from PySide6 import QtSvg  # on use: not on the way to the first frame
 
     out = os.fspath(path)
     generator = QtSvg.QSvgGenerator()
@@ -87,14 +167,38 @@ def _render_svg(target: Any, path: PathLike) -> None:
         def draw(painter: QtGui.QPainter) -> None:
             scene.render(painter, QtCore.QRectF(), source)
 
-    generator.setSize(size)
-    generator.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
+    band = 0
+    if title:
+        font = QtGui.QFont()
+        font.setPixelSize(max(14, size.width() // 40))
+        metrics = QtGui.QFontMetrics(font)
+        flags = int(QtCore.Qt.TextFlag.TextWordWrap)
+        margin = metrics.height() // 2
+        box = metrics.boundingRect(
+            QtCore.QRect(0, 0, size.width() - 2 * margin, 10_000), flags, title
+        )
+        band = box.height() + 2 * margin
+    full = QtCore.QSize(size.width(), size.height() + band)
+    generator.setSize(full)
+    generator.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), full))
     painter = QtGui.QPainter()
     if not painter.begin(generator):
         raise ExportError(f"cannot write {out}")
+    _export_mode(target, True)
     try:
+        if title:
+            background = _background(target) if isinstance(target, QtWidgets.QWidget) else None
+            colour = background if background is not None else QtGui.QColor("#FFFFFF")
+            painter.fillRect(QtCore.QRect(0, 0, full.width(), band), colour)
+            painter.setFont(font)
+            painter.setPen(QtGui.QColor("#FFFFFF" if colour.lightness() < 128 else "#000000"))
+            painter.drawText(
+                QtCore.QRect(margin, margin, size.width() - 2 * margin, box.height()), flags, title
+            )
+            painter.translate(0, band)
         draw(painter)
     finally:
+        _export_mode(target, False)
         painter.end()
     if not Path(out).is_file():
         raise ExportError(f"cannot write {out}")
@@ -171,8 +275,10 @@ class ExportActions(QtCore.QObject):
         ring: Callable[[], QtWidgets.QWidget | None],
         timeseries: Callable[[], Any] | None = None,
         audit: Callable[[], Any] | None = None,
+        caption: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._caption = caption
         self.dialog_parent = parent
         self._ring = ring
         self._timeseries = timeseries
@@ -187,6 +293,10 @@ class ExportActions(QtCore.QObject):
         self.audit_action = self._action(
             "Export &Audit Log (JSON Lines)…", lambda: self._export("jsonl")
         )
+        self.title_action = QtGui.QAction("Caption as &Title", self)
+        self.title_action.setCheckable(True)
+        self.title_action.setToolTip("Put the lesson caption on screen above exported ring images")
+        self.title_action.setEnabled(caption is not None)
         self.copy_action = self._action("&Copy Ring Image", self.copy_ring)
         self.copy_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
         self.csv_action.setEnabled(timeseries is not None)
@@ -206,7 +316,14 @@ class ExportActions(QtCore.QObject):
         for action in self.actions()[:4]:
             menu.addAction(action)
         menu.addSeparator()
+        menu.addAction(self.title_action)
         menu.addAction(self.copy_action)
+
+    def title(self) -> str:
+        """The slide title: the caption on screen, when "Caption as Title" is checked."""
+        if not self.title_action.isChecked() or self._caption is None:
+            return ""
+        return self._caption()
 
     def copy_ring(self) -> None:
         widget = self._ring()
@@ -218,10 +335,11 @@ class ExportActions(QtCore.QObject):
         try:
             if kind in ("png", "svg"):
                 widget = self._need(self._ring, "ring view")
+                title = self.title()
                 if kind == "png":
-                    export_widget_png(widget, path)
+                    export_ring_png(widget, path, title)
                 else:
-                    export_plot_svg(widget, path)
+                    export_plot_svg(widget, path, title)
             elif kind == "csv":
                 export_timeseries_csv(self._need(self._timeseries, "time series"), path)
             elif kind == "jsonl":

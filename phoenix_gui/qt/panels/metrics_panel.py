@@ -39,19 +39,66 @@ STATUS_SYMBOLS = {HEALTHY: "✓", DEGRADED: "▲", CRITICAL: "✕"}
 # A preview shown from the sliders wins over snapshots still carrying the old configuration,
 # until the engine catches up (or this many snapshots pass: a refused change must not stick).
 PREVIEW_HOLD_SNAPSHOTS = 20
+CELL_CHARS = 9  # longer numbers are written with 4 significant digits
 
 # (row label, Metrics.inputs attribute or Metrics attribute, format)
 _TABLE_ROWS = (
-    ("J  joins", "inputs.joins", "{:g}"),
-    ("L  leaves", "inputs.leaves", "{:g}"),
-    ("Δt  period (h)", "inputs.hours", "{:g}"),
-    ("T  trust", "inputs.trust", "{:.4g}"),
-    ("C  compliance", "inputs.compliance", "{:.4g}"),
-    ("MCR (events/h)", "mcr", "{:.4f}"),
-    ("WMCR (events/h)", "wmcr", "{:.4f}"),
+    ("J joins", "inputs.joins", "{:.4g}"),
+    ("L leaves", "inputs.leaves", "{:.4g}"),
+    ("Δt (h)", "inputs.hours", "{:.4g}"),
+    ("T trust", "inputs.trust", "{:.4g}"),
+    ("C compl.", "inputs.compliance", "{:.4g}"),
+    ("MCR /h", "mcr", "{:.4f}"),
+    ("WMCR /h", "wmcr", "{:.4f}"),
     ("SI", "si", "{:.4f}"),
-    ("DHS (%)", "dhs", "dhs"),  # "dhs": as many decimals as keep the number inside its band
+    ("DHS %", "dhs", "dhs"),  # "dhs": as many decimals as keep the number inside its band
 )
+# Tooltips of the rows (the formulas live here and in the folded Formulas section).
+_ROW_TIPS = (
+    "J: join events in the period Δt",
+    "L: leave events in the period Δt",
+    "Δt: the period in hours",
+    "T: trust, 0–1 (observed: share of work units that succeeded)",
+    "C: compliance, 0–1 (observed: share of submitted tasks that were authorised)",
+    "Membership churn rate MCR = (J + L) / Δt, events per hour",
+    "Weighted churn rate WMCR = (w_j·J + w_l·L) / Δt, events per hour",
+    "Stability index SI = 1 / (1 + MCR)",
+    "DMA composite health score DHS = 100 · (SI + T + C) / 3, percent",
+    "Status from DHS: Healthy, Degraded or Critical",
+)
+# (key, title, grid row, grid column, value column span) of the Balance box.
+_STATS = (
+    ("last_change", "Last change", 0, 0, 3),
+    ("work_lost", "Work lost", 1, 0, 1),
+    ("work_delayed", "Delayed", 1, 2, 1),
+    ("throughput", "Throughput", 2, 0, 1),
+    ("std_over_mean", "Std / mean", 2, 2, 1),
+    ("migrations", "Migrations", 3, 0, 1),
+    ("max_over_mean", "Max / mean", 3, 2, 1),
+    ("members", "Members", 4, 0, 1),
+    ("stranded", "Stranded", 4, 2, 1),
+    ("retries", "Redone", 5, 0, 1),
+    ("per_member", "Per member", 6, 0, 3),
+    ("clock", "Time", 7, 0, 3),
+    ("warnings", "Warnings", 8, 0, 3),
+)
+_STAT_TIPS = {
+    "last_change": "Tasks moved by the last membership change / active tasks; on the ring, "
+    "against the ideal 1/(N+1) for a join into N members (1/N for a leave)",
+    "work_lost": "Crash rollback: hours of work redone because a crash sent tasks back to "
+    "their last checkpoint",
+    "std_over_mean": "Load spread: standard deviation / mean of tasks per active member",
+    "members": "Active members and tasks",
+    "stranded": "Tasks held by crashed members not yet detected",
+    "per_member": "Tasks per active member: mean · standard deviation · max",
+    "max_over_mean": "Busiest member's load / mean load (1 = perfectly even)",
+    "throughput": "Tasks completed per hour over the trailing window",
+    "migrations": "Task migrations per hour over the trailing window",
+    "clock": "Simulated time and step",
+    "work_delayed": "Task-hours stranded on crashed members until the crash was detected",
+    "retries": "Failed units of work (probability 1 − the member's trust), redone",
+    "warnings": "What the run does that the model does not describe well",
+}
 
 
 def field(obj: Any, path: str) -> Any:
@@ -200,7 +247,17 @@ class DhsGauge(QtWidgets.QWidget):
 
 
 class MetricsPanel(QtWidgets.QWidget):
-    """Formulas, configured-vs-observed table, DHS gauges and balance statistics."""
+    """DHS chips, the configured-vs-observed table, a compact balance box; formulas folded.
+
+    Laid out to be seen whole in a right-hand dock at 1280×800 (and in presentation mode):
+    short row labels (each row's formula is its tooltip), the filled-in formulas in a section
+    that opens on request, the balance statistics two to a line. :meth:`hidden_parts` says
+    which of the parts a teacher points at are cut off by the dock (the self-test reports it).
+    """
+
+    # The panel needs more width than its dock gives it (a longer value came in): the window
+    # widens the dock (up to half the window) rather than cut a column off.
+    widthWanted = QtCore.Signal(int)  # noqa: N815  (Qt signal naming)
 
     def __init__(
         self, bands: HealthBands | None = None, parent: QtWidgets.QWidget | None = None
@@ -211,12 +268,19 @@ class MetricsPanel(QtWidgets.QWidget):
         self.observed: Metrics | ObservedMetrics | None = None
         self._preview: MetricInputs | None = None
         self._preview_age = 0
+        self.paradigm = "phoenix"
 
         content = QtWidgets.QWidget()
         layout = QtWidgets.QVBoxLayout(content)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
 
-        health = QtWidgets.QGroupBox("Health score DHS", content)
+        health = QtWidgets.QGroupBox("DHS", content)
+        health.setObjectName("healthBox")
+        health.setToolTip("DMA composite health score: DHS = 100 · (SI + T + C) / 3")
         grid = QtWidgets.QGridLayout(health)
+        grid.setContentsMargins(6, 2, 6, 2)
+        grid.setVerticalSpacing(2)
         grid.setColumnStretch(1, 1)
         self.configured_gauge = DhsGauge(self.bands, health)
         self.observed_gauge = DhsGauge(self.bands, health)
@@ -231,6 +295,7 @@ class MetricsPanel(QtWidgets.QWidget):
             grid.addWidget(QtWidgets.QLabel(name, health), row, 0)
             grid.addWidget(gauge, row, 1)
             grid.addWidget(label, row, 2)
+        self.health_box = health
         layout.addWidget(health)
 
         # Said in words when the configured rates exceed what one step can show (issue 11).
@@ -245,18 +310,22 @@ class MetricsPanel(QtWidgets.QWidget):
         layout.addWidget(self.rate_note)
 
         self.table = QtWidgets.QTableWidget(len(_TABLE_ROWS) + 1, 2, content)
+        self.table.setObjectName("metricsTable")
         self.table.setHorizontalHeaderLabels(["Configured", "Observed"])
         self.table.setVerticalHeaderLabels([row[0] for row in _TABLE_ROWS] + ["Status"])
+        for row, tip in enumerate(_ROW_TIPS):
+            header_item = self.table.verticalHeaderItem(row)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self.table.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setSectionResizeMode(
-            QtWidgets.QHeaderView.ResizeMode.ResizeToContents
-        )
+        header.setMinimumSectionSize(40)
         for row in range(self.table.rowCount()):
             for column in range(2):
                 item = QtWidgets.QTableWidgetItem(DASH)
@@ -266,44 +335,70 @@ class MetricsPanel(QtWidgets.QWidget):
                 self.table.setItem(row, column, item)
         layout.addWidget(self.table)
 
+        stats = QtWidgets.QGroupBox("Balance", content)
+        stats.setObjectName("balanceBox")
+        form = QtWidgets.QGridLayout(stats)
+        form.setContentsMargins(6, 2, 6, 2)
+        form.setHorizontalSpacing(8)
+        form.setVerticalSpacing(1)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
+        self.stat_labels: dict[str, QtWidgets.QLabel] = {}
+        self.stat_titles: dict[str, QtWidgets.QLabel] = {}
+        for key, title, row, column, span in _STATS:
+            caption = QtWidgets.QLabel(title, stats)
+            caption.setToolTip(_STAT_TIPS.get(key, ""))
+            label = QtWidgets.QLabel(DASH, stats)
+            label.setObjectName(f"stat-{key}")
+            label.setWordWrap(span > 1)
+            label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setToolTip(_STAT_TIPS.get(key, ""))
+            self.stat_labels[key] = label
+            self.stat_titles[key] = caption
+            form.addWidget(caption, row, column)
+            form.addWidget(label, row, column + 1, 1, span)
+        warning = self.stat_labels["warnings"]
+        warning.setWordWrap(False)
+        warning.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+        )
+        for widget in (warning, self.stat_titles["warnings"]):
+            widget.setVisible(False)  # shown when there is a warning
+        self.balance_box = stats
+        layout.addWidget(stats)
+
+        self.formulas_button = QtWidgets.QToolButton(content)
+        self.formulas_button.setObjectName("formulasToggle")
+        self.formulas_button.setText("Formulas")
+        self.formulas_button.setCheckable(True)
+        self.formulas_button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.formulas_button.setArrowType(QtCore.Qt.ArrowType.RightArrow)
+        self.formulas_button.setAutoRaise(True)
+        self.formulas_button.setToolTip("Show the formulas with the numbers filled in")
+        layout.addWidget(self.formulas_button)
         self.formula_tabs = QtWidgets.QTabWidget(content)
         self.configured_formulas = self._formula_label()
         self.observed_formulas = self._formula_label()
-        self.formula_tabs.addTab(self.configured_formulas, "Formulas: configured")
-        self.formula_tabs.addTab(self.observed_formulas, "observed")
+        self.formula_tabs.addTab(self.configured_formulas, "Configured")
+        self.formula_tabs.addTab(self.observed_formulas, "Observed")
+        # Ignored horizontally: a long filled-in formula must never widen the dock.
+        self.formula_tabs.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+        )
+        self.formula_tabs.setVisible(False)
+        self.formulas_button.toggled.connect(self._on_formulas_toggled)
         layout.addWidget(self.formula_tabs)
-
-        stats = QtWidgets.QGroupBox("Balance and flow", content)
-        form = QtWidgets.QFormLayout(stats)
-        form.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.stat_labels: dict[str, QtWidgets.QLabel] = {}
-        for key, title in (
-            ("members", "Members"),
-            ("per_member", "Tasks / member"),
-            ("max_over_mean", "Max / mean"),
-            ("last_change", "Last change"),
-            ("stranded", "Stranded tasks"),
-            ("work_lost", "Work lost"),
-            ("work_delayed", "Work delayed"),
-            ("retries", "Units redone"),
-            ("warnings", "Warnings"),
-            ("throughput", "Throughput"),
-            ("migrations", "Migrations"),
-            ("clock", "Simulated time"),
-        ):
-            label = QtWidgets.QLabel(DASH, stats)
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.stat_labels[key] = label
-            form.addRow(title, label)
-        layout.addWidget(stats)
         layout.addStretch(1)
 
-        # A narrow dock scrolls instead of squeezing the table and formulas into each other.
+        # A dock smaller than the panel scrolls rather than squeezing parts into each other;
+        # hidden_parts() reports what that cuts off.
         scroll = QtWidgets.QScrollArea(self)
+        scroll.setObjectName("metricsScroll")
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = scroll
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -311,10 +406,120 @@ class MetricsPanel(QtWidgets.QWidget):
         # Presentation mode makes the table's font larger (and its stylesheet pads the
         # headers): refit it then, or rows are cut off.
         # (The headers get their class fonts in events of their own, so watch them too.)
-        for watched in (self.table, self.table.horizontalHeader(), self.table.verticalHeader()):
+        for watched in (
+            self.table,
+            self.table.horizontalHeader(),
+            self.table.verticalHeader(),
+            self.dhs_label,
+            self.observed_dhs_label,
+        ):
             watched.installEventFilter(self)
         self._show_metrics(None, 0, self.configured_gauge, self.dhs_label)
         self._show_metrics(None, 1, self.observed_gauge, self.observed_dhs_label)
+
+    def _on_formulas_toggled(self, shown: bool) -> None:
+        self.formulas_button.setArrowType(
+            QtCore.Qt.ArrowType.DownArrow if shown else QtCore.Qt.ArrowType.RightArrow
+        )
+        self.formula_tabs.setVisible(shown)
+
+    def reference_parts(self) -> dict[str, tuple[str, Any]]:
+        """Parts a caption can point at: key → (label, callable returning the widgets)."""
+        table = self.table
+
+        def column(index: int) -> Any:
+            return lambda: [table]
+
+        return {
+            "health": (self.health_box.title(), lambda: [self.health_box]),
+            "configured": ("Configured", column(0)),
+            "observed": ("Observed", column(1)),
+            "balance": (self.balance_box.title(), lambda: [self.balance_box]),
+        }
+
+    def hidden_parts(self) -> list[str]:
+        """The chips, table rows and columns and balance lines not wholly visible in the dock."""
+        viewport = self.scroll_area.viewport()
+        shown = viewport.rect()
+        hidden = []
+
+        def visible(widget: QtWidgets.QWidget, rect: QtCore.QRect) -> bool:
+            if not widget.isVisible():
+                return False
+            top_left = widget.mapTo(viewport, rect.topLeft())
+            return shown.contains(QtCore.QRect(top_left, rect.size()))
+
+        if not self.isVisible():
+            return ["panel"]
+        for name, chip in (
+            ("chip configured", self.dhs_label),
+            ("chip observed", self.observed_dhs_label),
+        ):
+            if not visible(chip, chip.rect()):
+                hidden.append(name)
+        table_view = self.table.viewport()
+        for column, name in enumerate(("Configured", "Observed")):
+            x = self.table.columnViewportPosition(column)
+            width = self.table.columnWidth(column)
+            if width < 30 or not visible(table_view, QtCore.QRect(x, 0, width, 1)):
+                hidden.append(f"column {name}")
+        text_width = QtGui.QFontMetrics(self.table.font()).horizontalAdvance
+        for row in range(self.table.rowCount()):
+            y = self.table.rowViewportPosition(row)
+            rect = QtCore.QRect(0, y, table_view.width(), self.table.rowHeight(row))
+            header = self.table.verticalHeaderItem(row)
+            name = header.text() if header else str(row)
+            if not visible(table_view, rect):
+                hidden.append(f"row {name}")
+                continue
+            for column in range(2):  # a value wider than its column is cut off (elided)
+                item = self.table.item(row, column)
+                if item is not None and text_width(item.text()) + 6 > self.table.columnWidth(
+                    column
+                ):
+                    hidden.append(f"cell {name} / {('Configured', 'Observed')[column]}")
+        for key, label in self.stat_labels.items():
+            if not self.stat_titles[key].isHidden() and not visible(label, label.rect()):
+                hidden.append(f"balance {key}")
+        return hidden
+
+    def needed_height(self) -> int:
+        """Height the panel needs to show every part without scrolling (formulas folded)."""
+        content = self.scroll_area.widget()
+        layout = content.layout() if content is not None else None
+        if content is None or layout is None:
+            return 0
+        layout.activate()
+        spare = 0
+        if self.stat_labels["warnings"].isHidden():  # room for a warning line when one comes
+            spare = QtGui.QFontMetrics(self.stat_labels["warnings"].font()).lineSpacing() + 2
+        return int(content.minimumSizeHint().height()) + 2 + spare
+
+    def needed_width(self) -> int:
+        """Width the panel needs to show both columns, the chips and the balance lines whole."""
+        content = self.scroll_area.widget()
+        if content is None:
+            return 0
+        layout = content.layout()
+        if layout is not None:
+            layout.activate()
+        metrics = QtGui.QFontMetrics(self.table.font())
+        widest = max(
+            [metrics.horizontalAdvance(t) for t in ("Configured", "Observed", "Degraded")]
+            + [
+                metrics.horizontalAdvance(item.text())
+                for r in range(self.table.rowCount())
+                for c in range(2)
+                if (item := self.table.item(r, c)) is not None
+            ]
+        )
+        header = self.table.verticalHeader().sizeHint().width()
+        table = header + 2 * (widest + 24) + 2 * self.table.frameWidth() + 12
+        return max(int(content.minimumSizeHint().width()), table) + 4
+
+    def set_paradigm(self, paradigm: str) -> None:
+        """Statistics that only mean something on the ring (the ideal share moved) only there."""
+        self.paradigm = paradigm
 
     # ----------------------------------------------------------------- construction helpers
     def _status_label(self, parent: QtWidgets.QWidget) -> QtWidgets.QLabel:
@@ -327,6 +532,13 @@ class MetricsPanel(QtWidgets.QWidget):
         label.setMinimumWidth(widest + 16)
         return label
 
+    def _size_chip(self, label: QtWidgets.QLabel) -> None:
+        """Wide enough for the longest chip text in bold at the current font: no jumping."""
+        bold = QtGui.QFont(label.font())
+        bold.setBold(True)
+        widest = QtGui.QFontMetrics(bold).horizontalAdvance("✓ 100.0 % Degraded")
+        label.setMinimumWidth(widest + 16)
+
     def _formula_label(self) -> QtWidgets.QLabel:
         label = QtWidgets.QLabel(_formulas_html(None))
         label.setTextFormat(QtCore.Qt.TextFormat.RichText)
@@ -338,13 +550,12 @@ class MetricsPanel(QtWidgets.QWidget):
         font = label.font()
         font.setPointSizeF(font.pointSizeF() * 0.92)
         label.setFont(font)
-        # Room for the eight formula lines from the start, so the first data does not jump
-        # the layout below.
-        label.setMinimumHeight(8 * QtGui.QFontMetrics(font).lineSpacing() + 24)
         return label
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         refit = (QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.StyleChange)
+        if event.type() in refit and watched in (self.dhs_label, self.observed_dhs_label):
+            self._size_chip(watched)
         if event.type() in refit and watched in (
             self.table,
             self.table.horizontalHeader(),
@@ -354,17 +565,22 @@ class MetricsPanel(QtWidgets.QWidget):
         return super().eventFilter(watched, event)
 
     def _fit_table(self) -> None:
-        """Size the table to its rows so the panel scrolls as a whole, not the table alone."""
-        self.table.resizeRowsToContents()
+        """Size the table to its rows so the panel scrolls as a whole, not the table alone.
+
+        Rows are one line of text tall (plus a little air), not the style's roomy default:
+        every row must fit a right-hand dock at 1280×800.
+        """
+        rows = self.table.verticalHeader()
+        line = QtGui.QFontMetrics(self.table.font()).height() + 4
+        rows.setMinimumSectionSize(line)
+        rows.setDefaultSectionSize(line)
+        rows.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
+        for r in range(self.table.rowCount()):
+            self.table.setRowHeight(r, line)
         # The header's size hint, not its height: after a font change it is not laid out yet.
         header = self.table.horizontalHeader().sizeHint().height()
         height = header + 2 * self.table.frameWidth()
-        # Size hints too: during a font change the rows are resized only later.
-        rows = self.table.verticalHeader()
-        height += sum(
-            max(self.table.rowHeight(r), self.table.sizeHintForRow(r), rows.sectionSizeHint(r))
-            for r in range(self.table.rowCount())
-        )
+        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
         self.table.setFixedHeight(height)
 
     # ----------------------------------------------------------------- public API
@@ -426,6 +642,10 @@ class MetricsPanel(QtWidgets.QWidget):
         if refused != self._refused_full:
             self._refused_full = refused
             self._show_rate_note()
+        if self.isVisible():
+            needed = self.needed_width()
+            if needed > self.scroll_area.viewport().width() + 1:
+                self.widthWanted.emit(needed)
 
     def clear(self) -> None:
         """Forget the observed side (after a reset); the configured side stays."""
@@ -460,7 +680,7 @@ class MetricsPanel(QtWidgets.QWidget):
             if pattern == "dhs":
                 self._set_cell(row, column, shown_dhs(metrics) or DASH)
                 continue
-            self._set_cell(row, column, fmt(field(metrics, path), pattern))
+            self._set_cell(row, column, _cell(field(metrics, path), pattern))
         dhs = finite(field(metrics, "dhs"))
         status = metrics.status if metrics is not None and dhs is not None else None
         self._set_cell(len(_TABLE_ROWS), column, status or DASH)
@@ -472,6 +692,7 @@ class MetricsPanel(QtWidgets.QWidget):
             return
         shown = shown_dhs(metrics) or f"{dhs:.1f}"
         label.setText(f"{STATUS_SYMBOLS.get(status, '')} {shown} % {status}".strip())
+        self._size_chip(label)
         # Dark text on the Okabe–Ito hues keeps ≥ 4.5:1 contrast on all three.
         label.setStyleSheet(
             f"QLabel {{ background: {STATUS_COLORS.get(status, 'transparent')}; color: black;"
@@ -488,39 +709,38 @@ class MetricsPanel(QtWidgets.QWidget):
         labels = self.stat_labels
         members = field(snapshot, "balance.members")
         tasks = field(snapshot, "balance.tasks")
-        labels["members"].setText(f"{fmt(members)} active, {fmt(tasks)} tasks")
+        labels["members"].setText(f"{fmt(members)} · {fmt(tasks)} tasks")
         labels["per_member"].setText(
             f"mean {fmt(field(snapshot, 'balance.mean'), '{:.1f}')} · "
             f"std {fmt(field(snapshot, 'balance.std'), '{:.1f}')} · "
             f"max {fmt(field(snapshot, 'balance.max'))}"
         )
         ratio = finite(field(snapshot, "balance.max_over_mean"))
-        labels["max_over_mean"].setText(
-            DASH if ratio is None or ratio == 0 else f"{ratio:.3f}  (1 = perfectly even)"
+        labels["max_over_mean"].setText(DASH if ratio is None or ratio == 0 else f"{ratio:.3f}")
+        mean = finite(field(snapshot, "balance.mean"))
+        std = finite(field(snapshot, "balance.std"))
+        labels["std_over_mean"].setText(
+            DASH if mean is None or std is None or mean <= 0 else f"{std / mean:.3f}"
         )
         labels["last_change"].setText(self._last_change_text(field(snapshot, "last_change")))
         labels["stranded"].setText(fmt(field(snapshot, "stranded")))
-        labels["work_lost"].setText(
-            _with_unit(field(snapshot, "work_lost"), "{:.2f}", "h") + " (crash rollback)"
-            if finite(field(snapshot, "work_lost")) is not None
-            else DASH
-        )
+        # Short values (a projector's dock is narrow); what they mean is in each tooltip.
+        labels["work_lost"].setText(_with_unit(field(snapshot, "work_lost"), "{:.2f}", "h"))
         labels["work_delayed"].setText(
-            _with_unit(field(snapshot, "work_delayed"), "{:.2f}", "task-h")
-            + " stranded until detection"
-            if finite(field(snapshot, "work_delayed")) is not None
-            else DASH
+            _with_unit(field(snapshot, "work_delayed"), "{:.1f}", "task-h")
         )
-        labels["retries"].setText(
-            f"{fmt(field(snapshot, 'retries'))} failed units of work (1 − trust), redone"
-            if finite(field(snapshot, "retries")) is not None
-            else DASH
-        )
+        labels["retries"].setText(_with_unit(field(snapshot, "retries"), "{:g}", "units"))
         warnings = field(snapshot, "warnings")
+        # One line, cut at the dock's edge (a projector has no room for a paragraph); the
+        # whole text is the tooltip.
         labels["warnings"].setText(
-            "\n".join(f"⚠ {w}" for w in warnings) if warnings else "no warnings"
+            "  ".join(f"⚠ {w}" for w in warnings) if warnings else "no warnings"
         )
-        labels["throughput"].setText(_with_unit(field(snapshot, "throughput"), "{:.2f}", "tasks/h"))
+        labels["warnings"].setToolTip("\n".join(f"⚠ {w}" for w in warnings or ()))
+        # A warning gets a line of its own; without one the line is left out (room).
+        for widget in (labels["warnings"], self.stat_titles["warnings"]):
+            widget.setVisible(bool(warnings))
+        labels["throughput"].setText(_with_unit(field(snapshot, "throughput"), "{:.2f}", "/h"))
         labels["migrations"].setText(
             _with_unit(field(snapshot, "migrations_per_hour"), "{:.2f}", "per h")
         )
@@ -529,20 +749,29 @@ class MetricsPanel(QtWidgets.QWidget):
             f"step {fmt(field(snapshot, 'step'))}"
         )
 
-    @staticmethod
-    def _last_change_text(change: Any) -> str:
+    def _last_change_text(self, change: Any) -> str:
         if change is None:
             return f"{DASH} no membership change yet"
         kind, member = field(change, "kind") or "", field(change, "member") or ""
         moved, active = fmt(field(change, "moved")), fmt(field(change, "active"))
         ratio, ideal = finite(field(change, "ratio")), finite(field(change, "ideal"))
         text = f"{kind} {member}: moved {moved} / {active} = {fmt(ratio, '{:.4f}')}"
-        if ideal is None:  # theory gives an ideal only for ring joins and leaves
-            return text
+        if self.paradigm != "phoenix" or ideal is None:
+            return text  # theory gives an ideal only for ring joins and leaves
         text += f", ideal {fmt(ideal, '{:.4f}')}"
         if ratio is not None and ideal:
             text += f" ({ratio / ideal:.2f}× ideal)"
         return text
+
+
+def _cell(value: Any, pattern: str) -> str:
+    """A table cell: the row's format, or 4 significant digits when that would be long (extreme
+    sliders: 400000.0000 events/h must not be cut off in a narrow column)."""
+    text = fmt(value, pattern)
+    number = finite(value)
+    if number is not None and len(text) > CELL_CHARS:
+        return f"{number:.4g}"
+    return text
 
 
 def _dhs_with_unit(metrics: Any) -> str:

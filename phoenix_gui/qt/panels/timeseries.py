@@ -209,6 +209,9 @@ class TimeSeriesPanel(QtWidgets.QWidget):
                 item.setTextPen(foreground)
                 item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.getAxis("left").setWidth(40)
+            # Hours stay hours: no "(x0.001)" rescaling of the time axis, and time starts at 0.
+            plot.getAxis("bottom").enableAutoSIPrefix(False)
+            plot.setLimits(xMin=0.0)
             if row == 1:
                 plot.setLabel("bottom", "time (h)", color=foreground.name())
             if self.plots:
@@ -291,6 +294,14 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         self._dirty = False
         for curve in self.curves.values():
             curve.setData([], [])
+        self.reset_ranges()
+
+    def reset_ranges(self) -> None:
+        """A new run: forget the old run's zoom and ranges (time from 0, values auto)."""
+        for plot in self.plots:
+            plot.enableAutoRange()
+            plot.setXRange(0.0, 1.0, padding=0.0)
+            plot.enableAutoRange(x=True, y=True)
 
     def refresh(self) -> None:
         """Push the recorded series to the curves now (the timer calls this)."""

@@ -24,6 +24,7 @@ from phoenix_gui.engine import (
 )
 from phoenix_gui.params import ParamError
 from phoenix_gui.qt.adapter import LIVE_PARAMS, SimulationAdapter
+from phoenix_gui.qt.document.caption_overlay import CaptionStage
 from phoenix_gui.qt.document.param_state import RESTART_PARAMS, ParamState
 from phoenix_gui.qt.panels.controls import ControlsPanel
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
@@ -72,7 +73,7 @@ class MainWindow(QtWidgets.QMainWindow):
         super().__init__(parent)
         self.source = source
         self.setWindowIcon(app_icon())
-        self.resize(1440, 900)
+        self.resize(1440, 900)  # the workbench maximises it on screens up to 1920×1080
         self.state = ParamState(config or SimulationConfig(), parent=self)
         self.adapter = SimulationAdapter(self.state.start_config(), parent=self)
         self._restart_timer = QtCore.QTimer(self)
@@ -80,9 +81,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._restart_timer.setSingleShot(True)
         self._restart_timer.setInterval(RESTART_AFTER_MS)
         self._restart_timer.timeout.connect(self._on_reset)
-        # The paradigm's view (ring, nodes or agents) with the narration line under it.
+        # The paradigm's view (ring, nodes or agents) with the narration line under it, and
+        # under both the lesson caption strip they make room for.
         self.views = ViewStack(self)
-        self.setCentralWidget(self.views)
+        self.stage = CaptionStage(self.views, self)
+        self.setCentralWidget(self.stage)
         self.ring_view = self.views.ring
         self.views_binding = ViewStackBinding(self.adapter, self.views)
         self.ring_binding = self.views_binding.ring
@@ -142,6 +145,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resizeDocks([self.controls_dock], [330], QtCore.Qt.Orientation.Horizontal)
         self.resizeDocks([self.metrics_dock], [420], QtCore.Qt.Orientation.Horizontal)
         self.resizeDocks([self.timeseries_dock], [230], QtCore.Qt.Orientation.Vertical)
+
+    def metrics_dock_height(self) -> int:
+        """The Metrics dock's height with every part of the panel shown (title bar included)."""
+        title = self.metrics_dock.style().pixelMetric(
+            QtWidgets.QStyle.PixelMetric.PM_TitleBarHeight, None, self.metrics_dock
+        )
+        return self.metrics.needed_height() + title + 8
+
+    def metrics_dock_width(self) -> int:
+        """The Metrics dock's width with both columns, the chips and the balance lines whole."""
+        return self.metrics.needed_width() + 8
 
     def _action(self, text: str, slot: Any, shortcut: str | None = None, tip: str = "") -> Any:
         action = QtGui.QAction(text, self)
@@ -349,6 +363,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.adapter.reset(self.state.start_config())
 
     def _after_reset(self) -> None:
+        # A new run: nothing of the old one stays selected or inspected.
+        self._inspected = None
+        self.inspector.clear()
+        self.ring_view.set_selected(None)
+        self.metrics.set_paradigm(self.adapter.sim.config.paradigm)
         self.metrics.show_values(self.state.values())
         self._show_rate_notes()
         self.timeseries.clear()
@@ -483,6 +502,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def inspect_member(self, member_id: str, raise_dock: bool = True) -> None:
         self._inspected = member_id
+        self.ring_view.set_selected(member_id)
         if raise_dock:
             self.inspector_dock.raise_()
         self._refresh_inspector()

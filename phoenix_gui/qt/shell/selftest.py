@@ -11,7 +11,16 @@ inflate), and prints one JSON line:
 startup_ms (and startup_cpu_ms, the CPU time the process had used by then, which load on the
 machine changes far less), frames, median_frame_ms, p95_frame_ms (ring view frames),
 median_step_ms, p95_step_ms (a step with every dock update and repaint it causes), steps,
-audit_head (and what it checked).
+audit_head (and what it checked),
+and ``layout``: what a class would see, measured from the real widgets at the start, after a
+Reset, after the crash and at the end — ``metrics_hidden_rows`` (Metrics parts cut off by the
+dock), ``caption_covers_ring`` (a caption over the view, or a member marker whose click would
+not reach the ring), ``label_overlaps`` (pairs of member labels overlapping) and
+``dot_share_max_error_pct`` (largest gap between a member's share of visible task-dot pixels
+and its share of tasks). ``--size WxH`` runs the window at that size (on an offscreen screen
+of that size), ``--presentation`` in presentation mode, ``--screenshot DIR`` writes a PNG of
+the window at each of those moments, ``--lessons`` also opens every bundled lesson and measures
+the window right after each.
 
 Then the case that once froze the window for ten minutes: J and L at their maximum with Δt at
 the lowest the rate bound allows for them, set through the parameter state as the sliders do,
@@ -24,10 +33,12 @@ the self-test above 100 ms. Exit status 0 only when every check passed.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +46,8 @@ import numpy as np
 
 FRAMES_PER_STEP = 3
 FRAME_DT = 1.0 / 60.0
+DOT_SHARE_LIMIT_PCT = 2.0
+AFTER_CRASH = 2  # steps after detection of the crash to the "crash" moment (packets flying)
 STRESS_S = 1.5  # how long the stress step runs before Esc
 # The hang of issue 11: J = L = 10^5 per Δt = 0.5 h, about 10^5 churn events in one step.
 STRESS_VALUES = (("hours", 0.5), ("joins", 100_000), ("leaves", 100_000))
@@ -42,20 +55,121 @@ EXPERIMENT_TIMEOUT_S = 120.0
 
 
 def run_self_test(
-    config: Any, source: str | None = None, steps: int = 200, max_stall_ms: float | None = None
+    config: Any,
+    source: str | None = None,
+    steps: int = 200,
+    max_stall_ms: float | None = None,
+    size: tuple[int, int] | None = None,
+    presentation: bool = False,
+    screenshot: Path | None = None,
+    lessons: bool = False,
 ) -> int:
     """Run the self-test (see the module docstring); 0 when every check passed.
 
     ``max_stall_ms`` (default :data:`MAX_STALL_MS`, 100) is the longest the window may go
     without answering; tests on a shared, busy machine pass a looser bound.
     """
+    import os
+
     from phoenix_gui.qt.shell.app import quiet_harmless_qt_messages
 
-    with quiet_harmless_qt_messages():  # stderr keeps real Qt warnings, not offscreen noise
-        return _self_test(config, source, steps, max_stall_ms)
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    scratch = tempfile.TemporaryDirectory(prefix="phoenix-screen-")
+    if size is not None and platform == "offscreen":
+        # An offscreen screen of exactly that size, so full screen (presentation) is that too.
+        config_file = Path(scratch.name) / "screen.json"
+        config_file.write_text(json.dumps(offscreen_screen(*size)), encoding="utf-8")
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config_file}"
+    view = _View(size, presentation, screenshot, lessons)
+    try:
+        with quiet_harmless_qt_messages():  # stderr keeps real Qt warnings, not offscreen noise
+            return _self_test(config, source, steps, max_stall_ms, view)
+    finally:
+        scratch.cleanup()
 
 
-def _self_test(config: Any, source: str | None, steps: int, max_stall_ms: float | None) -> int:
+@dataclass(frozen=True)
+class _View:
+    """How the self-test shows the window: size, presentation mode, pictures, lessons."""
+
+    size: tuple[int, int] | None = None
+    presentation: bool = False
+    screenshot: Path | None = None
+    lessons: bool = False
+
+
+def offscreen_screen(width: int, height: int) -> dict[str, Any]:
+    """Qt's offscreen platform configuration of one screen of that size at 96 dpi, scale 1."""
+    return {
+        "screens": [
+            {
+                "name": f"screen-{width}x{height}",
+                "x": 0,
+                "y": 0,
+                "width": width,
+                "height": height,
+                "logicalDpi": 96,
+                "logicalBaseDpi": 96,
+                "dpr": 1,
+            }
+        ]
+    }
+
+
+def measure_layout(window: Any) -> dict[str, Any]:
+    """The ``layout`` figures of the window as it is now (see the module docstring)."""
+
+    from phoenix_gui.qt.views.ring import measure
+
+    view = window.ring_view
+    workbench = window.workbench
+    strip = getattr(workbench, "overlay", None)
+    shown = window.stage.view  # the paradigm's view with its narration line
+    covers = False
+    if strip is not None and strip.isVisible():
+        covers = _window_rect(window, strip).intersects(_window_rect(window, shown))
+    ring_shown = view.isVisible()
+    for info in window.adapter.member_infos() if ring_shown else []:
+        point = view.mapTo(window, view.mapFromScene(view.member_position(info.id)))
+        child = window.childAt(point)
+        if child is not None and child is not view and not view.isAncestorOf(child):
+            covers = True
+    return {
+        "metrics_hidden_rows": len(window.metrics.hidden_parts()),
+        "metrics_hidden": window.metrics.hidden_parts(),
+        "caption_covers_ring": covers,
+        "label_overlaps": len(measure.overlapping_labels(view)) if ring_shown else 0,
+        "dot_share_max_error_pct": (
+            round(measure.dot_share_error(view), 2)
+            if ring_shown and measure.dots_measurable(view)
+            else 0.0
+        ),
+    }
+
+
+def _window_rect(window: Any, widget: Any) -> Any:
+    from PySide6 import QtCore
+
+    return QtCore.QRect(widget.mapTo(window, QtCore.QPoint(0, 0)), widget.size())
+
+
+def _merge_layout(total: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    if not total:
+        return dict(now)
+    return {
+        "metrics_hidden_rows": max(total["metrics_hidden_rows"], now["metrics_hidden_rows"]),
+        "metrics_hidden": sorted(set(total["metrics_hidden"]) | set(now["metrics_hidden"])),
+        "caption_covers_ring": total["caption_covers_ring"] or now["caption_covers_ring"],
+        "label_overlaps": max(total["label_overlaps"], now["label_overlaps"]),
+        "dot_share_max_error_pct": max(
+            total["dot_share_max_error_pct"], now["dot_share_max_error_pct"]
+        ),
+    }
+
+
+def _self_test(
+    config: Any, source: str | None, steps: int, max_stall_ms: float | None, shown: _View
+) -> int:
     from phoenix_gui.qt.shell.app import create_app, process_start_time
 
     app = create_app()
@@ -79,8 +193,16 @@ def _self_test(config: Any, source: str | None, steps: int, max_stall_ms: float 
     )
     workbench = workbench_of(window)
     workbench.document.confirm_discard = lambda _doc: "discard"
+    if shown.size is not None:
+        from PySide6 import QtCore
+
+        window.setWindowState(QtCore.Qt.WindowState.WindowNoState)
+        window.setGeometry(0, 0, *shown.size)
+        workbench.apply_default_layout()
     window.show()
     workbench.start()
+    if shown.presentation:
+        workbench.presentation.set_active(window, True)
     window.ring_view.viewport().repaint()
     app.processEvents()
     first_frame = time.time()
@@ -97,10 +219,37 @@ def _self_test(config: Any, source: str | None, steps: int, max_stall_ms: float 
     probe.start()
     stress: dict[str, Any] = {}
     steps_done = 0
+    layout: dict[str, Any] = {}
+
+    def moment(name: str) -> None:
+        nonlocal layout
+        # The brief outline of a caption's reference lasts wall-clock time: a picture taken
+        # with or without it would depend on the machine's speed.
+        workbench.references.highlight.clear()
+        for _ in range(3):
+            app.processEvents()
+        now = measure_layout(window)
+        now["metrics_hidden"] = [f"{name}: {part}" for part in now["metrics_hidden"]]
+        layout = _merge_layout(layout, now)
+        if shown.screenshot is not None:
+            shown.screenshot.mkdir(parents=True, exist_ok=True)
+            path = shown.screenshot / f"self-test-{name}.png"
+            if not window.grab().save(str(path)):
+                failures.append(f"could not write {path}")
+
     try:
+        moment("start")
+        window.reset_action.trigger()
+        moment("reset")
+        crash_at = steps // 2
+        timing = window.adapter.sim.config.timing
+        # Detection takes the heartbeat timeout; the migrations fly in the steps after it.
+        after_crash = math.ceil(timing.heartbeat_timeout / timing.step_hours) + AFTER_CRASH
         for k in range(steps):
-            if k == steps // 2:
+            if k == crash_at:
                 _crash_one(window)
+            if k == min(steps - 1, crash_at + after_crash):
+                moment("crash")  # packets of the crash's first migrations on their way
             # A step as the user sees it: the engine step, then every dock's update and the
             # window's repaints that it triggers (delivered by processEvents).
             s0 = time.perf_counter()
@@ -115,6 +264,7 @@ def _self_test(config: Any, source: str | None, steps: int, max_stall_ms: float 
                 frame_ms.append((time.perf_counter() - t0) * 1000.0)
             app.processEvents()
         window.grab()  # the whole window, docks included, paints without error
+        moment("end")
         steps_done = int(window.adapter.sim.step_index)
         stress = _stress(window, app, failures)
         probe.stop()
@@ -131,11 +281,26 @@ def _self_test(config: Any, source: str | None, steps: int, max_stall_ms: float 
             failures.append(f"{hook.errors} error(s) raised in the event loop")
         saved = _save_and_reload(window.adapter.sim.config, failures)
         experiment = _experiment(workbench, app, failures)
+        if shown.lessons:
+            from phoenix_gui.resources import bundled_scenarios
+
+            for path in bundled_scenarios():
+                if not workbench.open_lesson(str(path)):
+                    failures.append(f"could not open the lesson {path.name}")
+                    continue
+                deadline = time.monotonic() + 60.0  # a big run is built on a worker thread
+                while window.adapter.building and time.monotonic() < deadline:
+                    app.processEvents()
+                    time.sleep(0.01)
+                moment(f"lesson-{path.stem}")
+        failures += _layout_failures(layout)
     finally:
         probe.stop()
         view.stop_animation()
         window.adapter.pause()
         hook.close_dialogs()
+        if shown.presentation:
+            workbench.presentation.set_active(window, False)
         window.close()
         hook.uninstall()
         QtWidgets.QApplication.processEvents()
@@ -154,6 +319,7 @@ def _self_test(config: Any, source: str | None, steps: int, max_stall_ms: float 
         "audit_records": len(window.adapter.sim.audit),
         "scenario_roundtrip": saved,
         "max_stall_ms": round(probe.max_gap_ms, 1),
+        "layout": layout,
         **stress,
         **experiment,
         "ok": not failures,
@@ -162,6 +328,22 @@ def _self_test(config: Any, source: str | None, steps: int, max_stall_ms: float 
         print(f"self-test: FAILED: {failure}", file=sys.stderr)
     print(json.dumps(result))
     return 0 if not failures else 1
+
+
+def _layout_failures(layout: dict[str, Any]) -> list[str]:
+    out = []
+    if layout.get("metrics_hidden_rows"):
+        out.append(f"Metrics parts cut off: {', '.join(layout['metrics_hidden'])}")
+    if layout.get("caption_covers_ring"):
+        out.append("the caption covers the ring")
+    if layout.get("label_overlaps"):
+        out.append(f"{layout['label_overlaps']} pair(s) of member labels overlap")
+    if layout.get("dot_share_max_error_pct", 0.0) > DOT_SHARE_LIMIT_PCT:
+        out.append(
+            f"a member's share of task-dot pixels is {layout['dot_share_max_error_pct']} points"
+            f" off its share of tasks (limit {DOT_SHARE_LIMIT_PCT})"
+        )
+    return out
 
 
 def _stress(window: Any, app: Any, failures: list[str]) -> dict[str, Any]:

@@ -30,11 +30,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine import SimulationConfig
 from phoenix_gui.qt.document.autosave import Autosave
-from phoenix_gui.qt.document.caption_overlay import CaptionOverlay
 from phoenix_gui.qt.document.document import ScenarioDocument
 from phoenix_gui.qt.document.export import ExportActions
 from phoenix_gui.qt.document.file_actions import DropOpener, FileActions
 from phoenix_gui.qt.document.lessons import LessonController, LessonsMenu
+from phoenix_gui.qt.document.references import WindowReferences
 from phoenix_gui.qt.document.settings import Settings
 from phoenix_gui.qt.shell.dock_tabs import TabBarSweeper
 from phoenix_gui.qt.shell.main_window import MainWindow
@@ -44,6 +44,9 @@ from phoenix_gui.scenario import ScenarioError, scenario_from_config
 # saveState/restoreState version of the dock layout: bump it when docks are added or renamed,
 # so a layout saved by an older version is ignored instead of half-applied.
 DOCK_LAYOUT_VERSION = 1
+MAXIMISE_UP_TO = QtCore.QSize(1920, 1080)
+CHROME_HEIGHT = 100  # menu bar, toolbar and status bar, roughly
+MIN_INSPECTOR_HEIGHT = 120
 MIN_RING_WIDTH = 420  # below this the ring view is too small to read: fold a dock column
 THEME_LABELS = (("light", "&Light"), ("dark", "&Dark"), ("high-contrast", "&High contrast"))
 STATUS_MS = 5_000
@@ -90,10 +93,12 @@ class Workbench(QtCore.QObject):
             ring=lambda: window.ring_view,
             timeseries=lambda: window.timeseries,
             audit=lambda: window.adapter.sim.audit,
+            caption=lambda: self.lessons.text,
         )
         self.autosave = Autosave(document, parent=self, folder=autosave_folder)
-        self.overlay = CaptionOverlay(window.views.stack)
+        self.overlay = window.stage.strip
         self.lessons = LessonController(self.overlay, parent=self)
+        self.lessons.install_shortcuts(window)
         self.lessons_menu = LessonsMenu(window)
         self.presentation = Presentation(settings, parent=self)
         self._normal_state: QtCore.QByteArray | None = None  # dock layout before F11
@@ -107,6 +112,8 @@ class Workbench(QtCore.QObject):
         window.workbench = self
         self.presentation.apply_normal_theme()
         self._update_title()
+        self._start_lesson(window.adapter.sim.config)
+        self._on_simulation_reset()
 
     # ---- construction ------------------------------------------------------------------
     members = _panel_property("members")
@@ -247,6 +254,13 @@ class Workbench(QtCore.QObject):
         a.playingChanged.connect(self._on_playing_changed)
         self.lessons.pauseRequested.connect(a.pause)
         self.lessons.resumeRequested.connect(self._on_resume)
+        self.lessons.restartRequested.connect(w.reset_action.trigger)
+        w.metrics.widthWanted.connect(self._on_metrics_width_wanted)
+        a.stepped.connect(lambda _snapshot: self.lessons.on_time(a.sim.time))
+        self.references = WindowReferences(w, self)
+        self.lessons.render_plain = self.references.render_plain
+        self.lessons.render_rich = self.references.render_rich
+        self.lessons.point_at = self.references.point_at
         self.lessons_menu.lessonChosen.connect(self.open_lesson)
         self.presentation.activeChanged.connect(self._on_presentation_changed)
 
@@ -270,8 +284,19 @@ class Workbench(QtCore.QObject):
         target = self.window.size()
         screen = self.window.screen()
         if geometry is None and screen is not None:
+            # First start: maximised on a classroom-sized screen (up to 1920×1080), where the
+            # ring, Metrics and the caption need every pixel; on a larger screen the default
+            # size. restoreGeometry brings back the user's own choice after that.
+            whole = screen.geometry().size()
             available = screen.availableGeometry().size()
-            if target.width() > available.width() or target.height() > available.height():
+            if (
+                (
+                    whole.width() <= MAXIMISE_UP_TO.width()
+                    and whole.height() <= MAXIMISE_UP_TO.height()
+                )
+                or target.width() > available.width()
+                or target.height() > available.height()
+            ):
                 self.window.setWindowState(QtCore.Qt.WindowState.WindowMaximized)
                 target = available
         self.apply_default_layout(target)
@@ -284,18 +309,22 @@ class Workbench(QtCore.QObject):
         w = self.window
         size = size if size is not None else w.size()
         width, height = size.width(), size.height()
+        # The right column runs the window's full height (the bottom docks stop beside it), so
+        # Metrics has the height to show every row on a 1280×800 projector.
+        w.setCorner(
+            QtCore.Qt.Corner.BottomRightCorner, QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+        )
         left = _clamp(round(width * 0.22), 300, 360)
-        right = _clamp(round(width * 0.28), 390, 540)
-        bottom = _clamp(round(height * 0.3), 280, 330)
-        # What is left beside the bottom docks for the right column, menus and bars aside.
-        column = max(200, height - bottom - 110)
-        metrics = round(column * 0.66)
+        right = max(_clamp(round(width * 0.28), 390, 540), min(w.metrics_dock_width(), width // 2))
+        bottom = _clamp(round(height * 0.27), 200, 300)
+        column = max(200, height - CHROME_HEIGHT)  # menus, toolbar and status bar aside
+        metrics = min(max(column - MIN_INSPECTOR_HEIGHT, column // 2), w.metrics_dock_height())
         horizontal, vertical = QtCore.Qt.Orientation.Horizontal, QtCore.Qt.Orientation.Vertical
         if width - left - right < MIN_RING_WIDTH:
             # A small screen: three columns would squeeze the ring to a sliver, so Controls
-            # shares the right column with Metrics as a tab and the ring keeps the middle.
-            w.tabifyDockWidget(w.metrics_dock, w.controls_dock)
-            w.metrics_dock.raise_()
+            # shares the bottom row with the time series as a tab and the ring keeps the middle.
+            w.tabifyDockWidget(w.timeseries_dock, w.controls_dock)
+            w.timeseries_dock.raise_()
             w.resizeDocks([w.metrics_dock], [right], horizontal)
         else:
             w.resizeDocks([w.controls_dock, w.metrics_dock], [left, right], horizontal)
@@ -320,6 +349,7 @@ class Workbench(QtCore.QObject):
         self.settings.sync()
         self.autosave.clean_exit()
         self.tab_sweeper.stop()
+        self.references.highlight.clear()  # its timer must not outlive the window
         for panel in self.panels:
             panel.refresh()  # does any coalesced refresh now: no timer outlives the window
         if self.experiment_dialog is not None:
@@ -369,7 +399,9 @@ class Workbench(QtCore.QObject):
 
     # ---- slots -------------------------------------------------------------------------
     def _on_loaded(self, _scenario: object) -> None:
-        self.window.load_config(self.document.config())
+        config = self.document.config()
+        self._start_lesson(config)
+        self.window.load_config(config)
         dialog = self.experiment_dialog
         if dialog is not None and not (dialog.job is not None and dialog.job.running):
             dialog.load_experiment(self.document.scenario.experiment)
@@ -385,8 +417,15 @@ class Workbench(QtCore.QObject):
             self.show_status(f"Not kept in the scenario: {error}")
 
     def _on_simulation_reset(self) -> None:
-        self.lessons.reset()
+        # The captions belong to the lesson's setup: a run reset with other hosts, vnodes,
+        # tasks, seed or paradigm would make them wrong, so they stay hidden then.
+        self.lessons.reset(matches=_lesson_key(self.window.adapter.sim.config) == self._lesson)
         self._attach_panels()
+
+    def _start_lesson(self, config: SimulationConfig) -> None:
+        """A scenario was opened (or the window started): its captions are the lesson's."""
+        self._lesson = _lesson_key(config)
+        self.lessons.set_timeline(config.timeline)
 
     def _on_playing_changed(self, playing: bool) -> None:
         if playing and self.lessons.waiting:
@@ -406,18 +445,34 @@ class Workbench(QtCore.QObject):
                 if dock is not w.metrics_dock:
                     dock.hide()
             w.metrics_dock.show()
-            width = w.width()
-            w.resizeDocks(
-                [w.metrics_dock],
-                [_clamp(round(width * 0.45), 600, 760)],
-                QtCore.Qt.Orientation.Horizontal,
-            )
+            self._fit_presentation_metrics()
+            # Fonts and the full-screen geometry settle over the next events: fit again then.
+            QtCore.QTimer.singleShot(0, self._fit_presentation_metrics)
         elif self._normal_state is not None:
             w.restoreState(self._normal_state, DOCK_LAYOUT_VERSION)
             self._normal_state = None
         self.overlay.set_presentation_mode(active)
         if not active:
             self.presentation.apply_normal_theme()  # a theme chosen meanwhile applies now
+
+    def _on_metrics_width_wanted(self, needed: int) -> None:
+        """Widen the Metrics dock to what its panel needs (never past half the window)."""
+        w = self.window
+        dock = w.metrics_dock
+        if dock.isFloating() or not dock.isVisible():
+            return
+        wanted = min(needed + 8, w.width() // 2)
+        if wanted > dock.width():
+            w.resizeDocks([dock], [wanted], QtCore.Qt.Orientation.Horizontal)
+
+    def _fit_presentation_metrics(self) -> None:
+        """Metrics as wide as its larger text needs (at most half the screen): no cut column."""
+        w = self.window
+        if not self.presentation.is_active():
+            return
+        width = w.width()
+        wanted = max(round(width * 0.36), w.metrics_dock_width())
+        w.resizeDocks([w.metrics_dock], [min(wanted, width // 2)], QtCore.Qt.Orientation.Horizontal)
 
     def _on_member_selected(self, member_id: str) -> None:
         if member_id:
@@ -426,6 +481,18 @@ class Workbench(QtCore.QObject):
     def _on_task_selected(self, task: int) -> None:
         if task >= 0:
             self.window.inspect_task(task, raise_dock=False)
+
+
+def _lesson_key(config: SimulationConfig) -> tuple[object, ...]:
+    """What a lesson's captions describe: the setup, not the live metric sliders."""
+    return (
+        config.seed,
+        config.paradigm,
+        config.members,
+        config.ring,
+        config.workload,
+        config.timeline,
+    )
 
 
 def _clamp(value: int, low: int, high: int) -> int:

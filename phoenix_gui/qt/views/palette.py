@@ -31,11 +31,62 @@ TEXT = "#E5E7EB"
 # Past 8 members the hues repeat; each further cycle is lighter or darker so that member 0 and
 # member 8 are still told apart (factor per cycle, alternating lighter / darker, never equal).
 _CYCLE_FACTORS = (100, 145, 70, 175, 55, 125, 85)
+# Lighter variants of light hues clip to white, so a candidate too close to a colour already
+# given (or to the background, the unowned grey, the crashed red) is turned round the hue
+# circle until it stands apart: up to DISTINCT_UP_TO members no two share a colour, and a
+# picture's share of a colour is one member's share.
+MIN_DISTANCE = 48.0  # Euclidean distance in RGB between any two member colours
+DISTINCT_UP_TO = 64
+
+
+def rgb_of(colour: QtGui.QColor) -> tuple[int, int, int]:
+    """(red, green, blue) of a colour, 0–255."""
+    return (colour.red(), colour.green(), colour.blue())
+
+
+_RESERVED = tuple(rgb_of(QtGui.QColor(c)) for c in (BACKGROUND, UNOWNED, CRASHED, RING))
+_GIVEN: list[tuple[int, int, int]] = []
 
 
 def member_color(index: int) -> QtGui.QColor:
     """The colour of member ``index``; ``-1`` is the unowned grey, ``-2`` the crashed red."""
     return QtGui.QColor(_member_rgba(index))
+
+
+def _shaded(index: int) -> QtGui.QColor:
+    base = QtGui.QColor(OKABE_ITO[index % len(OKABE_ITO)])
+    factor = _CYCLE_FACTORS[(index // len(OKABE_ITO)) % len(_CYCLE_FACTORS)]
+    return base.lighter(factor) if factor >= 100 else base.darker(int(10000 / factor))
+
+
+def _candidates(index: int) -> list[QtGui.QColor]:
+    """The shaded Okabe–Ito colour first, then the same turned round the hue circle in 30°
+    steps at a few saturations and brightnesses."""
+    shaded = _shaded(index)
+    hue = max(shaded.hsvHue(), 0)
+    out = [shaded]
+    for step in range(1, 12):
+        for sat, val in ((230, 235), (120, 240), (255, 160), (150, 190)):
+            out.append(QtGui.QColor.fromHsv((hue + 30 * step) % 360, sat, val))
+    return out
+
+
+def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    return float(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5)
+
+
+def _distinct(index: int) -> tuple[int, int, int]:
+    taken = list(_GIVEN) + list(_RESERVED)
+    best, best_gap = _shaded(index), -1.0
+    for colour in _candidates(index) if index < DISTINCT_UP_TO else [_shaded(index)]:
+        rgb = rgb_of(colour)
+        gap = min((_distance(rgb, t) for t in taken), default=255.0)
+        if gap >= MIN_DISTANCE:
+            best = colour
+            break
+        if gap > best_gap:
+            best, best_gap = colour, gap
+    return rgb_of(best)
 
 
 @lru_cache(maxsize=4096)
@@ -44,10 +95,10 @@ def _member_rgba(index: int) -> int:
         return QtGui.QColor(CRASHED).rgba()
     if index < 0:
         return QtGui.QColor(UNOWNED).rgba()
-    base = QtGui.QColor(OKABE_ITO[index % len(OKABE_ITO)])
-    factor = _CYCLE_FACTORS[(index // len(OKABE_ITO)) % len(_CYCLE_FACTORS)]
-    shaded = base.lighter(factor) if factor >= 100 else base.darker(int(10000 / factor))
-    return shaded.rgba()
+    # Deterministic: member i's colour depends only on i (each is chosen after those before).
+    while len(_GIVEN) <= index:
+        _GIVEN.append(_distinct(len(_GIVEN)))
+    return QtGui.QColor(*_GIVEN[index]).rgba()
 
 
 @lru_cache(maxsize=4096)

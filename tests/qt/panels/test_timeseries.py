@@ -168,6 +168,30 @@ def test_export_csv_to_an_impossible_path_raises_oserror(tmp_path, panel):
         panel.export_csv(tmp_path / "missing" / "deeper" / "series.csv")
 
 
+def test_ranges_start_again_with_a_new_run_never_negative_never_si_scaled(qtbot, panel):
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for step in range(0, 8000, 40):  # up to 2000 h: pyqtgraph would write "(x1000)" or similar
+        panel.append(make_snapshot(step))
+    panel.refresh()
+    bottom = panel.plots[3].getAxis("bottom")
+    assert not bottom.autoSIPrefix
+    assert "x0" not in bottom.labelString() and "x1" not in bottom.labelString()
+    qtbot.waitUntil(lambda: panel.plots[0].getViewBox().viewRange()[0][1] > 1000)
+    panel.plots[0].setXRange(-50.0, 10.0, padding=0.0)  # a drag to before the start stops at 0
+    assert panel.plots[0].getViewBox().viewRange()[0][0] >= 0.0
+    panel.clear()  # Reset or another lesson
+    for plot in panel.plots:
+        (x0, x1), _y = plot.getViewBox().viewRange()
+        assert x0 == 0.0 and x1 <= 1.0
+    for step in range(1, 5):
+        panel.append(make_snapshot(step))
+    panel.refresh()
+    qtbot.waitUntil(lambda: 0.5 < panel.plots[0].getViewBox().viewRange()[0][1] < 10.0)
+    assert panel.plots[0].getViewBox().viewRange()[0][0] >= 0.0  # the new run's range
+
+
 def test_redraw_interval_stretches_with_the_measured_cost(qtbot, panel):
     from phoenix_gui.qt.panels.timeseries import COST_SHARE, MAX_REDRAW_MS, REDRAW_MS
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.qt.document.caption_overlay import PRESENTATION_MIN_POINT_SIZE, CaptionOverlay
+from phoenix_gui.qt.document.caption_overlay import PRESENTATION_MIN_POINT_SIZE, CaptionStage
 from phoenix_gui.qt.document.settings import Settings
 from phoenix_gui.qt.shell.presentation import Presentation, apply_theme, theme_palette
 
@@ -103,15 +103,17 @@ def test_f11_action_toggles_and_tracks_the_state(qtbot, qapp, window, settings) 
     assert not action.isChecked() and not presentation.is_active()
 
 
-def test_the_caption_overlay_follows_presentation_mode(qtbot, qapp, window, settings) -> None:
+def test_the_caption_strip_follows_presentation_mode(qtbot, qapp, window, settings) -> None:
     presentation = Presentation(settings)
-    overlay = CaptionOverlay(window.centralWidget())
+    stage = CaptionStage(QtWidgets.QWidget())
+    window.setCentralWidget(stage)
+    overlay = stage.strip
     presentation.activeChanged.connect(overlay.set_presentation_mode)
     overlay.show_caption("Which tasks move when host-4 joins?", paused=True)
     normal = overlay.point_size()
     presentation.toggle(window)
     assert overlay.point_size() >= PRESENTATION_MIN_POINT_SIZE
-    # The overlay sizes its own font: presentation mode did not scale it on top.
+    # The strip sizes its own font: presentation mode did not scale it on top.
     assert overlay.label.font().pointSizeF() == overlay.point_size()
     presentation.toggle(window)
     assert overlay.point_size() == normal

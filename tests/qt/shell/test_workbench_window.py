@@ -294,15 +294,16 @@ def test_a_caption_with_pause_stops_the_run_and_next_resumes(window, qtbot) -> N
     overlay = wb.overlay
     assert overlay.isVisible() and overlay.text() == PAUSE_TEXT
     assert overlay.next_button.isVisible() and wb.lessons.waiting
-    assert overlay.geometry().bottom() <= window.ring_view.height()
+    # Below the ring, never over it: the ring made room for it.
+    assert not overlay.geometry().intersects(window.ring_view.geometry())
 
     qtbot.mouseClick(overlay.next_button, LEFT)
     assert adapter.is_playing and not wb.lessons.waiting
-    assert not overlay.next_button.isVisible() and overlay.text() == PAUSE_TEXT
+    assert not overlay.is_waiting() and overlay.text() == PAUSE_TEXT
     window.play_action.trigger()
     assert not adapter.is_playing
     window.reset_action.trigger()
-    assert not overlay.isVisible()  # a new run starts without a caption
+    assert not overlay.isVisible()  # this lesson's first caption is at 0.5 h, not t = 0
 
 
 def test_play_while_held_at_a_caption_counts_as_next(window, qtbot) -> None:
@@ -503,8 +504,10 @@ def test_a_small_screen_keeps_the_ring_readable(open_window) -> None:
     window.resize(820, 760)
     bench(window).apply_default_layout(window.size())
     QtWidgets.QApplication.processEvents()
-    # Controls folds into a tab beside Metrics rather than squeezing the ring.
-    assert window.controls_dock in window.tabifiedDockWidgets(window.metrics_dock)
+    # Controls folds into a tab beside the time series rather than squeezing the ring, and
+    # Metrics keeps the right column to itself (every row in view).
+    assert window.controls_dock in window.tabifiedDockWidgets(window.timeseries_dock)
+    assert window.tabifiedDockWidgets(window.metrics_dock) == []
     assert window.ring_view.width() >= 360
 
 

@@ -30,11 +30,28 @@ from phoenix_gui.qt.views.ring.motion import RingMotion
 from phoenix_gui.qt.views.ring.pointer import RingPointer
 from phoenix_gui.qt.views.ring.ticks import TickLayer
 
-LABEL_LIMIT = 32  # more members than this: labels only in tooltips, they would overlap
+LABEL_LIMIT = 50  # more members than this: only hovered, selected and largest are labelled
+LARGEST_LABELLED = 8  # past LABEL_LIMIT, this many of the busiest members keep a label
+LEADER = "#9CA3AF"
 LINKS_PER_MEMBER = 12  # assignment links drawn per member (the rest are counted in its label)
 LINKS_TOTAL = 1500
 VIEW_EXTENT = 1.6  # ± data units shown: room for labels at 3 and 9 o'clock, growing outwards
 _GONE = ("FAILED", "SUSPECT", "REMOVED")
+
+
+def _stack(want: list[float], tall: float, top: float, bottom: float) -> list[float]:
+    """Label centres (pixels, up = +) as close to ``want`` (top to bottom) as possible while
+    at least ``tall`` apart and within [bottom, top]."""
+    out: list[float] = []
+    for y in want:
+        y = min(y, top) if not out else min(y, out[-1] - tall)
+        out.append(y)
+    overflow = bottom - out[-1] if out else 0.0
+    if overflow > 0:  # pushed below the view: shift the stack up, keeping the spacing
+        out = [min(top, y + overflow) for y in out]
+        for k in range(1, len(out)):
+            out[k] = min(out[k], out[k - 1] - tall)
+    return out
 
 
 @lru_cache(maxsize=2048)
@@ -127,8 +144,6 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._ticks = TickLayer(geo.TICK_IN, geo.TICK_OUT, width_px=1.3)
         self._links = PathLayer()
         self._dots = DotLayer(size_px=4.0, alpha=230)
-        self._stranded = DotLayer(size_px=6.0)  # blinking tasks of crashed members
-        self._stranded.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.NoCache)
         self._markers = pg.ScatterPlotItem(pxMode=True)
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
         # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
@@ -143,8 +158,12 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
             self.addItem(item)
         self.highlight = RingHighlight(self)
-        for item in (self._flash, self._stranded, self._markers, self._trail, self._packets):
+        for item in (self._flash, self._markers, self._trail, self._packets):
             self.addItem(item)
+        self._leaders = pg.PlotCurveItem(pen=pg.mkPen(LEADER, width=1))  # label → marker lines
+        self._leaders.setZValue(-1)  # under the markers: a line ends at a marker, not over it
+        self.addItem(self._leaders)
+        vb.sigRangeChanged.connect(self._on_range_changed)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -155,6 +174,10 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self.getPlotItem().getViewBox().setRange(
             xRange=(-VIEW_EXTENT, VIEW_EXTENT), yRange=(-VIEW_EXTENT, VIEW_EXTENT), padding=0.0
         )
+
+    def _on_range_changed(self, *_args: object) -> None:
+        if getattr(self, "_labels", None) and not getattr(self, "closed", False):
+            self._place_labels()  # labels keep their pixel size: zoom changes their spacing
 
     def _on_view_moved(self, *_args: object) -> None:
         self._view_moved = True
@@ -292,9 +315,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
 
     def _rebuild_labels(self) -> None:
         """Member labels, reused between rebuilds: a TextItem is slow to create and place."""
-        wanted = {}
+        wanted = {self._members[i].id: self._members[i].token for i in self._labelled()}
         if len(self._member_order) <= LABEL_LIMIT:
-            wanted = {self._members[i].id: self._members[i].token for i in self._member_order}
             # A member that left keeps its label while its tasks fly and its marker fades.
             wanted.update({g.id: g.token for g in self._ghosts.values()})
         for member_id in [k for k in self._labels if k not in wanted]:
@@ -309,28 +331,148 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
                 self._labels[member_id] = (self._labels[member_id][0], tok)
         self._place_labels()
 
-    def _place_labels(self) -> None:
-        """Put each label outside its member, moved apart from neighbours it would overlap.
+    def _labelled(self) -> list[int]:
+        """Members that get a label: all up to LABEL_LIMIT; past it the hovered, the selected
+        and the busiest few (the others are a hover away)."""
+        order = self._member_order
+        if len(order) <= LABEL_LIMIT:
+            return list(order)
+        busiest = sorted(order, key=lambda i: (-self._members[i].load, self._members[i].id))
+        keep = set(busiest[:LARGEST_LABELLED])
+        for index in (self._selected, self._hovered):
+            if index is not None and index in self._members:
+                keep.add(index)
+        return [i for i in order if i in keep]
 
-        The gap is the widest label's width at the label circle's size on screen, so it is
-        redone when the view is resized or its font changes (presentation mode).
+    def _refresh_highlight(self) -> None:
+        super()._refresh_highlight()
+        # Past LABEL_LIMIT the hovered and the selected member get their label.
+        if len(self._member_order) > LABEL_LIMIT:
+            labelled = {self._members[i].id for i in self._labelled()}
+            if labelled != set(self._labels):
+                self._rebuild_labels()
+
+    def visible_labels(self) -> dict[str, pg.TextItem]:
+        """The member labels on screen, by member id."""
+        return {m: item for m, (item, _tok) in self._labels.items() if item.isVisible()}
+
+    def _place_labels(self) -> None:
+        """Put each label beside its member without overlapping another; a leader line ties a
+        label to its marker wherever it had to move.
+
+        Few labels go round the ring, spread apart where neighbours are close; when they do not
+        fit round it they stand in columns left and right of the ring, in the vertical order of
+        their markers, each with a leader line. Done in screen pixels (labels keep their pixel
+        size whatever the zoom), so it is redone on resize, zoom and font changes.
         """
         if not self._labels:
+            self._leaders.setData([], [])
+            return
+        vb = self.getPlotItem().getViewBox()
+        ux, uy = vb.viewPixelSize()
+        if not (ux > 0 and uy > 0) or not np.isfinite(ux + uy):
             return
         ids = list(self._labels)
-        metrics = QtGui.QFontMetrics(self.font())
-        widest = max(metrics.horizontalAdvance(member_id) for member_id in ids)
-        radius_px = geo.LABEL_R * max(1, min(self.width(), self.height())) / (2 * VIEW_EXTENT)
-        gap = max(geo.LABEL_GAP, (widest + 8) / radius_px)
-        tokens = np.asarray([self._labels[m][1] for m in ids])
-        for member_id, theta in zip(
-            ids, geo.spread_angles(geo.token_angle(tokens), gap), strict=True
-        ):
+        boxes = {m: self._labels[m][0].boundingRect() for m in ids}
+        widest = max(r.width() for r in boxes.values())
+        tall = max(r.height() for r in boxes.values())
+        theta = geo.token_angle(np.asarray([self._labels[m][1] for m in ids], dtype=np.float64))
+        label_px = geo.LABEL_R / ux
+        gap = (widest + 6) / max(label_px, 1.0)
+        placed: dict[str, tuple[float, float, tuple[float, float]]] = {}  # x, y (units), anchor
+        if len(ids) * gap <= 2 * np.pi * 0.95:
+            spread = geo.spread_angles(theta, max(geo.LABEL_GAP, gap))
+            for member_id, angle in zip(ids, spread, strict=True):
+                px, py = geo.polar_xy(float(angle), geo.LABEL_R)
+                anchor = (0.5 - 0.5 * float(np.sin(angle)), 0.5 + 0.5 * float(np.cos(angle)))
+                placed[member_id] = (float(px), float(py), anchor)
+        floor = self._label_floor(uy)
+        if not placed or self._overlap(placed, boxes, ux, uy, floor):
+            placed = self._label_columns(ids, theta, widest, tall, ux, uy, floor)
+        xs: list[float] = []
+        ys: list[float] = []
+        for member_id, (x, y, anchor) in placed.items():
             label = self._labels[member_id][0]
-            x, y = geo.polar_xy(float(theta), geo.LABEL_R)
-            # Anchor on the side facing the ring so labels grow outwards, never over it.
-            label.setAnchor((0.5 - 0.5 * np.sin(theta), 0.5 + 0.5 * np.cos(theta)))
-            label.setPos(float(x), float(y))
+            label.setAnchor(anchor)
+            label.setPos(x, y)
+            index = self._by_id[member_id].index if member_id in self._by_id else None
+            if index is None or index not in self._members:
+                continue
+            row = self._member_order.index(index)
+            mx, my = self._member_xy[row]
+            box = boxes[member_id]
+            natural = geo.polar_xy(float(geo.token_angle(self._labels[member_id][1])), geo.LABEL_R)
+            moved = np.hypot((natural[0] - x) / ux, (natural[1] - y) / uy)
+            if moved > 0.6 * box.height():
+                xs += [float(mx), x]
+                ys += [float(my), y]
+        self._leaders.setData(np.asarray(xs), np.asarray(ys), connect="pairs")
+
+    def _overlap(
+        self,
+        placed: Mapping[str, tuple[float, float, tuple[float, float]]],
+        boxes: Mapping[str, QtCore.QRectF],
+        ux: float,
+        uy: float,
+        floor: float = -np.inf,
+    ) -> bool:
+        rects = []
+        for member_id, (x, y, anchor) in placed.items():
+            box = boxes[member_id]
+            left = x / ux - anchor[0] * box.width()
+            top = -y / uy - anchor[1] * box.height()
+            if -(top + box.height()) < floor:  # reaches down into the saturation note
+                return True
+            rects.append(QtCore.QRectF(left, top, box.width(), box.height()).adjusted(1, 1, -1, -1))
+        return any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+
+    def _label_floor(self, uy: float) -> float:
+        """The lowest a label may reach (pixels, up = +): above the saturation note when it
+        is shown at the bottom of the view, else no limit."""
+        note = getattr(self, "_saturation_label", None)
+        if note is None or not note.isVisible():
+            return -np.inf
+        top_units = note.pos().y() + note.boundingRect().height() * uy
+        return float(top_units / uy) + 2.0
+
+    def label_obstacles(self) -> dict[str, QtCore.QRectF]:
+        """Text the member labels must not cover (the saturation note), in widget pixels."""
+        note = getattr(self, "_saturation_label", None)
+        if note is None or not note.isVisible():
+            return {}
+        rect = note.mapRectToScene(note.boundingRect())
+        return {"saturation note": QtCore.QRectF(self.mapFromScene(rect).boundingRect())}
+
+    def _label_columns(
+        self,
+        ids: list[str],
+        theta: np.ndarray,
+        widest: float,
+        tall: float,
+        ux: float,
+        uy: float,
+        floor: float = -np.inf,
+    ) -> dict[str, tuple[float, float, tuple[float, float]]]:
+        """Labels in columns beside the ring, stacked in their markers' vertical order."""
+        vb = self.getPlotItem().getViewBox()
+        (_x0, _x1), (y0, y1) = vb.viewRange()
+        bottom = max(y0 / uy, floor)
+        span_px = y1 / uy - bottom - 4
+        rows = max(1, int(span_px // tall))
+        out: dict[str, tuple[float, float, tuple[float, float]]] = {}
+        for side in (1, -1):
+            mine = [i for i in range(len(ids)) if (np.sin(theta[i]) >= 0) == (side > 0)]
+            mine.sort(key=lambda i: -np.cos(theta[i]))  # top to bottom
+            columns = max(1, -(-len(mine) // rows))
+            for c in range(columns):
+                chunk = mine[c::columns]
+                want = [geo.MEMBER_R * np.cos(theta[i]) / uy for i in chunk]  # px, up = +
+                ys = _stack(want, tall, (y1 / uy) - tall / 2 - 2, bottom + tall / 2 + 2)
+                x_px = geo.LABEL_R / ux + 4 + c * (widest + 8)
+                for i, y_px in zip(chunk, ys, strict=True):
+                    anchor = (0.0, 0.5) if side > 0 else (1.0, 0.5)
+                    out[ids[i]] = (side * x_px * ux, y_px * uy, anchor)
+        return out
 
     # ---- frames ------------------------------------------------------------------------
     def _ensure_running(self) -> None:
@@ -372,7 +514,10 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         if self._markers_dirty or effects or self._effects_active:
             self._update_markers(now)  # one more after effects end: markers settle exactly
         self._effects_active = effects
-        self._stranded.setVisible(self._stranded_count > 0 and self.animator.blink_on(now))
+        # Stranded tasks blink in the crashed red in place, within the dots' interleaved
+        # rounds: an overlay on top would cover neighbours and overstate them.
+        blink = self._stranded_count > 0 and self.animator.blink_on(now)
+        self._dots.set_swapped(sorted(self.animator.crashed) if blink else [])
         ms = (time.perf_counter() - started) * 1000.0
         self.frameRendered.emit(ms)
         return ms
@@ -409,16 +554,16 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         )
 
     def _update_stranded(self) -> None:
-        """Rebuild the blinking overlay: tasks still owned by a crashed member."""
+        """Count the tasks still owned by a crashed member (they blink red until removed)."""
         crashed = sorted(self.animator.crashed)
         mask = np.isin(self._tasks.owner, crashed) if crashed else np.zeros(0, dtype=bool)
         self._stranded_count = int(mask.sum())
-        if self._stranded_count:
-            keys = np.full(self._stranded_count, -2)  # -2: the crashed red (see palette)
-            self._stranded.set_data(self._task_xy[0][mask], self._task_xy[1][mask], keys)
-        else:
-            self._stranded.clear()
-        self._stranded.setVisible(self._stranded_count > 0)
+        self._dots.set_swapped(crashed if self._stranded_count else [])
+
+    @property
+    def stranded_shown_red(self) -> bool:
+        """True while the stranded tasks are drawn red (the blink's on phase)."""
+        return bool(self._dots.swapped)
 
     @property
     def stranded_on_screen(self) -> int:

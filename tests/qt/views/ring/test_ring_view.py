@@ -215,7 +215,7 @@ def test_crashed_member_turns_red_and_its_tasks_blink_until_detected(qtbot) -> N
     for _ in range(8):
         clock.now += 0.13
         view.render_frame()
-        seen.add(view._stranded.isVisible())
+        seen.add(view.stranded_shown_red)
     assert seen == {True, False}  # it blinks
     assert view.animator.effect(clock.now, 2).crashed
     story, moved, _b, _a = _drain_story(ring, view, "host-2", kind="removed")

@@ -1,0 +1,143 @@
+"""What the ring view really shows, measured from its rendered pixels and item geometry.
+
+Used by the tests and by ``phoenix-flight gui --self-test`` (its ``layout`` figures):
+
+* :func:`dot_shares` — each member's share of the visible task-dot pixels, read from an image
+  of the view (each pixel classified to the nearest dot colour), beside its share of the tasks
+  drawn as dots (packets in flight and their trails are left out of the picture);
+* :func:`label_rects` / :func:`overlapping_labels` — the member labels' rectangles on screen
+  and the pairs that overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+from PySide6 import QtCore, QtGui
+
+from phoenix_gui.qt.views.palette import BACKGROUND, member_color, rgb_of
+from phoenix_gui.qt.views.ring import geometry as geo
+
+DOT_ALPHA = 230 / 255.0  # the task dots' alpha (RingView builds DotLayer(alpha=230))
+
+
+def _rgb(image: QtGui.QImage) -> np.ndarray:
+    image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
+    rows = data.reshape(height, image.bytesPerLine())[:, : 4 * width].reshape(height, width, 4)
+    return rows[:, :, [2, 1, 0]].astype(np.float64)  # BGRA in memory → RGB
+
+
+def dot_shares(
+    view: Any, colour_of: Callable[[int], QtGui.QColor] = member_color
+) -> dict[int, tuple[float, float]]:
+    """Member index → (share of visible dot pixels, share of tasks), both in percent.
+
+    Tasks nobody owns (−1, grey) and tasks stranded on a crashed member (−2, red) are groups
+    of their own, as they are drawn. Pixels inside the task annulus are classified to the
+    nearest colour among the members' dot colours (drawn over the background) and the
+    background itself; the palette keeps up to 64 members' colours apart, so each colour is
+    one member's (``colour_of`` lets a test draw with colours of its own).
+    """
+    owners = view.task_owner_array().astype(np.int64)
+    hidden = np.asarray(getattr(view, "_hidden", np.zeros(0)), dtype=np.int64)
+    if hidden.size:  # tasks in the air are drawn as packets, not as dots on the ring
+        owners = owners[~np.isin(view.task_ids, hidden)]
+    crashed = sorted(view.animator.crashed)
+    if (
+        crashed and view.stranded_shown_red
+    ):  # their tasks blink in the crashed red while stranded: count them as that
+        owners = np.where(np.isin(owners, crashed), -2, owners)
+    owners = np.where(owners < -2, -1, owners)
+    keys = sorted(int(k) for k in np.unique(owners))
+    if not keys:
+        return {}
+    image = _dots_image(view)
+    rgb = _rgb(image)
+    vb = view.getPlotItem().getViewBox()
+    origin = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(0.0, 0.0)))
+    edge = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(1.0, 0.0)))
+    scale = float(edge.x() - origin.x())  # device pixels per ring unit
+    dpr = image.devicePixelRatio()
+    height, width = rgb.shape[:2]
+    yy, xx = np.mgrid[0:height, 0:width]
+    r = np.hypot((xx + 0.5) / dpr - origin.x(), (yy + 0.5) / dpr - origin.y()) / scale
+    pad = 4.0 / scale
+    inside = (r >= geo.TASK_R_MIN - pad) & (r <= geo.TASK_R_MAX + pad)
+    pixels = rgb[inside]
+    back = np.array(rgb_of(QtGui.QColor(BACKGROUND)), dtype=np.float64)
+    palette = [back]
+    for key in keys:
+        colour = np.array(rgb_of(colour_of(key)), dtype=np.float64)
+        palette.append(DOT_ALPHA * colour + (1 - DOT_ALPHA) * back)
+    ref = np.asarray(palette)
+    nearest = np.argmin(((pixels[:, None, :] - ref[None, :, :]) ** 2).sum(axis=2), axis=1)
+    counts = np.bincount(nearest, minlength=len(keys) + 1)[1:]
+    total_pixels = max(1, int(counts.sum()))
+    tasks = np.array([int(np.count_nonzero(owners == key)) for key in keys])
+    total_tasks = max(1, int(tasks.sum()))
+    return {
+        key: (100.0 * counts[i] / total_pixels, 100.0 * tasks[i] / total_tasks)
+        for i, key in enumerate(keys)
+    }
+
+
+MIN_DOTS = 200  # fewer dots: a pixel share says more about dot edges than about shares
+
+
+def dots_measurable(view: Any) -> bool:
+    """Whether pixel shares mean something here: the ring paradigm (others draw assignment
+    links across the dots) with at least :data:`MIN_DOTS` task dots and no member lit up."""
+    plain = getattr(view, "highlighted", None) is None  # a lit member dims the others on purpose
+    return bool(plain and view.paradigm == "phoenix" and view.task_owner_array().size >= MIN_DOTS)
+
+
+def _dots_image(view: Any) -> QtGui.QImage:
+    """The view as drawn, without what only passes over the dots for a moment (packets in
+    flight, their trails, the flash of arcs changing hands)."""
+    passing = [getattr(view, name, None) for name in ("_packets", "_trail", "_flash")]
+    shown = [(item, item.isVisible()) for item in passing if item is not None]
+    for item, _visible in shown:
+        item.setVisible(False)
+    try:
+        image: QtGui.QImage = view.grab().toImage()
+        return image
+    finally:
+        for item, visible in shown:
+            item.setVisible(visible)
+
+
+def dot_share_error(view: Any, colour_of: Callable[[int], QtGui.QColor] = member_color) -> float:
+    """The largest |pixel share − task share| over the members, in percentage points."""
+    shares = dot_shares(view, colour_of)
+    return max((abs(p - t) for p, t in shares.values()), default=0.0)
+
+
+def label_rects(view: Any) -> dict[str, QtCore.QRectF]:
+    """Each shown member label's rectangle in view (widget) coordinates."""
+    out = {}
+    for member_id, item in view.visible_labels().items():
+        rect = item.mapRectToScene(item.boundingRect())
+        out[member_id] = QtCore.QRectF(view.mapFromScene(rect).boundingRect())
+    return out
+
+
+def overlapping_labels(view: Any) -> list[tuple[str, str]]:
+    """Pairs of shown member labels whose rectangles overlap, and labels over other text of
+    the view (the saturation note)."""
+    rects = label_rects(view)
+    pairs = [
+        (a, b)
+        for a, b in combinations(sorted(rects), 2)
+        if rects[a].adjusted(1, 1, -1, -1).intersects(rects[b].adjusted(1, 1, -1, -1))
+    ]
+    obstacles = view.label_obstacles() if hasattr(view, "label_obstacles") else {}
+    for name, rect in obstacles.items():
+        pairs += [
+            (m, name) for m in sorted(rects) if rects[m].adjusted(1, 1, -1, -1).intersects(rect)
+        ]
+    return pairs
