@@ -158,7 +158,7 @@ def test_ctrl_c_on_the_command_keeps_rows_and_resume_completes(tmp_path: Path) -
     out = tmp_path / "c.csv"
     # 400 runs: long enough that the periodic save (every few seconds) comes well before the end.
     cmd = [sys.executable, "-m", "phoenix_gui", "sweep", "--vary", "vnodes=1:200:1",
-           "--replicates", "2", "--steps", "8", "--out", str(out), "--workers", "2"]  # fmt: skip
+           "--replicates", "2", "--steps", "40", "--out", str(out), "--workers", "2"]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
@@ -167,7 +167,10 @@ def test_ctrl_c_on_the_command_keeps_rows_and_resume_completes(tmp_path: Path) -
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
-    if proc.returncode == 0:  # pragma: no cover - the machine finished all 400 runs first
+    finished = out.exists() and len(out.read_text().splitlines()) == 401
+    if proc.returncode == 0 or (finished and proc.returncode == -signal.SIGINT):
+        # pragma: no cover - a quiet machine finished all 400 runs (the first save is the
+        # final one) and the signal found the process already on its way out.
         pytest.skip("the sweep finished before Ctrl-C")
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
