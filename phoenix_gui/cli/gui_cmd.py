@@ -50,13 +50,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--size",
         metavar="WxH",
         help="self-test: the window size in pixels, e.g. 1280x800 (on an offscreen screen of "
-        "that size)",
+        "that size; default: the size the window opens at)",
     )
     parser.add_argument(
         "--presentation", action="store_true", help="self-test: in presentation mode (F11)"
     )
     parser.add_argument(
-        "--screenshot", metavar="DIR", help="self-test: write PNGs of the window to DIR"
+        "--screenshot",
+        metavar="DIR",
+        help="self-test: write PNGs of the window to DIR (default: none written)",
     )
     parser.add_argument(
         "--lessons",
