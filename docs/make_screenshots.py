@@ -138,6 +138,7 @@ def render_views(width: int, height: int, out: Path, tmp: Path) -> bool:
         bench.overlay.dismiss()
         _settle(app)
         path = out / f"view-{name}-{width}x{height}.png"
+        window.timeseries.catch_up()
         image = window.grab().toImage()
         saved = image.save(str(path), "PNG", 9)  # type: ignore[call-overload]
         print(

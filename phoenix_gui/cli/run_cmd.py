@@ -36,9 +36,10 @@ from phoenix_gui.engine import (
     MetricsError,
     Simulation,
     SimulationConfig,
+    with_parameters,
 )
 from phoenix_gui.files import InputFileError, open_input
-from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, RUN_LENGTH_PARAMS, SEED_MAX
+from phoenix_gui.params import PARAMS, RUN_LENGTH_PARAMS, SEED_MAX
 from phoenix_gui.scenario.costs import arrivals_problem
 from phoenix_gui.scenario.limits import MAX_RUN_TASKS
 
@@ -143,33 +144,10 @@ def build_config(
         for n in RUN_PARAMS
         if getattr(args, n) is not None
     }
-    metrics = {k: v for k, v in given.items() if k in METRIC_INPUT_PARAMS}
     try:
-        if metrics:
-            cfg = dataclasses.replace(cfg, metrics=dataclasses.replace(cfg.metrics, **metrics))
+        cfg = with_parameters(cfg, given)
     except MetricsError as exc:
         raise metrics_error(exc) from None
-    if "hosts" in given:
-        # The total at the start, listed members first (what the help and the slider say).
-        cfg = dataclasses.replace(cfg, members=cfg.members.with_total(int(given["hosts"])))
-    if "vnodes" in given:
-        cfg = dataclasses.replace(
-            cfg, ring=dataclasses.replace(cfg.ring, vnodes=int(given["vnodes"]))
-        )
-    if "tasks" in given:
-        wl = dataclasses.replace(cfg.workload, initial_tasks=int(given["tasks"]))
-        cfg = dataclasses.replace(cfg, workload=wl)
-    if "arrival_rate" in given:
-        wl = dataclasses.replace(cfg.workload, arrival_rate=float(given["arrival_rate"]))
-        cfg = dataclasses.replace(cfg, workload=wl)
-    if "reliability" in given:
-        template = dataclasses.replace(
-            cfg.members.template, reliability=float(given["reliability"])
-        )
-        cfg = dataclasses.replace(cfg, members=dataclasses.replace(cfg.members, template=template))
-    if "crash_share" in given:
-        churn = dataclasses.replace(cfg.churn, crash_share=float(given["crash_share"]))
-        cfg = dataclasses.replace(cfg, churn=churn)
     if args.paradigm is not None:
         cfg = dataclasses.replace(cfg, paradigm=args.paradigm)
     if args.retirement is not None:

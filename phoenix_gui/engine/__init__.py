@@ -54,7 +54,7 @@ from phoenix_gui.engine.metrics import (
     ideal_overhead,
 )
 from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics, observe
-from phoenix_gui.engine.params_apply import CHANGEABLE
+from phoenix_gui.engine.params_apply import CHANGEABLE, with_parameters
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.report import Snapshot
 from phoenix_gui.engine.rewind import RunHistory
@@ -159,5 +159,6 @@ __all__ = [
     "verify_file",
     "verify_lines",
     "vnode_saturation",
+    "with_parameters",
     "write_state",
 ]

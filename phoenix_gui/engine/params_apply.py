@@ -9,10 +9,11 @@ offset it was drawn with around T); listed members keep their own.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from phoenix_gui.engine.churn import rate_problem
-from phoenix_gui.engine.config import drawn_trust
+from phoenix_gui.engine.config import SimulationConfig, drawn_trust
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS
 
@@ -20,6 +21,40 @@ if TYPE_CHECKING:
     from phoenix_gui.engine.core import Core
 
 CHANGEABLE = (*METRIC_INPUT_PARAMS, "crash_share")
+
+
+def with_parameters(cfg: SimulationConfig, values: Mapping[str, float]) -> SimulationConfig:
+    """``cfg`` with parameters of the table set before a run starts — the one mapping from a
+    parameter name to the configuration that `run --NAME`, sweeps and the window share.
+
+    ``hosts`` is the total at the start, listed members first. Raises MetricsError for metric
+    inputs that break a rule beyond their ranges.
+    """
+    metrics = {k: v for k, v in values.items() if k in METRIC_INPUT_PARAMS}
+    if metrics:
+        cfg = dataclasses.replace(cfg, metrics=dataclasses.replace(cfg.metrics, **metrics))
+    if "hosts" in values:
+        cfg = dataclasses.replace(cfg, members=cfg.members.with_total(int(values["hosts"])))
+    if "vnodes" in values:
+        cfg = dataclasses.replace(
+            cfg, ring=dataclasses.replace(cfg.ring, vnodes=int(values["vnodes"]))
+        )
+    workload: dict[str, Any] = {}
+    if "tasks" in values:
+        workload["initial_tasks"] = int(values["tasks"])
+    if "arrival_rate" in values:
+        workload["arrival_rate"] = float(values["arrival_rate"])
+    if workload:
+        cfg = dataclasses.replace(cfg, workload=dataclasses.replace(cfg.workload, **workload))
+    if "reliability" in values:
+        template = dataclasses.replace(
+            cfg.members.template, reliability=float(values["reliability"])
+        )
+        cfg = dataclasses.replace(cfg, members=dataclasses.replace(cfg.members, template=template))
+    if "crash_share" in values:
+        churn = dataclasses.replace(cfg.churn, crash_share=float(values["crash_share"]))
+        cfg = dataclasses.replace(cfg, churn=churn)
+    return cfg
 
 
 def check_param(name: str, value: float) -> float:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from phoenix_gui.engine import PARADIGMS, MetricsError, SimulationConfig
-from phoenix_gui.params import METRIC_INPUT_PARAMS, PARAMS, ParamError
+from phoenix_gui.engine import PARADIGMS, MetricsError, SimulationConfig, with_parameters
+from phoenix_gui.params import PARAMS, ParamError
 
 # Parameters a sweep may vary: the ones `phoenix-flight run` takes as flags, and the paradigm.
 # The order is the one `run --help` lists.
@@ -192,24 +192,11 @@ def run_seed(scenario_seed: int, cell: int, replicate: int) -> int:
 def apply_values(cfg: SimulationConfig, values: dict[str, Value]) -> SimulationConfig:
     """``cfg`` with each parameter set, exactly as ``phoenix-flight run --NAME VALUE`` sets it
     (tests/cli/test_sweep_cmd.py re-runs a row with ``run`` and compares the audit heads)."""
-    metrics = {k: _numeric(v) for k, v in values.items() if k in METRIC_INPUT_PARAMS}
-    if metrics:
-        try:
-            cfg = dataclasses.replace(cfg, metrics=dataclasses.replace(cfg.metrics, **metrics))
-        except MetricsError as exc:
-            raise ExperimentError(exc.field, exc.message) from None
-    if "hosts" in values:
-        members = dataclasses.replace(cfg.members, generate=int(values["hosts"]))
-        cfg = dataclasses.replace(cfg, members=members)
-    if "vnodes" in values:
-        ring = dataclasses.replace(cfg.ring, vnodes=int(values["vnodes"]))
-        cfg = dataclasses.replace(cfg, ring=ring)
-    if "tasks" in values:
-        workload = dataclasses.replace(cfg.workload, initial_tasks=int(values["tasks"]))
-        cfg = dataclasses.replace(cfg, workload=workload)
-    if "crash_share" in values:
-        churn = dataclasses.replace(cfg.churn, crash_share=float(values["crash_share"]))
-        cfg = dataclasses.replace(cfg, churn=churn)
+    numbers = {k: _numeric(v) for k, v in values.items() if k != "paradigm"}
+    try:
+        cfg = with_parameters(cfg, numbers)
+    except MetricsError as exc:
+        raise ExperimentError(exc.field, exc.message) from None
     if "paradigm" in values:
         paradigm = str(values["paradigm"])
         if paradigm not in PARADIGMS:

@@ -414,6 +414,14 @@ class MetricsPanel(QtWidgets.QWidget):
             self.observed_dhs_label,
         ):
             watched.installEventFilter(self)
+        # Whatever changed the content (a snapshot, a reset, the stats of a step, a font), its
+        # layout asks for room again: check the width there, once per layout pass, rather than
+        # after each kind of update.
+        content.installEventFilter(self)
+        self._width_check = QtCore.QTimer(self)
+        self._width_check.setSingleShot(True)
+        self._width_check.setInterval(0)
+        self._width_check.timeout.connect(self._ask_for_width)
         self._show_metrics(None, 0, self.configured_gauge, self.dhs_label)
         self._show_metrics(None, 1, self.observed_gauge, self.observed_dhs_label)
 
@@ -553,6 +561,10 @@ class MetricsPanel(QtWidgets.QWidget):
         return label
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.LayoutRequest and watched is (
+            self.scroll_area.widget()
+        ):
+            self._width_check.start()
         refit = (QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.StyleChange)
         if event.type() in refit and watched in (self.dhs_label, self.observed_dhs_label):
             self._size_chip(watched)
@@ -642,6 +654,10 @@ class MetricsPanel(QtWidgets.QWidget):
         if refused != self._refused_full:
             self._refused_full = refused
             self._show_rate_note()
+        self._ask_for_width()
+
+    def _ask_for_width(self) -> None:
+        """Ask the window for more width when the content needs more than the dock gives."""
         if self.isVisible():
             needed = self.needed_width()
             if needed > self.scroll_area.viewport().width() + 1:

@@ -337,11 +337,16 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         if not target.commit():
             raise OSError(f"cannot write {path}: {target.errorString()}")
 
+    def catch_up(self) -> None:
+        """Draw now what the paced redraw has not drawn yet (the run paused, or a picture of
+        the window is about to be taken): the plots never show an older moment than the rest."""
+        if self._dirty:
+            self.refresh()
+
     # ----------------------------------------------------------------- Qt overrides
     def showEvent(self, event: QtGui.QShowEvent) -> None:
         super().showEvent(event)
-        if self._dirty:
-            self.refresh()
+        self.catch_up()
 
     def hideEvent(self, event: QtGui.QHideEvent) -> None:
         # Nothing to draw while hidden; the dirty flag makes showEvent catch up.

@@ -414,6 +414,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.adapter.request_step()
 
     def _on_playing_changed(self, playing: bool) -> None:
+        if not playing:  # paused: a class reads the plots now, so they show this moment
+            self.timeseries.catch_up()
         self.play_action.setChecked(playing)
         self.play_action.setText("Pause" if playing else "Play")
         self._refresh_icons()

@@ -234,6 +234,7 @@ def _self_test(
         if shown.screenshot is not None:
             shown.screenshot.mkdir(parents=True, exist_ok=True)
             path = shown.screenshot / f"self-test-{name}.png"
+            window.timeseries.catch_up()
             if not window.grab().save(str(path)):
                 failures.append(f"could not write {path}")
 

@@ -213,3 +213,17 @@ def test_redraw_interval_stretches_with_the_measured_cost(qtbot, panel):
     assert panel.redraw_interval() == MAX_REDRAW_MS  # never slower than once a second
     panel.append(make_snapshot(2))
     assert panel._redraw.interval() == MAX_REDRAW_MS
+
+
+def test_catch_up_draws_what_the_paced_redraw_has_not_yet(qtbot, panel):
+    # A paused run or a picture of the window must not show an older moment than the rest.
+    panel.show()
+    qtbot.waitExposed(panel)
+    for step in range(40):
+        panel.append(make_snapshot(step))
+    assert points(panel.curves["dhs_observed"]) == 0  # the paced redraw has not run yet
+    panel.catch_up()
+    assert points(panel.curves["dhs_observed"]) == 40
+    assert not panel._redraw.isActive()
+    panel.catch_up()  # nothing new: nothing to do
+    assert points(panel.curves["dhs_observed"]) == 40
