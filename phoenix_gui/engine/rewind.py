@@ -65,6 +65,7 @@ class RunHistory:
         self._keyframes: dict[int, _Keyframe] = {}
         self._arrays: dict[str, np.ndarray] = {}  # content key → array, shared by keyframes
         self._refs: dict[str, int] = {}
+        self._pinned: set[int] = set()
         self._keyframe(sim)
 
     # -- recording ----------------------------------------------------------------------------
@@ -76,10 +77,14 @@ class RunHistory:
         getattr(sim, kind)(*args, **kwargs)
         self.requests.append(Request(sim.step_index, kind, args, tuple(sorted(kwargs.items()))))
 
-    def stepped(self, sim: Simulation) -> None:
-        """Tell the history the live run has completed a step (call after every step)."""
+    def stepped(self, sim: Simulation, pin: bool = False) -> None:
+        """Tell the history the live run has completed a step (call after every step, before
+        the requests made at this boundary). ``pin``: the step cannot be replayed by stepping
+        (it was cut short), so a keyframe is kept right after it, never thinned away."""
         self.latest = sim.step_index
-        if (sim.step_index - self.start) % self.every == 0:
+        if pin:
+            self._pinned.add(sim.step_index)
+        if pin or (sim.step_index - self.start) % self.every == 0:
             self._keyframe(sim)
 
     def _keyframe(self, sim: Simulation) -> None:
@@ -112,7 +117,7 @@ class RunHistory:
         steps = sorted(self._keyframes)
         newest = steps[-1]
         for step in steps[1:-1:2]:
-            if step != newest:
+            if step != newest and step not in self._pinned:
                 self._drop(step)
         self.every *= 2
 
