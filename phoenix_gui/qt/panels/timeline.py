@@ -12,7 +12,7 @@ moment per pass of the event loop, the one under the handle when it gets there.
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 BANNER_STYLE = (
     "QFrame#timeline-banner { background: #FFF3CD; border: 1px solid #D55E00;"
@@ -26,6 +26,51 @@ MAX_TICKS = 24
 def viewing_text(hours: float, step: int) -> str:
     """The banner's words for a past moment."""
     return f"viewing t = {hours:.2f} h (step {step}) — read-only"
+
+
+class TickedSlider(QtWidgets.QSlider):
+    """A horizontal slider that draws its tick marks itself, under the groove: a styled slider
+    (the themes' stylesheets) gets none from Qt."""
+
+    TICK_PX = 5
+
+    def sizeHint(self) -> QtCore.QSize:
+        hint = super().sizeHint()
+        return QtCore.QSize(hint.width(), hint.height() + self.TICK_PX)
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        hint = super().minimumSizeHint()
+        return QtCore.QSize(hint.width(), hint.height() + self.TICK_PX)
+
+    def tick_values(self) -> list[int]:
+        """The values marked: every ``tickInterval`` from the minimum (the maximum too)."""
+        low, high, every = self.minimum(), self.maximum(), max(1, self.tickInterval())
+        if high <= low:
+            return []
+        values = list(range(low, high + 1, every))
+        return values if values[-1] == high else [*values, high]
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        super().paintEvent(event)
+        option = QtWidgets.QStyleOptionSlider()
+        self.initStyleOption(option)
+        style = self.style()
+        handle = style.subControlRect(
+            QtWidgets.QStyle.ComplexControl.CC_Slider,
+            option,
+            QtWidgets.QStyle.SubControl.SC_SliderHandle,
+            self,
+        )
+        span = self.width() - handle.width()
+        painter = QtGui.QPainter(self)
+        painter.setPen(self.palette().color(QtGui.QPalette.ColorRole.WindowText))
+        bottom = self.height() - 1
+        for value in self.tick_values():
+            x = handle.width() // 2 + QtWidgets.QStyle.sliderPositionFromValue(
+                self.minimum(), self.maximum(), value, span
+            )
+            painter.drawLine(x, bottom - self.TICK_PX + 1, x, bottom)
+        painter.end()
 
 
 class TimelineBar(QtWidgets.QWidget):
@@ -64,9 +109,8 @@ class TimelineBar(QtWidgets.QWidget):
         banner_layout.addWidget(self.now_button)
         self.banner.hide()
 
-        self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal, self)
+        self.slider = TickedSlider(QtCore.Qt.Orientation.Horizontal, self)
         self.slider.setObjectName("timeline-slider")
-        self.slider.setTickPosition(QtWidgets.QSlider.TickPosition.TicksBelow)
         self.slider.setToolTip(
             "The run's timeline: drag back to see any moment of it (read-only); "
             "Alt+Left / Alt+Right one step, Home the start, End back to now"

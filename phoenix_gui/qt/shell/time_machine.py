@@ -86,6 +86,7 @@ class TimeMachine(QtCore.QObject):
         sim = w.adapter.sim
         for view in (w.views.ring, w.views.cluster, w.views.agents):
             view.reset_animation()  # a flight of another moment must not land on this one
+        w.views.set_narration("")  # the last story told belongs to another moment
         w.metrics.update_snapshot(snapshot if snapshot is not None else sim.snapshot())
         w.timeseries.set_cursor(None if snapshot is None else float(sim.time))
         w.refresh_moment()

@@ -53,7 +53,9 @@ class ViewStack(QtWidgets.QWidget):
         self._fit_narration()
 
     def _fit_narration(self) -> None:
-        lines = QtGui.QFontMetrics(self.narration.font()).lineSpacing() * 2
+        # The stack's own font: the label inherits it, but may not have taken it in yet when
+        # the stack hears of the change (presentation mode scales the application font).
+        lines = QtGui.QFontMetrics(self.font()).lineSpacing() * 2
         self.narration.setFixedHeight(lines + 12)
 
     def changeEvent(self, ev: QtCore.QEvent) -> None:
