@@ -247,9 +247,7 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         # The timeline's cursor: a vertical line at the past moment being shown, in every plot.
         self.cursors: list[pg.InfiniteLine] = []
         for plot in self.plots:
-            cursor = pg.InfiniteLine(
-                angle=90, movable=False, pen=pg.mkPen(CURSOR_COLOR, width=2)
-            )
+            cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(CURSOR_COLOR, width=2))
             cursor.setVisible(False)
             plot.addItem(cursor, ignoreBounds=True)
             self.cursors.append(cursor)
@@ -304,7 +302,6 @@ class TimeSeriesPanel(QtWidgets.QWidget):
             else:
                 cursor.setValue(float(hours))
                 cursor.setVisible(True)
-        self.catch_up()
 
     @property
     def cursor_hours(self) -> float | None:

@@ -103,7 +103,7 @@ def test_scrubbing_shows_the_past_state_everywhere(open_window, qtbot) -> None:
         )
     )
     run_with_requests(window, qtbot, 14)
-    bench(window).recorder  # built: it must follow the timeline too
+    assert bench(window).recorder is not None  # built: it must follow the timeline too
     assert now_members_at[7] == now_members_at[5] + 1  # the join made at step 5
     live = window.adapter.live_sim
     scrub_to(window, qtbot, 2)
