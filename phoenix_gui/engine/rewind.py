@@ -161,6 +161,10 @@ def _elements(raw: memoryview, like: np.dtype[Any] | None = None) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8)
 
 
+def _flat(data: bytearray) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype=np.uint8)
+
+
 def _pack(data: bytes) -> bytes:
     """``data`` compressed (first byte 1), or as it is when short (first byte 0): a jump then
     makes far fewer calls to decompress."""
@@ -269,6 +273,8 @@ class RunHistory:
         while self.nbytes() > self.budget_bytes and len(self._keyframes) > 2:
             if not self._thin():
                 break
+        if self.nbytes() > self.budget_bytes:
+            self._start_over()
 
     def _version(
         self,
@@ -352,6 +358,32 @@ class RunHistory:
                 dropped = True
         self.every *= 2
         return dropped
+
+    def _start_over(self) -> None:
+        """Thinning could not free enough (the deltas of kept keyframes still build on those
+        dropped): keep only the first, the newest and the pinned keyframes, each stored whole,
+        and let the arrays' next versions build on the newest."""
+        steps = sorted(self._keyframes)
+        newest = steps[-1]
+        keep = {steps[0], newest, *self._pinned}
+        for step in steps:
+            frame = self._keyframes.pop(step)
+            if step in keep:
+                whole = tuple(_Version(_flat(v.build()), None, None) for v in frame.arrays)
+                for version in whole:
+                    self._hold(version)
+                self._keyframes[step] = _Keyframe(frame.pieces, whole)
+                self._hold_pieces(frame.pieces)
+            self._release(frame)
+        for lineage, version in zip(self._slots, self._keyframes[newest].arrays, strict=True):
+            lineage.last = lineage.anchor = version
+            lineage.anchor_copy = lineage.copy.copy()
+            lineage.count = 1
+        self._cool(0)
+
+    def _hold_pieces(self, pieces: tuple[bytes, ...]) -> None:
+        for key in pieces:
+            self._piece_refs[key] += 1
 
     def _release(self, frame: _Keyframe) -> None:
         for key in frame.pieces:
