@@ -55,7 +55,6 @@ LEVEL1 = 16
 FULL = LEVEL1 * LEVEL1
 HOT_BYTES = 32 << 20  # decompressed graph pieces kept for the next jumps (counted in nbytes)
 ZLIB_LEVEL = 1
-SMALL_WHOLE = 256 << 10  # whole arrays under this are stored compressed
 PACK_FROM = 1024  # bytes: shorter payloads are kept uncompressed
 DENSE = 4  # a delta touching more than 1/DENSE of an array is stored whole instead
 # Content-defined cuts of the pickled graph (a rolling sum of random byte weights over WINDOW
@@ -90,19 +89,15 @@ class _Version:
         self.base, self.view, self.length = base, now.dtype, now.nbytes
         self.unchanged = False
         if base is None or prev is None:
-            whole = now.tobytes()
-            # Small arrays (often made anew every step) compressed; big ones kept as they are,
-            # so a jump copies them instead of decompressing megabytes.
-            small = len(whole) < SMALL_WHOLE
-            self.payload: tuple[bytes, ...] = (_pack(whole) if small else whole,)
-            self.depth = -1 if small else 0  # −1: compressed
+            self.payload: tuple[bytes, ...] = (_pack(now.tobytes()),)
+            self.depth = 0
         else:
             # What changed in the part both have, and what was appended (arrays that grow).
-            self.depth = max(base.depth, 0) + 1
+            self.depth = base.depth + 1
             common = min(now.size, prev.size)
             where = np.flatnonzero(now[:common] != prev[:common]).astype(np.int64)
             if where.size * DENSE > common:  # mostly new (made anew): whole is smaller
-                self.base, self.depth = None, -1
+                self.base, self.depth = None, 0
                 self.payload = (_pack(now.tobytes()),)
                 self.size = len(self.payload[0])
                 return
@@ -117,8 +112,7 @@ class _Version:
     def build(self) -> bytearray:
         """The array's bytes at this version (a fresh, writable buffer)."""
         if self.base is None:
-            whole = _unpack(self.payload[0]) if self.depth < 0 else self.payload[0]
-            return bytearray(whole)
+            return bytearray(_unpack(self.payload[0]))
         out = self.base.build()
         tail = _unpack(self.payload[2])
         common = self.length - len(tail)
