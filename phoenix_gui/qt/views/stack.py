@@ -13,7 +13,7 @@ from PySide6 import QtWidgets
 from phoenix_gui.qt.views.agents.agents_view import AgentsView
 from phoenix_gui.qt.views.board import BoardView
 from phoenix_gui.qt.views.cluster.cluster_view import ClusterView
-from phoenix_gui.qt.views.narration_line import NarrationLine
+from phoenix_gui.qt.views.limited_label import LimitedLabel
 from phoenix_gui.qt.views.palette import BACKGROUND, TEXT
 from phoenix_gui.qt.views.ring.ring_view import RingView
 
@@ -33,7 +33,8 @@ class ViewStack(QtWidgets.QWidget):
         self.stack = QtWidgets.QStackedWidget(self)
         for view in (self.ring, self.cluster, self.agents):
             self.stack.addWidget(view)
-        self.narration = NarrationLine(f"background: {BACKGROUND}; color: {TEXT};", self)
+        self.narration = LimitedLabel(f"background: {BACKGROUND}; color: {TEXT};", self, lines=2)
+        self.narration.setObjectName("narrationLine")
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -63,7 +64,6 @@ class ViewStack(QtWidgets.QWidget):
         self.narration.set_full_text(
             text or "Membership changes are described here as they happen."
         )
-        self.narration.setToolTip(text)
         self.narration.setProperty("idle", not text)
 
     def narration_text(self) -> str:

@@ -1,11 +1,12 @@
-"""The narration line under the view: two lines at most, elided, never cut by its own edges."""
+"""Labels of a fixed number of lines (the narration line, the warning line): elided, never cut
+by their own edges."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6 import QtWidgets
 
-from phoenix_gui.qt.views.narration_line import LINES, NarrationLine
+from phoenix_gui.qt.views.limited_label import LimitedLabel
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # offscreen top-level windows
 
@@ -18,11 +19,11 @@ LONG = (
 KEEP: list[QtWidgets.QWidget] = []  # the hosts outlive the helper that made them
 
 
-def _line(qtbot, width: int, font_pt: int) -> NarrationLine:
+def _line(qtbot, width: int, font_pt: int, lines: int = 2) -> LimitedLabel:
     host = QtWidgets.QWidget()
     host.setStyleSheet(f"QWidget {{ font-size: {font_pt}pt; }}")  # as presentation mode does
     layout = QtWidgets.QVBoxLayout(host)
-    line = NarrationLine("background: black; color: white;", host)
+    line = LimitedLabel("background: black; color: white;", host, lines=lines)
     layout.addWidget(line)
     qtbot.addWidget(host)
     KEEP[:] = [host]
@@ -34,17 +35,18 @@ def _line(qtbot, width: int, font_pt: int) -> NarrationLine:
 
 @pytest.mark.parametrize("width", [260, 480, 760, 1400])
 @pytest.mark.parametrize("font_pt", [10, 24])
-def test_any_sentence_fits_in_two_lines(qtbot, width: int, font_pt: int) -> None:
-    line = _line(qtbot, width, font_pt)
+@pytest.mark.parametrize("lines", [1, 2])
+def test_any_sentence_fits_in_its_lines(qtbot, width: int, font_pt: int, lines: int) -> None:
+    line = _line(qtbot, width, font_pt, lines)
     line.set_full_text(LONG)
     shown = line.text().split("\n")
-    assert len(shown) <= LINES
+    assert len(shown) <= lines
     assert line.fits()
-    if line.lines_needed() > LINES:
+    if line.lines_needed() > lines:
         assert shown[-1].endswith("…")
     else:
         assert " ".join(shown) == LONG  # nothing dropped when it fits
-    assert line.full_text() == LONG
+    assert line.full_text() == LONG and line.toolTip() == LONG
 
 
 def test_a_larger_font_later_refits_the_height_and_the_text(qtbot) -> None:

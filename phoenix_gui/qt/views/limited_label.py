@@ -1,8 +1,9 @@
-"""NarrationLine: the two-line label under the paradigm's view that says what a step did.
+"""LimitedLabel: a label of a fixed number of lines that shortens its text rather than cut it.
 
-The line has a fixed height of two text lines, so new text never changes the window's size
-hints. A sentence longer than two lines at the current width and font (long member lists,
-presentation mode's larger font at 1280×800) is shortened with "…" at the end of the second
+Used for the narration line under the paradigm's view (two lines: what a step did) and for the
+Metrics panel's warning line (one line). The label's height is fixed to its lines, so new text
+never changes the window's size hints. A sentence longer than that at the current width and
+font (long member lists, presentation mode's larger font at 1280×800) ends with "…" on its last
 line instead of being cut off by the widget's edge; the tooltip keeps the whole sentence.
 """
 
@@ -10,27 +11,37 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-LINES = 2
-PAD_X, PAD_Y = 10, 4  # the stylesheet's padding, also used to size the line
 
+class LimitedLabel(QtWidgets.QLabel):
+    """A word-wrapped label that shows at most ``lines`` lines of its text, eliding the rest.
 
-class NarrationLine(QtWidgets.QLabel):
-    """A word-wrapped label that shows at most two lines of its text, eliding the rest."""
+    ``style`` is stylesheet declarations for the label (colours); ``pad`` its padding (x, y)
+    in pixels.
+    """
 
-    def __init__(self, style: str, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self,
+        style: str = "",
+        parent: QtWidgets.QWidget | None = None,
+        lines: int = 2,
+        pad: tuple[int, int] = (10, 4),
+    ) -> None:
         super().__init__(parent)
         self._full = ""  # set first: the calls below already send change events
-        self.setObjectName("narrationLine")
+        self.lines = lines
+        self._pad_y = pad[1]
         self.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         # Wrapping is done here, line by line, so what is drawn is exactly what was measured.
         self.setWordWrap(False)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
-        self.setStyleSheet(f"QLabel {{ {style} padding: {PAD_Y}px {PAD_X}px; }}")
+        if style or pad != (0, 0):  # a label with a sheet of its own (else it just inherits)
+            self.setStyleSheet(f"QLabel {{ {style} padding: {pad[1]}px {pad[0]}px; }}")
         self._fit_height()
 
     def set_full_text(self, text: str) -> None:
-        """Show ``text`` (elided to two lines if need be); the tooltip holds all of it."""
+        """Show ``text`` (elided to the label's lines if need be); the tooltip holds all of it."""
         self._full = text
+        self.setToolTip(text)
         self._show()
 
     def full_text(self) -> str:
@@ -72,9 +83,9 @@ class NarrationLine(QtWidgets.QLabel):
     def _show(self) -> None:
         text = self._full
         lines = self._layout_lines(text)
-        shown = [text[start : start + length].strip() for start, length in lines[: LINES - 1]]
-        if len(lines) >= LINES:
-            rest = text[lines[LINES - 1][0] :].strip()
+        shown = [text[start : start + length].strip() for start, length in lines[: self.lines - 1]]
+        if len(lines) >= self.lines:
+            rest = text[lines[self.lines - 1][0] :].strip()
             metrics = QtGui.QFontMetrics(self.font())
             shown.append(
                 metrics.elidedText(rest, QtCore.Qt.TextElideMode.ElideRight, self._text_width())
@@ -83,7 +94,7 @@ class NarrationLine(QtWidgets.QLabel):
 
     def _fit_height(self) -> None:
         spacing = QtGui.QFontMetrics(self.font()).lineSpacing()
-        self.setFixedHeight(spacing * LINES + 2 * PAD_Y + 4)
+        self.setFixedHeight(spacing * self.lines + 2 * self._pad_y + 4)
 
     def changeEvent(self, ev: QtCore.QEvent) -> None:
         super().changeEvent(ev)
