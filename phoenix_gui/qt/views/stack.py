@@ -49,11 +49,16 @@ class ViewStack(QtWidgets.QWidget):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.narration)
         self.paradigm = "phoenix"
+        self.narration_lines = 2  # three in a half-width pane (split view), where it wraps more
         self.set_narration("")
         self._fit_narration()
 
+    def set_narration_lines(self, lines: int) -> None:
+        self.narration_lines = lines
+        self._fit_narration()
+
     def _fit_narration(self) -> None:
-        lines = QtGui.QFontMetrics(self.narration.font()).lineSpacing() * 2
+        lines = QtGui.QFontMetrics(self.narration.font()).lineSpacing() * self.narration_lines
         self.narration.setFixedHeight(lines + 12)
 
     def changeEvent(self, ev: QtCore.QEvent) -> None:
