@@ -52,6 +52,7 @@ class BranchRun(QtCore.QObject):
         *,
         origin: str | None = None,
         pending: tuple[int, SimulationConfig] | None = None,
+        adapter: SimulationAdapter | None = None,
         parent: QtCore.QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -60,13 +61,24 @@ class BranchRun(QtCore.QObject):
         self.branch_step = pending[0] if pending is not None else sim.step_index
         self.edits: list[BranchEdit] = []
         self._saved_upto = 0  # edits already in the variant ``origin`` names
-        self.adapter = SimulationAdapter(parent=self, sim=sim)
+        # ``adapter``: one kept from an earlier B (its views are built already) takes this run.
+        if adapter is None:
+            adapter = SimulationAdapter(parent=self, sim=sim)
+        else:
+            adapter.adopt(sim)
+        self.adapter = adapter
         self.state = ParamState(sim.config, parent=self)
         self.start_values = self.state.values()  # B's parameters at the branch point
         self.state.changed.connect(self._on_state_changed)
         self.adapter.eventsEmitted.connect(self._on_engine_events)
         self.adapter.stepped.connect(self._apply_pending)
         self._apply_pending()
+
+    def detach(self) -> None:
+        """B is closed: its adapter stops and no longer reports to this run."""
+        self.adapter.shutdown()
+        self.adapter.eventsEmitted.disconnect(self._on_engine_events)
+        self.adapter.stepped.disconnect(self._apply_pending)
 
     @property
     def sim(self) -> Simulation:

@@ -61,11 +61,11 @@ class CompareMetricsPanel(QtWidgets.QWidget):
             grid.addWidget(header, 0, column)
         self.cells: dict[str, list[QtWidgets.QLabel]] = {}
         self.row_labels: dict[str, QtWidgets.QLabel] = {}
-        for row, (label, path, _pattern, tip) in enumerate(ROWS, start=1):
-            name = QtWidgets.QLabel(label, self)
-            name.setToolTip(tip)
-            grid.addWidget(name, row, 0)
-            self.row_labels[path] = name
+        for row, (text, path, _pattern, tip) in enumerate(ROWS, start=1):
+            title = QtWidgets.QLabel(text, self)
+            title.setToolTip(tip)
+            grid.addWidget(title, row, 0)
+            self.row_labels[path] = title
             cells = []
             for column in range(1, len(COLUMNS) + 1):
                 cell = QtWidgets.QLabel("—", self)

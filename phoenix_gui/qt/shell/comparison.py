@@ -27,7 +27,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine import Simulation, SimulationConfig
 from phoenix_gui.params import ParamError
-from phoenix_gui.qt.adapter import SimulationBuilder, builds_quickly
+from phoenix_gui.qt.adapter import SimulationAdapter, SimulationBuilder, builds_quickly
 from phoenix_gui.qt.document.branching import BranchRun
 from phoenix_gui.qt.panels.compare_metrics import CompareMetricsPanel
 from phoenix_gui.qt.panels.compare_series import CompareSeries
@@ -54,6 +54,7 @@ class Comparison(QtCore.QObject):
         self.run: BranchRun | None = None
         self.split: SplitView | None = None
         self.views_b: ViewStack | None = None
+        self._adapter_b: SimulationAdapter | None = None  # B's, kept from one B to the next
         self.side = "A"
         self._builder: SimulationBuilder | None = None
         self._b_text = ""
@@ -71,7 +72,7 @@ class Comparison(QtCore.QObject):
         w.adapter.hold_play = self._b_is_behind
         w.adapter.stepped.connect(self._on_a_stepped)
         w.adapter.simulationReset.connect(self._on_a_reset)
-        w.adapter.playingChanged.connect(lambda playing: playing or self.series.catch_up())
+        w.adapter.playingChanged.connect(self._on_playing_changed)
         w.state.changed.connect(self._on_a_state_changed)
         workbench.file_actions.before_save = self.write_into_document
         self._open_from_scenario()
@@ -142,7 +143,7 @@ class Comparison(QtCore.QObject):
         self.close_b()
         twin = Simulation.restore(sim.checkpoint())
         hour = twin.time
-        self._start(BranchRun(twin, parent=self), f"branched from A at t = {hour:.2f} h")
+        self._start(self._new_run(twin), f"branched from A at t = {hour:.2f} h")
         self._status(f"Run B branched from A at t = {hour:.2f} h: change B, then Play")
         return True
 
@@ -161,12 +162,10 @@ class Comparison(QtCore.QObject):
         step = round(scenario.variants[name].branch_at / a_config.timing.step_hours)
         start = config if step == 0 else a_config
         pending = (step, config) if step > 0 else None
-        text = f"variant {name}" + (f", from t = {step * a_config.timing.step_hours:g} h")
-        text = text if step > 0 else f"variant {name}"
+        hour = step * a_config.timing.step_hours
+        text = f"variant {name}" + (f", branches from A at t = {hour:g} h" if step > 0 else "")
         if builds_quickly(start):
-            self._start(
-                BranchRun(Simulation(start), origin=name, pending=pending, parent=self), text
-            )
+            self._start(self._new_run(Simulation(start), name, pending), text)
             return
         builder = SimulationBuilder(start, self)  # a big run: built on a worker thread
         builder.built.connect(
@@ -191,14 +190,23 @@ class Comparison(QtCore.QObject):
         if not isinstance(result, Simulation):
             self._status(f"Cannot open B: {result}")
             return
-        self._start(BranchRun(result, origin=name, pending=pending, parent=self), text)
+        self._start(self._new_run(result, name, pending), text)
 
-    def _start(self, run: BranchRun, text: str) -> None:
+    def _new_run(
+        self,
+        sim: Simulation,
+        origin: str | None = None,
+        pending: tuple[int, SimulationConfig] | None = None,
+    ) -> BranchRun:
+        """Run B on ``sim``, driven by the adapter (and shown in the views) of the B before."""
+        return BranchRun(sim, origin=origin, pending=pending, adapter=self._adapter_b, parent=self)
+
+    def _build_split(self, run: BranchRun) -> SplitView:
+        """B's view stack and the split, built once and kept for every later B (a ring view
+        costs a good part of 100 ms to build)."""
         w = self.window
-        self.run = run
-        self._b_text = text
-        self.undo_group.addStack(run.state.undo_stack)
-        run.applied.connect(self._on_pending_applied)
+        self._adapter_b = run.adapter
+        run.adapter.setParent(self)  # it outlives this run
         views = ViewStack(w)
         self.views_b = views
         self._binding_b = ViewStackBinding(run.adapter, views)
@@ -206,18 +214,30 @@ class Comparison(QtCore.QObject):
         for view in (views.ring, views.cluster, views.agents):
             view.frameRendered.connect(w._on_frame)
         views.ring.memberClicked.connect(lambda _m: self.set_side("B"))
-        stage_layout = w.stage.layout()
-        self.split = SplitView(views, w.stage)
-        stage_layout.replaceWidget(w.views, self.split)
+        run.adapter.stepped.connect(self._on_b_stepped)
+        split = SplitView(views, w.stage)
+        split.sideChosen.connect(self.set_side)
+        split.hide()
+        return split
+
+    def _start(self, run: BranchRun, text: str) -> None:
+        w = self.window
+        self.run = run
+        self._b_text = text
+        self.undo_group.addStack(run.state.undo_stack)
+        run.applied.connect(self._on_pending_applied)
+        if self.split is None:
+            self.split = self._build_split(run)
+        assert self.views_b is not None
+        w.stage.layout().replaceWidget(w.views, self.split)
         self.split.panes["A"].set_view(w.views)
-        for stack in (w.views, views):
+        self.split.show()
+        for stack in (w.views, self.views_b):
             _fit_half(stack, True)
-        self.split.sideChosen.connect(self.set_side)
         self.split.set_titles(self._a_text(), text)
         self.metrics_panel.set_heading(self._a_text(), text)
         self._show_compare_metrics(True)
         self.series.start()
-        run.adapter.stepped.connect(self._on_b_stepped)
         run.adapter.announce()
         self._insert_selector()
         self.close_action.setEnabled(True)
@@ -225,6 +245,8 @@ class Comparison(QtCore.QObject):
             action.setEnabled(True)
         self._route_controls(True)
         self.set_side("A")
+        self.fit_docks()
+        QtCore.QTimer.singleShot(0, self.fit_docks)  # again once the window's layout settled
         self._on_a_stepped(w.adapter.sim.snapshot())
         self.opened.emit()
 
@@ -238,16 +260,13 @@ class Comparison(QtCore.QObject):
         self.set_side("A")
         self._route_controls(False)
         self.undo_group.removeStack(run.state.undo_stack)
-        run.adapter.shutdown()
+        run.detach()
         assert self.split is not None and self.views_b is not None
         self.views_b.stop_animation()
         _fit_half(w.views, False)
         w.stage.layout().replaceWidget(self.split, w.views)
         w.views.show()
         self.split.hide()
-        self.split.deleteLater()
-        self.split = None
-        self.views_b = None
         run.deleteLater()
         self._show_compare_metrics(False)
         self.series.stop()
@@ -261,6 +280,8 @@ class Comparison(QtCore.QObject):
     def shutdown(self) -> None:
         """The window is closing: B's timers stop with it."""
         self.close_b()
+        if self._adapter_b is not None:
+            self._adapter_b.shutdown()
 
     # ---- the side the controls act on ---------------------------------------------------------
     def set_side(self, side: str) -> None:
@@ -436,6 +457,10 @@ class Comparison(QtCore.QObject):
         self.close_b()
         self._open_from_scenario()
 
+    def _on_playing_changed(self, playing: bool) -> None:
+        if not playing:  # paused: a class reads the plots now, B's curves included
+            self.series.catch_up()
+
     def _on_pending_applied(self, problem: str) -> None:
         if problem:
             self._status(f"B could not branch: {problem}")
@@ -454,14 +479,30 @@ class Comparison(QtCore.QObject):
             stack.addWidget(self.metrics_panel)
             self._metrics_stack = stack
         self._metrics_stack.setCurrentWidget(self.metrics_panel if on else w.metrics)
-        if on:
-            needed = self.metrics_panel.sizeHint().width() + 12
-            if w.metrics_dock.width() < needed and not w.metrics_dock.isFloating():
-                w.resizeDocks(
-                    [w.metrics_dock],
-                    [min(needed, w.width() // 2)],
-                    QtCore.Qt.Orientation.Horizontal,
-                )
+
+    def fit_docks(self) -> None:
+        """Two views share the middle: the Controls and Metrics docks keep the width their
+        content needs (the views give it up), so no slider or column is cut."""
+        w = self.window
+        if self.run is None:
+            return
+        horizontal = QtCore.Qt.Orientation.Horizontal
+        left = QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
+        docks, widths = [], []
+        controls = w.controls_dock
+        if (
+            controls.isVisible()
+            and not controls.isFloating()
+            and w.dockWidgetArea(controls) == left
+        ):
+            docks.append(controls)
+            widths.append(max(controls.width(), w.controls.sizeHint().width() + 24))
+        metrics = w.metrics_dock
+        if metrics.isVisible() and not metrics.isFloating():
+            docks.append(metrics)
+            widths.append(max(metrics.width(), self.metrics_panel.sizeHint().width() + 12))
+        if docks:
+            w.resizeDocks(docks, widths, horizontal)
 
     def shown_metrics(self) -> Any:
         """The panel the Metrics dock shows now (A's own, or A / B / B − A)."""
@@ -493,7 +534,7 @@ class Comparison(QtCore.QObject):
 
     # ---- words ------------------------------------------------------------------------------
     def _a_text(self) -> str:
-        return self.workbench.document.scenario.name
+        return str(self.workbench.document.scenario.name)
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)
@@ -501,10 +542,10 @@ class Comparison(QtCore.QObject):
 
 def _fit_half(stack: ViewStack, half: bool) -> None:
     """A view stack in a half-width pane: the board views may be narrower than alone (two
-    must fit beside each other at 1280 px), and the narration line gets a third line."""
+    must fit beside each other at 1280 px), and the narration wraps to up to four lines."""
     for board in (stack.cluster, stack.agents):
         board.setMinimumSize(*((160, 200) if half else (320, 240)))
-    stack.set_narration_lines(3 if half else 2)
+    stack.set_narration_lines(4 if half else 2)
 
 
 def _free_name(taken: dict[str, Any], stem: str) -> str:

@@ -42,7 +42,7 @@ class Pane(QtWidgets.QFrame):
         )
         self.title.setCursor(QtCore.Qt.CursorShape.PointingHandCursor)
         self.view = view
-        layout = QtWidgets.QVBoxLayout(self)
+        self._layout = layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(3, 3, 3, 3)
         layout.setSpacing(2)
         layout.addWidget(self.title)
@@ -54,7 +54,7 @@ class Pane(QtWidgets.QFrame):
     def set_view(self, view: QtWidgets.QWidget) -> None:
         """Put ``view`` in the pane (A's view joins once the split has its place)."""
         self.view = view
-        self.layout().addWidget(view, 1)
+        self._layout.addWidget(view, 1)
         view.show()
 
     def set_text(self, text: str) -> None:

@@ -49,7 +49,7 @@ class ViewStack(QtWidgets.QWidget):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.narration)
         self.paradigm = "phoenix"
-        self.narration_lines = 2  # three in a half-width pane (split view), where it wraps more
+        self.narration_lines = 2  # four in a half-width pane (split view), where it wraps more
         self.set_narration("")
         self._fit_narration()
 
