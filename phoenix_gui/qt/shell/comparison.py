@@ -542,10 +542,10 @@ class Comparison(QtCore.QObject):
 
 def _fit_half(stack: ViewStack, half: bool) -> None:
     """A view stack in a half-width pane: the board views may be narrower than alone (two
-    must fit beside each other at 1280 px), and the narration wraps to up to four lines."""
+    must fit beside each other at 1280 px), and the narration wraps to three lines."""
     for board in (stack.cluster, stack.agents):
         board.setMinimumSize(*((160, 200) if half else (320, 240)))
-    stack.set_narration_lines(4 if half else 2)
+    stack.set_narration_lines(3 if half else 2)
 
 
 def _free_name(taken: dict[str, Any], stem: str) -> str:
