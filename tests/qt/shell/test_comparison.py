@@ -316,6 +316,9 @@ def test_crash_vs_drain_opens_as_crash_left_and_drain_right(open_window, qtbot) 
     while window.adapter.sim.time < 13.0:
         window.adapter.step_once()
         comparison.catch_up()
+    document = bench(window).document
+    comparison.write_into_document()  # what Save does first: B unchanged, the file unchanged
+    assert not document.is_dirty() and document.scenario.compare is not None
     a, b = window.adapter.sim, run.sim
     assert a.registry.get("delta").status.value == "REMOVED"
     assert b.registry.get("delta").status.value == "RETIRED"
@@ -339,3 +342,32 @@ def test_vnodes_balance_opens_one_vnode_beside_a_hundred(open_window, qtbot) -> 
     a = window.adapter.sim.snapshot().balance
     b = comparison.run.sim.snapshot().balance
     assert b.std / b.mean < 0.5 * (a.std / a.mean)
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_metrics_a_b_and_difference_fit_at_1280x800(open_window, qtbot, presentation) -> None:
+    window = open_window(resource_path("scenarios/crash-vs-drain.yaml"))
+    workbench = bench(window)
+    window.setGeometry(0, 0, 1280, 800)
+    workbench.apply_default_layout()
+    if presentation:
+        workbench.presentation.set_active(window, True)
+    comparison = workbench.comparison
+    comparison.fit_docks()
+    for _ in range(4):
+        window.adapter.step_once()
+    comparison.catch_up()
+    QtWidgets.QApplication.processEvents()
+    try:
+        panel = comparison.metrics_panel
+        assert panel.isVisible()
+        assert panel.hidden_parts() == []
+        assert comparison.split is not None
+        for pane in comparison.split.panes.values():
+            assert pane.isVisible() and pane.width() > 150
+        a, b = (comparison.split.panes[s].view for s in "AB")
+        assert a is not None and b is not None
+        assert abs(a.width() - b.width()) <= 2  # the same size: the same scale
+    finally:
+        if presentation:
+            workbench.presentation.set_active(window, False)
