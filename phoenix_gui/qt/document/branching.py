@@ -181,6 +181,29 @@ class BranchRun(QtCore.QObject):
         self._saved_upto = len(self.edits)
 
 
+def save_into(document: Any, run: BranchRun, base_start: dict[str, Any]) -> str:
+    """Write ``run`` into ``document`` (a ScenarioDocument) as a variant that ``compare``
+    names: the variant B came from, updated, or a new ``branch``. Returns the variant's name;
+    ScenarioError (the document unchanged) if the result does not validate."""
+    data = document.scenario.model_dump(mode="json")
+    origin = data["variants"].get(run.origin) if run.origin is not None else None
+    entry = run.variant_data(base_start, data["timeline"], origin)
+    name = run.origin or _free_name(data["variants"], "branch")
+    variants = dict(data["variants"])
+    variants[name] = entry
+    document.update({"variants": variants, "compare": {"variant": name}})
+    run.saved_as(name)  # saved again later, this variant gets only what came after
+    return name
+
+
+def _free_name(taken: dict[str, Any], stem: str) -> str:
+    name, n = stem, 1
+    while name in taken:
+        n += 1
+        name = f"{stem}-{n}"
+    return name
+
+
 def _hour(step: int, dt: float) -> float:
     hour = step * dt
     return float(round(hour, 9)) if math.isfinite(hour) else hour

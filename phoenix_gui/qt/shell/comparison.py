@@ -28,10 +28,16 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from phoenix_gui.engine import Simulation, SimulationConfig
 from phoenix_gui.params import ParamError
 from phoenix_gui.qt.adapter import SimulationAdapter, SimulationBuilder, builds_quickly
-from phoenix_gui.qt.document.branching import BranchRun
+from phoenix_gui.qt.document.branching import BranchRun, save_into
 from phoenix_gui.qt.panels.compare_metrics import CompareMetricsPanel
 from phoenix_gui.qt.panels.compare_series import CompareSeries
-from phoenix_gui.qt.shell.split_view import SideSelector, SplitView
+from phoenix_gui.qt.shell.split_view import (
+    SideSelector,
+    SplitView,
+    fit_half,
+    member_menu_b,
+    stack_in_dock,
+)
 from phoenix_gui.qt.views.stack import ViewStack
 from phoenix_gui.qt.views.stack_binding import ViewStackBinding
 from phoenix_gui.scenario import ScenarioError, scenario_to_config, variant_scenario
@@ -66,6 +72,13 @@ class Comparison(QtCore.QObject):
         self.undo_group = QtGui.QUndoGroup(self)
         self.undo_group.addStack(w.state.undo_stack)
         self.undo_group.setActiveStack(w.state.undo_stack)
+        # Undo / Redo of the chosen side, in place of the window's own while B is open.
+        self._undo = self.undo_group.createUndoAction(w, "&Undo")
+        self._redo = self.undo_group.createRedoAction(w, "&Redo")
+        self._undo.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
+        self._redo.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")])
+        for action in (self._undo, self._redo):
+            action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
         self._build_actions()
         self.selector = SideSelector(self.side_actions, w.controls)
         self.selector.hide()
@@ -233,7 +246,7 @@ class Comparison(QtCore.QObject):
         self.split.panes["A"].set_view(w.views)
         self.split.show()
         for stack in (w.views, self.views_b):
-            _fit_half(stack, True)
+            fit_half(stack, True)
         self.split.set_titles(self._a_text(), text)
         self.metrics_panel.set_heading(self._a_text(), text)
         self._show_compare_metrics(True)
@@ -263,7 +276,7 @@ class Comparison(QtCore.QObject):
         run.detach()
         assert self.split is not None and self.views_b is not None
         self.views_b.stop_animation()
-        _fit_half(w.views, False)
+        fit_half(w.views, False)
         w.stage.layout().replaceWidget(self.split, w.views)
         w.views.show()
         self.split.hide()
@@ -344,29 +357,13 @@ class Comparison(QtCore.QObject):
                 signal.disconnect(own_slot)
                 signal.connect(window_slot)
         edit = w.edit_menu
-        actions = ((w.undo_action, self._group_undo()), (w.redo_action, self._group_redo()))
+        actions = ((w.undo_action, self._undo), (w.redo_action, self._redo))
         for one_run, grouped in actions:
             old, new = (one_run, grouped) if on else (grouped, one_run)
             edit.insertAction(old, new)
             edit.removeAction(old)
             w.removeAction(old)
             w.addAction(new)
-
-    def _group_undo(self) -> QtGui.QAction:
-        if not hasattr(self, "_undo"):
-            self._undo = self.undo_group.createUndoAction(self.window, "&Undo")
-            self._undo.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
-            self._undo.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
-        return self._undo
-
-    def _group_redo(self) -> QtGui.QAction:
-        if not hasattr(self, "_redo"):
-            self._redo = self.undo_group.createRedoAction(self.window, "&Redo")
-            self._redo.setShortcuts(
-                [QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")]
-            )
-            self._redo.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
-        return self._redo
 
     def _on_param_edited(self, name: str, value: float) -> None:
         if self.side == "A" or self.run is None or name == "speed":
@@ -395,18 +392,8 @@ class Comparison(QtCore.QObject):
 
     def build_b_member_menu(self, member_id: str) -> QtWidgets.QMenu:
         """A member's right-click menu in B's view: Retire and Crash act on run B."""
-        run = self.run
-        assert run is not None
-        menu = QtWidgets.QMenu(self.window)
-        menu.setObjectName("member-menu-B")
-        menu.addSection(f"{member_id} in run B")
-        retire = menu.addAction("Retire in B (graceful)")
-        retire.setObjectName("retire-action-B")
-        retire.triggered.connect(lambda: run.request_retire(member_id))
-        crash = menu.addAction("Crash in B")
-        crash.setObjectName("crash-action-B")
-        crash.triggered.connect(lambda: run.request_crash(member_id))
-        return menu
+        assert self.run is not None
+        return member_menu_b(self.window, self.run, member_id)
 
     # ---- lockstep ------------------------------------------------------------------------------
     def _b_is_behind(self) -> bool:
@@ -468,17 +455,10 @@ class Comparison(QtCore.QObject):
     # ---- Metrics dock ---------------------------------------------------------------------------
     def _show_compare_metrics(self, on: bool) -> None:
         w = self.window
-        if self._metrics_stack is None:
-            if not on:
-                return
-            stack = QtWidgets.QStackedWidget()
-            stack.setObjectName("metricsStack")
-            metrics = w.metrics_dock.widget()
-            w.metrics_dock.setWidget(stack)
-            stack.addWidget(metrics)
-            stack.addWidget(self.metrics_panel)
-            self._metrics_stack = stack
-        self._metrics_stack.setCurrentWidget(self.metrics_panel if on else w.metrics)
+        if self._metrics_stack is None and on:
+            self._metrics_stack = stack_in_dock(w.metrics_dock, self.metrics_panel)
+        if self._metrics_stack is not None:
+            self._metrics_stack.setCurrentWidget(self.metrics_panel if on else w.metrics)
 
     def fit_docks(self) -> None:
         """Two views share the middle: the Controls and Metrics docks keep the width their
@@ -519,18 +499,10 @@ class Comparison(QtCore.QObject):
             if scenario.compare is not None:
                 document.update({"compare": None})
             return
-        data = scenario.model_dump(mode="json")
-        origin = data["variants"].get(run.origin) if run.origin is not None else None
-        entry = run.variant_data(self.window.state.start_values(), data["timeline"], origin)
-        name = run.origin or _free_name(data["variants"], "branch")
-        variants = dict(data["variants"])
-        variants[name] = entry
         try:
-            document.update({"variants": variants, "compare": {"variant": name}})
+            save_into(document, run, self.window.state.start_values())
         except ScenarioError as error:
             self._status(f"B not saved: {error}")
-            return
-        run.saved_as(name)  # saved again later, this variant gets only what came after
 
     # ---- words ------------------------------------------------------------------------------
     def _a_text(self) -> str:
@@ -538,19 +510,3 @@ class Comparison(QtCore.QObject):
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)
-
-
-def _fit_half(stack: ViewStack, half: bool) -> None:
-    """A view stack in a half-width pane: the board views may be narrower than alone (two
-    must fit beside each other at 1280 px), and the narration wraps to three lines."""
-    for board in (stack.cluster, stack.agents):
-        board.setMinimumSize(*((160, 200) if half else (320, 240)))
-    stack.set_narration_lines(3 if half else 2)
-
-
-def _free_name(taken: dict[str, Any], stem: str) -> str:
-    name, n = stem, 1
-    while name in taken:
-        n += 1
-        name = f"{stem}-{n}"
-    return name

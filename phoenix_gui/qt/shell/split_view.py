@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from phoenix_gui.qt.document.branching import BranchRun
 from phoenix_gui.qt.panels.compare_metrics import SIDE_COLORS
+from phoenix_gui.qt.views.stack import ViewStack
 
 
 class _PaneTitle(QtWidgets.QLabel):
@@ -136,3 +138,39 @@ class SideSelector(QtWidgets.QWidget):
             )
             layout.addWidget(button, 1)
             self.buttons[side] = button
+
+
+def fit_half(stack: ViewStack, half: bool) -> None:
+    """A view stack in a half-width pane: the board views may be narrower than alone (two
+    must fit beside each other at 1280 px), and the narration wraps to three lines."""
+    for board in (stack.cluster, stack.agents):
+        board.setMinimumSize(*((160, 200) if half else (320, 240)))
+    stack.set_narration_lines(3 if half else 2)
+
+
+def member_menu_b(parent: QtWidgets.QWidget, run: BranchRun, member_id: str) -> QtWidgets.QMenu:
+    """A member's right-click menu in B's view: Retire and Crash act on run B."""
+    menu = QtWidgets.QMenu(parent)
+    menu.setObjectName("member-menu-B")
+    menu.addSection(f"{member_id} in run B")
+    retire = menu.addAction("Retire in B (graceful)")
+    retire.setObjectName("retire-action-B")
+    retire.triggered.connect(lambda: run.request_retire(member_id))
+    crash = menu.addAction("Crash in B")
+    crash.setObjectName("crash-action-B")
+    crash.triggered.connect(lambda: run.request_crash(member_id))
+    return menu
+
+
+def stack_in_dock(
+    dock: QtWidgets.QDockWidget, second: QtWidgets.QWidget
+) -> QtWidgets.QStackedWidget:
+    """The dock's widget and ``second`` in a stack that becomes the dock's widget (the Metrics
+    dock shows A's own panel, or A / B / B − A while two runs are shown)."""
+    stack = QtWidgets.QStackedWidget()
+    stack.setObjectName(dock.objectName() + "-stack")
+    first = dock.widget()
+    dock.setWidget(stack)
+    stack.addWidget(first)
+    stack.addWidget(second)
+    return stack
