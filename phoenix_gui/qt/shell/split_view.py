@@ -70,12 +70,16 @@ class Pane(QtWidgets.QFrame):
     def _restyle(self) -> None:
         color = SIDE_COLORS[self.side]
         where = "left" if self.side == "A" else "right"
-        note = " · <i>controls act here</i>" if self._active else ""
+        # The choice first: a narrow pane cuts the end of the line, never the "act here".
+        note = "<b><i>controls act here</i></b> · " if self._active else ""
         self.title.setText(
             f'<span style="color:white; background:{color};">&nbsp;<b>{self.side}</b>&nbsp;</span>'
-            f"&nbsp;{self._text or where}{note}"
+            f"&nbsp;{note}{self._text or where}"
         )
-        self.title.setToolTip(f"Run {self.side}: click to make the controls act on it")
+        self.title.setToolTip(
+            f"Run {self.side} ({where}): {self._text or where}. "
+            "Click to make the controls act on it"
+        )
         border = color if self._active else "transparent"
         self.setStyleSheet(f"#pane-{self.side} {{ border: 3px solid {border}; }}")
 
