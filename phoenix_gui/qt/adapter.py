@@ -490,7 +490,8 @@ class SimulationAdapter(QtCore.QObject):
         self._deferred.append((kind, args, kwargs))
 
     def request_join(self, spec: Any = None) -> None:
-        if spec is None:
+        # (A QAction's triggered(checked) may call this with its bool: no spec then.)
+        if spec is None or isinstance(spec, bool):
             self.request("request_join")
         else:
             self.request("request_join", spec)

@@ -187,7 +187,7 @@ class MainWindow(QtWidgets.QMainWindow):
             action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
         self.add_member_action = self._action(
-            "Add member", lambda: self.adapter.request_join(), "Ctrl+J", "A new member joins"
+            "Add member", self.adapter.request_join, "Ctrl+J", "A new member joins"
         )
         self.replay_action = self._action(
             "Replay last change",

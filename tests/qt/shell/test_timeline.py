@@ -18,13 +18,36 @@ from phoenix_gui.engine import Simulation
 from phoenix_gui.qt.panels.timeline import viewing_text
 from phoenix_gui.qt.shell.main_window import MainWindow
 from phoenix_gui.qt.shell.workbench import Workbench, open_workbench
-from phoenix_gui.resources import resource_path
 from phoenix_gui.scenario import load_config
 from tests.qt.shell.stepping import press_step
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
-LESSON = resource_path("scenarios/crash-vs-drain.yaml")
+# The crash-vs-drain lesson's run (six named hosts, 600 tasks, no random churn, two scripted
+# leaves) without its A/B comparison: one run, one timeline.
+ONE_RUN = """\
+schema_version: 1
+name: Timeline lesson
+seed: 3
+metrics: {joins: 0, leaves: 1, hours: 24}
+ring: {vnodes: 100}
+members:
+  generate: 0
+  listed: [{id: alpha}, {id: bravo}, {id: charlie}, {id: delta}, {id: echo}, {id: foxtrot}]
+workload: {arrival_rate: 0, initial_tasks: 600, work_mean: 10000}
+churn: {enabled: false}
+simulation: {step_hours: 0.25, heartbeat_interval: 0.5, heartbeat_timeout: 2}
+timeline:
+  - {at: 1.0, kind: retire, target: bravo}
+  - {at: 2.0, kind: crash, target: delta}
+"""
+
+
+@pytest.fixture
+def lesson(tmp_path: Path) -> Path:
+    path = tmp_path / "timeline.yaml"
+    path.write_text(ONE_RUN, encoding="utf-8")
+    return path
 
 
 @pytest.fixture
@@ -35,13 +58,12 @@ def autosave_dir(qapp: QtWidgets.QApplication, tmp_path: Path) -> Iterator[Path]
 
 
 @pytest.fixture
-def open_window(qtbot, settings, autosave_dir, restore_app):
+def open_window(qtbot, settings, autosave_dir, restore_app, lesson):
     opened: list[MainWindow] = []
 
-    def build(source: Path | None = LESSON) -> MainWindow:
-        window = open_workbench(source, settings=settings, autosave_folder=autosave_dir)
+    def build() -> MainWindow:
+        window = open_workbench(lesson, settings=settings, autosave_folder=autosave_dir)
         bench(window).document.confirm_discard = lambda _doc: "discard"
-        bench(window).lessons.pauseRequested.disconnect()  # captions never hold these runs
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -94,7 +116,7 @@ def test_scrub_back_then_resume_gives_the_same_audit_head(open_window, qtbot) ->
     assert len(scrubbed.adapter.sim.audit) == len(straight.adapter.sim.audit)
 
 
-def test_scrubbing_shows_the_past_state_everywhere(open_window, qtbot) -> None:
+def test_scrubbing_shows_the_past_state_everywhere(open_window, qtbot, lesson) -> None:
     window = open_window()
     now_members_at: dict[int, int] = {}
     window.adapter.stepped.connect(
@@ -108,7 +130,7 @@ def test_scrubbing_shows_the_past_state_everywhere(open_window, qtbot) -> None:
     live = window.adapter.live_sim
     scrub_to(window, qtbot, 2)
     # The moment shown is a fresh run of 2 steps (no request was made before step 2).
-    fresh = Simulation(load_config(LESSON))
+    fresh = Simulation(load_config(lesson))
     fresh.run(steps=2)
     shown = window.adapter.sim
     assert shown is not live and shown.step_index == 2
