@@ -59,6 +59,7 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         self.metrics = tuple(metrics)
         self._cell_values = design.cells()
         self._order = {str(v): k for k, v in enumerate(design.varies[0].values)}
+        self._categorical = any(isinstance(v, str) for v in design.varies[0].values)
         self._log = len(design.varies) == 1 and self._log_x()
         self._build()
         self._forget_rows()
@@ -187,10 +188,7 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
 
     # ---- drawing -------------------------------------------------------------------------
     def _x_of(self, value: str, index: int) -> float:
-        assert self.design is not None
-        if any(isinstance(v, str) for v in self.design.varies[0].values):
-            return float(index)
-        return float(value)
+        return float(index) if self._categorical else float(value)
 
     def _x_of_row(self, row: Row) -> float:
         """Where a row's dot is drawn: its value (its log10 on a log axis), or its index."""
