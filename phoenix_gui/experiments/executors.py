@@ -23,6 +23,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -136,7 +137,12 @@ class PoolRunner:
             ctx.set_forkserver_preload(WORKER_PRELOAD)
         self.workers = workers
         niceness = sweep_worker.BACKGROUND_NICENESS if background else 0
-        self._pool = ctx.Pool(workers, initializer=sweep_worker.init, initargs=(niceness,))
+        with warnings.catch_warnings():
+            # Python ≥ 3.12 warns about fork() in a process with several OS threads; the only
+            # others here are the BLAS library's idle pool (numpy), which handles fork itself —
+            # ours and Qt's were ruled out by start_method().
+            warnings.filterwarnings("ignore", "This process .* multi-threaded", DeprecationWarning)
+            self._pool = ctx.Pool(workers, initializer=sweep_worker.init, initargs=(niceness,))
         self.chunk = chunk_size(len(jobs), workers)
         chunks = [jobs[i : i + self.chunk] for i in range(0, len(jobs), self.chunk)]
         self._it = self._pool.imap_unordered(run_jobs, chunks, chunksize=1)
