@@ -138,12 +138,19 @@ def measure_layout(window: Any) -> dict[str, Any]:
         child = window.childAt(point)
         if child is not None and child is not view and not view.isAncestorOf(child):
             covers = True
+    comparison = getattr(workbench, "comparison", None)
+    metrics = comparison.shown_metrics() if comparison is not None else window.metrics
+    # Run B's view beside A's (a comparison): its narration and labels are measured too.
+    views_b = comparison.views_b if comparison is not None and comparison.run else None
+    narrations = [window.views.narration] + ([views_b.narration] if views_b else [])
+    ring_b = views_b.ring if views_b is not None and views_b.ring.isVisible() else None
+    overlaps_b = len(measure.overlapping_labels(ring_b)) if ring_b is not None else 0
     return {
-        "metrics_hidden_rows": len(window.metrics.hidden_parts()),
-        "metrics_hidden": window.metrics.hidden_parts(),
+        "metrics_hidden_rows": len(metrics.hidden_parts()),
+        "metrics_hidden": metrics.hidden_parts(),
         "caption_covers_ring": covers,
-        "narration_cut": not window.views.narration.fits(),
-        "label_overlaps": len(measure.overlapping_labels(view)) if ring_shown else 0,
+        "narration_cut": not all(label.fits() for label in narrations),
+        "label_overlaps": (len(measure.overlapping_labels(view)) if ring_shown else 0) + overlaps_b,
         "dot_share_max_error_pct": (
             round(measure.dot_share_error(view), 2)
             if ring_shown and measure.dots_measurable(view)
@@ -232,6 +239,7 @@ def _self_test(
         # The brief outline of a caption's reference lasts wall-clock time: a picture taken
         # with or without it would depend on the machine's speed.
         workbench.references.highlight.clear()
+        workbench.comparison.catch_up()  # run B (if open) at A's step: one clock
         for _ in range(3):
             app.processEvents()
         now = measure_layout(window)
