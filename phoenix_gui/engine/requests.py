@@ -70,10 +70,18 @@ class Requests:
 
     def initial_members(self) -> None:
         cfg = self.sim.config
-        for spec in cfg.members.listed:
-            lifecycle.register(self.sim, spec, 0.0, "initial", follows_trust=False)
-        for _ in range(cfg.members.generate):
-            self._register_generated(0.0, "initial")
+        # No task is placed yet, so no join moves anything: the members' vnodes go on the ring
+        # in one sort at the end (HashRing.defer_joins) instead of one incremental join each.
+        ring = self.sim.ring
+        if len(self.sim.tasks) == 0:
+            ring.defer_joins()
+        try:
+            for spec in cfg.members.listed:
+                lifecycle.register(self.sim, spec, 0.0, "initial", follows_trust=False)
+            for _ in range(cfg.members.generate):
+                self._register_generated(0.0, "initial")
+        finally:
+            ring.settle_joins()
         # The initial population is not churn: J counts joins after the start.
         self.sim.counters.joins = 0
         self.sim.changes.clear()
