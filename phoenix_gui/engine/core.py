@@ -172,6 +172,9 @@ class Core:
         self.ring = HashRing(vnodes=config.ring.vnodes)
         self.columns = MemberColumns()
         self.tasks = TaskTable(capacity=max(1024, config.workload.initial_tasks + 1024))
+        # Headless runs (the audit streamed, not kept) forget finished tasks' rows as they go,
+        # so a long run's memory follows the live tasks (see :meth:`forget_finished`).
+        self.tasks.forgetful = not keep_audit
         self.token_index = TokenIndex()  # phoenix: tasks by token, for moved_tasks
         self.due = DueQueue()
         self.agenda = Agenda()
@@ -206,6 +209,13 @@ class Core:
             for listener in list(self._listeners):
                 listener(event)
         return event
+
+    def forget_finished(self) -> None:
+        """Give back the memory of finished tasks below the oldest unfinished one (their rows,
+        lineage and token-index room). Changes nothing a run records or decides: only finished
+        tasks are forgotten, and nothing reads their rows but a look at one task (``packet``)."""
+        upto = self.tasks.forget_finished()
+        self.token_index.forget_below(upto)
 
     def next_generation(self) -> int:
         self._generation += 1

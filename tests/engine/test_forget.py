@@ -1,0 +1,75 @@
+"""Headless runs forget finished tasks (issues 11/12: memory flat over long runs).
+
+A run that streams its audit (``keep_audit=False``) gives back the rows, lineage and token-index
+room of the finished tasks below the oldest unfinished one. Nothing it records or decides may
+change: the audit bytes, the summary and every invariant equal those of a run that keeps
+everything, and the forgotten structures really shrink.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from phoenix_gui.engine import Simulation, simulation, tasks
+from phoenix_gui.scenario import load_config
+
+LESSONS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@pytest.mark.parametrize(
+    "lesson",
+    ["classroom-basics", "governance-audit", "agentic-handoff", "trust-weighted"],
+)
+def test_forgetting_finished_tasks_changes_nothing_a_run_records(
+    lesson: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(simulation, "FORGET_EVERY", 3)
+    monkeypatch.setattr(tasks, "_FORGET_ROWS", 8)
+    config = load_config(LESSONS / f"{lesson}.yaml")
+    kept = Simulation(config)
+    sink = io.StringIO()
+    forgetful = Simulation(config, audit_sink=sink, keep_audit=False)
+    assert forgetful.tasks.forgetful and not kept.tasks.forgetful
+    for _ in range(6):
+        kept.run(steps=150)
+        forgetful.run(steps=150)
+        assert forgetful.check_invariants() == []
+    lines = [r.line + "\n" for r in kept.audit.records]
+    assert sink.getvalue() == "".join(lines)
+    assert forgetful.summary() == kept.summary()
+    assert forgetful.snapshot() == kept.snapshot()
+    low = forgetful.tasks.live_from
+    assert low > 0, "nothing was forgotten"
+    assert kept.tasks.live_from == 0
+    # What was forgotten reads as nothing; what is live is untouched.
+    assert not forgetful.tasks.raw("work")[: low - 8].any()
+    n = len(kept.tasks)
+    for name in ("work", "base", "owner", "due", "token", "created"):
+        assert np.array_equal(
+            forgetful.tasks.raw(name)[low:n], kept.tasks.raw(name)[low:n], equal_nan=True
+        ), name
+    assert np.array_equal(forgetful.tasks.raw("state")[:n], kept.tasks.raw("state")[:n])
+    assert forgetful.tasks.lineage._n < kept.tasks.lineage._n
+    for tid in range(low, n, max(1, (n - low) // 7)):
+        assert forgetful.tasks.lineage_of(tid) == kept.tasks.lineage_of(tid)
+    if config.paradigm == "phoenix":
+        assert forgetful.token_index._base > 0
+        assert forgetful.token_index.task_ids().tolist() == kept.token_index.task_ids().tolist()
+
+
+def test_a_forgetful_run_restores_and_goes_on_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(simulation, "FORGET_EVERY", 2)
+    monkeypatch.setattr(tasks, "_FORGET_ROWS", 8)
+    config = load_config(LESSONS / "classroom-basics.yaml")
+    sim = Simulation(config, audit_sink=io.StringIO(), keep_audit=False)
+    sim.run(steps=150)
+    assert sim.tasks.live_from > 0
+    twin = Simulation.restore(sim.checkpoint(), audit_sink=io.StringIO())
+    sim.run(steps=100)
+    twin.run(steps=100)
+    assert twin.audit.head == sim.audit.head
+    assert twin.tasks.live_from == sim.tasks.live_from
