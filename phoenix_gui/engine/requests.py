@@ -121,15 +121,16 @@ class Requests:
 
     def _targeted(self, action: str, member_id: str | None, t: float, cause: str) -> None:
         sim = self.sim
-        member = sim.registry.get(member_id) if member_id and member_id in sim.registry else None
-        if member is None or member.status is not MemberStatus.ACTIVE:
-            state = member.status.value if member is not None else "unknown"
+        status = sim.registry.status_of(member_id) if member_id else None
+        if status is not MemberStatus.ACTIVE or not member_id:
+            state = status.value if status is not None else "unknown"
             sim.counters.events_ignored += 1
             sim.emit(
                 t, Primitive.SYSTEM, "request_ignored",
                 action=action, member=member_id, reason=f"member is {state}",
             )  # fmt: skip
             return
+        member = sim.registry.get(member_id)
         if action == "retire":
             lifecycle.retire(sim, member, t, cause)
         else:

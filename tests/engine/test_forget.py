@@ -38,6 +38,15 @@ def test_forgetting_finished_tasks_changes_nothing_a_run_records(
         kept.run(steps=150)
         forgetful.run(steps=150)
         assert forgetful.check_invariants() == []
+    # A departed member is forgotten, but a request naming it is answered as before.
+    departed = [m.id for m in kept.registry.members() if m.status.value in ("RETIRED", "REMOVED")]
+    forgotten = [i for i in departed if i not in {m.id for m in forgetful.registry.members()}]
+    if departed:
+        assert forgotten
+        for sim in (kept, forgetful):
+            sim.request_retire(forgotten[0])
+            sim.request_crash("nobody")
+            sim.run(steps=1)
     lines = [r.line + "\n" for r in kept.audit.records]
     assert sink.getvalue() == "".join(lines)
     assert forgetful.summary() == kept.summary()
