@@ -1,4 +1,5 @@
-"""Export what is on screen: the ring view as PNG or SVG, the metrics time series as CSV, the
+"""Export what is on screen: the run's view (the ring, the Kubernetes nodes or the agent cards)
+as PNG or SVG, the metrics time series as CSV, the
 audit log as JSON lines, and an image of a view on the clipboard.
 
 The functions do the work and raise :class:`ExportError` (an ``OSError`` naming the file) on
@@ -6,7 +7,7 @@ failure; :class:`ExportActions` wraps them in menu actions with a save dialog. S
 pyqtgraph's own ``SVGExporter`` (vector, every item of the scene); PNG is an exact grab of the
 widget as shown, or pyqtgraph's ``ImageExporter`` when a different width is wanted.
 
-Ring exports are clean slides: the ring view alone (the lesson caption lives in a strip beside
+View exports are clean slides: the view alone (the lesson caption lives in a strip beside
 it, never in the picture) without the selection's dimming and lit member; on request the
 current caption becomes the slide's title (Export ▸ "Caption as Title"). An SVG renders like the
 PNG: items are put in pyqtgraph's export mode while Qt's SVG generator paints them, so the
@@ -119,7 +120,7 @@ def export_plot_svg(target: Any, path: PathLike, title: str = "") -> str:
     title above the picture).
     """
     with clean_slide(target):
-        if not title:
+        if not title and _is_pyqtgraph(target):
             try:
                 from pyqtgraph.exporters import SVGExporter  # on use (brings xml.dom)
 
@@ -228,6 +229,14 @@ def _save_png(image: QtGui.QImage, path: PathLike) -> bool:
     return bool(image.save(os.fspath(path), "PNG"))  # type: ignore[call-overload]
 
 
+def _is_pyqtgraph(target: Any) -> bool:
+    """Whether pyqtgraph's own exporter can take ``target`` (the board views are plain
+    widgets that paint themselves: Qt's generator draws those)."""
+    return isinstance(
+        target, (QtWidgets.QGraphicsView, QtWidgets.QGraphicsItem, QtWidgets.QGraphicsScene)
+    )
+
+
 def _exportable(target: Any) -> Any:
     """pyqtgraph exporters take an item or a scene; widgets hand over what they show."""
     if isinstance(target, pg.PlotWidget):
@@ -262,9 +271,10 @@ _KINDS = {
 class ExportActions(QtCore.QObject):
     """Export and copy actions for a window; each source is a callable (it may change on reset).
 
-    ``ring`` returns the ring view widget, ``timeseries`` the time-series panel (with
-    ``export_csv``), ``audit`` the current ``AuditLog``. A source that returns None disables
-    nothing but reports that there is nothing to export.
+    ``ring`` returns the view on screen (the ring, or the Kubernetes or agents view),
+    ``timeseries`` the time-series panel (with ``export_csv``), ``audit`` the current
+    ``AuditLog``. A source that returns None disables nothing but reports that there is nothing
+    to export.
     """
 
     exported = QtCore.Signal(str)  # path written
@@ -287,17 +297,17 @@ class ExportActions(QtCore.QObject):
         self.ask_save_path: Callable[[str, str, str], str | None] = self._ask_save_path
         self.show_error: Callable[[str], None] = self._show_error
 
-        self.png_action = self._action("Export Ring as &PNG…", lambda: self._export("png"))
-        self.svg_action = self._action("Export Ring as &SVG…", lambda: self._export("svg"))
+        self.png_action = self._action("Export View as &PNG…", lambda: self._export("png"))
+        self.svg_action = self._action("Export View as &SVG…", lambda: self._export("svg"))
         self.csv_action = self._action("Export &Metrics as CSV…", lambda: self._export("csv"))
         self.audit_action = self._action(
             "Export &Audit Log (JSON Lines)…", lambda: self._export("jsonl")
         )
         self.title_action = QtGui.QAction("Caption as &Title", self)
         self.title_action.setCheckable(True)
-        self.title_action.setToolTip("Put the lesson caption on screen above exported ring images")
+        self.title_action.setToolTip("Put the lesson caption on screen above exported view images")
         self.title_action.setEnabled(caption is not None)
-        self.copy_action = self._action("&Copy Ring Image", self.copy_ring)
+        self.copy_action = self._action("&Copy View Image", self.copy_ring)
         self.copy_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
         self.csv_action.setEnabled(timeseries is not None)
         self.audit_action.setEnabled(audit is not None)
@@ -334,7 +344,7 @@ class ExportActions(QtCore.QObject):
         """Export ``kind`` (png, svg, csv, jsonl) to ``path``; errors are shown, False."""
         try:
             if kind in ("png", "svg"):
-                widget = self._need(self._ring, "ring view")
+                widget = self._need(self._ring, "view")
                 title = self.title()
                 if kind == "png":
                     export_ring_png(widget, path, title)

@@ -31,6 +31,7 @@ from phoenix_gui.engine import (
     compute,
 )
 from phoenix_gui.params import METRIC_PARAMS, PARAMS
+from phoenix_gui.qt.views.limited_label import LimitedLabel
 
 DASH = "—"
 # Okabe–Ito hues; the status word and a symbol are always shown too (never colour alone).
@@ -345,10 +346,12 @@ class MetricsPanel(QtWidgets.QWidget):
         form.setColumnStretch(3, 1)
         self.stat_labels: dict[str, QtWidgets.QLabel] = {}
         self.stat_titles: dict[str, QtWidgets.QLabel] = {}
+        # One line that ends in "…" at the dock's edge, never cut mid-glyph.
+        self.warning_line = LimitedLabel(parent=stats, lines=1, pad=(0, 0))
         for key, title, row, column, span in _STATS:
             caption = QtWidgets.QLabel(title, stats)
             caption.setToolTip(_STAT_TIPS.get(key, ""))
-            label = QtWidgets.QLabel(DASH, stats)
+            label = self.warning_line if key == "warnings" else QtWidgets.QLabel(DASH, stats)
             label.setObjectName(f"stat-{key}")
             label.setWordWrap(span > 1)
             label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -357,12 +360,7 @@ class MetricsPanel(QtWidgets.QWidget):
             self.stat_titles[key] = caption
             form.addWidget(caption, row, column)
             form.addWidget(label, row, column + 1, 1, span)
-        warning = self.stat_labels["warnings"]
-        warning.setWordWrap(False)
-        warning.setSizePolicy(
-            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
-        )
-        for widget in (warning, self.stat_titles["warnings"]):
+        for widget in (self.stat_labels["warnings"], self.stat_titles["warnings"]):
             widget.setVisible(False)  # shown when there is a warning
         self.balance_box = stats
         layout.addWidget(stats)
@@ -747,9 +745,9 @@ class MetricsPanel(QtWidgets.QWidget):
         )
         labels["retries"].setText(_with_unit(field(snapshot, "retries"), "{:g}", "units"))
         warnings = field(snapshot, "warnings")
-        # One line, cut at the dock's edge (a projector has no room for a paragraph); the
-        # whole text is the tooltip.
-        labels["warnings"].setText(
+        # One line, ending in "…" at the dock's edge (a projector has no room for a
+        # paragraph); the whole text is the tooltip.
+        self.warning_line.set_full_text(
             "  ".join(f"⚠ {w}" for w in warnings) if warnings else "no warnings"
         )
         labels["warnings"].setToolTip("\n".join(f"⚠ {w}" for w in warnings or ()))

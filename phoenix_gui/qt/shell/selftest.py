@@ -15,7 +15,8 @@ audit_head (and what it checked),
 and ``layout``: what a class would see, measured from the real widgets at the start, after a
 Reset, after the crash and at the end — ``metrics_hidden_rows`` (Metrics parts cut off by the
 dock), ``caption_covers_ring`` (a caption over the view, or a member marker whose click would
-not reach the ring), ``label_overlaps`` (pairs of member labels overlapping) and
+not reach the ring), ``narration_cut`` (the line under the view drawn past its edges),
+``label_overlaps`` (pairs of member labels overlapping) and
 ``dot_share_max_error_pct`` (largest gap between a member's share of visible task-dot pixels
 and its share of tasks). ``--size WxH`` runs the window at that size (on an offscreen screen
 of that size), ``--presentation`` in presentation mode, ``--screenshot DIR`` writes a PNG of
@@ -138,6 +139,7 @@ def measure_layout(window: Any) -> dict[str, Any]:
         "metrics_hidden_rows": len(window.metrics.hidden_parts()),
         "metrics_hidden": window.metrics.hidden_parts(),
         "caption_covers_ring": covers,
+        "narration_cut": not window.views.narration.fits(),
         "label_overlaps": len(measure.overlapping_labels(view)) if ring_shown else 0,
         "dot_share_max_error_pct": (
             round(measure.dot_share_error(view), 2)
@@ -160,6 +162,7 @@ def _merge_layout(total: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
         "metrics_hidden_rows": max(total["metrics_hidden_rows"], now["metrics_hidden_rows"]),
         "metrics_hidden": sorted(set(total["metrics_hidden"]) | set(now["metrics_hidden"])),
         "caption_covers_ring": total["caption_covers_ring"] or now["caption_covers_ring"],
+        "narration_cut": total["narration_cut"] or now["narration_cut"],
         "label_overlaps": max(total["label_overlaps"], now["label_overlaps"]),
         "dot_share_max_error_pct": max(
             total["dot_share_max_error_pct"], now["dot_share_max_error_pct"]
@@ -337,6 +340,8 @@ def _layout_failures(layout: dict[str, Any]) -> list[str]:
         out.append(f"Metrics parts cut off: {', '.join(layout['metrics_hidden'])}")
     if layout.get("caption_covers_ring"):
         out.append("the caption covers the ring")
+    if layout.get("narration_cut"):
+        out.append("the narration line under the view is cut off")
     if layout.get("label_overlaps"):
         out.append(f"{layout['label_overlaps']} pair(s) of member labels overlap")
     if layout.get("dot_share_max_error_pct", 0.0) > DOT_SHARE_LIMIT_PCT:

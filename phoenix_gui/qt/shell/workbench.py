@@ -90,7 +90,7 @@ class Workbench(QtCore.QObject):
         self.file_actions.before_action = window.controls.flush
         self.export = ExportActions(
             window,
-            ring=lambda: window.ring_view,
+            ring=lambda: window.views.current,  # the paradigm's view on screen
             timeseries=lambda: window.timeseries,
             audit=lambda: window.adapter.sim.audit,
             caption=lambda: self.lessons.text,

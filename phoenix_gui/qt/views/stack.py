@@ -8,11 +8,12 @@ nothing of the previous run is left on screen.
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtWidgets
 
 from phoenix_gui.qt.views.agents.agents_view import AgentsView
 from phoenix_gui.qt.views.board import BoardView
 from phoenix_gui.qt.views.cluster.cluster_view import ClusterView
+from phoenix_gui.qt.views.limited_label import LimitedLabel
 from phoenix_gui.qt.views.palette import BACKGROUND, TEXT
 from phoenix_gui.qt.views.ring.ring_view import RingView
 
@@ -32,17 +33,8 @@ class ViewStack(QtWidgets.QWidget):
         self.stack = QtWidgets.QStackedWidget(self)
         for view in (self.ring, self.cluster, self.agents):
             self.stack.addWidget(view)
-        self.narration = QtWidgets.QLabel(self)
+        self.narration = LimitedLabel(f"background: {BACKGROUND}; color: {TEXT};", self, lines=2)
         self.narration.setObjectName("narrationLine")
-        self.narration.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-        self.narration.setWordWrap(True)
-        # Two lines, fixed: new text must not change the window's size hints.
-        self.narration.setSizePolicy(
-            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
-        )
-        self.narration.setStyleSheet(
-            f"QLabel {{ background: {BACKGROUND}; color: {TEXT}; padding: 4px 10px; }}"
-        )
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -50,16 +42,6 @@ class ViewStack(QtWidgets.QWidget):
         layout.addWidget(self.narration)
         self.paradigm = "phoenix"
         self.set_narration("")
-        self._fit_narration()
-
-    def _fit_narration(self) -> None:
-        lines = QtGui.QFontMetrics(self.narration.font()).lineSpacing() * 2
-        self.narration.setFixedHeight(lines + 12)
-
-    def changeEvent(self, ev: QtCore.QEvent) -> None:
-        if ev.type() == QtCore.QEvent.Type.FontChange:
-            self._fit_narration()  # presentation mode scales the font
-        super().changeEvent(ev)
 
     def view_for(self, paradigm: str) -> QtWidgets.QWidget:
         return {"kubernetes": self.cluster, "agentic": self.agents}.get(paradigm, self.ring)
@@ -79,12 +61,13 @@ class ViewStack(QtWidgets.QWidget):
         self.set_narration("")
 
     def set_narration(self, text: str) -> None:
-        self.narration.setText(text or "Membership changes are described here as they happen.")
-        self.narration.setToolTip(text)
+        self.narration.set_full_text(
+            text or "Membership changes are described here as they happen."
+        )
         self.narration.setProperty("idle", not text)
 
     def narration_text(self) -> str:
-        return "" if self.narration.property("idle") else self.narration.text()
+        return "" if self.narration.property("idle") else self.narration.full_text()
 
     def stop_animation(self) -> None:
         for view in (self.ring, self.cluster, self.agents):

@@ -159,7 +159,7 @@ def test_export_without_a_source_reports_it(qtbot) -> None:
     actions.show_error = errors.append
     assert not actions.csv_action.isEnabled()
     assert not actions.export_to("png", "/tmp/never.png")
-    assert errors == ["there is no ring view to export"]
+    assert errors == ["there is no view to export"]
 
 
 def test_svg_of_a_plain_plot(qtbot, tmp_path) -> None:

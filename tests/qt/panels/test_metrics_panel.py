@@ -189,8 +189,12 @@ def test_crash_cost_retries_warnings_and_no_ideal_where_theory_has_none(panel):
     assert "until the crash was detected" in labels["work_delayed"].toolTip()
     assert labels["retries"].text() == "7 units"
     assert "Failed units of work" in labels["retries"].toolTip()
-    assert "61 %) are PENDING" in labels["warnings"].text()
+    warning = panel.warning_line
+    assert labels["warnings"] is warning
+    assert "61 %) are PENDING" in warning.full_text() and warning.fits()
+    assert warning.text().startswith("⚠ 1787")  # whole, or ending in "…" (panel width)
+    assert "no member has room" in warning.toolTip()
     assert labels["last_change"].text() == "join node-9: moved 0 / 500 = 0.0000"
     snapshot.warnings = ()
     panel.update_snapshot(snapshot)
-    assert labels["warnings"].text() == "no warnings"
+    assert panel.warning_line.full_text() == "no warnings"

@@ -95,6 +95,7 @@ def test_metrics_whole_caption_beside_the_ring_at_classroom_sizes(size, presenta
     layout = json.loads(proc.stdout.strip().splitlines()[-1])["layout"]
     assert layout["metrics_hidden_rows"] == 0, layout["metrics_hidden"]
     assert layout["caption_covers_ring"] is False
+    assert layout["narration_cut"] is False
     assert layout["label_overlaps"] == 0
     assert layout["dot_share_max_error_pct"] <= 2.0
 

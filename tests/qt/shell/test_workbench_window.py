@@ -369,7 +369,7 @@ def test_export_menu_writes_the_ring_as_png_and_svg(window, qtbot, tmp_path) -> 
     wb = bench(window)
     press_step(window, qtbot)
     titles = [a.text() for a in wb.export_menu.actions() if a.text()]
-    assert "Export Ring as &PNG…" in titles and "Export Ring as &SVG…" in titles
+    assert "Export View as &PNG…" in titles and "Export View as &SVG…" in titles
     asked: list[str] = []
 
     def answer(title: str, suggested: str, _filter: str) -> str:
@@ -389,6 +389,34 @@ def test_export_menu_writes_the_ring_as_png_and_svg(window, qtbot, tmp_path) -> 
     assert "<svg" in svg and "</svg>" in svg
     assert len(asked) == 2
     assert "Exported" in window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("paradigm", ["kubernetes", "agentic"])
+def test_export_writes_the_view_on_screen_in_every_paradigm(
+    window, qtbot, tmp_path, paradigm
+) -> None:
+    """A Kubernetes or agents run exports its own view, not the hidden ring."""
+    wb = bench(window)
+    window.controls.set_paradigm(paradigm)
+    window.controls.paradigmChanged.emit(paradigm)
+    press_step(window, qtbot)
+    shown = window.views.current
+    assert shown is not window.ring_view and shown.isVisible()
+    errors: list[str] = []
+    wb.export.show_error = errors.append
+    assert wb.export.export_to("png", tmp_path / "view.png")
+    assert wb.export.export_to("svg", tmp_path / "view.svg")
+    assert errors == []
+    image = QtGui.QImage(str(tmp_path / "view.png"))
+    ratio = shown.devicePixelRatioF()
+    assert (image.width(), image.height()) == (
+        round(shown.width() * ratio),
+        round(shown.height() * ratio),
+    )
+    fmt = QtGui.QImage.Format.Format_RGB32
+    assert image.convertToFormat(fmt) == shown.grab().toImage().convertToFormat(fmt)
+    svg = (tmp_path / "view.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "</svg>" in svg
 
 
 def test_ring_clicks_select_in_the_panels_and_a_task_is_explained(window, qtbot) -> None:

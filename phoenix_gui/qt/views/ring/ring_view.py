@@ -21,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine import vnode_saturation
 from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
+from phoenix_gui.qt.views.limited_label import LimitedLabel
 from phoenix_gui.qt.views.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
 from phoenix_gui.qt.views.ring import geometry as geo
 from phoenix_gui.qt.views.ring.animation import FADED_ALPHA, Animator
@@ -246,16 +247,32 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         if note is None:
             if label is not None:
                 label.hide()
+                self._place_note()
             return
         if label is None:
-            label = pg.TextItem("", color=TEXT, anchor=(0.5, 1.0))
-            self.addItem(label)
+            # Under the plot, not on it: the plot area shrinks by the note's height, so the
+            # note never covers the ring, a marker or a label.
+            label = LimitedLabel(f"color: {TEXT}; background: {BACKGROUND};", self, lines=3)
+            label.setObjectName("saturationNote")
             self._saturation_label = label
-        label.setFont(self.font())
-        label.setTextWidth(max(200.0, 0.9 * self.width()))
-        label.setText(note)
-        label.setPos(0.0, -VIEW_EXTENT * 0.98)
+        label.set_full_text(note)
         label.show()
+        self._place_note()
+
+    def _place_note(self) -> None:
+        label = getattr(self, "_saturation_label", None)
+        shown = label is not None and not label.isHidden()
+        height = label.height() if label is not None and shown else 0
+        if label is not None and shown:
+            label.setGeometry(0, self.height() - height, self.width(), height)
+        if self.viewportMargins().bottom() != height:
+            self.setViewportMargins(0, 0, 0, height)
+        # pyqtgraph sizes the plot to the whole widget (GraphicsView.resizeEvent); here it
+        # gets the viewport, which is the widget less the note.
+        if self.autoPixelRange:
+            area = QtCore.QRectF(0, 0, self.viewport().width(), self.viewport().height())
+            pg.GraphicsView.setRange(self, area, padding=0, disableAutoPixel=False)
+            self.updateMatrix()
 
     @property
     def dots_paint_ms(self) -> float:
@@ -386,9 +403,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
                 px, py = geo.polar_xy(float(angle), geo.LABEL_R)
                 anchor = (0.5 - 0.5 * float(np.sin(angle)), 0.5 + 0.5 * float(np.cos(angle)))
                 placed[member_id] = (float(px), float(py), anchor)
-        floor = self._label_floor(uy)
-        if not placed or self._overlap(placed, boxes, ux, uy, floor):
-            placed = self._label_columns(ids, theta, widest, tall, ux, uy, floor)
+        if not placed or self._overlap(placed, boxes, ux, uy):
+            placed = self._label_columns(ids, theta, widest, tall, ux, uy)
         xs: list[float] = []
         ys: list[float] = []
         for member_id, (x, y, anchor) in placed.items():
@@ -414,34 +430,21 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         boxes: Mapping[str, QtCore.QRectF],
         ux: float,
         uy: float,
-        floor: float = -np.inf,
     ) -> bool:
         rects = []
         for member_id, (x, y, anchor) in placed.items():
             box = boxes[member_id]
             left = x / ux - anchor[0] * box.width()
             top = -y / uy - anchor[1] * box.height()
-            if -(top + box.height()) < floor:  # reaches down into the saturation note
-                return True
             rects.append(QtCore.QRectF(left, top, box.width(), box.height()).adjusted(1, 1, -1, -1))
         return any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
-
-    def _label_floor(self, uy: float) -> float:
-        """The lowest a label may reach (pixels, up = +): above the saturation note when it
-        is shown at the bottom of the view, else no limit."""
-        note = getattr(self, "_saturation_label", None)
-        if note is None or not note.isVisible():
-            return -np.inf
-        top_units = note.pos().y() + note.boundingRect().height() * uy
-        return float(top_units / uy) + 2.0
 
     def label_obstacles(self) -> dict[str, QtCore.QRectF]:
         """Text the member labels must not cover (the saturation note), in widget pixels."""
         note = getattr(self, "_saturation_label", None)
         if note is None or not note.isVisible():
             return {}
-        rect = note.mapRectToScene(note.boundingRect())
-        return {"saturation note": QtCore.QRectF(self.mapFromScene(rect).boundingRect())}
+        return {"saturation note": QtCore.QRectF(note.geometry())}
 
     def _label_columns(
         self,
@@ -451,12 +454,11 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         tall: float,
         ux: float,
         uy: float,
-        floor: float = -np.inf,
     ) -> dict[str, tuple[float, float, tuple[float, float]]]:
         """Labels in columns beside the ring, stacked in their markers' vertical order."""
         vb = self.getPlotItem().getViewBox()
         (_x0, _x1), (y0, y1) = vb.viewRange()
-        bottom = max(y0 / uy, floor)
+        bottom = y0 / uy
         span_px = y1 / uy - bottom - 4
         rows = max(1, int(span_px // tall))
         out: dict[str, tuple[float, float, tuple[float, float]]] = {}
@@ -627,6 +629,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
 
     def resizeEvent(self, ev: QtGui.QResizeEvent | None) -> None:
         super().resizeEvent(ev)  # pyqtgraph calls this with None, before __init__ is done
+        if getattr(self, "_saturation_label", None) is not None:
+            self._place_note()
         # After close() the scene is cleared and the labels are gone with it.
         if getattr(self, "_labels", None) and not getattr(self, "closed", False):
             self._place_labels()  # the gap between labels depends on the size on screen
