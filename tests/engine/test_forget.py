@@ -82,3 +82,35 @@ def test_a_forgetful_run_restores_and_goes_on_alike(monkeypatch: pytest.MonkeyPa
     twin.run(steps=100)
     assert twin.audit.head == sim.audit.head
     assert twin.tasks.live_from == sim.tasks.live_from
+
+
+def _held(sim: Simulation) -> dict[str, int]:
+    """What a headless run holds per task or member, beside what it has handed out."""
+    return {
+        "rows": len(sim.tasks) - sim.tasks.live_from,
+        "lineage": sim.tasks.lineage._n,
+        "token_room": int(sim.token_index._serial_of.size),
+        "members": len(sim.registry.members()),
+        "history": len(sim.history),
+    }
+
+
+@pytest.mark.slow
+def test_a_long_headless_run_holds_what_is_live_not_what_it_handed_out() -> None:
+    """The structures that grew with a headless run (issues 11/12) stop growing: between 2500
+    and 5000 steps of the default lesson the ids handed out double, what is held does not.
+    (Resident memory itself is measured by benchmarks/bench_soak.py and bench_memory.py.)"""
+    config = load_config(LESSONS / "classroom-basics.yaml")
+    sim = Simulation(config, audit_sink=io.StringIO(), keep_audit=False)
+    sim.run(steps=2500)
+    ids_before, before = len(sim.tasks), _held(sim)
+    sim.audit.resume(io.StringIO())  # drop the first half's text
+    sim.run(steps=2500)
+    ids_after, after = len(sim.tasks), _held(sim)
+    assert ids_after > 1.8 * ids_before
+    assert sim.check_invariants() == []
+    live = sim.registry.live_count()
+    assert after["members"] <= live + 64, after  # departed members forgotten (a few kept)
+    for name in ("rows", "lineage", "token_room"):
+        assert after[name] < max(2 * before[name], 8192), (name, before, after)
+    assert after["history"] <= 2 * 10_000 / 0.25 + 1  # the longest Δt's reach, in steps
