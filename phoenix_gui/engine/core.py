@@ -26,7 +26,7 @@ from phoenix_gui.engine.randomness import Streams
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.ring import HashRing, RingChange, TokenIndex
 from phoenix_gui.engine.schedule import Agenda, DueQueue
-from phoenix_gui.engine.tasks import DueKind, TaskState, TaskTable
+from phoenix_gui.engine.tasks import DueKind, TaskState, TaskTable, hand_back_large_blocks
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -221,6 +221,8 @@ class Core:
         # Headless runs (the audit streamed, not kept) forget finished tasks' rows as they go,
         # so a long run's memory follows the live tasks (see :meth:`forget_finished`).
         self.tasks.forgetful = not keep_audit
+        if not keep_audit:
+            hand_back_large_blocks()
         self.token_index = TokenIndex()  # phoenix: tasks by token, for moved_tasks
         self.due = DueQueue()
         self.agenda = Agenda()

@@ -9,6 +9,7 @@ everything, and the forgotten structures really shrink.
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -114,3 +115,8 @@ def test_a_long_headless_run_holds_what_is_live_not_what_it_handed_out() -> None
     for name in ("rows", "lineage", "token_room"):
         assert after[name] < max(2 * before[name], 8192), (name, before, after)
     assert after["history"] <= 2 * 10_000 / 0.25 + 1  # the longest Δt's reach, in steps
+
+
+def test_headless_runs_have_large_blocks_mapped_on_their_own() -> None:
+    # glibc only (elsewhere nothing is set, and nothing else changes).
+    assert tasks.hand_back_large_blocks() is sys.platform.startswith("linux")
