@@ -1,10 +1,11 @@
 """Start-up of a sweep's local worker process, kept free of heavy imports on purpose.
 
-A spawned worker runs :func:`init` before it unpickles its first run (which imports numpy and
-the engine). For the window's sweeps it lowers its own priority first, so the window stays
-responsive on a machine whose every core is running a sweep; the command line's workers keep
-the normal priority (nobody is waiting on that terminal but for the result). Ctrl-C reaches the
-whole process group; the parent decides what happens, so a worker ignores it.
+A worker runs :func:`init` before its first run (a spawned one then imports numpy and the engine
+as it unpickles the run; a forked one has them already). For the window's sweeps it lowers its
+own priority first, so the window stays responsive on a machine whose every core is running a
+sweep; the command line's workers keep the normal priority (nobody is waiting on that terminal
+but for the result). Ctrl-C reaches the whole process group; the parent decides what happens, so
+a worker ignores it.
 """
 
 from __future__ import annotations

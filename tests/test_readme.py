@@ -67,6 +67,11 @@ def test_every_readme_command_runs(line: str, tmp_path: Path) -> None:
              "scratch/audit.jsonl"],
             cwd=tmp_path, check=True, capture_output=True, timeout=120,
         )  # fmt: skip
+    if "--self-test" in argv and "--max-stall-ms" not in argv:
+        # The example must run; its stall bound is wall-clock time, which a busy test machine
+        # cannot promise (the bound itself is tested in tests/qt/shell/test_selftest.py, and
+        # the figure is measured by benchmarks/, never timed in a unit test).
+        argv += ["--max-stall-ms", "60000"]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run(
         [*_executable(), *argv[1:]],

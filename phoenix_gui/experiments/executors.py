@@ -2,10 +2,17 @@
 
 Each runner yields result rows as runs finish, in whatever order they finish; the caller sorts.
 ``cancel()`` may be called from another thread (the window's Cancel button) or after Ctrl-C;
-runs already finished have been yielded and are kept, the rest are dropped. Local workers are
-started with the ``spawn`` method: safe beside Qt's threads, and the method the packaged app's
-``multiprocessing.freeze_support()`` serves. Dask is imported only when asked for, so the
-packaged app can leave it out and say so.
+runs already finished have been yielded and are kept, the rest are dropped. Dask is imported
+only when asked for, so the packaged app can leave it out and say so.
+
+Local workers start the cheapest safe way (:func:`start_method`). A sweep's runs are often
+short, so what a worker costs to start and to hand a run counts: ``fork`` on Linux when this
+process runs no other thread (the command line, before its progress bar) — the workers begin
+with everything already imported; ``forkserver`` beside threads (the window: never fork a
+process that has Qt threads) — one clean server process imports the engine once and every
+worker is forked from it, for this sweep and the next; ``spawn`` in the packaged app (what its
+``multiprocessing.freeze_support()`` serves) and where neither exists. Runs go to the workers
+in small chunks (:func:`chunk_size`), so a run costs one round trip only now and then.
 """
 
 from __future__ import annotations
@@ -13,18 +20,24 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 import os
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from typing import Any, Protocol
 
 from phoenix_gui import sweep_worker
 from phoenix_gui.experiments.design import ExperimentError
-from phoenix_gui.experiments.runs import Job, run_job
+from phoenix_gui.experiments.runs import Job, run_job, run_jobs
 
 Row = dict[str, Any]
 _POLL_S = 0.1  # how often a waiting runner looks at its cancel flag
 MAX_WORKERS = 256  # processes on one machine; more is a typo, not a bigger machine
+CHUNKS_PER_WORKER = 16  # runs are handed out in about this many chunks per worker…
+MAX_CHUNK = 8  # …of at most this many runs: the last chunks still spread over the workers
+# What a forkserver imports once, before it forks any worker (a worker would import it anyway).
+WORKER_PRELOAD = ["phoenix_gui.sweep_worker", "phoenix_gui.experiments.runs"]
 
 
 class Runner(Protocol):
@@ -39,6 +52,31 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def start_method() -> str:
+    """How local workers start from this process (module docstring): ``fork`` on Linux with no
+    other thread running and no Qt application; else ``forkserver`` from source; else
+    ``spawn``."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and _single_threaded():
+        return "fork"
+    if "forkserver" in methods and not getattr(sys, "frozen", False):
+        return "forkserver"
+    return "spawn"
+
+
+def _single_threaded() -> bool:
+    if threading.active_count() > 1:
+        return False
+    qt = sys.modules.get("PySide6.QtCore")
+    return qt is None or qt.QCoreApplication.instance() is None
+
+
+def chunk_size(runs: int, workers: int) -> int:
+    """Runs per hand-off: about :data:`CHUNKS_PER_WORKER` chunks per worker, at most
+    :data:`MAX_CHUNK` runs each (1 for small sweeps, whose rows then arrive one by one)."""
+    return max(1, min(MAX_CHUNK, runs // (workers * CHUNKS_PER_WORKER)))
 
 
 def dask_available() -> bool:
@@ -86,15 +124,28 @@ class InProcessRunner:
 
 
 class PoolRunner:
-    """Local worker processes (``multiprocessing`` with ``spawn``)."""
+    """Local worker processes (``multiprocessing``, started by :func:`start_method`)."""
 
-    def __init__(self, jobs: list[Job], workers: int, background: bool = False) -> None:
-        """``background``: the workers run at a lower priority (the window's sweeps)."""
-        ctx = multiprocessing.get_context("spawn")
+    def __init__(
+        self, jobs: list[Job], workers: int, background: bool = False, method: str | None = None
+    ) -> None:
+        """``background``: the workers run at a lower priority (the window's sweeps);
+        ``method``: a start method instead of :func:`start_method`'s choice."""
+        self.method = method or start_method()
+        ctx = multiprocessing.get_context(self.method)
+        if self.method == "forkserver":
+            ctx.set_forkserver_preload(WORKER_PRELOAD)
         self.workers = workers
         niceness = sweep_worker.BACKGROUND_NICENESS if background else 0
-        self._pool = ctx.Pool(workers, initializer=sweep_worker.init, initargs=(niceness,))
-        self._it = self._pool.imap_unordered(run_job, jobs, chunksize=1)
+        with warnings.catch_warnings():
+            # Python ≥ 3.12 warns about fork() in a process with several OS threads; the only
+            # others here are the BLAS library's idle pool (numpy), which handles fork itself —
+            # ours and Qt's were ruled out by start_method().
+            warnings.filterwarnings("ignore", "This process .* multi-threaded", DeprecationWarning)
+            self._pool = ctx.Pool(workers, initializer=sweep_worker.init, initargs=(niceness,))
+        self.chunk = chunk_size(len(jobs), workers)
+        chunks = [jobs[i : i + self.chunk] for i in range(0, len(jobs), self.chunk)]
+        self._it = self._pool.imap_unordered(run_jobs, chunks, chunksize=1)
         self._total = len(jobs)
         self._cancelled = threading.Event()
         self._closed = False
@@ -105,11 +156,12 @@ class PoolRunner:
             if self._cancelled.is_set():
                 return
             try:
-                row = self._it.next(timeout=_POLL_S)
+                rows = self._it.next(timeout=_POLL_S)
             except multiprocessing.TimeoutError:
                 continue
-            got += 1
-            yield row
+            for row in rows:
+                got += 1
+                yield row
 
     def cancel(self) -> None:
         self._cancelled.set()

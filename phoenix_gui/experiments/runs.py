@@ -81,6 +81,11 @@ def run_job(job: Job) -> dict[str, Any]:
     return row
 
 
+def run_jobs(jobs: list[Job]) -> list[dict[str, Any]]:
+    """The rows of several runs: one hand-off to a worker process for a chunk of short runs."""
+    return [run_job(job) for job in jobs]
+
+
 def summary_metrics(sim: Simulation) -> dict[str, Any]:
     """The :data:`METRIC_COLUMNS` of a finished run (None where a value is undefined)."""
     s = sim.summary()

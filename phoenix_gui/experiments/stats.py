@@ -3,6 +3,11 @@
 The interval is mean ± t · s / √n with Student's t for n − 1 degrees of freedom (replicates
 are few: 1.96 would claim too much at n = 5). A cell with one finite value has a mean but no
 interval; failed runs and undefined values (empty fields) are left out and counted.
+
+:class:`CellValues` collects one cell's values as rows arrive (the window adds each new row
+once instead of going over every row again); :func:`cell_stats` is the same over a whole table.
+Means and spreads use exactly rounded sums, so the figures do not depend on the order in which
+rows came in.
 """
 
 from __future__ import annotations
@@ -43,20 +48,41 @@ class CellStats:
     ci: float | None  # half-width of the 95 % interval of the mean
 
 
+class CellValues:
+    """The values of one metric in one cell, added row by row."""
+
+    def __init__(self, cell: int, values: tuple[str, ...]) -> None:
+        self.cell = cell
+        self.values = values
+        self.numbers: list[float] = []
+        self.replicates: list[int] = []  # the replicate of each number, in the same order
+        self.missing = 0
+
+    def add(self, row: Mapping[str, str], metric: str) -> float | None:
+        """Take ``row``'s value of ``metric``; returns it (None when failed or undefined)."""
+        x = _number(row.get(metric)) if not row.get("error") else None
+        if x is None:
+            self.missing += 1
+        else:
+            self.numbers.append(x)
+            self.replicates.append(int(row.get("replicate", len(self.replicates))))
+        return x
+
+    def stats(self) -> CellStats:
+        return _stats(self.cell, self.values, self.numbers, self.missing)
+
+
 def cell_stats(
     rows: Iterable[Mapping[str, str]], names: tuple[str, ...], metric: str
 ) -> list[CellStats]:
     """One :class:`CellStats` per cell present in ``rows``, by cell."""
-    groups: dict[int, tuple[tuple[str, ...], list[float], list[int]]] = {}
+    cells: dict[int, CellValues] = {}
     for row in rows:
         cell = int(row["cell"])
-        _, numbers, missing = groups.setdefault(cell, (tuple(str(row[n]) for n in names), [], [0]))
-        x = _number(row.get(metric)) if not row.get("error") else None
-        if x is None:
-            missing[0] += 1
-        else:
-            numbers.append(x)
-    return [_stats(cell, *groups[cell]) for cell in sorted(groups)]
+        if cell not in cells:
+            cells[cell] = CellValues(cell, tuple(str(row[n]) for n in names))
+        cells[cell].add(row, metric)
+    return [cells[cell].stats() for cell in sorted(cells)]
 
 
 def _number(text: object) -> float | None:
@@ -69,12 +95,12 @@ def _number(text: object) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _stats(cell: int, values: tuple[str, ...], xs: list[float], missing: list[int]) -> CellStats:
+def _stats(cell: int, values: tuple[str, ...], xs: list[float], missing: int) -> CellStats:
     n = len(xs)
     if n == 0:
-        return CellStats(cell, values, 0, missing[0], None, None, None)
+        return CellStats(cell, values, 0, missing, None, None, None)
     mean = math.fsum(xs) / n
     if n == 1:
-        return CellStats(cell, values, 1, missing[0], mean, None, None)
+        return CellStats(cell, values, 1, missing, mean, None, None)
     std = math.sqrt(math.fsum((x - mean) ** 2 for x in xs) / (n - 1))
-    return CellStats(cell, values, n, missing[0], mean, std, t975(n - 1) * std / math.sqrt(n))
+    return CellStats(cell, values, n, missing, mean, std, t975(n - 1) * std / math.sqrt(n))

@@ -20,6 +20,7 @@ then. Small runs (every bundled lesson) are built at once.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -126,11 +127,18 @@ class SimulationAdapter(QtCore.QObject):
     storyTold = QtCore.Signal(object)  # noqa: N815  a StepStory: what a step moved, or a replay
 
     def __init__(
-        self, config: SimulationConfig | None = None, parent: QtCore.QObject | None = None
+        self,
+        config: SimulationConfig | None = None,
+        parent: QtCore.QObject | None = None,
+        sim: Simulation | None = None,
     ) -> None:
         super().__init__(parent)
-        self._config = config or SimulationConfig()
-        self._sim = Simulation(self._config)
+        # ``sim``: a run already under way (a branch, a restored checkpoint) to drive instead
+        # of a new one built from ``config``.
+        self._config = config or (sim.config if sim is not None else SimulationConfig())
+        self._sim = sim if sim is not None else Simulation(self._config)
+        # Asked before each played step: True holds it (a branch in lockstep is still busy).
+        self.hold_play: Callable[[], bool] = lambda: False
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
         self._step_events: list[Event] = []
         self._stepping = False
@@ -393,7 +401,7 @@ class SimulationAdapter(QtCore.QObject):
 
     def _on_timer(self) -> None:
         # A step still in progress keeps its slices going; the next starts when it is done.
-        if self._stepper is None and not self.building:
+        if self._stepper is None and not self.building and not self.hold_play():
             self._begin_step()
             self._continue_step()
 
@@ -444,6 +452,12 @@ class SimulationAdapter(QtCore.QObject):
         self._next_build = target
         if self._builder is None:
             self._start_build()
+
+    def adopt(self, sim: Simulation) -> None:
+        """Drive ``sim`` — a run already under way, e.g. a branch of this one — from now on."""
+        self.pause()
+        self._drop_step()
+        self._adopt(sim.config, sim)
 
     def _drop_step(self) -> None:
         # The run is about to be replaced: the half-done step goes with it.

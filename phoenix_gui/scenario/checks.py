@@ -59,7 +59,21 @@ def check(scenario: Scenario) -> list[Finding]:
     _check_costs(scenario, findings)
     _check_rates(scenario, findings)
     _check_experiment(scenario, findings)
+    _check_compare(scenario, findings)
     return findings
+
+
+def _check_compare(s: Scenario, findings: list[Finding]) -> None:
+    """``compare.variant`` names one of the scenario's own variants."""
+    if s.compare is not None and s.compare.variant not in s.variants:
+        known = ", ".join(sorted(s.variants)) or "none"
+        findings.append(
+            (
+                ("compare", "variant"),
+                f"no variant named {s.compare.variant!r} (this scenario has: {known})",
+                False,
+            )
+        )
 
 
 def _check_rates(s: Scenario, findings: list[Finding]) -> None:

@@ -67,6 +67,9 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     variants = {name: _trim_variant(v) for name, v in data.pop("variants").items()}
     if variants:  # written only when there are some, so older readers see the same file
         data["variants"] = variants
+    compare = data.pop("compare")
+    if compare is not None:
+        data["compare"] = compare
     return data
 
 

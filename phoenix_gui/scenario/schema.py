@@ -372,6 +372,13 @@ class Variant(_Model):
         return {k: v for k, v in self.model_dump(exclude={"branch_at"}).items() if v is not None}
 
 
+class Compare(_Model):
+    """Open the scenario as a comparison: run A (the base) beside run B (one of its variants),
+    side by side in the window, one clock for both."""
+
+    variant: VariantName = Field(description="the variant shown as run B (a key of variants)")
+
+
 class Scenario(_Model):
     """A whole scenario file. Build it with the loader or ``scenario_from_config``."""
 
@@ -398,6 +405,9 @@ class Scenario(_Model):
         dict[VariantName, Variant],
         Field(strict=False, max_length=16, description="named what-ifs to compare with the base"),
     ] = {}
+    compare: Compare | None = Field(
+        default=None, description="open as A (this scenario) beside B (one of its variants)"
+    )
 
 
 # Plain-words help for the id patterns above, shown instead of the regular expression.
@@ -437,6 +447,7 @@ def all_field_names() -> list[str]:
         Experiment,
         ExperimentVary,
         Variant,
+        Compare,
     ):
         names.update(model.model_fields)
     return sorted(names)

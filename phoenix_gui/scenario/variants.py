@@ -28,7 +28,8 @@ def merge(base: Any, over: Any) -> Any:
 
 def variant_data(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """Plain data of the scenario a variant describes (without any variants of its own)."""
-    data = {k: v for k, v in base.items() if k != "variants"}
+    # A variant is a scenario of its own: it has no variants, nor a comparison to open.
+    data = {k: v for k, v in base.items() if k not in ("variants", "compare")}
     merged: dict[str, Any] = merge(data, overrides)
     return merged
 
@@ -71,7 +72,7 @@ def variant_scenario(scenario: Scenario, name: str) -> Scenario:
         raise ScenarioError.single(
             scenario.name, f"variants: no variant named {name!r} (this scenario has: {known})"
         )
-    base = scenario.model_dump(mode="json", exclude={"variants"})
+    base = scenario.model_dump(mode="json", exclude={"variants", "compare"})
     data = variant_data(base, scenario.variants[name].overrides())
     data["name"] = f"{scenario.name} [{name}]"
     return scenario_from_data(data, source=f"{scenario.name} variant {name}")

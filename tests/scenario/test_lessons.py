@@ -21,7 +21,7 @@ from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.simulation import Simulation
 from phoenix_gui.engine.tasks import TaskState
-from phoenix_gui.scenario import load_config, load_scenario
+from phoenix_gui.scenario import load_config, load_scenario, scenario_to_config, variant_scenario
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 LESSONS = sorted(LESSONS_DIR.glob("*.yaml"))
@@ -159,14 +159,22 @@ def test_vnodes_balance_spread_falls_about_as_one_over_root_v() -> None:
 
 
 def test_crash_loses_work_and_strands_tasks_while_drain_loses_none() -> None:
-    run = Run(lesson("crash-vs-drain"))
-    run.until(9.75)  # bravo retired at hour 5
-    assert run.status("bravo") is MemberStatus.RETIRED
-    drained = [e for e in run.of_kind("migration_started") if e.details["from"] == "bravo"]
+    """A (the base) crashes delta at hour 10; B (variant ``drain``, same seed) retires it."""
+    scenario = load_scenario(LESSONS_DIR / "crash-vs-drain.yaml")
+    assert scenario.compare is not None and scenario.compare.variant == "drain"
+    b_config = scenario_to_config(variant_scenario(scenario, "drain"))
+    assert b_config.seed == lesson("crash-vs-drain").seed
+    drain = Run(b_config).until(10.5)
+    assert drain.status("delta") in (MemberStatus.DRAINING, MemberStatus.RETIRED)
+    drained = [e for e in drain.of_kind("migration_started") if e.details["from"] == "delta"]
+    drained += [e for e in drain.of_kind("migrations_started") if "delta" in e.details["from"]]
     assert drained and all(e.details["reason"] == "retire" for e in drained)
-    snap = run.sim.snapshot()
+    drain.to_end()
+    snap = drain.sim.snapshot()
+    assert drain.status("delta") is MemberStatus.RETIRED
     assert snap.work_lost == 0 and snap.stranded == 0
 
+    run = Run(lesson("crash-vs-drain"))
     run.until(10.5)  # delta crashed at hour 10; the timeout is 2 hours
     snap = run.sim.snapshot()
     stranded = snap.stranded
@@ -182,8 +190,16 @@ def test_crash_loses_work_and_strands_tasks_while_drain_loses_none() -> None:
     # Work since the last checkpoint (hour 8, interval 4 h) is lost: > 0, ≤ 2 h per task.
     assert 0 < snap.work_lost <= stranded * (10.0 - 8.0) + 1e-6
     summary = run.to_end().sim.summary()
-    assert summary["work_lost_graceful"] == 0 and summary["crashes"] == 1
-    assert summary["retirements"] == 1
+    assert summary["crashes"] == 1 and summary["retirements"] == 0
+
+
+def test_vnodes_balance_opens_as_one_vnode_beside_a_hundred() -> None:
+    scenario = load_scenario(LESSONS_DIR / "vnodes-balance.yaml")
+    assert scenario.compare is not None
+    b_config = scenario_to_config(variant_scenario(scenario, scenario.compare.variant))
+    a_config = lesson("vnodes-balance")
+    assert (a_config.ring.vnodes, b_config.ring.vnodes) == (1, 100)
+    assert a_config.seed == b_config.seed
 
 
 def test_kubernetes_drain_bin_packing_and_pending_pods() -> None:

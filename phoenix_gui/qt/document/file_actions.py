@@ -53,6 +53,9 @@ class FileActions(QtCore.QObject):
         # Called before every file operation: the window sends slider changes still being
         # coalesced, so Save writes (and Open asks about) what the user sees.
         self.before_action: Callable[[], None] = lambda: None
+        # Called before Save and Save As only: what the window shows beyond the parameters
+        # (a comparison of two runs) goes into the document then.
+        self.before_save: Callable[[], None] = lambda: None
 
         keys = QtGui.QKeySequence.StandardKey
         self.new_action = self._action("&New", self._on_new, keys.New, "Start a new scenario")
@@ -148,10 +151,12 @@ class FileActions(QtCore.QObject):
 
     def _on_save(self) -> None:
         self.before_action()
+        self.before_save()
         self.document.save()
 
     def _on_save_as(self) -> None:
         self.before_action()
+        self.before_save()
         self.document.save_as()
 
     def _on_revert(self) -> None:

@@ -197,9 +197,8 @@ class ExperimentDialog(QtWidgets.QDialog):
             self.job.cancel()
             self._say("Cancelling…")
 
-    def _on_rows(self, _rows: list[dict[str, str]]) -> None:
-        assert self.session is not None
-        self.figure.set_rows(sorted(self.session.rows.values(), key=_key))
+    def _on_rows(self, rows: list[dict[str, str]]) -> None:
+        self.figure.add_rows(rows)  # only the new ones: the figure keeps what it has
         self.csv_button.setEnabled(True)
         self.png_button.setEnabled(True)
 
@@ -223,7 +222,7 @@ class ExperimentDialog(QtWidgets.QDialog):
     def _on_metric_changed(self, metric: str) -> None:
         if self.session is not None:
             self.figure.set_design(self.session.design, [metric])
-            self.figure.set_rows(sorted(self.session.rows.values(), key=_key))
+            self.figure.add_rows(sorted(self.session.rows.values(), key=_key))
 
     def _on_run_clicked(self, cell: int, replicate: int) -> None:
         if self.session is None:

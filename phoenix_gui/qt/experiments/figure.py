@@ -6,19 +6,26 @@ band, and every replicate as a small clickable dot. Two: per metric, a heatmap o
 count) and a second heatmap of the spread (standard deviation). Clicking a dot opens that run;
 clicking a cell opens the cell's most typical run (the replicate nearest the mean).
 Cells without a value yet are drawn empty, never as NaN.
+
+Rows arriving during a sweep are added with :meth:`add_rows`, once per batch the sweep job
+delivers (a few per second, however many rows it holds): only the cells those rows touch are
+recomputed, new replicate dots are appended to the scatter, and the curves, images and colour
+bars made in :meth:`set_design` are updated in place — the cost of a batch is that of its own
+rows and of the grid of cells, not of every row so far.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from phoenix_gui.experiments.design import Design
-from phoenix_gui.experiments.stats import CellStats, cell_stats
+from phoenix_gui.experiments.stats import CellStats, CellValues
 from phoenix_gui.experiments.table import Row
 
 LINE = (31, 119, 180)
@@ -37,7 +44,8 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         self.design: Design | None = None
         self.metrics: tuple[str, ...] = ()
         self.rows: list[Row] = []
-        self.stats: dict[str, list[CellStats]] = {}
+        self.stats: dict[str, dict[int, CellStats]] = {}  # metric → cell → statistics
+        self._cells: dict[str, dict[int, CellValues]] = {}  # metric → cell → its values
         self.plots: list[pg.PlotItem] = []
         self.images: list[pg.ImageItem] = []
         self.scatters: list[pg.ScatterPlotItem] = []
@@ -49,26 +57,66 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
     def set_design(self, design: Design, metrics: Sequence[str]) -> None:
         self.design = design
         self.metrics = tuple(metrics)
-        self.rows = []
+        self._cell_values = design.cells()
+        self._order = {str(v): k for k, v in enumerate(design.varies[0].values)}
+        self._categorical = any(isinstance(v, str) for v in design.varies[0].values)
+        self._log = len(design.varies) == 1 and self._log_x()
         self._build()
+        self._forget_rows()
 
     def set_rows(self, rows: Sequence[Row]) -> None:
-        """Redraw from all rows so far (a few hundred cells: cheap next to a run)."""
+        """Draw exactly ``rows`` (a finished table, or all rows again after a metric change)."""
         if self.design is None:
             return
-        self.rows = list(rows)
+        self._forget_rows()
+        for scatter in self.scatters:
+            scatter.clear()
+        for grid in self._grids:
+            grid.fill(np.nan)
+        for image in self.images:
+            image.clear()
+        for lo, hi, mean in self._curves:
+            for curve in (lo, hi, mean):
+                curve.setData([], [])
+        self.add_rows(rows)
+
+    def _forget_rows(self) -> None:
+        self.rows = []
+        self.stats = {m: {} for m in self.metrics}
+        self._cells = {m: {} for m in self.metrics}
+
+    def add_rows(self, rows: Sequence[Row]) -> None:
+        """Add newly arrived rows to the chart (each row once)."""
+        if self.design is None or not rows:
+            return
+        self.rows.extend(rows)
+        one = len(self.design.varies) == 1
         for i, metric in enumerate(self.metrics):
-            self.stats[metric] = cell_stats(self.rows, self.design.names, metric)
-            if len(self.design.varies) == 1:
+            cells = self._cells[metric]
+            touched: set[int] = set()
+            dots: list[tuple[float, float, tuple[int, int]]] = []
+            for row in rows:
+                cell = int(row["cell"])
+                if cell not in cells:
+                    cells[cell] = CellValues(cell, tuple(str(v) for v in self._cell_values[cell]))
+                y = cells[cell].add(row, metric)
+                touched.add(cell)
+                if one and y is not None:
+                    dots.append((self._x_of_row(row), y, (cell, int(row["replicate"]))))
+            for cell in sorted(touched):
+                self.stats[metric][cell] = cells[cell].stats()
+            if one:
                 self._draw_line(i, metric)
+                self._add_dots(i, dots)
             else:
-                self._draw_heatmaps(i, metric)
+                self._draw_heatmaps(i, metric, touched)
 
     # ---- building ------------------------------------------------------------------------
     def _build(self) -> None:
         self.clear()
         self.plots, self.images, self.scatters = [], [], []
         self._bars: list[pg.ColorBarItem] = []
+        self._grids: list[np.ndarray] = []  # per heatmap: the drawn values, NaN = none yet
         self._curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem]] = []
         assert self.design is not None
         names = self.design.names
@@ -88,7 +136,7 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
                 dots.sigClicked.connect(self._on_dots_clicked)
                 plot.addItem(dots)
                 self._categorical_axis(plot, "bottom", self.design.varies[0].values)
-                if self._log_x():
+                if self._log:
                     plot.setLogMode(x=True, y=False)
                     values = [float(v) for v in self.design.varies[0].values]
                     ticks = [(math.log10(v), f"{v:g}") for v in values]
@@ -112,6 +160,12 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
                     self.plots.append(plot)
                     self.images.append(image)
                     self._bars.append(bar)
+                    self._grids.append(
+                        np.full(
+                            (len(self.design.varies[0].values), len(self.design.varies[1].values)),
+                            np.nan,
+                        )
+                    )
 
     def _log_x(self) -> bool:
         assert self.design is not None
@@ -134,49 +188,42 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
 
     # ---- drawing -------------------------------------------------------------------------
     def _x_of(self, value: str, index: int) -> float:
+        return float(index) if self._categorical else float(value)
+
+    def _x_of_row(self, row: Row) -> float:
+        """Where a row's dot is drawn: its value (its log10 on a log axis), or its index."""
         assert self.design is not None
-        if any(isinstance(v, str) for v in self.design.varies[0].values):
-            return float(index)
-        return float(value)
+        name = self.design.names[0]
+        x = self._x_of(row[name], self._order[row[name]])
+        return math.log10(x) if self._log else x  # a scatter is not transformed by setLogMode
 
     def _draw_line(self, i: int, metric: str) -> None:
         assert self.design is not None
-        order = {str(v): k for k, v in enumerate(self.design.varies[0].values)}
-        stats = [s for s in self.stats[metric] if s.mean is not None]
-        xs = np.array([self._x_of(s.values[0], order[s.values[0]]) for s in stats], dtype=float)
+        stats = [s for _, s in sorted(self.stats[metric].items()) if s.mean is not None]
+        xs = np.array([self._x_of(s.values[0], self._order[s.values[0]]) for s in stats])
         means = np.array([s.mean for s in stats], dtype=float)
         ci = np.array([s.ci if s.ci is not None else 0.0 for s in stats], dtype=float)
         lo, hi, mean = self._curves[i]
         lo.setData(xs, means - ci)
         hi.setData(xs, means + ci)
         mean.setData(xs, means)
-        dots_x, dots_y, data = [], [], []
-        name = self.design.names[0]
-        for row in self.rows:
-            y = _finite(row.get(metric, "")) if not row["error"] else None
-            if y is None:
-                continue
-            dots_x.append(self._x_of(row[name], order[row[name]]))
-            dots_y.append(y)
-            data.append((int(row["cell"]), int(row["replicate"])))
-        xs_dots = np.array(dots_x, dtype=float)
-        if self._log_x() and xs_dots.size:
-            xs_dots = np.log10(xs_dots)  # a scatter item is not transformed by setLogMode
-        self.scatters[i].setData(x=xs_dots, y=np.array(dots_y, dtype=float), data=data)
 
-    def _grid(self, metric: str, field: str) -> np.ndarray:
+    def _add_dots(self, i: int, dots: list[tuple[float, float, tuple[int, int]]]) -> None:
+        if dots:
+            self.scatters[i].addPoints(
+                x=np.array([d[0] for d in dots], dtype=float),
+                y=np.array([d[1] for d in dots], dtype=float),
+                data=[d[2] for d in dots],
+            )
+
+    def _draw_heatmaps(self, i: int, metric: str, touched: set[int]) -> None:
         assert self.design is not None
-        a, b = self.design.varies
-        grid = np.full((len(a.values), len(b.values)), np.nan)
-        for s in self.stats[metric]:
-            value = getattr(s, field)
-            if value is not None:
-                grid[s.cell // len(b.values), s.cell % len(b.values)] = value
-        return grid
-
-    def _draw_heatmaps(self, i: int, metric: str) -> None:
+        width = len(self.design.varies[1].values)
         for k, field in enumerate(("mean", "std")):
-            grid = self._grid(metric, field)
+            grid = self._grids[2 * i + k]
+            for cell in touched:
+                value = getattr(self.stats[metric][cell], field)
+                grid[cell // width, cell % width] = np.nan if value is None else value
             image, bar = self.images[2 * i + k], self._bars[2 * i + k]
             finite = grid[np.isfinite(grid)]
             if finite.size == 0:
@@ -190,10 +237,22 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             bar.setLevels((low, high))
 
     # ---- interaction ---------------------------------------------------------------------
-    def _on_dots_clicked(self, _item: object, points: Sequence[object]) -> None:
-        if len(points):
-            cell, replicate = points[0].data()  # type: ignore[attr-defined]
-            self.runClicked.emit(int(cell), int(replicate))
+    def _on_dots_clicked(self, item: Any, points: Sequence[Any], event: Any = None) -> None:
+        """Open the run whose dot is nearest the click (dots arrive in any order, so which
+        one is drawn on top says nothing); equally near: the lowest (cell, replicate)."""
+        if not len(points):
+            return
+        at = None if event is None else event.scenePos()
+
+        def distance(point: Any) -> tuple[float, tuple[int, int]]:
+            key = (int(point.data()[0]), int(point.data()[1]))
+            if at is None:
+                return 0.0, key
+            p = item.mapToScene(point.pos())
+            return (p.x() - at.x()) ** 2 + (p.y() - at.y()) ** 2, key
+
+        cell, replicate = min(distance(p) for p in points)[1]
+        self.runClicked.emit(cell, replicate)
 
     def cell_at(self, plot_index: int, scene_pos: QtCore.QPointF) -> int | None:
         """The cell under ``scene_pos`` in heatmap ``plot_index`` (None outside the grid)."""
@@ -208,25 +267,19 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
 
     def typical_replicate(self, metric: str, cell: int) -> int | None:
         """The replicate of ``cell`` whose value is nearest the cell mean (ties: lowest)."""
-        stats = {s.cell: s for s in self.stats.get(metric, [])}
-        mean = stats[cell].mean if cell in stats else None
-        best: tuple[float, int] | None = None
-        for row in self.rows:
-            if int(row["cell"]) != cell or row["error"]:
-                continue
-            y = _finite(row.get(metric, ""))
-            if y is None or mean is None:
-                continue
-            candidate = (abs(y - mean), int(row["replicate"]))
-            best = candidate if best is None or candidate < best else best
-        return None if best is None else best[1]
+        values = self._cells.get(metric, {}).get(cell)
+        s = self.stats.get(metric, {}).get(cell)
+        if values is None or s is None or s.mean is None:
+            return None
+        mean = s.mean
+        return min(zip(values.numbers, values.replicates, strict=True),
+                   key=lambda vr: (abs(vr[0] - mean), vr[1]))[1]  # fmt: skip
 
     def describe_cell(self, metric: str, cell: int) -> str:
         assert self.design is not None
-        stats = {s.cell: s for s in self.stats.get(metric, [])}
-        s = stats.get(cell)
+        s = self.stats.get(metric, {}).get(cell)
         where = ", ".join(
-            f"{n} = {v}" for n, v in zip(self.design.names, self.design.cells()[cell], strict=True)
+            f"{n} = {v}" for n, v in zip(self.design.names, self._cell_values[cell], strict=True)
         )
         if s is None or s.mean is None:
             return f"{where}: no value yet"
@@ -265,11 +318,3 @@ class ExperimentFigure(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         replicate = self.typical_replicate(self.metrics[plot_index // 2], cell)
         if replicate is not None:
             self.runClicked.emit(cell, replicate)
-
-
-def _finite(text: str) -> float | None:
-    try:
-        x = float(text)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None

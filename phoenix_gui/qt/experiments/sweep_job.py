@@ -1,11 +1,13 @@
 """SweepJob: a sweep running in local worker processes, reported to the GUI thread as signals.
 
-The runs go to a pool of spawned processes (never threads of this process: a run holds the
-GIL for its whole length and the window would stall). One plain thread waits on the pool and
-puts rows in a queue; a QTimer on the GUI thread drains it every tenth of a second, adds the
-rows to the :class:`SweepSession` and emits :attr:`rowsArrived` — so no Qt object is touched
-off the GUI thread and the window stays responsive. Cancel terminates the pool; the rows
-already in are kept.
+The runs go to a pool of worker processes (never threads of this process: a run holds the GIL
+for its whole length and the window would stall), started by a forkserver from source and by
+spawn in the packaged app — this process, with Qt's threads, is never forked. One plain thread
+waits on the pool and puts rows in a queue; a QTimer on the GUI thread drains it every tenth of
+a second, adds the rows to the :class:`SweepSession` and emits :attr:`rowsArrived` once with all
+the rows that came in since (the chart then draws once per tick, not once per row) — so no Qt
+object is touched off the GUI thread and the window stays responsive. Cancel terminates the
+pool; the rows already in are kept.
 """
 
 from __future__ import annotations

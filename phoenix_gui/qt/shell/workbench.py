@@ -114,6 +114,9 @@ class Workbench(QtCore.QObject):
         self._update_title()
         self._start_lesson(window.adapter.sim.config)
         self._on_simulation_reset()
+        from phoenix_gui.qt.shell.comparison import Comparison
+
+        self.comparison = Comparison(self)  # Branch here, the A/B split (issue 15)
 
     # ---- construction ------------------------------------------------------------------
     members = _panel_property("members")
@@ -348,6 +351,7 @@ class Workbench(QtCore.QObject):
         self.settings.set_window_state(self.window.saveState(DOCK_LAYOUT_VERSION))
         self.settings.sync()
         self.autosave.clean_exit()
+        self.comparison.shutdown()
         self.tab_sweeper.stop()
         self.references.highlight.clear()  # its timer must not outlive the window
         for panel in self.panels:

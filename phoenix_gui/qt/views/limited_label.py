@@ -44,6 +44,12 @@ class LimitedLabel(QtWidgets.QLabel):
         self.setToolTip(text)
         self._show()
 
+    def set_lines(self, lines: int) -> None:
+        """Show up to ``lines`` lines (the height follows) before eliding."""
+        self.lines = lines
+        self._fit_height()
+        self._show()
+
     def full_text(self) -> str:
         return self._full
 

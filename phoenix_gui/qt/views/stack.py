@@ -43,6 +43,11 @@ class ViewStack(QtWidgets.QWidget):
         self.paradigm = "phoenix"
         self.set_narration("")
 
+    def set_narration_lines(self, lines: int) -> None:
+        """Let the narration wrap to ``lines`` lines (three in a half-width pane, the split
+        view) before it elides the rest."""
+        self.narration.set_lines(lines)
+
     def view_for(self, paradigm: str) -> QtWidgets.QWidget:
         return {"kubernetes": self.cluster, "agentic": self.agents}.get(paradigm, self.ring)
 

@@ -403,11 +403,18 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
                 px, py = geo.polar_xy(float(angle), geo.LABEL_R)
                 anchor = (0.5 - 0.5 * float(np.sin(angle)), 0.5 + 0.5 * float(np.cos(angle)))
                 placed[member_id] = (float(px), float(py), anchor)
-        if not placed or self._overlap(placed, boxes, ux, uy):
+        round_ring = bool(placed) and not self._overlap(placed, boxes, ux, uy)
+        if not round_ring:
             placed = self._label_columns(ids, theta, widest, tall, ux, uy)
         xs: list[float] = []
         ys: list[float] = []
+        (x_min, x_max), _ = vb.viewRange()
         for member_id, (x, y, anchor) in placed.items():
+            # A narrow view (two runs side by side) leaves less room beside the ring than a
+            # long name needs: the label slides inward rather than past the view's edge.
+            if round_ring:
+                width = boxes[member_id].width() * ux
+                x = min(max(x, x_min + anchor[0] * width), x_max - (1.0 - anchor[0]) * width)
             label = self._labels[member_id][0]
             label.setAnchor(anchor)
             label.setPos(x, y)
