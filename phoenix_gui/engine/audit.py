@@ -110,6 +110,9 @@ _SUSPECT = re.compile(rb"null|e-|0\.0000")
 _SMALL_FLOAT = re.compile(rb"\de-\d(?!\d)|(?<![\d.])0\.0000")
 
 
+_sha256 = hashlib.sha256
+
+
 def _refuse(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__}: left to json")
 
@@ -174,7 +177,7 @@ def _encode(seq: int, prev_hash: str, payload: dict[str, Any]) -> tuple[str, str
     """Return (hash, line) for a record. Raises ValueError/TypeError for non-JSON payloads."""
     body = canonical_json(payload)
     # Canonical JSON of {"payload", "prev_hash", "seq"}: sorted keys put them in this order.
-    digest = hashlib.sha256(
+    digest = _sha256(
         f'{{"payload":{body},"prev_hash":"{prev_hash}","seq":{seq}}}'.encode()
     ).hexdigest()
     inner = body[1:-1]
@@ -227,7 +230,32 @@ class AuditLog:
 
     def append(self, event: Event) -> AuditRecord:
         """Record an engine event (its :meth:`Event.payload`)."""
-        return self._append(event.payload())
+        # The engine's hot path (one call per event): _append and _encode inlined, same bytes.
+        if self._sealed:
+            raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
+        payload = event.payload()
+        seq = self._count
+        prev = self._head
+        try:
+            body = canonical_json(payload)
+            digest = _sha256(
+                f'{{"payload":{body},"prev_hash":"{prev}","seq":{seq}}}'.encode()
+            ).hexdigest()
+        except (TypeError, ValueError) as exc:  # NaN, a set, an object … never half-recorded
+            raise AuditError(f"record {seq}: payload is not plain JSON: {exc}") from exc
+        if len(body) > 2:
+            line = f'{{"seq":{seq},{body[1:-1]},"prev_hash":"{prev}","hash":"{digest}"}}'
+        else:
+            line = f'{{"seq":{seq},"prev_hash":"{prev}","hash":"{digest}"}}'
+        record = AuditRecord(seq, prev, payload, digest, line)
+        if self._keep:
+            self._records.append(record)
+        self._recent.append(record)
+        self._count = seq + 1
+        self._head = digest
+        if self._sink is not None:
+            self._sink.write(line + "\n")
+        return record
 
     def append_payload(self, payload: dict[str, Any]) -> AuditRecord:
         """Record a ready-made payload; it needs time, primitive, event and details."""

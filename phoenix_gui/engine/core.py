@@ -11,7 +11,7 @@ calls the primitives make on it, so it never imports the modules that import it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
@@ -26,7 +26,7 @@ from phoenix_gui.engine.randomness import Streams
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.ring import HashRing, RingChange, TokenIndex
 from phoenix_gui.engine.schedule import Agenda, DueQueue
-from phoenix_gui.engine.tasks import DueKind, TaskState, TaskTable
+from phoenix_gui.engine.tasks import DueKind, TaskState, TaskTable, hand_back_large_blocks
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -117,6 +117,52 @@ class ChangeRecord:
         }
 
 
+class ChangeLog:
+    """Every :class:`ChangeRecord` of a run, stored as numpy columns: a long run has hundreds
+    of thousands of joins and leaves, and a record object each would grow with it. Reads like
+    the list it replaces (``len``, ``[i]``, iteration, ``append``, ``clear``); a record comes
+    back equal to the one appended (its floats are float64 either way)."""
+
+    _KINDS = ("join", "leave")
+
+    def __init__(self) -> None:
+        self._n = 0
+        self._ints = np.zeros((64, 4), dtype=np.int64)  # kind, members_before, moved, active
+        self._floats = np.zeros((64, 3), dtype=np.float64)  # time, ratio, ideal (NaN: None)
+        self._members: list[str] = []
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, record: ChangeRecord) -> None:
+        if self._n == self._ints.shape[0]:
+            self._ints = np.concatenate([self._ints, np.zeros_like(self._ints)])
+            self._floats = np.concatenate([self._floats, np.zeros_like(self._floats)])
+        kind = self._KINDS.index(record.kind)
+        self._ints[self._n] = (kind, record.members_before, record.moved, record.active)
+        ideal = math.nan if record.ideal is None else record.ideal
+        self._floats[self._n] = (record.time, record.ratio, ideal)
+        self._members.append(record.member)
+        self._n += 1
+
+    def clear(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def __getitem__(self, i: int) -> ChangeRecord:
+        if not -self._n <= i < self._n:
+            raise IndexError("change index out of range")
+        i %= self._n
+        kind, before, moved, active = self._ints[i].tolist()
+        time, ratio, ideal = self._floats[i].tolist()
+        return ChangeRecord(
+            self._KINDS[kind], self._members[i], time, before, moved, active, ratio,
+            None if math.isnan(ideal) else ideal,
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[ChangeRecord]:
+        return (self[i] for i in range(self._n))
+
+
 class Placement(Protocol):
     """What the core and the primitives ask of the paradigm's assigner (where tasks go).
 
@@ -172,13 +218,18 @@ class Core:
         self.ring = HashRing(vnodes=config.ring.vnodes)
         self.columns = MemberColumns()
         self.tasks = TaskTable(capacity=max(1024, config.workload.initial_tasks + 1024))
+        # Headless runs (the audit streamed, not kept) forget finished tasks' rows as they go,
+        # so a long run's memory follows the live tasks (see :meth:`forget_finished`).
+        self.tasks.forgetful = not keep_audit
+        if not keep_audit:
+            hand_back_large_blocks()
         self.token_index = TokenIndex()  # phoenix: tasks by token, for moved_tasks
         self.due = DueQueue()
         self.agenda = Agenda()
         self.transfers: dict[int, Transfer] = {}
         self.batches: dict[int, IntArray] = {}  # transfer batch (generation) → its task ids
         self.counters = Counters()
-        self.changes: list[ChangeRecord] = []
+        self.changes = ChangeLog()
         self.assigner: Placement  # set by Simulation once the paradigm is known
         self._listeners: list[Callable[[Event], None]] = []
         self._step_events: list[Event] = []
@@ -206,6 +257,20 @@ class Core:
             for listener in list(self._listeners):
                 listener(event)
         return event
+
+    def forget_finished(self) -> None:
+        """Give back the memory of finished tasks below the oldest unfinished one (their rows,
+        lineage and token-index room). Changes nothing a run records or decides: only finished
+        tasks are forgotten, and nothing reads their rows but a look at one task (``packet``)."""
+        upto = self.tasks.forget_finished()
+        self.token_index.forget_below(upto)
+        # Departed members too, but those a transfer in flight still names (its source).
+        named = {tr.source for tr in self.transfers.values()}
+        named.update(tr.target for tr in self.transfers.values())
+        cols = self.columns
+        self.registry.forget_departed(
+            lambda m: m.index in named or bool(cols.load[m.index] or cols.outgoing[m.index])
+        )
 
     def next_generation(self) -> int:
         self._generation += 1

@@ -17,9 +17,10 @@ values, the inputs they came from and why any of them is undefined.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from typing import Protocol
+
+import numpy as np
 
 from phoenix_gui.engine.core import Counters
 from phoenix_gui.engine.metrics import HealthBands, MetricInputs, Metrics, compute
@@ -157,21 +158,49 @@ class History:
     A window never reaches further back than the longest Δt a run may use (the ``hours``
     parameter's maximum), so older rows are dropped (in halves, amortised O(1) per step):
     a long run's history stays bounded instead of growing by one row per step forever.
+    The rows live in one float64 array (72 bytes a row, not a tuple of nine float objects):
+    at the horizon's 80,000 rows that is the difference between ~6 MB and ~28 MB.
     """
 
     def __init__(self, horizon: float = PARAMS["hours"].maximum) -> None:
         self.horizon = horizon
-        self.times: list[float] = []
-        self.rows: list[tuple[float, ...]] = []
+        self._times = np.zeros(256, dtype=np.float64)
+        self._rows = np.zeros((256, len(FIELDS)), dtype=np.float64)
+        self._start = 0  # rows in use: [_start, _end)
+        self._end = 0
+
+    @property
+    def times(self) -> list[float]:
+        """The step-boundary times held, oldest first."""
+        held: list[float] = self._times[self._start : self._end].tolist()
+        return held
+
+    def __len__(self) -> int:
+        return self._end - self._start
 
     def record(self, time: float, counters: Counters) -> None:
-        self.times.append(time)
-        self.rows.append(tuple(float(getattr(counters, f)) for f in FIELDS))
-        if self.times[0] < time - 2 * self.horizon:
+        if self._end == self._times.size:
+            self._make_room()
+        self._times[self._end] = time
+        self._rows[self._end] = [float(getattr(counters, f)) for f in FIELDS]
+        self._end += 1
+        if self._times[self._start] < time - 2 * self.horizon:
             # Keep every row a window of up to `horizon` hours can start at.
-            cut = bisect.bisect_left(self.times, time - self.horizon - 1e-9)
-            del self.times[:cut]
-            del self.rows[:cut]
+            held = self._times[self._start : self._end]
+            self._start += int(np.searchsorted(held, time - self.horizon - 1e-9, side="left"))
+
+    def _make_room(self) -> None:
+        held = self._end - self._start
+        if 2 * held <= self._times.size:  # half empty: move the rows to the front
+            times, rows = self._times, self._rows
+        else:
+            size = 2 * self._times.size
+            times = np.zeros(size, dtype=np.float64)
+            rows = np.zeros((size, len(FIELDS)), dtype=np.float64)
+        times[:held] = self._times[self._start : self._end]
+        rows[:held] = self._rows[self._start : self._end]
+        self._times, self._rows = times, rows
+        self._start, self._end = 0, held
 
     def window(self, now: float, hours: float) -> Window:
         """Counts between the first row at or after ``now - hours`` and the newest row.
@@ -179,12 +208,15 @@ class History:
         A Δt shorter than one step would leave no row inside it, so the window then spans the
         last step; its length is 0.0 only while there is a single row (t = 0).
         """
-        if not self.rows:
+        held = self._end - self._start
+        if not held:
             return Window(0.0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0)
-        start = bisect.bisect_left(self.times, now - hours - 1e-9)
-        start = max(0, min(start, len(self.rows) - 2))
-        first, last = self.rows[start], self.rows[-1]
-        span = max(0.0, now - self.times[start])
+        times = self._times[self._start : self._end]
+        start = int(np.searchsorted(times, now - hours - 1e-9, side="left"))
+        start = max(0, min(start, held - 2))
+        first = self._rows[self._start + start].tolist()
+        last = self._rows[self._end - 1].tolist()
+        span = max(0.0, now - float(times[start]))
         d = [b - a for a, b in zip(first, last, strict=True)]
         j, lv, sub, auth, att, win, done, mig = (round(v) for v in d[:-1])
         return Window(span, j, lv, sub, auth, att, win, done, mig, d[-1])

@@ -9,9 +9,11 @@ The capability index maps each skill to the sorted ids that advertise it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from phoenix_gui.engine.members import LIVE, Member, MemberStatus
+
+_DEPARTED = (MemberStatus.RETIRED, MemberStatus.REMOVED)
 
 
 class Registry:
@@ -24,6 +26,8 @@ class Registry:
         self._rejected: list[Member] = []
         self._by_index: dict[int, Member] = {}
         self._capabilities: dict[str, list[str]] = {}
+        # Members forgotten by forget_departed (headless runs): id → the status they left in.
+        self._gone: dict[str, MemberStatus] = {}
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -35,7 +39,13 @@ class Registry:
             raise KeyError(f"no member {member_id!r}") from None
 
     def __contains__(self, member_id: object) -> bool:
-        return member_id in self._by_id
+        return member_id in self._by_id or member_id in self._gone
+
+    def status_of(self, member_id: str) -> MemberStatus | None:
+        """The status of the latest member registered under ``member_id`` (a forgotten one's
+        too), None if there never was one."""
+        member = self._by_id.get(member_id)
+        return member.status if member is not None else self._gone.get(member_id)
 
     def by_index(self, index: int) -> Member:
         return self._by_index[index]
@@ -90,9 +100,29 @@ class Registry:
         pos = bisect.bisect_left(self._sorted_ids, member.id)
         self._sorted_ids.insert(pos, member.id)
         self._by_id[member.id] = member
+        self._gone.pop(member.id, None)
         self._order.append(member)
         if member.index >= 0:
             self._by_index[member.index] = member
+
+    def forget_departed(self, keep: Callable[[Member], bool]) -> int:
+        """Drop the retired, removed and rejected members (but those ``keep`` holds on to):
+        a headless run joins and loses members forever. A forgotten member's id and status
+        stay (``in``, :meth:`status_of`), so requests naming it are answered as before.
+        Returns how many were forgotten."""
+        gone = [m for m in self._order if m.status in _DEPARTED and not keep(m)]
+        for member in gone:
+            self._gone[member.id] = member.status
+            if self._by_id.get(member.id) is member:
+                del self._by_id[member.id]
+            if self._by_index.get(member.index) is member:
+                del self._by_index[member.index]
+        if gone:
+            dropped = {id(m) for m in gone}
+            self._order = [m for m in self._order if id(m) not in dropped]
+        forgotten = len(gone) + len(self._rejected)
+        self._rejected.clear()
+        return forgotten
 
     def reject(self, member: Member) -> None:
         member.status = MemberStatus.REJECTED

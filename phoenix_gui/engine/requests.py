@@ -70,10 +70,18 @@ class Requests:
 
     def initial_members(self) -> None:
         cfg = self.sim.config
-        for spec in cfg.members.listed:
-            lifecycle.register(self.sim, spec, 0.0, "initial", follows_trust=False)
-        for _ in range(cfg.members.generate):
-            self._register_generated(0.0, "initial")
+        # No task is placed yet, so no join moves anything: the members' vnodes go on the ring
+        # in one sort at the end (HashRing.defer_joins) instead of one incremental join each.
+        ring = self.sim.ring
+        if len(self.sim.tasks) == 0:
+            ring.defer_joins()
+        try:
+            for spec in cfg.members.listed:
+                lifecycle.register(self.sim, spec, 0.0, "initial", follows_trust=False)
+            for _ in range(cfg.members.generate):
+                self._register_generated(0.0, "initial")
+        finally:
+            ring.settle_joins()
         # The initial population is not churn: J counts joins after the start.
         self.sim.counters.joins = 0
         self.sim.changes.clear()
@@ -113,15 +121,16 @@ class Requests:
 
     def _targeted(self, action: str, member_id: str | None, t: float, cause: str) -> None:
         sim = self.sim
-        member = sim.registry.get(member_id) if member_id and member_id in sim.registry else None
-        if member is None or member.status is not MemberStatus.ACTIVE:
-            state = member.status.value if member is not None else "unknown"
+        status = sim.registry.status_of(member_id) if member_id else None
+        if status is not MemberStatus.ACTIVE or not member_id:
+            state = status.value if status is not None else "unknown"
             sim.counters.events_ignored += 1
             sim.emit(
                 t, Primitive.SYSTEM, "request_ignored",
                 action=action, member=member_id, reason=f"member is {state}",
             )  # fmt: skip
             return
+        member = sim.registry.get(member_id)
         if action == "retire":
             lifecycle.retire(sim, member, t, cause)
         else:

@@ -41,6 +41,8 @@ __all__ = ["Simulation", "StepResult", "Stepper"]
 
 # Churn events one ``advance`` call of ``step()`` handles before checking whether it is done.
 STEP_CHUNK = 4096
+# A forgetful (headless) run forgets finished tasks every this many steps (Core.forget_finished).
+FORGET_EVERY = 64
 
 IntArray = npt.NDArray[np.int64]
 
@@ -157,6 +159,8 @@ class Stepper:
         sim.time = self.t1
         sim.tasks.now = self.t1
         sim.history.record(self.t1, sim.counters)
+        if sim.tasks.forgetful and sim.step_index % FORGET_EVERY == 0:
+            sim.forget_finished()
         self.result = StepResult(self.t1, sim.step_index, sim._step_events)
 
 
@@ -357,8 +361,9 @@ class Simulation(Core):
         trust really slows work. The retries are counted and audited."""
         tab = self.tasks
         n = len(tab)
-        state = tab.raw("state")[:n]
-        ids = np.flatnonzero(state == TaskState.RUNNING).astype(np.int64)
+        low = tab.live_from  # every task below it is finished
+        state = tab.raw("state")[low:n]
+        ids = np.flatnonzero(state == TaskState.RUNNING).astype(np.int64) + low
         ids = ids[tab.raw("since")[ids] < t1]  # started at t1 exactly: no work done yet
         if ids.size == 0:
             return

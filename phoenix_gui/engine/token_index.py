@@ -58,7 +58,9 @@ class TokenIndex:
     """Task ids (non-negative integers) bucketed by their token position."""
 
     def __init__(self) -> None:
-        self._serial_of: IntArray = np.full(0, -1, dtype=np.int64)  # per id; -1 = absent
+        # Per id from ``_base`` on (ids below it were all removed and forgotten); -1 = absent.
+        self._base = 0
+        self._serial_of: IntArray = np.full(0, -1, dtype=np.int64)
         self._token_of: IntArray = np.full(0, -1, dtype=np.int64)
         self._runs: list[_Run] = []  # largest first, so merges happen at the tail
         self._next_serial = 0
@@ -71,7 +73,7 @@ class TokenIndex:
     def __contains__(self, task_id: object) -> bool:
         if isinstance(task_id, bool) or not isinstance(task_id, int | np.integer):
             return False
-        tid = int(task_id)
+        tid = int(task_id) - self._base
         return 0 <= tid < self._serial_of.size and bool(self._serial_of[tid] >= 0)
 
     def add(self, task_ids: npt.ArrayLike, tokens: npt.ArrayLike) -> None:
@@ -82,23 +84,27 @@ class TokenIndex:
             raise ValueError(f"task_ids and tokens differ in length ({ids.size} vs {toks.size})")
         if ids.size == 0:
             return
-        if int(ids.min()) < 0:
-            raise ValueError("task_ids: must be non-negative integers")
+        if int(ids.min()) < self._base:
+            raise ValueError(
+                "task_ids: must be non-negative integers"
+                + (f" not below {self._base} (forgotten)" if self._base else "")
+            )
         if int(toks.min()) < 0 or int(toks.max()) >= TOKEN_SPACE:
             raise ValueError(f"tokens: must lie in [0, {TOKEN_SPACE - 1}]")
         self._grow(int(ids.max()) + 1)
-        present = ids[self._serial_of[ids] >= 0]
+        at = ids - self._base
+        present = ids[self._serial_of[at] >= 0]
         if present.size:
             raise ValueError(f"task_ids: task {int(present[0])} is already indexed")
         serials = np.arange(self._next_serial, self._next_serial + ids.size, dtype=np.int64)
-        self._serial_of[ids] = serials
+        self._serial_of[at] = serials
         # A repeated id is overwritten by its last copy, so its first copy reads back wrong:
         # an O(n) duplicate check (np.unique would sort a million ids).
-        if not bool(np.array_equal(self._serial_of[ids], serials)):
-            self._serial_of[ids] = -1
+        if not bool(np.array_equal(self._serial_of[at], serials)):
+            self._serial_of[at] = -1
             raise ValueError("task_ids: duplicate ids in one add")
         self._next_serial += ids.size
-        self._token_of[ids] = toks
+        self._token_of[at] = toks
         self._live += ids.size
         self._stored += ids.size
         order = np.argsort(toks, kind="stable")
@@ -116,14 +122,15 @@ class TokenIndex:
             return
         if _has_duplicates(ids):
             raise ValueError("task_ids: duplicate ids in one remove")
-        inside = (ids >= 0) & (ids < self._serial_of.size)
+        at = ids - self._base
+        inside = (at >= 0) & (at < self._serial_of.size)
         missing = ids[~inside]
         if missing.size == 0:
-            missing = ids[self._serial_of[ids] < 0]
+            missing = ids[self._serial_of[at] < 0]
         if missing.size:
             raise KeyError(f"task {int(missing[0])} is not in the token index")
-        self._serial_of[ids] = -1
-        self._token_of[ids] = -1
+        self._serial_of[at] = -1
+        self._token_of[at] = -1
         self._live -= ids.size
         dead = self._stored - self._live
         if dead > self._live and dead >= _MIN_COMPACT:
@@ -132,17 +139,18 @@ class TokenIndex:
     def token_of(self, task_ids: npt.ArrayLike) -> IntArray:
         """Tokens of indexed tasks; KeyError if one is not indexed."""
         ids = _int_vector(task_ids, "task_ids")
-        inside = (ids >= 0) & (ids < self._token_of.size)
+        at = ids - self._base
+        inside = (at >= 0) & (at < self._token_of.size)
         if not bool(inside.all()):
             raise KeyError(f"task {int(ids[~inside][0])} is not in the token index")
-        toks = self._token_of[ids]
+        toks = self._token_of[at]
         if toks.size and int(toks.min()) < 0:
             raise KeyError(f"task {int(ids[toks < 0][0])} is not in the token index")
         return toks
 
     def task_ids(self) -> IntArray:
         """Every indexed task id, ascending (a full pass: for tests and summaries)."""
-        return np.flatnonzero(self._serial_of >= 0).astype(np.int64)
+        return np.flatnonzero(self._serial_of >= 0).astype(np.int64) + self._base
 
     def tasks_at(self, positions: npt.ArrayLike) -> IntArray:
         """Ids (ascending) of the tasks whose token is one of ``positions``.
@@ -159,14 +167,29 @@ class TokenIndex:
             if picks.size == 0:
                 continue
             ids = run.ids[picks]
-            found.append(ids[self._serial_of[ids] == run.serials[picks]])
+            found.append(ids[self._serial_of[ids - self._base] == run.serials[picks]])
         if not found:
             return np.zeros(0, dtype=np.int64)
         return np.sort(np.concatenate(found))
 
     # -- internals ---------------------------------------------------------------------------
 
+    def forget_below(self, task: int) -> None:
+        """Drop the per-id room of ids below ``task``, none of which may be indexed any more
+        (finished tasks of a long headless run): the index then holds what is live, not every
+        id ever seen. Done when it frees at least half the room (amortised O(1) per id)."""
+        drop = task - self._base
+        if drop <= 0 or 2 * drop < self._serial_of.size:
+            return
+        if bool((self._serial_of[:drop] >= 0).any()):
+            return  # a task below it is still indexed: nothing to forget yet
+        self._compact()  # the runs then hold live entries only, all at or above ``task``
+        self._serial_of = self._serial_of[drop:].copy()
+        self._token_of = self._token_of[drop:].copy()
+        self._base = task
+
     def _grow(self, size: int) -> None:
+        size -= self._base
         if size <= self._serial_of.size:
             return
         capacity = max(size, 2 * self._serial_of.size, 64)
@@ -180,7 +203,7 @@ class TokenIndex:
         tokens = np.concatenate([older.tokens, newer.tokens])
         ids = np.concatenate([older.ids, newer.ids])
         serials = np.concatenate([older.serials, newer.serials])
-        alive = self._serial_of[ids] == serials
+        alive = self._serial_of[ids - self._base] == serials
         self._stored -= int(alive.size - np.count_nonzero(alive))
         tokens, ids, serials = tokens[alive], ids[alive], serials[alive]
         order = np.argsort(tokens, kind="stable")
@@ -188,9 +211,9 @@ class TokenIndex:
 
     def _compact(self) -> None:
         ids = self.task_ids()
-        tokens = self._token_of[ids]
+        tokens = self._token_of[ids - self._base]
         order = np.argsort(tokens, kind="stable")
-        self._runs = [_Run(tokens[order], ids[order], self._serial_of[ids][order])]
+        self._runs = [_Run(tokens[order], ids[order], self._serial_of[ids - self._base][order])]
         self._stored = self._live
 
 

@@ -224,4 +224,5 @@ def test_history_keeps_only_what_a_window_can_reach() -> None:
         if step % 97 == 0:
             for hours in (0.1, 0.25, 3.0, 10.0):
                 assert short.window(now, hours) == full.window(now, hours)
-    assert len(short.rows) <= 3 * 10.0 / 0.25 + 2 < len(full.rows)
+    assert len(short) <= 3 * 10.0 / 0.25 + 2 < len(full)
+    assert short._times.size < full._times.size  # the storage too, not only the rows in use

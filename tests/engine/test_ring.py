@@ -411,3 +411,41 @@ def test_vnode_tokens_by_index_covers_live_members_only() -> None:
     assert sorted(by_index) == [ring.index_of("a"), ring.index_of("c")]
     for m in ("a", "c"):
         assert by_index[ring.index_of(m)].tolist() == ring.vnode_tokens(m).tolist()
+
+
+def _ring_state(ring: HashRing) -> tuple[object, ...]:
+    ring._merge_pending()
+    return (
+        ring.members,
+        list(ring.names),
+        ring.owner_table().tolist(),
+        ring._winner.tolist(),
+        ring._vn_key.tolist(),
+        ring._vn_token.tolist(),
+        ring._vn_member.tolist(),
+        ring._vn_replica.tolist(),
+        {i: t.tolist() for i, t in ring._member_tokens.items()},
+    )
+
+
+def test_deferred_joins_build_the_ring_incremental_joins_build() -> None:
+    # A run's start defers its members' joins (one sort at the end): the ring must be exactly
+    # the one the joins one by one give, with mixed vnode counts and an existing member.
+    plan = [("a", 7), ("b", 7), ("c", 3), ("d", 7), ("e", 40), ("f", 40)]
+    one_by_one = HashRing(vnodes=7)
+    for name, v in plan:
+        one_by_one.add(name, v)
+    deferred = HashRing(vnodes=7)
+    deferred.add("a", 7)
+    deferred.defer_joins()
+    changes = [deferred.add(name, v) for name, v in plan[1:]]
+    assert all(len(change) == 0 for change in changes)  # nothing moves while deferred
+    assert deferred.index_of("d") == one_by_one.index_of("d")
+    with pytest.raises(RuntimeError, match="settle_joins"):
+        deferred.route_tokens(np.array([1]))
+    deferred.settle_joins()
+    assert _ring_state(deferred) == _ring_state(one_by_one)
+    for tok in (0, 17, 5000, 9999):
+        assert deferred.walk(tok) == one_by_one.walk(tok)
+    deferred.settle_joins()  # settling twice is harmless
+    assert _ring_state(deferred) == _ring_state(one_by_one)
