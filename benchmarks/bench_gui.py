@@ -1,5 +1,6 @@
 """Frame cost of the ring view, side by side with the naive redraw (DESIGN.md §8, issue 5),
-and of migrations and the Kubernetes and agent views (issue 14, ``bench_views.py``).
+and of migrations and the Kubernetes and agent views (issue 14, ``bench_views.py``), and a
+timeline jump in a 10^4-step run at 10^4 tasks (issue 15, ``bench_scrub.py``).
 
 Ours: static layers (ring, vnode ticks, arcs, task dots) built once and cached; per frame only
 the packets in flight (a small scatter) and the member markers are updated, then the view is
@@ -30,8 +31,10 @@ from phoenix_gui.qt.views.ring.geometry import MEMBER_R, task_radius, token_angl
 from phoenix_gui.qt.views.ring.ring_view import RingView
 
 try:  # imported as benchmarks.bench_gui (tests) or run as a script from this folder
+    from benchmarks.bench_scrub import scrub_figures
     from benchmarks.bench_views import agents_frames, cluster_frames, migration_frames
 except ModuleNotFoundError:
+    from bench_scrub import scrub_figures  # type: ignore[no-redef]
     from bench_views import agents_frames, cluster_frames, migration_frames  # type: ignore[no-redef]
 
 FRAME_DT = 1.0 / 60.0  # frames are driven on a synthetic clock 60 times per simulated second
@@ -282,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("  the same, CPU time", "", frames, *stats(agents_cpu)))
     app.processEvents()
 
+    scrub = scrub_figures(10_000)  # the timeline: a jump anywhere in a 10^4-step run
+    worst = scrub["scrub_ms_1e4"]
+    rows.append(("timeline jump, worst (wall)", "1e4 steps, 1e4 tasks", 1, worst, 0))
+    rows.append(("  the same, CPU time", "", 1, scrub["scrub_cpu_ms_1e4"], 0))
+
     print(f"{'variant':34} {'workload':36} {'frames':>6} {'median ms':>10} {'p95/max':>8}")
     for name, load, n, med, p95 in rows:
         p95_txt = f"{p95:8.2f}" if n > 1 else f"{'':>8}"
@@ -313,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         "migration_p95_frame_cpu_ms": round(stats(migration_cpu)[1], 3),
         "cluster_p95_frame_cpu_ms": round(stats(cluster_cpu)[1], 3),
         "agents_p95_frame_cpu_ms": round(stats(agents_cpu)[1], 3),
+        **scrub,
     }
     print(json.dumps(result))
     return 0

@@ -41,7 +41,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="2,000 steps instead of 10^4")
     parser.add_argument("--steps", type=int, default=None)
-    parser.add_argument("--every", type=int, default=25, help="keyframe spacing to start with")
+    parser.add_argument(
+        "--every", type=int, default=10, help="keyframe spacing to start with (the default)"
+    )
     args = parser.parse_args()
     steps = args.steps or (2_000 if args.quick else 10_000)
     sim = Simulation(config())

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore
 
-from phoenix_gui.engine import Event, Simulation, SimulationConfig, Stepper
+from phoenix_gui.engine import Event, RunHistory, Simulation, SimulationConfig, Stepper
 from phoenix_gui.params import PARAMS
 from phoenix_gui.qt.readers.boards import agents_snapshot, cluster_snapshot, rejection_reasons
 from phoenix_gui.qt.readers.stories import CHANGE_KINDS, build_story, member_info
@@ -125,6 +125,8 @@ class SimulationAdapter(QtCore.QObject):
     stepProgress = QtCore.Signal(int, int)  # noqa: N815  churn events handled, of total
     buildFailed = QtCore.Signal(str)  # noqa: N815  a configuration the engine refused
     storyTold = QtCore.Signal(object)  # noqa: N815  a StepStory: what a step moved, or a replay
+    # The views now show a past moment of the run (its snapshot), or the run as it is (None).
+    momentShown = QtCore.Signal(object)  # noqa: N815
 
     def __init__(
         self,
@@ -140,6 +142,11 @@ class SimulationAdapter(QtCore.QObject):
         # Asked before each played step: True holds it (a branch in lockstep is still busy).
         self.hold_play: Callable[[], bool] = lambda: False
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
+        # Every request the window makes goes through the run's history, so any past step
+        # can be rebuilt exactly (docs/time-machine.md); ``_past`` is a moment being shown.
+        self.history = RunHistory(self._sim)
+        self._past: Simulation | None = None
+        self._deferred: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
         self._step_events: list[Event] = []
         self._stepping = False
         self._stepper: Stepper | None = None  # the step in progress, done in slices
@@ -167,7 +174,34 @@ class SimulationAdapter(QtCore.QObject):
     # ---- state -------------------------------------------------------------------------
     @property
     def sim(self) -> Simulation:
+        """The run the views show: the live one, or a past moment of it (:meth:`show_past`)."""
+        return self._past if self._past is not None else self._sim
+
+    @property
+    def live_sim(self) -> Simulation:
+        """The live run, even while a past moment is shown."""
         return self._sim
+
+    @property
+    def viewing_past(self) -> bool:
+        return self._past is not None
+
+    def show_past(self, sim: Simulation | None) -> None:
+        """Show ``sim`` (a past moment of this run, rebuilt by :attr:`history`) read-only, or
+        the live run again (None). The live run pauses while the past is shown; any step or
+        request first comes back to now."""
+        if sim is None and self._past is None:
+            return
+        if sim is not None:
+            self.pause()
+        self._past = sim
+        self.membersChanged.emit()
+        self.tasksChanged.emit()
+        self.momentShown.emit(None if sim is None else sim.snapshot())
+
+    def _back_to_now(self) -> None:
+        if self._past is not None:
+            self.show_past(None)
 
     @property
     def config(self) -> SimulationConfig:
@@ -199,6 +233,7 @@ class SimulationAdapter(QtCore.QObject):
     def play(self) -> None:
         if self.building:
             return  # the run being built starts paused; Play again once it is there
+        self._back_to_now()
         if not self._timer.isActive():
             self._timer.start()
             self.playingChanged.emit(True)
@@ -232,6 +267,7 @@ class SimulationAdapter(QtCore.QObject):
         """
         if self.building:
             self._wait_for_build()
+        self._back_to_now()
         if self._stepper is None:
             self._begin_step()
         assert self._stepper is not None
@@ -249,6 +285,7 @@ class SimulationAdapter(QtCore.QObject):
         again while a step runs, it queues one more (Pause and Esc drop the queue)."""
         if self.building:
             return
+        self._back_to_now()
         if self._stepper is not None:
             self._queued_steps = min(self._queued_steps + 1, MAX_QUEUED_STEPS)
             return
@@ -325,7 +362,12 @@ class SimulationAdapter(QtCore.QObject):
         self._slice_timer.stop()
         assert stepper is not None and stepper.result is not None
         self._set_busy("")
+        # A cut step cannot be replayed by stepping: a keyframe after it keeps replay exact.
+        self.history.stepped(self._sim, pin=stepper.dropped > 0)
         # Requests made while the step ran (sliders, clicks) apply at this boundary, now.
+        deferred, self._deferred = self._deferred, []
+        for kind, args, kwargs in deferred:
+            self.history.request(self._sim, kind, *args, **kwargs)
         self._sim.apply_requests()
         story = self._story(self._story_events, self._owners_before)
         self._story_events = []
@@ -422,20 +464,43 @@ class SimulationAdapter(QtCore.QObject):
         if name == "speed":
             self.set_speed(value)
         elif name in LIVE_PARAMS:
-            self._sim.set_param(name, value)
+            self.request("set_param", name, value)
             if self._stepper is None:
                 self._sim.apply_requests()
         else:
             raise KeyError(f"{name!r} is not a live parameter; a new run (reset) takes it")
 
-    def request_join(self) -> None:
-        self._sim.request_join()
+    def request(self, kind: str, *args: Any, **kwargs: Any) -> None:
+        """Make a request of the live run (``set_param``, ``request_join``, ``request_retire``,
+        ``request_crash``, ``submit_task``) through its history, so a rebuilt past replays it.
+
+        Between steps it is made at once; during a step it is made when the step ends (the
+        boundary where the engine would apply it anyway). Coming back to now first, if a past
+        moment is shown. A request the engine refuses raises its ValueError at once.
+        """
+        self._back_to_now()
+        if self._stepper is None:
+            self.history.request(self._sim, kind, *args, **kwargs)
+            return
+        # Refused now, with the engine's own message, rather than when the step ends.
+        if kind == "submit_task" and len(kwargs.get("capabilities", ())) > 1:
+            raise ValueError("capabilities: a task requires at most one capability")
+        if kind == "set_param" and args and args[0] in PARAMS:
+            PARAMS[args[0]].validate(args[1])
+        self._deferred.append((kind, args, kwargs))
+
+    def request_join(self, spec: Any = None) -> None:
+        # (A QAction's triggered(checked) may call this with its bool: no spec then.)
+        if spec is None or isinstance(spec, bool):
+            self.request("request_join")
+        else:
+            self.request("request_join", spec)
 
     def request_retire(self, member_id: str) -> None:
-        self._sim.request_retire(member_id)
+        self.request("request_retire", member_id)
 
     def request_crash(self, member_id: str) -> None:
-        self._sim.request_crash(member_id)
+        self.request("request_crash", member_id)
 
     def reset(self, config: SimulationConfig | None = None) -> None:
         """Start over from ``config`` (default: the current run's configuration).
@@ -465,6 +530,7 @@ class SimulationAdapter(QtCore.QObject):
         self._stepper = None
         self._queued_steps = 0
         self._step_events = []
+        self._deferred = []
         self._set_busy("")
 
     def _start_build(self) -> None:
@@ -509,6 +575,8 @@ class SimulationAdapter(QtCore.QObject):
         self._unsubscribe()
         self._sim = sim
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
+        self.history = RunHistory(sim)
+        self._past = None
         self._last_change = None
         self._refusals = rejection_reasons(self._sim)
         self.announce()
@@ -535,36 +603,36 @@ class SimulationAdapter(QtCore.QObject):
     def member_infos(self) -> list[MemberInfo]:
         """Live members (those with a place on the drawing), in ring index order."""
         out = [
-            member_info(self._sim, m)
-            for m in self._sim.registry.members()
+            member_info(self.sim, m)
+            for m in self.sim.registry.members()
             if m.index >= 0 and m.status.value not in ("RETIRED", "REMOVED", "REJECTED")
         ]
         return sorted(out, key=lambda info: info.index)
 
     def owner_table(self) -> np.ndarray:
         """Token position → owner member index (−1 none), a copy the view may keep."""
-        return np.array(self._sim.ring.owner_table(), dtype=np.int64)
+        return np.array(self.sim.ring.owner_table(), dtype=np.int64)
 
     @property
     def paradigm(self) -> str:
-        return str(self._sim.config.paradigm)
+        return str(self.sim.config.paradigm)
 
     def cluster_snapshot(self) -> ClusterSnapshot:
         """Nodes, their pods and the pending queue (the Kubernetes view)."""
-        return cluster_snapshot(self._sim)
+        return cluster_snapshot(self.sim)
 
     def agents_snapshot(self) -> AgentsSnapshot:
         """Agent cards and the refused lane (the agent view)."""
-        return agents_snapshot(self._sim, self._refusals)
+        return agents_snapshot(self.sim, self._refusals)
 
     def member_name(self, index: int) -> str:
-        return str(self._sim.ring.name_of(index))
+        return str(self.sim.ring.name_of(index))
 
     def vnode_tokens(self) -> dict[int, np.ndarray]:
-        return self._sim.ring.vnode_tokens_by_index()
+        return self.sim.ring.vnode_tokens_by_index()
 
     def task_arrays(self) -> TaskArrays:
-        tasks = self._sim.tasks
+        tasks = self.sim.tasks
         ids = np.flatnonzero(tasks.active_mask())
         return TaskArrays(
             ids=ids.astype(np.int64),
@@ -575,6 +643,6 @@ class SimulationAdapter(QtCore.QObject):
 
     def task_details(self, task: int) -> dict[str, Any]:
         """Live fields of one task for tooltips and the inspector."""
-        packet = self._sim.packet(task)
+        packet = self.sim.packet(task)
         fields = ("id", "token", "owner", "state", "progress", "work", "capabilities")
         return {name: getattr(packet, name) for name in fields if hasattr(packet, name)}

@@ -267,20 +267,20 @@ class MembersPanel(FollowingTablePanel):
     def _on_retire(self) -> None:
         member = self.selected_member()
         if member is not None:
-            self.sim.request_retire(member.id)
+            self.make_request("request_retire", member.id)
             self.action_label.setText(f"Retire {member.id}: drains at the next step.")
 
     def _on_crash(self) -> None:
         member = self.selected_member()
         if member is not None:
-            self.sim.request_crash(member.id)
+            self.make_request("request_crash", member.id)
             self.action_label.setText(f"Crash {member.id}: stops at the next step.")
 
     def _on_register(self, spec: MemberSpec) -> None:
         if self.sim is None:
             return
         try:
-            self.sim.request_join(spec)
+            self.make_request("request_join", spec)
         except ValueError as exc:  # the engine refused the request outright
             set_status(self.form.status_label, str(exc), error=True)
             return

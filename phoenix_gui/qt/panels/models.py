@@ -233,6 +233,15 @@ class FollowingTablePanel(QtWidgets.QWidget):
     def sim(self) -> Any:
         return engine_of(self._source)
 
+    def make_request(self, kind: str, *args: Any, **kwargs: Any) -> None:
+        """Ask the run for ``kind`` (``request_retire`` …): through the adapter when the panel
+        follows one (it records the request in the run's history), else of the Simulation."""
+        request = getattr(self._source, "request", None)
+        if callable(request):
+            request(kind, *args, **kwargs)
+        else:
+            getattr(self.sim, kind)(*args, **kwargs)
+
     def _reset_model(self) -> None:
         self._coalescer.cancel()
         self._shown_sim = self.sim

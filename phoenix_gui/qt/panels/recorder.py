@@ -11,6 +11,7 @@ can edit the file can recompute every hash after the edit (see ``engine/audit.py
 
 from __future__ import annotations
 
+import bisect
 import json
 from pathlib import Path
 from typing import Any
@@ -56,12 +57,14 @@ class AuditTableModel(HeaderedTableModel):
         self._kind: str | None = None
         self._matches: list[int] = []  # record numbers passing the filter (filtered mode only)
         self._scanned = 0  # records examined so far (filtered) / shown so far (unfiltered)
+        self._until: int | None = None  # only the first records (a past moment is shown)
 
     # -- configuration -------------------------------------------------------------------------
 
     def set_log(self, log: AuditLog | None) -> None:
         self.beginResetModel()
         self._log = log
+        self._until = None
         self._rescan()
         self.endResetModel()
 
@@ -70,6 +73,18 @@ class AuditTableModel(HeaderedTableModel):
         self._primitive, self._kind = primitive, kind
         self._rescan()
         self.endResetModel()
+
+    def show_until(self, count: int | None) -> None:
+        """Show only the first ``count`` records (the log as it was at a past step); None:
+        all of them again."""
+        if count != self._until:
+            self.beginResetModel()
+            self._until = count
+            self.endResetModel()
+
+    @property
+    def shown_until(self) -> int | None:
+        return self._until
 
     @property
     def filtered(self) -> bool:
@@ -96,7 +111,7 @@ class AuditTableModel(HeaderedTableModel):
 
     def sync(self) -> int:
         """Show the records appended since the last call; returns how many rows were added."""
-        if self._log is None:
+        if self._log is None or self._until is not None:
             return 0
         total = len(self._log)
         if total < self._scanned:  # a different (shorter) log object behind the same sim
@@ -129,6 +144,10 @@ class AuditTableModel(HeaderedTableModel):
     def rowCount(self, parent: Index | None = None) -> int:
         if self._log is None or (parent is not None and parent.isValid()):
             return 0
+        if self._until is not None:
+            if self.filtered:
+                return bisect.bisect_left(self._matches, self._until)
+            return min(self._scanned, self._until)
         return len(self._matches) if self.filtered else self._scanned
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
@@ -275,6 +294,28 @@ class FlightRecorderPanel(QtWidgets.QWidget):
     def _log(self) -> AuditLog | None:
         return None if self._sim is None else self._sim.audit
 
+    def show_until(self, count: int | None) -> None:
+        """Show the log as it was when it held ``count`` records (a past moment of the run:
+        the record count at that step); None: follow the whole log again."""
+        if count is None:
+            self.model.show_until(None)
+            self.refresh()
+        else:
+            self.refresh()  # take in everything first, then cut the view at ``count``
+            self.model.show_until(count)
+            if self.follow_box.isChecked():
+                self.view.scrollToBottom()
+        self._show_count()
+
+    def _show_count(self) -> None:
+        log = self._log()
+        if log is None:
+            self.count_label.setText("")
+            return
+        until = self.model.shown_until
+        total = len(log) if until is None else min(until, len(log))
+        self.count_label.setText(f"{self.model.rowCount()} of {total} records")
+
     @QtCore.Slot()
     def refresh(self) -> None:
         """Catch up with the records appended since the last refresh."""
@@ -287,7 +328,7 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         added = self.model.sync()
         if added and self.follow_box.isChecked():
             self.view.scrollToBottom()
-        self.count_label.setText(f"{self.model.rowCount()} of {len(log)} records")
+        self._show_count()
 
     def on_events(self, events: list[Event]) -> None:
         """A step's events at once (the adapter's ``eventsEmitted``), in order."""

@@ -70,6 +70,7 @@ COLUMN_INDEX = {name: i for i, (name, _path) in enumerate(COLUMNS)}
 # Okabe–Ito, and the two sides differ in dash as well as hue (colour-blind safe).
 CONFIGURED_COLOR = "#0072B2"
 OBSERVED_COLOR = "#CC79A7"
+CURSOR_COLOR = "#D55E00"  # the moment the timeline shows (Okabe–Ito vermilion)
 # (title, [(column, legend name, colour, dashed)])
 _PLOTS: tuple[tuple[str, tuple[tuple[str, str, str, bool], ...]], ...] = (
     (
@@ -243,6 +244,14 @@ class TimeSeriesPanel(QtWidgets.QWidget):
             dhs_plot.addItem(line)
             self.band_lines.append(line)
 
+        # The timeline's cursor: a vertical line at the past moment being shown, in every plot.
+        self.cursors: list[pg.InfiniteLine] = []
+        for plot in self.plots:
+            cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(CURSOR_COLOR, width=2))
+            cursor.setVisible(False)
+            plot.addItem(cursor, ignoreBounds=True)
+            self.cursors.append(cursor)
+
         legend = QtWidgets.QLabel(
             f'<span style="color:{CONFIGURED_COLOR}"><b>- - -</b> configured (sliders)</span>'
             f'&nbsp;&nbsp;&nbsp;<span style="color:{OBSERVED_COLOR}"><b>———</b> observed'
@@ -283,6 +292,21 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         if len(rows) and rows[-1, COLUMN_INDEX["step"]] == step:
             self.buffer.drop_last()
         self.append(snapshot)
+
+    def set_cursor(self, hours: float | None) -> None:
+        """Mark the moment ``hours`` in every plot (the timeline shows the past); None hides
+        the mark (the run as it is)."""
+        for cursor in self.cursors:
+            if hours is None:
+                cursor.setVisible(False)
+            else:
+                cursor.setValue(float(hours))
+                cursor.setVisible(True)
+
+    @property
+    def cursor_hours(self) -> float | None:
+        cursor = self.cursors[0]
+        return float(cursor.value()) if cursor.isVisible() else None
 
     def series(self, name: str) -> np.ndarray:
         """The recorded values of one column (a view; NaN where a value was undefined)."""

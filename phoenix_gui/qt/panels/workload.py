@@ -286,7 +286,8 @@ class WorkloadPanel(FollowingTablePanel):
             return
         capabilities = split_list(self.capability_edit.text())
         try:
-            sim.submit_task(
+            self.make_request(
+                "submit_task",
                 capabilities=capabilities,
                 cpu=self.cpu_box.value(),
                 memory=self.memory_box.value(),

@@ -30,6 +30,7 @@ from phoenix_gui.qt.panels.controls import ControlsPanel
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
 from phoenix_gui.qt.panels.timeseries import TimeSeriesPanel
 from phoenix_gui.qt.shell.resources import app_icon
+from phoenix_gui.qt.shell.time_machine import TimeMachine
 from phoenix_gui.qt.views.stack import ViewStack
 from phoenix_gui.qt.views.stack_binding import ViewStackBinding
 
@@ -101,6 +102,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
+        self.time_machine = TimeMachine(self)  # the timeline under the view (any past step)
         self._load_controls()
         self.adapter.announce()  # every view starts from the run as it is
 
@@ -461,6 +463,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._refresh_status()
         if self._inspected is not None:
             self._refresh_inspector()
+
+    def refresh_moment(self) -> None:
+        """The moment on screen changed (the timeline): status, rate notes and inspector."""
+        self._show_rate_notes()
+        self._refresh_status()
+        self._refresh_inspector()
 
     def _on_frame(self, _ms: float) -> None:
         self._frame_times.append(time.monotonic())

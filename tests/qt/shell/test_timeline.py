@@ -1,0 +1,209 @@
+"""The timeline in the real window (issue 15, lines 4 and 8): scrub back, look, come back.
+
+Built like ``phoenix-flight gui`` (:func:`open_workbench`); the run is stepped with the Step
+action as a user does, with GUI requests (a slider, Add member, a crash) made along the way so
+that replaying them is part of what is checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from phoenix_gui.engine import Simulation
+from phoenix_gui.qt.panels.timeline import viewing_text
+from phoenix_gui.qt.shell.main_window import MainWindow
+from phoenix_gui.qt.shell.workbench import Workbench, open_workbench
+from phoenix_gui.scenario import load_config
+from tests.qt.shell.stepping import press_step
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+# The crash-vs-drain lesson's run (six named hosts, 600 tasks, no random churn, two scripted
+# leaves) without its A/B comparison: one run, one timeline.
+ONE_RUN = """\
+schema_version: 1
+name: Timeline lesson
+seed: 3
+metrics: {joins: 0, leaves: 1, hours: 24}
+ring: {vnodes: 100}
+members:
+  generate: 0
+  listed: [{id: alpha}, {id: bravo}, {id: charlie}, {id: delta}, {id: echo}, {id: foxtrot}]
+workload: {arrival_rate: 0, initial_tasks: 600, work_mean: 10000}
+churn: {enabled: false}
+simulation: {step_hours: 0.25, heartbeat_interval: 0.5, heartbeat_timeout: 2}
+timeline:
+  - {at: 1.0, kind: retire, target: bravo}
+  - {at: 2.0, kind: crash, target: delta}
+"""
+
+
+@pytest.fixture
+def lesson(tmp_path: Path) -> Path:
+    path = tmp_path / "timeline.yaml"
+    path.write_text(ONE_RUN, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def autosave_dir(qapp: QtWidgets.QApplication, tmp_path: Path) -> Iterator[Path]:
+    QtCore.QStandardPaths.setTestModeEnabled(True)
+    yield tmp_path / "autosave"
+    QtCore.QStandardPaths.setTestModeEnabled(False)
+
+
+@pytest.fixture
+def open_window(qtbot, settings, autosave_dir, restore_app, lesson):
+    opened: list[MainWindow] = []
+
+    def build() -> MainWindow:
+        window = open_workbench(lesson, settings=settings, autosave_folder=autosave_dir)
+        bench(window).document.confirm_discard = lambda _doc: "discard"
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append(window)
+        return window
+
+    yield build
+    for window in opened:
+        window.close()
+
+
+def bench(window: MainWindow) -> Workbench:
+    assert window.workbench is not None
+    return window.workbench
+
+
+def run_with_requests(window: MainWindow, qtbot, steps: int) -> None:
+    """Step ``steps`` times, with a slider change, a join and a crash made through the window."""
+    for n in range(steps):
+        if n == 3:
+            window.state.edit("joins", 9.0)
+        if n == 5:
+            window.add_member_action.trigger()
+        if n == 8:
+            member = window.adapter.member_infos()[0].id
+            window.adapter.request_crash(member)
+        press_step(window, qtbot)
+
+
+def scrub_to(window: MainWindow, qtbot, step: int) -> None:
+    """Move the timeline's slider to ``step`` as a drag does, and let the window follow."""
+    window.time_machine.bar.slider.setValue(step)
+    qtbot.waitUntil(lambda: window.time_machine.model.viewed_step == step, timeout=10_000)
+
+
+def test_scrub_back_then_resume_gives_the_same_audit_head(open_window, qtbot) -> None:
+    scrubbed, straight = open_window(), open_window()
+    for window in (scrubbed, straight):
+        run_with_requests(window, qtbot, 12)
+    for step in (3, 9, 0, 11, 4):
+        scrub_to(scrubbed, qtbot, step)
+    scrubbed.time_machine.bar.resume_button.click()
+    assert scrubbed.time_machine.model.viewed_step is None
+    assert scrubbed.adapter.is_playing
+    scrubbed.adapter.pause()
+    for window in (scrubbed, straight):
+        while window.adapter.sim.step_index < 16:
+            press_step(window, qtbot)
+    assert scrubbed.adapter.sim.audit.head == straight.adapter.sim.audit.head
+    assert len(scrubbed.adapter.sim.audit) == len(straight.adapter.sim.audit)
+
+
+def test_scrubbing_shows_the_past_state_everywhere(open_window, qtbot, lesson) -> None:
+    window = open_window()
+    now_members_at: dict[int, int] = {}
+    window.adapter.stepped.connect(
+        lambda snap: now_members_at.setdefault(
+            window.adapter.sim.step_index, len(window.adapter.member_infos())
+        )
+    )
+    run_with_requests(window, qtbot, 14)
+    assert bench(window).recorder is not None  # built: it must follow the timeline too
+    assert now_members_at[7] == now_members_at[5] + 1  # the join made at step 5
+    live = window.adapter.live_sim
+    scrub_to(window, qtbot, 2)
+    # The moment shown is a fresh run of 2 steps (no request was made before step 2).
+    fresh = Simulation(load_config(lesson))
+    fresh.run(steps=2)
+    shown = window.adapter.sim
+    assert shown is not live and shown.step_index == 2
+    assert shown.audit.head == fresh.audit.head
+    assert len(window.adapter.member_infos()) == fresh.registry.live_count()
+    np.testing.assert_array_equal(window.adapter.owner_table(), fresh.ring.owner_table())
+    active = np.flatnonzero(fresh.tasks.active_mask())
+    qtbot.waitUntil(lambda: len(window.ring_view.task_ids) == len(active), timeout=5_000)
+    np.testing.assert_array_equal(window.ring_view.task_ids, active)
+    np.testing.assert_array_equal(
+        window.ring_view.task_owner_array(), np.asarray(fresh.tasks.owner)[active]
+    )
+    # Panels, plots, the recorder and the status bar show that moment.
+    assert window.status_labels["step"].text() == "step 2"
+    assert bench(window).recorder.model.rowCount() == len(fresh.audit)
+    assert window.timeseries.cursor_hours == pytest.approx(fresh.time)
+    # After the GUI's join and crash (replayed from the history): one member more, then the
+    # crashed one is gone from the live count as it was in the live run.
+    scrub_to(window, qtbot, 7)
+    assert len(window.adapter.member_infos()) == now_members_at[7]
+    # Back to now: the live run again, untouched.
+    window.time_machine.bar.now_button.click()
+    assert window.adapter.sim is live and window.timeseries.cursor_hours is None
+    assert bench(window).recorder.model.rowCount() == len(live.audit)
+
+
+def test_the_past_is_read_only_with_a_banner(open_window, qtbot) -> None:
+    window = open_window()
+    run_with_requests(window, qtbot, 10)
+    live = window.adapter.live_sim
+    head = live.audit.head
+    scrub_to(window, qtbot, 5)
+    bar = window.time_machine.bar
+    hours = 5 * window.adapter.config.timing.step_hours
+    assert bar.banner.isVisible()
+    assert bar.banner_text == viewing_text(hours, 5)
+    assert bar.banner_text.startswith(f"viewing t = {hours:.2f} h")
+    assert bar.resume_button.text() == "Resume" and bar.now_button.text() == "Back to now"
+    assert not window.controls.isEnabled()
+    assert not window.add_member_action.isEnabled()
+    assert live.audit.head == head  # looking changed nothing
+    # Step first comes back to now, then steps the live run.
+    press_step(window, qtbot)
+    assert window.time_machine.model.viewed_step is None and not bar.banner.isVisible()
+    assert window.controls.isEnabled() and window.adapter.sim is live
+    assert live.step_index == 11
+
+
+def test_keys_move_along_the_timeline(open_window, qtbot) -> None:
+    window = open_window()
+    run_with_requests(window, qtbot, 6)
+    keys = {a.shortcut().toString(): a for a in window.time_machine.actions}
+    keys["Alt+Left"].trigger()
+    assert window.time_machine.model.viewed_step == 5
+    keys["Home"].trigger()
+    assert window.time_machine.model.viewed_step == 0
+    keys["Alt+Right"].trigger()
+    assert window.adapter.sim.step_index == 1
+    keys["End"].trigger()
+    assert window.time_machine.model.viewed_step is None
+    assert window.adapter.sim.step_index == 6
+
+
+def test_simulation_at_is_a_run_that_continues(open_window, qtbot) -> None:
+    # The hook for "Branch here": a Simulation at the viewed step that steps on exactly.
+    window = open_window()
+    run_with_requests(window, qtbot, 12)
+    seen: list[object] = []
+    window.time_machine.model.viewedStepChanged.connect(seen.append)
+    scrub_to(window, qtbot, 9)
+    assert seen == [9]
+    branch = window.time_machine.model.simulation_at(9)
+    branch.step()
+    branch.step()
+    scrub_to(window, qtbot, 11)
+    assert branch.audit.head == window.adapter.sim.audit.head
