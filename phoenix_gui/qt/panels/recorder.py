@@ -303,8 +303,8 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         else:
             self.refresh()  # take in everything first, then cut the view at ``count``
             self.model.show_until(count)
-            if self.follow_box.isChecked():
-                self.view.scrollToBottom()
+        if self.follow_box.isChecked():  # the reset left the view where the past ended
+            self.view.scrollToBottom()
         self._show_count()
 
     def _show_count(self) -> None:

@@ -57,6 +57,20 @@ def test_table_follows_the_log_incrementally(qtbot, panel):
     assert "member_rejected" in kinds
 
 
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # a shown top-level window, offscreen
+def test_a_past_moment_then_now_again_keeps_the_newest_record_in_view(qtbot, panel):
+    panel.resize(600, 200)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_simulation(_sim(300))
+    panel.show_until(20)
+    assert panel.model.rowCount() == 20
+    panel.show_until(None)  # back to now: Follow is on, so the last record is in view
+    assert panel.model.rowCount() == 300
+    last = panel.view.visualRect(panel.model.index(299, 0))
+    assert panel.view.viewport().rect().intersects(last)
+
+
 def test_filters_by_primitive_and_event_type(qtbot, panel):
     sim = _sim(9)
     panel.set_simulation(sim)
