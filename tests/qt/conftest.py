@@ -4,8 +4,9 @@ The check runs after pytest-qt has closed the widgets registered with ``qtbot.ad
 visible top-level window (a forgotten dialog, say) or an active QTimer anywhere under the
 application or a top-level widget fails the test that left it (STYLE.md rule 8).
 
-Also the fixtures more than one Qt test module needs: a shown main window, settings in a
-temporary INI file, application-wide look restored, and a scenario file with one known error.
+Also the fixtures more than one Qt test module needs: a shown main window, a shown workbench
+window opened as the app opens it, settings in a temporary INI file, application-wide look
+restored, and a scenario file with one known error.
 """
 
 from __future__ import annotations
@@ -86,6 +87,37 @@ def open_main_window(qtbot) -> Iterator[Callable[[SimulationConfig], MainWindow]
     for window in opened:
         window.adapter.pause()
         window.views.stop_animation()
+
+
+@pytest.fixture
+def open_workbench_window(
+    qtbot, settings: Settings, tmp_path: Path, restore_app: None
+) -> Iterator[Callable[..., MainWindow]]:
+    """``open_workbench_window(source=None, size=None)``: the whole app's window on a scenario
+    file or lesson (None: the default lesson), shown, with autosave in a test folder; closing
+    it discards unsaved changes unless a test answers the question itself."""
+    from phoenix_gui.qt.shell.workbench import open_workbench
+
+    QtCore.QStandardPaths.setTestModeEnabled(True)
+    opened: list[MainWindow] = []
+
+    def build(source: Path | str | None = None, size: tuple[int, int] | None = None) -> MainWindow:
+        window = open_workbench(source, settings=settings, autosave_folder=tmp_path / "autosave")
+        assert window.workbench is not None
+        # pytest-qt closes the window before fixtures are torn down: never ask then.
+        window.workbench.document.confirm_discard = lambda _doc: "discard"
+        qtbot.addWidget(window)
+        if size is not None:
+            window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append(window)
+        return window
+
+    yield build
+    for window in opened:
+        window.close()
+    QtCore.QStandardPaths.setTestModeEnabled(False)
 
 
 @pytest.fixture

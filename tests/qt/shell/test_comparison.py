@@ -6,15 +6,14 @@ a user does (the step runs in slices) and the test waits for run B to take the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from phoenix_gui.qt.shell.main_window import MainWindow
-from phoenix_gui.qt.shell.workbench import Workbench, open_workbench
+from phoenix_gui.qt.shell.workbench import Workbench
 from phoenix_gui.resources import resource_path
 from phoenix_gui.scenario import load_scenario
 from tests.qt.panels.test_controls import type_into
@@ -44,24 +43,9 @@ simulation:
 
 
 @pytest.fixture
-def open_window(qtbot, settings, tmp_path, restore_app) -> Iterator[Any]:
-    QtCore.QStandardPaths.setTestModeEnabled(True)
-    opened: list[MainWindow] = []
-
-    def build(source: Path | str | None = None) -> MainWindow:
-        window = open_workbench(source, settings=settings, autosave_folder=tmp_path / "autosave")
-        bench(window).document.confirm_discard = lambda _doc: "discard"
-        qtbot.addWidget(window)
-        window.resize(1280, 800)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append(window)
-        return window
-
-    yield build
-    for window in opened:
-        window.close()
-    QtCore.QStandardPaths.setTestModeEnabled(False)
+def open_window(open_workbench_window) -> Any:
+    """``open_window(source)``: the whole app's window at 1280×800."""
+    return lambda source=None: open_workbench_window(source, size=(1280, 800))
 
 
 @pytest.fixture

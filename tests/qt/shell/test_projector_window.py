@@ -10,7 +10,6 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
-from phoenix_gui.qt.shell.workbench import open_workbench
 from tests.qt.child_process import run_python
 from tests.qt.shell.stepping import press_step
 from tests.qt.snapshot_double import make_snapshot
@@ -19,23 +18,8 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture
-def open_window(qtbot, settings, tmp_path: Path, restore_app):
-    QtCore.QStandardPaths.setTestModeEnabled(True)
-    opened = []
-
-    def build():
-        window = open_workbench(None, settings=settings, autosave_folder=tmp_path / "autosave")
-        window.workbench.document.confirm_discard = lambda _doc: "discard"
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append(window)
-        return window
-
-    yield build
-    for window in opened:
-        window.close()
-    QtCore.QStandardPaths.setTestModeEnabled(False)
+def open_window(open_workbench_window):
+    return lambda: open_workbench_window(None)
 
 
 def test_first_start_is_maximised_then_the_users_choice_is_remembered(open_window) -> None:

@@ -7,17 +7,15 @@ that replaying them is part of what is checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6 import QtCore, QtWidgets
 
 from phoenix_gui.engine import Simulation
 from phoenix_gui.qt.panels.timeline import viewing_text
 from phoenix_gui.qt.shell.main_window import MainWindow
-from phoenix_gui.qt.shell.workbench import Workbench, open_workbench
+from phoenix_gui.qt.shell.workbench import Workbench
 from phoenix_gui.scenario import load_config
 from tests.qt.shell.stepping import press_step
 
@@ -51,28 +49,8 @@ def lesson(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def autosave_dir(qapp: QtWidgets.QApplication, tmp_path: Path) -> Iterator[Path]:
-    QtCore.QStandardPaths.setTestModeEnabled(True)
-    yield tmp_path / "autosave"
-    QtCore.QStandardPaths.setTestModeEnabled(False)
-
-
-@pytest.fixture
-def open_window(qtbot, settings, autosave_dir, restore_app, lesson):
-    opened: list[MainWindow] = []
-
-    def build() -> MainWindow:
-        window = open_workbench(lesson, settings=settings, autosave_folder=autosave_dir)
-        bench(window).document.confirm_discard = lambda _doc: "discard"
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append(window)
-        return window
-
-    yield build
-    for window in opened:
-        window.close()
+def open_window(open_workbench_window, lesson):
+    return lambda: open_workbench_window(lesson)
 
 
 def bench(window: MainWindow) -> Workbench:

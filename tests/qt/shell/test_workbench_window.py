@@ -9,7 +9,6 @@ without blocking (the scenario error dialog, the save-failed box) are looked at 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from phoenix_gui.params import PARAMS
 from phoenix_gui.qt.shell.main_window import MainWindow
 from phoenix_gui.qt.shell.presentation import theme_palette
-from phoenix_gui.qt.shell.workbench import Workbench, open_workbench
+from phoenix_gui.qt.shell.workbench import Workbench
 from phoenix_gui.resources import resource_path
 from phoenix_gui.scenario import load_config, load_scenario
 from tests.qt.panels.test_controls import type_into
@@ -59,10 +58,8 @@ timeline:
 
 
 @pytest.fixture
-def autosave_dir(qapp: QtWidgets.QApplication, tmp_path: Path) -> Iterator[Path]:
-    QtCore.QStandardPaths.setTestModeEnabled(True)
-    yield tmp_path / "autosave"
-    QtCore.QStandardPaths.setTestModeEnabled(False)
+def autosave_dir(tmp_path: Path) -> Path:
+    return tmp_path / "autosave"  # where open_workbench_window puts it
 
 
 @pytest.fixture
@@ -74,24 +71,9 @@ def small_lesson(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_window(qtbot, settings, autosave_dir, restore_app):
-    """``open_window(path)``: a shown workbench window; closing it discards unsaved changes
-    unless a test answers the question itself."""
-    opened: list[MainWindow] = []
-
-    def build(source: Path | None = None) -> MainWindow:
-        window = open_workbench(source, settings=settings, autosave_folder=autosave_dir)
-        # pytest-qt closes the window before fixtures are torn down: never ask then.
-        bench(window).document.confirm_discard = lambda _doc: "discard"
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append(window)
-        return window
-
-    yield build
-    for window in opened:
-        window.close()
+def open_window(open_workbench_window):
+    """``open_window(path)``: a shown workbench window (autosave in ``autosave_dir``)."""
+    return open_workbench_window
 
 
 @pytest.fixture
