@@ -18,7 +18,6 @@ waiting for a core).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import statistics
@@ -31,16 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6 import QtWidgets
 
-from phoenix_gui.engine import SimulationConfig
-
-
-def config() -> SimulationConfig:
-    cfg = SimulationConfig(seed=11)
-    return dataclasses.replace(
-        cfg,
-        members=dataclasses.replace(cfg.members, generate=100),
-        workload=dataclasses.replace(cfg.workload, initial_tasks=10_000),
-    )
+try:  # the same run as bench_rewind's (imported as benchmarks.… in tests, or as a script)
+    from benchmarks.bench_rewind import config
+except ModuleNotFoundError:
+    from bench_rewind import config  # type: ignore[no-redef]
 
 
 def scrub_figures(steps: int = 10_000) -> dict[str, float]:
