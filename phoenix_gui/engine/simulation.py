@@ -441,6 +441,12 @@ class Simulation(Core):
     def request_crash(self, member_id: str) -> None:
         self.requests.queue("crash", member_id)
 
+    @staticmethod
+    def check_submit(capabilities: tuple[str, ...]) -> None:
+        """Refuse a task request the engine cannot take (also before it is queued for later)."""
+        if len(capabilities) > 1:
+            raise ValueError("capabilities: a task requires at most one capability")
+
     def submit_task(
         self,
         capabilities: tuple[str, ...] = (),
@@ -448,8 +454,7 @@ class Simulation(Core):
         memory: float | None = None,
         min_trust: float | None = None,
     ) -> None:
-        if len(capabilities) > 1:
-            raise ValueError("capabilities: a task requires at most one capability")
+        self.check_submit(capabilities)
         self.requests.queue(
             "submit", (capabilities[0] if capabilities else None, cpu, memory, min_trust)
         )

@@ -483,8 +483,8 @@ class SimulationAdapter(QtCore.QObject):
             self.history.request(self._sim, kind, *args, **kwargs)
             return
         # Refused now, with the engine's own message, rather than when the step ends.
-        if kind == "submit_task" and len(kwargs.get("capabilities", ())) > 1:
-            raise ValueError("capabilities: a task requires at most one capability")
+        if kind == "submit_task":
+            Simulation.check_submit(tuple(kwargs.get("capabilities", ())))
         if kind == "set_param" and args and args[0] in PARAMS:
             PARAMS[args[0]].validate(args[1])
         self._deferred.append((kind, args, kwargs))
