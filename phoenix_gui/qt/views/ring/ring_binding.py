@@ -57,8 +57,21 @@ class RingBinding(QtCore.QObject):
         adapter.tasksChanged.connect(self._on_tasks_changed)
         adapter.storyTold.connect(self._on_story)
         adapter.simulationReset.connect(view.reset_animation)
+        self._stale = False  # a deferred update was dropped when the view was hidden
+        view.installEventFilter(self)
         self._on_members_changed()
         self._on_tasks_changed()
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        # A hidden view (its window closed, its tab left) needs no deferred update: the timer
+        # must not outlive what it draws; the update runs when the view is shown again.
+        if watched is self._view:
+            if event.type() == QtCore.QEvent.Type.Hide and self._dots_timer.isActive():
+                self._dots_timer.stop()
+                self._stale = True
+            elif event.type() == QtCore.QEvent.Type.Show and self._stale:
+                self._update_tasks()
+        return super().eventFilter(watched, event)
 
     @staticmethod
     def _state_label(code: int) -> str:
@@ -83,6 +96,7 @@ class RingBinding(QtCore.QObject):
     def _update_tasks(self) -> None:
         """Give the view the tasks as they are now (and measure what that costs)."""
         self._dots_timer.stop()
+        self._stale = False
         start = time.perf_counter()
         tasks = self._adapter.task_arrays()
         self._view.set_tasks(tasks)

@@ -69,3 +69,20 @@ def test_a_crash_updates_the_dots_at_once_even_when_paced(open_main_window, monk
     window.adapter.step_once()
     assert window.ring_view.stranded_on_screen > 0
     binding._dots_timer.stop()
+
+
+def test_a_hidden_view_keeps_no_update_pending_and_catches_up_when_shown(
+    open_main_window, monkeypatch
+) -> None:
+    monkeypatch.setattr(ring_binding, "BIG_TASKS", 100)
+    window = open_main_window(CONFIG)
+    binding = binding_of(window)
+    window.adapter.step_once()
+    binding._dots_cost = 10.0  # the next update would wait a long time
+    window.adapter.step_once()
+    assert binding._dots_timer.isActive()
+    window.hide()  # a closed window: no timer may outlive it
+    assert not binding._dots_timer.isActive()
+    assert not drawn_equals_engine(window)
+    window.show()
+    assert drawn_equals_engine(window)  # shown again, the dots are the engine's at once
