@@ -29,7 +29,10 @@ the lowest the rate bound allows for them, set through the parameter state as th
 and one Step. The window must keep answering (the step runs in slices), show the busy indicator,
 and Esc must cut the step with the audit log still verifying. Throughout, a 10 ms probe timer
 measures the longest the GUI thread went without its event loop: ``max_stall_ms``, which fails
-the self-test above 100 ms. Exit status 0 only when every check passed.
+the self-test above 100 ms; ``max_stall_cause`` names the phase it spent most of its time in
+("step": the engine's step, "step-events": the docks' updates and repaints it caused,
+"frames", "moment:NAME", "grab", "stress", …) and ``max_stall_phases`` every phase it ran
+through with its milliseconds (see :class:`StallProbe`). Exit status 0 only when every check passed.
 """
 
 from __future__ import annotations
@@ -258,6 +261,7 @@ def _self_test(
 
     def moment(name: str) -> None:
         nonlocal layout
+        probe.mark(f"moment:{name}")
         # The brief outline of a caption's reference lasts wall-clock time: a picture taken
         # with or without it would depend on the machine's speed.
         workbench.references.highlight.clear()
@@ -269,11 +273,13 @@ def _self_test(
             shown.screenshot.mkdir(parents=True, exist_ok=True)
             path = shown.screenshot / f"self-test-{name}.png"
             window.timeseries.catch_up()
+            probe.mark("grab")
             if not window.grab().save(str(path)):
                 failures.append(f"could not write {path}")
 
     try:
         moment("start")
+        probe.mark("reset")
         window.reset_action.trigger()
         moment("reset")
         crash_at = steps // 2
@@ -282,21 +288,26 @@ def _self_test(
         after_crash = math.ceil(timing.heartbeat_timeout / timing.step_hours) + AFTER_CRASH
         for k in range(steps):
             if k == crash_at:
+                probe.mark("crash")
                 _crash_one(window)
             if k == min(steps - 1, crash_at + after_crash):
                 moment("crash")  # packets of the crash's first migrations on their way
             # A step as the user sees it: the engine step, then every dock's update and the
             # window's repaints that it triggers (delivered by processEvents).
             s0 = time.perf_counter()
+            probe.mark("step")
             window.adapter.step_once()
+            probe.mark("step-events")  # the docks' updates and repaints the step caused
             app.processEvents()
             step_ms.append((time.perf_counter() - s0) * 1000.0)
+            probe.mark("frames")
             for _ in range(FRAMES_PER_STEP):
                 clock[0] += FRAME_DT
                 t0 = time.perf_counter()
                 view.render_frame()
                 view.viewport().repaint()
                 frame_ms.append((time.perf_counter() - t0) * 1000.0)
+            probe.mark("frame-events")
             app.processEvents()
         past = steps // 3  # the timeline: an earlier step on screen, with its banner
         # A jump waits for its moment to be rebuilt: its time is the benchmark's figure
@@ -307,10 +318,13 @@ def _self_test(
         moment("past")
         if steps and window.adapter.sim.step_index != past:
             failures.append(f"the timeline did not show step {past}")
+        probe.mark("back-to-now")
         window.time_machine.model.back_to_now()
+        probe.mark("grab")
         window.grab()  # the whole window, docks included, paints without error
         moment("end")
         steps_done = int(window.adapter.sim.step_index)
+        probe.mark("stress")
         stress = _stress(window, app, failures)
         probe.stop()
         allowed = MAX_STALL_MS if max_stall_ms is None else max_stall_ms
@@ -376,6 +390,8 @@ def _self_test(
         "audit_records": len(window.adapter.sim.audit),
         "scenario_roundtrip": saved,
         "max_stall_ms": round(probe.max_gap_ms, 1),
+        "max_stall_cause": probe.max_gap_cause,
+        "max_stall_phases": probe.max_gap_phases,
         "layout": layout,
         **stress,
         **experiment,

@@ -28,6 +28,8 @@ def test_self_test_runs_headless_and_reports() -> None:
     # The long step of issue 11 (J, L at maximum, Δt low) ran in slices, showed the busy
     # indicator and was cut by Esc with the audit still verifying.
     assert result["max_stall_ms"] > 0
+    # …and the phase the longest stall happened in is named, one of those it ran through.
+    assert result["max_stall_cause"] in result["max_stall_phases"]
     assert result["stress_busy"] is True
     assert 0 < result["stress_handled"] < result["stress_events"]
     # Simulation ▸ Experiment… ran its 4 runs in worker processes; the GUI thread's own work per
