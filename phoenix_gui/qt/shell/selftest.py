@@ -215,6 +215,7 @@ def _self_test(
 
     from phoenix_gui.qt.document.settings import Settings
     from phoenix_gui.qt.shell.excepthook import ExceptionHook
+    from phoenix_gui.qt.shell.heap import keep_collections_short
     from phoenix_gui.qt.shell.stall_probe import MAX_STALL_MS, StallProbe
     from phoenix_gui.qt.shell.workbench import open_workbench, workbench_of
 
@@ -239,6 +240,7 @@ def _self_test(
         workbench.apply_default_layout()
     window.show()
     workbench.start()
+    keep_collections_short()  # as the app does after start-up (heap.py)
     if shown.presentation:
         workbench.presentation.set_active(window, True)
     window.ring_view.viewport().repaint()
