@@ -13,7 +13,8 @@ order with their milliseconds (``"step 3>moment 95"``: the gap began late in the
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6 import QtCore
 
@@ -53,6 +54,18 @@ class StallProbe(QtCore.QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+
+    @contextmanager
+    def excluded(self) -> Iterator[None]:
+        """Not measured meanwhile: for work of whoever measures the window (a self-test's own
+        layout measurement or screenshot), which no user of the window ever waits for."""
+        running = self._timer.isActive()
+        self.stop()
+        try:
+            yield
+        finally:
+            if running:
+                self.start()
 
     def mark(self, label: str) -> None:
         """From now on the GUI thread is busy with ``label`` (until the next mark)."""
