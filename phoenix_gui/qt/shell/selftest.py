@@ -11,7 +11,8 @@ experiment_max_pass_cpu_ms: the same pass in the GUI thread's own CPU time, whic
 busy with other work cannot inflate), and prints one JSON line:
 startup_ms (and startup_cpu_ms, the CPU time the process had used by then, which load on the
 machine changes far less), frames, median_frame_ms, p95_frame_ms (ring view frames),
-median_step_ms, p95_step_ms (a step with every dock update and repaint it causes), steps,
+median_step_ms, p95_step_ms (a step with every dock update and repaint it causes; and
+median_step_cpu_ms, p95_step_cpu_ms: the same in the GUI thread's CPU time), steps,
 audit_head (and what it checked),
 and ``layout``: what a class would see, measured from the real widgets at the start, after a
 Reset, after the crash and at the end — ``metrics_hidden_rows`` (Metrics parts cut off by the
@@ -272,6 +273,7 @@ def _self_test(
     failures: list[str] = []
     frame_ms: list[float] = []
     step_ms: list[float] = []
+    step_cpu_ms: list[float] = []
     probe = StallProbe()
     probe.start()
     stress: dict[str, Any] = {}
@@ -315,12 +317,13 @@ def _self_test(
                 moment("crash")  # packets of the crash's first migrations on their way
             # A step as the user sees it: the engine step, then every dock's update and the
             # window's repaints that it triggers (delivered by processEvents).
-            s0 = time.perf_counter()
+            s0, c0 = time.perf_counter(), time.thread_time()
             probe.mark("step")
             window.adapter.step_once()
             probe.mark("step-events")  # the docks' updates and repaints the step caused
             app.processEvents()
             step_ms.append((time.perf_counter() - s0) * 1000.0)
+            step_cpu_ms.append((time.thread_time() - c0) * 1000.0)
             probe.mark("frames")
             for _ in range(FRAMES_PER_STEP):
                 clock[0] += FRAME_DT
@@ -335,6 +338,7 @@ def _self_test(
         # repaints of that moment, delivered by the next event pass): its time is the
         # benchmark's figure (bench_scrub.py times the same view() + processEvents()), not a
         # stall of the running window.
+        probe.mark("jump")
         with probe.excluded():
             window.time_machine.model.view(past)
             app.processEvents()
@@ -412,6 +416,8 @@ def _self_test(
         "steps": steps_done,
         "median_step_ms": round(float(np.median(step_ms or [0.0])), 3),
         "p95_step_ms": round(float(np.percentile(step_ms or [0.0], 95)), 3),
+        "median_step_cpu_ms": round(float(np.median(step_cpu_ms or [0.0])), 3),
+        "p95_step_cpu_ms": round(float(np.percentile(step_cpu_ms or [0.0], 95)), 3),
         "audit_head": window.adapter.sim.audit.head,
         "audit_records": len(window.adapter.sim.audit),
         "scenario_roundtrip": saved,

@@ -23,6 +23,7 @@ def test_self_test_runs_headless_and_reports() -> None:
     assert result["ok"] is True
     assert len(result["audit_head"]) == 64 and result["audit_head"] != "0" * 64
     assert 0 < result["median_frame_ms"] <= result["p95_frame_ms"]
+    assert 0 < result["median_step_cpu_ms"] <= result["p95_step_cpu_ms"]
     assert result["startup_ms"] > 0 and result["startup_cpu_ms"] > 0
     assert result["scenario_roundtrip"] in (True, None)
     # The long step of issue 11 (J, L at maximum, Δt low) ran in slices, showed the busy
