@@ -697,21 +697,22 @@ class MetricsPanel(QtWidgets.QWidget):
         gauge: DhsGauge,
         label: QtWidgets.QLabel,
     ) -> None:
+        dhs_shown = shown_dhs(metrics)  # exact arithmetic (fractions): worked out once
         for row, (_title, path, pattern) in enumerate(_TABLE_ROWS):
             if pattern == "dhs":
-                self._set_cell(row, column, shown_dhs(metrics) or DASH)
+                self._set_cell(row, column, dhs_shown or DASH)
                 continue
             self._set_cell(row, column, _cell(field(metrics, path), pattern))
         dhs = finite(field(metrics, "dhs"))
         status = metrics.status if metrics is not None and dhs is not None else None
         self._set_cell(len(_TABLE_ROWS), column, status or DASH)
-        gauge.set_value(dhs, status, shown_dhs(metrics))
+        gauge.set_value(dhs, status, dhs_shown)
         if status is None or dhs is None:
             label.setText(DASH)
             _set_style_sheet(label, "")
             label.setToolTip(undefined_note(metrics) or "undefined: no observations yet")
             return
-        shown = shown_dhs(metrics) or f"{dhs:.1f}"
+        shown = dhs_shown or f"{dhs:.1f}"
         label.setText(f"{STATUS_SYMBOLS.get(status, '')} {shown} % {status}".strip())
         self._size_chip(label)
         # Dark text on the Okabe–Ito hues keeps ≥ 4.5:1 contrast on all three.
