@@ -108,6 +108,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 def run_window(config: object, source: str | None = None) -> int:
     """Open the workbench on ``source`` (or ``config``) and run the event loop until it closes."""
     from phoenix_gui.qt.shell.excepthook import ExceptionHook
+    from phoenix_gui.qt.shell.heap import keep_collections_short
     from phoenix_gui.qt.shell.workbench import open_workbench, workbench_of
 
     with quiet_harmless_qt_messages():
@@ -118,6 +119,7 @@ def run_window(config: object, source: str | None = None) -> int:
             window = open_workbench(source, config=config)  # type: ignore[arg-type]
             window.show()
             workbench_of(window).start()  # autosave, and the offer to restore a crashed session
+            keep_collections_short()  # full collections walk only what is made from now on
             return int(app.exec())
         finally:
             hook.uninstall()

@@ -40,6 +40,8 @@ class LimitedLabel(QtWidgets.QLabel):
 
     def set_full_text(self, text: str) -> None:
         """Show ``text`` (elided to the label's lines if need be); the tooltip holds all of it."""
+        if text == self._full:  # a new width, font or line count lays it out again itself
+            return
         self._full = text
         self.setToolTip(text)
         self._show()

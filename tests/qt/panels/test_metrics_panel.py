@@ -143,11 +143,23 @@ def test_slider_preview_is_not_overwritten_by_a_stale_snapshot(panel):
     assert panel.table.item(0, 0).text() == "12"
 
 
+def test_a_snapshot_with_the_same_configuration_leaves_that_side_as_it_is(panel):
+    panel.update_snapshot(make_snapshot(joins=12))
+    panel.configured_formulas.setText("shown once")
+    panel.update_snapshot(make_snapshot(joins=12))  # every step: same configured metrics
+    assert panel.configured_formulas.text() == "shown once"
+    panel.update_snapshot(make_snapshot(joins=13))
+    assert "13" in panel.configured_formulas.text()
+    assert panel.table.item(0, 0).text() == "13"
+
+
 def test_invalid_preview_names_the_field_and_keeps_the_last_numbers(panel):
     panel.show_values({"joins": 12, "leaves": 8, "hours": 24, "trust": 0.95, "compliance": 0.98})
     panel.show_values({"hours": 0})
     assert "hours" in panel.configured_formulas.text()
     assert panel.dhs_label.text() == "✓ 82.5 % Healthy"
+    panel.update_snapshot(make_snapshot(joins=12))  # the engine's values: formulas again
+    assert "hours" not in panel.configured_formulas.text()
 
 
 def test_custom_bands_move_the_gauge_marks(panel):

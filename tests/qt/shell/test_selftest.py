@@ -23,11 +23,14 @@ def test_self_test_runs_headless_and_reports() -> None:
     assert result["ok"] is True
     assert len(result["audit_head"]) == 64 and result["audit_head"] != "0" * 64
     assert 0 < result["median_frame_ms"] <= result["p95_frame_ms"]
+    assert 0 < result["median_step_cpu_ms"] <= result["p95_step_cpu_ms"]
     assert result["startup_ms"] > 0 and result["startup_cpu_ms"] > 0
     assert result["scenario_roundtrip"] in (True, None)
     # The long step of issue 11 (J, L at maximum, Δt low) ran in slices, showed the busy
     # indicator and was cut by Esc with the audit still verifying.
     assert result["max_stall_ms"] > 0
+    # …and the phase the longest stall happened in is named, one of those it ran through.
+    assert result["max_stall_cause"] in result["max_stall_phases"]
     assert result["stress_busy"] is True
     assert 0 < result["stress_handled"] < result["stress_events"]
     # Simulation ▸ Experiment… ran its 4 runs in worker processes; the GUI thread's own work per
