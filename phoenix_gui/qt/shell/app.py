@@ -116,10 +116,10 @@ def run_window(config: object, source: str | None = None) -> int:
         hook = ExceptionHook()
         hook.install()
         try:
+            keep_collections_short()  # full collections walk only the window and its runs
             window = open_workbench(source, config=config)  # type: ignore[arg-type]
             window.show()
             workbench_of(window).start()  # autosave, and the offer to restore a crashed session
-            keep_collections_short()  # full collections walk only what is made from now on
             return int(app.exec())
         finally:
             hook.uninstall()

@@ -242,6 +242,7 @@ def _self_test(
     # The whole workbench, as `phoenix-flight gui` opens it, but with settings and autosaves in
     # a temporary folder: a self-test never reads or changes the user's own.
     scratch = tempfile.TemporaryDirectory(prefix="phoenix-selftest-")
+    keep_collections_short()  # as the app does before its first run is built (heap.py)
     window = open_workbench(
         source,
         config=config,
@@ -258,7 +259,6 @@ def _self_test(
         workbench.apply_default_layout()
     window.show()
     workbench.start()
-    keep_collections_short()  # as the app does after start-up (heap.py)
     if shown.presentation:
         workbench.presentation.set_active(window, True)
     window.ring_view.viewport().repaint()
