@@ -56,6 +56,9 @@ FULL = LEVEL1 * LEVEL1
 HOT_BYTES = 32 << 20  # decompressed graph pieces kept for the next jumps (counted in nbytes)
 ZLIB_LEVEL = 1
 PACK_FROM = 1024  # bytes: shorter payloads are kept uncompressed
+# Compressed to more than this share of its size, a payload is kept as it is (costs ≤ 1/9 more
+# memory on it; decompressing those is the slowest part of a jump's restore).
+KEEP_RAW_ABOVE = (9, 10)
 DENSE = 4  # a delta touching more than 1/DENSE of an array is stored whole instead
 # Content-defined cuts of the pickled graph (a rolling sum of random byte weights over WINDOW
 # bytes): an insertion moves the cuts near it only, so unchanged parts keep their pieces.
@@ -160,11 +163,15 @@ def _flat(data: bytearray) -> np.ndarray:
 
 
 def _pack(data: bytes) -> bytes:
-    """``data`` compressed (first byte 1), or as it is when short (first byte 0): a jump then
-    makes far fewer calls to decompress."""
+    """``data`` compressed (first byte 1), or as it is (first byte 0) when short or when
+    compressing saves little (random floats): a jump then makes far fewer calls to decompress,
+    and none on the payloads where decompressing is slowest."""
     if len(data) < PACK_FROM:
         return b"\x00" + data
-    return b"\x01" + zlib.compress(data, ZLIB_LEVEL)
+    packed = zlib.compress(data, ZLIB_LEVEL)
+    if len(packed) * KEEP_RAW_ABOVE[1] > len(data) * KEEP_RAW_ABOVE[0]:
+        return b"\x00" + data
+    return b"\x01" + packed
 
 
 def _unpack(packed: bytes) -> bytes:
@@ -412,29 +419,31 @@ class RunHistory:
         if not self.start <= step <= self.latest:
             raise ValueError(f"step: must be in [{self.start}, {self.latest}], got {step}")
         base = max(s for s in self._keyframes if s <= step)
-        sim = self._thaw(self._keyframes[base])
-        pending = [r for r in self.requests if base <= r.step < step]
-        for current in range(base, step):
-            for req in pending:
-                if req.step == current:
-                    getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
-            sim.step()
+        # The cyclic collector would run (and walk the whole heap, the window's too) several
+        # times while the run's 10^5 objects are made and stepped on; none of them is garbage.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            sim = self._thaw(self._keyframes[base])
+            pending = [r for r in self.requests if base <= r.step < step]
+            for current in range(base, step):
+                for req in pending:
+                    if req.step == current:
+                        getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
+                sim.step()
+        finally:
+            if collecting:
+                gc.enable()
         return sim
 
     def _thaw(self, frame: _Keyframe) -> Simulation:
         from phoenix_gui.engine.simulation import Simulation
 
         graph = b"".join(self._piece(key) for key in frame.pieces)
+        # What the history holds besides the cache, counted once (not once per piece).
+        self._cool(max(0, min(HOT_BYTES, self.budget_bytes - (self.nbytes() - self._hot_bytes))))
         buffers = [version.build() for version in frame.arrays]
-        # The cyclic collector would run (and walk the whole heap) several times while the
-        # run's 10^5 objects are made; none of them is garbage yet.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            sim = pickle.loads(graph, buffers=buffers)
-        finally:
-            if collecting:
-                gc.enable()
+        sim = pickle.loads(graph, buffers=buffers)
         if not isinstance(sim, Simulation):
             raise TypeError("keyframe: not a Simulation")
         sim.audit.resume(None)
@@ -448,8 +457,6 @@ class RunHistory:
         piece = zlib.decompress(self._pieces[key])
         self._hot[key] = piece
         self._hot_bytes += len(piece)
-        held = self.nbytes() - self._hot_bytes
-        self._cool(max(0, min(HOT_BYTES, self.budget_bytes - held)))
         return piece
 
     def _cool(self, limit: int) -> None:
