@@ -15,6 +15,7 @@ screen.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,6 +40,7 @@ TICK_GROUP = 16  # members per tick image: a join or leave redraws ≤ 1600 of 1
 # has no room for one re-strokes one anyway if the frame before it re-stroked none, so the
 # ticks get sharp even on a slow machine.
 RESTROKE_BUDGET_MS = 6.0
+PATH_CACHE = 4096  # members' tick paths kept (a few kB each) for the moments shown next
 
 _Box = tuple[int, int, int, int]
 _Paths = list[tuple[QtGui.QPainterPath, QtGui.QPen]]
@@ -70,6 +72,9 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         super().__init__()
         self._r_in, self._r_out, self._width = r_in, r_out, width_px
         self._groups: list[_TickGroup] = []
+        # (member index, its tokens) → its ticks' path and pen, most recently used last.
+        self._path_cache: OrderedDict[tuple[int, bytes], tuple[QtGui.QPainterPath, QtGui.QPen]]
+        self._path_cache = OrderedDict()
         self._shown_key: tuple[object, ...] | None = None  # of the last on-screen paint
         self.rasterised = 0  # group images drawn so far (tests check a join redraws one)
         self.scaled = 0  # group images shown rescaled while waiting to be re-stroked
@@ -97,9 +102,31 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         for _key, members in sorted(wanted.items()):
             signature = tuple((i, t.astype(np.int64).tobytes()) for i, t in members)
             group = old.get(signature)
-            groups.append(group or _TickGroup(signature, [self._path(i, t) for i, t in members]))
+            if group is None:
+                paths = [
+                    self._cached_path(key, t)
+                    for key, (_i, t) in zip(signature, members, strict=True)
+                ]
+                group = _TickGroup(signature, paths)
+            groups.append(group)
         self._groups = groups
         self.update()
+
+    def _cached_path(
+        self, key: tuple[int, bytes], toks: np.ndarray
+    ) -> tuple[QtGui.QPainterPath, QtGui.QPen]:
+        """A member's ticks, made once while it keeps its index and tokens: a jump to another
+        moment of the run (the timeline) rebuilds the groups whose members changed, and most
+        of their members are ones already drawn at some moment."""
+        made = self._path_cache.get(key)
+        if made is None:
+            made = self._path(key[0], toks)
+            self._path_cache[key] = made
+            if len(self._path_cache) > PATH_CACHE:
+                self._path_cache.popitem(last=False)
+        else:
+            self._path_cache.move_to_end(key)
+        return made
 
     def _path(self, index: int, toks: np.ndarray) -> tuple[QtGui.QPainterPath, QtGui.QPen]:
         theta = token_angle(_distinct(toks))
