@@ -40,6 +40,9 @@ TICK_GROUP = 16  # members per tick image: a join or leave redraws ≤ 1600 of 1
 # has no room for one re-strokes one anyway if the frame before it re-stroked none, so the
 # ticks get sharp even on a slow machine.
 RESTROKE_BUDGET_MS = 6.0
+# Groups no longer shown are kept, images and all, up to this many bytes of images: a jump
+# back to a moment shown before (or to one near it) re-strokes only the groups that differ.
+SPARE_BYTES = 48 << 20
 PATH_CACHE = 4096  # members' tick paths kept (a few kB each) for the moments shown next
 
 _Box = tuple[int, int, int, int]
@@ -75,6 +78,8 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         # (member index, its tokens) → its ticks' path and pen, most recently used last.
         self._path_cache: OrderedDict[tuple[int, bytes], tuple[QtGui.QPainterPath, QtGui.QPen]]
         self._path_cache = OrderedDict()
+        # Groups of moments shown before (the timeline jumps back and forth), with their images.
+        self._spare: OrderedDict[tuple[tuple[int, bytes], ...], _TickGroup] = OrderedDict()
         self._shown_key: tuple[object, ...] | None = None  # of the last on-screen paint
         self.rasterised = 0  # group images drawn so far (tests check a join redraws one)
         self.scaled = 0  # group images shown rescaled while waiting to be re-stroked
@@ -97,7 +102,7 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         for index, toks in sorted(ticks, key=lambda it: it[0]):
             if np.asarray(toks).size:
                 wanted.setdefault(index // TICK_GROUP, []).append((index, np.asarray(toks)))
-        old = {g.signature: g for g in self._groups}
+        old = {**self._spare, **{g.signature: g for g in self._groups}}
         groups = []
         for _key, members in sorted(wanted.items()):
             signature = tuple((i, t.astype(np.int64).tobytes()) for i, t in members)
@@ -109,8 +114,24 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
                 ]
                 group = _TickGroup(signature, paths)
             groups.append(group)
+        kept = {g.signature for g in groups}
+        for group in self._groups:  # the groups of the moment shown before wait as spares
+            if group.signature not in kept:
+                self._spare[group.signature] = group
+                self._spare.move_to_end(group.signature)
+        for signature in kept:
+            self._spare.pop(signature, None)
+        self._trim_spare()
         self._groups = groups
         self.update()
+
+    def _trim_spare(self) -> None:
+        """Forget the spares used longest ago beyond SPARE_BYTES of images."""
+        held = sum(g.image.sizeInBytes() for g in self._spare.values() if g.image is not None)
+        while self._spare and (held > SPARE_BYTES or len(self._spare) > PATH_CACHE // TICK_GROUP):
+            _signature, group = self._spare.popitem(last=False)
+            if group.image is not None:
+                held -= group.image.sizeInBytes()
 
     def _cached_path(
         self, key: tuple[int, bytes], toks: np.ndarray
