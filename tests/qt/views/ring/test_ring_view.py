@@ -306,7 +306,6 @@ def test_frame_after_ownership_and_membership_change_equals_a_fresh_build(qtbot)
         assert changed == _fresh_frame(qtbot, ring, tasks)  # pixel for pixel
 
 
-
 def test_back_to_a_moment_shown_before_restrokes_nothing_and_draws_the_same(qtbot) -> None:
     # The timeline jumps between moments: the groups of the one shown before are kept (with
     # their images), so coming back re-strokes none of them, and the picture is the same.
@@ -324,6 +323,7 @@ def test_back_to_a_moment_shown_before_restrokes_nothing_and_draws_the_same(qtbo
     back = _frame(view, qtbot)
     assert view._ticks.rasterised == drawn
     assert back == then  # pixel for pixel
+
 
 def test_arc_band_pixels_take_the_colour_of_the_owner_under_them(qtbot) -> None:
     view, ring, _ = _ring_view(qtbot)
