@@ -21,7 +21,8 @@ only what changed since the ones before it:
   compressed; a chunk no keyframe uses any more is freed. Most of a run's arrays are unchanged
   or append-only between keyframes (finished tasks, the ring, member columns), so a keyframe
   adds only the chunks that hold what moved. The chunks the last jumps used stay decompressed in
-  a small cache (:data:`HOT_BYTES`), so a jump mostly thaws only what differs.
+  a small cache (:data:`HOT_BYTES`), with the arrays the last jump built, so a jump mostly
+  thaws only what differs.
 
 Memory: when the history outgrows ``budget_bytes`` every other keyframe is dropped (never the
 first, the newest or a pinned one) and the spacing doubles, so memory stays bounded while a jump
@@ -53,9 +54,12 @@ DEFAULT_EVERY = 10
 # stored whole. Rebuilding an array applies at most 2 × (LEVEL1 − 1) + 1 deltas to a whole copy.
 LEVEL1 = 16
 FULL = LEVEL1 * LEVEL1
-HOT_BYTES = 32 << 20  # decompressed graph pieces kept for the next jumps (counted in nbytes)
+HOT_BYTES = 32 << 20  # decompressed pieces and the last built arrays (counted in nbytes)
 ZLIB_LEVEL = 1
 PACK_FROM = 1024  # bytes: shorter payloads are kept uncompressed
+# Compressed to more than this share of its size, a payload is kept as it is (costs ≤ 1/9 more
+# memory on it; decompressing those is the slowest part of a jump's restore).
+KEEP_RAW_ABOVE = (9, 10)
 DENSE = 4  # a delta touching more than 1/DENSE of an array is stored whole instead
 # Content-defined cuts of the pickled graph (a rolling sum of random byte weights over WINDOW
 # bytes): an insertion moves the cuts near it only, so unchanged parts keep their pieces.
@@ -109,11 +113,14 @@ class _Version:
             )
         self.size = sum(len(p) for p in self.payload)
 
-    def build(self) -> bytearray:
-        """The array's bytes at this version (a fresh, writable buffer)."""
+    def build(self, built: dict[int, tuple[_Version, bytes]] | None = None) -> bytearray:
+        """The array's bytes at this version (a fresh, writable buffer); ``built``: versions
+        already built, by id (this one, or one it builds on, is then taken from there)."""
+        if built is not None and id(self) in built:
+            return bytearray(built[id(self)][1])
         if self.base is None:
             return bytearray(_unpack(self.payload[0]))
-        out = self.base.build()
+        out = self.base.build(built)
         tail = _unpack(self.payload[2])
         common = self.length - len(tail)
         del out[common:]  # the base may be longer than this version …
@@ -160,11 +167,15 @@ def _flat(data: bytearray) -> np.ndarray:
 
 
 def _pack(data: bytes) -> bytes:
-    """``data`` compressed (first byte 1), or as it is when short (first byte 0): a jump then
-    makes far fewer calls to decompress."""
+    """``data`` compressed (first byte 1), or as it is (first byte 0) when short or when
+    compressing saves little (random floats): a jump then makes far fewer calls to decompress,
+    and none on the payloads where decompressing is slowest."""
     if len(data) < PACK_FROM:
         return b"\x00" + data
-    return b"\x01" + zlib.compress(data, ZLIB_LEVEL)
+    packed = zlib.compress(data, ZLIB_LEVEL)
+    if len(packed) * KEEP_RAW_ABOVE[1] > len(data) * KEEP_RAW_ABOVE[0]:
+        return b"\x00" + data
+    return b"\x01" + packed
 
 
 def _unpack(packed: bytes) -> bytes:
@@ -208,6 +219,11 @@ class RunHistory:
         self._stored = 0  # bytes of pieces and versions held
         self._hot: OrderedDict[bytes, bytes] = OrderedDict()  # decompressed, most recent last
         self._hot_bytes = 0
+        # The arrays of the last keyframe thawed, as built (id(version) → the version, held so
+        # its id stays its own, and its bytes): the next jump, most often to a keyframe near
+        # it (a drag), shares most versions or their bases and builds only what differs.
+        self._built: dict[int, tuple[_Version, bytes]] = {}
+        self._built_bytes = 0
         self._pinned: set[int] = set()
         self._keyframe(sim)
 
@@ -403,7 +419,7 @@ class RunHistory:
             lin.copy.nbytes + (lin.anchor_copy.nbytes if lin.anchor_copy is not None else 0)
             for lin in self._lineages.values()
         )
-        return self._stored + copies + self._hot_bytes
+        return self._stored + copies + self._hot_bytes + self._built_bytes
 
     def at(self, step: int) -> Simulation:
         """A fresh simulation standing exactly at ``step`` (start ≤ step ≤ latest), rebuilt
@@ -412,29 +428,34 @@ class RunHistory:
         if not self.start <= step <= self.latest:
             raise ValueError(f"step: must be in [{self.start}, {self.latest}], got {step}")
         base = max(s for s in self._keyframes if s <= step)
-        sim = self._thaw(self._keyframes[base])
-        pending = [r for r in self.requests if base <= r.step < step]
-        for current in range(base, step):
-            for req in pending:
-                if req.step == current:
-                    getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
-            sim.step()
+        # The cyclic collector would run (and walk the whole heap, the window's too) several
+        # times while the run's 10^5 objects are made and stepped on; none of them is garbage.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            sim = self._thaw(self._keyframes[base])
+            pending = [r for r in self.requests if base <= r.step < step]
+            for current in range(base, step):
+                for req in pending:
+                    if req.step == current:
+                        getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
+                sim.step()
+        finally:
+            if collecting:
+                gc.enable()
         return sim
 
     def _thaw(self, frame: _Keyframe) -> Simulation:
         from phoenix_gui.engine.simulation import Simulation
 
         graph = b"".join(self._piece(key) for key in frame.pieces)
-        buffers = [version.build() for version in frame.arrays]
-        # The cyclic collector would run (and walk the whole heap) several times while the
-        # run's 10^5 objects are made; none of them is garbage yet.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            sim = pickle.loads(graph, buffers=buffers)
-        finally:
-            if collecting:
-                gc.enable()
+        buffers = [version.build(self._built) for version in frame.arrays]
+        self._built = {id(v): (v, bytes(b)) for v, b in zip(frame.arrays, buffers, strict=True)}
+        self._built_bytes = sum(len(b) for b in buffers)
+        # What the history holds besides the caches, counted once (not once per piece).
+        held = self.nbytes() - self._hot_bytes - self._built_bytes
+        self._cool(max(0, min(HOT_BYTES, self.budget_bytes - held)))
+        sim = pickle.loads(graph, buffers=buffers)
         if not isinstance(sim, Simulation):
             raise TypeError("keyframe: not a Simulation")
         sim.audit.resume(None)
@@ -448,15 +469,16 @@ class RunHistory:
         piece = zlib.decompress(self._pieces[key])
         self._hot[key] = piece
         self._hot_bytes += len(piece)
-        held = self.nbytes() - self._hot_bytes
-        self._cool(max(0, min(HOT_BYTES, self.budget_bytes - held)))
         return piece
 
     def _cool(self, limit: int) -> None:
-        """Forget the least recently used decompressed pieces beyond ``limit`` bytes."""
-        while self._hot_bytes > limit and self._hot:
+        """Keep the caches under ``limit`` bytes: forget the least recently used decompressed
+        pieces, then (if that is not enough) the last thaw's arrays."""
+        while self._hot_bytes + self._built_bytes > limit and self._hot:
             _key, piece = self._hot.popitem(last=False)
             self._hot_bytes -= len(piece)
+        if self._built_bytes > limit:
+            self._built, self._built_bytes = {}, 0
 
     def truncate(self, step: int) -> None:
         """Forget everything after ``step`` (the run goes on from there another way)."""

@@ -15,6 +15,7 @@ screen.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,6 +40,10 @@ TICK_GROUP = 16  # members per tick image: a join or leave redraws ≤ 1600 of 1
 # has no room for one re-strokes one anyway if the frame before it re-stroked none, so the
 # ticks get sharp even on a slow machine.
 RESTROKE_BUDGET_MS = 6.0
+# Groups no longer shown are kept, images and all, up to this many bytes of images: a jump
+# back to a moment shown before (or to one near it) re-strokes only the groups that differ.
+SPARE_BYTES = 48 << 20
+PATH_CACHE = 4096  # members' tick paths kept (a few kB each) for the moments shown next
 
 _Box = tuple[int, int, int, int]
 _Paths = list[tuple[QtGui.QPainterPath, QtGui.QPen]]
@@ -70,6 +75,11 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         super().__init__()
         self._r_in, self._r_out, self._width = r_in, r_out, width_px
         self._groups: list[_TickGroup] = []
+        # (member index, its tokens) → its ticks' path and pen, most recently used last.
+        self._path_cache: OrderedDict[tuple[int, bytes], tuple[QtGui.QPainterPath, QtGui.QPen]]
+        self._path_cache = OrderedDict()
+        # Groups of moments shown before (the timeline jumps back and forth), with their images.
+        self._spare: OrderedDict[tuple[tuple[int, bytes], ...], _TickGroup] = OrderedDict()
         self._shown_key: tuple[object, ...] | None = None  # of the last on-screen paint
         self.rasterised = 0  # group images drawn so far (tests check a join redraws one)
         self.scaled = 0  # group images shown rescaled while waiting to be re-stroked
@@ -92,14 +102,52 @@ class TickLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         for index, toks in sorted(ticks, key=lambda it: it[0]):
             if np.asarray(toks).size:
                 wanted.setdefault(index // TICK_GROUP, []).append((index, np.asarray(toks)))
-        old = {g.signature: g for g in self._groups}
+        old = {**self._spare, **{g.signature: g for g in self._groups}}
         groups = []
         for _key, members in sorted(wanted.items()):
             signature = tuple((i, t.astype(np.int64).tobytes()) for i, t in members)
             group = old.get(signature)
-            groups.append(group or _TickGroup(signature, [self._path(i, t) for i, t in members]))
+            if group is None:
+                paths = [
+                    self._cached_path(key, t)
+                    for key, (_i, t) in zip(signature, members, strict=True)
+                ]
+                group = _TickGroup(signature, paths)
+            groups.append(group)
+        kept = {g.signature for g in groups}
+        for group in self._groups:  # the groups of the moment shown before wait as spares
+            if group.signature not in kept:
+                self._spare[group.signature] = group
+                self._spare.move_to_end(group.signature)
+        for signature in kept:
+            self._spare.pop(signature, None)
+        self._trim_spare()
         self._groups = groups
         self.update()
+
+    def _trim_spare(self) -> None:
+        """Forget the spares used longest ago beyond SPARE_BYTES of images."""
+        held = sum(g.image.sizeInBytes() for g in self._spare.values() if g.image is not None)
+        while self._spare and (held > SPARE_BYTES or len(self._spare) > PATH_CACHE // TICK_GROUP):
+            _signature, group = self._spare.popitem(last=False)
+            if group.image is not None:
+                held -= group.image.sizeInBytes()
+
+    def _cached_path(
+        self, key: tuple[int, bytes], toks: np.ndarray
+    ) -> tuple[QtGui.QPainterPath, QtGui.QPen]:
+        """A member's ticks, made once while it keeps its index and tokens: a jump to another
+        moment of the run (the timeline) rebuilds the groups whose members changed, and most
+        of their members are ones already drawn at some moment."""
+        made = self._path_cache.get(key)
+        if made is None:
+            made = self._path(key[0], toks)
+            self._path_cache[key] = made
+            if len(self._path_cache) > PATH_CACHE:
+                self._path_cache.popitem(last=False)
+        else:
+            self._path_cache.move_to_end(key)
+        return made
 
     def _path(self, index: int, toks: np.ndarray) -> tuple[QtGui.QPainterPath, QtGui.QPen]:
         theta = token_angle(_distinct(toks))

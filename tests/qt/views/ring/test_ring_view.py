@@ -306,6 +306,25 @@ def test_frame_after_ownership_and_membership_change_equals_a_fresh_build(qtbot)
         assert changed == _fresh_frame(qtbot, ring, tasks)  # pixel for pixel
 
 
+def test_back_to_a_moment_shown_before_restrokes_nothing_and_draws_the_same(qtbot) -> None:
+    # The timeline jumps between moments: the groups of the one shown before are kept (with
+    # their images), so coming back re-strokes none of them, and the picture is the same.
+    view, ring, _ = _ring_view(qtbot, hosts=40)
+    then_members, then_vt = _members_of(ring)
+    then_table = ring.owner_table().copy()
+    then = _frame(view, qtbot)
+    ring.remove("host-3")
+    ring.add("host-new")
+    members, vt = _members_of(ring)
+    view.set_members("phoenix", members, ring.owner_table(), vt)
+    assert _frame(view, qtbot) != then
+    drawn = view._ticks.rasterised
+    view.set_members("phoenix", then_members, then_table, then_vt)
+    back = _frame(view, qtbot)
+    assert view._ticks.rasterised == drawn
+    assert back == then  # pixel for pixel
+
+
 def test_arc_band_pixels_take_the_colour_of_the_owner_under_them(qtbot) -> None:
     view, ring, _ = _ring_view(qtbot)
     img = _frame(view, qtbot)
