@@ -6,6 +6,8 @@ x = r · sin θ and y = r · cos θ (DESIGN.md §4).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 TOKEN_SPACE = 10_000
@@ -103,8 +105,34 @@ def spread_angles(angles: np.ndarray, gap: float = LABEL_GAP) -> np.ndarray:
     gaps = np.diff(np.concatenate((sorted_theta, [sorted_theta[0] + 2.0 * np.pi])))
     cut = int(np.argmax(gaps)) + 1
     line = np.concatenate((sorted_theta[cut:], sorted_theta[:cut] + 2.0 * np.pi))
+    where = np.concatenate((order[cut:], order[:cut]))  # line position -> input index
     # Runs as [start, end) index pairs; merge until every neighbour is gap apart.
     runs = [[i, i + 1, float(line[i])] for i in range(n)]  # start, end, centre
+    while True:
+        runs = _merge_close_runs(runs, gap)
+        if len(runs) < 2:
+            break
+        # Spread runs may reach round the circle to the first one: then the first run moves
+        # to the end of the line (one turn on) and merges with the last.
+        first, last = runs[0], runs[-1]
+        first_start = first[2] - (first[1] - first[0] - 1) * gap / 2.0 + 2.0 * np.pi
+        last_end = last[2] + (last[1] - last[0] - 1) * gap / 2.0
+        if first_start - last_end >= gap - 1e-12:
+            break
+        k = first[1] - first[0]
+        where = np.concatenate((where[k:], where[:k]))
+        runs = [[s - k, e - k, c] for s, e, c in runs[1:]] + [[n - k, n, first[2] + 2.0 * np.pi]]
+    placed = np.empty(n)
+    for start, end, centre in runs:
+        k = end - start
+        placed[start:end] = centre + (np.arange(k) - (k - 1) / 2.0) * gap
+    result = np.empty(n)
+    result[where] = placed
+    return np.mod(result, 2.0 * np.pi)
+
+
+def _merge_close_runs(runs: list[list[Any]], gap: float) -> list[list[Any]]:
+    """Runs along a line merged (about their weighted centre) until neighbours are gap apart."""
     merged = True
     while merged:
         merged = False
@@ -121,10 +149,4 @@ def spread_angles(angles: np.ndarray, gap: float = LABEL_GAP) -> np.ndarray:
             else:
                 out.append(run)
         runs = out
-    placed = np.empty(n)
-    for start, end, centre in runs:
-        k = end - start
-        placed[start:end] = centre + (np.arange(k) - (k - 1) / 2.0) * gap
-    result = np.empty(n)
-    result[np.concatenate((order[cut:], order[:cut]))] = placed
-    return np.mod(result, 2.0 * np.pi)
+    return runs

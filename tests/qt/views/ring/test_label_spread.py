@@ -41,3 +41,10 @@ def test_every_neighbour_ends_up_at_least_the_gap_apart(values: list[float]) -> 
     out = spread_angles(angles)
     assert out.shape == angles.shape
     assert _circular_gaps(out).min() >= gap - 1e-9 or len(values) * gap > TWO_PI - 1e-9
+
+
+def test_spread_runs_that_reach_round_the_circle_merge_across_the_cut() -> None:
+    # Fourteen labels at one angle spread past the widest gap's far side (found by hypothesis).
+    angles = np.array([0.0] * 14 + [3.0, 4.0, 5.0, 1.5])
+    out = spread_angles(angles)
+    assert _circular_gaps(out).min() >= LABEL_GAP - 1e-9
