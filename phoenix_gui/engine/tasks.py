@@ -430,6 +430,25 @@ def checkpoint_hash(task: int, progress: float, time: float) -> str:
     return hashlib.sha256(checkpoint_bytes(task, progress, time)).hexdigest()
 
 
+# The same 24-byte layout as _CHECKPOINT, as a numpy record: many checkpoints packed in one go.
+_CHECKPOINT_ROW = np.dtype([("task", "<i8"), ("progress", "<f8"), ("time", "<f8")])
+
+
+def checkpoint_hashes(
+    tasks: npt.ArrayLike, progress: npt.ArrayLike, times: npt.ArrayLike
+) -> list[str]:
+    """:func:`checkpoint_hash` of each (task, progress, time): the checkpoints are packed
+    together (the same bytes :func:`checkpoint_bytes` gives one by one), then hashed each."""
+    rows = np.empty(np.shape(tasks), dtype=_CHECKPOINT_ROW)
+    rows["task"] = tasks
+    rows["progress"] = progress
+    rows["time"] = times
+    packed = memoryview(rows.tobytes())
+    size = _CHECKPOINT.size
+    sha256 = hashlib.sha256
+    return [sha256(packed[at : at + size]).hexdigest() for at in range(0, len(packed), size)]
+
+
 @dataclass(frozen=True)
 class FlightPacket:
     """One task as DESIGN.md §5 describes it, built from the columns when someone looks."""
