@@ -94,9 +94,7 @@ def _start(core: Core, ids: IntArray, owners: npt.NDArray[np.int32], at: FloatAr
     """:meth:`Assigner._start` for tasks that each arrived at their own time."""
     if ids.size == 0:
         return
-    lineage = core.tasks.lineage
-    for tid, who, when in zip(ids.tolist(), owners.tolist(), at.tolist(), strict=True):
-        lineage.record(when, "assigned", np.array([tid]), np.array([who], dtype=np.int32))
+    core.tasks.lineage.record_each(at, "assigned", ids, owners)
     core.set_owner(ids, owners)
     core.tasks.raw("assigned_at")[ids] = at
     working = core.columns.working[owners.astype(np.int64)]
