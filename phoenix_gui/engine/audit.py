@@ -105,7 +105,7 @@ _FAST_OPTIONS = (
 # - floats 0 < |x| < 1e-4: json (repr) writes 1e-05 and 5e-07, orjson 0.00001 and 5e-7;
 # - NaN and infinities: orjson writes null where json (allow_nan=False) refuses the payload.
 # A false alarm (a string holding "null", a legitimate None) only costs the slower encoder.
-_SMALL_FLOAT = re.compile(rb"\de-\d(?!\d)|(?<![\d.])0\.0000")
+_SMALL_FLOAT = re.compile(r"\de-\d(?!\d)|(?<![\d.])0\.0000", re.ASCII)
 
 
 _sha256 = hashlib.sha256
@@ -129,10 +129,13 @@ def canonical_json(payload: Any) -> str:
         raw = orjson.dumps(payload, default=_refuse, option=_FAST_OPTIONS)
     except TypeError:  # orjson.JSONEncodeError: big ints, surrogates, non-str keys, numpy …
         return _ENCODER.encode(payload)
-    # Plain substring tests (no regex call) first; the exact test only where one finds something.
-    if b"null" in raw or ((b"e-" in raw or b"0.0000" in raw) and _SMALL_FLOAT.search(raw)):
+    # Plain substring tests first, on the text (``bytes in bytes`` first tries the operand as
+    # an int and formats the TypeError it clears: several times a str test's cost); the exact
+    # test only where one finds something.
+    text = raw.decode()
+    if "null" in text or (("e-" in text or "0.0000" in text) and _SMALL_FLOAT.search(text)):
         return _ENCODER.encode(payload)
-    return raw.decode()
+    return text
 
 
 class AuditError(ValueError):
