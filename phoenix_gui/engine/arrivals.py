@@ -65,33 +65,36 @@ def arrive_in_bulk(core: Core, times: list[float]) -> None:
     owners = core.ring.route_tokens(tokens)
     _start(core, granted, owners, at_granted)
 
-    names = core.ring.name_of
+    # The names looked up once per batch (the ring's table; name_of checks each index, so
+    # the batch is checked as a whole first), the loop below only writes the records.
+    table = core.ring.names
+    for index in (owners_done, owners.tolist()):
+        if index and not 0 <= min(index) <= max(index) < len(table):
+            raise KeyError(f"no member has index {min(index)} or {max(index)}")
+    done_names = [table[who] for who in owners_done]
+    owner_of = dict(zip(granted.tolist(), [table[who] for who in owners.tolist()], strict=True))
     emit = core.emit
+    assignment, governance = Primitive.ASSIGNMENT, Primitive.GOVERNANCE
     done_list = done_ids.tolist()
     done_at = done_times.tolist()
-    owner_of = dict(zip(granted.tolist(), owners.tolist(), strict=True))
+    edges = bounds.tolist()
     for i, (tid, when, granted_one) in enumerate(
         zip(ids.tolist(), times, ok.tolist(), strict=True)
     ):
-        for c in range(int(bounds[i]), int(bounds[i + 1])):
-            emit(
-                done_at[c], Primitive.ASSIGNMENT, "task_completed",
-                task=done_list[c], member=names(owners_done[c]),
-            )  # fmt: skip
-        emit(when, Primitive.GOVERNANCE, "task_submitted", task=tid, authorised=granted_one)
+        for c in range(edges[i], edges[i + 1]):
+            emit(done_at[c], assignment, "task_completed", task=done_list[c], member=done_names[c])
+        emit(when, governance, "task_submitted", task=tid, authorised=granted_one)
         if granted_one:
-            emit(when, Primitive.ASSIGNMENT, "task_assigned", task=tid, member=names(owner_of[tid]))
+            emit(when, assignment, "task_assigned", task=tid, member=owner_of[tid])
         else:
-            emit(when, Primitive.GOVERNANCE, "task_denied", task=tid)
+            emit(when, governance, "task_denied", task=tid)
 
 
 def _start(core: Core, ids: IntArray, owners: npt.NDArray[np.int32], at: FloatArray) -> None:
     """:meth:`Assigner._start` for tasks that each arrived at their own time."""
     if ids.size == 0:
         return
-    lineage = core.tasks.lineage
-    for tid, who, when in zip(ids.tolist(), owners.tolist(), at.tolist(), strict=True):
-        lineage.record(when, "assigned", np.array([tid]), np.array([who], dtype=np.int32))
+    core.tasks.lineage.record_each(at, "assigned", ids, owners)
     core.set_owner(ids, owners)
     core.tasks.raw("assigned_at")[ids] = at
     working = core.columns.working[owners.astype(np.int64)]

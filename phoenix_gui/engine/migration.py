@@ -18,7 +18,7 @@ from phoenix_gui.engine.core import Core, Transfer
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.schedule import Timed
-from phoenix_gui.engine.tasks import TaskState, checkpoint_bytes, checkpoint_hash
+from phoenix_gui.engine.tasks import TaskState, checkpoint_bytes, checkpoint_hash, checkpoint_hashes
 
 IntArray = npt.NDArray[np.int64]
 
@@ -103,13 +103,14 @@ def start_moves(
     id_list = ids.tolist()
     src_list = sources.tolist()
     dst_list = targets.tolist()
-    progress = tab.raw("base")[ids].tolist()
-    ctimes = tab.raw("ckpt_time")[ids].tolist()
+    base = tab.raw("base")[ids]
+    ckpt = tab.raw("ckpt_time")[ids]
+    digests = checkpoint_hashes(ids, base, ckpt)
+    progress = base.tolist()
     transfers = core.transfers
-    for tid, src, dst, prog, ctime in zip(
-        id_list, src_list, dst_list, progress, ctimes, strict=True
+    for tid, src, dst, prog, ctime, digest in zip(
+        id_list, src_list, dst_list, progress, ckpt.tolist(), digests, strict=True
     ):
-        digest = checkpoint_hash(tid, prog, ctime)
         transfers[tid] = Transfer(tid, src, dst, reason, prog, ctime, digest, 1, gen)
     tab.lineage.record(t, reason, ids, targets)
     np.add.at(core.columns.outgoing, sources, 1)
@@ -141,21 +142,32 @@ def arrive(core: Core, entry: Timed) -> None:
     if batch is None:
         return
     t = entry.time
-    live = [tid for tid in batch.tolist() if _current(core, tid, entry.token)]
+    find = core.transfers.get
+    generation = entry.token
+    live = [
+        tr
+        for tid in batch.tolist()
+        if (tr := find(tid)) is not None and tr.generation == generation  # still this one's
+    ]
     if not live:
         return
     fails = core.streams["validation"].random(len(live)) < core.config.timing.validation_failure
+    # What arrived, hashed: the checkpoints packed together, one digest each.
+    arrived = checkpoint_hashes(
+        [tr.task for tr in live], [tr.progress for tr in live], [tr.ckpt_time for tr in live]
+    )
     ok: list[Transfer] = []
-    for tid, fail in zip(live, fails.tolist(), strict=True):
-        tr = core.transfers[tid]
-        payload = checkpoint_bytes(tr.task, tr.progress, tr.ckpt_time)
+    for tr, fail, digest in zip(live, fails.tolist(), arrived, strict=True):
         if fail:
             # A corrupted transfer: flip one byte of what arrived so the digest check fails.
+            payload = checkpoint_bytes(tr.task, tr.progress, tr.ckpt_time)
             at = len(payload) // 2
             payload = payload[:at] + bytes([payload[at] ^ 0x01]) + payload[at + 1 :]
-        if hashlib.sha256(payload).hexdigest() == tr.digest:
+            digest = hashlib.sha256(payload).hexdigest()
+        if digest == tr.digest:
             ok.append(tr)
             continue
+        tid = tr.task
         core.counters.validation_failures += 1
         core.emit(t, Primitive.MIGRATION, "checkpoint_invalid", task=tid, attempt=tr.attempt)
         tr.attempt += 1
@@ -164,11 +176,6 @@ def arrive(core: Core, entry: Timed) -> None:
         core.agenda.add(t + transfer_hours(core), "arrive", tr.generation, tr.generation)
     if ok:
         _complete(core, ok, t)
-
-
-def _current(core: Core, tid: int, generation: int) -> bool:
-    tr = core.transfers.get(tid)
-    return tr is not None and tr.generation == generation
 
 
 def _complete(core: Core, done: list[Transfer], t: float) -> None:

@@ -362,13 +362,14 @@ class Simulation(Core):
         tab = self.tasks
         n = len(tab)
         low = tab.live_from  # every task below it is finished
-        state = tab.raw("state")[low:n]
-        ids = np.flatnonzero(state == TaskState.RUNNING).astype(np.int64) + low
-        ids = ids[tab.raw("since")[ids] < t1]  # started at t1 exactly: no work done yet
+        # Running, and started before t1 (started at t1 exactly: no work done yet); masks over
+        # the live slices rather than gathers by id, and trust clipped per member, not per task.
+        ran = tab.raw("state")[low:n] == TaskState.RUNNING
+        ran &= tab.raw("since")[low:n] < t1
+        ids = np.flatnonzero(ran).astype(np.int64) + low
         if ids.size == 0:
             return
-        owners = tab.raw("owner")[ids].astype(np.int64)
-        trust = np.clip(self.columns.trust[owners], 0.0, 1.0)
+        trust = np.clip(self.columns.trust, 0.0, 1.0)[tab.raw("owner")[low:n][ran]]
         ok = self.streams["work_units"].random(ids.size) < trust
         self.counters.attempts += int(ids.size)
         self.counters.successes += int(np.count_nonzero(ok))

@@ -295,6 +295,41 @@ class LineageLog:
         self._chunks += 1
         self._n = end
 
+    def record_each(
+        self, times: FloatArray, reason: str, ids: IntArray, owners: npt.NDArray[np.int32]
+    ) -> None:
+        """:meth:`record` of each task on its own (task ``ids[i]`` to ``owners[i]`` at
+        ``times[i]``, one chunk each), in one go: the same columns, grown the same way."""
+        n = int(ids.size)
+        if n == 0:
+            return
+        start, end = self._n, self._n + n
+        cap = self._ids.size
+        while end > cap:  # doubled as often as n single records double it
+            cap = 2 * cap if cap else 1
+        if cap != self._ids.size:
+            self._ids = _grown(self._ids, cap)
+            self._owners = _grown(self._owners, cap)
+            self._chunk_of = _grown(self._chunk_of, cap)
+        first, chunks = self._chunks, self._chunks + n
+        room = self._times.size
+        while chunks > room:
+            room = 2 * room
+        if room != self._times.size:
+            self._times = _grown(self._times, room)
+            self._reason_codes = _grown(self._reason_codes, room)
+        code = self._codes.get(reason)
+        if code is None:
+            code = self._codes[reason] = len(self._reasons)
+            self._reasons.append(reason)
+        self._ids[start:end] = ids
+        self._owners[start:end] = owners
+        self._chunk_of[start:end] = np.arange(first, chunks)
+        self._times[first:chunks] = times
+        self._reason_codes[first:chunks] = code
+        self._chunks = chunks
+        self._n = end
+
     def forget_below(self, task: int) -> None:
         """Drop the entries of tasks below ``task`` (finished, forgotten), once they are at
         least half of the log (so each entry is moved O(1) times)."""
@@ -428,6 +463,25 @@ def checkpoint_bytes(task: int, progress: float, time: float) -> bytes:
 def checkpoint_hash(task: int, progress: float, time: float) -> str:
     """SHA-256 hex digest of :func:`checkpoint_bytes` (what a transfer's arrival checks)."""
     return hashlib.sha256(checkpoint_bytes(task, progress, time)).hexdigest()
+
+
+# The same 24-byte layout as _CHECKPOINT, as a numpy record: many checkpoints packed in one go.
+_CHECKPOINT_ROW = np.dtype([("task", "<i8"), ("progress", "<f8"), ("time", "<f8")])
+
+
+def checkpoint_hashes(
+    tasks: npt.ArrayLike, progress: npt.ArrayLike, times: npt.ArrayLike
+) -> list[str]:
+    """:func:`checkpoint_hash` of each (task, progress, time): the checkpoints are packed
+    together (the same bytes :func:`checkpoint_bytes` gives one by one), then hashed each."""
+    rows = np.empty(np.shape(tasks), dtype=_CHECKPOINT_ROW)
+    rows["task"] = tasks
+    rows["progress"] = progress
+    rows["time"] = times
+    packed = memoryview(rows.tobytes())
+    size = _CHECKPOINT.size
+    sha256 = hashlib.sha256
+    return [sha256(packed[at : at + size]).hexdigest() for at in range(0, len(packed), size)]
 
 
 @dataclass(frozen=True)
