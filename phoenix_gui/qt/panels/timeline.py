@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from phoenix_gui.qt.views.limited_label import LimitedLabel
+
 BANNER_STYLE = (
     "QFrame#timeline-banner { background: #FFF3CD; border: 1px solid #D55E00;"
     " border-radius: 4px; } QFrame#timeline-banner QLabel { color: #3B2A00; }"
@@ -94,7 +96,10 @@ class TimelineBar(QtWidgets.QWidget):
         self.banner = QtWidgets.QFrame(self)
         self.banner.setObjectName("timeline-banner")
         self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner_label = QtWidgets.QLabel(self.banner)
+        # One line that shortens with "…" (whole in its tooltip): the banner's words never
+        # make the central area wider than the window gives it (a long "step 12345" squeezed
+        # the Metrics dock at 800 px).
+        self.banner_label = LimitedLabel(parent=self.banner, lines=1, pad=(0, 0))
         self.banner_label.setObjectName("timeline-banner-text")
         self.resume_button = QtWidgets.QPushButton("Resume", self.banner)
         self.resume_button.setObjectName("timeline-resume")
@@ -157,7 +162,7 @@ class TimelineBar(QtWidgets.QWidget):
             with QtCore.QSignalBlocker(self.slider):
                 self.slider.setValue(self.slider.maximum())
             return
-        self.banner_label.setText(viewing_text(step * self._step_hours, step))
+        self.banner_label.set_full_text(viewing_text(step * self._step_hours, step))
         self.banner.show()
         with QtCore.QSignalBlocker(self.slider):
             self.slider.setValue(step)
@@ -165,7 +170,7 @@ class TimelineBar(QtWidgets.QWidget):
     @property
     def banner_text(self) -> str:
         """What the banner says ("" when it is hidden)."""
-        return self.banner_label.text() if not self.banner.isHidden() else ""
+        return self.banner_label.full_text() if not self.banner.isHidden() else ""
 
     # ---- what the user does ------------------------------------------------------------
     def _on_slider(self, value: int) -> None:

@@ -76,9 +76,14 @@ def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
 
 
 def _distinct(index: int) -> tuple[int, int, int]:
+    if index >= DISTINCT_UP_TO:
+        # Past that many members colours repeat anyway: the shaded cycle, without measuring
+        # it against every colour given before (that made a jump to thousands of members
+        # quadratic: 0.6 s on the GUI thread when a step added them).
+        return rgb_of(_shaded(index))
     taken = list(_GIVEN) + list(_RESERVED)
     best, best_gap = _shaded(index), -1.0
-    for colour in _candidates(index) if index < DISTINCT_UP_TO else [_shaded(index)]:
+    for colour in _candidates(index):
         rgb = rgb_of(colour)
         gap = min((_distance(rgb, t) for t in taken), default=255.0)
         if gap >= MIN_DISTANCE:

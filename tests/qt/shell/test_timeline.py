@@ -185,3 +185,19 @@ def test_simulation_at_is_a_run_that_continues(open_window, qtbot) -> None:
     branch.step()
     scrub_to(window, qtbot, 11)
     assert branch.audit.head == window.adapter.sim.audit.head
+
+
+def test_the_banner_never_makes_the_central_area_wider(qtbot) -> None:
+    # Its words shorten with "…" (whole in the tooltip): a long "step 123456" must not push
+    # the Metrics dock off the window's edge.
+    from phoenix_gui.qt.panels.timeline import TimelineBar
+
+    bar = TimelineBar()
+    qtbot.addWidget(bar)
+    bar.set_range(0, 200_000, 0.25)
+    bar.show_moment(5)
+    short = bar.minimumSizeHint().width()
+    bar.show_moment(123_456)
+    assert bar.minimumSizeHint().width() <= short
+    assert bar.banner_text == viewing_text(123_456 * bar._step_hours, 123_456)
+    assert bar.banner_label.toolTip() == bar.banner_text

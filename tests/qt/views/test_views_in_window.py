@@ -189,3 +189,15 @@ def test_switching_paradigm_switches_the_view_with_no_leftovers(open_main_window
     window.controls.paradigmChanged.emit("agentic")
     assert window.views.current is window.views.agents
     assert window.views.cluster.packets_in_flight == 0
+
+
+def test_member_colours_past_the_distinct_ones_are_the_shaded_cycle_at_once() -> None:
+    # Thousands of members (a step that adds them) cost linear time, not quadratic: past
+    # DISTINCT_UP_TO a colour is the shaded cycle, as before, without measuring it against
+    # every colour given before.
+    from phoenix_gui.qt.views import palette
+
+    index = palette.DISTINCT_UP_TO + 5000
+    assert palette.rgb_of(palette.member_color(index)) == palette.rgb_of(palette._shaded(index))
+    firsts = [palette.rgb_of(palette.member_color(i)) for i in range(palette.DISTINCT_UP_TO)]
+    assert len(set(firsts)) == palette.DISTINCT_UP_TO  # the first ones still all differ
