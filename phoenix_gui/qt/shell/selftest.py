@@ -38,6 +38,7 @@ through with its milliseconds (see :class:`StallProbe`). Exit status 0 only when
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -130,37 +131,26 @@ def _settled_layout(window: Any, app: Any, probe: Any = None) -> dict[str, Any]:
 
     A change of content reaches the screen in a chain of event passes (the content asks for
     room, the Metrics dock widens, the scroll area follows): measured in the middle of that
-    chain, a panel that is about to fit looks cut off. So pass events until two measurements
-    agree with nothing of Metrics cut off; a part that stays cut off for
-    :data:`LAYOUT_SETTLE_S` is reported as cut off. Given the window's stall ``probe``, the
-    measurements are excluded from it: measuring the layout (dot shares painted into an image,
-    every label's box) is the self-test's own work, not the window's, and no user waits for it.
+    chain, a panel that is about to fit looks cut off. So events are passed while Metrics has
+    parts cut off (a cheap check), for at most :data:`LAYOUT_SETTLE_S`; then the whole layout
+    is measured once, and a part still cut off is reported. Given the window's stall
+    ``probe``, that measurement (dot shares painted into an image, every label's box) is
+    excluded from it: it is the self-test's own work, and no user waits for it.
     """
-    measure = _Measure(window, probe)
-    deadline = time.monotonic() + LAYOUT_SETTLE_S
-    app.processEvents()
-    before = measure()
-    while time.monotonic() < deadline:
+    for _ in range(3):
         app.processEvents()
-        now = measure()
-        if now == before and not now["metrics_hidden"]:
-            return now
-        before = now
-    return before
+    metrics = _shown_metrics(window)
+    deadline = time.monotonic() + LAYOUT_SETTLE_S
+    while metrics.hidden_parts() and time.monotonic() < deadline:
+        app.processEvents()
+    with probe.excluded() if probe is not None else contextlib.nullcontext():
+        return measure_layout(window)
 
 
-@dataclass(frozen=True)
-class _Measure:
-    """measure_layout(window), excluded from the stall probe if there is one."""
-
-    window: Any
-    probe: Any = None
-
-    def __call__(self) -> dict[str, Any]:
-        if self.probe is None:
-            return measure_layout(self.window)
-        with self.probe.excluded():
-            return measure_layout(self.window)
+def _shown_metrics(window: Any) -> Any:
+    """The Metrics panel on screen: A's, or the A/B comparison's when one is open."""
+    comparison = getattr(window.workbench, "comparison", None)
+    return comparison.shown_metrics() if comparison is not None else window.metrics
 
 
 def measure_layout(window: Any) -> dict[str, Any]:
@@ -182,15 +172,15 @@ def measure_layout(window: Any) -> dict[str, Any]:
         if child is not None and child is not view and not view.isAncestorOf(child):
             covers = True
     comparison = getattr(workbench, "comparison", None)
-    metrics = comparison.shown_metrics() if comparison is not None else window.metrics
+    hidden = _shown_metrics(window).hidden_parts()
     # Run B's view beside A's (a comparison): its narration and labels are measured too.
     views_b = comparison.views_b if comparison is not None and comparison.run else None
     narrations = [window.views.narration] + ([views_b.narration] if views_b else [])
     ring_b = views_b.ring if views_b is not None and views_b.ring.isVisible() else None
     overlaps_b = len(measure.overlapping_labels(ring_b)) if ring_b is not None else 0
     return {
-        "metrics_hidden_rows": len(metrics.hidden_parts()),
-        "metrics_hidden": metrics.hidden_parts(),
+        "metrics_hidden_rows": len(hidden),
+        "metrics_hidden": hidden,
         "caption_covers_ring": covers,
         "narration_cut": not all(label.fits() for label in narrations),
         "label_overlaps": (len(measure.overlapping_labels(view)) if ring_shown else 0) + overlaps_b,
