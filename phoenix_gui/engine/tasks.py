@@ -275,18 +275,11 @@ class LineageLog:
         if ids.size == 0:
             return
         start, end = self._n, self._n + ids.size
-        if end > self._ids.size:
-            cap = max(end, 2 * self._ids.size)
-            self._ids = _grown(self._ids, cap)
-            self._owners = _grown(self._owners, cap)
-            self._chunk_of = _grown(self._chunk_of, cap)
-        if self._chunks == self._times.size:
-            self._times = _grown(self._times, 2 * self._chunks)
-            self._reason_codes = _grown(self._reason_codes, 2 * self._chunks)
-        code = self._codes.get(reason)
-        if code is None:
-            code = self._codes[reason] = len(self._reasons)
-            self._reasons.append(reason)
+        self._grow(
+            max(end, 2 * self._ids.size) if end > self._ids.size else self._ids.size,
+            2 * self._chunks if self._chunks == self._times.size else self._times.size,
+        )
+        code = self._reason_code(reason)
         self._ids[start:end] = ids
         self._owners[start:end] = np.broadcast_to(owners, ids.shape)
         self._chunk_of[start:end] = self._chunks
@@ -307,21 +300,12 @@ class LineageLog:
         cap = self._ids.size
         while end > cap:  # doubled as often as n single records double it
             cap = 2 * cap if cap else 1
-        if cap != self._ids.size:
-            self._ids = _grown(self._ids, cap)
-            self._owners = _grown(self._owners, cap)
-            self._chunk_of = _grown(self._chunk_of, cap)
         first, chunks = self._chunks, self._chunks + n
         room = self._times.size
         while chunks > room:
             room = 2 * room
-        if room != self._times.size:
-            self._times = _grown(self._times, room)
-            self._reason_codes = _grown(self._reason_codes, room)
-        code = self._codes.get(reason)
-        if code is None:
-            code = self._codes[reason] = len(self._reasons)
-            self._reasons.append(reason)
+        self._grow(cap, room)
+        code = self._reason_code(reason)
         self._ids[start:end] = ids
         self._owners[start:end] = owners
         self._chunk_of[start:end] = np.arange(first, chunks)
@@ -329,6 +313,23 @@ class LineageLog:
         self._reason_codes[first:chunks] = code
         self._chunks = chunks
         self._n = end
+
+    def _grow(self, cap: int, room: int) -> None:
+        """Room for ``cap`` entries and ``room`` chunks (columns only ever grow)."""
+        if cap != self._ids.size:
+            self._ids = _grown(self._ids, cap)
+            self._owners = _grown(self._owners, cap)
+            self._chunk_of = _grown(self._chunk_of, cap)
+        if room != self._times.size:
+            self._times = _grown(self._times, room)
+            self._reason_codes = _grown(self._reason_codes, room)
+
+    def _reason_code(self, reason: str) -> int:
+        code = self._codes.get(reason)
+        if code is None:
+            code = self._codes[reason] = len(self._reasons)
+            self._reasons.append(reason)
+        return code
 
     def forget_below(self, task: int) -> None:
         """Drop the entries of tasks below ``task`` (finished, forgotten), once they are at
