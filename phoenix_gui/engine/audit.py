@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -57,6 +58,7 @@ from typing import Any, TextIO
 import numpy as np
 import orjson
 
+from phoenix_gui.engine.audit_spool import SpooledRecords
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.files import STDIN, open_input
 
@@ -209,7 +211,7 @@ class AuditLog:
     """
 
     def __init__(self, sink: TextIO | None = None, keep: bool = True) -> None:
-        self._records: list[AuditRecord] = []
+        self._records: list[AuditRecord] | SpooledRecords = []
         self._recent: deque[AuditRecord] = deque(maxlen=RECENT)
         self._keep = keep
         self._count = 0  # records in the whole chain (a resumed log holds only its own)
@@ -237,6 +239,30 @@ class AuditLog:
         self._sink = sink
         if keep is not None:
             self._keep = keep
+
+    def keep_on_disk(self) -> None:
+        """Keep every record from now on (and those kept so far) in a temporary file instead
+        of in memory (:class:`~phoenix_gui.engine.audit_spool.SpooledRecords`): the window's
+        long runs. :attr:`records`, Verify and export read them back from there."""
+        if isinstance(self._records, SpooledRecords):
+            return
+        spool = SpooledRecords()
+        for record in self._records:
+            spool.append(record)
+        self._records = spool
+        self._keep = True
+
+    @property
+    def on_disk(self) -> bool:
+        return isinstance(self._records, SpooledRecords)
+
+    def close(self) -> None:
+        """Let go of the records' temporary file (a log kept on disk); the chain's head and
+        count stay."""
+        if isinstance(self._records, SpooledRecords):
+            self._records.close()
+            self._records = []
+            self._keep = False
 
     def append(self, event: Event) -> AuditRecord:
         """Record an engine event (its :meth:`Event.payload`)."""
@@ -358,13 +384,29 @@ class AuditLog:
         self, primitive: Primitive | str | None = None, kind: str | None = None
     ) -> list[AuditRecord]:
         """Records of one primitive and/or one event kind (``None`` matches everything)."""
+        records = self._records
+        return [records[i] for i in self.indexes(primitive, kind)]
+
+    def indexes(
+        self, primitive: Primitive | str | None = None, kind: str | None = None, start: int = 0
+    ) -> list[int]:
+        """Positions in :attr:`records` (from ``start`` on) of :meth:`filter`'s records."""
         prim = primitive.value if isinstance(primitive, Primitive) else primitive
+        records = self._records
+        if isinstance(records, SpooledRecords):
+            return records.indexes(prim, kind, start)
         return [
-            r
-            for r in self._records
-            if (prim is None or r.payload.get("primitive") == prim)
-            and (kind is None or r.payload.get("event") == kind)
+            i
+            for i in range(start, len(records))
+            if (prim is None or records[i].payload.get("primitive") == prim)
+            and (kind is None or records[i].payload.get("event") == kind)
         ]
+
+    def _lines(self) -> Iterator[str]:
+        records = self._records
+        if isinstance(records, SpooledRecords):
+            return records.lines()
+        return (r.line for r in records)
 
     def flush(self) -> None:
         """Push streamed lines to the operating system (no-op without a sink)."""
@@ -377,7 +419,7 @@ class AuditLog:
         if not self._keep:
             return self._verify_recent()
         if self._start == (GENESIS_HASH, 0):
-            return verify_lines((r.line for r in self._records), self._head, len(self._records))
+            return verify_lines(self._lines(), self._head, len(self._records))
         return self._verify_resumed()
 
     def _verify_recent(self) -> VerifyResult:
@@ -418,10 +460,10 @@ class AuditLog:
         """
         if not self._keep:
             raise AuditError("this log does not keep its records (it was streamed to its sink)")
-        lines: list[str] = [r.line for r in self._records]
+        lines: Iterable[str] = self._lines()
         if sealed and not self._sealed:
             when = time if time is not None else (self._records[-1].time if self._records else 0.0)
-            lines.append(self.closing_record(when).line)
+            lines = itertools.chain(lines, (self.closing_record(when).line,))
         write_lines_atomic(path, lines)
 
 

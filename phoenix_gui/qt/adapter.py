@@ -139,6 +139,7 @@ class SimulationAdapter(QtCore.QObject):
         # of a new one built from ``config``.
         self._config = config or (sim.config if sim is not None else SimulationConfig())
         self._sim = sim if sim is not None else Simulation(self._config)
+        self._sim.audit.keep_on_disk()  # a window runs for hours: its records go to a file
         # Asked before each played step: True holds it (a branch in lockstep is still busy).
         self.hold_play: Callable[[], bool] = lambda: False
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
@@ -574,6 +575,7 @@ class SimulationAdapter(QtCore.QObject):
         self._config = config
         self._unsubscribe()
         self._sim = sim
+        sim.audit.keep_on_disk()
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
         self.history = RunHistory(sim)
         self._past = None

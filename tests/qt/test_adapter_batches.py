@@ -29,3 +29,21 @@ def test_one_batch_per_step_equals_the_events_one_by_one(qtbot) -> None:
     adapter.step_once()
     assert any(e.kind == "member_joined" for e in batches[-1])
     adapter.pause()
+
+
+def test_the_window_keeps_its_runs_log_on_disk_after_every_reset(qtbot) -> None:
+    config = SimulationConfig(
+        members=MembersConfig(generate=5),
+        workload=WorkloadConfig(initial_tasks=200, arrival_rate=40.0, work_mean=2.0),
+    )
+    adapter = SimulationAdapter(config)
+    assert adapter.sim.audit.on_disk
+    for _ in range(5):
+        adapter.step_once()
+    log = adapter.sim.audit
+    assert len(log.records) == len(log) > 20
+    assert log.records[-1].hash == log.head  # every record so far, read back from the file
+    assert log.verify().ok
+    adapter.reset()
+    assert adapter.sim.audit is not log and adapter.sim.audit.on_disk
+    adapter.pause()

@@ -2,7 +2,9 @@
 
 The table model reads ``sim.audit.records`` lazily: with no filter, row ``r`` *is* record ``r``;
 with a filter the model keeps only the matching record numbers, extended incrementally as the
-log grows (records are append-only, so nothing already scanned is scanned again).
+log grows (records are append-only, so nothing already scanned is scanned again). The window's
+log keeps its records in a temporary file (``AuditLog.keep_on_disk``): a row is read back when
+it is shown, and a filter matches on codes kept in memory without reading the file.
 
 Verify re-checks the in-memory chain against its own head and count; "Verify file…" checks an
 exported JSON-lines file on its own. The chain is tamper-evident, not tamper-proof: anyone who
@@ -100,14 +102,7 @@ class AuditTableModel(HeaderedTableModel):
 
     def _scan(self, start: int) -> list[int]:
         assert self._log is not None
-        records = self._log.records
-        prim, kind = self._primitive, self._kind
-        return [
-            i
-            for i in range(start, len(records))
-            if (prim is None or records[i].payload.get("primitive") == prim)
-            and (kind is None or records[i].payload.get("event") == kind)
-        ]
+        return self._log.indexes(self._primitive, self._kind, start)
 
     def sync(self) -> int:
         """Show the records appended since the last call; returns how many rows were added."""

@@ -15,9 +15,12 @@ from phoenix_gui.qt.panels.recorder import FlightRecorderPanel
 from tests.qt.panels.conftest import step_into
 
 
-def _log_with(n: int) -> AuditLog:
-    """A log of ``n`` plausible records cycling through a few primitives and kinds."""
+def _log_with(n: int, on_disk: bool = False) -> AuditLog:
+    """A log of ``n`` plausible records cycling through a few primitives and kinds (kept in a
+    temporary file, as the window keeps its run's log, with ``on_disk``)."""
     log = AuditLog()
+    if on_disk:
+        log.keep_on_disk()
     kinds = [
         (Primitive.IDENTITY, "member_joined", {"member": "host-{i}", "kind": "host"}),
         (Primitive.ASSIGNMENT, "task_pending", {"task": "{i}"}),
@@ -37,12 +40,17 @@ def panel(qtbot):
     return widget
 
 
-def _sim(n: int) -> SimpleNamespace:
-    return SimpleNamespace(audit=_log_with(n))
+def _sim(n: int, on_disk: bool = False) -> SimpleNamespace:
+    return SimpleNamespace(audit=_log_with(n, on_disk))
 
 
-def test_table_follows_the_log_incrementally(qtbot, panel):
-    sim = _sim(5)
+# The window keeps its log on disk (AuditLog.keep_on_disk); the panel must not tell the difference.
+both_storages = pytest.mark.parametrize("on_disk", [False, True], ids=["in-memory", "on-disk"])
+
+
+@both_storages
+def test_table_follows_the_log_incrementally(qtbot, panel, on_disk):
+    sim = _sim(5, on_disk)
     panel.set_simulation(sim)
     assert panel.view.model().rowCount() == 5
     assert panel.model.index(4, 3).data() == "task_pending"
@@ -71,8 +79,9 @@ def test_a_past_moment_then_now_again_keeps_the_newest_record_in_view(qtbot, pan
     assert panel.view.viewport().rect().intersects(last)
 
 
-def test_filters_by_primitive_and_event_type(qtbot, panel):
-    sim = _sim(9)
+@both_storages
+def test_filters_by_primitive_and_event_type(qtbot, panel, on_disk):
+    sim = _sim(9, on_disk)
     panel.set_simulation(sim)
     panel.primitive_combo.setCurrentIndex(panel.primitive_combo.findText("migration"))
     assert panel.model.rowCount() == 3
@@ -90,8 +99,9 @@ def test_filters_by_primitive_and_event_type(qtbot, panel):
     assert panel.model.rowCount() == 11
 
 
-def test_verify_reports_ok_with_count_and_head(qtbot, panel):
-    sim = _sim(7)
+@both_storages
+def test_verify_reports_ok_with_count_and_head(qtbot, panel, on_disk):
+    sim = _sim(7, on_disk)
     panel.set_simulation(sim)
     with qtbot.waitSignal(panel.verified) as blocker:
         qtbot.mouseClick(panel.verify_button, QtCore.Qt.MouseButton.LeftButton)
@@ -111,8 +121,9 @@ def test_tampered_in_memory_record_is_named(qtbot, panel):
     assert panel.status_label.text().startswith("Record 4: hash mismatch")
 
 
-def test_export_then_verify_file_ok_and_tampered(qtbot, panel, tmp_path, monkeypatch):
-    sim = _sim(12)
+@both_storages
+def test_export_then_verify_file_ok_and_tampered(qtbot, panel, tmp_path, monkeypatch, on_disk):
+    sim = _sim(12, on_disk)
     panel.set_simulation(sim)
     out = tmp_path / "audit.jsonl"
     # The buttons go through the file dialogs; answer them like a user would.

@@ -1,0 +1,160 @@
+"""Audit records kept on disk instead of in memory, for a window that runs for hours.
+
+A window needs every record of its run (the Flight Recorder's table, Verify, export), but holding
+each as Python objects costs about a kilobyte a record: a busy run at 120 steps a second grew by
+hundreds of megabytes in half an hour. :class:`SpooledRecords` writes each record's line to an
+anonymous temporary file (deleted by the system when the process ends, however it ends) and keeps
+only its offset and two small codes (primitive and event type) in memory, about 12 bytes a record.
+A record read back is rebuilt from its line (json.loads) and the last few thousand read are
+cached, so a table scrolling over the log decodes each visible row once.
+
+The rebuilt record hashes to the same value as the one appended (its payload is the line's
+content) but its dicts list their keys in the line's sorted order, not the order they were built
+in.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import weakref
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from phoenix_gui.engine.audit import AuditRecord
+
+# Records decoded from the file that are kept for the next read (a table's visible rows and
+# their neighbours; a filter's matches as they are shown).
+CACHE_RECORDS = 4096
+# Lines gathered in memory before they go to the file in one write.
+WRITE_BATCH = 512
+_PAYLOAD_ORDER = ("time", "primitive", "event", "details")
+
+
+class SpooledRecords(Sequence["AuditRecord"]):
+    """An append-only sequence of audit records whose lines live in a temporary file."""
+
+    def __init__(self) -> None:
+        # An unnamed file: nothing is left behind on disk if the process is killed.
+        self._file = tempfile.TemporaryFile(prefix="phoenix-audit-")  # noqa: SIM115
+        # Closed when this sequence is collected (a replaced run), not left to the file's own
+        # finaliser, which would warn about an unclosed file.
+        self._closer = weakref.finalize(self, self._file.close)
+        self._offsets = array("q")  # start of each record's line in the file
+        self._size = 0  # bytes in the file and in the pending batch
+        self._pending: list[bytes] = []
+        self._codes: dict[tuple[str, str], int] = {}  # (primitive, event) -> code
+        self._names: list[tuple[str, str]] = []
+        self._kinds = array("H")  # each record's (primitive, event) code
+        self._cache: OrderedDict[int, AuditRecord] = OrderedDict()
+
+    def append(self, record: AuditRecord) -> None:
+        data = record.line.encode() + b"\n"
+        self._offsets.append(self._size)
+        self._size += len(data)
+        self._pending.append(data)
+        if len(self._pending) >= WRITE_BATCH:
+            self._write_pending()
+        payload = record.payload
+        key = (str(payload["primitive"]), str(payload["event"]))
+        code = self._codes.get(key)
+        if code is None:
+            code = self._codes[key] = len(self._names)
+            self._names.append(key)
+        self._kinds.append(code)
+
+    def _write_pending(self) -> None:
+        if self._pending:
+            self._file.seek(0, 2)
+            self._file.write(b"".join(self._pending))
+            self._pending.clear()
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    @overload
+    def __getitem__(self, index: int) -> AuditRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[AuditRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> AuditRecord | list[AuditRecord]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        count = len(self._offsets)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("audit record index out of range")
+        cached = self._cache.get(index)
+        if cached is not None:
+            self._cache.move_to_end(index)
+            return cached
+        record = _rebuild(self._line(index))
+        self._cache[index] = record
+        if len(self._cache) > CACHE_RECORDS:
+            self._cache.popitem(last=False)
+        return record
+
+    def _line(self, index: int) -> bytes:
+        start = self._offsets[index]
+        end = self._offsets[index + 1] if index + 1 < len(self._offsets) else self._size
+        self._write_pending()
+        self._file.seek(start)
+        return self._file.read(end - start - 1)
+
+    def __iter__(self) -> Iterator[AuditRecord]:
+        for index, line in enumerate(self.lines()):
+            cached = self._cache.get(index)
+            yield cached if cached is not None else _rebuild(line.encode())
+
+    def lines(self) -> Iterator[str]:
+        """Every record's line in order (no newline), read straight from the file."""
+        self._write_pending()
+        count = len(self._offsets)
+        position = 0
+        for index in range(count):
+            # Records appended while the caller iterates are not part of this pass.
+            end = self._offsets[index + 1] if index + 1 < count else self._size
+            self._write_pending()
+            self._file.seek(position)
+            yield self._file.read(end - position - 1).decode()
+            position = end
+
+    def indexes(self, primitive: str | None, kind: str | None, start: int = 0) -> list[int]:
+        """Numbers of the records from ``start`` on of this primitive and/or event type
+        (``None`` matches any), without reading the file."""
+        wanted = {
+            code
+            for code, (prim, event) in enumerate(self._names)
+            if (primitive is None or prim == primitive) and (kind is None or event == kind)
+        }
+        if not wanted:
+            return []
+        codes = np.frombuffer(self._kinds, dtype=np.uint16)[start:]
+        return (np.flatnonzero(np.isin(codes, list(wanted))) + start).tolist()
+
+    def nbytes(self) -> int:
+        """Memory this sequence holds (the file aside): offsets, codes, cached records' lines."""
+        held = self._offsets.itemsize * len(self._offsets) + self._kinds.itemsize * len(self._kinds)
+        return held + sum(len(r.line) for r in self._cache.values())
+
+    def close(self) -> None:
+        self._pending.clear()
+        self._cache.clear()
+        self._closer()
+
+
+def _rebuild(line: bytes) -> AuditRecord:
+    from phoenix_gui.engine.audit import AuditRecord
+
+    obj: dict[str, Any] = json.loads(line)
+    seq, prev_hash, digest = obj.pop("seq"), obj.pop("prev_hash"), obj.pop("hash")
+    payload = {key: obj.pop(key) for key in _PAYLOAD_ORDER if key in obj}
+    payload.update(obj)
+    return AuditRecord(seq, prev_hash, payload, digest, line.decode())

@@ -1,0 +1,115 @@
+"""An audit log kept on disk (the window's) reads back exactly what an in-memory one holds."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from phoenix_gui.engine import Simulation
+from phoenix_gui.engine.audit import AuditLog, canonical_json, record_hash
+from phoenix_gui.engine.audit_spool import CACHE_RECORDS, SpooledRecords
+from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.scenario import load_config
+
+LESSON = Path(__file__).resolve().parents[2] / "scenarios" / "classroom-basics.yaml"
+
+
+def run_log(on_disk: bool, steps: int = 40) -> Simulation:
+    sim = Simulation(load_config(LESSON))
+    if on_disk:
+        sim.audit.keep_on_disk()  # after the start: the records so far move to the file too
+    sim.run(steps=steps)
+    return sim
+
+
+def test_a_log_on_disk_holds_the_same_records_as_one_in_memory(tmp_path: Path) -> None:
+    kept, spooled = run_log(False).audit, run_log(True).audit
+    assert spooled.on_disk and not kept.on_disk
+    assert len(spooled) == len(kept) > 100
+    assert spooled.head == kept.head
+    for a, b in zip(kept.records, spooled.records, strict=True):
+        assert (b.seq, b.prev_hash, b.hash, b.line) == (a.seq, a.prev_hash, a.hash, a.line)
+        assert canonical_json(b.payload) == canonical_json(a.payload)
+        assert record_hash(b.seq, b.prev_hash, b.payload) == b.hash
+    # Read at random, from the end, and as slices: the same records as reading in order.
+    last = spooled.records[-1]
+    assert last.hash == kept.records[-1].hash
+    assert [r.seq for r in spooled.records[5:9]] == [5, 6, 7, 8]
+    for primitive, kind in ((None, "member_joined"), ("migration", None), (None, None)):
+        assert spooled.indexes(primitive, kind) == kept.indexes(primitive, kind)
+        assert [r.hash for r in spooled.filter(primitive, kind)] == [
+            r.hash for r in kept.filter(primitive, kind)
+        ]
+    assert spooled.indexes(None, "no_such_event") == []
+    a, b = tmp_path / "kept.jsonl", tmp_path / "spooled.jsonl"
+    kept.write_jsonl(a, sealed=True)
+    spooled.write_jsonl(b, sealed=True)
+    assert a.read_bytes() == b.read_bytes()
+    assert spooled.verify().ok
+
+
+def test_verify_reads_the_records_back_from_the_file() -> None:
+    log = AuditLog()
+    log.keep_on_disk()
+    for k in range(50):
+        log.append(Event(float(k), Primitive.SYSTEM, "tick", {"k": k}))
+    assert log.verify().ok
+    spool = log.records
+    assert isinstance(spool, SpooledRecords)
+    spool._write_pending()
+    # Change one digit of record 20's content on disk: Verify must find it at that record.
+    start = spool._offsets[20]
+    spool._file.seek(start)
+    line = spool._file.readline()
+    spool._file.seek(start)
+    spool._file.write(line.replace(b'"k":20', b'"k":29'))
+    result = log.verify()
+    assert not result.ok
+    assert result.bad_index == 20
+
+
+def test_records_keep_coming_while_they_are_read() -> None:
+    log = AuditLog()
+    log.keep_on_disk()
+    seen = []
+    for k in range(3 * CACHE_RECORDS):
+        log.append(Event(k / 7, Primitive.MIGRATION, "moved", {"task": k, "to": f"h{k % 5}"}))
+        if k % 997 == 0:
+            seen.append(log.records[k // 2].payload["details"]["task"])
+    assert seen == [k // 2 for k in range(0, 3 * CACHE_RECORDS, 997)]
+    lines = list(log.records.lines())  # type: ignore[attr-defined]
+    assert len(lines) == 3 * CACHE_RECORDS
+    assert json.loads(lines[-1])["details"]["task"] == 3 * CACHE_RECORDS - 1
+    with pytest.raises(IndexError):
+        log.records[3 * CACHE_RECORDS]
+
+
+def memory_per_record(on_disk: bool, count: int) -> float:
+    """Bytes the log holds per record appended, measured over the second ``count`` records
+    (what the log holds whatever its length — the recent records, a batch of lines not yet
+    written — is left out)."""
+    log = AuditLog()
+    if on_disk:
+        log.keep_on_disk()
+    details = {"task": 0, "from": "host-12", "to": "host-40", "checkpoint": 0.25}
+
+    def append(first: int) -> None:
+        for k in range(first, first + count):
+            log.append(Event(k * 0.01, Primitive.MIGRATION, "task_migrated", dict(details, task=k)))
+
+    tracemalloc.start()
+    try:
+        append(0)
+        middle = tracemalloc.get_traced_memory()[0]
+        append(count)
+        return (tracemalloc.get_traced_memory()[0] - middle) / count
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_log_on_disk_holds_a_few_bytes_per_record_not_the_record() -> None:
+    assert memory_per_record(False, 10_000) > 300  # the records themselves: hundreds of bytes
+    assert memory_per_record(True, 10_000) < 20  # an offset and a code: 10 bytes and slack
