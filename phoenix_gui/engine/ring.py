@@ -22,7 +22,6 @@ implied (keys of different members are distinct: ``"{m}#{i}"`` splits uniquely a
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -39,6 +38,7 @@ from phoenix_gui.engine.token_index import (
     distinct_sorted,
     moved_tasks,
 )
+from phoenix_gui.engine.vnode_md5 import vnode_digests
 
 __all__ = [
     "TIE_RULE",
@@ -59,6 +59,7 @@ _from_bytes = int.from_bytes
 # 2^96, 2^64, 2^32 mod 10000: to reduce a 128-bit digest given as four 32-bit words.
 _WORD_MOD = tuple(pow(2, 32 * k, TOKEN_SPACE) for k in (3, 2, 1))
 _KEY_DTYPE = np.dtype("S18")
+_TOKEN_SHIFT = 50  # the packed sort key: token (14 bits) above 50 bits of MD5 and index
 _DigestArray = npt.NDArray[np.uint8]
 
 
@@ -132,27 +133,10 @@ def _digests(keys: Iterable[str]) -> _DigestArray:
     return np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
 
 
-@functools.lru_cache(maxsize=4)
-def _suffixes(count: int) -> list[bytes]:
-    return [b"#%d" % i for i in range(count)]
-
-
 def _vnode_digests(member_ids: Sequence[str], count: int) -> _DigestArray:
-    """MD5 of every vnode key ``"{member}#{i}"``, member by member, i = 0 … count-1.
-
-    Same bytes as :func:`_digests` of the key strings (UTF-8 of the id, ``#``, the decimal
-    index), about 3× faster: the suffixes are encoded once and no string is formatted.
-    """
-    suffixes = _suffixes(count)
-    raw = b"".join(
-        [
-            _md5(prefix + suffix).digest()
-            for m in member_ids
-            for prefix in (m.encode(),)
-            for suffix in suffixes
-        ]
-    )
-    return np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
+    """MD5 of every vnode key ``"{member}#{i}"``, member by member, i = 0 … count-1: the bytes
+    :func:`_digests` gives for the key strings, vectorised (engine/vnode_md5.py)."""
+    return vnode_digests(member_ids, count)
 
 
 def _tokens_from_digests(digests: _DigestArray) -> IntArray:
@@ -177,23 +161,72 @@ def _sort_keys(tokens: IntArray, digests: _DigestArray) -> npt.NDArray[np.bytes_
 
 
 def _fair_order(keys: npt.NDArray[np.bytes_]) -> IntArray:
-    """argsort of the ``S18`` sort keys (see :func:`_fair_order_tokens`)."""
-    return _fair_order_tokens(keys)[0]
+    """argsort of the ``S18`` sort keys (stable): :func:`_fair_sort` of their parts."""
+    raw = keys.view(np.uint8).reshape(-1, 18)
+    tokens = (raw[:, 0].astype(np.int64) << 8) | raw[:, 1]
+    return _fair_sort(tokens, raw[:, 2:])[0]
 
 
-def _fair_order_tokens(keys: npt.NDArray[np.bytes_]) -> tuple[IntArray, IntArray]:
-    """argsort of the ``S18`` sort keys and the keys' tokens in that order, fast: their first
-    8 bytes (token and 48 MD5 bits) as one uint64 decide the order unless two keys share them
-    (odds ~1e-9 at 10^5 vnodes); then the full byte-string sort decides."""
-    head = np.ascontiguousarray(keys.view(np.uint8).reshape(-1, 18)[:, :8]).view(">u8")
-    head = head.reshape(-1).astype(np.uint64)
-    order: IntArray = np.argsort(head).astype(np.int64, copy=False)
-    ranked = head[order]
-    if ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1])):
-        order = np.argsort(keys, kind="stable").astype(np.int64)
-        ranked = head[order]
-    tokens: IntArray = (ranked >> np.uint64(48)).astype(np.int64)
-    return order, tokens
+def _fair_sort(tokens: IntArray, digests: _DigestArray) -> tuple[IntArray, IntArray]:
+    """The fair order of vnodes given by tokens and MD5 digests — the stable argsort of their
+    ``S18`` sort keys — and the tokens in that order.
+
+    Fast: one uint64 per vnode holds its token (14 bits), the leading MD5 bits and its index
+    (the low bits), so a plain sort of those integers (much faster than an argsort) yields the
+    order. Vnodes equal in token and leading bits (a handful among 5·10^6, odds ~1e-9 among
+    10^5) come out in index order and are then put in their full-key order."""
+    n = tokens.size
+    index_bits = max(1, (n - 1).bit_length())
+    md5_bits = _TOKEN_SHIFT - index_bits
+    if md5_bits < 16:  # beyond ~10^10 vnodes: too few MD5 bits left to be worth it
+        order: IntArray = np.argsort(_sort_keys(tokens, digests), kind="stable").astype(np.int64)
+        return order, tokens[order]
+    head = _as_void(digests[:, :8]).view(">u8").astype(np.uint64)
+    packed = tokens.astype(np.uint64) << np.uint64(_TOKEN_SHIFT)
+    packed |= (head >> np.uint64(64 - md5_bits)) << np.uint64(index_bits)
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    order = (packed & np.uint64((1 << index_bits) - 1)).astype(np.int64)
+    high = packed >> np.uint64(index_bits)
+    tied = np.flatnonzero(high[1:] == high[:-1])
+    if tied.size:
+        order = _break_ties(order, tied, tokens, digests)
+    ranked: IntArray = (packed >> np.uint64(_TOKEN_SHIFT)).astype(np.int64)
+    return order, ranked
+
+
+def _break_ties(
+    order: IntArray, tied: IntArray, tokens: IntArray, digests: _DigestArray
+) -> IntArray:
+    """Put runs of vnodes the packed sort could not tell apart (``order[i]`` and
+    ``order[i + 1]`` tie for each i in ``tied``; each run in index order) in full-key order."""
+    new_run = np.ones(tied.size, dtype=bool)
+    new_run[1:] = tied[1:] != tied[:-1] + 1
+    starts = tied[new_run]
+    ends = np.empty_like(starts)
+    ends[:-1] = tied[np.flatnonzero(new_run)[1:] - 1] + 2
+    ends[-1] = tied[-1] + 2
+    if starts.size > 1000:  # a flood of ties (pathological): sort the full keys instead
+        full: IntArray = np.argsort(_sort_keys(tokens, digests), kind="stable").astype(np.int64)
+        return full
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        run = order[start:end]
+        order[start:end] = run[np.argsort(_sort_keys(tokens[run], digests[run]), kind="stable")]
+    return order
+
+
+def _as_void(digests: _DigestArray) -> npt.NDArray[np.void]:
+    """Each row of a 2-D uint8 array as one opaque item (a fast unit to gather and copy)."""
+    rows = np.ascontiguousarray(digests)
+    return rows.view(np.dtype((np.void, rows.shape[1]))).reshape(-1)
+
+
+def _keys_in_order(ranked: IntArray, digests: _DigestArray, order: IntArray) -> npt.NDArray[Any]:
+    """The ``S18`` sort keys of the vnodes in ``order`` (``ranked``: their tokens, in order)."""
+    keys = np.empty(ranked.size, dtype=[("token", ">u2"), ("md5", "V16")])
+    keys["token"] = ranked
+    keys["md5"] = _as_void(digests)[order]
+    return keys.view(_KEY_DTYPE)
 
 
 def _expand_arcs(ends: IntArray, occupied: IntArray) -> IntArray:
@@ -333,7 +366,7 @@ class HashRing:
         if not deferred:
             return
         self._merge_pending()
-        keys, tokens, members, replicas = [self._vn_key], [self._vn_token], [], []
+        tokens, digests, members, replicas = [], [], [], []
         start = 0
         while start < len(deferred):  # runs of members with the same vnode count
             count = deferred[start][1]
@@ -341,20 +374,40 @@ class HashRing:
             while end < len(deferred) and deferred[end][1] == count:
                 end += 1
             indices = [idx for idx, _ in deferred[start:end]]
-            digests = _vnode_digests([self._names[i] for i in indices], count)
-            toks = _tokens_from_digests(digests)
-            for row, idx in enumerate(indices):
-                self._member_tokens[idx] = toks[row * count : (row + 1) * count]
-            keys.append(_sort_keys(toks, digests))
-            tokens.append(toks)
+            digests.append(_vnode_digests([self._names[i] for i in indices], count))
+            tokens.append(self._hashed(indices, count, digests[-1]))
             members.append(np.repeat(np.asarray(indices, dtype=np.int32), count))
             replicas.append(np.tile(np.arange(count, dtype=np.int32), len(indices)))
             start = end
-        all_keys = keys[1] if len(keys) == 2 and not self._vn_key.size else np.concatenate(keys)
-        order, self._vn_token = _fair_order_tokens(all_keys)
-        self._vn_key = all_keys[order]
-        self._vn_member = np.concatenate([self._vn_member, *members])[order]
-        self._vn_replica = np.concatenate([self._vn_replica, *replicas])[order]
+        self._insert(tokens, digests, members, replicas)
+
+    def _hashed(self, indices: Sequence[int], count: int, digests: _DigestArray) -> IntArray:
+        """The tokens of the members' vnodes (``digests``, member by member), kept per member."""
+        tokens = _tokens_from_digests(digests)
+        for row, idx in enumerate(indices):
+            self._member_tokens[idx] = tokens[row * count : (row + 1) * count]
+        return tokens
+
+    def _insert(
+        self,
+        tokens: list[IntArray],
+        digests: list[_DigestArray],
+        members: list[Int32Array],
+        replicas: list[Int32Array],
+    ) -> None:
+        """Add vnodes (parts of tokens, MD5 digests, member indices, replica numbers) to the
+        sorted arrays in one sort, and rebuild the tables."""
+        if self._vn_token.size:
+            tokens = [self._vn_token, *tokens]
+            digests = [self._vn_key.view(np.uint8).reshape(-1, 18)[:, 2:], *digests]
+            members = [self._vn_member, *members]
+            replicas = [self._vn_replica, *replicas]
+        all_digests = digests[0] if len(digests) == 1 else np.concatenate(digests)
+        order, ranked = _fair_sort(_joined(tokens), all_digests)
+        self._vn_token = ranked
+        self._vn_key = _keys_in_order(ranked, all_digests, order)
+        self._vn_member = _joined(members)[order]
+        self._vn_replica = _joined(replicas)[order]
         self._rebuild_tables()
 
     def _settled(self) -> None:
@@ -388,17 +441,9 @@ class HashRing:
             self._register(name)
         indices = np.arange(first_idx, first_idx + len(names), dtype=np.int32)
         digests = _vnode_digests(names, count)
-        tokens = _tokens_from_digests(digests)
-        for row, idx in enumerate(indices.tolist()):
-            self._member_tokens[idx] = tokens[row * count : (row + 1) * count]
-        keys = np.concatenate([self._vn_key, _sort_keys(tokens, digests)])
-        order = _fair_order(keys)
-        self._vn_key = keys[order]
-        self._vn_token = np.concatenate([self._vn_token, tokens])[order]
+        tokens = self._hashed(indices.tolist(), count, digests)
         replicas = np.tile(np.arange(count, dtype=np.int32), len(names))
-        self._vn_member = np.concatenate([self._vn_member, np.repeat(indices, count)])[order]
-        self._vn_replica = np.concatenate([self._vn_replica, replicas])[order]
-        self._rebuild_tables()
+        self._insert([tokens], [digests], [np.repeat(indices, count)], [replicas])
 
     def remove(self, member_id: str) -> RingChange:
         """Leave of ``member_id``; the change lists the positions it gave up."""
@@ -604,6 +649,10 @@ class HashRing:
         # Index -1 (no owner) picks the trailing None.
         names = np.array([*self._names, None], dtype=object)
         self._owner_names = names[self._owner].tolist()
+
+
+def _joined(parts: Sequence[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _check_vnodes(vnodes: int) -> int:
