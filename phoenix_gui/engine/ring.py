@@ -60,6 +60,8 @@ _from_bytes = int.from_bytes
 _WORD_MOD = tuple(pow(2, 32 * k, TOKEN_SPACE) for k in (3, 2, 1))
 _KEY_DTYPE = np.dtype("S18")
 _TOKEN_SHIFT = 50  # the packed sort key: token (14 bits) above 50 bits of MD5 and index
+_U64 = np.uint64
+_PASS = 1 << 16  # rows per pass of the chunked loops over millions of vnodes
 _DigestArray = npt.NDArray[np.uint8]
 
 
@@ -143,12 +145,19 @@ def _tokens_from_digests(digests: _DigestArray) -> IntArray:
     # The digest as four big-endian 32-bit words w0…w3: Σ w_k · (2^(32·(3-k)) mod M), then one
     # mod M. Every term is below 2^32 · 10^4 < 2^46, so the sum fits int64 with room to spare,
     # and int64 arithmetic is several times faster than uint64's in numpy (one mod, not three).
+    # In passes of _PASS rows, so the temporaries stay in the CPU cache.
     words = np.ascontiguousarray(digests).view(">u4").reshape(-1, 4)
-    tokens: IntArray = words[:, 0].astype(np.int64) * _WORD_MOD[0]
-    tokens += words[:, 1].astype(np.int64) * _WORD_MOD[1]
-    tokens += words[:, 2].astype(np.int64) * _WORD_MOD[2]
-    tokens += words[:, 3]
-    tokens %= TOKEN_SPACE
+    tokens: IntArray = np.empty(words.shape[0], dtype=np.int64)
+    term = np.empty(min(_PASS, tokens.size), dtype=np.int64)
+    for start in range(0, tokens.size, _PASS):
+        part, w = tokens[start : start + _PASS], words[start : start + _PASS]
+        scratch = term[: part.size]
+        np.multiply(w[:, 0], np.int64(_WORD_MOD[0]), out=part)
+        for k in (1, 2):
+            np.multiply(w[:, k], np.int64(_WORD_MOD[k]), out=scratch)
+            part += scratch
+        part += w[:, 3]
+        part %= TOKEN_SPACE
     return tokens
 
 
@@ -179,19 +188,35 @@ def _fair_sort(tokens: IntArray, digests: _DigestArray) -> tuple[IntArray, IntAr
     index_bits = max(1, (n - 1).bit_length())
     md5_bits = _TOKEN_SHIFT - index_bits
     if md5_bits < 16:  # beyond ~10^10 vnodes: too few MD5 bits left to be worth it
-        order: IntArray = np.argsort(_sort_keys(tokens, digests), kind="stable").astype(np.int64)
-        return order, tokens[order]
-    head = _as_void(digests[:, :8]).view(">u8").astype(np.uint64)
-    packed = tokens.astype(np.uint64) << np.uint64(_TOKEN_SHIFT)
-    packed |= (head >> np.uint64(64 - md5_bits)) << np.uint64(index_bits)
-    packed |= np.arange(n, dtype=np.uint64)
+        full: IntArray = np.argsort(_sort_keys(tokens, digests), kind="stable").astype(np.int64)
+        return full, tokens[full]
+    # The packed keys and, after the sort, their parts: in passes of _PASS rows (cache-sized).
+    toks = np.ascontiguousarray(tokens, dtype=np.int64).view(np.uint64)
+    heads = np.ascontiguousarray(digests).view(">u8")[:, 0]  # the first 8 digest bytes
+    packed = np.empty(n, dtype=np.uint64)
+    for start in range(0, n, _PASS):
+        stop = min(n, start + _PASS)
+        part = packed[start:stop]
+        np.left_shift(toks[start:stop], _U64(_TOKEN_SHIFT), out=part)
+        bits = np.right_shift(heads[start:stop], _U64(64 - md5_bits), dtype=np.uint64)
+        bits <<= _U64(index_bits)
+        part |= bits
+        part |= np.arange(start, stop, dtype=np.uint64)
     packed.sort()
-    order = (packed & np.uint64((1 << index_bits) - 1)).astype(np.int64)
-    high = packed >> np.uint64(index_bits)
-    tied = np.flatnonzero(high[1:] == high[:-1])
-    if tied.size:
-        order = _break_ties(order, tied, tokens, digests)
-    ranked: IntArray = (packed >> np.uint64(_TOKEN_SHIFT)).astype(np.int64)
+    order: IntArray = np.empty(n, dtype=np.int64)
+    ranked: IntArray = np.empty(n, dtype=np.int64)
+    ties = []
+    for start in range(0, n, _PASS):
+        stop = min(n, start + _PASS)
+        part = packed[start:stop]
+        np.bitwise_and(part, _U64((1 << index_bits) - 1), out=order[start:stop].view(np.uint64))
+        np.right_shift(part, _U64(_TOKEN_SHIFT), out=ranked[start:stop].view(np.uint64))
+        high = packed[start : stop + 1] >> _U64(index_bits)  # one past: ties across passes
+        tied = np.flatnonzero(high[1:] == high[:-1])
+        if tied.size:
+            ties.append(tied + start)
+    if ties:
+        order = _break_ties(order, np.concatenate(ties), tokens, digests)
     return order, ranked
 
 

@@ -61,30 +61,45 @@ def vnode_digests(member_ids: Sequence[str], count: int) -> DigestArray:
 def _hash_block(
     prefixes: DigestArray, suffixes: list[bytes], out: DigestArray, rows: list[int], lo: int
 ) -> None:
-    """Keys ``prefix + suffix`` for every prefix row and suffix, into ``out[rows, lo:…]``."""
+    """Keys ``prefix + suffix`` for every prefix row and suffix, into ``out[rows, lo:…]``.
+
+    The prefix and the suffix (with the 0x80 byte) fill disjoint bytes of the block, so each
+    message word is the OR of a word of the prefix and a word of the suffix: one broadcast OR
+    per word and pass, no per-key bytes assembled."""
     length = prefixes.shape[1]
     size = length + len(suffixes[0])
     words = (size + 4) // 4  # the key and the 0x80 byte, in whole 32-bit words
-    tail = np.zeros((len(suffixes), size - length + 1), dtype=np.uint8)
-    tail[:, :-1] = np.frombuffer(b"".join(suffixes), dtype=np.uint8).reshape(len(suffixes), -1)
-    tail[:, -1] = 0x80
+    head = np.zeros((prefixes.shape[0], 4 * words), dtype=np.uint8)
+    head[:, :length] = prefixes
+    tail = np.zeros((len(suffixes), 4 * words), dtype=np.uint8)
+    tail[:, length:size] = np.frombuffer(b"".join(suffixes), dtype=np.uint8).reshape(
+        len(suffixes), -1
+    )
+    tail[:, size] = 0x80
+    head_words = head.view("<u4").astype(_U32)
+    tail_words = tail.view("<u4").astype(_U32)
     per_pass = max(1, ROWS_PER_PASS // len(suffixes))
-    targets = np.asarray(rows, dtype=np.int64)
+    digests = out.view("<u4").reshape(out.shape[0], out.shape[1], 4)
+    hi = lo + len(suffixes)
     for start in range(0, len(rows), per_pass):
-        part = prefixes[start : start + per_pass]
-        block = np.zeros((part.shape[0], len(suffixes), 4 * words), dtype=np.uint8)
-        block[:, :, :length] = part[:, None, :]
-        block[:, :, length : size + 1] = tail[None, :, :]
-        columns = np.ascontiguousarray(block.reshape(-1, 4 * words).view("<u4").T, dtype=_U32)
-        message: _Words = [*columns, *([0] * (16 - words))]
+        stop = min(len(rows), start + per_pass)
+        message: _Words = [
+            (head_words[start:stop, j, None] | tail_words[None, :, j]).reshape(-1)
+            for j in range(words)
+        ]
+        message += [0] * (16 - words)
         message[14] = 8 * size
-        digest = np.empty((columns.shape[1], 4), dtype="<u4")
-        for k, word in enumerate(_compress(message, columns.shape[1])):
-            digest[:, k] = word
-        stop = start + part.shape[0]
-        out[targets[start:stop], lo : lo + len(suffixes)] = digest.view(np.uint8).reshape(
-            part.shape[0], len(suffixes), 16
-        )
+        state = _compress(message, (stop - start) * len(suffixes))
+        shape = (stop - start, len(suffixes))
+        if rows[stop - 1] - rows[start] == stop - start - 1:  # consecutive rows: write in place
+            target = digests[rows[start] : rows[stop - 1] + 1, lo:hi]
+            for k, word in enumerate(state):
+                target[:, :, k] = word.reshape(shape)
+        else:
+            part = np.empty((*shape, 4), dtype="<u4")
+            for k, word in enumerate(state):
+                part[:, :, k] = word.reshape(shape)
+            digests[rows[start:stop], lo:hi] = part
 
 
 def _compress(message: _Words, n: int) -> tuple[npt.NDArray[np.uint32], ...]:
