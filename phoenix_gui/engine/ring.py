@@ -203,18 +203,18 @@ def _fair_sort(tokens: IntArray, digests: _DigestArray) -> tuple[IntArray, IntAr
         part |= bits
         part |= np.arange(start, stop, dtype=np.uint64)
     packed.sort()
-    order: IntArray = np.empty(n, dtype=np.int64)
     ranked: IntArray = np.empty(n, dtype=np.int64)
     ties = []
     for start in range(0, n, _PASS):
         stop = min(n, start + _PASS)
         part = packed[start:stop]
-        np.bitwise_and(part, _U64((1 << index_bits) - 1), out=order[start:stop].view(np.uint64))
         np.right_shift(part, _U64(_TOKEN_SHIFT), out=ranked[start:stop].view(np.uint64))
         high = packed[start : stop + 1] >> _U64(index_bits)  # one past: ties across passes
         tied = np.flatnonzero(high[1:] == high[:-1])
         if tied.size:
             ties.append(tied + start)
+        part &= _U64((1 << index_bits) - 1)  # the index: the order, in place
+    order: IntArray = packed.view(np.int64)
     if ties:
         order = _break_ties(order, np.concatenate(ties), tokens, digests)
     return order, ranked
@@ -250,8 +250,29 @@ def _keys_in_order(ranked: IntArray, digests: _DigestArray, order: IntArray) -> 
     """The ``S18`` sort keys of the vnodes in ``order`` (``ranked``: their tokens, in order)."""
     keys = np.empty(ranked.size, dtype=[("token", ">u2"), ("md5", "V16")])
     keys["token"] = ranked
-    keys["md5"] = _as_void(digests)[order]
+    rows, md5 = _as_void(digests), keys["md5"]
+    for start in range(0, ranked.size, _PASS):  # no 16-byte-per-vnode temporary
+        md5[start : start + _PASS] = rows[order[start : start + _PASS]]
     return keys.view(_KEY_DTYPE)
+
+
+def _members_in_order(
+    order: IntArray, blocks: Sequence[tuple[Int32Array, int]]
+) -> tuple[Int32Array, Int32Array]:
+    """Member index and replica number of the vnodes in ``order``, where the vnodes are
+    ``blocks`` of (member indices, vnodes each) one after the other, member by member."""
+    if len(blocks) != 1:
+        members = [np.repeat(indices, count) for indices, count in blocks]
+        replicas = [np.tile(np.arange(count, dtype=np.int32), len(ids)) for ids, count in blocks]
+        return _joined(members)[order], _joined(replicas)[order]
+    indices, count = blocks[0]
+    member = np.empty(order.size, dtype=np.int32)
+    replica = np.empty(order.size, dtype=np.int32)
+    for start in range(0, order.size, _PASS):  # row = member row · count + replica
+        row, rep = np.divmod(order[start : start + _PASS], count)
+        member[start : start + _PASS] = indices[row]
+        replica[start : start + _PASS] = rep
+    return member, replica
 
 
 def _expand_arcs(ends: IntArray, occupied: IntArray) -> IntArray:
@@ -391,7 +412,9 @@ class HashRing:
         if not deferred:
             return
         self._merge_pending()
-        tokens, digests, members, replicas = [], [], [], []
+        tokens: list[IntArray] = []
+        digests: list[_DigestArray] = []
+        blocks: list[tuple[Int32Array, int]] = []
         start = 0
         while start < len(deferred):  # runs of members with the same vnode count
             count = deferred[start][1]
@@ -401,10 +424,9 @@ class HashRing:
             indices = [idx for idx, _ in deferred[start:end]]
             digests.append(_vnode_digests([self._names[i] for i in indices], count))
             tokens.append(self._hashed(indices, count, digests[-1]))
-            members.append(np.repeat(np.asarray(indices, dtype=np.int32), count))
-            replicas.append(np.tile(np.arange(count, dtype=np.int32), len(indices)))
+            blocks.append((np.asarray(indices, dtype=np.int32), count))
             start = end
-        self._insert(tokens, digests, members, replicas)
+        self._insert(tokens, digests, blocks)
 
     def _hashed(self, indices: Sequence[int], count: int, digests: _DigestArray) -> IntArray:
         """The tokens of the members' vnodes (``digests``, member by member), kept per member."""
@@ -417,22 +439,28 @@ class HashRing:
         self,
         tokens: list[IntArray],
         digests: list[_DigestArray],
-        members: list[Int32Array],
-        replicas: list[Int32Array],
+        blocks: list[tuple[Int32Array, int]],
     ) -> None:
-        """Add vnodes (parts of tokens, MD5 digests, member indices, replica numbers) to the
-        sorted arrays in one sort, and rebuild the tables."""
-        if self._vn_token.size:
+        """Add vnodes to the sorted arrays in one sort, and rebuild the tables. The new vnodes:
+        their tokens and MD5 digests in parts, and ``blocks`` of (member indices, vnodes each)
+        saying whose they are (member by member, replicas in order)."""
+        held = self._vn_token.size
+        if held:
             tokens = [self._vn_token, *tokens]
             digests = [self._vn_key.view(np.uint8).reshape(-1, 18)[:, 2:], *digests]
-            members = [self._vn_member, *members]
-            replicas = [self._vn_replica, *replicas]
-        all_digests = digests[0] if len(digests) == 1 else np.concatenate(digests)
+        all_digests = _joined(digests)
         order, ranked = _fair_sort(_joined(tokens), all_digests)
-        self._vn_token = ranked
         self._vn_key = _keys_in_order(ranked, all_digests, order)
-        self._vn_member = _joined(members)[order]
-        self._vn_replica = _joined(replicas)[order]
+        self._vn_token = ranked
+        if held:
+            new = order >= held
+            member = np.empty(order.size, dtype=np.int32)
+            replica = np.empty(order.size, dtype=np.int32)
+            member[~new], replica[~new] = self._vn_member, self._vn_replica  # still in order
+            member[new], replica[new] = _members_in_order(order[new] - held, blocks)
+        else:
+            member, replica = _members_in_order(order, blocks)
+        self._vn_member, self._vn_replica = member, replica
         self._rebuild_tables()
 
     def _settled(self) -> None:
@@ -467,8 +495,7 @@ class HashRing:
         indices = np.arange(first_idx, first_idx + len(names), dtype=np.int32)
         digests = _vnode_digests(names, count)
         tokens = self._hashed(indices.tolist(), count, digests)
-        replicas = np.tile(np.arange(count, dtype=np.int32), len(names))
-        self._insert([tokens], [digests], [np.repeat(indices, count)], [replicas])
+        self._insert([tokens], [digests], [(indices, count)])
 
     def remove(self, member_id: str) -> RingChange:
         """Leave of ``member_id``; the change lists the positions it gave up."""
