@@ -39,6 +39,17 @@ from phoenix_gui.engine.token_index import (
     moved_tasks,
 )
 from phoenix_gui.engine.vnode_md5 import vnode_digests
+from phoenix_gui.engine.vnode_order import (
+    KEY_DTYPE,
+    DigestArray,
+    fair_order,
+    fair_sort,
+    joined,
+    keys_in_order,
+    members_in_order,
+    sort_keys,
+    tokens_from_digests,
+)
 
 __all__ = [
     "TIE_RULE",
@@ -56,13 +67,6 @@ __all__ = [
 
 _md5 = hashlib.md5
 _from_bytes = int.from_bytes
-# 2^96, 2^64, 2^32 mod 10000: to reduce a 128-bit digest given as four 32-bit words.
-_WORD_MOD = tuple(pow(2, 32 * k, TOKEN_SPACE) for k in (3, 2, 1))
-_KEY_DTYPE = np.dtype("S18")
-_TOKEN_SHIFT = 50  # the packed sort key: token (14 bits) above 50 bits of MD5 and index
-_U64 = np.uint64
-_PASS = 1 << 16  # rows per pass of the chunked loops over millions of vnodes
-_DigestArray = npt.NDArray[np.uint8]
 
 
 class EmptyRingError(LookupError):
@@ -81,7 +85,7 @@ def tokens_of(keys: Sequence[str]) -> IntArray:
     """Tokens of many keys as an int64 array (MD5 per key, the reduction vectorised)."""
     if isinstance(keys, str):
         raise TypeError("tokens_of expects a sequence of keys, not one string")
-    return _tokens_from_digests(_digests(keys))
+    return tokens_from_digests(_digests(keys))
 
 
 # The tie rule, in the words `ring --help`, the README and the Decisions panel use.
@@ -130,149 +134,15 @@ def vnode_saturation(members: int, vnodes: int, effective: float | None = None) 
     return text + ". More vnodes no longer spread load: the spread stops following 1/√V."
 
 
-def _digests(keys: Iterable[str]) -> _DigestArray:
+def _digests(keys: Iterable[str]) -> DigestArray:
     raw = b"".join([_md5(k.encode("utf-8")).digest() for k in keys])
     return np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
 
 
-def _vnode_digests(member_ids: Sequence[str], count: int) -> _DigestArray:
+def _vnode_digests(member_ids: Sequence[str], count: int) -> DigestArray:
     """MD5 of every vnode key ``"{member}#{i}"``, member by member, i = 0 … count-1: the bytes
     :func:`_digests` gives for the key strings, vectorised (engine/vnode_md5.py)."""
     return vnode_digests(member_ids, count)
-
-
-def _tokens_from_digests(digests: _DigestArray) -> IntArray:
-    # The digest as four big-endian 32-bit words w0…w3: Σ w_k · (2^(32·(3-k)) mod M), then one
-    # mod M. Every term is below 2^32 · 10^4 < 2^46, so the sum fits int64 with room to spare,
-    # and int64 arithmetic is several times faster than uint64's in numpy (one mod, not three).
-    # In passes of _PASS rows, so the temporaries stay in the CPU cache.
-    words = np.ascontiguousarray(digests).view(">u4").reshape(-1, 4)
-    tokens: IntArray = np.empty(words.shape[0], dtype=np.int64)
-    term = np.empty(min(_PASS, tokens.size), dtype=np.int64)
-    for start in range(0, tokens.size, _PASS):
-        part, w = tokens[start : start + _PASS], words[start : start + _PASS]
-        scratch = term[: part.size]
-        np.multiply(w[:, 0], np.int64(_WORD_MOD[0]), out=part)
-        for k in (1, 2):
-            np.multiply(w[:, k], np.int64(_WORD_MOD[k]), out=scratch)
-            part += scratch
-        part += w[:, 3]
-        part %= TOKEN_SPACE
-    return tokens
-
-
-def _sort_keys(tokens: IntArray, digests: _DigestArray) -> npt.NDArray[np.bytes_]:
-    buf = np.empty((tokens.size, 18), dtype=np.uint8)
-    buf[:, 0] = tokens >> 8
-    buf[:, 1] = tokens & 0xFF
-    buf[:, 2:] = digests
-    return buf.view(_KEY_DTYPE).reshape(-1)
-
-
-def _fair_order(keys: npt.NDArray[np.bytes_]) -> IntArray:
-    """argsort of the ``S18`` sort keys (stable): :func:`_fair_sort` of their parts."""
-    raw = keys.view(np.uint8).reshape(-1, 18)
-    tokens = (raw[:, 0].astype(np.int64) << 8) | raw[:, 1]
-    return _fair_sort(tokens, raw[:, 2:])[0]
-
-
-def _fair_sort(tokens: IntArray, digests: _DigestArray) -> tuple[IntArray, IntArray]:
-    """The fair order of vnodes given by tokens and MD5 digests — the stable argsort of their
-    ``S18`` sort keys — and the tokens in that order.
-
-    Fast: one uint64 per vnode holds its token (14 bits), the leading MD5 bits and its index
-    (the low bits), so a plain sort of those integers (much faster than an argsort) yields the
-    order. Vnodes equal in token and leading bits (a handful among 5·10^6, odds ~1e-9 among
-    10^5) come out in index order and are then put in their full-key order."""
-    n = tokens.size
-    index_bits = max(1, (n - 1).bit_length())
-    md5_bits = _TOKEN_SHIFT - index_bits
-    if md5_bits < 16:  # beyond ~10^10 vnodes: too few MD5 bits left to be worth it
-        full: IntArray = np.argsort(_sort_keys(tokens, digests), kind="stable").astype(np.int64)
-        return full, tokens[full]
-    # The packed keys and, after the sort, their parts: in passes of _PASS rows (cache-sized).
-    toks = np.ascontiguousarray(tokens, dtype=np.int64).view(np.uint64)
-    heads = np.ascontiguousarray(digests).view(">u8")[:, 0]  # the first 8 digest bytes
-    packed = np.empty(n, dtype=np.uint64)
-    for start in range(0, n, _PASS):
-        stop = min(n, start + _PASS)
-        part = packed[start:stop]
-        np.left_shift(toks[start:stop], _U64(_TOKEN_SHIFT), out=part)
-        bits = np.right_shift(heads[start:stop], _U64(64 - md5_bits), dtype=np.uint64)
-        bits <<= _U64(index_bits)
-        part |= bits
-        part |= np.arange(start, stop, dtype=np.uint64)
-    packed.sort()
-    ranked: IntArray = np.empty(n, dtype=np.int64)
-    ties = []
-    for start in range(0, n, _PASS):
-        stop = min(n, start + _PASS)
-        part = packed[start:stop]
-        np.right_shift(part, _U64(_TOKEN_SHIFT), out=ranked[start:stop].view(np.uint64))
-        high = packed[start : stop + 1] >> _U64(index_bits)  # one past: ties across passes
-        tied = np.flatnonzero(high[1:] == high[:-1])
-        if tied.size:
-            ties.append(tied + start)
-        part &= _U64((1 << index_bits) - 1)  # the index: the order, in place
-    order: IntArray = packed.view(np.int64)
-    if ties:
-        order = _break_ties(order, np.concatenate(ties), tokens, digests)
-    return order, ranked
-
-
-def _break_ties(
-    order: IntArray, tied: IntArray, tokens: IntArray, digests: _DigestArray
-) -> IntArray:
-    """Put runs of vnodes the packed sort could not tell apart (``order[i]`` and
-    ``order[i + 1]`` tie for each i in ``tied``; each run in index order) in full-key order."""
-    new_run = np.ones(tied.size, dtype=bool)
-    new_run[1:] = tied[1:] != tied[:-1] + 1
-    starts = tied[new_run]
-    ends = np.empty_like(starts)
-    ends[:-1] = tied[np.flatnonzero(new_run)[1:] - 1] + 2
-    ends[-1] = tied[-1] + 2
-    if starts.size > 1000:  # a flood of ties (pathological): sort the full keys instead
-        full: IntArray = np.argsort(_sort_keys(tokens, digests), kind="stable").astype(np.int64)
-        return full
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        run = order[start:end]
-        order[start:end] = run[np.argsort(_sort_keys(tokens[run], digests[run]), kind="stable")]
-    return order
-
-
-def _as_void(digests: _DigestArray) -> npt.NDArray[np.void]:
-    """Each row of a 2-D uint8 array as one opaque item (a fast unit to gather and copy)."""
-    rows = np.ascontiguousarray(digests)
-    return rows.view(np.dtype((np.void, rows.shape[1]))).reshape(-1)
-
-
-def _keys_in_order(ranked: IntArray, digests: _DigestArray, order: IntArray) -> npt.NDArray[Any]:
-    """The ``S18`` sort keys of the vnodes in ``order`` (``ranked``: their tokens, in order)."""
-    keys = np.empty(ranked.size, dtype=[("token", ">u2"), ("md5", "V16")])
-    keys["token"] = ranked
-    rows, md5 = _as_void(digests), keys["md5"]
-    for start in range(0, ranked.size, _PASS):  # no 16-byte-per-vnode temporary
-        md5[start : start + _PASS] = rows[order[start : start + _PASS]]
-    return keys.view(_KEY_DTYPE)
-
-
-def _members_in_order(
-    order: IntArray, blocks: Sequence[tuple[Int32Array, int]]
-) -> tuple[Int32Array, Int32Array]:
-    """Member index and replica number of the vnodes in ``order``, where the vnodes are
-    ``blocks`` of (member indices, vnodes each) one after the other, member by member."""
-    if len(blocks) != 1:
-        members = [np.repeat(indices, count) for indices, count in blocks]
-        replicas = [np.tile(np.arange(count, dtype=np.int32), len(ids)) for ids, count in blocks]
-        return _joined(members)[order], _joined(replicas)[order]
-    indices, count = blocks[0]
-    member = np.empty(order.size, dtype=np.int32)
-    replica = np.empty(order.size, dtype=np.int32)
-    for start in range(0, order.size, _PASS):  # row = member row · count + replica
-        row, rep = np.divmod(order[start : start + _PASS], count)
-        member[start : start + _PASS] = indices[row]
-        replica[start : start + _PASS] = rep
-    return member, replica
 
 
 def _expand_arcs(ends: IntArray, occupied: IntArray) -> IntArray:
@@ -296,7 +166,7 @@ class HashRing:
         self._names: list[str] = []  # member index -> name, for every member ever added
         self._index: dict[str, int] = {}  # live members, in join order
         self._member_tokens: dict[int, IntArray] = {}  # index -> its V tokens, replica order
-        self._vn_key = np.zeros(0, dtype=_KEY_DTYPE)
+        self._vn_key = np.zeros(0, dtype=KEY_DTYPE)
         self._vn_token: IntArray = np.zeros(0, dtype=np.int64)
         self._vn_member: Int32Array = np.zeros(0, dtype=np.int32)
         self._vn_replica: Int32Array = np.zeros(0, dtype=np.int32)
@@ -305,7 +175,7 @@ class HashRing:
         # join then costs O(V log V), not O(N·V), so starting 5000 hosts is not quadratic.
         self._pending: list[tuple[npt.NDArray[np.bytes_], IntArray, int, Int32Array]] = []
         self._winner: Int32Array = np.full(TOKEN_SPACE, -1, dtype=np.int32)
-        self._winner_key = np.zeros(TOKEN_SPACE, dtype=_KEY_DTYPE)  # the winning vnode's key
+        self._winner_key = np.zeros(TOKEN_SPACE, dtype=KEY_DTYPE)  # the winning vnode's key
         self._owner: Int32Array = np.full(TOKEN_SPACE, -1, dtype=np.int32)
         self._occupied: IntArray = np.zeros(0, dtype=np.int64)  # sorted positions with a vnode
         # The owner table again as names, so a single route is one list lookup.
@@ -373,10 +243,10 @@ class HashRing:
             none = np.zeros(0, dtype=np.int32)
             return RingChange("join", member_id, np.zeros(0, dtype=np.int64), none, none)
         digests = _vnode_digests([member_id], count)
-        tokens = _tokens_from_digests(digests)
+        tokens = tokens_from_digests(digests)
         self._member_tokens[idx] = tokens
-        keys = _sort_keys(tokens, digests)
-        order = _fair_order(keys)
+        keys = sort_keys(tokens, digests)
+        order = fair_order(keys)
         self._pending.append((keys[order], tokens[order], idx, order.astype(np.int32)))
         # The member's first vnode (in the fair order) at each of its positions; it wins the
         # position where that key comes before the current winner's (or nobody is there).
@@ -413,7 +283,7 @@ class HashRing:
             return
         self._merge_pending()
         tokens: list[IntArray] = []
-        digests: list[_DigestArray] = []
+        digests: list[DigestArray] = []
         blocks: list[tuple[Int32Array, int]] = []
         start = 0
         while start < len(deferred):  # runs of members with the same vnode count
@@ -428,9 +298,9 @@ class HashRing:
             start = end
         self._insert(tokens, digests, blocks)
 
-    def _hashed(self, indices: Sequence[int], count: int, digests: _DigestArray) -> IntArray:
+    def _hashed(self, indices: Sequence[int], count: int, digests: DigestArray) -> IntArray:
         """The tokens of the members' vnodes (``digests``, member by member), kept per member."""
-        tokens = _tokens_from_digests(digests)
+        tokens = tokens_from_digests(digests)
         for row, idx in enumerate(indices):
             self._member_tokens[idx] = tokens[row * count : (row + 1) * count]
         return tokens
@@ -438,7 +308,7 @@ class HashRing:
     def _insert(
         self,
         tokens: list[IntArray],
-        digests: list[_DigestArray],
+        digests: list[DigestArray],
         blocks: list[tuple[Int32Array, int]],
     ) -> None:
         """Add vnodes to the sorted arrays in one sort, and rebuild the tables. The new vnodes:
@@ -448,18 +318,18 @@ class HashRing:
         if held:
             tokens = [self._vn_token, *tokens]
             digests = [self._vn_key.view(np.uint8).reshape(-1, 18)[:, 2:], *digests]
-        all_digests = _joined(digests)
-        order, ranked = _fair_sort(_joined(tokens), all_digests)
-        self._vn_key = _keys_in_order(ranked, all_digests, order)
+        all_digests = joined(digests)
+        order, ranked = fair_sort(joined(tokens), all_digests)
+        self._vn_key = keys_in_order(ranked, all_digests, order)
         self._vn_token = ranked
         if held:
             new = order >= held
             member = np.empty(order.size, dtype=np.int32)
             replica = np.empty(order.size, dtype=np.int32)
             member[~new], replica[~new] = self._vn_member, self._vn_replica  # still in order
-            member[new], replica[new] = _members_in_order(order[new] - held, blocks)
+            member[new], replica[new] = members_in_order(order[new] - held, blocks)
         else:
-            member, replica = _members_in_order(order, blocks)
+            member, replica = members_in_order(order, blocks)
         self._vn_member, self._vn_replica = member, replica
         self._rebuild_tables()
 
@@ -473,7 +343,7 @@ class HashRing:
             return
         pending, self._pending = self._pending, []
         keys = np.concatenate([self._vn_key, *(p[0] for p in pending)])
-        order = _fair_order(keys)
+        order = fair_order(keys)
         self._vn_key = keys[order]
         self._vn_token = np.concatenate([self._vn_token, *(p[1] for p in pending)])[order]
         members = [np.full(p[1].size, p[2], dtype=np.int32) for p in pending]
@@ -506,7 +376,7 @@ class HashRing:
         tokens = self._member_tokens.pop(idx)
         # Its vnodes' places in the fair order: its sort keys (V MD5s again), binary-searched.
         digests = _digests(f"{member_id}#{i}" for i in range(tokens.size))
-        gone = np.searchsorted(self._vn_key, _sort_keys(tokens, digests))
+        gone = np.searchsorted(self._vn_key, sort_keys(tokens, digests))
         self._vn_key = np.delete(self._vn_key, gone)
         self._vn_token = np.delete(self._vn_token, gone)
         self._vn_member = np.delete(self._vn_member, gone)
@@ -701,10 +571,6 @@ class HashRing:
         # Index -1 (no owner) picks the trailing None.
         names = np.array([*self._names, None], dtype=object)
         self._owner_names = names[self._owner].tolist()
-
-
-def _joined(parts: Sequence[npt.NDArray[Any]]) -> npt.NDArray[Any]:
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _check_vnodes(vnodes: int) -> int:

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from phoenix_gui.engine import vnode_md5
-from phoenix_gui.engine.ring import HashRing, _fair_sort, _sort_keys
+from phoenix_gui.engine.ring import HashRing
+from phoenix_gui.engine.vnode_order import fair_sort, sort_keys
 from tests.engine.test_ring import _ring_state
 
 
@@ -60,8 +61,8 @@ def test_packed_sort_equals_the_stable_argsort_of_the_keys(seed: int) -> None:
     digests = np.zeros((n, 16), dtype=np.uint8)
     digests[:, int(rng.integers(0, 16)) :] = rng.integers(0, 3, size=(n, 1), dtype=np.uint8)
     digests[:, 15] = rng.integers(0, 4, size=n)
-    expected = np.argsort(_sort_keys(tokens, digests), kind="stable")
-    order, ranked = _fair_sort(tokens, digests)
+    expected = np.argsort(sort_keys(tokens, digests), kind="stable")
+    order, ranked = fair_sort(tokens, digests)
     assert order.tolist() == expected.tolist()
     assert ranked.tolist() == tokens[expected].tolist()
 
