@@ -47,6 +47,7 @@ from phoenix_gui.engine.vnode_order import (
     joined,
     keys_in_order,
     members_in_order,
+    small_pages,
     sort_keys,
     tokens_from_digests,
 )
@@ -281,22 +282,23 @@ class HashRing:
         deferred, self._deferred = self._deferred, None
         if not deferred:
             return
-        self._merge_pending()
-        tokens: list[IntArray] = []
-        digests: list[DigestArray] = []
-        blocks: list[tuple[Int32Array, int]] = []
-        start = 0
-        while start < len(deferred):  # runs of members with the same vnode count
-            count = deferred[start][1]
-            end = start
-            while end < len(deferred) and deferred[end][1] == count:
-                end += 1
-            indices = [idx for idx, _ in deferred[start:end]]
-            digests.append(_vnode_digests([self._names[i] for i in indices], count))
-            tokens.append(self._hashed(indices, count, digests[-1]))
-            blocks.append((np.asarray(indices, dtype=np.int32), count))
-            start = end
-        self._insert(tokens, digests, blocks)
+        with small_pages():  # memory written once: see vnode_order.small_pages
+            self._merge_pending()
+            tokens: list[IntArray] = []
+            digests: list[DigestArray] = []
+            blocks: list[tuple[Int32Array, int]] = []
+            start = 0
+            while start < len(deferred):  # runs of members with the same vnode count
+                count = deferred[start][1]
+                end = start
+                while end < len(deferred) and deferred[end][1] == count:
+                    end += 1
+                indices = [idx for idx, _ in deferred[start:end]]
+                digests.append(_vnode_digests([self._names[i] for i in indices], count))
+                tokens.append(self._hashed(indices, count, digests[-1]))
+                blocks.append((np.asarray(indices, dtype=np.int32), count))
+                start = end
+            self._insert(tokens, digests, blocks)
 
     def _hashed(self, indices: Sequence[int], count: int, digests: DigestArray) -> IntArray:
         """The tokens of the members' vnodes (``digests``, member by member), kept per member."""
@@ -363,9 +365,10 @@ class HashRing:
         for name in names:
             self._register(name)
         indices = np.arange(first_idx, first_idx + len(names), dtype=np.int32)
-        digests = _vnode_digests(names, count)
-        tokens = self._hashed(indices.tolist(), count, digests)
-        self._insert([tokens], [digests], [(indices, count)])
+        with small_pages():
+            digests = _vnode_digests(names, count)
+            tokens = self._hashed(indices.tolist(), count, digests)
+            self._insert([tokens], [digests], [(indices, count)])
 
     def remove(self, member_id: str) -> RingChange:
         """Leave of ``member_id``; the change lists the positions it gave up."""

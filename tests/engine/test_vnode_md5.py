@@ -12,7 +12,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from phoenix_gui.engine import vnode_md5
+from phoenix_gui.engine import vnode_md5, vnode_order
 from phoenix_gui.engine.ring import HashRing
 from phoenix_gui.engine.vnode_order import fair_sort, sort_keys
 from tests.engine.test_ring import _ring_state
@@ -92,3 +92,20 @@ def test_one_sort_ring_equals_the_one_by_one_ring(
         assert ring._vn_key.dtype == slow._vn_key.dtype
         for tok in rng.integers(0, 10000, size=5).tolist():
             assert ring.walk(tok) == slow.walk(tok)
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_small_pages_switches_numpys_hugepage_advice_off_and_back(before: bool) -> None:
+    switch = vnode_order._SET_HUGEPAGE
+    if switch is None:
+        pytest.skip("this numpy has no hugepage switch")
+    original = switch(before)
+    try:
+        with vnode_order.small_pages():
+            assert switch(False) is False  # off inside (the call returns the setting it found)
+        assert switch(before) is before  # and as it was after
+        with pytest.raises(KeyError), vnode_order.small_pages():
+            raise KeyError("x")
+        assert switch(before) is before  # restored on an error too
+    finally:
+        switch(original)
