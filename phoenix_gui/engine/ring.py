@@ -374,16 +374,17 @@ class HashRing:
         """Leave of ``member_id``; the change lists the positions it gave up."""
         idx = self.index_of(member_id)
         self._settled()
-        self._merge_pending()
         del self._index[member_id]
         tokens = self._member_tokens.pop(idx)
         # Its vnodes' places in the fair order: its sort keys (V MD5s again), binary-searched.
         digests = _digests(f"{member_id}#{i}" for i in range(tokens.size))
-        gone = np.searchsorted(self._vn_key, sort_keys(tokens, digests))
-        self._vn_key = np.delete(self._vn_key, gone)
-        self._vn_token = np.delete(self._vn_token, gone)
-        self._vn_member = np.delete(self._vn_member, gone)
-        self._vn_replica = np.delete(self._vn_replica, gone)
+        with small_pages():  # new copies of the sorted arrays (see vnode_order.small_pages)
+            self._merge_pending()
+            gone = np.searchsorted(self._vn_key, sort_keys(tokens, digests))
+            self._vn_key = np.delete(self._vn_key, gone)
+            self._vn_token = np.delete(self._vn_token, gone)
+            self._vn_member = np.delete(self._vn_member, gone)
+            self._vn_replica = np.delete(self._vn_replica, gone)
         touched = distinct_sorted(tokens)
         lost = touched[self._winner[touched] == idx]
         positions = _expand_arcs(lost, self._occupied) if lost.size else lost
