@@ -94,6 +94,32 @@ def test_one_sort_ring_equals_the_one_by_one_ring(
             assert ring.walk(tok) == slow.walk(tok)
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_deferred_joins_with_mixed_vnode_counts_equal_the_one_by_one_ring(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # Runs of members with different vnode counts (several blocks in one sort), members
+    # already on the ring, and a leave afterwards: the same ring as joins one at a time.
+    rng = np.random.default_rng(200 + seed)
+    monkeypatch.setattr(vnode_md5, "MIN_ROWS", 1)
+    names = random_names(rng, int(rng.integers(3, 25)))
+    counts = rng.choice([1, 3, 12, 30], size=len(names)).tolist()
+    already = int(rng.integers(0, 3))
+    slow, deferred = HashRing(vnodes=5), HashRing(vnodes=5)
+    for name, count in zip(names, counts, strict=True):
+        slow.add(name, count)
+    for name, count in zip(names[:already], counts[:already], strict=True):
+        deferred.add(name, count)
+    deferred.defer_joins()
+    for name, count in zip(names[already:], counts[already:], strict=True):
+        deferred.add(name, count)
+    deferred.settle_joins()
+    assert _ring_state(deferred) == _ring_state(slow)
+    gone = names[int(rng.integers(0, len(names)))]
+    assert slow.remove(gone).positions.tolist() == deferred.remove(gone).positions.tolist()
+    assert _ring_state(deferred) == _ring_state(slow)
+
+
 @pytest.mark.parametrize("before", [True, False])
 def test_small_pages_switches_numpys_hugepage_advice_off_and_back(before: bool) -> None:
     switch = vnode_order._SET_HUGEPAGE
