@@ -22,7 +22,6 @@ implied (keys of different members are distinct: ``"{m}#{i}"`` splits uniquely a
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -38,6 +37,19 @@ from phoenix_gui.engine.token_index import (
     TokenIndex,
     distinct_sorted,
     moved_tasks,
+)
+from phoenix_gui.engine.vnode_md5 import vnode_digests
+from phoenix_gui.engine.vnode_order import (
+    KEY_DTYPE,
+    DigestArray,
+    fair_order,
+    fair_sort,
+    joined,
+    keys_in_order,
+    members_in_order,
+    small_pages,
+    sort_keys,
+    tokens_from_digests,
 )
 
 __all__ = [
@@ -56,10 +68,6 @@ __all__ = [
 
 _md5 = hashlib.md5
 _from_bytes = int.from_bytes
-# 2^96, 2^64, 2^32 mod 10000: to reduce a 128-bit digest given as four 32-bit words.
-_WORD_MOD = tuple(pow(2, 32 * k, TOKEN_SPACE) for k in (3, 2, 1))
-_KEY_DTYPE = np.dtype("S18")
-_DigestArray = npt.NDArray[np.uint8]
 
 
 class EmptyRingError(LookupError):
@@ -78,7 +86,7 @@ def tokens_of(keys: Sequence[str]) -> IntArray:
     """Tokens of many keys as an int64 array (MD5 per key, the reduction vectorised)."""
     if isinstance(keys, str):
         raise TypeError("tokens_of expects a sequence of keys, not one string")
-    return _tokens_from_digests(_digests(keys))
+    return tokens_from_digests(_digests(keys))
 
 
 # The tie rule, in the words `ring --help`, the README and the Decisions panel use.
@@ -127,73 +135,15 @@ def vnode_saturation(members: int, vnodes: int, effective: float | None = None) 
     return text + ". More vnodes no longer spread load: the spread stops following 1/√V."
 
 
-def _digests(keys: Iterable[str]) -> _DigestArray:
+def _digests(keys: Iterable[str]) -> DigestArray:
     raw = b"".join([_md5(k.encode("utf-8")).digest() for k in keys])
     return np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
 
 
-@functools.lru_cache(maxsize=4)
-def _suffixes(count: int) -> list[bytes]:
-    return [b"#%d" % i for i in range(count)]
-
-
-def _vnode_digests(member_ids: Sequence[str], count: int) -> _DigestArray:
-    """MD5 of every vnode key ``"{member}#{i}"``, member by member, i = 0 … count-1.
-
-    Same bytes as :func:`_digests` of the key strings (UTF-8 of the id, ``#``, the decimal
-    index), about 3× faster: the suffixes are encoded once and no string is formatted.
-    """
-    suffixes = _suffixes(count)
-    raw = b"".join(
-        [
-            _md5(prefix + suffix).digest()
-            for m in member_ids
-            for prefix in (m.encode(),)
-            for suffix in suffixes
-        ]
-    )
-    return np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
-
-
-def _tokens_from_digests(digests: _DigestArray) -> IntArray:
-    # The digest as four big-endian 32-bit words w0…w3: Σ w_k · (2^(32·(3-k)) mod M), then one
-    # mod M. Every term is below 2^32 · 10^4 < 2^46, so the sum fits int64 with room to spare,
-    # and int64 arithmetic is several times faster than uint64's in numpy (one mod, not three).
-    words = np.ascontiguousarray(digests).view(">u4").reshape(-1, 4)
-    tokens: IntArray = words[:, 0].astype(np.int64) * _WORD_MOD[0]
-    tokens += words[:, 1].astype(np.int64) * _WORD_MOD[1]
-    tokens += words[:, 2].astype(np.int64) * _WORD_MOD[2]
-    tokens += words[:, 3]
-    tokens %= TOKEN_SPACE
-    return tokens
-
-
-def _sort_keys(tokens: IntArray, digests: _DigestArray) -> npt.NDArray[np.bytes_]:
-    buf = np.empty((tokens.size, 18), dtype=np.uint8)
-    buf[:, 0] = tokens >> 8
-    buf[:, 1] = tokens & 0xFF
-    buf[:, 2:] = digests
-    return buf.view(_KEY_DTYPE).reshape(-1)
-
-
-def _fair_order(keys: npt.NDArray[np.bytes_]) -> IntArray:
-    """argsort of the ``S18`` sort keys (see :func:`_fair_order_tokens`)."""
-    return _fair_order_tokens(keys)[0]
-
-
-def _fair_order_tokens(keys: npt.NDArray[np.bytes_]) -> tuple[IntArray, IntArray]:
-    """argsort of the ``S18`` sort keys and the keys' tokens in that order, fast: their first
-    8 bytes (token and 48 MD5 bits) as one uint64 decide the order unless two keys share them
-    (odds ~1e-9 at 10^5 vnodes); then the full byte-string sort decides."""
-    head = np.ascontiguousarray(keys.view(np.uint8).reshape(-1, 18)[:, :8]).view(">u8")
-    head = head.reshape(-1).astype(np.uint64)
-    order: IntArray = np.argsort(head).astype(np.int64, copy=False)
-    ranked = head[order]
-    if ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1])):
-        order = np.argsort(keys, kind="stable").astype(np.int64)
-        ranked = head[order]
-    tokens: IntArray = (ranked >> np.uint64(48)).astype(np.int64)
-    return order, tokens
+def _vnode_digests(member_ids: Sequence[str], count: int) -> DigestArray:
+    """MD5 of every vnode key ``"{member}#{i}"``, member by member, i = 0 … count-1: the bytes
+    :func:`_digests` gives for the key strings, vectorised (engine/vnode_md5.py)."""
+    return vnode_digests(member_ids, count)
 
 
 def _expand_arcs(ends: IntArray, occupied: IntArray) -> IntArray:
@@ -217,7 +167,7 @@ class HashRing:
         self._names: list[str] = []  # member index -> name, for every member ever added
         self._index: dict[str, int] = {}  # live members, in join order
         self._member_tokens: dict[int, IntArray] = {}  # index -> its V tokens, replica order
-        self._vn_key = np.zeros(0, dtype=_KEY_DTYPE)
+        self._vn_key = np.zeros(0, dtype=KEY_DTYPE)
         self._vn_token: IntArray = np.zeros(0, dtype=np.int64)
         self._vn_member: Int32Array = np.zeros(0, dtype=np.int32)
         self._vn_replica: Int32Array = np.zeros(0, dtype=np.int32)
@@ -226,7 +176,7 @@ class HashRing:
         # join then costs O(V log V), not O(N·V), so starting 5000 hosts is not quadratic.
         self._pending: list[tuple[npt.NDArray[np.bytes_], IntArray, int, Int32Array]] = []
         self._winner: Int32Array = np.full(TOKEN_SPACE, -1, dtype=np.int32)
-        self._winner_key = np.zeros(TOKEN_SPACE, dtype=_KEY_DTYPE)  # the winning vnode's key
+        self._winner_key = np.zeros(TOKEN_SPACE, dtype=KEY_DTYPE)  # the winning vnode's key
         self._owner: Int32Array = np.full(TOKEN_SPACE, -1, dtype=np.int32)
         self._occupied: IntArray = np.zeros(0, dtype=np.int64)  # sorted positions with a vnode
         # The owner table again as names, so a single route is one list lookup.
@@ -294,10 +244,10 @@ class HashRing:
             none = np.zeros(0, dtype=np.int32)
             return RingChange("join", member_id, np.zeros(0, dtype=np.int64), none, none)
         digests = _vnode_digests([member_id], count)
-        tokens = _tokens_from_digests(digests)
+        tokens = tokens_from_digests(digests)
         self._member_tokens[idx] = tokens
-        keys = _sort_keys(tokens, digests)
-        order = _fair_order(keys)
+        keys = sort_keys(tokens, digests)
+        order = fair_order(keys)
         self._pending.append((keys[order], tokens[order], idx, order.astype(np.int32)))
         # The member's first vnode (in the fair order) at each of its positions; it wins the
         # position where that key comes before the current winner's (or nobody is there).
@@ -332,29 +282,57 @@ class HashRing:
         deferred, self._deferred = self._deferred, None
         if not deferred:
             return
-        self._merge_pending()
-        keys, tokens, members, replicas = [self._vn_key], [self._vn_token], [], []
-        start = 0
-        while start < len(deferred):  # runs of members with the same vnode count
-            count = deferred[start][1]
-            end = start
-            while end < len(deferred) and deferred[end][1] == count:
-                end += 1
-            indices = [idx for idx, _ in deferred[start:end]]
-            digests = _vnode_digests([self._names[i] for i in indices], count)
-            toks = _tokens_from_digests(digests)
-            for row, idx in enumerate(indices):
-                self._member_tokens[idx] = toks[row * count : (row + 1) * count]
-            keys.append(_sort_keys(toks, digests))
-            tokens.append(toks)
-            members.append(np.repeat(np.asarray(indices, dtype=np.int32), count))
-            replicas.append(np.tile(np.arange(count, dtype=np.int32), len(indices)))
-            start = end
-        all_keys = keys[1] if len(keys) == 2 and not self._vn_key.size else np.concatenate(keys)
-        order, self._vn_token = _fair_order_tokens(all_keys)
-        self._vn_key = all_keys[order]
-        self._vn_member = np.concatenate([self._vn_member, *members])[order]
-        self._vn_replica = np.concatenate([self._vn_replica, *replicas])[order]
+        with small_pages():  # memory written once: see vnode_order.small_pages
+            self._merge_pending()
+            tokens: list[IntArray] = []
+            digests: list[DigestArray] = []
+            blocks: list[tuple[Int32Array, int]] = []
+            start = 0
+            while start < len(deferred):  # runs of members with the same vnode count
+                count = deferred[start][1]
+                end = start
+                while end < len(deferred) and deferred[end][1] == count:
+                    end += 1
+                indices = [idx for idx, _ in deferred[start:end]]
+                digests.append(_vnode_digests([self._names[i] for i in indices], count))
+                tokens.append(self._hashed(indices, count, digests[-1]))
+                blocks.append((np.asarray(indices, dtype=np.int32), count))
+                start = end
+            self._insert(tokens, digests, blocks)
+
+    def _hashed(self, indices: Sequence[int], count: int, digests: DigestArray) -> IntArray:
+        """The tokens of the members' vnodes (``digests``, member by member), kept per member."""
+        tokens = tokens_from_digests(digests)
+        for row, idx in enumerate(indices):
+            self._member_tokens[idx] = tokens[row * count : (row + 1) * count]
+        return tokens
+
+    def _insert(
+        self,
+        tokens: list[IntArray],
+        digests: list[DigestArray],
+        blocks: list[tuple[Int32Array, int]],
+    ) -> None:
+        """Add vnodes to the sorted arrays in one sort, and rebuild the tables. The new vnodes:
+        their tokens and MD5 digests in parts, and ``blocks`` of (member indices, vnodes each)
+        saying whose they are (member by member, replicas in order)."""
+        held = self._vn_token.size
+        if held:
+            tokens = [self._vn_token, *tokens]
+            digests = [self._vn_key.view(np.uint8).reshape(-1, 18)[:, 2:], *digests]
+        all_digests = joined(digests)
+        order, ranked = fair_sort(joined(tokens), all_digests)
+        self._vn_key = keys_in_order(ranked, all_digests, order)
+        self._vn_token = ranked
+        if held:
+            new = order >= held
+            member = np.empty(order.size, dtype=np.int32)
+            replica = np.empty(order.size, dtype=np.int32)
+            member[~new], replica[~new] = self._vn_member, self._vn_replica  # still in order
+            member[new], replica[new] = members_in_order(order[new] - held, blocks)
+        else:
+            member, replica = members_in_order(order, blocks)
+        self._vn_member, self._vn_replica = member, replica
         self._rebuild_tables()
 
     def _settled(self) -> None:
@@ -367,7 +345,7 @@ class HashRing:
             return
         pending, self._pending = self._pending, []
         keys = np.concatenate([self._vn_key, *(p[0] for p in pending)])
-        order = _fair_order(keys)
+        order = fair_order(keys)
         self._vn_key = keys[order]
         self._vn_token = np.concatenate([self._vn_token, *(p[1] for p in pending)])[order]
         members = [np.full(p[1].size, p[2], dtype=np.int32) for p in pending]
@@ -387,33 +365,26 @@ class HashRing:
         for name in names:
             self._register(name)
         indices = np.arange(first_idx, first_idx + len(names), dtype=np.int32)
-        digests = _vnode_digests(names, count)
-        tokens = _tokens_from_digests(digests)
-        for row, idx in enumerate(indices.tolist()):
-            self._member_tokens[idx] = tokens[row * count : (row + 1) * count]
-        keys = np.concatenate([self._vn_key, _sort_keys(tokens, digests)])
-        order = _fair_order(keys)
-        self._vn_key = keys[order]
-        self._vn_token = np.concatenate([self._vn_token, tokens])[order]
-        replicas = np.tile(np.arange(count, dtype=np.int32), len(names))
-        self._vn_member = np.concatenate([self._vn_member, np.repeat(indices, count)])[order]
-        self._vn_replica = np.concatenate([self._vn_replica, replicas])[order]
-        self._rebuild_tables()
+        with small_pages():
+            digests = _vnode_digests(names, count)
+            tokens = self._hashed(indices.tolist(), count, digests)
+            self._insert([tokens], [digests], [(indices, count)])
 
     def remove(self, member_id: str) -> RingChange:
         """Leave of ``member_id``; the change lists the positions it gave up."""
         idx = self.index_of(member_id)
         self._settled()
-        self._merge_pending()
         del self._index[member_id]
         tokens = self._member_tokens.pop(idx)
         # Its vnodes' places in the fair order: its sort keys (V MD5s again), binary-searched.
         digests = _digests(f"{member_id}#{i}" for i in range(tokens.size))
-        gone = np.searchsorted(self._vn_key, _sort_keys(tokens, digests))
-        self._vn_key = np.delete(self._vn_key, gone)
-        self._vn_token = np.delete(self._vn_token, gone)
-        self._vn_member = np.delete(self._vn_member, gone)
-        self._vn_replica = np.delete(self._vn_replica, gone)
+        with small_pages():  # new copies of the sorted arrays (see vnode_order.small_pages)
+            self._merge_pending()
+            gone = np.searchsorted(self._vn_key, sort_keys(tokens, digests))
+            self._vn_key = np.delete(self._vn_key, gone)
+            self._vn_token = np.delete(self._vn_token, gone)
+            self._vn_member = np.delete(self._vn_member, gone)
+            self._vn_replica = np.delete(self._vn_replica, gone)
         touched = distinct_sorted(tokens)
         lost = touched[self._winner[touched] == idx]
         positions = _expand_arcs(lost, self._occupied) if lost.size else lost

@@ -222,6 +222,8 @@ def moved_tasks(change: RingChange, index: TokenIndex) -> tuple[IntArray, Int32A
 
     Only the changed positions are looked up, so the cost follows the moved set.
     """
+    if change.positions.size == 0:  # e.g. the joins of a run's start: nothing to look up
+        return np.zeros(0, dtype=np.int64), change.old_owner[:0], change.new_owner[:0]
     ids = index.tasks_at(change.positions)
     slot = np.searchsorted(change.positions, index.token_of(ids))
     return ids, change.old_owner[slot], change.new_owner[slot]

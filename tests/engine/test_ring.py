@@ -17,13 +17,13 @@ from phoenix_gui.engine.ring import (
     EmptyRingError,
     HashRing,
     TokenIndex,
-    _fair_order,  # the fast sort's tie fallback is tested directly
     effective_vnodes,
     moved_tasks,
     token,
     tokens_of,
     vnode_saturation,
 )
+from phoenix_gui.engine.vnode_order import fair_order  # its tie fallback, tested directly
 
 
 def reference_vnodes(members: list[str], vnodes: int) -> list[tuple[int, int, str, str]]:
@@ -249,7 +249,7 @@ def test_fair_order_falls_back_when_the_fast_key_ties() -> None:
     raw[1:, 2:8] = 7  # the three token-5 keys share the next 6 bytes ...
     raw[1:, 17] = [3, 1, 2]  # ... and differ only in the last one
     keys = raw.view("S18").reshape(-1)
-    assert _fair_order(keys).tolist() == [2, 3, 1, 0]
+    assert fair_order(keys).tolist() == [2, 3, 1, 0]
 
 
 def test_effective_vnodes_are_the_distinct_positions_really_held() -> None:
