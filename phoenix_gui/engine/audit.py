@@ -57,6 +57,7 @@ from typing import Any, TextIO
 import numpy as np
 import orjson
 
+from phoenix_gui.engine.audit_text import audit_times
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.files import STDIN, open_input
 
@@ -136,6 +137,18 @@ def canonical_json(payload: Any) -> str:
     if "null" in text or (("e-" in text or "0.0000" in text) and _SMALL_FLOAT.search(text)):
         return _ENCODER.encode(payload)
     return text
+
+
+class _TextOf(dict[Any, str]):
+    """Canonical JSON of ``str(key)``, worked out once per key (event kinds, primitives)."""
+
+    def __missing__(self, key: Any) -> str:
+        text = self[key] = _ENCODER.encode(str(key))
+        return text
+
+
+_KIND_TEXT = _TextOf()
+_PRIMITIVE_TEXT = _TextOf()
 
 
 class AuditError(ValueError):
@@ -276,6 +289,69 @@ class AuditLog:
         if self._sink is not None:
             self._sink.write(line + "\n")
         return record
+
+    def append_many(self, events: Sequence[Event]) -> None:
+        """:meth:`append` of each event in turn, the same records, at batch cost: the times are
+        rounded and written all at once (:func:`~phoenix_gui.engine.audit_text.audit_times`)
+        and each payload's text is assembled from its details' encoding (a payload's keys
+        sort as ``details`` < ``event`` < ``primitive`` < ``time``). An event whose time is not
+        a finite ``float``, or whose kind or details do not encode, goes through
+        :meth:`append` (which records it, or raises as it does)."""
+        if not events:
+            return
+        rounded, texts = audit_times([e.time for e in events])
+        kinds, prims = _KIND_TEXT, _PRIMITIVE_TEXT
+        records = self._records if self._keep else None
+        recent, sink = self._recent, self._sink
+        for event, when, when_text in zip(events, rounded, texts, strict=True):
+            fields = event.__dict__
+            time, primitive, kind, details = (
+                fields["time"], fields["primitive"], fields["kind"], fields["details"]
+            )  # fmt: skip
+            if (
+                when_text is None
+                or type(time) is not float
+                or type(kind) is not str
+                or type(primitive) is not Primitive
+            ):
+                self.append(event)
+                continue
+            try:
+                details_text = canonical_json(details)
+            except (TypeError, ValueError):
+                self.append(event)  # raises the AuditError the record's own path raises
+                continue
+            if self._sealed:
+                raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
+            seq, prev = self._count, self._head
+            inner = (
+                f'"details":{details_text},"event":{kinds[kind]},'
+                f'"primitive":{prims[primitive]},"time":{when_text}'
+            )
+            try:
+                digest = _sha256(
+                    f'{{"payload":{{{inner}}},"prev_hash":"{prev}","seq":{seq}}}'.encode()
+                ).hexdigest()
+            except UnicodeEncodeError:
+                self.append(event)  # a lone surrogate: refused as the record's own path does
+                continue
+            line = f'{{"seq":{seq},{inner},"prev_hash":"{prev}","hash":"{digest}"}}'
+            record = _new_object(AuditRecord)
+            _SET_SEQ(record, seq)
+            _SET_PREV(record, prev)
+            _SET_PAYLOAD(
+                record,
+                {"time": when, "primitive": str(primitive), "event": kind, "details": details},
+            )
+            _SET_HASH(record, digest)
+            _SET_LINE(record, line)
+            if records is not None:
+                records.append(record)
+            recent.append(record)
+            self._count = seq + 1
+            self._head = digest
+            if sink is not None:
+                sink.write(line + "\n")
 
     def append_payload(self, payload: dict[str, Any]) -> AuditRecord:
         """Record a ready-made payload; it needs time, primitive, event and details."""

@@ -138,8 +138,16 @@ def finish_due(core: Core, ids: IntArray, times: npt.NDArray[np.float64]) -> Non
     owners = complete(core, ids)
     core.counters.work_done += float(core.tasks.raw("work")[ids].sum())
     names = core.ring.name_of
-    for tid, when, who in zip(ids.tolist(), times.tolist(), owners, strict=True):
-        core.emit(when, Primitive.ASSIGNMENT, "task_completed", task=tid, member=names(who))
+    count = len(owners)
+    core.emit_many(
+        times.tolist(),
+        [Primitive.ASSIGNMENT] * count,
+        ["task_completed"] * count,
+        [
+            {"task": tid, "member": names(who)}
+            for tid, who in zip(ids.tolist(), owners, strict=True)
+        ],
+    )
 
 
 def complete(core: Core, ids: IntArray) -> list[int]:
