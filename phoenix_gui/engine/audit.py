@@ -149,6 +149,7 @@ class _TextOf(dict[Any, str]):
 
 _KIND_TEXT = _TextOf()
 _PRIMITIVE_TEXT = _TextOf()
+_PRIMITIVE_VALUE = {p: str(p) for p in Primitive}
 
 
 class AuditError(ValueError):
@@ -299,59 +300,63 @@ class AuditLog:
         :meth:`append` (which records it, or raises as it does)."""
         if not events:
             return
+        if self._sealed:
+            raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
         rounded, texts = audit_times([e.time for e in events])
-        kinds, prims = _KIND_TEXT, _PRIMITIVE_TEXT
+        kinds, prims, values = _KIND_TEXT, _PRIMITIVE_TEXT, _PRIMITIVE_VALUE
         records = self._records if self._keep else None
         recent, sink = self._recent, self._sink
-        for event, when, when_text in zip(events, rounded, texts, strict=True):
-            fields = event.__dict__
-            time, primitive, kind, details = (
-                fields["time"], fields["primitive"], fields["kind"], fields["details"]
-            )  # fmt: skip
-            if (
-                when_text is None
-                or type(time) is not float
-                or type(kind) is not str
-                or type(primitive) is not Primitive
-            ):
-                self.append(event)
-                continue
-            try:
-                details_text = canonical_json(details)
-            except (TypeError, ValueError):
-                self.append(event)  # raises the AuditError the record's own path raises
-                continue
-            if self._sealed:
-                raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
-            seq, prev = self._count, self._head
-            inner = (
-                f'"details":{details_text},"event":{kinds[kind]},'
-                f'"primitive":{prims[primitive]},"time":{when_text}'
-            )
-            try:
-                digest = _sha256(
-                    f'{{"payload":{{{inner}}},"prev_hash":"{prev}","seq":{seq}}}'.encode()
-                ).hexdigest()
-            except UnicodeEncodeError:
-                self.append(event)  # a lone surrogate: refused as the record's own path does
-                continue
-            line = f'{{"seq":{seq},{inner},"prev_hash":"{prev}","hash":"{digest}"}}'
-            record = _new_object(AuditRecord)
-            _SET_SEQ(record, seq)
-            _SET_PREV(record, prev)
-            _SET_PAYLOAD(
-                record,
-                {"time": when, "primitive": str(primitive), "event": kind, "details": details},
-            )
-            _SET_HASH(record, digest)
-            _SET_LINE(record, line)
-            if records is not None:
-                records.append(record)
-            recent.append(record)
-            self._count = seq + 1
-            self._head = digest
-            if sink is not None:
-                sink.write(line + "\n")
+        seq, prev = self._count, self._head
+        try:
+            for event, when, when_text in zip(events, rounded, texts, strict=True):
+                fields = event.__dict__
+                primitive, kind, details = fields["primitive"], fields["kind"], fields["details"]
+                try:
+                    if (
+                        when_text is None
+                        or type(fields["time"]) is not float
+                        or type(kind) is not str
+                        or type(primitive) is not Primitive
+                    ):
+                        raise ValueError("left to append")
+                    details_text = canonical_json(details)
+                    inner = (
+                        f'"details":{details_text},"event":{kinds[kind]},'
+                        f'"primitive":{prims[primitive]},"time":{when_text}'
+                    )
+                    digest = _sha256(
+                        f'{{"payload":{{{inner}}},"prev_hash":"{prev}","seq":{seq}}}'.encode()
+                    ).hexdigest()
+                except (TypeError, ValueError):  # (UnicodeEncodeError: a lone surrogate)
+                    # append records it, or raises the AuditError the record's own path raises.
+                    self._count, self._head = seq, prev
+                    self.append(event)
+                    seq, prev = self._count, self._head
+                    continue
+                line = f'{{"seq":{seq},{inner},"prev_hash":"{prev}","hash":"{digest}"}}'
+                record = _new_object(AuditRecord)
+                _SET_SEQ(record, seq)
+                _SET_PREV(record, prev)
+                _SET_PAYLOAD(
+                    record,
+                    {
+                        "time": when,
+                        "primitive": values[primitive],
+                        "event": kind,
+                        "details": details,
+                    },
+                )
+                _SET_HASH(record, digest)
+                _SET_LINE(record, line)
+                if records is not None:
+                    records.append(record)
+                recent.append(record)
+                seq += 1
+                prev = digest
+                if sink is not None:
+                    sink.write(line + "\n")
+        finally:  # the records written so far are the chain, whatever stopped it
+            self._count, self._head = seq, prev
 
     def append_payload(self, payload: dict[str, Any]) -> AuditRecord:
         """Record a ready-made payload; it needs time, primitive, event and details."""

@@ -127,12 +127,18 @@ def start_moves(
             reason=reason, eta=eta, progress=progress,
         )  # fmt: skip
         return int(ids.size)
-    for tid, tok, src, dst, prog in zip(id_list, tokens, src_list, dst_list, progress, strict=True):
-        core.emit(
-            t, Primitive.MIGRATION, "migration_started",
-            task=tid, token=tok, **{"from": names(src), "to": names(dst)},
-            reason=reason, eta=eta, progress=prog,
-        )  # fmt: skip
+    core.emit_many(
+        [t] * len(id_list),
+        [Primitive.MIGRATION] * len(id_list),
+        ["migration_started"] * len(id_list),
+        [
+            {"task": tid, "token": tok, "from": names(src), "to": names(dst),
+             "reason": reason, "eta": eta, "progress": prog}
+            for tid, tok, src, dst, prog in zip(
+                id_list, tokens, src_list, dst_list, progress, strict=True
+            )
+        ],
+    )  # fmt: skip
     return int(ids.size)
 
 
@@ -157,6 +163,7 @@ def arrive(core: Core, entry: Timed) -> None:
         [tr.task for tr in live], [tr.progress for tr in live], [tr.ckpt_time for tr in live]
     )
     ok: list[Transfer] = []
+    invalid: list[dict[str, object]] = []  # checkpoint_invalid details, recorded in one batch
     for tr, fail, digest in zip(live, fails.tolist(), arrived, strict=True):
         if fail:
             # A corrupted transfer: flip one byte of what arrived so the digest check fails.
@@ -169,11 +176,16 @@ def arrive(core: Core, entry: Timed) -> None:
             continue
         tid = tr.task
         core.counters.validation_failures += 1
-        core.emit(t, Primitive.MIGRATION, "checkpoint_invalid", task=tid, attempt=tr.attempt)
+        invalid.append({"task": tid, "attempt": tr.attempt})
         tr.attempt += 1
         tr.generation = core.next_generation()
         core.batches[tr.generation] = np.array([tid], dtype=np.int64)
         core.agenda.add(t + transfer_hours(core), "arrive", tr.generation, tr.generation)
+    if invalid:
+        count = len(invalid)
+        core.emit_many(
+            [t] * count, [Primitive.MIGRATION] * count, ["checkpoint_invalid"] * count, invalid
+        )
     if ok:
         _complete(core, ok, t)
 
@@ -197,12 +209,16 @@ def _complete(core: Core, done: list[Transfer], t: float) -> None:
             **{"from": [names(tr.source) for tr in done], "to": [names(tr.target) for tr in done]},
         )  # fmt: skip
     else:
-        for tr in done:
-            core.emit(
-                t, Primitive.MIGRATION, "migration_completed",
-                task=tr.task, **{"from": names(tr.source), "to": names(tr.target)},
-                attempts=tr.attempt,
-            )  # fmt: skip
+        core.emit_many(
+            [t] * len(done),
+            [Primitive.MIGRATION] * len(done),
+            ["migration_completed"] * len(done),
+            [
+                {"task": tr.task, "from": names(tr.source), "to": names(tr.target),
+                 "attempts": tr.attempt}
+                for tr in done
+            ],
+        )  # fmt: skip
     alive = core.columns.working[targets]
     core.start_running(ids[alive], t)
     dead = ids[~alive]  # sent to a member that has crashed since: stranded at its checkpoint
