@@ -19,6 +19,7 @@ from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.schedule import Timed
 from phoenix_gui.engine.tasks import TaskState, checkpoint_bytes, checkpoint_hash, checkpoint_hashes
+from phoenix_gui.engine.token_index import distinct_sorted
 
 IntArray = npt.NDArray[np.int64]
 
@@ -223,7 +224,7 @@ def _complete(core: Core, done: list[Transfer], t: float) -> None:
     core.start_running(ids[alive], t)
     dead = ids[~alive]  # sent to a member that has crashed since: stranded at its checkpoint
     core.strand(dead, t)
-    for src in np.unique(sources).tolist():
+    for src in distinct_sorted(sources).tolist():
         maybe_retired(core, src, t)
 
 

@@ -128,8 +128,15 @@ def live_dues(core: Core, ids: IntArray, times: FloatArray) -> tuple[IntArray, F
     ids, times = ids[live], times[live]
     if ids.size == 0:
         return ids, times
-    _, first = np.unique(ids, return_index=True)
-    keep = np.sort(first)
+    # Each id's first position (np.unique(ids, return_index=True) without its first call's
+    # import of numpy.ma): a stable sort by id, the first of each run of equal ids.
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    first = np.ones(ordered.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    if first.all():
+        return ids, times
+    keep = np.sort(order[first])
     return ids[keep], times[keep]
 
 
