@@ -337,8 +337,8 @@ class Core:
             ids = self.token_index.tasks_at(positions)
             hits: IntArray = ids[owner[ids] == member_index]
             return hits
-        mine = (owner == member_index) & (state != TaskState.COMPLETED)
-        found: IntArray = np.flatnonzero(mine & (state != TaskState.DENIED)).astype(np.int64)
+        mine = (owner == member_index) & (state != int(TaskState.COMPLETED))
+        found: IntArray = np.flatnonzero(mine & (state != int(TaskState.DENIED))).astype(np.int64)
         return found
 
     def release(self, ids: IntArray) -> None:

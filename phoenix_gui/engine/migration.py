@@ -39,13 +39,13 @@ def detach(core: Core, ids: IntArray, t: float) -> None:
     """
     tab = core.tasks
     state = tab.raw("state")[ids]
-    running = ids[state == TaskState.RUNNING]
+    running = ids[state == int(TaskState.RUNNING)]
     if running.size:
         # The progress at the stop is noted; the target measures what it resumes from.
         core.stop_running(running, t, TaskState.PENDING)
-    for tid in ids[state == TaskState.MIGRATING].tolist():
+    for tid in ids[state == int(TaskState.MIGRATING)].tolist():
         cancel_transfer(core, tid, t)
-    core.unstrand(ids[state == TaskState.STRANDED], t)
+    core.unstrand(ids[state == int(TaskState.STRANDED)], t)
 
 
 def evict_tasks(core: Core, ids: IntArray, t: float) -> float:
@@ -56,7 +56,7 @@ def evict_tasks(core: Core, ids: IntArray, t: float) -> float:
         return 0.0
     tab = core.tasks
     state = tab.raw("state")[ids]
-    running = ids[state == TaskState.RUNNING]
+    running = ids[state == int(TaskState.RUNNING)]
     lost = 0.0
     if running.size:
         cprog, ctime = tab.checkpoint_at(running, t, core.config.timing.checkpoint_interval)
@@ -64,9 +64,9 @@ def evict_tasks(core: Core, ids: IntArray, t: float) -> float:
         tab.raw("base")[running] = cprog
         tab.raw("ckpt_time")[running] = ctime
         lost = float(np.sum(now - cprog))
-    for tid in ids[state == TaskState.MIGRATING].tolist():
+    for tid in ids[state == int(TaskState.MIGRATING)].tolist():
         cancel_transfer(core, tid, t)
-    core.unstrand(ids[state == TaskState.STRANDED], t)
+    core.unstrand(ids[state == int(TaskState.STRANDED)], t)
     core.set_owner(ids, np.int32(-1))
     tab.raw("state")[ids] = TaskState.PENDING
     tab.lineage.record(t, "evicted", ids, np.full(ids.size, -1, dtype=np.int32))

@@ -369,7 +369,7 @@ class Simulation(Core):
         if ids.size == 0:
             return
         kinds = self.tasks.raw("due_kind")[ids]
-        done = kinds == DueKind.FINISH
+        done = kinds == int(DueKind.FINISH)
         if done.any():
             finish_due(self, ids[done], times[done])
         for tid, when, kind in zip(
@@ -390,12 +390,13 @@ class Simulation(Core):
         low = tab.live_from  # every task below it is finished
         # Running, and started before t1 (started at t1 exactly: no work done yet); masks over
         # the live slices rather than gathers by id, and trust clipped per member, not per task.
-        ran = tab.raw("state")[low:n] == TaskState.RUNNING
+        ran = tab.raw("state")[low:n] == int(TaskState.RUNNING)
         ran &= tab.raw("since")[low:n] < t1
-        ids = np.flatnonzero(ran).astype(np.int64) + low
-        if ids.size == 0:
+        at = np.flatnonzero(ran)  # positions in the live slice
+        if at.size == 0:
             return
-        trust = np.clip(self.columns.trust, 0.0, 1.0)[tab.raw("owner")[low:n][ran]]
+        ids = at + low if low else at
+        trust = np.clip(self.columns.trust, 0.0, 1.0)[tab.raw("owner")[low:n][at]]
         ok = self.streams["work_units"].random(ids.size) < trust
         self.counters.attempts += int(ids.size)
         self.counters.successes += int(np.count_nonzero(ok))

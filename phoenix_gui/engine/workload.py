@@ -105,7 +105,7 @@ def pop_dues(core: Core, limit: float) -> tuple[IntArray, FloatArray]:
     tab = core.tasks
     while ids.size:
         due = tab.raw("due")[ids]
-        later = (tab.raw("state")[ids] == TaskState.RUNNING) & (due > times)
+        later = (tab.raw("state")[ids] == int(TaskState.RUNNING)) & (due > times)
         if not later.any():
             break
         core.due.push(ids[later], due[later])
@@ -124,7 +124,7 @@ def live_dues(core: Core, ids: IntArray, times: FloatArray) -> tuple[IntArray, F
     """The popped (task, due time) candidates still live — the task RUNNING with exactly that
     due time — each once, in the order they were popped."""
     tab = core.tasks
-    live = (tab.raw("state")[ids] == TaskState.RUNNING) & (tab.raw("due")[ids] == times)
+    live = (tab.raw("state")[ids] == int(TaskState.RUNNING)) & (tab.raw("due")[ids] == times)
     ids, times = ids[live], times[live]
     if ids.size == 0:
         return ids, times
