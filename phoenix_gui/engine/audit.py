@@ -152,6 +152,27 @@ _PRIMITIVE_TEXT = _TextOf()
 _PRIMITIVE_VALUE = {p: str(p) for p in Primitive}
 
 
+def _dict_texts(values: list[Any]) -> list[str] | list[None]:
+    """The canonical JSON of each dict in ``values`` without its braces, from one orjson call
+    over the list: where that text passes :func:`canonical_json`'s checks it is ``json.dumps``'
+    text of the list, i.e. ``[``, the elements' texts joined by ``,``, and ``]``; with only dicts
+    as elements, each boundary between two reads ``},{``, so if the text holds exactly
+    ``len(values) - 1`` of those they are the boundaries. Otherwise (or for anything but plain
+    dicts) ``None`` for each: the caller encodes those one at a time."""
+    nothing: list[None] = [None] * len(values)
+    if not values or not all(type(v) is dict for v in values):
+        return nothing
+    try:
+        raw = orjson.dumps(values, default=_refuse, option=_FAST_OPTIONS)
+    except TypeError:
+        return nothing
+    text = raw.decode()
+    if "null" in text or (("e-" in text or "0.0000" in text) and _SMALL_FLOAT.search(text)):
+        return nothing
+    parts = text[2:-2].split("},{")
+    return parts if len(parts) == len(values) else nothing
+
+
 class AuditError(ValueError):
     """A payload that cannot be recorded, or a log that does not verify when loaded."""
 
@@ -303,12 +324,13 @@ class AuditLog:
         if self._sealed:
             raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
         rounded, texts = audit_times([e.time for e in events])
+        bodies = _dict_texts([e.details for e in events])
         kinds, prims, values = _KIND_TEXT, _PRIMITIVE_TEXT, _PRIMITIVE_VALUE
         records = self._records if self._keep else None
         recent, sink = self._recent, self._sink
         seq, prev = self._count, self._head
         try:
-            for event, when, when_text in zip(events, rounded, texts, strict=True):
+            for event, when, when_text, body in zip(events, rounded, texts, bodies, strict=True):
                 fields = event.__dict__
                 primitive, kind, details = fields["primitive"], fields["kind"], fields["details"]
                 try:
@@ -319,7 +341,7 @@ class AuditLog:
                         or type(primitive) is not Primitive
                     ):
                         raise ValueError("left to append")
-                    details_text = canonical_json(details)
+                    details_text = "{" + body + "}" if body is not None else canonical_json(details)
                     inner = (
                         f'"details":{details_text},"event":{kinds[kind]},'
                         f'"primitive":{prims[primitive]},"time":{when_text}'

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phoenix_gui.engine.audit import AuditError, AuditLog
+from phoenix_gui.engine.audit import AuditError, AuditLog, _dict_texts, canonical_json
 from phoenix_gui.engine.audit_text import audit_times
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Event, Primitive
@@ -170,3 +170,51 @@ def test_emit_many_equals_emit() -> None:
     assert _lines(cores["bulk"].audit) == _lines(cores["single"].audit)
     assert cores["bulk"]._step_events == cores["single"]._step_events == events
     assert seen["bulk"] == seen["single"] == events
+
+
+def _plain_events(n: int) -> list[Event]:
+    """Events whose details all go through the one-call encoding (no null, no tiny float)."""
+    return [
+        Event(0.25 * i + 1e-3, Primitive.MIGRATION, "migration_started",
+              {"task": i, "from": f"h{i}", "to": 'x}, {"y', "eta": 3.5, "ok": True,
+               "path": [{"a": 1}], "z": [{}]} if i % 3 == 0 else {"task": i, "member": "é"})
+        for i in range(n)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 300])
+def test_append_many_of_plain_details_equals_append(n: int) -> None:
+    single, bulk = _same_logs(_plain_events(n))
+    assert _lines(bulk) == _lines(single)
+
+
+details = st.dictionaries(
+    st.text(max_size=6),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(alphabet="{},\"'ab\\:[]é\x00", max_size=8)
+    | st.lists(st.dictionaries(st.text(max_size=3), st.integers(), max_size=3), max_size=3),
+    max_size=5,
+)
+
+
+@given(st.lists(details, max_size=8))
+def test_details_texts_are_each_dicts_canonical_json(values: list[dict[str, Any]]) -> None:
+    texts = _dict_texts(values)
+    assert len(texts) == len(values)
+    for value, text in zip(values, texts, strict=True):
+        if text is not None:
+            assert "{" + text + "}" == canonical_json(value)
+
+
+def test_details_texts_are_used_when_they_can_be() -> None:
+    values = [e.details for e in _plain_events(30)]
+    texts = _dict_texts(values)
+    assert None not in texts
+    assert ["{" + t + "}" for t in texts if t is not None] == [canonical_json(v) for v in values]
+    # A string holding the separator makes the split ambiguous: encoded one at a time then.
+    assert _dict_texts([{"a": "},{"}, {"b": 1}]) == [None, None]
+    assert _dict_texts([{"a": [{"x": 1}, {"y": 2}]}]) == [None]
+    assert _dict_texts([{"a": None}]) == [None] and _dict_texts([[1]]) == [None]
