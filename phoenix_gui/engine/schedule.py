@@ -32,6 +32,28 @@ class _Run:
     at: int = 0
 
 
+def _merged(first: _Run, second: _Run) -> _Run:
+    """The entries left in two runs as one run sorted by (time, id): the second's entries
+    placed among the first's by binary search (both are sorted), where no time is in both;
+    else sorted together (``np.lexsort``), which gives that same order."""
+    t1, i1 = first.times[first.at :], first.ids[first.at :]
+    t2, i2 = second.times[second.at :], second.ids[second.at :]
+    after = np.searchsorted(t1, t2, side="right")
+    if t1.size and (np.searchsorted(t1, t2, side="left") != after).any():
+        times = np.concatenate((t1, t2))
+        ids = np.concatenate((i1, i2))
+        order = np.lexsort((ids, times))
+        return _Run(times[order], ids[order])
+    at = after + np.arange(t2.size)  # where each of the second's entries lands
+    rest = np.ones(t1.size + t2.size, dtype=bool)
+    rest[at] = False
+    times = np.empty(rest.size, dtype=np.result_type(t1, t2))
+    ids = np.empty(rest.size, dtype=np.result_type(i1, i2))
+    times[at], ids[at] = t2, i2
+    times[rest], ids[rest] = t1, i1
+    return _Run(times, ids)
+
+
 class DueQueue:
     """Candidate (time, task) pairs; callers check liveness against the ``due`` column."""
 
@@ -62,10 +84,7 @@ class DueQueue:
             size = last.ids.size - last.at
             if prev.ids.size - prev.at > 2 * size:
                 return
-            times = np.concatenate((prev.times[prev.at :], last.times[last.at :]))
-            ids = np.concatenate((prev.ids[prev.at :], last.ids[last.at :]))
-            order = np.lexsort((ids, times))
-            runs[-2:] = [_Run(times[order], ids[order])]
+            runs[-2:] = [_merged(prev, last)]
 
     def next_time(self) -> float:
         best = self._heap[0][0] if self._heap else float("inf")
