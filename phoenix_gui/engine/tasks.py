@@ -486,10 +486,11 @@ def checkpoint_hashes(
     rows["task"] = tasks
     rows["progress"] = progress
     rows["time"] = times
-    packed = memoryview(rows.tobytes())
-    size = _CHECKPOINT.size
     sha256 = hashlib.sha256
-    return [sha256(packed[at : at + size]).hexdigest() for at in range(0, len(packed), size)]
+    # Each row's 24 bytes as one bytes object (a void view's tolist), hashed in turn.
+    return [
+        sha256(row).hexdigest() for row in rows.reshape(-1).view(f"V{_CHECKPOINT.size}").tolist()
+    ]
 
 
 @dataclass(frozen=True)
