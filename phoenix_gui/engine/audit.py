@@ -160,7 +160,7 @@ def _dict_texts(values: list[Any]) -> list[str] | list[None]:
     ``len(values) - 1`` of those they are the boundaries. Otherwise (or for anything but plain
     dicts) ``None`` for each: the caller encodes those one at a time."""
     nothing: list[None] = [None] * len(values)
-    if not values or not all(type(v) is dict for v in values):
+    if not values or set(map(type, values)) != {dict}:
         return nothing
     try:
         raw = orjson.dumps(values, default=_refuse, option=_FAST_OPTIONS)
