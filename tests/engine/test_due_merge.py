@@ -44,3 +44,20 @@ def test_queue_pops_in_time_then_id_order() -> None:
     assert list(zip(times.tolist(), ids.tolist(), strict=True)) == sorted(
         p for p in pushed if p[0] <= 5.0
     )
+
+
+@pytest.mark.parametrize("ids_from", [0, -5, 2**41 - 3, 2**45])
+def test_merged_with_repeated_pairs_and_ids_of_any_size(ids_from: int) -> None:
+    rng = np.random.default_rng(abs(ids_from) % 97)
+    times = rng.integers(0, 6, 200) * 0.25
+    ids = ids_from + rng.integers(0, 6, 200)
+    first = _sorted_run(times[:120], ids[:120], 0)
+    second = _sorted_run(
+        np.concatenate((times[120:], times[:30])), np.concatenate((ids[120:], ids[:30])), 0
+    )
+    both_t = np.concatenate((first.times, second.times))
+    both_i = np.concatenate((first.ids, second.ids))
+    order = np.lexsort((both_i, both_t))
+    got = _merged(first, second)
+    assert got.times.tolist() == both_t[order].tolist()
+    assert got.ids.tolist() == both_i[order].tolist()
