@@ -37,7 +37,8 @@ both assembled from that single encoding, because the canonical key order of the
 ``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)``, and
 that ``json.dumps`` itself for the few payloads where they could differ, so the log is the same
 byte for byte whichever path wrote a record (tests/engine/test_audit_encoding.py compares both
-over generated payloads).
+over generated payloads); it lives in engine/audit_text.py with the batch encoders of
+:meth:`AuditLog.append_many`.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -54,10 +54,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
-import orjson
-
-from phoenix_gui.engine.audit_text import audit_times
+from phoenix_gui.engine.audit_text import (
+    KIND_TEXT,
+    PRIMITIVE_TEXT,
+    audit_times,
+    dict_texts,
+)
+from phoenix_gui.engine.audit_text import (
+    canonical_json as canonical_json,
+)
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.files import STDIN, open_input
 
@@ -75,102 +80,8 @@ CHAIN_FIELDS = ("seq", "prev_hash", "hash")
 PAYLOAD_FIELDS = ("time", "primitive", "event", "details")
 
 
-def _plain(value: Any) -> Any:
-    """JSON fallback for numpy scalars and arrays the engine may put in details.
-
-    Only called for types json cannot encode, so ordinary payloads pay nothing. The hash covers
-    the encoded text, so the file and its verification see plain ints/floats/lists.
-    """
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-# One shared encoder: building a JSONEncoder per call would cost more than the encoding itself.
-_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_plain
-)
-
-
-# orjson's fast path: sorted keys, and every type json would not encode as-is (numpy scalars,
-# str/int/dict/list subclasses, dataclasses, dates) handed to _refuse, i.e. to json.
-_FAST_OPTIONS = (
-    orjson.OPT_SORT_KEYS
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-    | orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-)
-# Where orjson's bytes may differ from json's, the record is encoded by json instead:
-# - floats 0 < |x| < 1e-4: json (repr) writes 1e-05 and 5e-07, orjson 0.00001 and 5e-7;
-# - NaN and infinities: orjson writes null where json (allow_nan=False) refuses the payload.
-# A false alarm (a string holding "null", a legitimate None) only costs the slower encoder.
-_SMALL_FLOAT = re.compile(r"\de-\d(?!\d)|(?<![\d.])0\.0000", re.ASCII)
-
-
 _sha256 = hashlib.sha256
-
-
-def _refuse(value: Any) -> Any:
-    raise TypeError(f"{type(value).__name__}: left to json")
-
-
-def canonical_json(payload: Any) -> str:
-    """``payload`` as canonical JSON text: sorted keys, ``,``/``:``, UTF-8 as is, no NaN.
-
-    Byte-identical to ``json.dumps(payload, sort_keys=True, separators=(",", ":"),
-    ensure_ascii=False, allow_nan=False)`` (numpy scalars and arrays as plain numbers and lists)
-    and raising what it raises. orjson alone is about ten times faster on the engine's small
-    payloads; with the checks and the fallbacks a record costs about half what json's does.
-    One exception: orjson writes a plain ``enum.Enum`` or ``uuid.UUID`` as its value where json
-    refuses it; the engine never puts either in an event (details hold JSON types only).
-    """
-    try:
-        raw = orjson.dumps(payload, default=_refuse, option=_FAST_OPTIONS)
-    except TypeError:  # orjson.JSONEncodeError: big ints, surrogates, non-str keys, numpy …
-        return _ENCODER.encode(payload)
-    # Plain substring tests first, on the text (``bytes in bytes`` first tries the operand as
-    # an int and formats the TypeError it clears: several times a str test's cost); the exact
-    # test only where one finds something.
-    text = raw.decode()
-    if "null" in text or (("e-" in text or "0.0000" in text) and _SMALL_FLOAT.search(text)):
-        return _ENCODER.encode(payload)
-    return text
-
-
-class _TextOf(dict[Any, str]):
-    """Canonical JSON of ``str(key)``, worked out once per key (event kinds, primitives)."""
-
-    def __missing__(self, key: Any) -> str:
-        text = self[key] = _ENCODER.encode(str(key))
-        return text
-
-
-_KIND_TEXT = _TextOf()
-_PRIMITIVE_TEXT = _TextOf()
 _PRIMITIVE_VALUE = {p: str(p) for p in Primitive}
-
-
-def _dict_texts(values: list[Any]) -> list[str] | list[None]:
-    """The canonical JSON of each dict in ``values`` without its braces, from one orjson call
-    over the list: where that text passes :func:`canonical_json`'s checks it is ``json.dumps``'
-    text of the list, i.e. ``[``, the elements' texts joined by ``,``, and ``]``; with only dicts
-    as elements, each boundary between two reads ``},{``, so if the text holds exactly
-    ``len(values) - 1`` of those they are the boundaries. Otherwise (or for anything but plain
-    dicts) ``None`` for each: the caller encodes those one at a time."""
-    nothing: list[None] = [None] * len(values)
-    if not values or set(map(type, values)) != {dict}:
-        return nothing
-    try:
-        raw = orjson.dumps(values, default=_refuse, option=_FAST_OPTIONS)
-    except TypeError:
-        return nothing
-    text = raw.decode()
-    if "null" in text or (("e-" in text or "0.0000" in text) and _SMALL_FLOAT.search(text)):
-        return nothing
-    parts = text[2:-2].split("},{")
-    return parts if len(parts) == len(values) else nothing
 
 
 class AuditError(ValueError):
@@ -324,8 +235,8 @@ class AuditLog:
         if self._sealed:
             raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
         rounded, texts = audit_times([e.time for e in events])
-        bodies = _dict_texts([e.details for e in events])
-        kinds, prims, values = _KIND_TEXT, _PRIMITIVE_TEXT, _PRIMITIVE_VALUE
+        bodies = dict_texts([e.details for e in events])
+        kinds, prims, values = KIND_TEXT, PRIMITIVE_TEXT, _PRIMITIVE_VALUE
         records = self._records if self._keep else None
         recent, sink = self._recent, self._sink
         seq, prev = self._count, self._head

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phoenix_gui.engine.audit import AuditError, AuditLog, _dict_texts, canonical_json
-from phoenix_gui.engine.audit_text import audit_times
+from phoenix_gui.engine.audit import AuditError, AuditLog
+from phoenix_gui.engine.audit_text import audit_times, canonical_json, dict_texts
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Event, Primitive
 
@@ -202,7 +202,7 @@ details = st.dictionaries(
 
 @given(st.lists(details, max_size=8))
 def test_details_texts_are_each_dicts_canonical_json(values: list[dict[str, Any]]) -> None:
-    texts = _dict_texts(values)
+    texts = dict_texts(values)
     assert len(texts) == len(values)
     for value, text in zip(values, texts, strict=True):
         if text is not None:
@@ -211,10 +211,10 @@ def test_details_texts_are_each_dicts_canonical_json(values: list[dict[str, Any]
 
 def test_details_texts_are_used_when_they_can_be() -> None:
     values = [e.details for e in _plain_events(30)]
-    texts = _dict_texts(values)
+    texts = dict_texts(values)
     assert None not in texts
     assert ["{" + t + "}" for t in texts if t is not None] == [canonical_json(v) for v in values]
     # A string holding the separator makes the split ambiguous: encoded one at a time then.
-    assert _dict_texts([{"a": "},{"}, {"b": 1}]) == [None, None]
-    assert _dict_texts([{"a": [{"x": 1}, {"y": 2}]}]) == [None]
-    assert _dict_texts([{"a": None}]) == [None] and _dict_texts([[1]]) == [None]
+    assert dict_texts([{"a": "},{"}, {"b": 1}]) == [None, None]
+    assert dict_texts([{"a": [{"x": 1}, {"y": 2}]}]) == [None]
+    assert dict_texts([{"a": None}]) == [None] and dict_texts([[1]]) == [None]
