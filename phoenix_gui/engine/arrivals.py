@@ -73,21 +73,37 @@ def arrive_in_bulk(core: Core, times: list[float]) -> None:
             raise KeyError(f"no member has index {min(index)} or {max(index)}")
     done_names = [table[who] for who in owners_done]
     owner_of = dict(zip(granted.tolist(), [table[who] for who in owners.tolist()], strict=True))
-    emit = core.emit
     assignment, governance = Primitive.ASSIGNMENT, Primitive.GOVERNANCE
     done_list = done_ids.tolist()
     done_at = done_times.tolist()
     edges = bounds.tolist()
+    # The records in the one-at-a-time order, written as one batch (Core.emit_many).
+    at_list: list[float] = []
+    prims: list[Primitive] = []
+    kinds: list[str] = []
+    details: list[dict[str, object]] = []
     for i, (tid, when, granted_one) in enumerate(
         zip(ids.tolist(), times, ok.tolist(), strict=True)
     ):
-        for c in range(edges[i], edges[i + 1]):
-            emit(done_at[c], assignment, "task_completed", task=done_list[c], member=done_names[c])
-        emit(when, governance, "task_submitted", task=tid, authorised=granted_one)
+        lo, hi = edges[i], edges[i + 1]
+        if hi > lo:
+            at_list += done_at[lo:hi]
+            prims += [assignment] * (hi - lo)
+            kinds += ["task_completed"] * (hi - lo)
+            details += [{"task": done_list[c], "member": done_names[c]} for c in range(lo, hi)]
+        at_list += (when, when)
         if granted_one:
-            emit(when, assignment, "task_assigned", task=tid, member=owner_of[tid])
+            prims += (governance, assignment)
+            kinds += ("task_submitted", "task_assigned")
+            details += (
+                {"task": tid, "authorised": True},
+                {"task": tid, "member": owner_of[tid]},
+            )
         else:
-            emit(when, governance, "task_denied", task=tid)
+            prims += (governance, governance)
+            kinds += ("task_submitted", "task_denied")
+            details += ({"task": tid, "authorised": False}, {"task": tid})
+    core.emit_many(at_list, prims, kinds, details)
 
 
 def _start(core: Core, ids: IntArray, owners: npt.NDArray[np.int32], at: FloatArray) -> None:

@@ -37,7 +37,8 @@ both assembled from that single encoding, because the canonical key order of the
 ``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)``, and
 that ``json.dumps`` itself for the few payloads where they could differ, so the log is the same
 byte for byte whichever path wrote a record (tests/engine/test_audit_encoding.py compares both
-over generated payloads).
+over generated payloads); it lives in engine/audit_text.py with the batch encoders of
+:meth:`AuditLog.append_many`.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ import hashlib
 import itertools
 import json
 import os
-import re
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -55,10 +55,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
-import orjson
-
 from phoenix_gui.engine.audit_spool import SpooledRecords
+from phoenix_gui.engine.audit_text import (
+    KIND_TEXT,
+    PRIMITIVE_TEXT,
+    audit_times,
+    dict_texts,
+)
+from phoenix_gui.engine.audit_text import (
+    canonical_json as canonical_json,
+)
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.files import STDIN, open_input
 
@@ -76,68 +82,8 @@ CHAIN_FIELDS = ("seq", "prev_hash", "hash")
 PAYLOAD_FIELDS = ("time", "primitive", "event", "details")
 
 
-def _plain(value: Any) -> Any:
-    """JSON fallback for numpy scalars and arrays the engine may put in details.
-
-    Only called for types json cannot encode, so ordinary payloads pay nothing. The hash covers
-    the encoded text, so the file and its verification see plain ints/floats/lists.
-    """
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-# One shared encoder: building a JSONEncoder per call would cost more than the encoding itself.
-_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_plain
-)
-
-
-# orjson's fast path: sorted keys, and every type json would not encode as-is (numpy scalars,
-# str/int/dict/list subclasses, dataclasses, dates) handed to _refuse, i.e. to json.
-_FAST_OPTIONS = (
-    orjson.OPT_SORT_KEYS
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-    | orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-)
-# Where orjson's bytes may differ from json's, the record is encoded by json instead:
-# - floats 0 < |x| < 1e-4: json (repr) writes 1e-05 and 5e-07, orjson 0.00001 and 5e-7;
-# - NaN and infinities: orjson writes null where json (allow_nan=False) refuses the payload.
-# A false alarm (a string holding "null", a legitimate None) only costs the slower encoder.
-_SMALL_FLOAT = re.compile(r"\de-\d(?!\d)|(?<![\d.])0\.0000", re.ASCII)
-
-
 _sha256 = hashlib.sha256
-
-
-def _refuse(value: Any) -> Any:
-    raise TypeError(f"{type(value).__name__}: left to json")
-
-
-def canonical_json(payload: Any) -> str:
-    """``payload`` as canonical JSON text: sorted keys, ``,``/``:``, UTF-8 as is, no NaN.
-
-    Byte-identical to ``json.dumps(payload, sort_keys=True, separators=(",", ":"),
-    ensure_ascii=False, allow_nan=False)`` (numpy scalars and arrays as plain numbers and lists)
-    and raising what it raises. orjson alone is about ten times faster on the engine's small
-    payloads; with the checks and the fallbacks a record costs about half what json's does.
-    One exception: orjson writes a plain ``enum.Enum`` or ``uuid.UUID`` as its value where json
-    refuses it; the engine never puts either in an event (details hold JSON types only).
-    """
-    try:
-        raw = orjson.dumps(payload, default=_refuse, option=_FAST_OPTIONS)
-    except TypeError:  # orjson.JSONEncodeError: big ints, surrogates, non-str keys, numpy …
-        return _ENCODER.encode(payload)
-    # Plain substring tests first, on the text (``bytes in bytes`` first tries the operand as
-    # an int and formats the TypeError it clears: several times a str test's cost); the exact
-    # test only where one finds something.
-    text = raw.decode()
-    if "null" in text or (("e-" in text or "0.0000" in text) and _SMALL_FLOAT.search(text)):
-        return _ENCODER.encode(payload)
-    return text
+_PRIMITIVE_VALUE = {p: str(p) for p in Primitive}
 
 
 class AuditError(ValueError):
@@ -302,6 +248,74 @@ class AuditLog:
         if self._sink is not None:
             self._sink.write(line + "\n")
         return record
+
+    def append_many(self, events: Sequence[Event]) -> None:
+        """:meth:`append` of each event in turn, the same records, at batch cost: the times are
+        rounded and written all at once (:func:`~phoenix_gui.engine.audit_text.audit_times`)
+        and each payload's text is assembled from its details' encoding (a payload's keys
+        sort as ``details`` < ``event`` < ``primitive`` < ``time``). An event whose time is not
+        a finite ``float``, or whose kind or details do not encode, goes through
+        :meth:`append` (which records it, or raises as it does)."""
+        if not events:
+            return
+        if self._sealed:
+            raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
+        rounded, texts = audit_times([e.time for e in events])
+        bodies = dict_texts([e.details for e in events])
+        kinds, prims, values = KIND_TEXT, PRIMITIVE_TEXT, _PRIMITIVE_VALUE
+        records = self._records if self._keep else None
+        recent, sink = self._recent, self._sink
+        seq, prev = self._count, self._head
+        try:
+            for event, when, when_text, body in zip(events, rounded, texts, bodies, strict=True):
+                fields = event.__dict__
+                primitive, kind, details = fields["primitive"], fields["kind"], fields["details"]
+                try:
+                    if (
+                        when_text is None
+                        or type(fields["time"]) is not float
+                        or type(kind) is not str
+                        or type(primitive) is not Primitive
+                    ):
+                        raise ValueError("left to append")
+                    details_text = "{" + body + "}" if body is not None else canonical_json(details)
+                    inner = (
+                        f'"details":{details_text},"event":{kinds[kind]},'
+                        f'"primitive":{prims[primitive]},"time":{when_text}'
+                    )
+                    digest = _sha256(
+                        f'{{"payload":{{{inner}}},"prev_hash":"{prev}","seq":{seq}}}'.encode()
+                    ).hexdigest()
+                except (TypeError, ValueError):  # (UnicodeEncodeError: a lone surrogate)
+                    # append records it, or raises the AuditError the record's own path raises.
+                    self._count, self._head = seq, prev
+                    self.append(event)
+                    seq, prev = self._count, self._head
+                    continue
+                line = f'{{"seq":{seq},{inner},"prev_hash":"{prev}","hash":"{digest}"}}'
+                record = _new_object(AuditRecord)
+                _SET_SEQ(record, seq)
+                _SET_PREV(record, prev)
+                _SET_PAYLOAD(
+                    record,
+                    {
+                        "time": when,
+                        "primitive": values[primitive],
+                        "event": kind,
+                        "details": details,
+                    },
+                )
+                _SET_HASH(record, digest)
+                _SET_LINE(record, line)
+                if records is not None:
+                    records.append(record)
+                recent.append(record)
+                seq += 1
+                prev = digest
+                if sink is not None:
+                    sink.write(line + "\n")
+        finally:  # the records written so far are the chain, whatever stopped it
+            self._count, self._head = seq, prev
 
     def append_payload(self, payload: dict[str, Any]) -> AuditRecord:
         """Record a ready-made payload; it needs time, primitive, event and details."""

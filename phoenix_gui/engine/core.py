@@ -11,7 +11,7 @@ calls the primitives make on it, so it never imports the modules that import it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
@@ -267,6 +267,33 @@ class Core:
                 listener(event)
         return event
 
+    def emit_many(
+        self,
+        times: Sequence[float],
+        primitives: Sequence[Primitive],
+        kinds: Sequence[str],
+        details: Sequence[dict[str, Any]],
+    ) -> None:
+        """:meth:`emit` of each (time, primitive, kind, details) in order, recorded as one
+        batch (:meth:`AuditLog.append_many`: the same records). Listeners get the events in
+        order once the batch is recorded."""
+        events: list[Event] = []
+        add = events.append
+        for time, primitive, kind, fields in zip(times, primitives, kinds, details, strict=True):
+            event = _new_object(Event)
+            slots = event.__dict__
+            slots["time"] = time
+            slots["primitive"] = primitive
+            slots["kind"] = kind
+            slots["details"] = fields
+            add(event)
+        self.audit.append_many(events)
+        self._step_events.extend(events)
+        if self._listeners:
+            for event in events:
+                for listener in list(self._listeners):
+                    listener(event)
+
     def forget_finished(self) -> None:
         """Give back the memory of finished tasks below the oldest unfinished one (their rows,
         lineage and token-index room). Changes nothing a run records or decides: only finished
@@ -310,8 +337,8 @@ class Core:
             ids = self.token_index.tasks_at(positions)
             hits: IntArray = ids[owner[ids] == member_index]
             return hits
-        mine = (owner == member_index) & (state != TaskState.COMPLETED)
-        found: IntArray = np.flatnonzero(mine & (state != TaskState.DENIED)).astype(np.int64)
+        mine = (owner == member_index) & (state != int(TaskState.COMPLETED))
+        found: IntArray = np.flatnonzero(mine & (state != int(TaskState.DENIED))).astype(np.int64)
         return found
 
     def release(self, ids: IntArray) -> None:

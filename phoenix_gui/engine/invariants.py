@@ -24,9 +24,9 @@ def lost_tasks(sim: Core) -> int:
     state = tab.raw("state")[low:n]
     owner = tab.raw("owner")[low:n]
     owned = (
-        (state == TaskState.RUNNING)
-        | (state == TaskState.MIGRATING)
-        | (state == TaskState.STRANDED)
+        (state == int(TaskState.RUNNING))
+        | (state == int(TaskState.MIGRATING))
+        | (state == int(TaskState.STRANDED))
     )
     bad = owned & (owner < 0)
     idx = np.flatnonzero(owned & (owner >= 0))
@@ -54,28 +54,30 @@ def check(sim: Core, audit: bool = True) -> list[str]:
     if (lost := lost_tasks(sim)) != 0:
         problems.append(f"{lost} tasks have no live owner")
     held = (
-        (state == TaskState.RUNNING)
-        | (state == TaskState.MIGRATING)
-        | (state == TaskState.STRANDED)
+        (state == int(TaskState.RUNNING))
+        | (state == int(TaskState.MIGRATING))
+        | (state == int(TaskState.STRANDED))
     )
     size = sim.columns.size
     load = np.bincount(owner[held], minlength=size)[:size]
     if not np.array_equal(load, sim.columns.load[:size]):
         problems.append("member load column disagrees with task owners")
-    running = np.bincount(owner[state == TaskState.RUNNING], minlength=size)[:size]
+    running = np.bincount(owner[state == int(TaskState.RUNNING)], minlength=size)[:size]
     if not np.array_equal(running, sim.columns.running[:size]):
         problems.append("member running column disagrees with running tasks")
-    if int(np.count_nonzero(state == TaskState.STRANDED)) != c.stranded:
+    if int(np.count_nonzero(state == int(TaskState.STRANDED))) != c.stranded:
         problems.append("stranded counter disagrees with task states")
-    if int(np.count_nonzero(state == TaskState.PENDING)) != sim.assigner.pending_count():
+    if int(np.count_nonzero(state == int(TaskState.PENDING))) != sim.assigner.pending_count():
         problems.append("pending count disagrees with task states")
-    if (state == TaskState.PENDING).any() and (owner[state == TaskState.PENDING] >= 0).any():
+    if (state == int(TaskState.PENDING)).any() and (
+        owner[state == int(TaskState.PENDING)] >= 0
+    ).any():
         problems.append("a pending task has an owner")
-    done = int(np.count_nonzero(every_state == TaskState.COMPLETED))
-    denied = int(np.count_nonzero(every_state == TaskState.DENIED))
+    done = int(np.count_nonzero(every_state == int(TaskState.COMPLETED)))
+    denied = int(np.count_nonzero(every_state == int(TaskState.DENIED)))
     if done != c.completed or denied != c.denied or c.submitted != n:
         problems.append("completed / denied / submitted counters disagree with the table")
-    migrating = np.flatnonzero(state == TaskState.MIGRATING)
+    migrating = np.flatnonzero(state == int(TaskState.MIGRATING))
     if migrating.size != len(sim.transfers):
         problems.append("migrating tasks and transfers in flight differ in number")
     for row in migrating.tolist():

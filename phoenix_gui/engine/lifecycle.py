@@ -204,7 +204,7 @@ def crash(core: Core, member: Member, t: float, cause: str) -> None:
     core.columns.working[idx] = False
     tab = core.tasks
     ids = core.tasks_of(idx)
-    ids = ids[tab.raw("state")[ids] == TaskState.RUNNING]
+    ids = ids[tab.raw("state")[ids] == int(TaskState.RUNNING)]
     lost = 0.0
     if ids.size:
         cprog, ctime = tab.checkpoint_at(ids, t, core.config.timing.checkpoint_interval)
@@ -237,7 +237,7 @@ def remove(core: Core, idx: int, t: float) -> None:
     member = core.registry.by_index(idx)
     stranded = member.load
     ids = core.tasks_of(idx)
-    waiting = ids[core.tasks.raw("state")[ids] == TaskState.STRANDED]
+    waiting = ids[core.tasks.raw("state")[ids] == int(TaskState.STRANDED)]
     # Task-hours its tasks sat stranded, read before the move clears the stranded times.
     delayed = float(np.sum(t - core.tasks.raw("stranded_since")[waiting]))
     moved = _leave_ring(core, member, t, "crash")

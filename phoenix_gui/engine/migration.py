@@ -19,6 +19,7 @@ from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.schedule import Timed
 from phoenix_gui.engine.tasks import TaskState, checkpoint_bytes, checkpoint_hash, checkpoint_hashes
+from phoenix_gui.engine.token_index import distinct_sorted
 
 IntArray = npt.NDArray[np.int64]
 
@@ -38,13 +39,13 @@ def detach(core: Core, ids: IntArray, t: float) -> None:
     """
     tab = core.tasks
     state = tab.raw("state")[ids]
-    running = ids[state == TaskState.RUNNING]
+    running = ids[state == int(TaskState.RUNNING)]
     if running.size:
         # The progress at the stop is noted; the target measures what it resumes from.
         core.stop_running(running, t, TaskState.PENDING)
-    for tid in ids[state == TaskState.MIGRATING].tolist():
+    for tid in ids[state == int(TaskState.MIGRATING)].tolist():
         cancel_transfer(core, tid, t)
-    core.unstrand(ids[state == TaskState.STRANDED], t)
+    core.unstrand(ids[state == int(TaskState.STRANDED)], t)
 
 
 def evict_tasks(core: Core, ids: IntArray, t: float) -> float:
@@ -55,7 +56,7 @@ def evict_tasks(core: Core, ids: IntArray, t: float) -> float:
         return 0.0
     tab = core.tasks
     state = tab.raw("state")[ids]
-    running = ids[state == TaskState.RUNNING]
+    running = ids[state == int(TaskState.RUNNING)]
     lost = 0.0
     if running.size:
         cprog, ctime = tab.checkpoint_at(running, t, core.config.timing.checkpoint_interval)
@@ -63,9 +64,9 @@ def evict_tasks(core: Core, ids: IntArray, t: float) -> float:
         tab.raw("base")[running] = cprog
         tab.raw("ckpt_time")[running] = ctime
         lost = float(np.sum(now - cprog))
-    for tid in ids[state == TaskState.MIGRATING].tolist():
+    for tid in ids[state == int(TaskState.MIGRATING)].tolist():
         cancel_transfer(core, tid, t)
-    core.unstrand(ids[state == TaskState.STRANDED], t)
+    core.unstrand(ids[state == int(TaskState.STRANDED)], t)
     core.set_owner(ids, np.int32(-1))
     tab.raw("state")[ids] = TaskState.PENDING
     tab.lineage.record(t, "evicted", ids, np.full(ids.size, -1, dtype=np.int32))
@@ -127,12 +128,18 @@ def start_moves(
             reason=reason, eta=eta, progress=progress,
         )  # fmt: skip
         return int(ids.size)
-    for tid, tok, src, dst, prog in zip(id_list, tokens, src_list, dst_list, progress, strict=True):
-        core.emit(
-            t, Primitive.MIGRATION, "migration_started",
-            task=tid, token=tok, **{"from": names(src), "to": names(dst)},
-            reason=reason, eta=eta, progress=prog,
-        )  # fmt: skip
+    core.emit_many(
+        [t] * len(id_list),
+        [Primitive.MIGRATION] * len(id_list),
+        ["migration_started"] * len(id_list),
+        [
+            {"task": tid, "token": tok, "from": names(src), "to": names(dst),
+             "reason": reason, "eta": eta, "progress": prog}
+            for tid, tok, src, dst, prog in zip(
+                id_list, tokens, src_list, dst_list, progress, strict=True
+            )
+        ],
+    )  # fmt: skip
     return int(ids.size)
 
 
@@ -157,6 +164,7 @@ def arrive(core: Core, entry: Timed) -> None:
         [tr.task for tr in live], [tr.progress for tr in live], [tr.ckpt_time for tr in live]
     )
     ok: list[Transfer] = []
+    invalid: list[dict[str, object]] = []  # checkpoint_invalid details, recorded in one batch
     for tr, fail, digest in zip(live, fails.tolist(), arrived, strict=True):
         if fail:
             # A corrupted transfer: flip one byte of what arrived so the digest check fails.
@@ -169,11 +177,16 @@ def arrive(core: Core, entry: Timed) -> None:
             continue
         tid = tr.task
         core.counters.validation_failures += 1
-        core.emit(t, Primitive.MIGRATION, "checkpoint_invalid", task=tid, attempt=tr.attempt)
+        invalid.append({"task": tid, "attempt": tr.attempt})
         tr.attempt += 1
         tr.generation = core.next_generation()
         core.batches[tr.generation] = np.array([tid], dtype=np.int64)
         core.agenda.add(t + transfer_hours(core), "arrive", tr.generation, tr.generation)
+    if invalid:
+        count = len(invalid)
+        core.emit_many(
+            [t] * count, [Primitive.MIGRATION] * count, ["checkpoint_invalid"] * count, invalid
+        )
     if ok:
         _complete(core, ok, t)
 
@@ -197,17 +210,21 @@ def _complete(core: Core, done: list[Transfer], t: float) -> None:
             **{"from": [names(tr.source) for tr in done], "to": [names(tr.target) for tr in done]},
         )  # fmt: skip
     else:
-        for tr in done:
-            core.emit(
-                t, Primitive.MIGRATION, "migration_completed",
-                task=tr.task, **{"from": names(tr.source), "to": names(tr.target)},
-                attempts=tr.attempt,
-            )  # fmt: skip
+        core.emit_many(
+            [t] * len(done),
+            [Primitive.MIGRATION] * len(done),
+            ["migration_completed"] * len(done),
+            [
+                {"task": tr.task, "from": names(tr.source), "to": names(tr.target),
+                 "attempts": tr.attempt}
+                for tr in done
+            ],
+        )  # fmt: skip
     alive = core.columns.working[targets]
     core.start_running(ids[alive], t)
     dead = ids[~alive]  # sent to a member that has crashed since: stranded at its checkpoint
     core.strand(dead, t)
-    for src in np.unique(sources).tolist():
+    for src in distinct_sorted(sources).tolist():
         maybe_retired(core, src, t)
 
 

@@ -32,6 +32,40 @@ class _Run:
     at: int = 0
 
 
+def _merged(first: _Run, second: _Run) -> _Run:
+    """The entries left in two runs as one run sorted by (time, id), as ``np.lexsort`` of both
+    would sort them (equal pairs: the first run's before the second's), without sorting: each of
+    the second's entries lands by binary search among the first's — after those with an earlier
+    time, or the same time and an id not above its own (keys ``time group · 2**41 + id``)."""
+    t1, i1 = first.times[first.at :], first.ids[first.at :]
+    t2, i2 = second.times[second.at :], second.ids[second.at :]
+    after = np.searchsorted(t1, t2, side="right")
+    before = np.searchsorted(t1, t2, side="left")
+    tied = np.flatnonzero(before != after)  # a time the first run has too: order by id there
+    if tied.size:
+        if min(int(i1.min()), int(i2.min())) < 0 or max(int(i1.max()), int(i2.max())) >= _ID_SPAN:
+            times = np.concatenate((t1, t2))
+            ids = np.concatenate((i1, i2))
+            order = np.lexsort((ids, times))
+            return _Run(times[order], ids[order])
+        group = np.zeros(t1.size, dtype=np.int64)
+        np.cumsum(t1[1:] != t1[:-1], out=group[1:])
+        keys = group * _ID_SPAN + i1
+        after[tied] = np.searchsorted(keys, group[before[tied]] * _ID_SPAN + i2[tied], side="right")
+    at = after + np.arange(t2.size)  # where each of the second's entries lands
+    rest = np.ones(t1.size + t2.size, dtype=bool)
+    rest[at] = False
+    times = np.empty(rest.size, dtype=np.result_type(t1, t2))
+    ids = np.empty(rest.size, dtype=np.result_type(i1, i2))
+    times[at], ids[at] = t2, i2
+    times[rest], ids[rest] = t1, i1
+    return _Run(times, ids)
+
+
+# Task ids below this merge by key (time group · span + id) without overflowing int64.
+_ID_SPAN = 1 << 41
+
+
 class DueQueue:
     """Candidate (time, task) pairs; callers check liveness against the ``due`` column."""
 
@@ -62,10 +96,7 @@ class DueQueue:
             size = last.ids.size - last.at
             if prev.ids.size - prev.at > 2 * size:
                 return
-            times = np.concatenate((prev.times[prev.at :], last.times[last.at :]))
-            ids = np.concatenate((prev.ids[prev.at :], last.ids[last.at :]))
-            order = np.lexsort((ids, times))
-            runs[-2:] = [_Run(times[order], ids[order])]
+            runs[-2:] = [_merged(prev, last)]
 
     def next_time(self) -> float:
         best = self._heap[0][0] if self._heap else float("inf")

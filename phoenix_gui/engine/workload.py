@@ -105,7 +105,7 @@ def pop_dues(core: Core, limit: float) -> tuple[IntArray, FloatArray]:
     tab = core.tasks
     while ids.size:
         due = tab.raw("due")[ids]
-        later = (tab.raw("state")[ids] == TaskState.RUNNING) & (due > times)
+        later = (tab.raw("state")[ids] == int(TaskState.RUNNING)) & (due > times)
         if not later.any():
             break
         core.due.push(ids[later], due[later])
@@ -124,12 +124,19 @@ def live_dues(core: Core, ids: IntArray, times: FloatArray) -> tuple[IntArray, F
     """The popped (task, due time) candidates still live — the task RUNNING with exactly that
     due time — each once, in the order they were popped."""
     tab = core.tasks
-    live = (tab.raw("state")[ids] == TaskState.RUNNING) & (tab.raw("due")[ids] == times)
+    live = (tab.raw("state")[ids] == int(TaskState.RUNNING)) & (tab.raw("due")[ids] == times)
     ids, times = ids[live], times[live]
     if ids.size == 0:
         return ids, times
-    _, first = np.unique(ids, return_index=True)
-    keep = np.sort(first)
+    # Each id's first position (np.unique(ids, return_index=True) without its first call's
+    # import of numpy.ma): a stable sort by id, the first of each run of equal ids.
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    first = np.ones(ordered.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    if first.all():
+        return ids, times
+    keep = np.sort(order[first])
     return ids[keep], times[keep]
 
 
@@ -138,8 +145,16 @@ def finish_due(core: Core, ids: IntArray, times: npt.NDArray[np.float64]) -> Non
     owners = complete(core, ids)
     core.counters.work_done += float(core.tasks.raw("work")[ids].sum())
     names = core.ring.name_of
-    for tid, when, who in zip(ids.tolist(), times.tolist(), owners, strict=True):
-        core.emit(when, Primitive.ASSIGNMENT, "task_completed", task=tid, member=names(who))
+    count = len(owners)
+    core.emit_many(
+        times.tolist(),
+        [Primitive.ASSIGNMENT] * count,
+        ["task_completed"] * count,
+        [
+            {"task": tid, "member": names(who)}
+            for tid, who in zip(ids.tolist(), owners, strict=True)
+        ],
+    )
 
 
 def complete(core: Core, ids: IntArray) -> list[int]:
