@@ -171,7 +171,7 @@ def test_drain_flies_every_moving_task_from_its_arc_to_its_new_owner(qtbot) -> N
     clock.now += 1.0
     view.render_frame()
     assert 0 < view.packets_in_flight < moved.size  # a stream, not one blob
-    assert view._trail._groups  # each flying packet drags a short trail
+    assert view._trail._xy.shape[1]  # each flying packet drags a short trail
     clock.now += 0.55
     view.render_frame()
     assert view.packets_in_flight == 0
