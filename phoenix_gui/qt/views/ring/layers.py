@@ -194,11 +194,11 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
     def paint(self, p: QtGui.QPainter, *args: object) -> None:
         # Stamp in device pixels, untransformed: a dot is a fixed number of pixels whatever
         # the zoom. Centres are rounded to pixel corners so a sprite is copied, not resampled.
+        started = time.perf_counter()
         self._arrange()
         n = self._order_xy.shape[1]
         if not n:
             return
-        started = time.perf_counter()
         transform = p.transform()
         device = p.device()
         dpr = float(device.devicePixelRatioF()) if device is not None else 1.0

@@ -28,6 +28,7 @@ from phoenix_gui.qt.views.ring.animation import FADED_ALPHA, Animator
 from phoenix_gui.qt.views.ring.highlight import Legend, RingHighlight
 from phoenix_gui.qt.views.ring.layers import BandLayer, DotLayer, PathLayer, pen
 from phoenix_gui.qt.views.ring.motion import RingMotion
+from phoenix_gui.qt.views.ring.pacing import PacedRedraw
 from phoenix_gui.qt.views.ring.pointer import RingPointer
 from phoenix_gui.qt.views.ring.ticks import TickLayer
 
@@ -121,6 +122,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._frame_timer = QtCore.QTimer(self)
         self._frame_timer.setInterval(16)
         self._frame_timer.timeout.connect(self._on_frame_timer)
+        # Big rings re-render their dots paced by cost (a step replaces them several times).
+        self._dots_pacer = PacedRedraw(self, self._draw_dots, self._dots)
 
     # ---- construction ------------------------------------------------------------------
     def _build_items(self) -> None:
@@ -295,6 +298,15 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._refresh_highlight()
 
     def _redraw_dots(self) -> None:
+        """The task dots changed: drawn at once, or paced by their cost in a big ring."""
+        self._dots_pacer.request(int(self._tasks.ids.size))
+
+    def catch_up_dots(self) -> None:
+        """Draw now the dots a paced redraw has not drawn yet (a picture is about to be taken)."""
+        if self._dots_pacer.pending:
+            self._dots_pacer.flush()
+
+    def _draw_dots(self) -> None:
         """Task dots in their owner's colour, except those in the air (drawn as packets)."""
         x, y = self._task_xy
         owner = np.asarray(self._tasks.owner)
