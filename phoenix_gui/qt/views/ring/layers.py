@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
@@ -31,30 +30,11 @@ from shiboken6 import wrapInstance
 
 from phoenix_gui.qt.views.palette import member_color
 from phoenix_gui.qt.views.ring.geometry import TOKEN_SPACE
+from phoenix_gui.qt.views.ring.sprites import SpriteSheet
 
 EXTENT = QtCore.QRectF(-1.5, -1.5, 3.0, 3.0)  # everything the ring draws fits in here
 SWAP_KEY = -2  # the crashed red of the palette
 DOT_ROUNDS = 24  # interleaved painting rounds of the task dots (see DotLayer._arrange)
-SHEET_COLUMNS = 64  # sprites per row of a dot layer's sprite sheet
-
-
-@lru_cache(maxsize=1024)
-def dot_sprite(key: int, alpha: int, size_px: float, dpr: float) -> QtGui.QPixmap:
-    """One dot, drawn with the round cosmetic pen the dots always had, centred in a square."""
-    side = 2 * int(np.ceil(size_px / 2 + 1))  # even: the centre falls on a pixel corner
-    pix = QtGui.QPixmap(round(side * dpr), round(side * dpr))
-    pix.setDevicePixelRatio(dpr)
-    pix.fill(QtCore.Qt.GlobalColor.transparent)
-    colour = member_color(key)
-    colour.setAlpha(alpha)
-    pen = QtGui.QPen(colour, size_px)
-    pen.setCosmetic(True)
-    pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap)
-    painter = QtGui.QPainter(pix)
-    painter.setPen(pen)
-    painter.drawPoint(QtCore.QPointF(side / 2, side / 2))
-    painter.end()
-    return pix
 
 
 def device_xy(t: QtGui.QTransform, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -80,7 +60,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         self._slot = np.zeros(0, dtype=np.int64)  # each dot's key, as a place in _key_list
         self._round = np.zeros(0, dtype=np.int64)  # each dot's painting round
         self._frags = np.zeros((0, 10))  # QPainter.PixmapFragment as 10 doubles per dot
-        self._sheet: tuple[tuple[object, ...], QtGui.QPixmap, int] | None = None
+        self._sheet = SpriteSheet(size_px, alpha)
         self._swapped: frozenset[int] = frozenset()  # keys drawn in SWAP_KEY's colour
         self.last_paint_ms = 0.0  # what the last paint of every dot cost (pacing, see binding)
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -164,33 +144,6 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
     def boundingRect(self) -> QtCore.QRectF:
         return EXTENT
 
-    def _sprite_sheet(self, dpr: float) -> tuple[QtGui.QPixmap, int]:
-        """Every present key's sprite side by side, then the crashed red's: one pixmap the
-        dots are stamped from (each fragment picks its colour's square)."""
-        keys = [*self._key_list, SWAP_KEY]
-        signature = (tuple(keys), self._alpha, self._size, dpr)
-        if self._sheet is not None and self._sheet[0] == signature:
-            return self._sheet[1], self._sheet[2]
-        side = dot_sprite(keys[0], self._alpha, self._size, dpr).width()  # device pixels
-        columns = min(len(keys), SHEET_COLUMNS)
-        rows = -(-len(keys) // columns)
-        sheet = QtGui.QImage(
-            columns * side, rows * side, QtGui.QImage.Format.Format_ARGB32_Premultiplied
-        )
-        sheet.fill(QtCore.Qt.GlobalColor.transparent)
-        painter = QtGui.QPainter(sheet)
-        painter.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_Source)
-        for cell, key in enumerate(keys):
-            image = dot_sprite(key, self._alpha, self._size, dpr).toImage()
-            image.setDevicePixelRatio(1.0)  # copied pixel for pixel
-            row, column = divmod(cell, columns)
-            painter.drawImage(QtCore.QPoint(column * side, row * side), image)
-        painter.end()
-        pixmap = QtGui.QPixmap.fromImage(sheet)
-        pixmap.setDevicePixelRatio(dpr)
-        self._sheet = (signature, pixmap, side)
-        return pixmap, side
-
     def paint(self, p: QtGui.QPainter, *args: object) -> None:
         # Stamp in device pixels, untransformed: a dot is a fixed number of pixels whatever
         # the zoom. Centres are rounded to pixel corners so a sprite is copied, not resampled.
@@ -202,13 +155,13 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         transform = p.transform()
         device = p.device()
         dpr = float(device.devicePixelRatioF()) if device is not None else 1.0
-        sheet, side = self._sprite_sheet(dpr)
-        cell = np.arange(len(self._key_list) + 1)
+        # Each key's square on the sheet; a swapped key's dots take the crashed red's.
+        cells = self._sheet.cells([*self._key_list, SWAP_KEY], dpr)
         for place, key in enumerate(self._key_list):
             if key in self._swapped:
-                cell[place] = len(self._key_list)  # the crashed red's square, last
-        cell = cell[self._slot]
-        columns = min(len(self._key_list) + 1, SHEET_COLUMNS)
+                cells[place] = cells[-1]
+        left, top = self._sheet.origins(cells[self._slot])
+        side = self._sheet.side
         # One numpy pass fills the fragments of every dot; one call stamps them all, in order.
         if self._frags.shape[0] < n:
             self._frags = np.zeros((n, 10))
@@ -216,14 +169,14 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         dx, dy = device_xy(transform, self._order_xy[0], self._order_xy[1])
         frags[:, 0] = np.round(dx)
         frags[:, 1] = np.round(dy)
-        frags[:, 2] = (cell % columns) * side
-        frags[:, 3] = (cell // columns) * side
+        frags[:, 2] = left
+        frags[:, 3] = top
         frags[:, 4:6] = (side, side)
         frags[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
         p.resetTransform()
         # Qt reads ``n`` fragments from this address (as pyqtgraph's PrimitiveArray does).
         ptr = wrapInstance(frags.ctypes.data, QtGui.QPainter.PixmapFragment)
-        p.drawPixmapFragments(ptr, n, sheet)  # type: ignore[arg-type]
+        p.drawPixmapFragments(ptr, n, self._sheet.pixmap())  # type: ignore[arg-type]
         p.setTransform(transform)
         self.last_paint_ms = (time.perf_counter() - started) * 1000.0
 
