@@ -148,6 +148,10 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._ticks = TickLayer(geo.TICK_IN, geo.TICK_OUT, width_px=1.3)
         self._links = PathLayer()
         self._dots = DotLayer(size_px=4.0, alpha=230)
+        # The same dots with a crashed member's stranded tasks in the crashed red: their blink
+        # shows one or the other (a blit of its cache), not a re-render of every dot.
+        self._dots_red = DotLayer(size_px=4.0, alpha=230)
+        self._dots_red.setVisible(False)
         self._markers = pg.ScatterPlotItem(pxMode=True)
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
         # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
@@ -159,7 +163,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         # Arcs that changed hands, in their new owner's colour; flashed by showing and hiding it.
         self._flash = BandLayer(geo.ARC_IN - 0.03, geo.ARC_OUT + 0.035, alpha=235)
         self._flash.setVisible(False)
-        for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
+        for item in (self._links, self._arcs, self._ring, self._ticks, self._dots, self._dots_red):
             self.addItem(item)
         self.highlight = RingHighlight(self)
         for item in (self._flash, self._markers, self._trail, self._packets):
@@ -314,6 +318,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             keep = ~np.isin(self._tasks.ids, self._hidden)
             x, y, owner = x[keep], y[keep], owner[keep]
         self._dots.set_data(x, y, owner)
+        self._dots_red.set_data(x, y, owner)  # ordered and drawn only when shown
 
     def _rebuild_links(self) -> None:
         """Assignment links member → tasks (kubernetes, agentic), capped so they stay legible."""
@@ -538,7 +543,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         # Stranded tasks blink in the crashed red in place, within the dots' interleaved
         # rounds: an overlay on top would cover neighbours and overstate them.
         blink = self._stranded_count > 0 and self.animator.blink_on(now)
-        self._dots.set_swapped(sorted(self.animator.crashed) if blink else [])
+        self._show_stranded_red(blink)
         ms = (time.perf_counter() - started) * 1000.0
         self.frameRendered.emit(ms)
         return ms
@@ -579,12 +584,18 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         crashed = sorted(self.animator.crashed)
         mask = np.isin(self._tasks.owner, crashed) if crashed else np.zeros(0, dtype=bool)
         self._stranded_count = int(mask.sum())
-        self._dots.set_swapped(crashed if self._stranded_count else [])
+        self._dots_red.set_swapped(crashed)
+        self._show_stranded_red(self._stranded_count > 0)
+
+    def _show_stranded_red(self, red: bool) -> None:
+        if red != self._dots_red.isVisible():
+            self._dots_red.setVisible(red)
+            self._dots.setVisible(not red)
 
     @property
     def stranded_shown_red(self) -> bool:
         """True while the stranded tasks are drawn red (the blink's on phase)."""
-        return bool(self._dots.swapped)
+        return bool(self._dots_red.isVisible())
 
     @property
     def stranded_on_screen(self) -> int:
