@@ -26,7 +26,8 @@ COST_SHARE = 8
 class Measured(Protocol):
     """What the redraw's cost is read from: the last paint of what it draws, in ms."""
 
-    last_paint_ms: float
+    @property
+    def last_paint_ms(self) -> float: ...
 
 
 class PacedRedraw(QtCore.QObject):

@@ -70,6 +70,20 @@ def _marker_pen(failed: bool) -> QtGui.QPen:
     return out
 
 
+class _DotsCost:
+    """What re-rendering the task dots costs: the plain layer, and the red one while in use."""
+
+    def __init__(self, plain: DotLayer, red: DotLayer) -> None:
+        self._plain = plain
+        self._red = red
+        self.red_in_use = False
+
+    @property
+    def last_paint_ms(self) -> float:
+        red = self._red.last_paint_ms if self.red_in_use else 0.0
+        return float(self._plain.last_paint_ms) + float(red)
+
+
 class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
     """The ring drawing. Signals carry member ids (str) and task indices (int)."""
 
@@ -123,7 +137,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._frame_timer.setInterval(16)
         self._frame_timer.timeout.connect(self._on_frame_timer)
         # Big rings re-render their dots paced by cost (a step replaces them several times).
-        self._dots_pacer = PacedRedraw(self, self._draw_dots, self._dots)
+        self._dots_cost = _DotsCost(self._dots, self._dots_red)
+        self._dots_pacer = PacedRedraw(self, self._draw_dots, self._dots_cost)
 
     # ---- construction ------------------------------------------------------------------
     def _build_items(self) -> None:
@@ -284,7 +299,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
     @property
     def dots_paint_ms(self) -> float:
         """What the last paint of the task dots cost (their cache re-rendered), in ms."""
-        return float(self._dots.last_paint_ms)
+        return self._dots_cost.last_paint_ms
 
     def set_tasks(self, tasks: TaskArrays) -> None:
         """Replace the task dots; skipped when ids and owners are unchanged."""
@@ -585,6 +600,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         mask = np.isin(self._tasks.owner, crashed) if crashed else np.zeros(0, dtype=bool)
         self._stranded_count = int(mask.sum())
         self._dots_red.set_swapped(crashed)
+        self._dots_cost.red_in_use = self._stranded_count > 0  # a change re-renders both
         self._show_stranded_red(self._stranded_count > 0)
 
     def _show_stranded_red(self, red: bool) -> None:
