@@ -106,10 +106,12 @@ def run_window(
 
     from phoenix_gui.qt.document.settings import Settings
     from phoenix_gui.qt.shell.app import create_app, quiet_harmless_qt_messages
+    from phoenix_gui.qt.shell.heap import keep_collections_short
     from phoenix_gui.qt.shell.workbench import open_workbench, workbench_of
 
     app = create_app()
     with quiet_harmless_qt_messages(), tempfile.TemporaryDirectory() as scratch:
+        keep_collections_short()  # as the app does before its first run (shell/heap.py)
         window = open_workbench(
             scenario,
             settings=Settings.from_file(Path(scratch) / "settings.ini"),

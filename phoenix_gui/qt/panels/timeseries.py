@@ -8,7 +8,10 @@ is O(1) amortised and never touches the plots. A single-shot
 timer redraws at most every ``REDRAW_MS`` and only while the panel is visible; the interval
 stretches with the series' length and with what the last redraw cost (setData plus the paint it
 caused, measured), so the plots never take more than about 1/``COST_SHARE`` of the GUI thread
-however busy the window is. The curves clip to the view and downsample by peak, so 10^5 points
+however busy the window is. Time runs from 0 to a quarter past the newest point and widens
+only when the newest point reaches its end (pyqtgraph's auto-range moved it, and so re-rendered
+all twelve axes, on every redraw: ~20 ms, a whole window step's budget); the values auto-range.
+The curves clip to the view and downsample by peak, so 10^5 points
 draw like a few thousand; the axes are cached as pixmaps, so a repaint that does not move them
 (another item changed, a dock resized) costs a blit, not their text.
 
@@ -41,6 +44,9 @@ POINTS_PER_REDRAW_MS = 400
 # with text axes cost ~20-30 ms to repaint on a busy 2-core machine, which every step paid
 # before (a third of a 10^5-task window step).
 COST_SHARE = 15
+# The time axis reaches this far past the newest point whenever it has to grow: between those
+# moments the axes keep their range, so a redraw repaints the curves, not every axis's text.
+X_HEADROOM = 1.25
 INITIAL_CAPACITY = 1024
 # Rows kept at most (19 columns × 8 bytes: 2.5 MB); a long run thins its older half.
 MAX_ROWS = 1 << 14
@@ -211,7 +217,10 @@ class TimeSeriesPanel(QtWidgets.QWidget):
                 item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.getAxis("left").setWidth(40)
             # Hours stay hours: no "(x0.001)" rescaling of the time axis, and time starts at 0.
-            plot.getAxis("bottom").enableAutoSIPrefix(False)
+            # The other axes have no label, so no prefix to show: without auto SI prefix a
+            # range change does not re-set their (empty) label's HTML (~0.5 ms an axis).
+            for axis in ("left", "bottom", "top", "right"):
+                plot.getAxis(axis).enableAutoSIPrefix(False)
             plot.setLimits(xMin=0.0)
             if row == 1:
                 plot.setLabel("bottom", "time (h)", color=foreground.name())
@@ -243,6 +252,14 @@ class TimeSeriesPanel(QtWidgets.QWidget):
             line.setToolTip(f"{status} from DHS ≥ {mark:g} %")
             dhs_plot.addItem(line)
             self.band_lines.append(line)
+
+        # Time runs from 0 to a little past the newest point (see X_HEADROOM) until the user
+        # zooms or pans, or asks for pyqtgraph's auto-range (the "A" button).
+        self._x_end = 0.0
+        self._x_follow = True
+        for plot in self.plots:
+            plot.getViewBox().sigRangeChangedManually.connect(self._on_view_moved)
+        self.reset_ranges()
 
         # The timeline's cursor: a vertical line at the past moment being shown, in every plot.
         self.cursors: list[pg.InfiniteLine] = []
@@ -322,10 +339,24 @@ class TimeSeriesPanel(QtWidgets.QWidget):
 
     def reset_ranges(self) -> None:
         """A new run: forget the old run's zoom and ranges (time from 0, values auto)."""
+        self._x_end = 1.0
+        self._x_follow = True
         for plot in self.plots:
-            plot.enableAutoRange()
-            plot.setXRange(0.0, 1.0, padding=0.0)
-            plot.enableAutoRange(x=True, y=True)
+            plot.enableAutoRange(x=False, y=True)
+        self.plots[0].setXRange(0.0, self._x_end, padding=0.0)  # the linked plots follow
+
+    def _on_view_moved(self, *_args: object) -> None:
+        self._x_follow = False  # the user's own view, until the next run
+
+    def _follow_time(self, hours: np.ndarray) -> None:
+        """Widen the time axis when the newest point reaches its end (see X_HEADROOM)."""
+        box = self.plots[0].getViewBox()
+        if not self._x_follow or box.state["autoRange"][0] or not hours.size:
+            return
+        newest = float(hours[-1])
+        if newest > self._x_end:
+            self._x_end = newest * X_HEADROOM
+            self.plots[0].setXRange(0.0, self._x_end, padding=0.0)
 
     def refresh(self) -> None:
         """Push the recorded series to the curves now (the timer calls this)."""
@@ -337,6 +368,7 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         hours = self.buffer.column(COLUMN_INDEX["time_h"])
         for name, curve in self.curves.items():
             curve.setData(hours, self.buffer.column(COLUMN_INDEX[name]))
+        self._follow_time(hours)
         self._refresh_ms = (time.perf_counter() - start) * 1000.0
 
     def export_csv(self, path: str | Path) -> None:

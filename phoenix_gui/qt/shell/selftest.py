@@ -294,6 +294,7 @@ def _self_test(
         moment("start")
         probe.mark("reset")
         window.reset_action.trigger()
+        _wait_for_build(window, app)  # a big run is rebuilt on a worker thread meanwhile
         moment("reset")
         crash_at = steps // 2
         timing = window.adapter.sim.config.timing
@@ -379,10 +380,7 @@ def _self_test(
                 if not workbench.open_lesson(str(path)):
                     failures.append(f"could not open the lesson {path.name}")
                     continue
-                deadline = time.monotonic() + 60.0  # a big run is built on a worker thread
-                while window.adapter.building and time.monotonic() < deadline:
-                    app.processEvents()
-                    time.sleep(0.01)
+                _wait_for_build(window, app)
                 moment(f"lesson-{path.stem}")
         failures += _layout_failures(layout)
     finally:
@@ -478,6 +476,16 @@ def _stress(window: Any, app: Any, failures: list[str]) -> dict[str, Any]:
     if window.state.values()["joins"] == STRESS_VALUES[1][1]:
         failures.append("undo did not restore the values the stress step changed")
     return {"stress_events": stepper_total, "stress_handled": handled, "stress_busy": busy}
+
+
+def _wait_for_build(window: Any, app: Any) -> None:
+    """Keep the event loop running while a big run is built on its worker thread, as the
+    window does (a Step then would wait for the build inside the step: a stall no user meets,
+    since Step waits for the run to be there)."""
+    deadline = time.monotonic() + 60.0
+    while window.adapter.building and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
 
 
 def _settle(window: Any, app: Any) -> None:

@@ -24,7 +24,11 @@ LISTED = 3  # destinations named; the rest are summed up as "n more"
 
 
 def _spread(indices: np.ndarray, name_of: Callable[[int], str]) -> str:
-    counts = Counter(name_of(int(i)) if i >= 0 else "pending" for i in indices.tolist())
+    # Each distinct member is named once (a drain at 10^5 tasks moves thousands of them).
+    values, numbers = np.unique(np.asarray(indices, dtype=np.int64), return_counts=True)
+    counts: Counter[str] = Counter()
+    for i, n in zip(values.tolist(), numbers.tolist(), strict=True):
+        counts[name_of(i) if i >= 0 else "pending"] += n
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     parts = [f"{name} ({n})" for name, n in ranked[:LISTED]]
     rest = sum(n for _name, n in ranked[LISTED:])
@@ -73,9 +77,8 @@ def describe(change: MembershipChange, name_of: Callable[[int], str]) -> str:
 
 def narrate(story: StepStory, name_of: Callable[[int], str]) -> str:
     """The whole step: its membership changes, else its hand-offs; '' when nothing to say."""
-    parts = [describe(c, name_of) for c in story.changes]
-    if any(c.kind != "retired" for c in story.changes):
-        parts = [describe(c, name_of) for c in story.changes if c.kind != "retired"]
+    told = [c for c in story.changes if c.kind != "retired"] or list(story.changes)
+    parts = [describe(c, name_of) for c in told]
     if not parts and story.handoffs:
         h = story.handoffs[-1]
         why = h.reason.replace("_", " ")

@@ -227,3 +227,29 @@ def test_catch_up_draws_what_the_paced_redraw_has_not_yet(qtbot, panel):
     assert not panel._redraw.isActive()
     panel.catch_up()  # nothing new: nothing to do
     assert points(panel.curves["dhs_observed"]) == 40
+
+
+def test_the_time_axis_grows_in_leaps_and_keeps_a_users_own_view(qtbot, panel):
+    from phoenix_gui.qt.panels.timeseries import X_HEADROOM
+
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    ends = []
+    for step in range(0, 400, 4):
+        panel.append(make_snapshot(step))
+        panel.refresh()
+        ends.append(panel.plots[0].getViewBox().viewRange()[0][1])
+    newest = float(panel.series("time_h")[-1])
+    # Always past the newest point, never more than the headroom past it …
+    assert newest <= ends[-1] <= newest * X_HEADROOM + 1e-9
+    # … and it moved in a few leaps, not with every redraw (each leap repaints every axis).
+    assert 1 < len(set(ends)) < len(ends) // 4
+    for plot in panel.plots:  # the linked plots show the same time
+        assert plot.getViewBox().viewRange()[0] == pytest.approx([0.0, ends[-1]])
+    panel.plots[0].getViewBox().sigRangeChangedManually.emit([True, False])  # a drag
+    panel.plots[0].setXRange(1.0, 2.0, padding=0.0)
+    for step in range(400, 800, 4):
+        panel.append(make_snapshot(step))
+    panel.refresh()
+    assert panel.plots[0].getViewBox().viewRange()[0] == pytest.approx([1.0, 2.0])

@@ -6,10 +6,12 @@ expensive conversion done there once, ``paint()`` only replays what was built. T
 cached in device coordinates (``DeviceCoordinateCache``), so while packets fly over them a
 frame costs a blit, not a redraw of 10^4 dots or ticks (DESIGN.md §8).
 
-Dots are stamped from a pre-rendered sprite per colour with one ``drawPixmapFragments`` per
-colour (about 2 ms for 10^4 dots) instead of ``drawPoints`` with a wide round pen, which Qt
-strokes point by point as a path (about 12 ms for 10^4): the frame after an ownership change
-rebuilds the whole dot layer and still fits the worst-case frame budget. Owned arcs are
+Dots are stamped from pre-rendered sprites (one per colour, side by side in one sprite sheet)
+with a single ``drawPixmapFragments`` call for every dot, in painting order (about 2 ms for 10^4
+dots; a call per colour and round cost 4800 Python calls a paint at 200 members) instead of
+``drawPoints`` with a wide round pen, which Qt strokes point by point as a path (about 12 ms for
+10^4): the frame after an ownership change rebuilds the whole dot layer and still fits the
+worst-case frame budget. Owned arcs are
 coloured per pixel from the owner table; vnode ticks (:mod:`phoenix_gui.qt.views.ring.ticks`)
 are kept as
 one image per group of members, so a join or a leave re-strokes one group. Together they keep
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,29 +30,11 @@ from shiboken6 import wrapInstance
 
 from phoenix_gui.qt.views.palette import member_color
 from phoenix_gui.qt.views.ring.geometry import TOKEN_SPACE
+from phoenix_gui.qt.views.ring.sprites import SpriteSheet
 
 EXTENT = QtCore.QRectF(-1.5, -1.5, 3.0, 3.0)  # everything the ring draws fits in here
 SWAP_KEY = -2  # the crashed red of the palette
-DOT_ROUNDS = 24  # interleaved painting rounds of the task dots (see DotLayer.set_data)
-
-
-@lru_cache(maxsize=1024)
-def dot_sprite(key: int, alpha: int, size_px: float, dpr: float) -> QtGui.QPixmap:
-    """One dot, drawn with the round cosmetic pen the dots always had, centred in a square."""
-    side = 2 * int(np.ceil(size_px / 2 + 1))  # even: the centre falls on a pixel corner
-    pix = QtGui.QPixmap(round(side * dpr), round(side * dpr))
-    pix.setDevicePixelRatio(dpr)
-    pix.fill(QtCore.Qt.GlobalColor.transparent)
-    colour = member_color(key)
-    colour.setAlpha(alpha)
-    pen = QtGui.QPen(colour, size_px)
-    pen.setCosmetic(True)
-    pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap)
-    painter = QtGui.QPainter(pix)
-    painter.setPen(pen)
-    painter.drawPoint(QtCore.QPointF(side / 2, side / 2))
-    painter.end()
-    return pix
+DOT_ROUNDS = 24  # interleaved painting rounds of the task dots (see DotLayer._arrange)
 
 
 def device_xy(t: QtGui.QTransform, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -60,21 +43,36 @@ def device_xy(t: QtGui.QTransform, x: np.ndarray, y: np.ndarray) -> tuple[np.nda
 
 
 class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no type hints
-    """Round dots grouped by colour key; one sprite stamp call per colour, none per dot."""
+    """Round dots coloured by key, stamped from one sprite sheet in one call, none per dot.
+
+    ``set_data`` only keeps its arrays: the painting order is worked out when it is needed (at
+    the next paint), so a view that replaces the dots several times before one frame (a step's
+    tasks, its flights leaving, its landings) pays for the order once.
+    """
 
     def __init__(self, size_px: float = 4.0, alpha: int = 255) -> None:
         super().__init__()
         self._size = size_px
         self._alpha = alpha
-        self._xy = np.zeros((2, 0))  # every dot, sorted by key
-        self._groups: list[tuple[int, int, int]] = []  # key, first dot, dot count
+        self._input: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # not ordered yet
+        self._order_xy = np.zeros((2, 0))  # every dot, in painting order
+        self._key_list: list[int] = []  # the keys present, ascending
+        self._slot = np.zeros(0, dtype=np.int64)  # each dot's key, as a place in _key_list
+        self._round = np.zeros(0, dtype=np.int64)  # each dot's painting round
         self._frags = np.zeros((0, 10))  # QPainter.PixmapFragment as 10 doubles per dot
+        self._sheet = SpriteSheet(size_px, alpha)
         self._swapped: frozenset[int] = frozenset()  # keys drawn in SWAP_KEY's colour
         self.last_paint_ms = 0.0  # what the last paint of every dot cost (pacing, see binding)
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_data(self, x: np.ndarray, y: np.ndarray, keys: np.ndarray) -> None:
-        """Dots at (x, y) coloured by member index ``keys`` (−1: the unowned grey).
+        """Dots at (x, y) coloured by member index ``keys`` (−1: the unowned grey). The arrays
+        are kept, not copied: the caller hands over new ones rather than changing these."""
+        self._input = (np.asarray(x, np.float64), np.asarray(y, np.float64), np.asarray(keys))
+        self.update()
+
+    def _arrange(self) -> None:
+        """The painting order of the dots last given.
 
         Drawn in :data:`DOT_ROUNDS` interleaved rounds, each holding an even share of every
         colour, with the colour order rotated from round to round: a later colour never paints
@@ -83,7 +81,11 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         much again). Deterministic: the round of a dot is a function of its position in the
         input.
         """
-        keys = np.asarray(keys, dtype=np.int64)
+        if self._input is None:
+            return
+        x, y, raw = self._input
+        self._input = None
+        keys = raw.astype(np.int64, copy=False)
         n = keys.size
         low = int(keys.min()) if n else 0
         present = np.bincount(keys - low) > 0 if n else np.zeros(1, dtype=bool)
@@ -100,17 +102,16 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         narrow = np.int16 if colours < 2**15 else np.int64
         by_turn = np.argsort(turn.astype(narrow), kind="stable")
         order = by_turn[np.argsort(round_of[by_turn].astype(np.int16), kind="stable")]
-        self._xy = np.vstack((np.asarray(x, np.float64)[order], np.asarray(y, np.float64)[order]))
-        ks = keys[order]
-        boundary = np.flatnonzero((np.diff(ks) != 0) | (np.diff(round_of[order]) != 0)) + 1
-        starts = np.concatenate(([0], boundary)).astype(int) if n else np.zeros(0, int)
-        counts = np.diff(np.concatenate((starts, [n]))).astype(int)
-        self._groups = [
-            (int(ks[s]), int(s), int(c))
-            for s, c in zip(starts.tolist(), counts.tolist(), strict=True)
-            if c > 0
-        ]
-        self.update()
+        self._order_xy = np.vstack((x[order], y[order]))
+        self._key_list = (np.flatnonzero(present) + low).tolist() if n else []
+        self._slot = rank[order]
+        self._round = round_of[order]
+
+    @property
+    def _xy(self) -> np.ndarray:
+        """Every dot's (x, y), in painting order (2 × n)."""
+        self._arrange()
+        return self._order_xy
 
     @property
     def swapped(self) -> frozenset[int]:
@@ -125,12 +126,19 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
             self.update()
 
     def keys_in_paint_order(self) -> list[int]:
-        """The colour key of each stamp call, in the order they are painted (tests)."""
-        return [key for key, _first, _count in self._groups]
+        """The colour key of each run of dots of one colour within a round, in painting order
+        (tests: the colours come back round after round)."""
+        self._arrange()
+        if not self._slot.size:
+            return []
+        cut = np.flatnonzero((np.diff(self._slot) != 0) | (np.diff(self._round) != 0)) + 1
+        firsts = np.concatenate(([0], cut))
+        return [self._key_list[s] for s in self._slot[firsts].tolist()]
 
     def clear(self) -> None:
-        if self._groups:
-            self._groups = []
+        pending = self._input is not None and self._input[2].size > 0
+        if pending or self._order_xy.shape[1]:
+            self._input = (np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64))
             self.update()
 
     def boundingRect(self) -> QtCore.QRectF:
@@ -139,32 +147,36 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
     def paint(self, p: QtGui.QPainter, *args: object) -> None:
         # Stamp in device pixels, untransformed: a dot is a fixed number of pixels whatever
         # the zoom. Centres are rounded to pixel corners so a sprite is copied, not resampled.
-        if not self._groups:
-            return
         started = time.perf_counter()
+        self._arrange()
+        n = self._order_xy.shape[1]
+        if not n:
+            return
         transform = p.transform()
         device = p.device()
         dpr = float(device.devicePixelRatioF()) if device is not None else 1.0
-        side = dot_sprite(self._groups[0][0], self._alpha, self._size, dpr).width()
-        # One numpy pass fills the fragments of every dot; each colour then stamps its slice.
-        n = self._xy.shape[1]
+        # Each key's square on the sheet; a swapped key's dots take the crashed red's.
+        cells = self._sheet.cells([*self._key_list, SWAP_KEY], dpr)
+        for place, key in enumerate(self._key_list):
+            if key in self._swapped:
+                cells[place] = cells[-1]
+        left, top = self._sheet.origins(cells[self._slot])
+        side = self._sheet.side
+        # One numpy pass fills the fragments of every dot; one call stamps them all, in order.
         if self._frags.shape[0] < n:
             self._frags = np.zeros((n, 10))
         frags = self._frags[:n]
-        dx, dy = device_xy(transform, self._xy[0], self._xy[1])
+        dx, dy = device_xy(transform, self._order_xy[0], self._order_xy[1])
         frags[:, 0] = np.round(dx)
         frags[:, 1] = np.round(dy)
-        frags[:, 2:6] = (0.0, 0.0, side, side)
+        frags[:, 2] = left
+        frags[:, 3] = top
+        frags[:, 4:6] = (side, side)
         frags[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
-        base = frags.ctypes.data
-        row = frags.strides[0]
         p.resetTransform()
-        for key, first, count in self._groups:
-            shown = SWAP_KEY if key in self._swapped else key
-            sprite = dot_sprite(shown, self._alpha, self._size, dpr)
-            # Qt reads ``count`` fragments from this address (as pyqtgraph's PrimitiveArray does).
-            ptr = wrapInstance(base + first * row, QtGui.QPainter.PixmapFragment)
-            p.drawPixmapFragments(ptr, count, sprite)  # type: ignore[arg-type]
+        # Qt reads ``n`` fragments from this address (as pyqtgraph's PrimitiveArray does).
+        ptr = wrapInstance(frags.ctypes.data, QtGui.QPainter.PixmapFragment)
+        p.drawPixmapFragments(ptr, n, self._sheet.pixmap())  # type: ignore[arg-type]
         p.setTransform(transform)
         self.last_paint_ms = (time.perf_counter() - started) * 1000.0
 

@@ -43,6 +43,9 @@ def dot_shares(
     background itself; the palette keeps up to 64 members' colours apart, so each colour is
     one member's (``colour_of`` lets a test draw with colours of its own).
     """
+    catch_up = getattr(view, "catch_up_dots", None)
+    if catch_up is not None:  # a big ring's paced redraw: the picture shows the tasks now
+        catch_up()
     owners = view.task_owner_array().astype(np.int64)
     hidden = np.asarray(getattr(view, "_hidden", np.zeros(0)), dtype=np.int64)
     if hidden.size:  # tasks in the air are drawn as packets, not as dots on the ring

@@ -28,6 +28,7 @@ from phoenix_gui.qt.views.ring.animation import FADED_ALPHA, Animator
 from phoenix_gui.qt.views.ring.highlight import Legend, RingHighlight
 from phoenix_gui.qt.views.ring.layers import BandLayer, DotLayer, PathLayer, pen
 from phoenix_gui.qt.views.ring.motion import RingMotion
+from phoenix_gui.qt.views.ring.pacing import PacedRedraw
 from phoenix_gui.qt.views.ring.pointer import RingPointer
 from phoenix_gui.qt.views.ring.ticks import TickLayer
 
@@ -67,6 +68,20 @@ def _marker_pen(failed: bool) -> QtGui.QPen:
     out = QtGui.QPen(QtGui.QColor("#FFFFFF" if failed else BACKGROUND), 1.5)
     out.setCosmetic(True)
     return out
+
+
+class _DotsCost:
+    """What re-rendering the task dots costs: the plain layer, and the red one while in use."""
+
+    def __init__(self, plain: DotLayer, red: DotLayer) -> None:
+        self._plain = plain
+        self._red = red
+        self.red_in_use = False
+
+    @property
+    def last_paint_ms(self) -> float:
+        red = self._red.last_paint_ms if self.red_in_use else 0.0
+        return float(self._plain.last_paint_ms) + float(red)
 
 
 class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
@@ -121,6 +136,9 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._frame_timer = QtCore.QTimer(self)
         self._frame_timer.setInterval(16)
         self._frame_timer.timeout.connect(self._on_frame_timer)
+        # Big rings re-render their dots paced by cost (a step replaces them several times).
+        self._dots_cost = _DotsCost(self._dots, self._dots_red)
+        self._dots_pacer = PacedRedraw(self, self._draw_dots, self._dots_cost)
 
     # ---- construction ------------------------------------------------------------------
     def _build_items(self) -> None:
@@ -145,6 +163,10 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._ticks = TickLayer(geo.TICK_IN, geo.TICK_OUT, width_px=1.3)
         self._links = PathLayer()
         self._dots = DotLayer(size_px=4.0, alpha=230)
+        # The same dots with a crashed member's stranded tasks in the crashed red: their blink
+        # shows one or the other (a blit of its cache), not a re-render of every dot.
+        self._dots_red = DotLayer(size_px=4.0, alpha=230)
+        self._dots_red.setVisible(False)
         self._markers = pg.ScatterPlotItem(pxMode=True)
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
         # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
@@ -156,7 +178,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         # Arcs that changed hands, in their new owner's colour; flashed by showing and hiding it.
         self._flash = BandLayer(geo.ARC_IN - 0.03, geo.ARC_OUT + 0.035, alpha=235)
         self._flash.setVisible(False)
-        for item in (self._links, self._arcs, self._ring, self._ticks, self._dots):
+        for item in (self._links, self._arcs, self._ring, self._ticks, self._dots, self._dots_red):
             self.addItem(item)
         self.highlight = RingHighlight(self)
         for item in (self._flash, self._markers, self._trail, self._packets):
@@ -277,7 +299,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
     @property
     def dots_paint_ms(self) -> float:
         """What the last paint of the task dots cost (their cache re-rendered), in ms."""
-        return float(self._dots.last_paint_ms)
+        return self._dots_cost.last_paint_ms
 
     def set_tasks(self, tasks: TaskArrays) -> None:
         """Replace the task dots; skipped when ids and owners are unchanged."""
@@ -295,6 +317,15 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._refresh_highlight()
 
     def _redraw_dots(self) -> None:
+        """The task dots changed: drawn at once, or paced by their cost in a big ring."""
+        self._dots_pacer.request(int(self._tasks.ids.size))
+
+    def catch_up_dots(self) -> None:
+        """Draw now the dots a paced redraw has not drawn yet (a picture is about to be taken)."""
+        if self._dots_pacer.pending:
+            self._dots_pacer.flush()
+
+    def _draw_dots(self) -> None:
         """Task dots in their owner's colour, except those in the air (drawn as packets)."""
         x, y = self._task_xy
         owner = np.asarray(self._tasks.owner)
@@ -302,6 +333,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             keep = ~np.isin(self._tasks.ids, self._hidden)
             x, y, owner = x[keep], y[keep], owner[keep]
         self._dots.set_data(x, y, owner)
+        self._dots_red.set_data(x, y, owner)  # ordered and drawn only when shown
 
     def _rebuild_links(self) -> None:
         """Assignment links member → tasks (kubernetes, agentic), capped so they stay legible."""
@@ -526,7 +558,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         # Stranded tasks blink in the crashed red in place, within the dots' interleaved
         # rounds: an overlay on top would cover neighbours and overstate them.
         blink = self._stranded_count > 0 and self.animator.blink_on(now)
-        self._dots.set_swapped(sorted(self.animator.crashed) if blink else [])
+        self._show_stranded_red(blink)
         ms = (time.perf_counter() - started) * 1000.0
         self.frameRendered.emit(ms)
         return ms
@@ -567,12 +599,19 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         crashed = sorted(self.animator.crashed)
         mask = np.isin(self._tasks.owner, crashed) if crashed else np.zeros(0, dtype=bool)
         self._stranded_count = int(mask.sum())
-        self._dots.set_swapped(crashed if self._stranded_count else [])
+        self._dots_red.set_swapped(crashed)
+        self._dots_cost.red_in_use = self._stranded_count > 0  # a change re-renders both
+        self._show_stranded_red(self._stranded_count > 0)
+
+    def _show_stranded_red(self, red: bool) -> None:
+        if red != self._dots_red.isVisible():
+            self._dots_red.setVisible(red)
+            self._dots.setVisible(not red)
 
     @property
     def stranded_shown_red(self) -> bool:
         """True while the stranded tasks are drawn red (the blink's on phase)."""
-        return bool(self._dots.swapped)
+        return bool(self._dots_red.isVisible())
 
     @property
     def stranded_on_screen(self) -> int:

@@ -171,7 +171,7 @@ def test_drain_flies_every_moving_task_from_its_arc_to_its_new_owner(qtbot) -> N
     clock.now += 1.0
     view.render_frame()
     assert 0 < view.packets_in_flight < moved.size  # a stream, not one blob
-    assert view._trail._groups  # each flying packet drags a short trail
+    assert view._trail._xy.shape[1]  # each flying packet drags a short trail
     clock.now += 0.55
     view.render_frame()
     assert view.packets_in_flight == 0
@@ -535,3 +535,21 @@ def test_saturated_ring_says_so_in_words(qtbot) -> None:
     few, vt = _members_of(small)
     view.set_members("phoenix", few, small.owner_table(), vt)
     assert view.saturation_note is None and not view._saturation_label.isVisible()
+
+
+def test_the_blink_shows_one_of_two_cached_dot_layers_and_redraws_neither(qtbot) -> None:
+    view, _ring, clock = _ring_view(qtbot)
+    owned = int((view.task_owner_array() == 2).sum())
+    info = MemberInfo("host-2", 2, int(tokens_of(["host-2"])[0]), status="FAILED")
+    view.play_story(
+        StepStory(changes=(MembershipChange("crash", info, "phoenix", stranded=owned),)), 1.5
+    )
+    red, plain = view._dots_red, view._dots
+    shown = set()
+    for _ in range(8):
+        clock.now += 0.13
+        view.render_frame()
+        shown.add((red.isVisible(), plain.isVisible()))
+        # Neither layer's picture changes with the blink: each keeps its cache.
+        assert red.swapped == {2} and plain.swapped == frozenset()
+    assert shown == {(True, False), (False, True)}  # exactly one of them, in turn
