@@ -12,7 +12,7 @@ from phoenix_gui.qt.snapshots import MemberInfo, MembershipChange, Moves, StepSt
 from phoenix_gui.qt.views.palette import BACKGROUND, member_color
 from phoenix_gui.qt.views.ring import geometry as geo
 from phoenix_gui.qt.views.ring import ticks as ticks_module
-from phoenix_gui.qt.views.ring.ring_view import RingView
+from phoenix_gui.qt.views.ring.ring_view import LABEL_LIMIT, LARGEST_LABELLED, RingView
 
 
 class FakeClock:
@@ -535,3 +535,28 @@ def test_saturated_ring_says_so_in_words(qtbot) -> None:
     few, vt = _members_of(small)
     view.set_members("phoenix", few, small.owner_table(), vt)
     assert view.saturation_note is None and not view._saturation_label.isVisible()
+
+
+def test_labels_of_members_no_longer_labelled_are_renamed_not_made_anew(qtbot) -> None:
+    # Past LABEL_LIMIT only the busiest members are labelled: a timeline jump changes which.
+    view = _shown_view(qtbot)
+    ring = HashRing.from_members([f"host-{i}" for i in range(LABEL_LIMIT + 20)], vnodes=4)
+    members, vt = _members_of(ring)
+
+    def busiest(first: int) -> list[MemberInfo]:
+        return [
+            MemberInfo(m.id, m.index, m.token, vnodes=4, load=9 if first <= k < first + 8 else 1)
+            for k, m in enumerate(members)
+        ]
+
+    view.set_members("phoenix", busiest(0), ring.owner_table(), vt)
+    items = {id(item) for item in view.visible_labels().values()}
+    assert len(items) == LARGEST_LABELLED
+    view.set_members("phoenix", busiest(30), ring.owner_table(), vt)
+    shown = view.visible_labels()
+    assert sorted(shown) == sorted(m.id for m in members[30:38])
+    assert {id(item) for item in shown.values()} == items  # the same items, renamed
+    assert all(item.toPlainText() == member_id for member_id, item in shown.items())
+    view.set_members("phoenix", busiest(0)[:3], ring.owner_table(), vt)  # a few: all labelled
+    view.set_members("phoenix", busiest(40), ring.owner_table(), vt)
+    assert sorted(view.visible_labels()) == sorted(m.id for m in members[40:48])
