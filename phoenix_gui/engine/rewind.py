@@ -504,21 +504,29 @@ class RunHistory:
         )
         return self._stored + copies + self._hot_bytes + self._built_bytes
 
-    def at(self, step: int) -> Simulation:
+    def at(self, step: int, near: Simulation | None = None) -> Simulation:
         """A fresh simulation standing exactly at ``step`` (start ≤ step ≤ latest), rebuilt
         from the nearest keyframe and replayed; requests made after ``step`` are not applied.
-        The caller owns it (it shares nothing with the live run or the history)."""
+        The caller owns it (it shares nothing with the live run or the history).
+
+        ``near``: a simulation of this run the caller gives up (e.g. the moment on screen,
+        itself from :meth:`at`). When it stands between the nearest keyframe and ``step``
+        (a drag forward), it is stepped on to ``step`` and returned, instead of a thaw and a
+        longer replay."""
         if not self.start <= step <= self.latest:
             raise ValueError(f"step: must be in [{self.start}, {self.latest}], got {step}")
         base = max(s for s in self._keyframes if s <= step)
+        if near is not None and not base <= near.step_index <= step:
+            near = None
         # The cyclic collector would run (and walk the whole heap, the window's too) several
         # times while the run's 10^5 objects are made and stepped on; none of them is garbage.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            sim = self._thaw(self._keyframes[base])
-            pending = [r for r in self.requests if base <= r.step < step]
-            for current in range(base, step):
+            sim = near if near is not None else self._thaw(self._keyframes[base])
+            begin = sim.step_index
+            pending = [r for r in self.requests if begin <= r.step < step]
+            for current in range(begin, step):
                 for req in pending:
                     if req.step == current:
                         getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
