@@ -55,11 +55,19 @@ def _stack(want: list[float], tall: float, top: float, bottom: float) -> list[fl
     return out
 
 
+# One brush per colour, not per member: pyqtgraph renders a marker's symbol once per brush
+# object, and past the distinct colours members share theirs (a timeline jump shows hundreds of
+# members not drawn before; their symbols are mostly rendered already).
+_BRUSHES: dict[tuple[int, int, int, int], QtGui.QBrush] = {}
+
+
 @lru_cache(maxsize=2048)
 def _marker_brush(index: int, alpha20: int) -> QtGui.QBrush:
     colour = QtGui.QColor(CRASHED) if index == -2 else member_color(index)
     colour.setAlphaF(alpha20 / 20.0)
-    return QtGui.QBrush(colour)
+    exact = colour.rgba64()  # 16 bits a channel: only the same colour shares a brush
+    key = (exact.red(), exact.green(), exact.blue(), exact.alpha())
+    return _BRUSHES.setdefault(key, QtGui.QBrush(colour))
 
 
 @lru_cache(maxsize=2)

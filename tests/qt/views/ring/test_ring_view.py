@@ -560,3 +560,19 @@ def test_labels_of_members_no_longer_labelled_are_renamed_not_made_anew(qtbot) -
     view.set_members("phoenix", busiest(0)[:3], ring.owner_table(), vt)  # a few: all labelled
     view.set_members("phoenix", busiest(40), ring.owner_table(), vt)
     assert sorted(view.visible_labels()) == sorted(m.id for m in members[40:48])
+
+
+def test_members_of_one_colour_share_their_marker_symbol(qtbot) -> None:
+    # A timeline jump shows hundreds of members not drawn before; past the distinct colours
+    # they share colours with members drawn already, so no symbol is rendered for them anew.
+    view = _shown_view(qtbot)
+
+    def members(first: int) -> list[MemberInfo]:
+        return [MemberInfo(f"m{i}", i, (i * 7919) % 10_000) for i in range(first, first + 300)]
+
+    view.set_members("phoenix", members(1000))
+    rendered = len(view._markers.fragmentAtlas)
+    assert rendered < 300
+    view.set_members("phoenix", members(2000))
+    assert len(view._markers.fragmentAtlas) == rendered
+    assert view._markers.data.size == 300
