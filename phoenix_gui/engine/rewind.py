@@ -12,17 +12,19 @@ Keyframes are dense (a jump replays at most ``every`` steps) and cheap, because 
 only what changed since the ones before it:
 
 * The run is frozen with :mod:`pickle` (protocol 5) in memory, with its numpy arrays handed out
-  of band: the object graph is a few hundred kB (compressed with zlib), and freezing or thawing
+  of band: the object graph is a few hundred kB (compressed with zstd), and freezing or thawing
   a 10^4-task run takes milliseconds where the generic state graph (engine/state.py) takes tens
   to hundreds. The same ``__getstate__`` / ``__setstate__`` say what is state. These bytes never
   leave the process: nothing is written to disk or read from outside, so pickle's rule ("never
   unpickle what a stranger gave you") holds; state *files* keep the safe format of state.py.
-* The arrays are cut into chunks of :data:`CHUNK_BYTES`, each stored once by content (BLAKE2b),
-  compressed; a chunk no keyframe uses any more is freed. Most of a run's arrays are unchanged
-  or append-only between keyframes (finished tasks, the ring, member columns), so a keyframe
-  adds only the chunks that hold what moved. The chunks the last jumps used stay decompressed in
-  a small cache (:data:`HOT_BYTES`), with the arrays the last jump built, so a jump mostly
-  thaws only what differs.
+* Each array is followed from keyframe to keyframe (by identity, or, for an array the engine
+  made anew, by its place among the arrays and its type and size) and stored as a delta on its
+  version before: the elements that changed, what was appended, or — for sorted arrays with
+  rows put in or taken out in the middle (the ring's vnodes, the schedule) and their parallel
+  arrays — a *shift* (rewind_shift.py). Only an array mostly new is stored whole. The pickled
+  graph is cut into content-defined pieces, each stored once. The pieces the last jumps used
+  stay decompressed in a small cache (:data:`HOT_BYTES`), with the arrays the last jump built,
+  so a jump mostly thaws only what differs.
 
 Memory: when the history outgrows ``budget_bytes`` every other keyframe is dropped (never the
 first, the newest or a pinned one) and the spacing doubles, so memory stays bounded while a jump
@@ -34,12 +36,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import zstandard
+
+import phoenix_gui.engine.rewind_shift as rewind_shift
 
 if TYPE_CHECKING:
     from phoenix_gui.engine.simulation import Simulation
@@ -55,11 +59,19 @@ DEFAULT_EVERY = 10
 LEVEL1 = 16
 FULL = LEVEL1 * LEVEL1
 HOT_BYTES = 32 << 20  # decompressed pieces and the last built arrays (counted in nbytes)
-ZLIB_LEVEL = 1
+# zstd rather than zlib: as small (≈ 216 MB of payloads against 223 at 10^4 steps and tasks),
+# three times as fast to decompress (the restore part of a jump) and six times as fast to
+# compress (every keyframe the live run takes).
+ZSTD_LEVEL = 1
+_COMPRESS = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress
+_DECOMPRESS = zstandard.ZstdDecompressor().decompress
 PACK_FROM = 1024  # bytes: shorter payloads are kept uncompressed
 # Compressed to more than this share of its size, a payload is kept as it is (costs ≤ 1/9 more
 # memory on it; decompressing those is the slowest part of a jump's restore).
 KEEP_RAW_ABOVE = (9, 10)
+# An array made anew continues the lineage of an array gone since, of its type and about its
+# size, found this many places either side of where it stood in the last keyframe.
+SEARCH = 16
 DENSE = 4  # a delta touching more than 1/DENSE of an array is stored whole instead
 # Content-defined cuts of the pickled graph (a rolling sum of random byte weights over WINDOW
 # bytes): an insertion moves the cuts near it only, so unchanged parts keep their pieces.
@@ -87,11 +99,19 @@ class _Version:
     Arrays are handled as the flat buffers pickle hands out (``now``: its bytes seen as
     elements of the same size, ``prev``: the base's bytes, seen alike)."""
 
-    __slots__ = ("base", "depth", "length", "payload", "size", "unchanged", "view")
+    __slots__ = ("base", "depth", "length", "payload", "record", "size", "unchanged", "view")
 
-    def __init__(self, now: np.ndarray, base: _Version | None, prev: np.ndarray | None) -> None:
+    def __init__(
+        self,
+        now: np.ndarray,
+        base: _Version | None,
+        prev: np.ndarray | None,
+        record: int = 0,
+        shifts: dict[tuple[int, int], rewind_shift.Shift] | None = None,
+    ) -> None:
         self.base, self.view, self.length = base, now.dtype, now.nbytes
         self.unchanged = False
+        self.record = 0  # bytes per row when stored as a shift of its base (rewind_shift)
         if base is None or prev is None:
             self.payload: tuple[bytes, ...] = (_pack(now.tobytes()),)
             self.depth = 0
@@ -100,18 +120,47 @@ class _Version:
             self.depth = base.depth + 1
             common = min(now.size, prev.size)
             where = np.flatnonzero(now[:common] != prev[:common]).astype(np.int64)
-            if where.size * DENSE > common:  # mostly new (made anew): whole is smaller
-                self.base, self.depth = None, 0
+            if where.size * DENSE > common and not self._shifted(now, prev, record, shifts):
+                self.base, self.depth = None, 0  # mostly new (made anew): whole is smaller
                 self.payload = (_pack(now.tobytes()),)
-                self.size = len(self.payload[0])
-                return
-            self.unchanged = where.size == 0 and now.size == prev.size
-            self.payload = (
-                _pack(where.tobytes()),
-                _pack(now[where].tobytes()),
-                _pack(now[common:].tobytes()),
-            )
+            elif not self.record:
+                self.unchanged = where.size == 0 and now.size == prev.size
+                self.payload = (
+                    _pack(where.tobytes()),
+                    _pack(now[where].tobytes()),
+                    _pack(now[common:].tobytes()),
+                )
         self.size = sum(len(p) for p in self.payload)
+
+    def _shifted(
+        self,
+        now: np.ndarray,
+        prev: np.ndarray,
+        record: int,
+        shifts: dict[tuple[int, int], rewind_shift.Shift] | None,
+    ) -> bool:
+        """Stored as a shift of ``prev``'s rows of ``record`` bytes (rows dropped, rows put
+        in, rows it does not explain) when that is small: the shift found on an array of the
+        same lengths in this keyframe (``shifts``), else one found on this array."""
+        old, new = rewind_shift.rows(prev, record), rewind_shift.rows(now, record)
+        if shifts is None or old is None or new is None:
+            return False
+        key = (old.shape[0], new.shape[0])
+        for found_here in (False, True):
+            shift = rewind_shift.find(old, new) if found_here else shifts.get(key)
+            if shift is None:
+                continue
+            fixed = rewind_shift.fixes(old, new, shift)
+            if (shift.dropped.size + shift.inserted.size + fixed.size) * DENSE > len(new):
+                continue
+            shifts.setdefault(key, shift)
+            self.record = record
+            self.payload = tuple(
+                _pack(part.tobytes())
+                for part in (shift.dropped, shift.inserted, new[shift.inserted], fixed, new[fixed])
+            )
+            return True
+        return False
 
     def build(self, built: dict[int, tuple[_Version, bytes]] | None = None) -> bytearray:
         """The array's bytes at this version (a fresh, writable buffer); ``built``: versions
@@ -121,6 +170,16 @@ class _Version:
         if self.base is None:
             return bytearray(_unpack(self.payload[0]))
         out = self.base.build(built)
+        if self.record:
+            parts = [_unpack(p) for p in self.payload]
+            old = np.frombuffer(out, dtype=np.uint8).reshape(-1, self.record)
+            dropped, inserted, fixed = (np.frombuffer(parts[i], np.int64) for i in (0, 1, 3))
+            put, fixes = (
+                np.frombuffer(parts[i], np.uint8).reshape(-1, old.shape[1]) for i in (2, 4)
+            )
+            made = rewind_shift.apply(old, dropped, inserted, put)
+            made[fixed] = fixes
+            return bytearray(made.tobytes())
         tail = _unpack(self.payload[2])
         common = self.length - len(tail)
         del out[common:]  # the base may be longer than this version …
@@ -172,14 +231,14 @@ def _pack(data: bytes) -> bytes:
     and none on the payloads where decompressing is slowest."""
     if len(data) < PACK_FROM:
         return b"\x00" + data
-    packed = zlib.compress(data, ZLIB_LEVEL)
+    packed = _COMPRESS(data)
     if len(packed) * KEEP_RAW_ABOVE[1] > len(data) * KEEP_RAW_ABOVE[0]:
         return b"\x00" + data
     return b"\x01" + packed
 
 
 def _unpack(packed: bytes) -> bytes:
-    return zlib.decompress(packed[1:]) if packed[:1] == b"\x01" else packed[1:]
+    return _DECOMPRESS(packed[1:]) if packed[:1] == b"\x01" else packed[1:]
 
 
 def _cuts(data: bytes) -> list[int]:
@@ -216,6 +275,8 @@ class RunHistory:
         self._holds: dict[int, int] = {}  # id(version) → keyframes and versions built on it
         self._lineages: dict[int, _Lineage] = {}  # id(live array) → its lineage
         self._slots: list[_Lineage] = []  # the lineages in the last keyframe's pickle order
+        self._slot_of: dict[int, int] = {}  # id(lineage) → its place in _slots
+        self._offset = 0
         self._stored = 0  # bytes of pieces and versions held
         self._hot: OrderedDict[bytes, bytes] = OrderedDict()  # decompressed, most recent last
         self._hot_bytes = 0
@@ -256,7 +317,7 @@ class RunHistory:
             last = cut
             key = hashlib.blake2b(piece, digest_size=16).digest()
             if key not in self._pieces:
-                packed = zlib.compress(piece, ZLIB_LEVEL)
+                packed = _COMPRESS(piece)
                 self._pieces[key] = packed
                 self._piece_refs[key] = 0
                 self._stored += len(packed)
@@ -267,8 +328,11 @@ class RunHistory:
         slots = []
         owners = [buffer.raw().obj for buffer in buffers]
         present = {id(owner) for owner in owners}
+        shifts: dict[tuple[int, int], rewind_shift.Shift] = {}  # found in this keyframe
+        self._slot_of = {id(lineage): place for place, lineage in enumerate(self._slots)}
+        self._offset = 0  # place in the last keyframe − place in this one (see _version)
         for slot, buffer in enumerate(buffers):
-            versions.append(self._version(buffer, slot, lineages, present))
+            versions.append(self._version(buffer, slot, lineages, present, shifts))
             slots.append(lineages[id(owners[slot])])
         self._lineages = lineages  # arrays gone from the run are let go
         self._slots = slots
@@ -292,41 +356,60 @@ class RunHistory:
         slot: int,
         lineages: dict[int, _Lineage],
         present: set[int],
+        shifts: dict[tuple[int, int], rewind_shift.Shift],
     ) -> _Version:
         """This keyframe's version of one out-of-band array (shared with the last one when it
         did not change)."""
         raw = buffer.raw()
         owner = raw.obj  # the live array (followed by identity from keyframe to keyframe)
         lineage = self._lineages.get(id(owner))
-        if lineage is None or lineage.array is not owner:
-            # An array made anew since (the engine replaces some every step): the array of the
-            # same size in the same place of the last keyframe is most likely its predecessor.
-            # (Only if that one is gone from the run: else it is still its own lineage.)
-            before = self._slots[slot] if slot < len(self._slots) else None
+        if lineage is not None and lineage.array is owner:
+            self._offset = self._slot_of.get(id(lineage), slot) - slot
+        else:
+            # An array made anew since (the engine replaces some every step): the array in the
+            # same place of the last keyframe is most likely its predecessor — counted from the
+            # last array both keyframes share (arrays before it may have come or gone, e.g. a
+            # member's tokens), else from the start. (Only one gone from the run, of the same
+            # type: else it is still its own lineage.)
             lineage = None
-            if before is not None and id(before.array) not in present:
-                lineage = before
-                present.add(id(before.array))  # taken: no other array continues it
+            near = slot + self._offset
+            best: tuple[float, int, int] | None = None  # (size mismatch, distance, place)
+            for place in {slot, *range(near - SEARCH, near + SEARCH + 1)}:
+                before = self._slots[place] if 0 <= place < len(self._slots) else None
+                if (
+                    before is not None
+                    and id(before.array) not in present
+                    and getattr(before.array, "dtype", None) == getattr(owner, "dtype", None)
+                ):
+                    sizes = sorted((before.copy.nbytes, raw.nbytes))
+                    mismatch = (sizes[1] - sizes[0]) / max(sizes[1], 1)
+                    if mismatch <= 0.5:  # not an array of another size
+                        best = min(best or (2.0, 0, 0), (mismatch, abs(place - near), place))
+            if best is not None:
+                lineage = self._slots[best[2]]
+                present.add(id(lineage.array))  # taken: no other array continues it
                 lineage.array = owner
+                self._offset = best[2] - slot
         now = _elements(raw, None if lineage is None else lineage.copy.dtype)
         if lineage is None or lineage.copy.dtype != now.dtype:
             lineage = _Lineage(owner, now)
         lineages[id(owner)] = lineage
         count = lineage.count
         lineage.count += 1
+        record = owner.dtype.itemsize if isinstance(owner, np.ndarray) else 0
         last = lineage.last
         if last is None or count % FULL == 0:
             version = _Version(now, None, None)
             lineage.anchor, lineage.anchor_copy = version, now.copy()
         elif count % LEVEL1 == 0:
             assert lineage.anchor is not None and lineage.anchor_copy is not None
-            version = _Version(now, lineage.anchor, lineage.anchor_copy)
+            version = _Version(now, lineage.anchor, lineage.anchor_copy, record, shifts)
             if version.unchanged:
                 version = lineage.anchor
             else:
                 lineage.anchor, lineage.anchor_copy = version, now.copy()
         else:
-            version = _Version(now, last, lineage.copy)
+            version = _Version(now, last, lineage.copy, record, shifts)
             if version.unchanged:
                 version = last
         if version is not last:
@@ -421,21 +504,29 @@ class RunHistory:
         )
         return self._stored + copies + self._hot_bytes + self._built_bytes
 
-    def at(self, step: int) -> Simulation:
+    def at(self, step: int, near: Simulation | None = None) -> Simulation:
         """A fresh simulation standing exactly at ``step`` (start ≤ step ≤ latest), rebuilt
         from the nearest keyframe and replayed; requests made after ``step`` are not applied.
-        The caller owns it (it shares nothing with the live run or the history)."""
+        The caller owns it (it shares nothing with the live run or the history).
+
+        ``near``: a simulation of this run the caller gives up (e.g. the moment on screen,
+        itself from :meth:`at`). When it stands between the nearest keyframe and ``step``
+        (a drag forward), it is stepped on to ``step`` and returned, instead of a thaw and a
+        longer replay."""
         if not self.start <= step <= self.latest:
             raise ValueError(f"step: must be in [{self.start}, {self.latest}], got {step}")
         base = max(s for s in self._keyframes if s <= step)
+        if near is not None and not base <= near.step_index <= step:
+            near = None
         # The cyclic collector would run (and walk the whole heap, the window's too) several
         # times while the run's 10^5 objects are made and stepped on; none of them is garbage.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            sim = self._thaw(self._keyframes[base])
-            pending = [r for r in self.requests if base <= r.step < step]
-            for current in range(base, step):
+            sim = near if near is not None else self._thaw(self._keyframes[base])
+            begin = sim.step_index
+            pending = [r for r in self.requests if begin <= r.step < step]
+            for current in range(begin, step):
                 for req in pending:
                     if req.step == current:
                         getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
@@ -449,8 +540,20 @@ class RunHistory:
         from phoenix_gui.engine.simulation import Simulation
 
         graph = b"".join(self._piece(key) for key in frame.pieces)
-        buffers = [version.build(self._built) for version in frame.arrays]
-        self._built = {id(v): (v, bytes(b)) for v, b in zip(frame.arrays, buffers, strict=True)}
+        # An array the last jump built is copied once (the run will write to it); one built
+        # now is kept as it was built, before the run sees it.
+        built: dict[int, tuple[_Version, bytes]] = {}
+        buffers = []
+        for version in frame.arrays:
+            kept = self._built.get(id(version))
+            if kept is None:
+                buffer = version.build(self._built)
+                kept = (version, bytes(buffer))
+            else:
+                buffer = bytearray(kept[1])
+            built[id(version)] = kept
+            buffers.append(buffer)
+        self._built = built
         self._built_bytes = sum(len(b) for b in buffers)
         # What the history holds besides the caches, counted once (not once per piece).
         held = self.nbytes() - self._hot_bytes - self._built_bytes
@@ -466,7 +569,7 @@ class RunHistory:
         if hot is not None:
             self._hot.move_to_end(key)
             return hot
-        piece = zlib.decompress(self._pieces[key])
+        piece = _DECOMPRESS(self._pieces[key])
         self._hot[key] = piece
         self._hot_bytes += len(piece)
         return piece

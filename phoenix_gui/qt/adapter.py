@@ -604,8 +604,9 @@ class SimulationAdapter(QtCore.QObject):
     # ---- what views read ---------------------------------------------------------------
     def member_infos(self) -> list[MemberInfo]:
         """Live members (those with a place on the drawing), in ring index order."""
+        distinct = self.sim.ring.distinct_positions_by_index()
         out = [
-            member_info(self.sim, m)
+            member_info(self.sim, m, distinct)
             for m in self.sim.registry.members()
             if m.index >= 0 and m.status.value not in ("RETIRED", "REMOVED", "REJECTED")
         ]

@@ -106,3 +106,23 @@ def test_a_jump_after_another_rebuilds_the_same_state_as_a_first_jump() -> None:
         history._cool(0)  # forget every cache: rebuilt from the stored keyframe alone
         assert _frozen(history.at(step)) == warm
         history.at(max(0, step - 3))  # the next step's warm jump follows another jump
+
+
+def test_a_moment_given_up_is_stepped_on_when_past_the_nearest_keyframe() -> None:
+    live, history, heads = _live_run(
+        "phoenix", 9, [(4, "join"), (6, "crash"), (13, "joins"), (14, "submit")], 5, 1 << 30
+    )
+    del live
+    for start, step in ((11, 14), (10, 14), (12, 12), (6, 9)):
+        near = history.at(start)
+        moved = history.at(step, near=near)
+        assert moved is near and moved.step_index == step  # stepped on, not thawed
+        assert _frozen(moved) == _frozen(history.at(step))  # the same state as rebuilt
+        assert (moved.audit.head, len(moved.audit)) == heads[step]
+    # Before the nearest keyframe (or past the step) it is left alone: a thaw is cheaper.
+    for start, step in ((9, 11), (14, 12)):
+        near = history.at(start)
+        head = near.audit.head
+        rebuilt = history.at(step, near=near)
+        assert rebuilt is not near and near.audit.head == head
+        assert (rebuilt.audit.head, len(rebuilt.audit)) == heads[step]

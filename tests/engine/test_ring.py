@@ -239,6 +239,14 @@ def test_distinct_and_owned_positions() -> None:
     mean_distinct = np.mean([ring.distinct_positions(n) for n in names])
     assert effective_vnodes(ring) == pytest.approx(mean_distinct)
     assert effective_vnodes(ring) < 50.0
+    # All at once, by index, as the window reads them: the same counts (a removed member: 0).
+    index_of = {name: ring.index_of(name) for name in names}
+    ring.remove(names[3])
+    held = ring.distinct_positions_by_index()
+    for name in names[:20]:
+        index = index_of[name]
+        expected = ring.distinct_positions(name) if name in ring else 0
+        assert (int(held[index]) if index < held.size else 0) == expected
 
 
 def test_fair_order_falls_back_when_the_fast_key_ties() -> None:

@@ -81,7 +81,12 @@ class RunTimeline(QtCore.QObject):
             return
         if step == self._viewed:
             return
-        self.adapter.show_past(self.simulation_at(step))
+        # A step forward from the moment on screen (a drag to the right) steps that moment on
+        # when it is past the nearest keyframe: it is replaced anyway.
+        shown = self.adapter.sim if self._viewed is not None and self.adapter.viewing_past else None
+        if shown is not None and shown.step_index != self._viewed:
+            shown = None
+        self.adapter.show_past(self.adapter.history.at(step, near=shown))
         self._set_viewed(step)
 
     def step_by(self, delta: int) -> None:

@@ -37,8 +37,17 @@ CHANGE_KINDS = {
 _PLACEMENTS = ("task_assigned", "migration_started")
 
 
-def member_info(sim: Simulation, m: Member) -> MemberInfo:
+def member_info(sim: Simulation, m: Member, distinct: np.ndarray | None = None) -> MemberInfo:
+    """What the views show of member ``m``; ``distinct``: the ring's
+    ``distinct_positions_by_index()`` when many members are read at once."""
     on_ring = m.id in sim.ring
+    if not on_ring:
+        held = 0
+    elif distinct is None:
+        held = sim.ring.distinct_positions(m.id)
+    else:
+        index = sim.ring.index_of(m.id)
+        held = int(distinct[index]) if index < distinct.size else 0
     return MemberInfo(
         id=m.id,
         index=m.index,
@@ -46,7 +55,7 @@ def member_info(sim: Simulation, m: Member) -> MemberInfo:
         status=m.status.value,
         kind=m.kind,
         vnodes=int(m.vnodes),
-        distinct=sim.ring.distinct_positions(m.id) if on_ring else 0,
+        distinct=held,
         load=int(m.load),
         trust=float(m.trust),
     )

@@ -201,3 +201,22 @@ def test_the_banner_never_makes_the_central_area_wider(qtbot) -> None:
     assert bar.minimumSizeHint().width() <= short
     assert bar.banner_text == viewing_text(123_456 * bar._step_hours, 123_456)
     assert bar.banner_label.toolTip() == bar.banner_text
+
+
+def test_a_drag_forward_steps_the_moment_on_screen_on(open_window, qtbot) -> None:
+    window = open_window()
+    run_with_requests(window, qtbot, 9)
+    scrub_to(window, qtbot, 2)
+    shown = window.adapter.sim
+    scrub_to(window, qtbot, 7)  # past the slider change and the join: replayed on the way
+    assert window.adapter.sim is shown and shown.step_index == 7  # stepped on, not rebuilt
+    fresh = window.time_machine.model.simulation_at(7)
+    assert (shown.audit.head, len(shown.audit)) == (fresh.audit.head, len(fresh.audit))
+    assert window.status_labels["step"].text() == "step 7"
+    assert len(window.adapter.member_infos()) == fresh.registry.live_count()
+    active = np.flatnonzero(fresh.tasks.active_mask())
+    qtbot.waitUntil(lambda: len(window.ring_view.task_ids) == len(active), timeout=5_000)
+    np.testing.assert_array_equal(window.ring_view.task_ids, active)
+    scrub_to(window, qtbot, 4)  # backwards: rebuilt from the keyframe
+    assert window.adapter.sim is not shown and window.adapter.sim.step_index == 4
+    assert shown.step_index == 7  # the moment given up before is not touched again

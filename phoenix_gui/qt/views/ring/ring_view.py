@@ -56,11 +56,19 @@ def _stack(want: list[float], tall: float, top: float, bottom: float) -> list[fl
     return out
 
 
+# One brush per colour, not per member: pyqtgraph renders a marker's symbol once per brush
+# object, and past the distinct colours members share theirs (a timeline jump shows hundreds of
+# members not drawn before; their symbols are mostly rendered already).
+_BRUSHES: dict[tuple[int, int, int, int], QtGui.QBrush] = {}
+
+
 @lru_cache(maxsize=2048)
 def _marker_brush(index: int, alpha20: int) -> QtGui.QBrush:
     colour = QtGui.QColor(CRASHED) if index == -2 else member_color(index)
     colour.setAlphaF(alpha20 / 20.0)
-    return QtGui.QBrush(colour)
+    exact = colour.rgba64()  # 16 bits a channel: only the same colour shares a brush
+    key = (exact.red(), exact.green(), exact.blue(), exact.alpha())
+    return _BRUSHES.setdefault(key, QtGui.QBrush(colour))
 
 
 @lru_cache(maxsize=2)
@@ -123,6 +131,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._member_xy = np.zeros((0, 2))
         self._member_order: list[int] = []
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
+        self._spare_labels: list[pg.TextItem] = []  # hidden, for the next members labelled
         self.view_menu: QtWidgets.QMenu | None = None
         # Members that left but whose tasks are still in the air (or whose marker still fades).
         self._ghosts: dict[int, MemberInfo] = {}
@@ -368,16 +377,28 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         if len(self._member_order) <= LABEL_LIMIT:
             # A member that left keeps its label while its tasks fly and its marker fades.
             wanted.update({g.id: g.token for g in self._ghosts.values()})
-        for member_id in [k for k in self._labels if k not in wanted]:
-            self.removeItem(self._labels.pop(member_id)[0])
+        # A label no longer wanted is renamed for a member that wants one (a timeline jump
+        # changes which members are the busiest), or hidden and kept for the next.
+        spare = [self._labels.pop(k)[0] for k in [k for k in self._labels if k not in wanted]]
         for member_id, tok in wanted.items():
             if member_id not in self._labels:
-                label = pg.TextItem(member_id, color=TEXT)
-                label.setFont(self.font())  # graphics items do not follow the widget's font
-                self.addItem(label)
+                if spare:
+                    label = spare.pop()
+                    label.setText(member_id)
+                elif self._spare_labels:
+                    label = self._spare_labels.pop()
+                    label.setText(member_id)
+                    label.show()
+                else:
+                    label = pg.TextItem(member_id, color=TEXT)
+                    label.setFont(self.font())  # graphics items do not follow the widget's font
+                    self.addItem(label)
                 self._labels[member_id] = (label, tok)
             else:
                 self._labels[member_id] = (self._labels[member_id][0], tok)
+        for label in spare:
+            label.hide()
+            self._spare_labels.append(label)
         self._place_labels()
 
     def _labelled(self) -> list[int]:
@@ -668,7 +689,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
     def changeEvent(self, ev: QtCore.QEvent) -> None:
         # Presentation mode scales the application font: member labels follow it.
         if ev.type() == QtCore.QEvent.Type.FontChange and not getattr(self, "closed", False):
-            for label, _token in self._labels.values():
+            for label in [*(item for item, _token in self._labels.values()), *self._spare_labels]:
                 label.setFont(self.font())
             self._place_labels()
         super().changeEvent(ev)

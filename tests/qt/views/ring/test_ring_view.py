@@ -12,7 +12,7 @@ from phoenix_gui.qt.snapshots import MemberInfo, MembershipChange, Moves, StepSt
 from phoenix_gui.qt.views.palette import BACKGROUND, member_color
 from phoenix_gui.qt.views.ring import geometry as geo
 from phoenix_gui.qt.views.ring import ticks as ticks_module
-from phoenix_gui.qt.views.ring.ring_view import RingView
+from phoenix_gui.qt.views.ring.ring_view import LABEL_LIMIT, LARGEST_LABELLED, RingView
 
 
 class FakeClock:
@@ -553,3 +553,44 @@ def test_the_blink_shows_one_of_two_cached_dot_layers_and_redraws_neither(qtbot)
         # Neither layer's picture changes with the blink: each keeps its cache.
         assert red.swapped == {2} and plain.swapped == frozenset()
     assert shown == {(True, False), (False, True)}  # exactly one of them, in turn
+
+
+def test_labels_of_members_no_longer_labelled_are_renamed_not_made_anew(qtbot) -> None:
+    # Past LABEL_LIMIT only the busiest members are labelled: a timeline jump changes which.
+    view = _shown_view(qtbot)
+    ring = HashRing.from_members([f"host-{i}" for i in range(LABEL_LIMIT + 20)], vnodes=4)
+    members, vt = _members_of(ring)
+
+    def busiest(first: int) -> list[MemberInfo]:
+        return [
+            MemberInfo(m.id, m.index, m.token, vnodes=4, load=9 if first <= k < first + 8 else 1)
+            for k, m in enumerate(members)
+        ]
+
+    view.set_members("phoenix", busiest(0), ring.owner_table(), vt)
+    items = {id(item) for item in view.visible_labels().values()}
+    assert len(items) == LARGEST_LABELLED
+    view.set_members("phoenix", busiest(30), ring.owner_table(), vt)
+    shown = view.visible_labels()
+    assert sorted(shown) == sorted(m.id for m in members[30:38])
+    assert {id(item) for item in shown.values()} == items  # the same items, renamed
+    assert all(item.toPlainText() == member_id for member_id, item in shown.items())
+    view.set_members("phoenix", busiest(0)[:3], ring.owner_table(), vt)  # a few: all labelled
+    view.set_members("phoenix", busiest(40), ring.owner_table(), vt)
+    assert sorted(view.visible_labels()) == sorted(m.id for m in members[40:48])
+
+
+def test_members_of_one_colour_share_their_marker_symbol(qtbot) -> None:
+    # A timeline jump shows hundreds of members not drawn before; past the distinct colours
+    # they share colours with members drawn already, so no symbol is rendered for them anew.
+    view = _shown_view(qtbot)
+
+    def members(first: int) -> list[MemberInfo]:
+        return [MemberInfo(f"m{i}", i, (i * 7919) % 10_000) for i in range(first, first + 300)]
+
+    view.set_members("phoenix", members(1000))
+    rendered = len(view._markers.fragmentAtlas)
+    assert rendered < 300
+    view.set_members("phoenix", members(2000))
+    assert len(view._markers.fragmentAtlas) == rendered
+    assert view._markers.data.size == 300
