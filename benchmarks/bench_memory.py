@@ -53,6 +53,16 @@ def growth(samples: list[tuple[float, float]], settle: float) -> tuple[float, fl
     return base, peak - base, slope
 
 
+def by_tenth(samples: list[tuple[float, float]]) -> list[float]:
+    """RSS at the start and at each tenth of the soak's time (the curve, not just its peak)."""
+    end = samples[-1][0]
+    out = []
+    for k in range(11):
+        mark = k * end / 10
+        out.append(round(min(samples, key=lambda s: abs(s[0] - mark))[1], 1))
+    return out
+
+
 def headless(steps: int) -> dict[str, float | int]:
     with tempfile.TemporaryDirectory(prefix="phoenix-soak-") as folder:
         audit = Path(folder) / "audit.jsonl"
@@ -78,6 +88,7 @@ def headless(steps: int) -> dict[str, float | int]:
         audit_mb = audit.stat().st_size / 2**20 if audit.exists() else 0.0
     base, grown, slope = growth(samples, 0.10)
     return {
+        "headless_rss_by_tenth_mb": by_tenth(samples),
         "headless_steps": steps,
         "headless_seconds": round(time.perf_counter() - t0, 1),
         "headless_rss_at_10pct_mb": round(base, 1),
@@ -146,6 +157,7 @@ def window(minutes: float) -> dict[str, float | int]:
     samples = [(float(t), float(r)) for t, r in data["samples"]]
     base, grown, slope = growth(samples, 1.0 / 6.0)
     return {
+        "window_rss_by_tenth_mb": by_tenth(samples),
         "window_minutes": minutes,
         "window_steps": data["steps"],
         "window_steps_per_s": round(data["steps"] / (minutes * 60.0), 1),
