@@ -129,9 +129,13 @@ def window_child(minutes: float) -> int:
         window.adapter.play()
         sampler = QtCore.QTimer()
         sampler.setInterval(2000)
-        sampler.timeout.connect(
-            lambda: samples.append((time.perf_counter() - t0, proc.memory_info().rss / 2**20))
-        )
+
+        def sample() -> None:
+            samples.append((time.perf_counter() - t0, proc.memory_info().rss / 2**20))
+            # The steps so far, for the parent: a window that stops stepping is a finding.
+            print(json.dumps({"steps": int(window.adapter.sim.step_index)}), flush=True)
+
+        sampler.timeout.connect(sample)
         sampler.start()
         stop = QtCore.QTimer()
         stop.setSingleShot(True)
@@ -150,7 +154,18 @@ def window_child(minutes: float) -> int:
 
 def window(minutes: float) -> dict[str, float | int]:
     cmd = [sys.executable, __file__, "--window-child", str(minutes)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+    # A window that froze (its stop timer never fires) is ended two minutes after the soak's
+    # length and reported as such, with the steps it had reached.
+    try:
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, check=False, cwd=ROOT, timeout=minutes * 60 + 120
+        )
+    except subprocess.TimeoutExpired as late:
+        out = late.stdout.decode() if isinstance(late.stdout, bytes) else (late.stdout or "")
+        reached = [json.loads(line)["steps"] for line in out.splitlines() if line.startswith("{")]
+        raise SystemExit(
+            f"window soak: the window stopped answering (steps reached: {reached[-30:]})"
+        ) from None
     if done.returncode != 0:
         raise SystemExit(f"window soak failed: {done.stderr[-2000:]}")
     data = json.loads(done.stdout.strip().splitlines()[-1])
