@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from phoenix_gui.engine.audit_record import AuditRecord as AuditRecord
 from phoenix_gui.engine.audit_spool import SpooledRecords
 from phoenix_gui.engine.audit_text import (
     KIND_TEXT,
@@ -88,38 +89,6 @@ _PRIMITIVE_VALUE = {p: str(p) for p in Primitive}
 
 class AuditError(ValueError):
     """A payload that cannot be recorded, or a log that does not verify when loaded."""
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    """One link of the chain. ``payload`` must not be mutated after it was appended."""
-
-    seq: int
-    prev_hash: str
-    payload: dict[str, Any]
-    hash: str
-    line: str  # the exact JSON line (no newline) that was hashed alongside and gets written
-
-    def to_json_line(self) -> str:
-        """The record as written to the file, without the trailing newline."""
-        return self.line
-
-    @property
-    def time(self) -> float:
-        return float(self.payload["time"])
-
-    @property
-    def primitive(self) -> str:
-        return str(self.payload["primitive"])
-
-    @property
-    def kind(self) -> str:
-        return str(self.payload["event"])
-
-    @property
-    def details(self) -> dict[str, Any]:
-        details: dict[str, Any] = self.payload["details"]
-        return details
 
 
 # A record built on the hot path without the frozen dataclass's __init__ (one

@@ -21,12 +21,11 @@ import weakref
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from phoenix_gui.engine.audit import AuditRecord
+from phoenix_gui.engine.audit_record import AuditRecord
 
 # Records decoded from the file that are kept for the next read (a table's visible rows and
 # their neighbours; a filter's matches as they are shown).
@@ -36,7 +35,7 @@ WRITE_BATCH = 512
 _PAYLOAD_ORDER = ("time", "primitive", "event", "details")
 
 
-class SpooledRecords(Sequence["AuditRecord"]):
+class SpooledRecords(Sequence[AuditRecord]):
     """An append-only sequence of audit records whose lines live in a temporary file."""
 
     def __init__(self) -> None:
@@ -151,8 +150,6 @@ class SpooledRecords(Sequence["AuditRecord"]):
 
 
 def _rebuild(line: bytes) -> AuditRecord:
-    from phoenix_gui.engine.audit import AuditRecord
-
     obj: dict[str, Any] = json.loads(line)
     seq, prev_hash, digest = obj.pop("seq"), obj.pop("prev_hash"), obj.pop("hash")
     payload = {key: obj.pop(key) for key in _PAYLOAD_ORDER if key in obj}
