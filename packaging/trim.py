@@ -80,11 +80,17 @@ def trim_binaries(binaries: Iterable[Entry]) -> list[Entry]:
     return [e for e in result if e[2] != "SYMLINK" or _symlink_target(e) in names]
 
 
+# Binaries whose debug information goes (``strip --strip-debug``): libpython (23 MB → 6 MB for a
+# Python built with ``-g``, as pyenv builds it) and zstandard's C backend (12 MB → 1 MB; the
+# wheel ships it with debug information and no libraries beside it for auditwheel to patch).
+STRIP_DEBUG = ("libpython", "zstandard/backend_c")
+
+
 def strip_python(binaries: Iterable[Entry], workdir: str) -> list[Entry]:
-    """libpython with its debug information removed (``strip --strip-debug``: 23 MB → 6 MB
-    for a Python built with ``-g``, as pyenv builds it). Only libpython: libraries from wheels
-    were rewritten by auditwheel, and stripping those breaks them (numpy's OpenBLAS stops
-    loading). Linux only, and only when ``strip`` is there; otherwise unchanged."""
+    """The :data:`STRIP_DEBUG` binaries with their debug information removed. Only those:
+    libraries from wheels were rewritten by auditwheel, and stripping those breaks them (numpy's
+    OpenBLAS stops loading). Linux only, and only when ``strip`` is there; otherwise
+    unchanged."""
     import shutil
     import subprocess
     import sys
@@ -93,8 +99,9 @@ def strip_python(binaries: Iterable[Entry], workdir: str) -> list[Entry]:
     tool = shutil.which("strip")
     out = []
     for name, source, kind in binaries:
-        base = name.replace("\\", "/").rsplit("/", 1)[-1]
-        if tool and sys.platform.startswith("linux") and base.startswith("libpython"):
+        path = name.replace("\\", "/")
+        base = path.rsplit("/", 1)[-1]
+        if tool and sys.platform.startswith("linux") and path.startswith(STRIP_DEBUG):
             target = Path(workdir) / "stripped" / base
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
