@@ -171,14 +171,6 @@ class AuditLog:
     def on_disk(self) -> bool:
         return isinstance(self._records, SpooledRecords)
 
-    def close(self) -> None:
-        """Let go of the records' temporary file (a log kept on disk); the chain's head and
-        count stay."""
-        if isinstance(self._records, SpooledRecords):
-            self._records.close()
-            self._records = []
-            self._keep = False
-
     def append(self, event: Event) -> AuditRecord:
         """Record an engine event (its :meth:`Event.payload`)."""
         # The engine's hot path (one call per event): _append and _encode inlined, same bytes.

@@ -43,7 +43,7 @@ class SpooledRecords(Sequence[AuditRecord]):
         self._file = tempfile.TemporaryFile(prefix="phoenix-audit-")  # noqa: SIM115
         # Closed when this sequence is collected (a replaced run), not left to the file's own
         # finaliser, which would warn about an unclosed file.
-        self._closer = weakref.finalize(self, self._file.close)
+        weakref.finalize(self, self._file.close)
         self._offsets = array("q")  # start of each record's line in the file
         self._size = 0  # bytes in the file and in the pending batch
         self._pending: list[bytes] = []
@@ -137,16 +137,6 @@ class SpooledRecords(Sequence[AuditRecord]):
             return []
         codes = np.frombuffer(self._kinds, dtype=np.uint16)[start:]
         return (np.flatnonzero(np.isin(codes, list(wanted))) + start).tolist()
-
-    def nbytes(self) -> int:
-        """Memory this sequence holds (the file aside): offsets, codes, cached records' lines."""
-        held = self._offsets.itemsize * len(self._offsets) + self._kinds.itemsize * len(self._kinds)
-        return held + sum(len(r.line) for r in self._cache.values())
-
-    def close(self) -> None:
-        self._pending.clear()
-        self._cache.clear()
-        self._closer()
 
 
 def _rebuild(line: bytes) -> AuditRecord:

@@ -205,6 +205,18 @@ class StepResult:
     events: list[Event] = field(default_factory=list)
 
 
+def _event(time: float, primitive: Primitive, kind: str, details: dict[str, Any]) -> Event:
+    """Event(time, primitive, kind, details) without the frozen dataclass's __init__ (one
+    object.__setattr__ per field): the same object at half the cost, once per event."""
+    event = _new_object(Event)
+    fields = event.__dict__
+    fields["time"] = time
+    fields["primitive"] = primitive
+    fields["kind"] = kind
+    fields["details"] = details
+    return event
+
+
 class Core:
     """State shared by the primitives. Not public API: use Simulation."""
 
@@ -252,14 +264,7 @@ class Core:
     # -- events --------------------------------------------------------------------------------
 
     def emit(self, time: float, primitive: Primitive, kind: str, /, **details: Any) -> Event:
-        # Event(time, primitive, kind, details) without the frozen dataclass's __init__ (one
-        # object.__setattr__ per field): the same object at half the cost, once per event.
-        event = _new_object(Event)
-        fields = event.__dict__
-        fields["time"] = time
-        fields["primitive"] = primitive
-        fields["kind"] = kind
-        fields["details"] = details
+        event = _event(time, primitive, kind, details)
         self.audit.append(event)
         self._step_events.append(event)
         if self._listeners:
@@ -277,16 +282,7 @@ class Core:
         """:meth:`emit` of each (time, primitive, kind, details) in order, recorded as one
         batch (:meth:`AuditLog.append_many`: the same records). Listeners get the events in
         order once the batch is recorded."""
-        events: list[Event] = []
-        add = events.append
-        for time, primitive, kind, fields in zip(times, primitives, kinds, details, strict=True):
-            event = _new_object(Event)
-            slots = event.__dict__
-            slots["time"] = time
-            slots["primitive"] = primitive
-            slots["kind"] = kind
-            slots["details"] = fields
-            add(event)
+        events = list(map(_event, times, primitives, kinds, details))
         self.audit.append_many(events)
         self._step_events.extend(events)
         if self._listeners:
