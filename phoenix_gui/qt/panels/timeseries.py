@@ -34,6 +34,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine import HealthBands
 from phoenix_gui.qt.panels.metrics_panel import STATUS_COLORS, field, finite
+from phoenix_gui.qt.panels.short_axis import ShortAxis
 
 REDRAW_MS = 100
 # A redraw of 10^5 points costs ~25 ms (measured offscreen, 800×300), so long series redraw
@@ -207,7 +208,12 @@ class TimeSeriesPanel(QtWidgets.QWidget):
             row, column = divmod(index, 3)
             # No context menus: asked at construction, pyqtgraph does not build them at all
             # (a dozen widgets per plot, disabled afterwards, cost the first frame ~30 ms).
-            plot = self.graphics.addPlot(row=row, col=column, enableMenu=False)
+            plot = self.graphics.addPlot(
+                row=row,
+                col=column,
+                enableMenu=False,
+                axisItems={"left": ShortAxis("left")},
+            )
             plot.setTitle(title, color=foreground, size="9pt")
             plot.showGrid(x=True, y=True, alpha=0.25)
             for axis in ("left", "bottom"):
