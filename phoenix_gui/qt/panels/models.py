@@ -49,12 +49,14 @@ def monospace_font() -> QtGui.QFont:
 
 
 def set_status(label: QtWidgets.QLabel, text: str, error: bool = False, ok: bool = False) -> None:
-    """Show a message in a status label: red for errors, green for success, default otherwise.
+    """Show a message in a status label: red for errors, green for success, default otherwise;
+    an empty message hides the label.
 
     The colour goes in the label's palette, not a stylesheet: a stylesheet pins the font the
     label was polished with, and the label would then miss presentation mode's larger font.
     """
     label.setText(text)
+    label.setVisible(bool(text))  # an empty status takes no room from a short dock
     color = ERROR_COLOR if error else OK_COLOR if ok else None
     palette = QtGui.QPalette()  # empty: every role inherited from the parent and the theme
     if color is not None:

@@ -217,7 +217,7 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         self.follow_box.setToolTip("Keep the newest record in view")
         self.follow_box.setChecked(True)
 
-        self.view = QtWidgets.QTableView(self)
+        self.view = _ShortTable(self)
         self.view.setObjectName("recorder_table")
         self.view.setModel(self.model)
         configure_table(self.view)
@@ -225,14 +225,16 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         for col, width in enumerate((44, 60, 80, 156, 220)):
             header.resizeSection(col, width)
 
-        self.verify_button = QtWidgets.QPushButton("Verify", self)
+        # Tool buttons, sized to their text: push buttons are at least 80 px wide each in the
+        # Fusion style, and three of them do not fit the dock's width at 1280×800.
+        self.verify_button = _button("Verify", self)
         self.verify_button.setToolTip(
             "Re-check every record's hash chain. Tamper-evident, not tamper-proof: whoever can "
             "edit the log can also recompute the hashes."
         )
-        self.export_button = QtWidgets.QPushButton("Export…", self)
+        self.export_button = _button("Export…", self)
         self.export_button.setToolTip("Save the audit log as JSON lines (audit.jsonl)")
-        self.verify_file_button = QtWidgets.QPushButton("Verify file…", self)
+        self.verify_file_button = _button("Verify file…", self)
         self.verify_file_button.setToolTip("Check an exported JSON-lines audit log")
         self.count_label = QtWidgets.QLabel(self)
         self.status_label = QtWidgets.QLabel(self)
@@ -254,7 +256,9 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
         layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        # Tight margins: the dock is ~100 px tall at 1366×768, and the table gets what is left.
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
@@ -451,3 +455,22 @@ class FlightRecorderPanel(QtWidgets.QWidget):
         )
         if path:
             self.verify_path(path)
+
+
+def _button(text: str, parent: QtWidgets.QWidget) -> QtWidgets.QToolButton:
+    button = QtWidgets.QToolButton(parent)
+    button.setText(text)
+    button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
+
+
+class _ShortTable(QtWidgets.QTableView):
+    """A table that may shrink to its header and one row (Qt's default minimum is 70 px, which
+    with the filters and the buttons is more than the dock has at small screen sizes)."""
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        hint = super().minimumSizeHint()
+        frame = 2 * self.frameWidth()
+        row = self.verticalHeader().defaultSectionSize()
+        hint.setHeight(self.horizontalHeader().sizeHint().height() + row + frame)
+        return hint
