@@ -15,6 +15,7 @@ change visibility or place, or the window is resized.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6 import QtCore, QtWidgets
 
 
@@ -58,7 +59,10 @@ class TabBarSweeper(QtCore.QObject):
 
     def request(self, *_: object) -> None:
         # Nothing to sweep in a hidden window; and a closing window hides its docks after
-        # stop(), which must not start the timer again.
+        # stop(), which must not start the timer again. A window being destroyed hides its
+        # docks too, after its own C++ part is gone: nothing to ask it then.
+        if not shiboken6.isValid(self.window):
+            return
         if self.window.isVisible() and not self._timer.isActive():
             self._timer.start()
 
