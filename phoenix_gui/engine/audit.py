@@ -171,6 +171,12 @@ class AuditLog:
     def on_disk(self) -> bool:
         return isinstance(self._records, SpooledRecords)
 
+    @property
+    def write_error(self) -> str | None:
+        """Why the records' file could not be written (they wait in memory), or None."""
+        records = self._records
+        return records.write_error if isinstance(records, SpooledRecords) else None
+
     def append(self, event: Event) -> AuditRecord:
         """Record an engine event (its :meth:`Event.payload`)."""
         # The engine's hot path (one call per event): _append and _encode inlined, same bytes.

@@ -11,11 +11,17 @@ cached, so a table scrolling over the log decodes each visible row once.
 The rebuilt record hashes to the same value as the one appended (its payload is the line's
 content) but its dicts list their keys in the line's sorted order, not the order they were built
 in.
+
+A write that fails (a full disk, a quota) loses nothing: the lines not yet written stay in memory,
+are read from there, and are written when a later batch succeeds; :attr:`SpooledRecords.write_error`
+says why meanwhile, so the window can tell the user. Reads and writes are positional
+(``os.pread``/``os.pwrite``): a failed write cannot leave a buffer half-flushed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import weakref
 from array import array
@@ -32,6 +38,10 @@ from phoenix_gui.engine.audit_record import AuditRecord
 CACHE_RECORDS = 4096
 # Lines gathered in memory before they go to the file in one write.
 WRITE_BATCH = 512
+# After a failed write, the next attempt waits for this many more bytes (not one per record).
+RETRY_BYTES = 1 << 20
+# Bytes read at a time when every line is read in order (export, Verify).
+READ_CHUNK = 1 << 20
 _PAYLOAD_ORDER = ("time", "primitive", "event", "details")
 
 
@@ -44,20 +54,28 @@ class SpooledRecords(Sequence[AuditRecord]):
         # Closed when this sequence is collected (a replaced run), not left to the file's own
         # finaliser, which would warn about an unclosed file.
         weakref.finalize(self, self._file.close)
+        self._fd = self._file.fileno()
         self._offsets = array("q")  # start of each record's line in the file
-        self._size = 0  # bytes in the file and in the pending batch
-        self._pending: list[bytes] = []
+        self._written = 0  # bytes in the file
+        self._pending = bytearray()  # the lines after those, not written yet
+        self._lines_pending = 0
+        self._retry_at = 0  # pending bytes before the next attempt after a failed write
+        self.write_error: str | None = None  # why the last write failed; None once one works
         self._codes: dict[tuple[str, str], int] = {}  # (primitive, event) -> code
         self._names: list[tuple[str, str]] = []
         self._kinds = array("H")  # each record's (primitive, event) code
         self._cache: OrderedDict[int, AuditRecord] = OrderedDict()
 
+    @property
+    def _size(self) -> int:
+        return self._written + len(self._pending)
+
     def append(self, record: AuditRecord) -> None:
         data = record.line.encode() + b"\n"
         self._offsets.append(self._size)
-        self._size += len(data)
-        self._pending.append(data)
-        if len(self._pending) >= WRITE_BATCH:
+        self._pending += data
+        self._lines_pending += 1
+        if self._lines_pending >= WRITE_BATCH and len(self._pending) >= self._retry_at:
             self._write_pending()
         payload = record.payload
         key = (str(payload["primitive"]), str(payload["event"]))
@@ -68,10 +86,35 @@ class SpooledRecords(Sequence[AuditRecord]):
         self._kinds.append(code)
 
     def _write_pending(self) -> None:
-        if self._pending:
-            self._file.seek(0, 2)
-            self._file.write(b"".join(self._pending))
-            self._pending.clear()
+        """Write what is pending; on failure keep it in memory and say why."""
+        view = memoryview(self._pending)
+        done = 0
+        try:
+            while done < len(view):
+                done += os.pwrite(self._fd, view[done:], self._written + done)
+        except OSError as error:
+            self.write_error = f"cannot write the audit spool: {error.strerror or error}"
+            self._retry_at = len(self._pending) - done + RETRY_BYTES
+        else:
+            self.write_error = None
+            self._retry_at = 0
+            self._lines_pending = 0
+        finally:
+            view.release()
+            self._written += done
+            del self._pending[:done]
+
+    def _bytes(self, start: int, end: int) -> bytes:
+        """The spool's bytes ``start:end``, from the file and the pending lines."""
+        on_disk = b""
+        if start < self._written:
+            stop = min(end, self._written)
+            on_disk = os.pread(self._fd, stop - start, start)
+            if len(on_disk) != stop - start:
+                raise OSError(f"audit spool: short read at byte {start}")
+        if end <= self._written:
+            return on_disk
+        return on_disk + bytes(self._pending[max(start - self._written, 0) : end - self._written])
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -103,9 +146,7 @@ class SpooledRecords(Sequence[AuditRecord]):
     def _line(self, index: int) -> bytes:
         start = self._offsets[index]
         end = self._offsets[index + 1] if index + 1 < len(self._offsets) else self._size
-        self._write_pending()
-        self._file.seek(start)
-        return self._file.read(end - start - 1)
+        return self._bytes(start, end - 1)
 
     def __iter__(self) -> Iterator[AuditRecord]:
         for index, line in enumerate(self.lines()):
@@ -113,17 +154,26 @@ class SpooledRecords(Sequence[AuditRecord]):
             yield cached if cached is not None else _rebuild(line.encode())
 
     def lines(self) -> Iterator[str]:
-        """Every record's line in order (no newline), read straight from the file."""
-        self._write_pending()
+        """Every record's line in order (no newline), read in large chunks."""
+        # Records appended while the caller iterates are not part of this pass.
         count = len(self._offsets)
-        position = 0
-        for index in range(count):
-            # Records appended while the caller iterates are not part of this pass.
-            end = self._offsets[index + 1] if index + 1 < count else self._size
-            self._write_pending()
-            self._file.seek(position)
-            yield self._file.read(end - position - 1).decode()
-            position = end
+        end_of_all = self._size
+        index = 0
+        while index < count:
+            start = self._offsets[index]
+            chunk = self._bytes(start, min(start + READ_CHUNK, end_of_all))
+            position = 0
+            while index < count:
+                end = (self._offsets[index + 1] if index + 1 < count else end_of_all) - start
+                if end > len(chunk):
+                    break
+                yield chunk[position : end - 1].decode()
+                position = end
+                index += 1
+            if position == 0:  # one line longer than a chunk
+                end = self._offsets[index + 1] if index + 1 < count else end_of_all
+                yield self._bytes(start, end - 1).decode()
+                index += 1
 
     def indexes(self, primitive: str | None, kind: str | None, start: int = 0) -> list[int]:
         """Numbers of the records from ``start`` on of this primitive and/or event type

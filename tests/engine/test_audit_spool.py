@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from phoenix_gui.engine import Simulation
+from phoenix_gui.engine import Simulation, audit_spool
 from phoenix_gui.engine.audit import AuditLog, canonical_json, record_hash
-from phoenix_gui.engine.audit_spool import CACHE_RECORDS, SpooledRecords
+from phoenix_gui.engine.audit_spool import CACHE_RECORDS, WRITE_BATCH, SpooledRecords
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.scenario import load_config
 
@@ -61,11 +63,9 @@ def test_verify_reads_the_records_back_from_the_file() -> None:
     assert isinstance(spool, SpooledRecords)
     spool._write_pending()
     # Change one digit of record 20's content on disk: Verify must find it at that record.
-    start = spool._offsets[20]
-    spool._file.seek(start)
-    line = spool._file.readline()
-    spool._file.seek(start)
-    spool._file.write(line.replace(b'"k":20', b'"k":29'))
+    start, end = spool._offsets[20], spool._offsets[21]
+    line = os.pread(spool._fd, end - start, start)
+    os.pwrite(spool._fd, line.replace(b'"k":20', b'"k":29'), start)
     result = log.verify()
     assert not result.ok
     assert result.bad_index == 20
@@ -113,3 +113,62 @@ def memory_per_record(on_disk: bool, count: int) -> float:
 def test_a_log_on_disk_holds_a_few_bytes_per_record_not_the_record() -> None:
     assert memory_per_record(False, 10_000) > 300  # the records themselves: hundreds of bytes
     assert memory_per_record(True, 10_000) < 20  # an offset and a code: 10 bytes and slack
+
+
+class FullDisk:
+    """``os.pwrite`` for the spool: writes ``room`` bytes in all, then fails as a full disk."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+        self.calls = 0
+        self.write = os.pwrite  # the real one, before the test puts this in its place
+
+    def __call__(self, fd: int, data: memoryview, offset: int) -> int:
+        self.calls += 1
+        if self.room <= 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        n = min(len(data), self.room)
+        self.room -= n
+        return self.write(fd, data[:n], offset)
+
+
+def test_a_full_disk_loses_no_record_and_says_so(monkeypatch) -> None:
+    log = AuditLog()
+    log.keep_on_disk()
+    spool = log.records
+    assert isinstance(spool, SpooledRecords)
+    disk = FullDisk(room=10_000)  # runs out in the middle of a line
+    monkeypatch.setattr(audit_spool.os, "pwrite", disk)
+    events = [
+        Event(k / 3, Primitive.SYSTEM, "tick", {"k": k, "pad": "x" * 40}) for k in range(5000)
+    ]
+    for event in events[:3000]:
+        log.append(event)
+    assert spool.write_error is not None and "No space left" in spool.write_error
+    assert 0 < spool._written < spool._size  # part on disk, the rest in memory
+    # Not one attempt per record after the failure: they wait for another RETRY_BYTES.
+    assert disk.calls < 3000 / WRITE_BATCH + 5
+    assert log.verify().ok and len(log.records) == 3000
+    assert [r.payload["details"]["k"] for r in log.records] == list(range(3000))
+    assert spool[1500].payload["details"]["k"] == 1500  # a line across the disk/memory edge
+    disk.room = 10**9  # space again
+    for event in events[3000:]:
+        log.append(event)
+    spool._write_pending()
+    assert spool.write_error is None and spool._written == spool._size
+    assert log.verify().ok
+    lines = list(spool.lines())
+    assert len(lines) == 5000 and all(json.loads(line)["seq"] == i for i, line in enumerate(lines))
+
+
+def test_lines_longer_than_a_read_chunk_come_back_whole(monkeypatch) -> None:
+    monkeypatch.setattr(audit_spool, "READ_CHUNK", 64)
+    log = AuditLog()
+    log.keep_on_disk()
+    for k in range(700):  # past one write batch: some on disk, some pending
+        log.append(Event(k / 3, Primitive.SYSTEM, "tick", {"k": k, "pad": "y" * (k % 90)}))
+    spool = log.records
+    assert isinstance(spool, SpooledRecords) and 0 < spool._written < spool._size
+    lines = list(spool.lines())
+    assert [json.loads(line)["details"]["k"] for line in lines] == list(range(700))
+    assert log.verify().ok

@@ -36,6 +36,7 @@ from phoenix_gui.qt.views.stack_binding import ViewStackBinding
 
 # Edits of hosts, vnodes, tasks, seed or paradigm start the run again once they settle.
 RESTART_AFTER_MS = 250
+NOTICE_MS = 5_000  # how long a passing status-bar notice stays
 RESET_TIP = (
     "Start this scenario again from t = 0 as it is now — with the sliders' values, including "
     "edits not saved yet; a lesson's scripted changes replay from the start"
@@ -77,6 +78,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resize(1440, 900)  # the workbench maximises it on screens up to 1920×1080
         self.state = ParamState(config or SimulationConfig(), parent=self)
         self.adapter = SimulationAdapter(self.state.start_config(), parent=self)
+        self._spool_error: str | None = None  # see _show_spool_trouble
         self._restart_timer = QtCore.QTimer(self)
         self._restart_timer.setObjectName("restart-timer")
         self._restart_timer.setSingleShot(True)
@@ -463,6 +465,21 @@ class MainWindow(QtWidgets.QMainWindow):
         self._refresh_status()
         if self._inspected is not None:
             self._refresh_inspector()
+        self._show_spool_trouble()
+
+    def _show_spool_trouble(self) -> None:
+        """The audit log's file could not be written (a full disk): its records wait in
+        memory. Say so once when it starts and once when it is over."""
+        error = self.adapter.sim.audit.write_error
+        if error == self._spool_error:
+            return
+        self._spool_error = error
+        if error is not None:
+            self.statusBar().showMessage(
+                f"Audit log: {error} — new records are kept in memory until it works again"
+            )
+        else:
+            self.statusBar().showMessage("Audit log: writing to its file again", NOTICE_MS)
 
     def refresh_moment(self) -> None:
         """The moment on screen changed (the timeline): status, rate notes and inspector."""

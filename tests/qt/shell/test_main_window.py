@@ -129,3 +129,24 @@ def test_paradigm_change_rebuilds_for_kubernetes(window, qtbot) -> None:
     window.reset_action.trigger()
     assert window.ring_view.paradigm == "kubernetes"
     assert window.adapter.config == replace(window.adapter.config, paradigm="kubernetes")
+
+
+def test_a_full_disk_under_the_audit_file_is_said_and_loses_nothing(window, monkeypatch) -> None:
+    from phoenix_gui.engine import audit_spool
+    from tests.engine.test_audit_spool import FullDisk
+
+    disk = FullDisk(room=0)
+    monkeypatch.setattr(audit_spool.os, "pwrite", disk)
+    audit = window.adapter.sim.audit
+    assert audit.on_disk
+    while audit.write_error is None:
+        press_step(window)
+    message = window.statusBar().currentMessage()
+    assert "Audit log: cannot write the audit spool: No space left" in message
+    assert "kept in memory" in message
+    assert audit.verify().ok  # every record still there, chained
+    disk.room = 10**9
+    while audit.write_error is not None:
+        press_step(window)
+    assert window.statusBar().currentMessage() == "Audit log: writing to its file again"
+    assert audit.verify().ok and audit.verify().count == len(audit)
