@@ -283,7 +283,7 @@ class Core:
         batch (:meth:`AuditLog.append_many`: the same records). Listeners get the events in
         order once the batch is recorded."""
         events = list(map(_event, times, primitives, kinds, details))
-        self.audit.append_many(events)
+        self.audit.append_many(events, (times, primitives, kinds, details))
         self._step_events.extend(events)
         if self._listeners:
             for event in events:
