@@ -291,8 +291,14 @@ class AuditLog:
             except ValueError:
                 end = n
             if end > start:
-                parts = list(zip(rounded[start:end], primitives[start:end], kinds[start:end],
-                                 details[start:end], strict=True))  # fmt: skip
+                # The primitive as its text: a tuple of plain values is left alone by the
+                # garbage collector once it has seen it (a Primitive member is an object).
+                prims = map(_PRIMITIVE_VALUE.__getitem__, primitives[start:end])
+                parts = list(
+                    zip(
+                        rounded[start:end], prims, kinds[start:end], details[start:end], strict=True
+                    )
+                )
                 start += self._chain(inners[start:end], parts)
             if start < n:  # a record the fast path cannot take: append records it, or raises
                 self.append(events[start])

@@ -21,16 +21,15 @@ from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from phoenix_gui.engine.audit_record import AuditRecord
-from phoenix_gui.engine.events import Primitive
 
 _new_object = object.__new__
 _SET_SEQ, _SET_PREV, _SET_PAYLOAD, _SET_HASH, _SET_LINE = (
     AuditRecord.__dict__[name].__set__ for name in ("seq", "prev_hash", "payload", "hash", "line")
 )
-_PRIMITIVE_VALUE = {p: str(p) for p in Primitive}
 
-# A payload's parts as the batch path keeps them: (rounded time, primitive, event, details).
-Parts = tuple[float, Primitive, str, dict[str, Any]]
+# A payload's parts as the batch path keeps them: (rounded time, primitive's text, event,
+# details).
+Parts = tuple[float, str, str, dict[str, Any]]
 
 
 def record_of(line: str, payload: dict[str, Any] | Parts) -> AuditRecord:
@@ -39,7 +38,7 @@ def record_of(line: str, payload: dict[str, Any] | Parts) -> AuditRecord:
         when, primitive, kind, details = payload
         payload = {
             "time": when,
-            "primitive": _PRIMITIVE_VALUE[primitive],
+            "primitive": primitive,
             "event": kind,
             "details": details,
         }
@@ -128,7 +127,7 @@ class LineRecords(Sequence[AuditRecord]):
         for i in range(start + offset, len(payloads)):
             payload = payloads[i]
             if isinstance(payload, tuple):
-                prim: Any = _PRIMITIVE_VALUE[payload[1]]
+                prim: Any = payload[1]
                 event: Any = payload[2]
             else:
                 prim, event = payload.get("primitive"), payload.get("event")
