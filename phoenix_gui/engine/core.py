@@ -27,6 +27,8 @@ from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.ring import HashRing, RingChange, TokenIndex
 from phoenix_gui.engine.schedule import Agenda, DueQueue
 from phoenix_gui.engine.tasks import DueKind, TaskState, TaskTable, hand_back_large_blocks
+from phoenix_gui.engine.transfers import Transfer as Transfer
+from phoenix_gui.engine.transfers import TransferTable
 
 _new_object = object.__new__
 
@@ -73,21 +75,6 @@ class Counters:
 
     def as_dict(self) -> dict[str, float | int]:
         return dict(self.__dict__)
-
-
-@dataclass
-class Transfer:
-    """A checkpoint on its way from one member to another (the task is MIGRATING)."""
-
-    task: int
-    source: int
-    target: int
-    reason: str
-    progress: float
-    ckpt_time: float
-    digest: str
-    attempt: int = 1
-    generation: int = 0
 
 
 @dataclass
@@ -240,8 +227,8 @@ class Core:
         self.token_index = TokenIndex()  # phoenix: tasks by token, for moved_tasks
         self.due = DueQueue()
         self.agenda = Agenda()
-        self.transfers: dict[int, Transfer] = {}
-        self.batches: dict[int, IntArray] = {}  # transfer batch (generation) → its task ids
+        self.transfers = TransferTable()
+        self.batches: dict[int, IntArray] = {}  # transfer batch (generation) → its rows there
         self.counters = Counters()
         self.changes = ChangeLog()
         self.assigner: Placement  # set by Simulation once the paradigm is known
@@ -297,8 +284,7 @@ class Core:
         upto = self.tasks.forget_finished()
         self.token_index.forget_below(upto)
         # Departed members too, but those a transfer in flight still names (its source).
-        named = {tr.source for tr in self.transfers.values()}
-        named.update(tr.target for tr in self.transfers.values())
+        named = self.transfers.members_named()
         cols = self.columns
         self.registry.forget_departed(
             lambda m: m.index in named or bool(cols.load[m.index] or cols.outgoing[m.index])
