@@ -130,6 +130,8 @@ class DueQueue:
             times.append(np.asarray(h_t, dtype=np.float64))
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        if len(ids) == 1:  # one run's slice, or the heap's pops: sorted by (time, id) already
+            return ids[0].astype(np.int64, copy=False), times[0].astype(np.float64, copy=False)
         all_ids = np.concatenate(ids)
         all_times = np.concatenate(times)
         order = np.lexsort((all_ids, all_times))
