@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from phoenix_gui.engine.audit_lines import LineRecords, Parts, record_of
+from phoenix_gui.engine.audit_lines import LineRecords, record_of
 from phoenix_gui.engine.audit_record import AuditRecord as AuditRecord
 from phoenix_gui.engine.audit_spool import SpooledRecords
 from phoenix_gui.engine.audit_text import (
@@ -274,12 +274,11 @@ class AuditLog:
         if self._sealed:
             raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
         if columns is None:
-            fields = [e.__dict__ for e in events]
             columns = (
-                [f["time"] for f in fields],
-                [f["primitive"] for f in fields],
-                [f["kind"] for f in fields],
-                [f["details"] for f in fields],
+                [e.time for e in events],
+                [e.primitive for e in events],
+                [e.kind for e in events],
+                [e.details for e in events],
             )
         times, primitives, kinds, details = columns
         rounded, inners = _payload_texts(times, primitives, kinds, details)
@@ -291,21 +290,26 @@ class AuditLog:
             except ValueError:
                 end = n
             if end > start:
-                # The primitive as its text: a tuple of plain values is left alone by the
-                # garbage collector once it has seen it (a Primitive member is an object).
-                prims = map(_PRIMITIVE_VALUE.__getitem__, primitives[start:end])
-                parts = list(
-                    zip(
-                        rounded[start:end], prims, kinds[start:end], details[start:end], strict=True
-                    )
+                start += self._chain(
+                    inners[start:end],
+                    rounded[start:end],
+                    [_PRIMITIVE_VALUE[p] for p in primitives[start:end]],
+                    list(kinds[start:end]),
+                    list(details[start:end]),
                 )
-                start += self._chain(inners[start:end], parts)
             if start < n:  # a record the fast path cannot take: append records it, or raises
                 self.append(events[start])
                 start += 1
 
-    def _chain(self, inners: list[str | None], parts: list[Parts]) -> int:
-        """Hash and record the payload texts ``inners`` (with their payload parts); returns
+    def _chain(
+        self,
+        inners: list[str | None],
+        times: list[float],
+        primitives: list[str],
+        kinds: list[str],
+        details: list[dict[str, Any]],
+    ) -> int:
+        """Hash and record the payload texts ``inners`` (with their payloads' parts); returns
         how many were recorded (fewer than all if one's text cannot be encoded to UTF-8: a
         lone surrogate, left to :meth:`append`)."""
         seq0 = seq = self._count
@@ -330,15 +334,19 @@ class AuditLog:
             f'{{"seq":{s},{inner},"prev_hash":"{p}","hash":"{h}"}}'
             for s, inner, p, h in zip(range(seq0, seq), inners, prevs, digests, strict=False)
         ]
-        if done < len(parts):
-            parts = parts[:done]
+        if done < len(times):
+            times, primitives, kinds = times[:done], primitives[:done], kinds[:done]
+            details = details[:done]
         records = self._records if self._keep else None
         if isinstance(records, LineRecords):
-            records.extend(lines, parts)
+            records.extend(lines, times, primitives, kinds, details)
         elif records is not None:
-            for line, part in zip(lines, parts, strict=True):
-                records.append(record_of(line, part))  # type: ignore[attr-defined]
-        self._recent.extend(lines, parts)
+            for line, when, primitive, kind, detail in zip(
+                lines, times, primitives, kinds, details, strict=True
+            ):
+                payload = {"time": when, "primitive": primitive, "event": kind, "details": detail}
+                records.append(record_of(line, payload))  # type: ignore[attr-defined]
+        self._recent.extend(lines, times, primitives, kinds, details)
         self._count, self._head = seq, prev
         if self._sink is not None:
             self._sink.write("\n".join(lines) + "\n")
