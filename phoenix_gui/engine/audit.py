@@ -258,7 +258,7 @@ class AuditLog:
 
     def append_many(
         self,
-        events: Sequence[Event],
+        events: Sequence[Event] | None,
         columns: tuple[Sequence[Any], Sequence[Any], Sequence[Any], Sequence[Any]] | None = None,
     ) -> None:
         """:meth:`append` of each event in turn, the same records, at batch cost: the times are
@@ -268,12 +268,12 @@ class AuditLog:
         loop and the lines are written in one call. An event whose time is not a finite
         ``float``, or whose kind or details do not encode, goes through :meth:`append` (which
         records it, or raises as it does). ``columns``: the events' (times, primitives, kinds,
-        details) when the caller has them already (:meth:`Core.emit_many`)."""
-        if not events:
-            return
-        if self._sealed:
-            raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
+        details) when the caller has them already (:meth:`Core.emit_many`), which may then
+        pass ``None`` for the events (they are made only for a record the batch path leaves
+        to :meth:`append`)."""
         if columns is None:
+            if events is None:
+                raise TypeError("append_many needs the events or their columns")
             columns = (
                 [e.time for e in events],
                 [e.primitive for e in events],
@@ -281,8 +281,12 @@ class AuditLog:
                 [e.details for e in events],
             )
         times, primitives, kinds, details = columns
+        if not times:
+            return
+        if self._sealed:
+            raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
         rounded, inners = _payload_texts(times, primitives, kinds, details)
-        n = len(events)
+        n = len(times)
         start = 0
         while start < n:
             try:
@@ -298,7 +302,11 @@ class AuditLog:
                     list(details[start:end]),
                 )
             if start < n:  # a record the fast path cannot take: append records it, or raises
-                self.append(events[start])
+                if events is not None:
+                    self.append(events[start])
+                else:
+                    when, primitive = times[start], primitives[start]
+                    self.append(Event(when, primitive, kinds[start], details[start]))
                 start += 1
 
     def _chain(

@@ -26,15 +26,12 @@ from phoenix_gui.engine.randomness import Streams
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.ring import HashRing, RingChange, TokenIndex
 from phoenix_gui.engine.schedule import Agenda, DueQueue
+from phoenix_gui.engine.step_events import StepEvents, make_event
 from phoenix_gui.engine.tasks import DueKind, TaskState, TaskTable, hand_back_large_blocks
 from phoenix_gui.engine.transfers import Transfer as Transfer
 from phoenix_gui.engine.transfers import TransferTable
 
 _new_object = object.__new__
-# A slotted Event is one object for the collector to follow (its fields are no dict of their own).
-_SET_TIME, _SET_PRIMITIVE, _SET_KIND, _SET_DETAILS = (
-    Event.__dict__[name].__set__ for name in ("time", "primitive", "kind", "details")
-)
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -193,19 +190,11 @@ class Placement(Protocol):
 class StepResult:
     time: float
     step: int
-    events: list[Event] = field(default_factory=list)
+    # The step's events in order (a StepEvents from a step: built when first read).
+    events: Sequence[Event] = field(default_factory=list)
 
 
-def _event(time: float, primitive: Primitive, kind: str, details: dict[str, Any]) -> Event:
-    """Event(time, primitive, kind, details) without the frozen dataclass's __init__ (one
-    object.__setattr__ per field): the slots set through their descriptors, the same object at
-    half the cost, once per event."""
-    event = _new_object(Event)
-    _SET_TIME(event, time)
-    _SET_PRIMITIVE(event, primitive)
-    _SET_KIND(event, kind)
-    _SET_DETAILS(event, details)
-    return event
+_event = make_event  # (kept under its old name for the callers here)
 
 
 class Core:
@@ -237,7 +226,7 @@ class Core:
         self.changes = ChangeLog()
         self.assigner: Placement  # set by Simulation once the paradigm is known
         self._listeners: list[Callable[[Event], None]] = []
-        self._step_events: list[Event] = []
+        self._step_events = StepEvents()
         self._generation = 0
         self.silent = 0  # members crashed and not yet removed (FAILED or SUSPECT)
 
@@ -246,7 +235,7 @@ class Core:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_listeners"] = []
-        state["_step_events"] = []
+        state["_step_events"] = StepEvents()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -272,14 +261,19 @@ class Core:
     ) -> None:
         """:meth:`emit` of each (time, primitive, kind, details) in order, recorded as one
         batch (:meth:`AuditLog.append_many`: the same records). Listeners get the events in
-        order once the batch is recorded."""
+        order once the batch is recorded; without listeners no Event object is made (the
+        step's events are built if and when someone reads them)."""
+        columns = (times, primitives, kinds, details)
+        if not self._listeners:
+            self.audit.append_many(None, columns)
+            self._step_events.extend_columns(times, primitives, kinds, details)
+            return
         events = list(map(_event, times, primitives, kinds, details))
-        self.audit.append_many(events, (times, primitives, kinds, details))
-        self._step_events.extend(events)
-        if self._listeners:
-            for event in events:
-                for listener in list(self._listeners):
-                    listener(event)
+        self.audit.append_many(events, columns)
+        self._step_events.extend_columns(times, primitives, kinds, details)
+        for event in events:
+            for listener in list(self._listeners):
+                listener(event)
 
     def forget_finished(self) -> None:
         """Give back the memory of finished tasks below the oldest unfinished one (their rows,

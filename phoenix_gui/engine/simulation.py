@@ -36,6 +36,7 @@ from phoenix_gui.engine.migration import BULK_MOVES, arrive
 from phoenix_gui.engine.observed import History
 from phoenix_gui.engine.params_apply import CHANGEABLE, current
 from phoenix_gui.engine.requests import Requests
+from phoenix_gui.engine.step_events import StepEvents
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
 from phoenix_gui.engine.workload import finish_due, live_dues, pop_dues, submit
 
@@ -115,7 +116,7 @@ class Stepper:
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
-        sim._step_events = []
+        sim._step_events = StepEvents()
         dt = sim.config.timing.step_hours
         self.t0 = sim.step_index * dt
         self.t1 = (sim.step_index + 1) * dt
