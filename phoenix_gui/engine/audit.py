@@ -130,6 +130,18 @@ def _payload_texts(
         and set(map(type, kinds)) == {str}
         and set(map(type, primitives)) == {Primitive}
     ):
+        first_kind, first_primitive = kinds[0], primitives[0]
+        if kinds.count(first_kind) == len(kinds) and (
+            primitives.count(first_primitive) == len(primitives)
+        ):  # one kind of record (completions, moves …): the text between them worked out once
+            middle = (
+                f'}},"event":{kind_text[first_kind]},'
+                f'"primitive":{prim_text[first_primitive]},"time":'
+            )
+            return rounded, [
+                f'"details":{{{body}{middle}{when}'
+                for body, when in zip(bodies, when_texts, strict=True)
+            ]
         return rounded, [
             f'"details":{{{body}}},"event":{kind_text[kind]},'
             f'"primitive":{prim_text[primitive]},"time":{when}'

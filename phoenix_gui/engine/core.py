@@ -326,7 +326,7 @@ class Core:
         as is (a finished task keeps who ran it; :meth:`set_owner` then writes the new one)."""
         if ids.size == 0:
             return
-        old = self.tasks.raw("owner")[ids].astype(np.int64)
+        old = self.tasks.raw("owner").take(ids).astype(np.int64)
         had = old >= 0
         if had.any():
             self._charge(old[had], ids[had], -1)
@@ -334,8 +334,8 @@ class Core:
     def _charge(self, members: IntArray, ids: IntArray, sign: int) -> None:
         """Add (``sign`` 1) or take off (-1) each task's load, CPU and memory on its member."""
         cols = self.columns
-        cpu = self.tasks.raw("cpu")[ids].astype(np.float64)
-        mem = self.tasks.raw("memory")[ids].astype(np.float64)
+        cpu = self.tasks.raw("cpu").take(ids).astype(np.float64)
+        mem = self.tasks.raw("memory").take(ids).astype(np.float64)
         np.add.at(cols.load, members, sign)
         np.add.at(cols.cpu_used, members, sign * cpu)
         np.add.at(cols.memory_used, members, sign * mem)
@@ -351,20 +351,20 @@ class Core:
         tab.raw("state")[ids] = TaskState.RUNNING
         tab.raw("since")[ids] = t
         tab.raw("ckpt_time")[ids] = t
-        base = tab.raw("base")[ids]
+        base = tab.raw("base").take(ids)
         tab.raw("session_base")[ids] = base
-        finish = t + (tab.raw("work")[ids] - base)
-        due = finish.copy()
-        kind = np.full(ids.size, DueKind.FINISH, dtype=np.int8)
+        due = t + (tab.raw("work").take(ids) - base)  # the finish
         if self.config.paradigm == "agentic":
-            due, kind = self._agent_session_ends(ids, t, finish)
+            due, kind = self._agent_session_ends(ids, t, due)
+            tab.raw("due_kind")[ids] = kind
+        else:
+            tab.raw("due_kind")[ids] = DueKind.FINISH
         tab.raw("due")[ids] = due
-        tab.raw("due_kind")[ids] = kind
-        np.add.at(self.columns.running, tab.raw("owner")[ids].astype(np.int64), 1)
+        np.add.at(self.columns.running, tab.raw("owner").take(ids).astype(np.int64), 1)
         self.due.push(ids, due)
         # A graceful stop left its progress behind: what the task resumes from now is measured
         # against it (a stale or corrupted checkpoint shows up here, not in an assumption).
-        stopped = tab.raw("stop_progress")[ids]
+        stopped = tab.raw("stop_progress").take(ids)
         had = ~np.isnan(stopped)
         if had.any():
             self.counters.work_lost_graceful += float(np.sum(stopped[had] - base[had]))
