@@ -111,7 +111,7 @@ class DueQueue:
         times: list[FloatArray] = []
         keep: list[_Run] = []
         for run in self._runs:
-            end = int(np.searchsorted(run.times, t, side="right"))
+            end = int(run.times.searchsorted(t, side="right"))
             if end > run.at:
                 ids.append(run.ids[run.at : end])
                 times.append(run.times[run.at : end])
