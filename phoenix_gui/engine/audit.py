@@ -49,12 +49,12 @@ import itertools
 import json
 import os
 import tempfile
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from phoenix_gui.engine.audit_lines import LineRecords, record_of
 from phoenix_gui.engine.audit_record import AuditRecord as AuditRecord
 from phoenix_gui.engine.audit_spool import SpooledRecords
 from phoenix_gui.engine.audit_text import (
@@ -113,6 +113,64 @@ def _encode(seq: int, prev_hash: str, payload: dict[str, Any]) -> tuple[str, str
     return digest, line
 
 
+def _payload_texts(
+    times: Sequence[Any], primitives: Sequence[Any], kinds: Sequence[Any], details: Sequence[Any]
+) -> tuple[list[float], list[str | None]]:
+    """Each record's rounded time and its payload's canonical text without the braces (None
+    where the record must go through :meth:`AuditLog.append`: a time that is not a finite
+    ``float``, a kind that is not a ``str``, a primitive that is not a :class:`Primitive`, or
+    details that do not encode)."""
+    rounded, when_texts = audit_times(times)
+    bodies = dict_texts(list(details))
+    kind_text, prim_text = KIND_TEXT, PRIMITIVE_TEXT
+    if (
+        None not in when_texts
+        and (not bodies or bodies[0] is not None)
+        and set(map(type, times)) == {float}
+        and set(map(type, kinds)) == {str}
+        and set(map(type, primitives)) == {Primitive}
+    ):
+        first_kind, first_primitive = kinds[0], primitives[0]
+        if kinds.count(first_kind) == len(kinds) and (
+            primitives.count(first_primitive) == len(primitives)
+        ):  # one kind of record (completions, moves …): the text between them worked out once
+            middle = (
+                f'}},"event":{kind_text[first_kind]},'
+                f'"primitive":{prim_text[first_primitive]},"time":'
+            )
+            return rounded, [
+                f'"details":{{{body}{middle}{when}'
+                for body, when in zip(bodies, when_texts, strict=True)
+            ]
+        return rounded, [
+            f'"details":{{{body}}},"event":{kind_text[kind]},'
+            f'"primitive":{prim_text[primitive]},"time":{when}'
+            for body, kind, primitive, when in zip(
+                bodies, kinds, primitives, when_texts, strict=True
+            )
+        ]
+    inners: list[str | None] = []
+    for when, time, primitive, kind, detail, body in zip(
+        when_texts, times, primitives, kinds, details, bodies, strict=True
+    ):
+        try:
+            if (
+                when is None
+                or type(time) is not float
+                or type(kind) is not str
+                or type(primitive) is not Primitive
+            ):
+                raise ValueError("left to append")
+            text = "{" + body + "}" if body is not None else canonical_json(detail)
+            inners.append(
+                f'"details":{text},"event":{kind_text[kind]},'
+                f'"primitive":{prim_text[primitive]},"time":{when}'
+            )
+        except (TypeError, ValueError):
+            inners.append(None)
+    return rounded, inners
+
+
 def record_hash(seq: int, prev_hash: str, payload: dict[str, Any]) -> str:
     """The hash a record with these contents must carry."""
     return _encode(seq, prev_hash, payload)[0]
@@ -126,8 +184,8 @@ class AuditLog:
     """
 
     def __init__(self, sink: TextIO | None = None, keep: bool = True) -> None:
-        self._records: list[AuditRecord] | SpooledRecords = []
-        self._recent: deque[AuditRecord] = deque(maxlen=RECENT)
+        self._records: Sequence[AuditRecord] = LineRecords()
+        self._recent = LineRecords(bound=RECENT)
         self._keep = keep
         self._count = 0  # records in the whole chain (a resumed log holds only its own)
         self._start = (GENESIS_HASH, 0)  # head and count where the records in memory begin
@@ -208,7 +266,7 @@ class AuditLog:
         _SET_HASH(record, digest)
         _SET_LINE(record, line)
         if self._keep:
-            self._records.append(record)
+            self._records.append(record)  # type: ignore[attr-defined]
         self._recent.append(record)
         self._count = seq + 1
         self._head = digest
@@ -216,73 +274,109 @@ class AuditLog:
             self._sink.write(line + "\n")
         return record
 
-    def append_many(self, events: Sequence[Event]) -> None:
+    def append_many(
+        self,
+        events: Sequence[Event] | None,
+        columns: tuple[Sequence[Any], Sequence[Any], Sequence[Any], Sequence[Any]] | None = None,
+    ) -> None:
         """:meth:`append` of each event in turn, the same records, at batch cost: the times are
-        rounded and written all at once (:func:`~phoenix_gui.engine.audit_text.audit_times`)
-        and each payload's text is assembled from its details' encoding (a payload's keys
-        sort as ``details`` < ``event`` < ``primitive`` < ``time``). An event whose time is not
-        a finite ``float``, or whose kind or details do not encode, goes through
-        :meth:`append` (which records it, or raises as it does)."""
-        if not events:
+        rounded and written all at once (:func:`~phoenix_gui.engine.audit_text.audit_times`),
+        each payload's text is assembled from its details' encoding (a payload's keys sort as
+        ``details`` < ``event`` < ``primitive`` < ``time``), the chain is hashed in one tight
+        loop and the lines are written in one call. An event whose time is not a finite
+        ``float``, or whose kind or details do not encode, goes through :meth:`append` (which
+        records it, or raises as it does). ``columns``: the events' (times, primitives, kinds,
+        details) when the caller has them already (:meth:`Core.emit_many`), which may then
+        pass ``None`` for the events (they are made only for a record the batch path leaves
+        to :meth:`append`)."""
+        if columns is None:
+            if events is None:
+                raise TypeError("append_many needs the events or their columns")
+            columns = (
+                [e.time for e in events],
+                [e.primitive for e in events],
+                [e.kind for e in events],
+                [e.details for e in events],
+            )
+        times, primitives, kinds, details = columns
+        if not times:
             return
         if self._sealed:
             raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
-        rounded, texts = audit_times([e.time for e in events])
-        bodies = dict_texts([e.details for e in events])
-        kinds, prims, values = KIND_TEXT, PRIMITIVE_TEXT, _PRIMITIVE_VALUE
-        records = self._records if self._keep else None
-        recent, sink = self._recent, self._sink
-        seq, prev = self._count, self._head
-        try:
-            for event, when, when_text, body in zip(events, rounded, texts, bodies, strict=True):
-                fields = event.__dict__
-                primitive, kind, details = fields["primitive"], fields["kind"], fields["details"]
-                try:
-                    if (
-                        when_text is None
-                        or type(fields["time"]) is not float
-                        or type(kind) is not str
-                        or type(primitive) is not Primitive
-                    ):
-                        raise ValueError("left to append")
-                    details_text = "{" + body + "}" if body is not None else canonical_json(details)
-                    inner = (
-                        f'"details":{details_text},"event":{kinds[kind]},'
-                        f'"primitive":{prims[primitive]},"time":{when_text}'
-                    )
-                    digest = _sha256(
-                        f'{{"payload":{{{inner}}},"prev_hash":"{prev}","seq":{seq}}}'.encode()
-                    ).hexdigest()
-                except (TypeError, ValueError):  # (UnicodeEncodeError: a lone surrogate)
-                    # append records it, or raises the AuditError the record's own path raises.
-                    self._count, self._head = seq, prev
-                    self.append(event)
-                    seq, prev = self._count, self._head
-                    continue
-                line = f'{{"seq":{seq},{inner},"prev_hash":"{prev}","hash":"{digest}"}}'
-                record = _new_object(AuditRecord)
-                _SET_SEQ(record, seq)
-                _SET_PREV(record, prev)
-                _SET_PAYLOAD(
-                    record,
-                    {
-                        "time": when,
-                        "primitive": values[primitive],
-                        "event": kind,
-                        "details": details,
-                    },
+        rounded, inners = _payload_texts(times, primitives, kinds, details)
+        n = len(times)
+        start = 0
+        while start < n:
+            try:
+                end = inners.index(None, start)
+            except ValueError:
+                end = n
+            if end > start:
+                start += self._chain(
+                    inners[start:end],
+                    rounded[start:end],
+                    [_PRIMITIVE_VALUE[p] for p in primitives[start:end]],
+                    list(kinds[start:end]),
+                    list(details[start:end]),
                 )
-                _SET_HASH(record, digest)
-                _SET_LINE(record, line)
-                if records is not None:
-                    records.append(record)
-                recent.append(record)
+            if start < n:  # a record the fast path cannot take: append records it, or raises
+                if events is not None:
+                    self.append(events[start])
+                else:
+                    when, primitive = times[start], primitives[start]
+                    self.append(Event(when, primitive, kinds[start], details[start]))
+                start += 1
+
+    def _chain(
+        self,
+        inners: list[str | None],
+        times: list[float],
+        primitives: list[str],
+        kinds: list[str],
+        details: list[dict[str, Any]],
+    ) -> int:
+        """Hash and record the payload texts ``inners`` (with their payloads' parts); returns
+        how many were recorded (fewer than all if one's text cannot be encoded to UTF-8: a
+        lone surrogate, left to :meth:`append`)."""
+        seq0 = seq = self._count
+        prev = first = self._head
+        digests: list[str] = []
+        add = digests.append
+        sha256 = _sha256
+        try:
+            for inner in inners:
+                prev = sha256(
+                    f'{{"payload":{{{inner}}},"prev_hash":"{prev}","seq":{seq}}}'.encode()
+                ).hexdigest()
+                add(prev)
                 seq += 1
-                prev = digest
-                if sink is not None:
-                    sink.write(line + "\n")
-        finally:  # the records written so far are the chain, whatever stopped it
-            self._count, self._head = seq, prev
+        except UnicodeEncodeError:
+            pass
+        done = len(digests)
+        if done == 0:
+            return 0
+        prevs = [first, *digests[:-1]]
+        lines = [
+            f'{{"seq":{s},{inner},"prev_hash":"{p}","hash":"{h}"}}'
+            for s, inner, p, h in zip(range(seq0, seq), inners, prevs, digests, strict=False)
+        ]
+        if done < len(times):
+            times, primitives, kinds = times[:done], primitives[:done], kinds[:done]
+            details = details[:done]
+        records = self._records if self._keep else None
+        if isinstance(records, LineRecords):
+            records.extend(lines, times, primitives, kinds, details)
+        elif records is not None:
+            for line, when, primitive, kind, detail in zip(
+                lines, times, primitives, kinds, details, strict=True
+            ):
+                payload = {"time": when, "primitive": primitive, "event": kind, "details": detail}
+                records.append(record_of(line, payload))  # type: ignore[attr-defined]
+        self._recent.extend(lines, times, primitives, kinds, details)
+        self._count, self._head = seq, prev
+        if self._sink is not None:
+            self._sink.write("\n".join(lines) + "\n")
+        return done
 
     def append_payload(self, payload: dict[str, Any]) -> AuditRecord:
         """Record a ready-made payload; it needs time, primitive, event and details."""
@@ -306,7 +400,7 @@ class AuditLog:
             raise AuditError(f"record {self._count}: the log is sealed; nothing may follow")
         record = self._make(payload)
         if self._keep:
-            self._records.append(record)
+            self._records.append(record)  # type: ignore[attr-defined]
         self._recent.append(record)
         self._count += 1
         self._head = record.hash
@@ -374,7 +468,7 @@ class AuditLog:
         """Positions in :attr:`records` (from ``start`` on) of :meth:`filter`'s records."""
         prim = primitive.value if isinstance(primitive, Primitive) else primitive
         records = self._records
-        if isinstance(records, SpooledRecords):
+        if isinstance(records, SpooledRecords | LineRecords):
             return records.indexes(prim, kind, start)
         return [
             i
@@ -385,7 +479,7 @@ class AuditLog:
 
     def _lines(self) -> Iterator[str]:
         records = self._records
-        if isinstance(records, SpooledRecords):
+        if isinstance(records, SpooledRecords | LineRecords):
             return records.lines()
         return (r.line for r in records)
 
@@ -735,7 +829,8 @@ def load_jsonl(
         raise AuditError(f"{os.fspath(path)}: {result.message()}")
     log = AuditLog()
     log._records = records
-    log._recent.extend(records[-RECENT:])
+    for record in records[-RECENT:]:
+        log._recent.append(record)
     log._count = len(records)
     log._head = result.head
     log._sealed = result.sealed

@@ -26,7 +26,10 @@ from phoenix_gui.engine.randomness import Streams
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.ring import HashRing, RingChange, TokenIndex
 from phoenix_gui.engine.schedule import Agenda, DueQueue
+from phoenix_gui.engine.step_events import StepEvents, make_event
 from phoenix_gui.engine.tasks import DueKind, TaskState, TaskTable, hand_back_large_blocks
+from phoenix_gui.engine.transfers import Transfer as Transfer
+from phoenix_gui.engine.transfers import TransferTable
 
 _new_object = object.__new__
 
@@ -73,21 +76,6 @@ class Counters:
 
     def as_dict(self) -> dict[str, float | int]:
         return dict(self.__dict__)
-
-
-@dataclass
-class Transfer:
-    """A checkpoint on its way from one member to another (the task is MIGRATING)."""
-
-    task: int
-    source: int
-    target: int
-    reason: str
-    progress: float
-    ckpt_time: float
-    digest: str
-    attempt: int = 1
-    generation: int = 0
 
 
 @dataclass
@@ -202,19 +190,11 @@ class Placement(Protocol):
 class StepResult:
     time: float
     step: int
-    events: list[Event] = field(default_factory=list)
+    # The step's events in order (a StepEvents from a step: built when first read).
+    events: Sequence[Event] = field(default_factory=list)
 
 
-def _event(time: float, primitive: Primitive, kind: str, details: dict[str, Any]) -> Event:
-    """Event(time, primitive, kind, details) without the frozen dataclass's __init__ (one
-    object.__setattr__ per field): the same object at half the cost, once per event."""
-    event = _new_object(Event)
-    fields = event.__dict__
-    fields["time"] = time
-    fields["primitive"] = primitive
-    fields["kind"] = kind
-    fields["details"] = details
-    return event
+_event = make_event  # (kept under its old name for the callers here)
 
 
 class Core:
@@ -240,13 +220,13 @@ class Core:
         self.token_index = TokenIndex()  # phoenix: tasks by token, for moved_tasks
         self.due = DueQueue()
         self.agenda = Agenda()
-        self.transfers: dict[int, Transfer] = {}
-        self.batches: dict[int, IntArray] = {}  # transfer batch (generation) → its task ids
+        self.transfers = TransferTable()
+        self.batches: dict[int, IntArray] = {}  # transfer batch (generation) → its rows there
         self.counters = Counters()
         self.changes = ChangeLog()
         self.assigner: Placement  # set by Simulation once the paradigm is known
         self._listeners: list[Callable[[Event], None]] = []
-        self._step_events: list[Event] = []
+        self._step_events = StepEvents()
         self._generation = 0
         self.silent = 0  # members crashed and not yet removed (FAILED or SUSPECT)
 
@@ -255,7 +235,7 @@ class Core:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_listeners"] = []
-        state["_step_events"] = []
+        state["_step_events"] = StepEvents()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -281,14 +261,19 @@ class Core:
     ) -> None:
         """:meth:`emit` of each (time, primitive, kind, details) in order, recorded as one
         batch (:meth:`AuditLog.append_many`: the same records). Listeners get the events in
-        order once the batch is recorded."""
+        order once the batch is recorded; without listeners no Event object is made (the
+        step's events are built if and when someone reads them)."""
+        columns = (times, primitives, kinds, details)
+        if not self._listeners:
+            self.audit.append_many(None, columns)
+            self._step_events.extend_columns(times, primitives, kinds, details)
+            return
         events = list(map(_event, times, primitives, kinds, details))
-        self.audit.append_many(events)
-        self._step_events.extend(events)
-        if self._listeners:
-            for event in events:
-                for listener in list(self._listeners):
-                    listener(event)
+        self.audit.append_many(events, columns)
+        self._step_events.extend_columns(times, primitives, kinds, details)
+        for event in events:
+            for listener in list(self._listeners):
+                listener(event)
 
     def forget_finished(self) -> None:
         """Give back the memory of finished tasks below the oldest unfinished one (their rows,
@@ -297,8 +282,7 @@ class Core:
         upto = self.tasks.forget_finished()
         self.token_index.forget_below(upto)
         # Departed members too, but those a transfer in flight still names (its source).
-        named = {tr.source for tr in self.transfers.values()}
-        named.update(tr.target for tr in self.transfers.values())
+        named = self.transfers.members_named()
         cols = self.columns
         self.registry.forget_departed(
             lambda m: m.index in named or bool(cols.load[m.index] or cols.outgoing[m.index])
@@ -342,7 +326,7 @@ class Core:
         as is (a finished task keeps who ran it; :meth:`set_owner` then writes the new one)."""
         if ids.size == 0:
             return
-        old = self.tasks.raw("owner")[ids].astype(np.int64)
+        old = self.tasks.raw("owner").take(ids).astype(np.int64)
         had = old >= 0
         if had.any():
             self._charge(old[had], ids[had], -1)
@@ -350,8 +334,8 @@ class Core:
     def _charge(self, members: IntArray, ids: IntArray, sign: int) -> None:
         """Add (``sign`` 1) or take off (-1) each task's load, CPU and memory on its member."""
         cols = self.columns
-        cpu = self.tasks.raw("cpu")[ids].astype(np.float64)
-        mem = self.tasks.raw("memory")[ids].astype(np.float64)
+        cpu = self.tasks.raw("cpu").take(ids).astype(np.float64)
+        mem = self.tasks.raw("memory").take(ids).astype(np.float64)
         np.add.at(cols.load, members, sign)
         np.add.at(cols.cpu_used, members, sign * cpu)
         np.add.at(cols.memory_used, members, sign * mem)
@@ -367,20 +351,20 @@ class Core:
         tab.raw("state")[ids] = TaskState.RUNNING
         tab.raw("since")[ids] = t
         tab.raw("ckpt_time")[ids] = t
-        base = tab.raw("base")[ids]
+        base = tab.raw("base").take(ids)
         tab.raw("session_base")[ids] = base
-        finish = t + (tab.raw("work")[ids] - base)
-        due = finish.copy()
-        kind = np.full(ids.size, DueKind.FINISH, dtype=np.int8)
+        due = t + (tab.raw("work").take(ids) - base)  # the finish
         if self.config.paradigm == "agentic":
-            due, kind = self._agent_session_ends(ids, t, finish)
+            due, kind = self._agent_session_ends(ids, t, due)
+            tab.raw("due_kind")[ids] = kind
+        else:
+            tab.raw("due_kind")[ids] = DueKind.FINISH
         tab.raw("due")[ids] = due
-        tab.raw("due_kind")[ids] = kind
-        np.add.at(self.columns.running, tab.raw("owner")[ids].astype(np.int64), 1)
+        np.add.at(self.columns.running, tab.raw("owner").take(ids).astype(np.int64), 1)
         self.due.push(ids, due)
         # A graceful stop left its progress behind: what the task resumes from now is measured
         # against it (a stale or corrupted checkpoint shows up here, not in an assumption).
-        stopped = tab.raw("stop_progress")[ids]
+        stopped = tab.raw("stop_progress").take(ids)
         had = ~np.isnan(stopped)
         if had.any():
             self.counters.work_lost_graceful += float(np.sum(stopped[had] - base[had]))

@@ -23,7 +23,7 @@ class Primitive(StrEnum):
     SYSTEM = "system"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One thing that happened at simulated time ``time`` (hours).
 

@@ -14,11 +14,16 @@ import hashlib
 import numpy as np
 import numpy.typing as npt
 
-from phoenix_gui.engine.core import Core, Transfer
+from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.members import MemberStatus
 from phoenix_gui.engine.schedule import Timed
-from phoenix_gui.engine.tasks import TaskState, checkpoint_bytes, checkpoint_hash, checkpoint_hashes
+from phoenix_gui.engine.tasks import (
+    TaskState,
+    checkpoint_bytes,
+    checkpoint_digests,
+    checkpoint_hash,
+)
 from phoenix_gui.engine.token_index import distinct_sorted
 
 IntArray = npt.NDArray[np.int64]
@@ -74,13 +79,16 @@ def evict_tasks(core: Core, ids: IntArray, t: float) -> float:
 
 
 def cancel_transfer(core: Core, tid: int, t: float) -> None:
-    tr = core.transfers.pop(tid)
+    table = core.transfers
+    row = table.row_of(tid)
+    source = int(table.source[row])
     tab = core.tasks
-    tab.raw("base")[tid] = tr.progress
-    tab.raw("ckpt_time")[tid] = tr.ckpt_time
+    tab.raw("base")[tid] = table.progress[row]
+    tab.raw("ckpt_time")[tid] = table.ckpt_time[row]
     tab.raw("state")[tid] = TaskState.PENDING
-    core.columns.outgoing[tr.source] -= 1
-    maybe_retired(core, tr.source, t)
+    table.release(np.array([row], dtype=np.int64))
+    core.columns.outgoing[source] -= 1
+    maybe_retired(core, source, t)
 
 
 def start_moves(
@@ -106,16 +114,12 @@ def start_moves(
     dst_list = targets.tolist()
     base = tab.raw("base")[ids]
     ckpt = tab.raw("ckpt_time")[ids]
-    digests = checkpoint_hashes(ids, base, ckpt)
+    digests = checkpoint_digests(ids, base, ckpt)
     progress = base.tolist()
-    transfers = core.transfers
-    for tid, src, dst, prog, ctime, digest in zip(
-        id_list, src_list, dst_list, progress, ckpt.tolist(), digests, strict=True
-    ):
-        transfers[tid] = Transfer(tid, src, dst, reason, prog, ctime, digest, 1, gen)
+    rows = core.transfers.add(ids, sources, targets, reason, base, ckpt, digests, gen)
     tab.lineage.record(t, reason, ids, targets)
     np.add.at(core.columns.outgoing, sources, 1)
-    core.batches[gen] = ids.copy()
+    core.batches[gen] = rows
     core.agenda.add(eta, "arrive", gen, gen)
     core.counters.migrations += int(ids.size)
     names = core.ring.names.__getitem__
@@ -149,75 +153,71 @@ def arrive(core: Core, entry: Timed) -> None:
     if batch is None:
         return
     t = entry.time
-    find = core.transfers.get
-    generation = entry.token
-    live = [
-        tr
-        for tid in batch.tolist()
-        if (tr := find(tid)) is not None and tr.generation == generation  # still this one's
-    ]
-    if not live:
+    table = core.transfers
+    live = table.live(batch, entry.token)  # rows still holding this batch's transfers
+    if live.size == 0:
         return
-    fails = core.streams["validation"].random(len(live)) < core.config.timing.validation_failure
+    fails = core.streams["validation"].random(live.size) < core.config.timing.validation_failure
     # What arrived, hashed: the checkpoints packed together, one digest each.
-    arrived = checkpoint_hashes(
-        [tr.task for tr in live], [tr.progress for tr in live], [tr.ckpt_time for tr in live]
-    )
-    ok: list[Transfer] = []
+    tasks, progress, ckpt = table.task[live], table.progress[live], table.ckpt_time[live]
+    arrived = checkpoint_digests(tasks, progress, ckpt)
+    for i in np.flatnonzero(fails).tolist():
+        # A corrupted transfer: flip one byte of what arrived so the digest check fails.
+        payload = checkpoint_bytes(int(tasks[i]), float(progress[i]), float(ckpt[i]))
+        at = len(payload) // 2
+        payload = payload[:at] + bytes([payload[at] ^ 0x01]) + payload[at + 1 :]
+        arrived[i] = np.frombuffer(hashlib.sha256(payload).digest(), dtype=np.uint8)
+    valid = (arrived == table.digest[live]).all(axis=1)
     invalid: list[dict[str, object]] = []  # checkpoint_invalid details, recorded in one batch
-    for tr, fail, digest in zip(live, fails.tolist(), arrived, strict=True):
-        if fail:
-            # A corrupted transfer: flip one byte of what arrived so the digest check fails.
-            payload = checkpoint_bytes(tr.task, tr.progress, tr.ckpt_time)
-            at = len(payload) // 2
-            payload = payload[:at] + bytes([payload[at] ^ 0x01]) + payload[at + 1 :]
-            digest = hashlib.sha256(payload).hexdigest()
-        if digest == tr.digest:
-            ok.append(tr)
-            continue
-        tid = tr.task
+    for row in live[~valid].tolist():
         core.counters.validation_failures += 1
-        invalid.append({"task": tid, "attempt": tr.attempt})
-        tr.attempt += 1
-        tr.generation = core.next_generation()
-        core.batches[tr.generation] = np.array([tid], dtype=np.int64)
-        core.agenda.add(t + transfer_hours(core), "arrive", tr.generation, tr.generation)
+        invalid.append({"task": int(table.task[row]), "attempt": int(table.attempt[row])})
+        table.attempt[row] += 1
+        generation = core.next_generation()
+        table.generation[row] = generation
+        core.batches[generation] = np.array([row], dtype=np.int64)
+        core.agenda.add(t + transfer_hours(core), "arrive", generation, generation)
     if invalid:
         count = len(invalid)
         core.emit_many(
             [t] * count, [Primitive.MIGRATION] * count, ["checkpoint_invalid"] * count, invalid
         )
-    if ok:
-        _complete(core, ok, t)
+    if valid.any():
+        _complete(core, live[valid], t)
 
 
-def _complete(core: Core, done: list[Transfer], t: float) -> None:
-    ids = np.array([tr.task for tr in done], dtype=np.int64)
-    sources = np.array([tr.source for tr in done], dtype=np.int64)
-    targets = np.array([tr.target for tr in done], dtype=np.int64)
+def _complete(core: Core, rows: IntArray, t: float) -> None:
+    table = core.transfers
+    ids = table.task[rows]
+    sources = table.source[rows]
+    targets = table.target[rows]
     # The target resumes from the checkpoint that arrived and passed validation.
-    core.tasks.raw("base")[ids] = [tr.progress for tr in done]
-    core.tasks.raw("ckpt_time")[ids] = [tr.ckpt_time for tr in done]
-    for tr in done:
-        del core.transfers[tr.task]
+    core.tasks.raw("base")[ids] = table.progress[rows]
+    core.tasks.raw("ckpt_time")[ids] = table.ckpt_time[rows]
+    attempts = table.attempt[rows].tolist()
+    table.release(rows)
     np.add.at(core.columns.outgoing, sources, -1)
-    core.counters.migrations_completed += len(done)
+    count = int(rows.size)
+    core.counters.migrations_completed += count
     names = core.ring.names.__getitem__
-    if len(done) > BULK_MOVES:
+    id_list = ids.tolist()
+    from_names = [names(i) for i in sources.tolist()]
+    to_names = [names(i) for i in targets.tolist()]
+    if count > BULK_MOVES:
         core.emit(
             t, Primitive.MIGRATION, "migrations_completed",
-            count=len(done), tasks=ids.tolist(),
-            **{"from": [names(tr.source) for tr in done], "to": [names(tr.target) for tr in done]},
+            count=count, tasks=id_list, **{"from": from_names, "to": to_names},
         )  # fmt: skip
     else:
         core.emit_many(
-            [t] * len(done),
-            [Primitive.MIGRATION] * len(done),
-            ["migration_completed"] * len(done),
+            [t] * count,
+            [Primitive.MIGRATION] * count,
+            ["migration_completed"] * count,
             [
-                {"task": tr.task, "from": names(tr.source), "to": names(tr.target),
-                 "attempts": tr.attempt}
-                for tr in done
+                {"task": tid, "from": src, "to": dst, "attempts": attempt}
+                for tid, src, dst, attempt in zip(
+                    id_list, from_names, to_names, attempts, strict=True
+                )
             ],
         )  # fmt: skip
     alive = core.columns.working[targets]

@@ -111,7 +111,7 @@ class DueQueue:
         times: list[FloatArray] = []
         keep: list[_Run] = []
         for run in self._runs:
-            end = int(np.searchsorted(run.times, t, side="right"))
+            end = int(run.times.searchsorted(t, side="right"))
             if end > run.at:
                 ids.append(run.ids[run.at : end])
                 times.append(run.times[run.at : end])
@@ -130,6 +130,8 @@ class DueQueue:
             times.append(np.asarray(h_t, dtype=np.float64))
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        if len(ids) == 1:  # one run's slice, or the heap's pops: sorted by (time, id) already
+            return ids[0].astype(np.int64, copy=False), times[0].astype(np.float64, copy=False)
         all_ids = np.concatenate(ids)
         all_times = np.concatenate(times)
         order = np.lexsort((all_ids, all_times))

@@ -36,6 +36,7 @@ from phoenix_gui.engine.migration import BULK_MOVES, arrive
 from phoenix_gui.engine.observed import History
 from phoenix_gui.engine.params_apply import CHANGEABLE, current
 from phoenix_gui.engine.requests import Requests
+from phoenix_gui.engine.step_events import StepEvents
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
 from phoenix_gui.engine.workload import finish_due, live_dues, pop_dues, submit
 
@@ -115,7 +116,7 @@ class Stepper:
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
-        sim._step_events = []
+        sim._step_events = StepEvents()
         dt = sim.config.timing.step_hours
         self.t0 = sim.step_index * dt
         self.t1 = (sim.step_index + 1) * dt
@@ -396,11 +397,12 @@ class Simulation(Core):
         if at.size == 0:
             return
         ids = at + low if low else at
-        trust = np.clip(self.columns.trust, 0.0, 1.0)[tab.raw("owner")[low:n][at]]
+        # take, compress: numpy's plain gathers, about twice as fast as fancy indexing here.
+        trust = np.clip(self.columns.trust, 0.0, 1.0).take(tab.raw("owner").take(ids))
         ok = self.streams["work_units"].random(ids.size) < trust
         self.counters.attempts += int(ids.size)
         self.counters.successes += int(np.count_nonzero(ok))
-        failed = ids[~ok]
+        failed = ids.compress(~ok)
         if failed.size:
             self._redo(failed, t1)
 
@@ -408,13 +410,15 @@ class Simulation(Core):
         """The step's unit of ``ids`` failed: roll each back to where the unit began and push
         its due time (finish, or an agent's session end) back by the same amount."""
         tab = self.tasks
-        since = tab.raw("since")[ids]
-        lost = np.minimum(self.config.timing.step_hours, t1 - since)
-        progress = tab.progress_at(ids, t1)
+        elapsed = t1 - tab.raw("since").take(ids)
+        lost = np.minimum(self.config.timing.step_hours, elapsed)
+        # Every one of them is RUNNING: TaskTable.progress_at's running case, without its masks.
+        progress = np.minimum(tab.raw("base").take(ids) + elapsed, tab.raw("work").take(ids))
         tab.raw("base")[ids] = progress - lost
         tab.raw("since")[ids] = t1
         # No new queue entry: the old one, when it comes due, is queued again at the new time.
-        tab.raw("due")[ids] = tab.raw("due")[ids] + lost
+        due = tab.raw("due")
+        due[ids] = due.take(ids) + lost
         hours = float(lost.sum())
         self.counters.retries += int(ids.size)
         self.counters.work_redone += hours

@@ -104,8 +104,8 @@ def pop_dues(core: Core, limit: float) -> tuple[IntArray, FloatArray]:
     ids, times = core.due.pop_until(limit)
     tab = core.tasks
     while ids.size:
-        due = tab.raw("due")[ids]
-        later = (tab.raw("state")[ids] == int(TaskState.RUNNING)) & (due > times)
+        due = tab.raw("due").take(ids)
+        later = (tab.raw("state").take(ids) == int(TaskState.RUNNING)) & (due > times)
         if not later.any():
             break
         core.due.push(ids[later], due[later])
@@ -124,8 +124,10 @@ def live_dues(core: Core, ids: IntArray, times: FloatArray) -> tuple[IntArray, F
     """The popped (task, due time) candidates still live — the task RUNNING with exactly that
     due time — each once, in the order they were popped."""
     tab = core.tasks
-    live = (tab.raw("state")[ids] == int(TaskState.RUNNING)) & (tab.raw("due")[ids] == times)
-    ids, times = ids[live], times[live]
+    live = (tab.raw("state").take(ids) == int(TaskState.RUNNING)) & (
+        tab.raw("due").take(ids) == times
+    )
+    ids, times = ids.compress(live), times.compress(live)
     if ids.size == 0:
         return ids, times
     # Each id's first position (np.unique(ids, return_index=True) without its first call's

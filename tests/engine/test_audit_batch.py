@@ -20,6 +20,7 @@ from phoenix_gui.engine.audit import AuditError, AuditLog
 from phoenix_gui.engine.audit_text import audit_times, canonical_json, dict_texts
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Event, Primitive
+from phoenix_gui.engine.step_events import StepEvents
 
 _EDGES = [
     0.0, -0.0, 1e-4, 9.9999e-5, 1e-5, 5e-7, 5e-10, 1.5e-9, 0.0009765625, 1e15, 1e16, 1e17,
@@ -156,7 +157,7 @@ def test_emit_many_equals_emit() -> None:
     for name in seen:
         core = Core.__new__(Core)
         core.audit = AuditLog()
-        core._step_events = []
+        core._step_events = StepEvents()
         core._listeners = [seen[name].append]
         cores[name] = core
     for event in events:

@@ -10,6 +10,7 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from phoenix_gui.engine.audit import AuditLog
+from phoenix_gui.engine.audit_lines import LineRecords
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.qt.panels.recorder import FlightRecorderPanel
 from tests.qt.panels.conftest import step_into
@@ -112,11 +113,12 @@ def test_verify_reports_ok_with_count_and_head(qtbot, panel, on_disk):
 def test_tampered_in_memory_record_is_named(qtbot, panel):
     sim = _sim(6)
     panel.set_simulation(sim)
-    # Mutate record 4's payload behind the log's back (the chain must notice).
-    sim.audit.records[4].payload["details"]["task"] = "forged"
-    object.__setattr__(
-        sim.audit.records[4], "line", sim.audit.records[4].line.replace('"4"', '"forged"')
-    )
+    # Mutate record 4 behind the log's back (the chain must notice): its payload, and the line
+    # the log holds for it in memory (records are built from their lines when read).
+    records = sim.audit.records
+    assert isinstance(records, LineRecords)
+    records[4].payload["details"]["task"] = "forged"
+    records._lines[4] = records[4].line.replace('"4"', '"forged"')
     qtbot.mouseClick(panel.verify_button, QtCore.Qt.MouseButton.LeftButton)
     assert panel.status_label.text().startswith("Record 4: hash mismatch")
 
