@@ -26,6 +26,15 @@ only what changed since the ones before it:
   stay decompressed in a small cache (:data:`HOT_BYTES`), with the arrays the last jump built,
   so a jump mostly thaws only what differs.
 
+Capture: a keyframe is taken in two parts. On the caller's thread the run is pickled (its graph,
+a few hundred kB) and its out-of-band arrays are copied as they are (a memory copy, a few ms
+for a 10^5-task run); everything else — cuts, hashes, deltas, compression, the budget — is the
+*store*, a pure function of those bytes and of the keyframes before. With ``background=True``
+the store runs on a worker thread (zstd, hashlib and numpy's comparisons and copies release
+the GIL), one keyframe after the other in the order taken, so the history holds exactly what it
+would have held stored at once; everything that reads the history waits for the stores still
+running first. A window passes ``background=True``: its thread then never waits on a keyframe.
+
 Memory: when the history outgrows ``budget_bytes`` every other keyframe is dropped (never the
 first, the newest or a pinned one) and the spacing doubles, so memory stays bounded while a jump
 costs at most one thaw plus ``every`` steps of replay.
@@ -36,7 +45,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
+import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -205,12 +216,38 @@ class _Lineage:
 
 
 @dataclass(frozen=True)
+class _Capture:
+    """A keyframe as taken on the caller's thread, before it is stored (see "Capture")."""
+
+    step: int
+    pin: bool
+    graph: bytes  # the pickled graph, its arrays left out of band
+    data: tuple[np.ndarray, ...]  # each out-of-band array's bytes (uint8), copied or viewed
+    owners: tuple[Any, ...]  # the live arrays they came from (followed by identity)
+
+
+# The one thread that stores keyframes taken with ``background=True`` (made when first needed).
+_STORE_LOCK = threading.Lock()
+_STORE_THREAD: list[ThreadPoolExecutor] = []
+# Keyframes taken but not yet stored, at most (a history that gets this far ahead waits).
+MAX_PENDING = 2
+STORE_THREAD_NAME = "keyframe-store"
+
+
+def _store_thread() -> ThreadPoolExecutor:
+    with _STORE_LOCK:
+        if not _STORE_THREAD:
+            _STORE_THREAD.append(ThreadPoolExecutor(1, thread_name_prefix=STORE_THREAD_NAME))
+        return _STORE_THREAD[0]
+
+
+@dataclass(frozen=True)
 class _Keyframe:
     pieces: tuple[bytes, ...]  # content keys of the pickled graph's pieces, in order
     arrays: tuple[_Version, ...]  # the out-of-band arrays, in the pickle's order
 
 
-def _elements(raw: memoryview, like: np.dtype[Any] | None = None) -> np.ndarray:
+def _elements(raw: memoryview | np.ndarray, like: np.dtype[Any] | None = None) -> np.ndarray:
     """A pickle buffer's bytes as a flat array of unsigned elements (of 8, 4, 2 or 1 bytes:
     ``like``'s if it divides the length, else the largest that does), to compare and patch
     element by element."""
@@ -260,7 +297,11 @@ class RunHistory:
     """Keyframes and requests of one run, so that any of its steps can be rebuilt."""
 
     def __init__(
-        self, sim: Simulation, every: int = DEFAULT_EVERY, budget_bytes: int = DEFAULT_BUDGET
+        self,
+        sim: Simulation,
+        every: int = DEFAULT_EVERY,
+        budget_bytes: int = DEFAULT_BUDGET,
+        background: bool = False,
     ) -> None:
         if every < 1:
             raise ValueError("every: must be ≥ 1")
@@ -286,6 +327,9 @@ class RunHistory:
         self._built: dict[int, tuple[_Version, bytes]] = {}
         self._built_bytes = 0
         self._pinned: set[int] = set()
+        # Keyframes stored on the worker thread (``background``), oldest first, until settled.
+        self.background = background
+        self._pending: list[Future[None]] = []
         self._keyframe(sim)
 
     # -- recording ----------------------------------------------------------------------------
@@ -302,14 +346,52 @@ class RunHistory:
         the requests made at this boundary). ``pin``: the step cannot be replayed by stepping
         (it was cut short), so a keyframe is kept right after it, never thinned away."""
         self.latest = sim.step_index
-        if pin:
-            self._pinned.add(sim.step_index)
-        if pin or (sim.step_index - self.start) % self.every == 0:
-            self._keyframe(sim)
+        if pin or self._due(sim.step_index):
+            self._keyframe(sim, pin)
 
-    def _keyframe(self, sim: Simulation) -> None:
+    def _due(self, step: int) -> bool:
+        """Whether a keyframe is due after ``step``. The spacing a store still running may
+        change only grows (thinning doubles it): a step not due now is not due after it either,
+        and for one due now the stores are waited for, so the keyframes are where they would be
+        stored at once."""
+        if (step - self.start) % self.every:
+            return False
+        if self._pending:
+            self._settle()
+        return (step - self.start) % self.every == 0
+
+    def _settle(self) -> None:
+        """Wait for the keyframes still being stored (a store's error is raised here). A no-op
+        on the store's own thread (a store reads the history too, e.g. its size)."""
+        if threading.current_thread().name.startswith(STORE_THREAD_NAME):
+            return
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def _keyframe(self, sim: Simulation, pin: bool = False) -> None:
+        """Take a keyframe of ``sim`` now; store it now, or on the worker (``background``)."""
         buffers: list[pickle.PickleBuffer] = []
         graph = pickle.dumps(sim, protocol=5, buffer_callback=buffers.append)
+        raws = [buffer.raw() for buffer in buffers]
+        # Stored later, the arrays are copied now (the run writes to them as it goes on).
+        data = tuple(
+            np.array(raw, dtype=np.uint8) if self.background else np.frombuffer(raw, np.uint8)
+            for raw in raws
+        )
+        capture = _Capture(sim.step_index, pin, graph, data, tuple(raw.obj for raw in raws))
+        if not self.background:
+            self._store(capture)
+            return
+        while self._pending and (self._pending[0].done() or len(self._pending) >= MAX_PENDING):
+            self._pending.pop(0).result()  # a store's error is raised here
+        self._pending.append(_store_thread().submit(self._store, capture))
+
+    def _store(self, capture: _Capture) -> None:
+        """Store a keyframe taken (see "Capture"): its graph's pieces, its arrays' versions."""
+        graph = capture.graph
+        if capture.pin:
+            self._pinned.add(capture.step)
         pieces = []
         last = 0
         for cut in [*_cuts(graph), len(graph)]:
@@ -326,20 +408,20 @@ class RunHistory:
         lineages: dict[int, _Lineage] = {}
         versions = []
         slots = []
-        owners = [buffer.raw().obj for buffer in buffers]
+        owners = capture.owners
         present = {id(owner) for owner in owners}
         shifts: dict[tuple[int, int], rewind_shift.Shift] = {}  # found in this keyframe
         self._slot_of = {id(lineage): place for place, lineage in enumerate(self._slots)}
         self._offset = 0  # place in the last keyframe − place in this one (see _version)
-        for slot, buffer in enumerate(buffers):
-            versions.append(self._version(buffer, slot, lineages, present, shifts))
+        for slot, (raw, owner) in enumerate(zip(capture.data, owners, strict=True)):
+            versions.append(self._version(raw, owner, slot, lineages, present, shifts))
             slots.append(lineages[id(owners[slot])])
         self._lineages = lineages  # arrays gone from the run are let go
         self._slots = slots
         for version in versions:
             self._hold(version)
-        old = self._keyframes.pop(sim.step_index, None)
-        self._keyframes[sim.step_index] = _Keyframe(tuple(pieces), tuple(versions))
+        old = self._keyframes.pop(capture.step, None)
+        self._keyframes[capture.step] = _Keyframe(tuple(pieces), tuple(versions))
         if old is not None:
             self._release(old)
         if self.nbytes() > self.budget_bytes:
@@ -352,16 +434,16 @@ class RunHistory:
 
     def _version(
         self,
-        buffer: pickle.PickleBuffer,
+        raw: np.ndarray,
+        owner: Any,
         slot: int,
         lineages: dict[int, _Lineage],
         present: set[int],
         shifts: dict[tuple[int, int], rewind_shift.Shift],
     ) -> _Version:
-        """This keyframe's version of one out-of-band array (shared with the last one when it
-        did not change)."""
-        raw = buffer.raw()
-        owner = raw.obj  # the live array (followed by identity from keyframe to keyframe)
+        """This keyframe's version of one out-of-band array, ``raw`` its bytes when taken and
+        ``owner`` the live array (followed by identity from keyframe to keyframe); shared with
+        the last version when it did not change."""
         lineage = self._lineages.get(id(owner))
         if lineage is not None and lineage.array is owner:
             self._offset = self._slot_of.get(id(lineage), slot) - slot
@@ -493,11 +575,13 @@ class RunHistory:
     # -- looking back -------------------------------------------------------------------------
 
     def keyframe_steps(self) -> list[int]:
+        self._settle()
         return sorted(self._keyframes)
 
     def nbytes(self) -> int:
         """Memory held: graph pieces and array versions, the live arrays' last copies (what the
         next keyframe is compared with) and the cache of decompressed pieces."""
+        self._settle()
         copies = sum(
             lin.copy.nbytes + (lin.anchor_copy.nbytes if lin.anchor_copy is not None else 0)
             for lin in self._lineages.values()
@@ -515,6 +599,7 @@ class RunHistory:
         longer replay."""
         if not self.start <= step <= self.latest:
             raise ValueError(f"step: must be in [{self.start}, {self.latest}], got {step}")
+        self._settle()
         base = max(s for s in self._keyframes if s <= step)
         if near is not None and not base <= near.step_index <= step:
             near = None
@@ -585,6 +670,7 @@ class RunHistory:
 
     def truncate(self, step: int) -> None:
         """Forget everything after ``step`` (the run goes on from there another way)."""
+        self._settle()
         for s in [s for s in self._keyframes if s > step]:
             self._release(self._keyframes.pop(s))
             self._pinned.discard(s)

@@ -145,7 +145,7 @@ class SimulationAdapter(QtCore.QObject):
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
         # Every request the window makes goes through the run's history, so any past step
         # can be rebuilt exactly (docs/time-machine.md); ``_past`` is a moment being shown.
-        self.history = RunHistory(self._sim)
+        self.history = RunHistory(self._sim, background=True)
         self._past: Simulation | None = None
         self._deferred: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
         self._step_events: list[Event] = []
@@ -577,7 +577,7 @@ class SimulationAdapter(QtCore.QObject):
         self._sim = sim
         sim.audit.keep_on_disk()
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
-        self.history = RunHistory(sim)
+        self.history = RunHistory(sim, background=True)
         self._past = None
         self._last_change = None
         self._refusals = rejection_reasons(self._sim)

@@ -17,9 +17,16 @@ actions = st.lists(
 )
 
 
-def _live_run(paradigm: str, seed: int, plan: list[tuple[int, str]], every: int, budget: int):
+def _live_run(
+    paradigm: str,
+    seed: int,
+    plan: list[tuple[int, str]],
+    every: int,
+    budget: int,
+    background: bool = False,
+):
     sim = Simulation(config(paradigm, seed=seed))
-    history = RunHistory(sim, every=every, budget_bytes=budget)
+    history = RunHistory(sim, every=every, budget_bytes=budget, background=background)
     heads = {sim.step_index: (sim.audit.head, len(sim.audit))}
     for step in range(40):
         for at, kind in plan:
@@ -126,3 +133,45 @@ def test_a_moment_given_up_is_stepped_on_when_past_the_nearest_keyframe() -> Non
         rebuilt = history.at(step, near=near)
         assert rebuilt is not near and near.audit.head == head
         assert (rebuilt.audit.head, len(rebuilt.audit)) == heads[step]
+
+
+def _stored(history: RunHistory) -> dict[int, tuple[tuple[bytes, ...], list[bytes]]]:
+    """Every keyframe as stored: its graph's piece keys and its arrays' bytes."""
+    return {
+        step: (frame.pieces, [bytes(v.build()) for v in frame.arrays])
+        for step, frame in sorted(history._keyframes.items())
+    }
+
+
+@pytest.mark.parametrize("budget_share", [None, 0.6])
+def test_keyframes_stored_on_the_worker_thread_are_the_ones_stored_at_once(
+    budget_share: float | None,
+) -> None:
+    # The window stores keyframes on a worker thread (the run goes on meanwhile, writing to
+    # the arrays taken): the history must hold exactly what it holds stored at once, thinned
+    # by a tight budget included, and rebuild every step the same.
+    plan = [(3, "crash"), (9, "join"), (15, "joins"), (22, "retire"), (31, "submit")]
+    _, roomy, heads = _live_run("phoenix", 11, plan, 2, 1 << 30)
+    budget = 1 << 30 if budget_share is None else int(roomy.nbytes() * budget_share)
+    _, now, _ = _live_run("phoenix", 11, plan, 2, budget)
+    _, later, _ = _live_run("phoenix", 11, plan, 2, budget, background=True)
+    assert later.keyframe_steps() == now.keyframe_steps()
+    assert later.every == now.every and later.nbytes() == now.nbytes()
+    assert _stored(later) == _stored(now)
+    for step in (0, 5, 17, 30, 40):
+        past = later.at(step)
+        assert (past.audit.head, len(past.audit)) == heads[step]
+
+
+def test_a_store_that_fails_on_the_worker_raises_when_the_history_is_read() -> None:
+    sim = Simulation(config("phoenix", seed=2))
+    history = RunHistory(sim, every=1, background=True)
+
+    def broken(_capture: object) -> None:
+        raise RuntimeError("store failed")
+
+    history._store = broken  # type: ignore[method-assign]
+    sim.step()
+    history.stepped(sim)
+    with pytest.raises(RuntimeError, match="store failed"):
+        history.keyframe_steps()
