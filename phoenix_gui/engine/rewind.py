@@ -26,14 +26,16 @@ only what changed since the ones before it:
   stay decompressed in a small cache (:data:`HOT_BYTES`), with the arrays the last jump built,
   so a jump mostly thaws only what differs.
 
-Capture: a keyframe is taken in two parts. On the caller's thread the run is pickled (its graph,
-a few hundred kB) and its out-of-band arrays are copied as they are (a memory copy, a few ms
-for a 10^5-task run); everything else — cuts, hashes, deltas, compression, the budget — is the
-*store*, a pure function of those bytes and of the keyframes before. With ``background=True``
-the store runs on a worker thread (zstd, hashlib and numpy's comparisons and copies release
-the GIL), one keyframe after the other in the order taken, so the history holds exactly what it
-would have held stored at once; everything that reads the history waits for the stores still
-running first. A window passes ``background=True``: its thread then never waits on a keyframe.
+Capture: a keyframe is taken in two parts. First the run is pickled (its graph, a few hundred
+kB, its arrays out of band: ~2 ms for a 10^5-task run); everything else — cuts, hashes, deltas,
+compression, the budget — is the *store*, a pure function of those bytes and of the keyframes
+before. With ``deferred=True`` the arrays are copied as they are (a memory copy, a few ms for a
+10^5-task run: the run writes to them as it goes on) and the store is done later, a piece at a
+time (the graph, then one array, …, then the keyframe put in place), by
+:meth:`RunHistory.store_next` — a window calls it between passes of its event loop, so a
+keyframe never holds the window up for the 40-200 ms a 10^5-task run's store takes. Pieces are
+stored in the order taken, so the history holds exactly what it would have held stored at once;
+whatever reads the history (and a keyframe due) first stores what is left.
 
 Memory: when the history outgrows ``budget_bytes`` every other keyframe is dropped (never the
 first, the newest or a pinned one) and the spacing doubles, so memory stays bounded while a jump
@@ -45,9 +47,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
-import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -226,21 +227,6 @@ class _Capture:
     owners: tuple[Any, ...]  # the live arrays they came from (followed by identity)
 
 
-# The one thread that stores keyframes taken with ``background=True`` (made when first needed).
-_STORE_LOCK = threading.Lock()
-_STORE_THREAD: list[ThreadPoolExecutor] = []
-# Keyframes taken but not yet stored, at most (a history that gets this far ahead waits).
-MAX_PENDING = 2
-STORE_THREAD_NAME = "keyframe-store"
-
-
-def _store_thread() -> ThreadPoolExecutor:
-    with _STORE_LOCK:
-        if not _STORE_THREAD:
-            _STORE_THREAD.append(ThreadPoolExecutor(1, thread_name_prefix=STORE_THREAD_NAME))
-        return _STORE_THREAD[0]
-
-
 @dataclass(frozen=True)
 class _Keyframe:
     pieces: tuple[bytes, ...]  # content keys of the pickled graph's pieces, in order
@@ -301,7 +287,7 @@ class RunHistory:
         sim: Simulation,
         every: int = DEFAULT_EVERY,
         budget_bytes: int = DEFAULT_BUDGET,
-        background: bool = False,
+        deferred: bool = False,
     ) -> None:
         if every < 1:
             raise ValueError("every: must be ≥ 1")
@@ -327,9 +313,10 @@ class RunHistory:
         self._built: dict[int, tuple[_Version, bytes]] = {}
         self._built_bytes = 0
         self._pinned: set[int] = set()
-        # Keyframes stored on the worker thread (``background``), oldest first, until settled.
-        self.background = background
-        self._pending: list[Future[None]] = []
+        # Keyframes taken, not yet stored (``deferred``): their stores, oldest first.
+        self.deferred = deferred
+        self._pending: list[Iterator[None]] = []
+        self._in_store = False
         self._keyframe(sim)
 
     # -- recording ----------------------------------------------------------------------------
@@ -356,39 +343,50 @@ class RunHistory:
         stored at once."""
         if (step - self.start) % self.every:
             return False
-        if self._pending:
-            self._settle()
+        self._settle()
         return (step - self.start) % self.every == 0
 
+    @property
+    def storing(self) -> bool:
+        """Keyframes are taken and not yet stored (``deferred``): :meth:`store_next` has work."""
+        return bool(self._pending)
+
+    def store_next(self) -> bool:
+        """Store the next piece of the keyframes taken (``deferred``): a graph, one array, or
+        a keyframe put in place. True when nothing is left to store."""
+        self._in_store = True  # (a store reads the history too, e.g. its size)
+        try:
+            while self._pending:
+                if next(self._pending[0], True) is None:
+                    return False
+                self._pending.pop(0)
+        finally:
+            self._in_store = False
+        return True
+
     def _settle(self) -> None:
-        """Wait for the keyframes still being stored (a store's error is raised here). A no-op
-        on the store's own thread (a store reads the history too, e.g. its size)."""
-        if threading.current_thread().name.startswith(STORE_THREAD_NAME):
-            return
-        pending, self._pending = self._pending, []
-        for future in pending:
-            future.result()
+        """Store now what is left of the keyframes taken (before the history is read)."""
+        while not self._in_store and not self.store_next():
+            pass
 
     def _keyframe(self, sim: Simulation, pin: bool = False) -> None:
-        """Take a keyframe of ``sim`` now; store it now, or on the worker (``background``)."""
+        """Take a keyframe of ``sim`` now; store it now, or later (``deferred``)."""
         buffers: list[pickle.PickleBuffer] = []
         graph = pickle.dumps(sim, protocol=5, buffer_callback=buffers.append)
         raws = [buffer.raw() for buffer in buffers]
         # Stored later, the arrays are copied now (the run writes to them as it goes on).
         data = tuple(
-            np.array(raw, dtype=np.uint8) if self.background else np.frombuffer(raw, np.uint8)
+            np.array(raw, dtype=np.uint8) if self.deferred else np.frombuffer(raw, np.uint8)
             for raw in raws
         )
         capture = _Capture(sim.step_index, pin, graph, data, tuple(raw.obj for raw in raws))
-        if not self.background:
-            self._store(capture)
-            return
-        while self._pending and (self._pending[0].done() or len(self._pending) >= MAX_PENDING):
-            self._pending.pop(0).result()  # a store's error is raised here
-        self._pending.append(_store_thread().submit(self._store, capture))
+        self._pending.append(self._store(capture))
+        if not self.deferred:
+            self._settle()
 
-    def _store(self, capture: _Capture) -> None:
-        """Store a keyframe taken (see "Capture"): its graph's pieces, its arrays' versions."""
+    def _store(self, capture: _Capture) -> Iterator[None]:
+        """Store a keyframe taken (see "Capture"): its graph's pieces, its arrays' versions.
+        Yields between pieces (:meth:`store_next`)."""
         graph = capture.graph
         if capture.pin:
             self._pinned.add(capture.step)
@@ -405,6 +403,7 @@ class RunHistory:
                 self._stored += len(packed)
             self._piece_refs[key] += 1
             pieces.append(key)
+        yield
         lineages: dict[int, _Lineage] = {}
         versions = []
         slots = []
@@ -416,6 +415,7 @@ class RunHistory:
         for slot, (raw, owner) in enumerate(zip(capture.data, owners, strict=True)):
             versions.append(self._version(raw, owner, slot, lineages, present, shifts))
             slots.append(lineages[id(owners[slot])])
+            yield
         self._lineages = lineages  # arrays gone from the run are let go
         self._slots = slots
         for version in versions:

@@ -11,7 +11,9 @@ The window never waits for the engine (see README "How it works"): a step is don
 at most ``SLICE_MS`` of engine work at churn-event boundaries, with the event loop running in
 between (the views draw the model as it is at that boundary); a step that runs longer than
 ``BUSY_AFTER_S`` reports ``busyChanged``/``stepProgress`` so the window shows a progress bar, and
-Pause or Esc cuts it (the engine records the churn it dropped). A big run is built on a worker
+Pause or Esc cuts it (the engine records the churn it dropped). The run's history takes a
+keyframe every few steps (a pickle and a copy of its arrays) and stores it a piece at a time,
+at most ``STORE_SLICE_MS`` per pass of the event loop. A big run is built on a worker
 thread (:class:`SimulationBuilder`): a new Simulation shares nothing with the running one, so
 it is built there and handed over whole; the window keeps drawing the old run, paused, until
 then. Small runs (every bundled lesson) are built at once.
@@ -46,6 +48,9 @@ LIVE_PARAMS = frozenset(
 # Engine work per pass of the event loop while a step runs: the window answers within this
 # (plus the slowest single churn event and the views' own drawing).
 SLICE_MS = 25.0
+# Work per pass of the event loop on storing the run's last keyframe (RunHistory.store_next):
+# the window takes a keyframe every few steps and stores it a piece at a time in between.
+STORE_SLICE_MS = 8.0
 MAX_QUEUED_STEPS = 100
 # Events handed to the views per slice (each costs the docks ~0.05–0.1 ms to take in).
 EMIT_PER_SLICE = 150
@@ -145,7 +150,7 @@ class SimulationAdapter(QtCore.QObject):
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
         # Every request the window makes goes through the run's history, so any past step
         # can be rebuilt exactly (docs/time-machine.md); ``_past`` is a moment being shown.
-        self.history = RunHistory(self._sim, background=True)
+        self.history = RunHistory(self._sim, deferred=True)
         self._past: Simulation | None = None
         self._deferred: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
         self._step_events: list[Event] = []
@@ -170,6 +175,12 @@ class SimulationAdapter(QtCore.QObject):
         self._slice_timer.setSingleShot(True)
         self._slice_timer.setInterval(0)
         self._slice_timer.timeout.connect(self._continue_step)
+        self._store_timer = QtCore.QTimer(self)
+        self._store_timer.setObjectName("history-store-timer")
+        self._store_timer.setSingleShot(True)
+        self._store_timer.setInterval(0)
+        self._store_timer.timeout.connect(self._store_some)
+        self._store_timer.start()  # the run's first keyframe
         self.set_speed(PARAMS["speed"].default)
 
     # ---- state -------------------------------------------------------------------------
@@ -365,6 +376,8 @@ class SimulationAdapter(QtCore.QObject):
         self._set_busy("")
         # A cut step cannot be replayed by stepping: a keyframe after it keeps replay exact.
         self.history.stepped(self._sim, pin=stepper.dropped > 0)
+        if self.history.storing:
+            self._store_timer.start()  # stored a piece at a time, between passes
         # Requests made while the step ran (sliders, clicks) apply at this boundary, now.
         deferred, self._deferred = self._deferred, []
         for kind, args, kwargs in deferred:
@@ -434,6 +447,15 @@ class SimulationAdapter(QtCore.QObject):
             return False
         self.storyTold.emit(replace(self._last_change, time_scale=REPLAY_SCALE, replay=True))
         return True
+
+    def _store_some(self) -> None:
+        """Store the last keyframe taken for at most STORE_SLICE_MS (it is stored whole, at
+        once, when the history is read first: a jump, the next keyframe)."""
+        deadline = time.perf_counter() + STORE_SLICE_MS / 1000.0
+        while not self.history.store_next():
+            if time.perf_counter() >= deadline:
+                self._store_timer.start()
+                return
 
     def _set_busy(self, text: str) -> None:
         if text != self._busy:
@@ -577,7 +599,8 @@ class SimulationAdapter(QtCore.QObject):
         self._sim = sim
         sim.audit.keep_on_disk()
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
-        self.history = RunHistory(sim, background=True)
+        self.history = RunHistory(sim, deferred=True)
+        self._store_timer.start()
         self._past = None
         self._last_change = None
         self._refusals = rejection_reasons(self._sim)
@@ -593,6 +616,7 @@ class SimulationAdapter(QtCore.QObject):
     def shutdown(self) -> None:
         """Stop the timers and wait for a build in progress (the window is closing)."""
         self._timer.stop()
+        self._store_timer.stop()
         self._drop_step()
         self._next_build = None
         if self._builder is not None:
