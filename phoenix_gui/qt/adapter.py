@@ -51,6 +51,9 @@ SLICE_MS = 25.0
 # Work per pass of the event loop on storing the run's last keyframe (RunHistory.store_next):
 # the window takes a keyframe every few steps and stores it a piece at a time in between.
 STORE_SLICE_MS = 8.0
+# Telling the views about a step that ended (their updates and the repaints they cause) goes
+# on in the same pass while the pass has taken less than this; past it, on the next pass.
+TELL_WITHIN_MS = 10.0
 MAX_QUEUED_STEPS = 100
 # Events handed to the views per slice (each costs the docks ~0.05–0.1 ms to take in).
 EMIT_PER_SLICE = 150
@@ -156,6 +159,10 @@ class SimulationAdapter(QtCore.QObject):
         self._step_events: list[Event] = []
         self._stepping = False
         self._stepper: Stepper | None = None  # the step in progress, done in slices
+        # A step done but not yet told to the views (its story, its flags, the stage reached,
+        # its result): a step done in slices tells them over the next passes of the loop.
+        self._told: tuple[StepStory | None, dict[str, bool], int, Any] | None = None
+        self._pass_started = 0.0  # when the pass of the event loop doing a slice began
         self._step_started = 0.0
         self._step_flags = {"members": False, "pause": False}
         self._busy = ""  # what the busy indicator says ("" when not busy)
@@ -206,6 +213,7 @@ class SimulationAdapter(QtCore.QObject):
             return
         if sim is not None:
             self.pause()
+            self._tell()  # the live run's last step first, before the views show the past
         self._past = sim
         self.membersChanged.emit()
         self.tasksChanged.emit()
@@ -235,6 +243,14 @@ class SimulationAdapter(QtCore.QObject):
 
     @property
     def step_in_progress(self) -> bool:
+        """A step is under way: the engine's, or the views are still being told about it
+        (for a pass or two of the event loop after a step done in slices)."""
+        return self._stepper is not None or self._told is not None
+
+    @property
+    def mid_step(self) -> bool:
+        """The engine is inside a step: a request made now applies when it ends (otherwise
+        at once, at the boundary the run stands at)."""
         return self._stepper is not None
 
     @property
@@ -280,6 +296,10 @@ class SimulationAdapter(QtCore.QObject):
         if self.building:
             self._wait_for_build()
         self._back_to_now()
+        if self._told is not None:  # the step is done: the views are told the rest now
+            result = self._told[3]
+            self._tell()
+            return result
         if self._stepper is None:
             self._begin_step()
         assert self._stepper is not None
@@ -298,7 +318,7 @@ class SimulationAdapter(QtCore.QObject):
         if self.building:
             return
         self._back_to_now()
-        if self._stepper is not None:
+        if self._stepper is not None or self._told is not None:
             self._queued_steps = min(self._queued_steps + 1, MAX_QUEUED_STEPS)
             return
         self._begin_step()
@@ -336,15 +356,19 @@ class SimulationAdapter(QtCore.QObject):
 
     def _continue_step(self) -> None:
         """One slice of the step in progress: hand at most EMIT_PER_SLICE waiting events to
-        the views, or do at most SLICE_MS of engine work; the step ends when both are done."""
+        the views, or do at most SLICE_MS of engine work; the step ends when both are done,
+        and the views are told about it over the next two passes (:meth:`_tell`)."""
+        start = self._pass_started = time.perf_counter()
+        if self._told is not None:
+            self._tell(whole=False)
+            return
         stepper = self._stepper
         if stepper is None:
             return
-        start = time.perf_counter()
         if self._step_events:
             self._flush_events(EMIT_PER_SLICE)
         elif stepper.finished:
-            self._end_step()
+            self._end_step(tell=False)
             return
         else:
             deadline = start + SLICE_MS / 1000.0
@@ -369,7 +393,9 @@ class SimulationAdapter(QtCore.QObject):
             self.stepProgress.emit(stepper.done, stepper.total)
         self._slice_timer.start()
 
-    def _end_step(self) -> Any:
+    def _end_step(self, tell: bool = True) -> Any:
+        """End the step: keyframe, the requests made meanwhile, its story; then tell the
+        views now (``tell``), or over the next passes of the event loop (:meth:`_tell`)."""
         stepper, self._stepper = self._stepper, None
         self._slice_timer.stop()
         assert stepper is not None and stepper.result is not None
@@ -385,19 +411,46 @@ class SimulationAdapter(QtCore.QObject):
         self._sim.apply_requests()
         story = self._story(self._story_events, self._owners_before)
         self._story_events = []
-        if self._step_flags["members"]:
-            self.membersChanged.emit()
-        self.tasksChanged.emit()
+        self._told = (story, dict(self._step_flags), 0, stepper.result)
+        if tell or self._pass_has_room():
+            self._tell(whole=tell)
+        else:
+            self._slice_timer.start()
+        return stepper.result
+
+    def _pass_has_room(self) -> bool:
+        return (time.perf_counter() - self._pass_started) * 1000.0 < TELL_WITHIN_MS
+
+    def _tell(self, whole: bool = True) -> None:
+        """Tell the views about the step that ended: membership, tasks, then its story and
+        snapshot. Each part makes the views redraw: unless ``whole``, a part that finds this
+        pass of the event loop already long waits for the next (the window answers between)."""
+        if self._told is None:
+            return
+        story, flags, stage, result = self._told
+        if stage == 0:
+            self._told = (story, flags, 1, result)
+            if flags["members"]:
+                self.membersChanged.emit()
+            if not whole and not self._pass_has_room():
+                self._slice_timer.start()
+                return
+        if stage <= 1:
+            self._told = (story, flags, 2, result)
+            self.tasksChanged.emit()
+            if not whole and not self._pass_has_room():
+                self._slice_timer.start()
+                return
+        self._told = None
         if story is not None:
             self.storyTold.emit(story)
         self.stepped.emit(self._sim.snapshot())
-        if self._step_flags["pause"]:
+        if flags["pause"]:
             self.pause()
-        if self._queued_steps and not self._step_flags["pause"]:
+        if self._queued_steps and not flags["pause"]:
             self._queued_steps -= 1
             self._begin_step()
             self._slice_timer.start()
-        return stepper.result
 
     def _flush_events(self, limit: int | None = None) -> None:
         """Hand the step's waiting events to the views, in order (at most ``limit``)."""
@@ -466,7 +519,8 @@ class SimulationAdapter(QtCore.QObject):
 
     def _on_timer(self) -> None:
         # A step still in progress keeps its slices going; the next starts when it is done.
-        if self._stepper is None and not self.building and not self.hold_play():
+        idle = self._stepper is None and self._told is None
+        if idle and not self.building and not self.hold_play():
             self._begin_step()
             self._continue_step()
 
@@ -551,6 +605,7 @@ class SimulationAdapter(QtCore.QObject):
         # The run is about to be replaced: the half-done step goes with it.
         self._slice_timer.stop()
         self._stepper = None
+        self._told = None
         self._queued_steps = 0
         self._step_events = []
         self._deferred = []

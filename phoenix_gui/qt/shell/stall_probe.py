@@ -62,6 +62,9 @@ class StallProbe(QtCore.QObject):
         self._timer.start()
 
     def stop(self) -> None:
+        """Stop measuring; the gap open now (the work just done) is measured too."""
+        if self._timer.isActive():
+            self._tick(counted=False)
         self._timer.stop()
 
     @contextmanager
@@ -82,7 +85,7 @@ class StallProbe(QtCore.QObject):
             self._label = label
             self._phases.append((label, self._clock()))
 
-    def _tick(self) -> None:
+    def _tick(self, counted: bool = True) -> None:
         now = self._clock()
         # The gap beyond the timer's own interval is time the event loop could not run.
         gap = (now - self._last) * 1000.0 - PROBE_MS
@@ -104,4 +107,4 @@ class StallProbe(QtCore.QObject):
                 self.max_gap_cpu_ms, self.max_gap_cpu_cause = cpu_ms, cause
         self._last = now
         self._phases = [(self._label, now)]
-        self.ticks += 1
+        self.ticks += counted

@@ -91,3 +91,16 @@ def test_the_most_cpu_time_in_one_gap_is_kept_apart_from_the_longest_gap(probe, 
     probe._tick()
     assert probe.max_gap_ms == pytest.approx(140.0) and probe.max_gap_cause == "grab"
     assert probe.max_gap_cpu_ms == pytest.approx(70.0) and probe.max_gap_cpu_cause == "step"
+
+
+def test_the_gap_open_when_the_probe_stops_is_measured(qapp, clock) -> None:
+    # The last pass before stop() (e.g. the one that ended a step) is a gap like any other.
+    probe = StallProbe(clock=clock)
+    probe.start()
+    probe.mark("stress")
+    clock.advance(130.0)
+    probe.stop()
+    assert probe.max_gap_ms == pytest.approx(120.0) and probe.max_gap_cause == "stress"
+    clock.advance(500.0)
+    probe.stop()  # stopped already: nothing more
+    assert probe.max_gap_ms == pytest.approx(120.0)
