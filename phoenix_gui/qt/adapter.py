@@ -51,8 +51,9 @@ SLICE_MS = 25.0
 # Work per pass of the event loop on storing the run's last keyframe (RunHistory.store_next):
 # the window takes a keyframe every few steps and stores it a piece at a time in between.
 STORE_SLICE_MS = 8.0
-# Telling the views about a step that ended (their updates and the repaints they cause) goes
-# on in the same pass while the pass has taken less than this; past it, on the next pass.
+# A pass of the event loop goes on to the next part of a step (events handed to the views, the
+# step's end, telling the views: each makes them redraw) while it has taken less than this;
+# past it, the next part waits for the next pass.
 TELL_WITHIN_MS = 10.0
 MAX_QUEUED_STEPS = 100
 # Events handed to the views per slice (each costs the docks ~0.05–0.1 ms to take in).
@@ -355,43 +356,50 @@ class SimulationAdapter(QtCore.QObject):
             self._stepping = False
 
     def _continue_step(self) -> None:
-        """One slice of the step in progress: hand at most EMIT_PER_SLICE waiting events to
+        """One pass of the step in progress: hand at most EMIT_PER_SLICE waiting events to
         the views, or do at most SLICE_MS of engine work; the step ends when both are done,
-        and the views are told about it over the next two passes (:meth:`_tell`)."""
+        and the views are told about it (:meth:`_tell`). A pass goes on to the next of these
+        while it has taken less than TELL_WITHIN_MS (a small step is one pass, one repaint)."""
         start = self._pass_started = time.perf_counter()
-        if self._told is not None:
-            self._tell(whole=False)
-            return
-        stepper = self._stepper
-        if stepper is None:
-            return
-        if self._step_events:
-            self._flush_events(EMIT_PER_SLICE)
-        elif stepper.finished:
-            self._end_step(tell=False)
-            return
-        else:
-            deadline = start + SLICE_MS / 1000.0
-            events = self._step_events
-            self._stepping = True
-            try:
-                while (
-                    not stepper.advance(1)
-                    and time.perf_counter() < deadline
-                    and len(events) < EMIT_PER_SLICE
-                ):
-                    pass
-            except Exception:
-                self._drop_step()
-                self.pause()
-                raise
-            finally:
-                self._stepping = False
+        while True:
+            if self._told is not None:
+                self._tell(whole=False)
+                return
+            stepper = self._stepper
+            if stepper is None:
+                return
+            if self._step_events:
+                self._flush_events(EMIT_PER_SLICE)
+            elif stepper.finished:
+                self._end_step(tell=False)
+                return
+            else:
+                self._advance(stepper, start + SLICE_MS / 1000.0)
+            if not self._pass_has_room():
+                break
         self.max_slice_ms = max(self.max_slice_ms, (time.perf_counter() - start) * 1000.0)
         if time.perf_counter() - self._step_started > BUSY_AFTER_S:
             self._set_busy("Long step — Esc stops it")
             self.stepProgress.emit(stepper.done, stepper.total)
         self._slice_timer.start()
+
+    def _advance(self, stepper: Stepper, deadline: float) -> None:
+        """Engine work until ``deadline``, EMIT_PER_SLICE events waiting, or the step's end."""
+        events = self._step_events
+        self._stepping = True
+        try:
+            while (
+                not stepper.advance(1)
+                and time.perf_counter() < deadline
+                and len(events) < EMIT_PER_SLICE
+            ):
+                pass
+        except Exception:
+            self._drop_step()
+            self.pause()
+            raise
+        finally:
+            self._stepping = False
 
     def _end_step(self, tell: bool = True) -> Any:
         """End the step: keyframe, the requests made meanwhile, its story; then tell the
