@@ -163,6 +163,7 @@ class SimulationAdapter(QtCore.QObject):
         # A step done but not yet told to the views (its story, its flags, the stage reached,
         # its result): a step done in slices tells them over the next passes of the loop.
         self._told: tuple[StepStory | None, dict[str, bool], int, Any] | None = None
+        self._ended_story: tuple[StepStory | None] | None = None  # built as the step ended
         self._pass_started = 0.0  # when the pass of the event loop doing a slice began
         self._step_started = 0.0
         self._step_flags = {"members": False, "pause": False}
@@ -346,6 +347,7 @@ class SimulationAdapter(QtCore.QObject):
     def _begin_step(self) -> None:
         self._step_events = []
         self._story_events = []
+        self._ended_story = None
         self._owners_before = self._sim.ring.owner_table().copy()
         self._step_flags = {"members": False, "pause": False}
         self._step_started = time.perf_counter()
@@ -370,6 +372,11 @@ class SimulationAdapter(QtCore.QObject):
                 return
             if self._step_events:
                 self._flush_events(EMIT_PER_SLICE)
+            elif stepper.finished and self._ended_story is None:
+                # What the step moved, told from the model as the step left it: the engine
+                # waits at this boundary (requests made meanwhile still wait for its end).
+                self._ended_story = (self._story(self._story_events, self._owners_before),)
+                self._story_events = []
             elif stepper.finished:
                 self._end_step(tell=False)
                 return
@@ -417,7 +424,10 @@ class SimulationAdapter(QtCore.QObject):
         for kind, args, kwargs in deferred:
             self.history.request(self._sim, kind, *args, **kwargs)
         self._sim.apply_requests()
-        story = self._story(self._story_events, self._owners_before)
+        if self._ended_story is not None:
+            (story,), self._ended_story = self._ended_story, None
+        else:
+            story = self._story(self._story_events, self._owners_before)
         self._story_events = []
         self._told = (story, dict(self._step_flags), 0, stepper.result)
         if tell or self._pass_has_room():
@@ -614,6 +624,7 @@ class SimulationAdapter(QtCore.QObject):
         self._slice_timer.stop()
         self._stepper = None
         self._told = None
+        self._ended_story = None
         self._queued_steps = 0
         self._step_events = []
         self._deferred = []

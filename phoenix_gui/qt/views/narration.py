@@ -21,6 +21,7 @@ WORDS = {
     "agentic": ("agent", "tasks", "task"),
 }
 LISTED = 3  # destinations named; the rest are summed up as "n more"
+NARRATED = 12  # membership changes told in words; the rest are counted
 
 
 def _spread(indices: np.ndarray, name_of: Callable[[int], str]) -> str:
@@ -92,7 +93,11 @@ def describe(change: MembershipChange, name_of: Callable[[int], str]) -> str:
 def narrate(story: StepStory, name_of: Callable[[int], str]) -> str:
     """The whole step: its membership changes, else its hand-offs; '' when nothing to say."""
     told = [c for c in story.changes if c.kind != "retired"] or list(story.changes)
-    parts = [describe(c, name_of) for c in told]
+    # A step of thousands of changes (J, L at their maximum) is told by its first few: the
+    # line shows a sentence or two, and wording them all cost the window ~70 ms.
+    parts = [describe(c, name_of) for c in told[:NARRATED]]
+    if len(told) > NARRATED:
+        parts.append(f"{len(told) - NARRATED:,} more changes")
     if not parts and story.handoffs:
         h = story.handoffs[-1]
         why = h.reason.replace("_", " ")
