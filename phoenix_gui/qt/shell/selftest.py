@@ -289,7 +289,8 @@ def _self_test(
             # A screenshot is the self-test's own picture, not a stall anyone would meet.
             with probe.excluded():
                 picture = window.grab()
-            if not picture.save(str(path)):
+                saved = picture.save(str(path))
+            if not saved:
                 failures.append(f"could not write {path}")
 
     try:

@@ -69,10 +69,11 @@ class StallProbe(QtCore.QObject):
 
     @contextmanager
     def excluded(self) -> Iterator[None]:
-        """Not measured meanwhile: for work of whoever measures the window (a self-test's own
-        layout measurement or screenshot), which no user of the window ever waits for."""
+        """Not measured meanwhile, nor the gap open when it begins: for work of whoever
+        measures the window (a self-test's own layout measurement or screenshot), which no
+        user of the window ever waits for."""
         running = self._timer.isActive()
-        self.stop()
+        self._timer.stop()  # the gap open now is left out too (the measurer's own settling)
         try:
             yield
         finally:
