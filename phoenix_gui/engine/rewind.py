@@ -26,6 +26,17 @@ only what changed since the ones before it:
   stay decompressed in a small cache (:data:`HOT_BYTES`), with the arrays the last jump built,
   so a jump mostly thaws only what differs.
 
+Capture: a keyframe is taken in two parts. First the run is pickled (its graph, a few hundred
+kB, its arrays out of band: ~2 ms for a 10^5-task run); everything else — cuts, hashes, deltas,
+compression, the budget — is the *store*, a pure function of those bytes and of the keyframes
+before. With ``deferred=True`` the arrays are copied as they are (a memory copy, a few ms for a
+10^5-task run: the run writes to them as it goes on) and the store is done later, a piece at a
+time (the graph, then one array, …, then the keyframe put in place), by
+:meth:`RunHistory.store_next` — a window calls it between passes of its event loop, so a
+keyframe never holds the window up for the 40-200 ms a 10^5-task run's store takes. Pieces are
+stored in the order taken, so the history holds exactly what it would have held stored at once;
+whatever reads the history (and a keyframe due) first stores what is left.
+
 Memory: when the history outgrows ``budget_bytes`` every other keyframe is dropped (never the
 first, the newest or a pinned one) and the spacing doubles, so memory stays bounded while a jump
 costs at most one thaw plus ``every`` steps of replay.
@@ -37,6 +48,7 @@ import gc
 import hashlib
 import pickle
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -205,12 +217,23 @@ class _Lineage:
 
 
 @dataclass(frozen=True)
+class _Capture:
+    """A keyframe as taken on the caller's thread, before it is stored (see "Capture")."""
+
+    step: int
+    pin: bool
+    graph: bytes  # the pickled graph, its arrays left out of band
+    data: tuple[np.ndarray, ...]  # each out-of-band array's bytes (uint8), copied or viewed
+    owners: tuple[Any, ...]  # the live arrays they came from (followed by identity)
+
+
+@dataclass(frozen=True)
 class _Keyframe:
     pieces: tuple[bytes, ...]  # content keys of the pickled graph's pieces, in order
     arrays: tuple[_Version, ...]  # the out-of-band arrays, in the pickle's order
 
 
-def _elements(raw: memoryview, like: np.dtype[Any] | None = None) -> np.ndarray:
+def _elements(raw: memoryview | np.ndarray, like: np.dtype[Any] | None = None) -> np.ndarray:
     """A pickle buffer's bytes as a flat array of unsigned elements (of 8, 4, 2 or 1 bytes:
     ``like``'s if it divides the length, else the largest that does), to compare and patch
     element by element."""
@@ -260,7 +283,11 @@ class RunHistory:
     """Keyframes and requests of one run, so that any of its steps can be rebuilt."""
 
     def __init__(
-        self, sim: Simulation, every: int = DEFAULT_EVERY, budget_bytes: int = DEFAULT_BUDGET
+        self,
+        sim: Simulation,
+        every: int = DEFAULT_EVERY,
+        budget_bytes: int = DEFAULT_BUDGET,
+        deferred: bool = False,
     ) -> None:
         if every < 1:
             raise ValueError("every: must be ≥ 1")
@@ -286,6 +313,10 @@ class RunHistory:
         self._built: dict[int, tuple[_Version, bytes]] = {}
         self._built_bytes = 0
         self._pinned: set[int] = set()
+        # Keyframes taken, not yet stored (``deferred``): their stores, oldest first.
+        self.deferred = deferred
+        self._pending: list[Iterator[None]] = []
+        self._in_store = False
         self._keyframe(sim)
 
     # -- recording ----------------------------------------------------------------------------
@@ -302,14 +333,63 @@ class RunHistory:
         the requests made at this boundary). ``pin``: the step cannot be replayed by stepping
         (it was cut short), so a keyframe is kept right after it, never thinned away."""
         self.latest = sim.step_index
-        if pin:
-            self._pinned.add(sim.step_index)
-        if pin or (sim.step_index - self.start) % self.every == 0:
-            self._keyframe(sim)
+        if pin or self._due(sim.step_index):
+            self._keyframe(sim, pin)
 
-    def _keyframe(self, sim: Simulation) -> None:
+    def _due(self, step: int) -> bool:
+        """Whether a keyframe is due after ``step``. The spacing a store still running may
+        change only grows (thinning doubles it): a step not due now is not due after it either,
+        and for one due now the stores are waited for, so the keyframes are where they would be
+        stored at once."""
+        if (step - self.start) % self.every:
+            return False
+        self._settle()
+        return (step - self.start) % self.every == 0
+
+    @property
+    def storing(self) -> bool:
+        """Keyframes are taken and not yet stored (``deferred``): :meth:`store_next` has work."""
+        return bool(self._pending)
+
+    def store_next(self) -> bool:
+        """Store the next piece of the keyframes taken (``deferred``): a graph, one array, or
+        a keyframe put in place. True when nothing is left to store."""
+        self._in_store = True  # (a store reads the history too, e.g. its size)
+        try:
+            while self._pending:
+                if next(self._pending[0], True) is None:
+                    return False
+                self._pending.pop(0)
+        finally:
+            self._in_store = False
+        return True
+
+    def _settle(self) -> None:
+        """Store now what is left of the keyframes taken (before the history is read)."""
+        while not self._in_store and not self.store_next():
+            pass
+
+    def _keyframe(self, sim: Simulation, pin: bool = False) -> None:
+        """Take a keyframe of ``sim`` now; store it now, or later (``deferred``)."""
         buffers: list[pickle.PickleBuffer] = []
         graph = pickle.dumps(sim, protocol=5, buffer_callback=buffers.append)
+        raws = [buffer.raw() for buffer in buffers]
+        # Stored later, the arrays are copied now (the run writes to them as it goes on).
+        data = tuple(
+            np.array(raw, dtype=np.uint8) if self.deferred else np.frombuffer(raw, np.uint8)
+            for raw in raws
+        )
+        capture = _Capture(sim.step_index, pin, graph, data, tuple(raw.obj for raw in raws))
+        self._pending.append(self._store(capture))
+        if not self.deferred:
+            self._settle()
+
+    def _store(self, capture: _Capture) -> Iterator[None]:
+        """Store a keyframe taken (see "Capture"): its graph's pieces, its arrays' versions.
+        Yields between pieces (:meth:`store_next`)."""
+        graph = capture.graph
+        if capture.pin:
+            self._pinned.add(capture.step)
         pieces = []
         last = 0
         for cut in [*_cuts(graph), len(graph)]:
@@ -323,23 +403,25 @@ class RunHistory:
                 self._stored += len(packed)
             self._piece_refs[key] += 1
             pieces.append(key)
+        yield
         lineages: dict[int, _Lineage] = {}
         versions = []
         slots = []
-        owners = [buffer.raw().obj for buffer in buffers]
+        owners = capture.owners
         present = {id(owner) for owner in owners}
         shifts: dict[tuple[int, int], rewind_shift.Shift] = {}  # found in this keyframe
         self._slot_of = {id(lineage): place for place, lineage in enumerate(self._slots)}
         self._offset = 0  # place in the last keyframe − place in this one (see _version)
-        for slot, buffer in enumerate(buffers):
-            versions.append(self._version(buffer, slot, lineages, present, shifts))
+        for slot, (raw, owner) in enumerate(zip(capture.data, owners, strict=True)):
+            versions.append(self._version(raw, owner, slot, lineages, present, shifts))
             slots.append(lineages[id(owners[slot])])
+            yield
         self._lineages = lineages  # arrays gone from the run are let go
         self._slots = slots
         for version in versions:
             self._hold(version)
-        old = self._keyframes.pop(sim.step_index, None)
-        self._keyframes[sim.step_index] = _Keyframe(tuple(pieces), tuple(versions))
+        old = self._keyframes.pop(capture.step, None)
+        self._keyframes[capture.step] = _Keyframe(tuple(pieces), tuple(versions))
         if old is not None:
             self._release(old)
         if self.nbytes() > self.budget_bytes:
@@ -352,16 +434,16 @@ class RunHistory:
 
     def _version(
         self,
-        buffer: pickle.PickleBuffer,
+        raw: np.ndarray,
+        owner: Any,
         slot: int,
         lineages: dict[int, _Lineage],
         present: set[int],
         shifts: dict[tuple[int, int], rewind_shift.Shift],
     ) -> _Version:
-        """This keyframe's version of one out-of-band array (shared with the last one when it
-        did not change)."""
-        raw = buffer.raw()
-        owner = raw.obj  # the live array (followed by identity from keyframe to keyframe)
+        """This keyframe's version of one out-of-band array, ``raw`` its bytes when taken and
+        ``owner`` the live array (followed by identity from keyframe to keyframe); shared with
+        the last version when it did not change."""
         lineage = self._lineages.get(id(owner))
         if lineage is not None and lineage.array is owner:
             self._offset = self._slot_of.get(id(lineage), slot) - slot
@@ -493,11 +575,13 @@ class RunHistory:
     # -- looking back -------------------------------------------------------------------------
 
     def keyframe_steps(self) -> list[int]:
+        self._settle()
         return sorted(self._keyframes)
 
     def nbytes(self) -> int:
         """Memory held: graph pieces and array versions, the live arrays' last copies (what the
         next keyframe is compared with) and the cache of decompressed pieces."""
+        self._settle()
         copies = sum(
             lin.copy.nbytes + (lin.anchor_copy.nbytes if lin.anchor_copy is not None else 0)
             for lin in self._lineages.values()
@@ -515,6 +599,7 @@ class RunHistory:
         longer replay."""
         if not self.start <= step <= self.latest:
             raise ValueError(f"step: must be in [{self.start}, {self.latest}], got {step}")
+        self._settle()
         base = max(s for s in self._keyframes if s <= step)
         if near is not None and not base <= near.step_index <= step:
             near = None
@@ -585,6 +670,7 @@ class RunHistory:
 
     def truncate(self, step: int) -> None:
         """Forget everything after ``step`` (the run goes on from there another way)."""
+        self._settle()
         for s in [s for s in self._keyframes if s > step]:
             self._release(self._keyframes.pop(s))
             self._pinned.discard(s)

@@ -11,7 +11,9 @@ The window never waits for the engine (see README "How it works"): a step is don
 at most ``SLICE_MS`` of engine work at churn-event boundaries, with the event loop running in
 between (the views draw the model as it is at that boundary); a step that runs longer than
 ``BUSY_AFTER_S`` reports ``busyChanged``/``stepProgress`` so the window shows a progress bar, and
-Pause or Esc cuts it (the engine records the churn it dropped). A big run is built on a worker
+Pause or Esc cuts it (the engine records the churn it dropped). The run's history takes a
+keyframe every few steps (a pickle and a copy of its arrays) and stores it a piece at a time,
+at most ``STORE_SLICE_MS`` per pass of the event loop. A big run is built on a worker
 thread (:class:`SimulationBuilder`): a new Simulation shares nothing with the running one, so
 it is built there and handed over whole; the window keeps drawing the old run, paused, until
 then. Small runs (every bundled lesson) are built at once.
@@ -46,6 +48,13 @@ LIVE_PARAMS = frozenset(
 # Engine work per pass of the event loop while a step runs: the window answers within this
 # (plus the slowest single churn event and the views' own drawing).
 SLICE_MS = 25.0
+# Work per pass of the event loop on storing the run's last keyframe (RunHistory.store_next):
+# the window takes a keyframe every few steps and stores it a piece at a time in between.
+STORE_SLICE_MS = 8.0
+# A pass of the event loop goes on to the next part of a step (events handed to the views, the
+# step's end, telling the views: each makes them redraw) while it has taken less than this;
+# past it, the next part waits for the next pass.
+TELL_WITHIN_MS = 10.0
 MAX_QUEUED_STEPS = 100
 # Events handed to the views per slice (each costs the docks ~0.05–0.1 ms to take in).
 EMIT_PER_SLICE = 150
@@ -145,12 +154,17 @@ class SimulationAdapter(QtCore.QObject):
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
         # Every request the window makes goes through the run's history, so any past step
         # can be rebuilt exactly (docs/time-machine.md); ``_past`` is a moment being shown.
-        self.history = RunHistory(self._sim)
+        self.history = RunHistory(self._sim, deferred=True)
         self._past: Simulation | None = None
         self._deferred: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
         self._step_events: list[Event] = []
         self._stepping = False
         self._stepper: Stepper | None = None  # the step in progress, done in slices
+        # A step done but not yet told to the views (its story, its flags, the stage reached,
+        # its result): a step done in slices tells them over the next passes of the loop.
+        self._told: tuple[StepStory | None, dict[str, bool], int, Any] | None = None
+        self._ended_story: tuple[StepStory | None] | None = None  # built as the step ended
+        self._pass_started = 0.0  # when the pass of the event loop doing a slice began
         self._step_started = 0.0
         self._step_flags = {"members": False, "pause": False}
         self._busy = ""  # what the busy indicator says ("" when not busy)
@@ -170,6 +184,12 @@ class SimulationAdapter(QtCore.QObject):
         self._slice_timer.setSingleShot(True)
         self._slice_timer.setInterval(0)
         self._slice_timer.timeout.connect(self._continue_step)
+        self._store_timer = QtCore.QTimer(self)
+        self._store_timer.setObjectName("history-store-timer")
+        self._store_timer.setSingleShot(True)
+        self._store_timer.setInterval(0)
+        self._store_timer.timeout.connect(self._store_some)
+        self._store_timer.start()  # the run's first keyframe
         self.set_speed(PARAMS["speed"].default)
 
     # ---- state -------------------------------------------------------------------------
@@ -195,6 +215,7 @@ class SimulationAdapter(QtCore.QObject):
             return
         if sim is not None:
             self.pause()
+            self._tell()  # the live run's last step first, before the views show the past
         self._past = sim
         self.membersChanged.emit()
         self.tasksChanged.emit()
@@ -224,6 +245,14 @@ class SimulationAdapter(QtCore.QObject):
 
     @property
     def step_in_progress(self) -> bool:
+        """A step is under way: the engine's, or the views are still being told about it
+        (for a pass or two of the event loop after a step done in slices)."""
+        return self._stepper is not None or self._told is not None
+
+    @property
+    def mid_step(self) -> bool:
+        """The engine is inside a step: a request made now applies when it ends (otherwise
+        at once, at the boundary the run stands at)."""
         return self._stepper is not None
 
     @property
@@ -269,6 +298,10 @@ class SimulationAdapter(QtCore.QObject):
         if self.building:
             self._wait_for_build()
         self._back_to_now()
+        if self._told is not None:  # the step is done: the views are told the rest now
+            result = self._told[3]
+            self._tell()
+            return result
         if self._stepper is None:
             self._begin_step()
         assert self._stepper is not None
@@ -287,7 +320,7 @@ class SimulationAdapter(QtCore.QObject):
         if self.building:
             return
         self._back_to_now()
-        if self._stepper is not None:
+        if self._stepper is not None or self._told is not None:
             self._queued_steps = min(self._queued_steps + 1, MAX_QUEUED_STEPS)
             return
         self._begin_step()
@@ -314,6 +347,7 @@ class SimulationAdapter(QtCore.QObject):
     def _begin_step(self) -> None:
         self._step_events = []
         self._story_events = []
+        self._ended_story = None
         self._owners_before = self._sim.ring.owner_table().copy()
         self._step_flags = {"members": False, "pause": False}
         self._step_started = time.perf_counter()
@@ -324,67 +358,117 @@ class SimulationAdapter(QtCore.QObject):
             self._stepping = False
 
     def _continue_step(self) -> None:
-        """One slice of the step in progress: hand at most EMIT_PER_SLICE waiting events to
-        the views, or do at most SLICE_MS of engine work; the step ends when both are done."""
-        stepper = self._stepper
-        if stepper is None:
-            return
-        start = time.perf_counter()
-        if self._step_events:
-            self._flush_events(EMIT_PER_SLICE)
-        elif stepper.finished:
-            self._end_step()
-            return
-        else:
-            deadline = start + SLICE_MS / 1000.0
-            events = self._step_events
-            self._stepping = True
-            try:
-                while (
-                    not stepper.advance(1)
-                    and time.perf_counter() < deadline
-                    and len(events) < EMIT_PER_SLICE
-                ):
-                    pass
-            except Exception:
-                self._drop_step()
-                self.pause()
-                raise
-            finally:
-                self._stepping = False
+        """One pass of the step in progress: hand at most EMIT_PER_SLICE waiting events to
+        the views, or do at most SLICE_MS of engine work; the step ends when both are done,
+        and the views are told about it (:meth:`_tell`). A pass goes on to the next of these
+        while it has taken less than TELL_WITHIN_MS (a small step is one pass, one repaint)."""
+        start = self._pass_started = time.perf_counter()
+        while True:
+            if self._told is not None:
+                self._tell(whole=False)
+                return
+            stepper = self._stepper
+            if stepper is None:
+                return
+            if self._step_events:
+                self._flush_events(EMIT_PER_SLICE)
+            elif stepper.finished and self._ended_story is None:
+                # What the step moved, told from the model as the step left it: the engine
+                # waits at this boundary (requests made meanwhile still wait for its end).
+                self._ended_story = (self._story(self._story_events, self._owners_before),)
+                self._story_events = []
+            elif stepper.finished:
+                self._end_step(tell=False)
+                return
+            else:
+                self._advance(stepper, start + SLICE_MS / 1000.0)
+            if not self._pass_has_room():
+                break
         self.max_slice_ms = max(self.max_slice_ms, (time.perf_counter() - start) * 1000.0)
         if time.perf_counter() - self._step_started > BUSY_AFTER_S:
             self._set_busy("Long step — Esc stops it")
             self.stepProgress.emit(stepper.done, stepper.total)
         self._slice_timer.start()
 
-    def _end_step(self) -> Any:
+    def _advance(self, stepper: Stepper, deadline: float) -> None:
+        """Engine work until ``deadline``, EMIT_PER_SLICE events waiting, or the step's end."""
+        events = self._step_events
+        self._stepping = True
+        try:
+            while (
+                not stepper.advance(1)
+                and time.perf_counter() < deadline
+                and len(events) < EMIT_PER_SLICE
+            ):
+                pass
+        except Exception:
+            self._drop_step()
+            self.pause()
+            raise
+        finally:
+            self._stepping = False
+
+    def _end_step(self, tell: bool = True) -> Any:
+        """End the step: keyframe, the requests made meanwhile, its story; then tell the
+        views now (``tell``), or over the next passes of the event loop (:meth:`_tell`)."""
         stepper, self._stepper = self._stepper, None
         self._slice_timer.stop()
         assert stepper is not None and stepper.result is not None
         self._set_busy("")
         # A cut step cannot be replayed by stepping: a keyframe after it keeps replay exact.
         self.history.stepped(self._sim, pin=stepper.dropped > 0)
+        if self.history.storing:
+            self._store_timer.start()  # stored a piece at a time, between passes
         # Requests made while the step ran (sliders, clicks) apply at this boundary, now.
         deferred, self._deferred = self._deferred, []
         for kind, args, kwargs in deferred:
             self.history.request(self._sim, kind, *args, **kwargs)
         self._sim.apply_requests()
-        story = self._story(self._story_events, self._owners_before)
+        if self._ended_story is not None:
+            (story,), self._ended_story = self._ended_story, None
+        else:
+            story = self._story(self._story_events, self._owners_before)
         self._story_events = []
-        if self._step_flags["members"]:
-            self.membersChanged.emit()
-        self.tasksChanged.emit()
+        self._told = (story, dict(self._step_flags), 0, stepper.result)
+        if tell or self._pass_has_room():
+            self._tell(whole=tell)
+        else:
+            self._slice_timer.start()
+        return stepper.result
+
+    def _pass_has_room(self) -> bool:
+        return (time.perf_counter() - self._pass_started) * 1000.0 < TELL_WITHIN_MS
+
+    def _tell(self, whole: bool = True) -> None:
+        """Tell the views about the step that ended: membership, tasks, then its story and
+        snapshot. Each part makes the views redraw: unless ``whole``, a part that finds this
+        pass of the event loop already long waits for the next (the window answers between)."""
+        if self._told is None:
+            return
+        story, flags, stage, result = self._told
+        if stage == 0:
+            self._told = (story, flags, 1, result)
+            if flags["members"]:
+                self.membersChanged.emit()
+            if not whole and not self._pass_has_room():
+                self._slice_timer.start()
+                return
+        if stage <= 1:
+            self._told = (story, flags, 2, result)
+            self.tasksChanged.emit()
+            if not whole and not self._pass_has_room():
+                self._slice_timer.start()
+                return
+        self._told = None
         if story is not None:
             self.storyTold.emit(story)
         self.stepped.emit(self._sim.snapshot())
-        if self._step_flags["pause"]:
+        if flags["pause"]:
             self.pause()
-        if self._queued_steps and not self._step_flags["pause"]:
+        if self._queued_steps and not flags["pause"]:
             self._queued_steps -= 1
             self._begin_step()
             self._slice_timer.start()
-        return stepper.result
 
     def _flush_events(self, limit: int | None = None) -> None:
         """Hand the step's waiting events to the views, in order (at most ``limit``)."""
@@ -435,6 +519,15 @@ class SimulationAdapter(QtCore.QObject):
         self.storyTold.emit(replace(self._last_change, time_scale=REPLAY_SCALE, replay=True))
         return True
 
+    def _store_some(self) -> None:
+        """Store the last keyframe taken for at most STORE_SLICE_MS (it is stored whole, at
+        once, when the history is read first: a jump, the next keyframe)."""
+        deadline = time.perf_counter() + STORE_SLICE_MS / 1000.0
+        while not self.history.store_next():
+            if time.perf_counter() >= deadline:
+                self._store_timer.start()
+                return
+
     def _set_busy(self, text: str) -> None:
         if text != self._busy:
             was = bool(self._busy)
@@ -444,7 +537,8 @@ class SimulationAdapter(QtCore.QObject):
 
     def _on_timer(self) -> None:
         # A step still in progress keeps its slices going; the next starts when it is done.
-        if self._stepper is None and not self.building and not self.hold_play():
+        idle = self._stepper is None and self._told is None
+        if idle and not self.building and not self.hold_play():
             self._begin_step()
             self._continue_step()
 
@@ -529,6 +623,8 @@ class SimulationAdapter(QtCore.QObject):
         # The run is about to be replaced: the half-done step goes with it.
         self._slice_timer.stop()
         self._stepper = None
+        self._told = None
+        self._ended_story = None
         self._queued_steps = 0
         self._step_events = []
         self._deferred = []
@@ -577,7 +673,8 @@ class SimulationAdapter(QtCore.QObject):
         self._sim = sim
         sim.audit.keep_on_disk()
         self._unsubscribe = self._sim.subscribe(self._on_engine_event)
-        self.history = RunHistory(sim)
+        self.history = RunHistory(sim, deferred=True)
+        self._store_timer.start()
         self._past = None
         self._last_change = None
         self._refusals = rejection_reasons(self._sim)
@@ -593,6 +690,7 @@ class SimulationAdapter(QtCore.QObject):
     def shutdown(self) -> None:
         """Stop the timers and wait for a build in progress (the window is closing)."""
         self._timer.stop()
+        self._store_timer.stop()
         self._drop_step()
         self._next_build = None
         if self._builder is not None:

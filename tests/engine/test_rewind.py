@@ -17,9 +17,16 @@ actions = st.lists(
 )
 
 
-def _live_run(paradigm: str, seed: int, plan: list[tuple[int, str]], every: int, budget: int):
+def _live_run(
+    paradigm: str,
+    seed: int,
+    plan: list[tuple[int, str]],
+    every: int,
+    budget: int,
+    deferred: bool = False,
+):
     sim = Simulation(config(paradigm, seed=seed))
-    history = RunHistory(sim, every=every, budget_bytes=budget)
+    history = RunHistory(sim, every=every, budget_bytes=budget, deferred=deferred)
     heads = {sim.step_index: (sim.audit.head, len(sim.audit))}
     for step in range(40):
         for at, kind in plan:
@@ -126,3 +133,57 @@ def test_a_moment_given_up_is_stepped_on_when_past_the_nearest_keyframe() -> Non
         rebuilt = history.at(step, near=near)
         assert rebuilt is not near and near.audit.head == head
         assert (rebuilt.audit.head, len(rebuilt.audit)) == heads[step]
+
+
+def _stored(history: RunHistory) -> dict[int, tuple[tuple[bytes, ...], list[bytes]]]:
+    """Every keyframe as stored: its graph's piece keys and its arrays' bytes."""
+    return {
+        step: (frame.pieces, [bytes(v.build()) for v in frame.arrays])
+        for step, frame in sorted(history._keyframes.items())
+    }
+
+
+@pytest.mark.parametrize("budget_share", [None, 0.6])
+def test_keyframes_stored_later_in_pieces_are_the_ones_stored_at_once(
+    budget_share: float | None,
+) -> None:
+    # The window stores keyframes a piece at a time between passes of its event loop (the run
+    # goes on meanwhile, writing to the arrays taken): the history must hold exactly what it
+    # holds stored at once, thinned by a tight budget included, and rebuild every step the same.
+    plan = [(3, "crash"), (9, "join"), (15, "joins"), (22, "retire"), (31, "submit")]
+    _, roomy, heads = _live_run("phoenix", 11, plan, 2, 1 << 30)
+    budget = 1 << 30 if budget_share is None else int(roomy.nbytes() * budget_share)
+    _, now, _ = _live_run("phoenix", 11, plan, 2, budget)
+    sim = Simulation(config("phoenix", seed=11))
+    later = RunHistory(sim, every=2, budget_bytes=budget, deferred=True)
+    pieces = 0
+    for step in range(40):
+        for at, kind in plan:
+            members = sorted(m.id for m in sim.registry.members() if m.status.value == "ACTIVE")
+            if at != step:
+                continue
+            if kind == "join":
+                later.request(sim, "request_join")
+            elif kind in ("retire", "crash") and members:
+                later.request(sim, f"request_{kind}", members[step % len(members)])
+            elif kind == "joins":
+                later.request(sim, "set_param", "joins", float(step))
+            elif kind == "submit":
+                later.request(sim, "submit_task")
+        sim.step()
+        later.stepped(sim)
+        if step % 3 == 0:  # some stores finish on their own, some are still going …
+            while later.storing:
+                later.store_next()
+                pieces += 1
+        elif later.storing:
+            later.store_next()  # … one piece only
+            pieces += 1
+    assert pieces > 40  # stored in many pieces, not at once
+    assert later.keyframe_steps() == now.keyframe_steps()  # reading it stores the rest
+    assert not later.storing
+    assert later.every == now.every and later.nbytes() == now.nbytes()
+    assert _stored(later) == _stored(now)
+    for step in (0, 5, 17, 30, 40):
+        past = later.at(step)
+        assert (past.audit.head, len(past.audit)) == heads[step]

@@ -111,7 +111,7 @@ class BranchRun(QtCore.QObject):
 
     def _boundary(self) -> int:
         """The step boundary a request made now takes effect at."""
-        return self.sim.step_index + (1 if self.adapter.step_in_progress else 0)
+        return self.sim.step_index + (1 if self.adapter.mid_step else 0)
 
     def _record(self, kind: str, name: str = "", value: float = 0.0) -> None:
         self.edits.append(BranchEdit(self._boundary(), kind, name, value))

@@ -83,6 +83,38 @@ _STATS = (
     ("clock", "Time", 7, 0, 3),
     ("warnings", "Warnings", 8, 0, 3),
 )
+
+
+class _RoomyLabel(QtWidgets.QLabel):
+    """A one-line label whose width only grows, and by a digit more than its text needs: a
+    number gaining a digit does not widen the dock each time (which resizes the ring, whose
+    labels and ticks are then laid out again: tens of ms at 10^5 tasks). A new font (e.g.
+    presentation mode) starts it afresh."""
+
+    def __init__(self, text: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._widest = 0
+
+    def _widened(self, size: QtCore.QSize) -> QtCore.QSize:
+        if self.wordWrap():
+            return size
+        if size.width() > self._widest:
+            self._widest = size.width() + self.fontMetrics().horizontalAdvance("0")
+        size.setWidth(self._widest)
+        return size
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return self._widened(super().minimumSizeHint())
+
+    def sizeHint(self) -> QtCore.QSize:
+        return self._widened(super().sizeHint())
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.FontChange:
+            self._widest = 0
+        super().changeEvent(event)
+
+
 _STAT_TIPS = {
     "last_change": "Tasks moved by the last membership change / active tasks; on the ring, "
     "against the ideal 1/(N+1) for a join into N members (1/N for a leave)",
@@ -351,7 +383,7 @@ class MetricsPanel(QtWidgets.QWidget):
         for key, title, row, column, span in _STATS:
             caption = QtWidgets.QLabel(title, stats)
             caption.setToolTip(_STAT_TIPS.get(key, ""))
-            label = self.warning_line if key == "warnings" else QtWidgets.QLabel(DASH, stats)
+            label = self.warning_line if key == "warnings" else _RoomyLabel(DASH, stats)
             label.setObjectName(f"stat-{key}")
             label.setWordWrap(span > 1)
             label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -9,8 +9,10 @@ and pass every other one on.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,7 +88,7 @@ def quiet_harmless_qt_messages() -> Iterator[QtMessageFilter]:
 
 def create_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication (reused if one exists) with name, icon and widget style set."""
-    from PySide6 import QtWidgets
+    from PySide6 import QtCore, QtWidgets
 
     from phoenix_gui import __version__
     from phoenix_gui.qt.shell.resources import app_icon
@@ -102,7 +104,27 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setDesktopFileName("phoenix-flight")
     app.setStyle("Fusion")
     app.setWindowIcon(app_icon())
+    QtCore.QTimer.singleShot(WARM_AFTER_MS, warm_imports)
     return app
+
+
+# Modules the window's first uses of would otherwise import on the GUI thread mid-run: numpy
+# 2.4's unique / isin / union1d import numpy.ma on their first call (~20-50 ms, in the step
+# that first moves tasks). Imported on a thread once the window is up (not on its way there).
+WARM_IMPORTS = ("numpy.ma",)
+WARM_AFTER_MS = 1000
+
+
+def warm_imports() -> threading.Thread:
+    """Import :data:`WARM_IMPORTS` on a daemon thread (returned, started)."""
+
+    def run() -> None:
+        for name in WARM_IMPORTS:
+            importlib.import_module(name)
+
+    thread = threading.Thread(target=run, name="warm-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def run_window(config: object, source: str | None = None) -> int:

@@ -8,6 +8,9 @@ Where that gap happened is told by labels: whoever drives the window calls :meth
 ("step", "grab", …) as it enters a phase. Of the phases the longest gap ran through, the one
 it spent the most time in is :attr:`max_gap_cause`; :attr:`max_gap_phases` lists them all in
 order with their milliseconds (``"step 3>moment 95"``: the gap began late in the step).
+:attr:`max_gap_cpu_ms` is the most CPU time the GUI thread spent in any one gap: what the
+longest stall would have been on a machine doing nothing else (a shared machine stretches the
+wall-clock gap, not this); :attr:`max_gap_cpu_cause` names that gap's phase.
 """
 
 from __future__ import annotations
@@ -30,9 +33,14 @@ class StallProbe(QtCore.QObject):
         self,
         parent: QtCore.QObject | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        cpu_clock: Callable[[], float] = time.thread_time,
     ) -> None:
         super().__init__(parent)
         self._clock = clock
+        self._cpu_clock = cpu_clock
+        self._last_cpu = 0.0
+        self.max_gap_cpu_ms = 0.0
+        self.max_gap_cpu_cause = ""
         self._timer = QtCore.QTimer(self)
         self._timer.setObjectName("stall-probe")
         self._timer.setInterval(PROBE_MS)
@@ -49,18 +57,23 @@ class StallProbe(QtCore.QObject):
 
     def start(self) -> None:
         self._last = self._clock()
+        self._last_cpu = self._cpu_clock()
         self._phases = [(self._label, self._last)]
         self._timer.start()
 
     def stop(self) -> None:
+        """Stop measuring; the gap open now (the work just done) is measured too."""
+        if self._timer.isActive():
+            self._tick(counted=False)
         self._timer.stop()
 
     @contextmanager
     def excluded(self) -> Iterator[None]:
-        """Not measured meanwhile: for work of whoever measures the window (a self-test's own
-        layout measurement or screenshot), which no user of the window ever waits for."""
+        """Not measured meanwhile, nor the gap open when it begins: for work of whoever
+        measures the window (a self-test's own layout measurement or screenshot), which no
+        user of the window ever waits for."""
         running = self._timer.isActive()
-        self.stop()
+        self._timer.stop()  # the gap open now is left out too (the measurer's own settling)
         try:
             yield
         finally:
@@ -73,19 +86,26 @@ class StallProbe(QtCore.QObject):
             self._label = label
             self._phases.append((label, self._clock()))
 
-    def _tick(self) -> None:
+    def _tick(self, counted: bool = True) -> None:
         now = self._clock()
         # The gap beyond the timer's own interval is time the event loop could not run.
         gap = (now - self._last) * 1000.0 - PROBE_MS
-        if gap > self.max_gap_ms:
-            self.max_gap_ms = gap
+        cpu = self._cpu_clock()
+        cpu_ms = (cpu - self._last_cpu) * 1000.0
+        self._last_cpu = cpu
+        if gap > self.max_gap_ms or cpu_ms > self.max_gap_cpu_ms:
             ends = [since for _, since in self._phases[1:]] + [now]
             spent = [
                 (label, (end - max(since, self._last)) * 1000.0)
                 for (label, since), end in zip(self._phases, ends, strict=True)
             ]
-            self.max_gap_cause = max(spent, key=lambda phase: phase[1])[0]
-            self.max_gap_phases = ">".join(f"{label} {ms:.0f}" for label, ms in spent)
+            cause = max(spent, key=lambda phase: phase[1])[0]
+            if gap > self.max_gap_ms:
+                self.max_gap_ms = gap
+                self.max_gap_cause = cause
+                self.max_gap_phases = ">".join(f"{label} {ms:.0f}" for label, ms in spent)
+            if cpu_ms > self.max_gap_cpu_ms:
+                self.max_gap_cpu_ms, self.max_gap_cpu_cause = cpu_ms, cause
         self._last = now
         self._phases = [(self._label, now)]
-        self.ticks += 1
+        self.ticks += counted

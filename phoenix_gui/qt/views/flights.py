@@ -78,7 +78,7 @@ class FlightBook:
         src = np.broadcast_to(np.asarray(sources, dtype=np.int64), (n,))
         self._source = np.concatenate((self._source, src))
         landing = now + seconds
-        for s in np.unique(src).tolist():
+        for s in dict.fromkeys(src.tolist()):  # (not np.unique: see narration._tally)
             self._last_landing[s] = max(self._last_landing.get(s, landing), landing)
 
     @property

@@ -24,8 +24,13 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def probe(qapp, clock: FakeClock) -> StallProbe:
-    probe = StallProbe(clock=clock)
+def cpu() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def probe(qapp, clock: FakeClock, cpu: FakeClock) -> StallProbe:
+    probe = StallProbe(clock=clock, cpu_clock=cpu)
     probe.start()
     probe.stop()  # its ticks are driven by hand
     return probe
@@ -71,3 +76,31 @@ def test_a_restarted_probe_measures_from_the_restart(probe, clock) -> None:
     clock.advance(15.0)
     probe._tick()
     assert probe.max_gap_cause == "jump" and probe.max_gap_ms == pytest.approx(15.0)
+
+
+def test_the_most_cpu_time_in_one_gap_is_kept_apart_from_the_longest_gap(probe, clock, cpu) -> None:
+    # A gap stretched by other work on the machine (little CPU of ours) and a shorter one
+    # spent computing: the CPU figure is the second's.
+    probe.mark("grab")
+    clock.advance(150.0)
+    cpu.advance(20.0)
+    probe._tick()
+    probe.mark("step")
+    clock.advance(90.0)
+    cpu.advance(70.0)
+    probe._tick()
+    assert probe.max_gap_ms == pytest.approx(140.0) and probe.max_gap_cause == "grab"
+    assert probe.max_gap_cpu_ms == pytest.approx(70.0) and probe.max_gap_cpu_cause == "step"
+
+
+def test_the_gap_open_when_the_probe_stops_is_measured(qapp, clock) -> None:
+    # The last pass before stop() (e.g. the one that ended a step) is a gap like any other.
+    probe = StallProbe(clock=clock)
+    probe.start()
+    probe.mark("stress")
+    clock.advance(130.0)
+    probe.stop()
+    assert probe.max_gap_ms == pytest.approx(120.0) and probe.max_gap_cause == "stress"
+    clock.advance(500.0)
+    probe.stop()  # stopped already: nothing more
+    assert probe.max_gap_ms == pytest.approx(120.0)

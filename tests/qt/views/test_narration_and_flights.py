@@ -65,6 +65,16 @@ def test_a_story_without_changes_tells_its_handoff_and_a_replay_says_so() -> Non
     assert narrate(StepStory(), _name) == ""
 
 
+def test_a_step_of_many_changes_is_told_by_its_first_few() -> None:
+    joins = tuple(
+        MembershipChange("join", MemberInfo(f"host-{i}", i, 0), "phoenix") for i in range(30)
+    )
+    text = narrate(StepStory(changes=joins), _name)
+    assert text.split(" · ")[:2] == ["host-0 joins", "host-1 joins"]
+    assert "host-11 joins" in text and "host-12 joins" not in text
+    assert text.endswith(" · 18 more changes")
+
+
 def test_flights_last_a_class_can_follow_scaled_by_speed_never_faster_than_a_step() -> None:
     assert flight_seconds(10.0, 10.0) == pytest.approx(1.5)
     assert flight_seconds(20.0, 10.0) == pytest.approx(0.75)  # twice the speed: half the time
