@@ -5,8 +5,14 @@ Two soaks, each in its own process so its memory is its own:
 
 - ``headless``: ``phoenix-flight run`` of the default lesson for ``--headless-steps`` steps
   (10^6 by default, 2·10^4 with ``--quick``), the audit log streamed to a file; the child's RSS
-  is sampled every 0.2 s. ``headless_rss_growth_mb`` is the highest RSS after the first 10 % of
-  the run's time minus the RSS at that 10 % mark (issue 11: ≤ 50 MB).
+  is sampled every 0.2 s together with the step it has reached (read from the time of the last
+  record in its audit file). The marks are in steps, not seconds: a run's later steps are
+  slower (more members), so a tenth of its time is not a tenth of its steps.
+  ``headless_rss_growth_mb`` is the highest RSS after the first 10 % of the steps (or
+  ``--headless-mark``) minus the RSS at that mark (issue 11: ≤ 50 MB);
+  ``headless_mb_per_1e4_steps`` is the fitted slope after the mark, and
+  ``headless_projected_1e6_mb`` that slope over the 9·10^5 steps after a 10^6-step run's mark —
+  an extrapolation, for runs shorter than the issue's.
 - ``window``: the real window (offscreen, 1280×800, every dock as it opens) on the busy
   scenario ``benchmarks/busy-1e5.yaml`` (10^5 tasks), playing at the speed setting 120 steps/s
   for ``--window-minutes`` (30 by default, 1 with ``--quick``); RSS sampled every 2 s.
@@ -30,6 +36,8 @@ import time
 from pathlib import Path
 
 import psutil
+
+from phoenix_gui.cli.outputs import PARTIAL
 
 ROOT = Path(__file__).resolve().parent.parent
 BUSY = ROOT / "benchmarks" / "busy-1e5.yaml"
@@ -63,7 +71,66 @@ def by_tenth(samples: list[tuple[float, float]]) -> list[float]:
     return out
 
 
-def headless(steps: int) -> dict[str, float | int]:
+def fit(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of y over x (0.0 with fewer than three points)."""
+    if len(points) < 3:
+        return 0.0
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    var = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / var if var else 0.0
+
+
+def step_reached(audit: Path, step_hours: list[float]) -> int:
+    """The step a streaming run has reached: the time of the last whole record in its audit
+    file over the step length (read once from the first record, ``run_started``)."""
+    try:
+        with audit.open("rb") as f:
+            if not step_hours:
+                first = f.readline()
+                if not first.endswith(b"\n"):
+                    return 0
+                step_hours.append(float(json.loads(first)["details"]["step_hours"]))
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - 8192))
+            lines = f.read().split(b"\n")
+    except (OSError, ValueError, KeyError):
+        return 0
+    for line in reversed(lines[1:-1] if len(lines) > 2 else lines[:-1]):
+        try:
+            return int(float(json.loads(line)["time"]) / step_hours[0])
+        except (ValueError, KeyError):
+            continue
+    return 0
+
+
+def by_steps(
+    samples: list[tuple[int, float]], steps: int, mark: int
+) -> dict[str, float | list[float]]:
+    """RSS at each tenth of the steps, the growth after the ``mark`` step and its slope."""
+    tenths = []
+    for k in range(11):
+        mark = k * steps / 10
+        tenths.append(round(min(samples, key=lambda s: abs(s[0] - mark))[1], 1))
+    before = [rss for step, rss in samples if step <= mark] or [samples[0][1]]
+    after = [(step, rss) for step, rss in samples if step >= mark] or [samples[-1]]
+    base = before[-1]
+    slope = fit([(float(step), rss) for step, rss in after]) * 1e4
+    return {
+        "headless_rss_by_tenth_mb": tenths,
+        "headless_mark_step": mark,
+        "headless_rss_at_mark_mb": round(base, 1),
+        "headless_rss_growth_mb": round(max(rss for _s, rss in after) - base, 1),
+        "headless_mb_per_1e4_steps": round(slope, 2),
+        "headless_projected_1e6_mb": round(slope * 90, 1),
+    }
+
+
+def headless(
+    steps: int, mark: int | None = None, dump: str | None = None
+) -> dict[str, float | int | list[float]]:
     with tempfile.TemporaryDirectory(prefix="phoenix-soak-") as folder:
         audit = Path(folder) / "audit.jsonl"
         cmd = [
@@ -75,24 +142,31 @@ def headless(steps: int) -> dict[str, float | int]:
         child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
         proc = psutil.Process(child.pid)
         samples: list[tuple[float, float]] = []
+        stepped: list[tuple[int, float]] = []
+        step_hours: list[float] = []
         while child.poll() is None:
             try:
-                samples.append((time.perf_counter() - t0, proc.memory_info().rss / 2**20))
+                rss = proc.memory_info().rss / 2**20
             except psutil.Error:
                 break
+            samples.append((time.perf_counter() - t0, rss))
+            # The CLI writes AUDIT.partial and renames it once the run has ended.
+            # (Never back: once renamed, the file is gone and the run has done its steps.)
+            reached = step_reached(Path(f"{audit}{PARTIAL}"), step_hours)
+            stepped.append((max(reached, stepped[-1][0]) if stepped else reached, rss))
             time.sleep(0.2)
         out, err = child.communicate()
         if child.returncode != 0:
             raise SystemExit(f"headless run failed: {err.decode(errors='replace')[-2000:]}")
         summary = json.loads(out.decode().strip().splitlines()[-1])
         audit_mb = audit.stat().st_size / 2**20 if audit.exists() else 0.0
-    base, grown, slope = growth(samples, 0.10)
+    _base, _grown, slope = growth(samples, 0.10)
+    if dump is not None:
+        Path(dump).write_text(json.dumps({"seconds": samples, "steps": stepped}))
     return {
-        "headless_rss_by_tenth_mb": by_tenth(samples),
+        **by_steps(stepped, steps, steps // 10 if mark is None else mark),
         "headless_steps": steps,
         "headless_seconds": round(time.perf_counter() - t0, 1),
-        "headless_rss_at_10pct_mb": round(base, 1),
-        "headless_rss_growth_mb": round(grown, 1),
         "headless_mb_per_hour": round(slope, 1),
         "headless_audit_records": int(summary.get("audit_records", 0)),
         "headless_audit_file_mb": round(audit_mb, 1),
@@ -187,6 +261,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short soaks (about two minutes)")
     parser.add_argument("--headless-steps", type=int, default=None)
+    parser.add_argument(
+        "--headless-mark",
+        type=int,
+        default=None,
+        help="the step growth is measured after (default: 10 %% of the steps; 100000 puts "
+        "a shorter run's mark where a 10^6-step run's is)",
+    )
+    parser.add_argument("--headless-samples", metavar="FILE", help="write the RSS samples here")
     parser.add_argument("--window-minutes", type=float, default=None)
     parser.add_argument("--skip-window", action="store_true", help="the headless soak only")
     parser.add_argument("--skip-headless", action="store_true", help="the window soak only")
@@ -196,9 +278,9 @@ def main() -> int:
         return window_child(args.window_child)
     steps = args.headless_steps or (20_000 if args.quick else 1_000_000)
     minutes = args.window_minutes or (1.0 if args.quick else 30.0)
-    result: dict[str, float | int] = {}
+    result: dict[str, float | int | list[float]] = {}
     if not args.skip_headless:
-        result.update(headless(steps))
+        result.update(headless(steps, args.headless_mark, args.headless_samples))
     if not args.skip_window:
         result.update(window(minutes))
     result["load_average"] = round(os.getloadavg()[0], 2)

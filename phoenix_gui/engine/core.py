@@ -33,6 +33,9 @@ from phoenix_gui.engine.transfers import TransferTable
 
 _new_object = object.__new__
 
+# A headless run keeps this many of its latest membership changes (ChangeLog.forget_older).
+CHANGES_KEPT = 4096
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -111,7 +114,12 @@ class ChangeLog:
     """Every :class:`ChangeRecord` of a run, stored as numpy columns: a long run has hundreds
     of thousands of joins and leaves, and a record object each would grow with it. Reads like
     the list it replaces (``len``, ``[i]``, iteration, ``append``, ``clear``); a record comes
-    back equal to the one appended (its floats are float64 either way)."""
+    back equal to the one appended (its floats are float64 either way).
+
+    A headless run (:meth:`Core.forget_finished`) keeps only the last records
+    (:meth:`forget_older`); what the summary needs of them all — the mean moved share of the
+    joins with active members — is kept as it goes (:meth:`mean_join_ratio`).
+    """
 
     _KINDS = ("join", "leave")
 
@@ -120,9 +128,27 @@ class ChangeLog:
         self._ints = np.zeros((64, 4), dtype=np.int64)  # kind, members_before, moved, active
         self._floats = np.zeros((64, 3), dtype=np.float64)  # time, ratio, ideal (NaN: None)
         self._members: list[str] = []
+        self.forgotten = 0  # records dropped by forget_older (the oldest first)
+        # The ratios of joins with active members, summed exactly (math.fsum's partials).
+        self._join_count = 0
+        self._join_partials: list[float] = []
 
     def __len__(self) -> int:
         return self._n
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # States saved before the running join mean: rebuild it from the records held.
+        if "_join_partials" not in state:
+            state["forgotten"] = 0
+            state["_join_count"] = 0
+            state["_join_partials"] = []
+            self.__dict__.update(state)
+            for i in range(self._n):
+                kind, _before, _moved, active = self._ints[i].tolist()
+                if kind == 0 and active:
+                    self._add_join(float(self._floats[i, 1]))
+            return
+        self.__dict__.update(state)
 
     def append(self, record: ChangeRecord) -> None:
         if self._n == self._ints.shape[0]:
@@ -134,6 +160,49 @@ class ChangeLog:
         self._floats[self._n] = (record.time, record.ratio, ideal)
         self._members.append(record.member)
         self._n += 1
+        if kind == 0 and record.active:
+            self._add_join(float(self._floats[self._n - 1, 1]))
+
+    def _add_join(self, ratio: float) -> None:
+        """Add ``ratio`` to the exact running sum (Shewchuk's partials, as math.fsum keeps)."""
+        partials = self._join_partials
+        x = ratio
+        i = 0
+        for y in partials:
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            lo = y - (hi - x)
+            if lo:
+                partials[i] = lo
+                i += 1
+            x = hi
+        partials[i:] = [x]
+        self._join_count += 1
+
+    def mean_join_ratio(self) -> float | None:
+        """Mean moved share of every join with active members the run made (forgotten ones
+        too); None when there was none."""
+        if not self._join_count:
+            return None
+        return math.fsum(self._join_partials) / self._join_count
+
+    def forget_older(self, keep: int) -> None:
+        """Hold only the last ``keep`` records (once twice that many are held, so each record
+        is moved O(1) times); :meth:`mean_join_ratio` still counts the dropped ones."""
+        n = self._n
+        if n < 2 * keep or keep <= 0:
+            return
+        drop = n - keep
+        rows = max(64, 2 * keep)
+        ints = np.zeros((rows, 4), dtype=np.int64)
+        floats = np.zeros((rows, 3), dtype=np.float64)
+        ints[:keep] = self._ints[drop:n]
+        floats[:keep] = self._floats[drop:n]
+        self._ints, self._floats = ints, floats
+        self._members = self._members[drop:]
+        self._n = keep
+        self.forgotten += drop
 
     def clear(self) -> None:
         self.__init__()  # type: ignore[misc]
@@ -208,7 +277,7 @@ class Core:
         self.step_index = 0
         self.streams = Streams(config.seed)
         self.audit = AuditLog(audit_sink, keep=keep_audit)
-        self.registry = Registry()
+        self.registry = Registry(config.members.prefix)
         self.ring = HashRing(vnodes=config.ring.vnodes)
         self.columns = MemberColumns()
         self.tasks = TaskTable(capacity=max(1024, config.workload.initial_tasks + 1024))
@@ -280,6 +349,7 @@ class Core:
         lineage and token-index room). Changes nothing a run records or decides: only finished
         tasks are forgotten, and nothing reads their rows but a look at one task (``packet``)."""
         upto = self.tasks.forget_finished()
+        self.changes.forget_older(CHANGES_KEPT)
         self.token_index.forget_below(upto)
         # Departed members too, but those a transfer in flight still names (its source).
         named = self.transfers.members_named()

@@ -11,15 +11,20 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 
+import numpy as np
+
 from phoenix_gui.engine.members import LIVE, Member, MemberStatus
 
 _DEPARTED = (MemberStatus.RETIRED, MemberStatus.REMOVED)
+# A forgotten generated member's status as one byte (0: none), by its number.
+_GONE_CODES = (None, MemberStatus.RETIRED, MemberStatus.REMOVED)
+_NUMBERED_MAX = 1 << 24  # numbers beyond this (not generated ones) go to the dict
 
 
 class Registry:
     """Members by id (latest registration), by ring index, and by capability."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "") -> None:
         self._by_id: dict[str, Member] = {}
         self._sorted_ids: list[str] = []  # ids with a live member, ascending
         self._order: list[Member] = []  # every admitted member, in join order
@@ -27,7 +32,51 @@ class Registry:
         self._by_index: dict[int, Member] = {}
         self._capabilities: dict[str, list[str]] = {}
         # Members forgotten by forget_departed (headless runs): id → the status they left in.
+        # Generated ids (``{prefix}{n}``) go in ``_gone_numbered``, one byte per number, not a
+        # dict entry each: a long headless run forgets a hundred thousand of them.
         self._gone: dict[str, MemberStatus] = {}
+        self._prefix = prefix
+        self._gone_numbered = np.zeros(0, dtype=np.int8)
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state.setdefault("_prefix", "")  # states saved before the numbered store
+        state.setdefault("_gone_numbered", np.zeros(0, dtype=np.int8))
+        self.__dict__.update(state)
+
+    def _number(self, member_id: str) -> int | None:
+        """n when ``member_id`` is exactly ``{prefix}{n}`` (a generated member's id)."""
+        prefix = self._prefix
+        if not prefix or not member_id.startswith(prefix):
+            return None
+        digits = member_id[len(prefix) :]
+        if not (digits.isascii() and digits.isdigit()) or str(int(digits)) != digits:
+            return None
+        n = int(digits)
+        return n if n < _NUMBERED_MAX else None
+
+    def _gone_status(self, member_id: str) -> MemberStatus | None:
+        n = self._number(member_id)
+        if n is None:
+            return self._gone.get(member_id)
+        numbered = self._gone_numbered
+        return _GONE_CODES[numbered[n]] if n < numbered.size else None
+
+    def _set_gone(self, member_id: str, status: MemberStatus | None) -> None:
+        n = self._number(member_id)
+        if n is None:
+            if status is None:
+                self._gone.pop(member_id, None)
+            else:
+                self._gone[member_id] = status
+            return
+        numbered = self._gone_numbered
+        if n >= numbered.size:
+            if status is None:
+                return
+            grown = np.zeros(max(n + 1, 2 * numbered.size, 64), dtype=np.int8)
+            grown[: numbered.size] = numbered
+            self._gone_numbered = numbered = grown
+        numbered[n] = _GONE_CODES.index(status)
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -39,13 +88,15 @@ class Registry:
             raise KeyError(f"no member {member_id!r}") from None
 
     def __contains__(self, member_id: object) -> bool:
-        return member_id in self._by_id or member_id in self._gone
+        if member_id in self._by_id:
+            return True
+        return isinstance(member_id, str) and self._gone_status(member_id) is not None
 
     def status_of(self, member_id: str) -> MemberStatus | None:
         """The status of the latest member registered under ``member_id`` (a forgotten one's
         too), None if there never was one."""
         member = self._by_id.get(member_id)
-        return member.status if member is not None else self._gone.get(member_id)
+        return member.status if member is not None else self._gone_status(member_id)
 
     def by_index(self, index: int) -> Member:
         return self._by_index[index]
@@ -100,7 +151,7 @@ class Registry:
         pos = bisect.bisect_left(self._sorted_ids, member.id)
         self._sorted_ids.insert(pos, member.id)
         self._by_id[member.id] = member
-        self._gone.pop(member.id, None)
+        self._set_gone(member.id, None)
         self._order.append(member)
         if member.index >= 0:
             self._by_index[member.index] = member
@@ -112,7 +163,7 @@ class Registry:
         Returns how many were forgotten."""
         gone = [m for m in self._order if m.status in _DEPARTED and not keep(m)]
         for member in gone:
-            self._gone[member.id] = member.status
+            self._set_gone(member.id, member.status)
             if self._by_id.get(member.id) is member:
                 del self._by_id[member.id]
             if self._by_index.get(member.index) is member:

@@ -139,7 +139,7 @@ def summary(sim: Core) -> dict[str, Any]:
     observed = observed_metrics(sim, c, max(sim.time, 0.0))
     trust, compliance = observed.inputs.trust, observed.inputs.compliance
     problems = check(sim)
-    joins = [ch.ratio for ch in sim.changes if ch.kind == "join" and ch.active]
+    join_mean = sim.changes.mean_join_ratio()
     return {
         "name": sim.config.name,
         "paradigm": sim.config.paradigm,
@@ -180,7 +180,7 @@ def summary(sim: Core) -> dict[str, Any]:
             round(effective_vnodes(sim.ring), 4) if sim.config.paradigm == "phoenix" else None
         ),
         "warnings": warnings(sim),
-        "mean_join_moved_fraction": round(float(np.mean(joins)), 6) if joins else None,
+        "mean_join_moved_fraction": None if join_mean is None else round(join_mean, 6),
         "invariant_violations": problems[:10],
         "audit_records": len(sim.audit),
         "audit_head": sim.audit.head,

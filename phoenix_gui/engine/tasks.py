@@ -28,6 +28,8 @@ from typing import TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from phoenix_gui.engine.vnode_order import small_pages
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -157,7 +159,10 @@ class TaskTable:
             cap = max(need, 2 * self._cap)
             for name in _COLUMNS:
                 old = self.__dict__["_" + name]
-                new: np.ndarray = np.empty(cap, dtype=old.dtype)
+                # Not on huge pages: khugepaged would fill the sparse live window's 2 MB
+                # neighbourhood of every column (and keep it), whatever was given back.
+                with small_pages():
+                    new: np.ndarray = np.empty(cap, dtype=old.dtype)
                 if name == "state":
                     new[:low] = old[:low]
                 else:
@@ -194,7 +199,8 @@ class TaskTable:
             return low
         for name in _COLUMNS:
             if name != "state":
-                _release(self.__dict__["_" + name], low, upto)
+                # Rows below ``low`` are forgotten already: the page ``low`` starts in goes too.
+                _release(self.__dict__["_" + name], low, upto, zero_below=True)
         self._forgotten = upto
         self.lineage.forget_below(upto)
         return upto
@@ -426,20 +432,30 @@ def hand_back_large_blocks() -> bool:
     return bool(mallopt(_M_MMAP_THRESHOLD, _LARGE_BLOCK))
 
 
-def _release(array: np.ndarray, start: int, end: int) -> None:
+def _release(array: np.ndarray, start: int, end: int, zero_below: bool = False) -> None:
     """Zero rows [start, end) of ``array`` and give their whole pages back to the system
     (MADV_DONTNEED: a private page reads as zeros afterwards and takes no memory until written).
-    Without madvise the rows are only zeroed."""
+    Without madvise the rows are only zeroed.
+
+    ``zero_below``: the rows before ``start`` read 0 already (forgotten earlier), so the page
+    ``start`` falls in goes back whole too. Without it that page would be zeroed by hand and
+    stay resident: forgetting in runs of a few thousand rows, one page per run and column
+    stayed behind — an eighth of every float column a long run ever filled.
+    """
     if end <= start:
         return
     base = array.ctypes.data
     first = -(-(base + start * array.itemsize) // _PAGE) * _PAGE
+    if zero_below:
+        whole = (base + start * array.itemsize) // _PAGE * _PAGE
+        if whole >= base:  # the page lies inside the array
+            first = whole
     last = (base + end * array.itemsize) // _PAGE * _PAGE
     if _MADVISE is None or last <= first or _MADVISE(first, last - first, mmap.MADV_DONTNEED):
         array[start:end] = 0
         return
     # The partial pages at either end are zeroed by hand.
-    head = (first - base) // array.itemsize
+    head = max(start, (first - base) // array.itemsize)
     tail = -(-(last - base) // array.itemsize)
     array[start:head] = 0
     array[tail:end] = 0

@@ -9,13 +9,14 @@ everything, and the forgotten structures really shrink.
 from __future__ import annotations
 
 import io
+import math
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from phoenix_gui.engine import Simulation, simulation, tasks
+from phoenix_gui.engine import Simulation, core, simulation, tasks
 from phoenix_gui.scenario import load_config
 
 LESSONS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -30,6 +31,7 @@ def test_forgetting_finished_tasks_changes_nothing_a_run_records(
 ) -> None:
     monkeypatch.setattr(simulation, "FORGET_EVERY", 3)
     monkeypatch.setattr(tasks, "_FORGET_ROWS", 8)
+    monkeypatch.setattr(core, "CHANGES_KEPT", 4)
     config = load_config(LESSONS / f"{lesson}.yaml")
     kept = Simulation(config)
     sink = io.StringIO()
@@ -83,6 +85,39 @@ def test_a_forgetful_run_restores_and_goes_on_alike(monkeypatch: pytest.MonkeyPa
     twin.run(steps=100)
     assert twin.audit.head == sim.audit.head
     assert twin.tasks.live_from == sim.tasks.live_from
+
+
+def test_a_headless_run_holds_its_latest_changes_and_forgets_departed_ids_compactly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The membership changes (a join or leave each) and the ids of forgotten members grew
+    with every step of a headless run: the changes held stay within 2 · CHANGES_KEPT, the
+    summary's mean moved share still covers every join, and a forgotten generated member's
+    id costs a byte, not a dict entry (its status is still answered)."""
+    monkeypatch.setattr(simulation, "FORGET_EVERY", 4)
+    monkeypatch.setattr(core, "CHANGES_KEPT", 16)
+    config = load_config(LESSONS / "classroom-basics.yaml")
+    kept = Simulation(config)
+    sim = Simulation(config, audit_sink=io.StringIO(), keep_audit=False)
+    most = 0
+    for _ in range(12):
+        kept.run(steps=100)
+        sim.run(steps=100)
+        most = max(most, len(sim.changes))
+    assert len(kept.changes) > 100
+    assert most < 2 * 16 and sim.changes.forgotten == len(kept.changes) - len(sim.changes)
+    assert [c.as_dict() for c in sim.changes] == [c.as_dict() for c in kept.changes][
+        -len(sim.changes) :
+    ]
+    joins = [c.ratio for c in kept.changes if c.kind == "join" and c.active]
+    assert sim.summary()["mean_join_moved_fraction"] == round(math.fsum(joins) / len(joins), 6)
+    assert sim.summary() == kept.summary()
+    departed = [m for m in kept.registry.members() if m.status.value in ("RETIRED", "REMOVED")]
+    assert departed and sim.registry._gone == {}  # generated ids: the numbered store
+    for member in departed:
+        assert sim.registry.status_of(member.id) is member.status
+        assert member.id in sim.registry
+    assert sim.registry.status_of(f"{config.members.prefix}0{departed[0].id[-1]}") is None
 
 
 def _held(sim: Simulation) -> dict[str, int]:
