@@ -112,8 +112,8 @@ def by_steps(
     """RSS at each tenth of the steps, the growth after the ``mark`` step and its slope."""
     tenths = []
     for k in range(11):
-        mark = k * steps / 10
-        tenths.append(round(min(samples, key=lambda s: abs(s[0] - mark))[1], 1))
+        at = k * steps / 10
+        tenths.append(round(min(samples, key=lambda s: abs(s[0] - at))[1], 1))
     before = [rss for step, rss in samples if step <= mark] or [samples[0][1]]
     after = [(step, rss) for step, rss in samples if step >= mark] or [samples[-1]]
     base = before[-1]
