@@ -26,9 +26,12 @@ only what changed since the ones before it:
   stay decompressed in a small cache (:data:`HOT_BYTES`), with the arrays the last jump built,
   so a jump mostly thaws only what differs.
 
-Memory: when the history outgrows ``budget_bytes`` every other keyframe is dropped (never the
-first, the newest or a pinned one) and the spacing doubles, so memory stays bounded while a jump
-costs at most one thaw plus ``every`` steps of replay.
+Memory: when the history outgrows ``budget_bytes`` (which counts every byte it holds, caches
+included) keyframes of the far past are dropped, in units whose versions nothing kept builds on,
+so that dropping them frees their memory: the recent past keeps its ``every`` spacing (a jump
+there costs one thaw plus at most ``every`` steps of replay), older stretches are kept at
+LEVEL1 × ``every``, then FULL × ``every`` steps, then only their first keyframe (never the
+first, the newest or a pinned one is dropped).
 """
 
 from __future__ import annotations
@@ -193,12 +196,11 @@ class _Version:
 class _Lineage:
     """One live array followed from keyframe to keyframe: its last stored version and bytes."""
 
-    __slots__ = ("anchor", "anchor_copy", "array", "copy", "count", "last")
+    __slots__ = ("anchor", "anchor_copy", "array", "copy", "last")
 
     def __init__(self, array: Any, now: np.ndarray) -> None:
         self.array = array  # held, so its id() stays this array's
         self.copy = now.copy()  # its bytes at the last keyframe
-        self.count = 0  # keyframes it has been in
         self.last: _Version | None = None
         self.anchor: _Version | None = None  # the version LEVEL1 deltas are taken against
         self.anchor_copy: np.ndarray | None = None
@@ -208,6 +210,7 @@ class _Lineage:
 class _Keyframe:
     pieces: tuple[bytes, ...]  # content keys of the pickled graph's pieces, in order
     arrays: tuple[_Version, ...]  # the out-of-band arrays, in the pickle's order
+    number: int = 0  # keyframes taken before it (its place in the LEVEL1 / FULL rhythm)
 
 
 def _elements(raw: memoryview, like: np.dtype[Any] | None = None) -> np.ndarray:
@@ -286,6 +289,7 @@ class RunHistory:
         self._built: dict[int, tuple[_Version, bytes]] = {}
         self._built_bytes = 0
         self._pinned: set[int] = set()
+        self._taken = 0  # keyframes taken so far: every array's versions keep one rhythm
         self._keyframe(sim)
 
     # -- recording ----------------------------------------------------------------------------
@@ -339,16 +343,11 @@ class RunHistory:
         for version in versions:
             self._hold(version)
         old = self._keyframes.pop(sim.step_index, None)
-        self._keyframes[sim.step_index] = _Keyframe(tuple(pieces), tuple(versions))
+        self._keyframes[sim.step_index] = _Keyframe(tuple(pieces), tuple(versions), self._taken)
+        self._taken += 1
         if old is not None:
             self._release(old)
-        if self.nbytes() > self.budget_bytes:
-            self._cool(0)  # the cache goes first
-        while self.nbytes() > self.budget_bytes and len(self._keyframes) > 2:
-            if not self._thin():
-                break
-        if self.nbytes() > self.budget_bytes:
-            self._start_over()
+        self._fit()
 
     def _version(
         self,
@@ -394,8 +393,7 @@ class RunHistory:
         if lineage is None or lineage.copy.dtype != now.dtype:
             lineage = _Lineage(owner, now)
         lineages[id(owner)] = lineage
-        count = lineage.count
-        lineage.count += 1
+        count = self._taken  # the same for every array: a version's level is its keyframe's
         record = owner.dtype.itemsize if isinstance(owner, np.ndarray) else 0
         last = lineage.last
         if last is None or count % FULL == 0:
@@ -439,23 +437,61 @@ class RunHistory:
             self._stored -= version.size
             version = version.base
 
-    def _thin(self) -> bool:
-        """Drop every other keyframe (never the first, the newest or a pinned one); the
-        spacing doubles. False when there was nothing left to drop."""
-        steps = sorted(self._keyframes)
-        newest = steps[-1]
-        dropped = False
-        for step in steps[1:-1:2]:
-            if step != newest and step not in self._pinned:
+    # -- keeping to the budget ----------------------------------------------------------------
+
+    def _fit(self) -> None:
+        """Bring the history under its budget: the caches go first, then keyframes of the far
+        past (:meth:`_oldest_unit`), and when nothing is left to drop, :meth:`_start_over`."""
+        if self.nbytes() <= self.budget_bytes:
+            return
+        self._cool(0)
+        while self.nbytes() > self.budget_bytes:
+            unit = self._oldest_unit()
+            if not unit:
+                self._start_over()
+                return
+            for step in unit:
                 self._release(self._keyframes.pop(step))
-                dropped = True
-        self.every *= 2
-        return dropped
+
+    def _oldest_unit(self) -> list[int]:
+        """The oldest keyframes whose dropping frees their memory (nothing kept builds on
+        their versions), coarsest last; never the first, the newest or a pinned one.
+
+        A version is a delta on the one before it, except every LEVEL1-th keyframe's (on the
+        LEVEL1-th before it) and every FULL-th's (whole). So, oldest first: the keyframes
+        between two LEVEL1-th ones (a group of LEVEL1, except the newest two groups: recent
+        steps keep their ``every`` spacing); then the LEVEL1-th ones of a block of FULL whose
+        groups are thinned already (not the newest block); then the oldest FULL-th one
+        standing alone in its block. A jump into the far past then replays up to LEVEL1 ×
+        ``every`` steps, then FULL × ``every``, then from the keyframe before."""
+        frames = sorted(self._keyframes.items())
+        now = frames[-1][1].number
+        gone = {frames[0][0], frames[-1][0], *self._pinned}
+        numbers = {step: frame.number for step, frame in frames if step not in gone}
+        for span, newest_kept in ((LEVEL1, now // LEVEL1 - 1), (FULL, now // FULL)):
+            finer = span // LEVEL1
+            groups: dict[int, list[int]] = {}
+            for step, n in numbers.items():
+                groups.setdefault(n // span, []).append(step)
+            for group in sorted(g for g in groups if g < newest_kept):
+                steps = groups[group]
+                if finer > 1 and any(numbers[s] % finer for s in steps):
+                    continue  # its finer keyframes still build on these
+                unit = [s for s in steps if numbers[s] % span]
+                if unit:
+                    return unit
+        blocks = [n // FULL for n in numbers.values()]
+        alone = [
+            s
+            for s, n in numbers.items()
+            if n // FULL < now // FULL and blocks.count(n // FULL) == 1
+        ]
+        return alone[:1]
 
     def _start_over(self) -> None:
-        """Thinning could not free enough (the deltas of kept keyframes still build on those
-        dropped): keep only the first, the newest and the pinned keyframes, each stored whole,
-        and let the arrays' next versions build on the newest."""
+        """Nothing is left to drop and the history is still over its budget (a budget too
+        tight for the recent keyframes): keep only the first, the newest and the pinned
+        keyframes, each stored whole, and let the arrays' next versions build on the newest."""
         steps = sorted(self._keyframes)
         newest = steps[-1]
         keep = {steps[0], newest, *self._pinned}
@@ -465,13 +501,12 @@ class RunHistory:
                 whole = tuple(_Version(_flat(v.build()), None, None) for v in frame.arrays)
                 for version in whole:
                     self._hold(version)
-                self._keyframes[step] = _Keyframe(frame.pieces, whole)
+                self._keyframes[step] = _Keyframe(frame.pieces, whole, frame.number)
                 self._hold_pieces(frame.pieces)
             self._release(frame)
         for lineage, version in zip(self._slots, self._keyframes[newest].arrays, strict=True):
             lineage.last = lineage.anchor = version
             lineage.anchor_copy = lineage.copy.copy()
-            lineage.count = 1
         self._cool(0)
 
     def _hold_pieces(self, pieces: tuple[bytes, ...]) -> None:

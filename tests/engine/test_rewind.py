@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from phoenix_gui.engine import RunHistory, Simulation
+from phoenix_gui.engine.rewind import LEVEL1
 from tests.engine.sim_helpers import config
 
 actions = st.lists(
@@ -65,8 +67,9 @@ def test_a_tight_budget_thins_keyframes_and_still_rebuilds_exactly() -> None:
     budget = roomy.nbytes() * 3 // 4
     _, tight, _ = _live_run("phoenix", 3, [(5, "crash"), (20, "join")], 2, budget)
     assert tight.nbytes() <= budget
-    assert len(tight.keyframe_steps()) < len(roomy.keyframe_steps())
-    assert tight.every > 2
+    steps = tight.keyframe_steps()
+    assert len(steps) < len(roomy.keyframe_steps())
+    assert max(b - a for a, b in itertools.pairwise(steps)) > 2
     for step in (0, 7, 21, 33, 39, 40):
         past = tight.at(step)
         assert (past.audit.head, len(past.audit)) == heads[step]
@@ -126,3 +129,28 @@ def test_a_moment_given_up_is_stepped_on_when_past_the_nearest_keyframe() -> Non
         rebuilt = history.at(step, near=near)
         assert rebuilt is not near and near.audit.head == head
         assert (rebuilt.audit.head, len(rebuilt.audit)) == heads[step]
+
+
+def test_a_long_run_over_its_budget_keeps_the_recent_past_dense_and_thins_the_far_past() -> None:
+    def run(budget: int) -> tuple[RunHistory, dict[int, str]]:
+        sim = Simulation(config("phoenix", seed=3))
+        history = RunHistory(sim, every=1, budget_bytes=budget)
+        heads = {0: sim.audit.head}
+        for step in range(120):
+            if step == 30:
+                history.request(sim, "request_join")
+            sim.step()
+            history.stepped(sim)
+            heads[sim.step_index] = sim.audit.head
+        return history, heads
+
+    roomy, heads = run(1 << 30)
+    budget = roomy.nbytes() * 7 // 10
+    tight, _ = run(budget)
+    steps = tight.keyframe_steps()
+    assert tight.nbytes() <= budget
+    assert steps[-2 * LEVEL1 :] == list(range(121 - 2 * LEVEL1, 121))  # the recent past: dense
+    # The far past keeps one keyframe in LEVEL1 (dropping the others freed their memory).
+    assert steps[:3] == [0, LEVEL1, 2 * LEVEL1] and len(steps) < len(roomy.keyframe_steps())
+    for step in (0, 5, 17, 40, 63, 100, 119, 120):
+        assert tight.at(step).audit.head == heads[step]
