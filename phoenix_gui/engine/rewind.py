@@ -61,6 +61,13 @@ DEFAULT_EVERY = 10
 # stored whole. Rebuilding an array applies at most 2 × (LEVEL1 − 1) + 1 deltas to a whole copy.
 LEVEL1 = 16
 FULL = LEVEL1 * LEVEL1
+# Python's own memory around the stored bytes, counted in nbytes: a version (its object, its
+# payload tuple and bytes headers, its entry in the holds), a piece (its key, its bytes header,
+# two dict entries), a piece's key in a keyframe (a bytes object and the tuple's slot), a request.
+VERSION_OVERHEAD = 320
+PIECE_OVERHEAD = 260
+KEY_OVERHEAD = 72
+REQUEST_OVERHEAD = 400
 HOT_BYTES = 32 << 20  # decompressed pieces and the last built arrays (counted in nbytes)
 # zstd rather than zlib: as small (≈ 216 MB of payloads against 223 at 10^4 steps and tasks),
 # three times as fast to decompress (the restore part of a jump) and six times as fast to
@@ -532,12 +539,20 @@ class RunHistory:
 
     def nbytes(self) -> int:
         """Memory held: graph pieces and array versions, the live arrays' last copies (what the
-        next keyframe is compared with) and the cache of decompressed pieces."""
+        next keyframe is compared with), the caches (decompressed pieces, the last jump's
+        arrays) and the Python objects around them all."""
         copies = sum(
             lin.copy.nbytes + (lin.anchor_copy.nbytes if lin.anchor_copy is not None else 0)
             for lin in self._lineages.values()
         )
-        return self._stored + copies + self._hot_bytes + self._built_bytes
+        keys = sum(len(frame.pieces) for frame in self._keyframes.values())
+        overhead = (
+            len(self._holds) * VERSION_OVERHEAD
+            + len(self._pieces) * PIECE_OVERHEAD
+            + (keys + len(self._hot)) * KEY_OVERHEAD
+            + len(self.requests) * REQUEST_OVERHEAD
+        )
+        return self._stored + copies + self._hot_bytes + self._built_bytes + overhead
 
     def at(self, step: int, near: Simulation | None = None) -> Simulation:
         """A fresh simulation standing exactly at ``step`` (start ≤ step ≤ latest), rebuilt
