@@ -297,6 +297,7 @@ class RunHistory:
         self._built_bytes = 0
         self._pinned: set[int] = set()
         self._taken = 0  # keyframes taken so far: every array's versions keep one rhythm
+        self._floor = 0  # bytes held right after the last start over (see _fit)
         self._keyframe(sim)
 
     # -- recording ----------------------------------------------------------------------------
@@ -455,10 +456,17 @@ class RunHistory:
         while self.nbytes() > self.budget_bytes:
             unit = self._oldest_unit()
             if not unit:
-                self._start_over()
+                # Starting over is costly: not again until it would free a fair share.
+                if self.nbytes() > max(self.budget_bytes, self._floor) + self.budget_bytes // 8:
+                    self._start_over()
+                    self._floor = self.nbytes()
                 return
             for step in unit:
                 self._release(self._keyframes.pop(step))
+                self._pinned.discard(step)
+            if self.start not in self._keyframes:  # the far past is forgotten
+                self.start = min(self._keyframes)
+                self.requests = [r for r in self.requests if r.step >= self.start]
 
     def _oldest_unit(self) -> list[int]:
         """The oldest keyframes whose dropping frees their memory (nothing kept builds on
@@ -487,13 +495,18 @@ class RunHistory:
                 unit = [s for s in steps if numbers[s] % span]
                 if unit:
                     return unit
-        blocks = [n // FULL for n in numbers.values()]
-        alone = [
-            s
-            for s, n in numbers.items()
-            if n // FULL < now // FULL and blocks.count(n // FULL) == 1
-        ]
-        return alone[:1]
+        # Then a keyframe standing alone in a block of FULL older than the newest block: the
+        # oldest such one, the first keyframe last (the run's far past is forgotten then).
+        blocks: dict[int, list[int]] = {}
+        for step, frame in frames[:-1]:
+            blocks.setdefault(frame.number // FULL, []).append(step)
+        lone = [s[0] for b, s in sorted(blocks.items()) if b < now // FULL and len(s) == 1]
+        for step in [s for s in lone if s != frames[0][0] and s not in self._pinned] + lone:
+            if step == frames[0][0] and len(frames) > 2:
+                return [step]
+            if step != frames[0][0] and step not in self._pinned:
+                return [step]
+        return []
 
     def _start_over(self) -> None:
         """Nothing is left to drop and the history is still over its budget (a budget too

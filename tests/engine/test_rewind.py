@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import phoenix_gui.engine.rewind as rewind
 from phoenix_gui.engine import RunHistory, Simulation
 from phoenix_gui.engine.rewind import LEVEL1
 from tests.engine.sim_helpers import config
@@ -154,3 +155,35 @@ def test_a_long_run_over_its_budget_keeps_the_recent_past_dense_and_thins_the_fa
     assert steps[:3] == [0, LEVEL1, 2 * LEVEL1] and len(steps) < len(roomy.keyframe_steps())
     for step in (0, 5, 17, 40, 63, 100, 119, 120):
         assert tight.at(step).audit.head == heads[step]
+
+
+def test_a_history_far_over_its_budget_forgets_the_far_past_and_keeps_the_rest_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Small groups and blocks (4 and 16 keyframes), so that a short run has several.
+    monkeypatch.setattr(rewind, "LEVEL1", 4)
+    monkeypatch.setattr(rewind, "FULL", 16)
+
+    def run(budget: int) -> tuple[RunHistory, dict[int, str]]:
+        sim = Simulation(config("phoenix", seed=4))
+        history = RunHistory(sim, every=1, budget_bytes=budget)
+        heads = {0: sim.audit.head}
+        for step in range(100):
+            if step in (10, 85):
+                history.request(sim, "request_join")
+            sim.step()
+            history.stepped(sim)
+            heads[sim.step_index] = sim.audit.head
+        return history, heads
+
+    roomy, heads = run(1 << 30)
+    budget = roomy.nbytes() * 3 // 10
+    tight, _ = run(budget)
+    assert tight.nbytes() <= budget
+    assert tight.start > 0 and tight.start == tight.keyframe_steps()[0]
+    assert tight.keyframe_steps()[-5:] == [96, 97, 98, 99, 100]
+    assert all(r.step >= tight.start for r in tight.requests)
+    for step in (tight.start, tight.start + 3, 86, 99, 100):
+        assert tight.at(step).audit.head == heads[step]
+    with pytest.raises(ValueError, match="step: must be in"):
+        tight.at(tight.start - 1)
