@@ -459,14 +459,20 @@ class RunHistory:
                 # Starting over is costly: not again until it would free a fair share.
                 if self.nbytes() > max(self.budget_bytes, self._floor) + self.budget_bytes // 8:
                     self._start_over()
+                    first = min(self._keyframes)
+                    if self.nbytes() > self.budget_bytes and len(self._keyframes) > 1:
+                        self._drop([first])  # stored whole: nothing builds on it
                     self._floor = self.nbytes()
                 return
-            for step in unit:
-                self._release(self._keyframes.pop(step))
-                self._pinned.discard(step)
-            if self.start not in self._keyframes:  # the far past is forgotten
-                self.start = min(self._keyframes)
-                self.requests = [r for r in self.requests if r.step >= self.start]
+            self._drop(unit)
+
+    def _drop(self, steps: list[int]) -> None:
+        for step in steps:
+            self._release(self._keyframes.pop(step))
+            self._pinned.discard(step)
+        if self.start not in self._keyframes:  # the far past is forgotten
+            self.start = min(self._keyframes)
+            self.requests = [r for r in self.requests if r.step >= self.start]
 
     def _oldest_unit(self) -> list[int]:
         """The oldest keyframes whose dropping frees their memory (nothing kept builds on
