@@ -37,9 +37,12 @@ keyframe never holds the window up for the 40-200 ms a 10^5-task run's store tak
 stored in the order taken, so the history holds exactly what it would have held stored at once;
 whatever reads the history (and a keyframe due) first stores what is left.
 
-Memory: when the history outgrows ``budget_bytes`` every other keyframe is dropped (never the
-first, the newest or a pinned one) and the spacing doubles, so memory stays bounded while a jump
-costs at most one thaw plus ``every`` steps of replay.
+Memory: when the history outgrows ``budget_bytes`` (which counts every byte it holds, caches
+included) keyframes of the far past are dropped, in units whose versions nothing kept builds on,
+so that dropping them frees their memory: the recent past keeps its ``every`` spacing (a jump
+there costs one thaw plus at most ``every`` steps of replay), older stretches are kept at
+LEVEL1 × ``every``, then FULL × ``every`` steps, then only their first keyframe (never the
+first, the newest or a pinned one is dropped).
 """
 
 from __future__ import annotations
@@ -70,6 +73,13 @@ DEFAULT_EVERY = 10
 # stored whole. Rebuilding an array applies at most 2 × (LEVEL1 − 1) + 1 deltas to a whole copy.
 LEVEL1 = 16
 FULL = LEVEL1 * LEVEL1
+# Python's own memory around the stored bytes, counted in nbytes: a version (its object, its
+# payload tuple and bytes headers, its entry in the holds), a piece (its key, its bytes header,
+# two dict entries), a piece's key in a keyframe (a bytes object and the tuple's slot), a request.
+VERSION_OVERHEAD = 320
+PIECE_OVERHEAD = 260
+KEY_OVERHEAD = 72
+REQUEST_OVERHEAD = 400
 HOT_BYTES = 32 << 20  # decompressed pieces and the last built arrays (counted in nbytes)
 # zstd rather than zlib: as small (≈ 216 MB of payloads against 223 at 10^4 steps and tasks),
 # three times as fast to decompress (the restore part of a jump) and six times as fast to
@@ -205,12 +215,11 @@ class _Version:
 class _Lineage:
     """One live array followed from keyframe to keyframe: its last stored version and bytes."""
 
-    __slots__ = ("anchor", "anchor_copy", "array", "copy", "count", "last")
+    __slots__ = ("anchor", "anchor_copy", "array", "copy", "last")
 
     def __init__(self, array: Any, now: np.ndarray) -> None:
         self.array = array  # held, so its id() stays this array's
         self.copy = now.copy()  # its bytes at the last keyframe
-        self.count = 0  # keyframes it has been in
         self.last: _Version | None = None
         self.anchor: _Version | None = None  # the version LEVEL1 deltas are taken against
         self.anchor_copy: np.ndarray | None = None
@@ -231,6 +240,7 @@ class _Capture:
 class _Keyframe:
     pieces: tuple[bytes, ...]  # content keys of the pickled graph's pieces, in order
     arrays: tuple[_Version, ...]  # the out-of-band arrays, in the pickle's order
+    number: int = 0  # keyframes taken before it (its place in the LEVEL1 / FULL rhythm)
 
 
 def _elements(raw: memoryview | np.ndarray, like: np.dtype[Any] | None = None) -> np.ndarray:
@@ -294,6 +304,9 @@ class RunHistory:
         self.every = every
         self.budget_bytes = budget_bytes
         self.start = sim.step_index
+        # Keyframes fall every ``every`` steps from here, even once the far past is forgotten
+        # (``start`` moves on, maybe to a pinned, unaligned step).
+        self._origin = sim.step_index
         self.latest = sim.step_index
         self.requests: list[Request] = []
         self._keyframes: dict[int, _Keyframe] = {}
@@ -317,6 +330,8 @@ class RunHistory:
         self.deferred = deferred
         self._pending: list[Iterator[None]] = []
         self._in_store = False
+        self._taken = 0  # keyframes stored so far: every array's versions keep one rhythm
+        self._floor = 0  # bytes held right after the last start over (see _fit)
         self._keyframe(sim)
 
     # -- recording ----------------------------------------------------------------------------
@@ -337,14 +352,14 @@ class RunHistory:
             self._keyframe(sim, pin)
 
     def _due(self, step: int) -> bool:
-        """Whether a keyframe is due after ``step``. The spacing a store still running may
-        change only grows (thinning doubles it): a step not due now is not due after it either,
-        and for one due now the stores are waited for, so the keyframes are where they would be
-        stored at once."""
-        if (step - self.start) % self.every:
+        """Whether a keyframe is due after ``step``. A store still running may drop keyframes
+        of the far past but never changes the spacing or moves a due step: a step not due now
+        is not due after it either, and for one due now the stores are waited for, so the
+        keyframes are where they would be stored at once."""
+        if (step - self._origin) % self.every:
             return False
         self._settle()
-        return (step - self.start) % self.every == 0
+        return True
 
     @property
     def storing(self) -> bool:
@@ -421,16 +436,11 @@ class RunHistory:
         for version in versions:
             self._hold(version)
         old = self._keyframes.pop(capture.step, None)
-        self._keyframes[capture.step] = _Keyframe(tuple(pieces), tuple(versions))
+        self._keyframes[capture.step] = _Keyframe(tuple(pieces), tuple(versions), self._taken)
+        self._taken += 1
         if old is not None:
             self._release(old)
-        if self.nbytes() > self.budget_bytes:
-            self._cool(0)  # the cache goes first
-        while self.nbytes() > self.budget_bytes and len(self._keyframes) > 2:
-            if not self._thin():
-                break
-        if self.nbytes() > self.budget_bytes:
-            self._start_over()
+        self._fit()
 
     def _version(
         self,
@@ -476,8 +486,7 @@ class RunHistory:
         if lineage is None or lineage.copy.dtype != now.dtype:
             lineage = _Lineage(owner, now)
         lineages[id(owner)] = lineage
-        count = lineage.count
-        lineage.count += 1
+        count = self._taken  # the same for every array: a version's level is its keyframe's
         record = owner.dtype.itemsize if isinstance(owner, np.ndarray) else 0
         last = lineage.last
         if last is None or count % FULL == 0:
@@ -521,23 +530,79 @@ class RunHistory:
             self._stored -= version.size
             version = version.base
 
-    def _thin(self) -> bool:
-        """Drop every other keyframe (never the first, the newest or a pinned one); the
-        spacing doubles. False when there was nothing left to drop."""
-        steps = sorted(self._keyframes)
-        newest = steps[-1]
-        dropped = False
-        for step in steps[1:-1:2]:
-            if step != newest and step not in self._pinned:
-                self._release(self._keyframes.pop(step))
-                dropped = True
-        self.every *= 2
-        return dropped
+    # -- keeping to the budget ----------------------------------------------------------------
+
+    def _fit(self) -> None:
+        """Bring the history under its budget: the caches go first, then keyframes of the far
+        past (:meth:`_oldest_unit`), and when nothing is left to drop, :meth:`_start_over`."""
+        if self.nbytes() <= self.budget_bytes:
+            return
+        self._cool(0)
+        while self.nbytes() > self.budget_bytes:
+            unit = self._oldest_unit()
+            if not unit:
+                # Starting over is costly: not again until it would free a fair share.
+                if self.nbytes() > max(self.budget_bytes, self._floor) + self.budget_bytes // 8:
+                    self._start_over()
+                    first = min(self._keyframes)
+                    if self.nbytes() > self.budget_bytes and len(self._keyframes) > 1:
+                        self._drop([first])  # stored whole: nothing builds on it
+                    self._floor = self.nbytes()
+                return
+            self._drop(unit)
+
+    def _drop(self, steps: list[int]) -> None:
+        for step in steps:
+            self._release(self._keyframes.pop(step))
+            self._pinned.discard(step)
+        if self.start not in self._keyframes:  # the far past is forgotten
+            self.start = min(self._keyframes)
+            self.requests = [r for r in self.requests if r.step >= self.start]
+
+    def _oldest_unit(self) -> list[int]:
+        """The oldest keyframes whose dropping frees their memory (nothing kept builds on
+        their versions), coarsest last; never the first, the newest or a pinned one.
+
+        A version is a delta on the one before it, except every LEVEL1-th keyframe's (on the
+        LEVEL1-th before it) and every FULL-th's (whole). So, oldest first: the keyframes
+        between two LEVEL1-th ones (a group of LEVEL1, except the newest two groups: recent
+        steps keep their ``every`` spacing); then the LEVEL1-th ones of a block of FULL whose
+        groups are thinned already (not the newest block); then the oldest FULL-th one
+        standing alone in its block. A jump into the far past then replays up to LEVEL1 ×
+        ``every`` steps, then FULL × ``every``, then from the keyframe before."""
+        frames = sorted(self._keyframes.items())
+        now = frames[-1][1].number
+        gone = {frames[0][0], frames[-1][0], *self._pinned}
+        numbers = {step: frame.number for step, frame in frames if step not in gone}
+        for span, newest_kept in ((LEVEL1, now // LEVEL1 - 1), (FULL, now // FULL)):
+            finer = span // LEVEL1
+            groups: dict[int, list[int]] = {}
+            for step, n in numbers.items():
+                groups.setdefault(n // span, []).append(step)
+            for group in sorted(g for g in groups if g < newest_kept):
+                steps = groups[group]
+                if finer > 1 and any(numbers[s] % finer for s in steps):
+                    continue  # its finer keyframes still build on these
+                unit = [s for s in steps if numbers[s] % span]
+                if unit:
+                    return unit
+        # Then a keyframe standing alone in a block of FULL older than the newest block: the
+        # oldest such one, the first keyframe last (the run's far past is forgotten then).
+        blocks: dict[int, list[int]] = {}
+        for step, frame in frames[:-1]:
+            blocks.setdefault(frame.number // FULL, []).append(step)
+        lone = [s[0] for b, s in sorted(blocks.items()) if b < now // FULL and len(s) == 1]
+        for step in [s for s in lone if s != frames[0][0] and s not in self._pinned] + lone:
+            if step == frames[0][0] and len(frames) > 2:
+                return [step]
+            if step != frames[0][0] and step not in self._pinned:
+                return [step]
+        return []
 
     def _start_over(self) -> None:
-        """Thinning could not free enough (the deltas of kept keyframes still build on those
-        dropped): keep only the first, the newest and the pinned keyframes, each stored whole,
-        and let the arrays' next versions build on the newest."""
+        """Nothing is left to drop and the history is still over its budget (a budget too
+        tight for the recent keyframes): keep only the first, the newest and the pinned
+        keyframes, each stored whole, and let the arrays' next versions build on the newest."""
         steps = sorted(self._keyframes)
         newest = steps[-1]
         keep = {steps[0], newest, *self._pinned}
@@ -547,13 +612,12 @@ class RunHistory:
                 whole = tuple(_Version(_flat(v.build()), None, None) for v in frame.arrays)
                 for version in whole:
                     self._hold(version)
-                self._keyframes[step] = _Keyframe(frame.pieces, whole)
+                self._keyframes[step] = _Keyframe(frame.pieces, whole, frame.number)
                 self._hold_pieces(frame.pieces)
             self._release(frame)
         for lineage, version in zip(self._slots, self._keyframes[newest].arrays, strict=True):
             lineage.last = lineage.anchor = version
             lineage.anchor_copy = lineage.copy.copy()
-            lineage.count = 1
         self._cool(0)
 
     def _hold_pieces(self, pieces: tuple[bytes, ...]) -> None:
@@ -580,13 +644,21 @@ class RunHistory:
 
     def nbytes(self) -> int:
         """Memory held: graph pieces and array versions, the live arrays' last copies (what the
-        next keyframe is compared with) and the cache of decompressed pieces."""
+        next keyframe is compared with), the caches (decompressed pieces, the last jump's
+        arrays) and the Python objects around them all."""
         self._settle()
         copies = sum(
             lin.copy.nbytes + (lin.anchor_copy.nbytes if lin.anchor_copy is not None else 0)
             for lin in self._lineages.values()
         )
-        return self._stored + copies + self._hot_bytes + self._built_bytes
+        keys = sum(len(frame.pieces) for frame in self._keyframes.values())
+        overhead = (
+            len(self._holds) * VERSION_OVERHEAD
+            + len(self._pieces) * PIECE_OVERHEAD
+            + (keys + len(self._hot)) * KEY_OVERHEAD
+            + len(self.requests) * REQUEST_OVERHEAD
+        )
+        return self._stored + copies + self._hot_bytes + self._built_bytes + overhead
 
     def at(self, step: int, near: Simulation | None = None) -> Simulation:
         """A fresh simulation standing exactly at ``step`` (start ≤ step ≤ latest), rebuilt

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import phoenix_gui.engine.rewind as rewind
 from phoenix_gui.engine import RunHistory, Simulation
+from phoenix_gui.engine.rewind import LEVEL1
 from tests.engine.sim_helpers import config
 
 actions = st.lists(
@@ -72,8 +75,9 @@ def test_a_tight_budget_thins_keyframes_and_still_rebuilds_exactly() -> None:
     budget = roomy.nbytes() * 3 // 4
     _, tight, _ = _live_run("phoenix", 3, [(5, "crash"), (20, "join")], 2, budget)
     assert tight.nbytes() <= budget
-    assert len(tight.keyframe_steps()) < len(roomy.keyframe_steps())
-    assert tight.every > 2
+    steps = tight.keyframe_steps()
+    assert len(steps) < len(roomy.keyframe_steps())
+    assert max(b - a for a, b in itertools.pairwise(steps)) > 2
     for step in (0, 7, 21, 33, 39, 40):
         past = tight.at(step)
         assert (past.audit.head, len(past.audit)) == heads[step]
@@ -187,3 +191,74 @@ def test_keyframes_stored_later_in_pieces_are_the_ones_stored_at_once(
     for step in (0, 5, 17, 30, 40):
         past = later.at(step)
         assert (past.audit.head, len(past.audit)) == heads[step]
+
+
+def test_a_long_run_over_its_budget_keeps_the_recent_past_dense_and_thins_the_far_past() -> None:
+    def run(budget: int) -> tuple[RunHistory, dict[int, str]]:
+        sim = Simulation(config("phoenix", seed=3))
+        history = RunHistory(sim, every=1, budget_bytes=budget)
+        heads = {0: sim.audit.head}
+        for step in range(120):
+            if step == 30:
+                history.request(sim, "request_join")
+            sim.step()
+            history.stepped(sim)
+            heads[sim.step_index] = sim.audit.head
+        return history, heads
+
+    roomy, heads = run(1 << 30)
+    budget = roomy.nbytes() * 7 // 10
+    tight, _ = run(budget)
+    steps = tight.keyframe_steps()
+    assert tight.nbytes() <= budget
+    assert steps[-2 * LEVEL1 :] == list(range(121 - 2 * LEVEL1, 121))  # the recent past: dense
+    # The far past keeps one keyframe in LEVEL1 (dropping the others freed their memory).
+    assert steps[:3] == [0, LEVEL1, 2 * LEVEL1] and len(steps) < len(roomy.keyframe_steps())
+    for step in (0, 5, 17, 40, 63, 100, 119, 120):
+        assert tight.at(step).audit.head == heads[step]
+
+
+def test_a_history_far_over_its_budget_forgets_the_far_past_and_keeps_the_rest_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Small groups and blocks (4 and 16 keyframes), so that a short run has several.
+    monkeypatch.setattr(rewind, "LEVEL1", 4)
+    monkeypatch.setattr(rewind, "FULL", 16)
+
+    def run(budget: int) -> tuple[RunHistory, dict[int, str]]:
+        sim = Simulation(config("phoenix", seed=4))
+        history = RunHistory(sim, every=1, budget_bytes=budget)
+        heads = {0: sim.audit.head}
+        for step in range(100):
+            if step in (10, 85):
+                history.request(sim, "request_join")
+            sim.step()
+            history.stepped(sim)
+            heads[sim.step_index] = sim.audit.head
+        return history, heads
+
+    roomy, heads = run(1 << 30)
+    budget = roomy.nbytes() * 3 // 10
+    tight, _ = run(budget)
+    assert tight.nbytes() <= budget
+    assert tight.start > 0 and tight.start == tight.keyframe_steps()[0]
+    assert tight.keyframe_steps()[-5:] == [96, 97, 98, 99, 100]
+    assert all(r.step >= tight.start for r in tight.requests)
+    for step in (tight.start, tight.start + 3, 86, 99, 100):
+        assert tight.at(step).audit.head == heads[step]
+    with pytest.raises(ValueError, match="step: must be in"):
+        tight.at(tight.start - 1)
+
+
+def test_keyframes_keep_their_spacing_when_the_forgotten_past_leaves_a_pinned_start() -> None:
+    sim = Simulation(config("phoenix", seed=4))
+    history = RunHistory(sim, every=2, budget_bytes=1 << 30)
+    for step in range(1, 11):
+        sim.step()
+        history.stepped(sim, pin=step == 7)  # a cut step, at an odd place
+    history._drop([0, 2, 4, 6])  # what the budget does to the far past
+    assert history.start == 7  # the pinned keyframe is now the oldest
+    for _ in range(10):
+        sim.step()
+        history.stepped(sim)
+    assert history.keyframe_steps() == [7, 8, 10, 12, 14, 16, 18, 20]

@@ -29,6 +29,7 @@ from phoenix_gui.qt.document.param_state import RESTART_PARAMS, ParamState
 from phoenix_gui.qt.panels.controls import ControlsPanel
 from phoenix_gui.qt.panels.metrics_panel import MetricsPanel
 from phoenix_gui.qt.panels.timeseries import TimeSeriesPanel
+from phoenix_gui.qt.shell.heap import FreeMemoryReturner
 from phoenix_gui.qt.shell.resources import app_icon
 from phoenix_gui.qt.shell.time_machine import TimeMachine
 from phoenix_gui.qt.views.stack import ViewStack
@@ -79,6 +80,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.state = ParamState(config or SimulationConfig(), parent=self)
         self.adapter = SimulationAdapter(self.state.start_config(), parent=self)
         self._spool_error: str | None = None  # see _show_spool_trouble
+        self.memory_returner = FreeMemoryReturner(self.adapter.stepped, self)
         self._restart_timer = QtCore.QTimer(self)
         self._restart_timer.setObjectName("restart-timer")
         self._restart_timer.setSingleShot(True)

@@ -60,3 +60,19 @@ def test_collect_everything_undoes_it() -> None:
     kept = Node()
     gc.collect()
     assert any(obj is kept for obj in gc.get_objects())
+
+
+def test_freed_memory_is_given_back_every_few_steps(qapp) -> None:
+    from PySide6 import QtCore
+
+    from phoenix_gui.qt.shell import heap
+
+    class Source(QtCore.QObject):
+        stepped = QtCore.Signal(object)
+
+    source = Source()
+    returner = heap.FreeMemoryReturner(source.stepped)
+    for _ in range(2 * heap.TRIM_EVERY + 1):
+        source.stepped.emit(None)
+    assert returner.steps == 2 * heap.TRIM_EVERY + 1
+    assert returner.returns == (2 if heap.give_back_free_memory() else 0)

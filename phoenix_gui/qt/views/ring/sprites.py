@@ -1,8 +1,10 @@
 """Dot sprites for the ring's dot layers: one pre-rendered dot per colour key, and a sheet of
 them side by side, so a layer stamps every dot from one pixmap in one call.
 
-A sheet only grows: a key gets its square the first time it is drawn and keeps it (a layer
-whose colours change every frame, the packets in flight, then never rebuilds it). Squares are
+A sheet grows: a key gets its square the first time it is drawn and keeps it (a layer whose
+colours change every frame, the packets in flight, then never rebuilds it) — up to
+:data:`MAX_KEYS` keys; a long run's members come and go, so a sheet that would hold more
+starts afresh with the keys drawn now. Squares are
 copied pixel for pixel from :func:`dot_sprite`, so a dot stamped from the sheet is the same
 pixels as one stamped from its own sprite.
 """
@@ -18,6 +20,7 @@ from PySide6 import QtCore, QtGui
 from phoenix_gui.qt.views.palette import member_color
 
 COLUMNS = 64  # squares per row of a sheet
+MAX_KEYS = 4096  # squares a sheet holds at most (a few MB at the largest dots)
 
 
 @lru_cache(maxsize=1024)
@@ -59,6 +62,10 @@ class SpriteSheet:
             self._image = self._pixmap = None
             self.side = dot_sprite(-1, self._alpha, self._size, dpr).width()
         missing = [k for k in dict.fromkeys(keys) if k not in self._cells]
+        if missing and len(self._cells) + len(missing) > MAX_KEYS:
+            self._cells = {}  # afresh: the keys of members long gone are let go
+            self._image = self._pixmap = None
+            missing = list(dict.fromkeys(keys))
         if missing:
             self._add(missing)
         return np.array([self._cells[k] for k in keys], dtype=np.int64)

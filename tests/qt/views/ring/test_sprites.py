@@ -38,3 +38,20 @@ def test_a_key_keeps_its_square_as_others_come_and_go(qapp) -> None:
     assert later.tolist()[1:3] == [first[1], first[0]]
     assert len(set(later.tolist())) == 4
     assert sheet.cells([1], 2.0).tolist() == [0]  # another pixel ratio: a sheet of its own
+
+
+def test_a_sheet_holding_too_many_keys_starts_afresh_with_the_keys_drawn_now(
+    qapp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sprites, "MAX_KEYS", 2 * sprites.COLUMNS)
+    sheet = SpriteSheet(4.0, 230)
+    sheet.cells(list(range(2 * sprites.COLUMNS)), 1.0)
+    height = sheet.pixmap().height()
+    keys = [5, 1000, 1001]  # over the bound: only these are on the new sheet
+    cells = sheet.cells(keys, 1.0)
+    assert cells.tolist() == [0, 1, 2] and sheet.pixmap().height() < height
+    image = sheet.pixmap().toImage()
+    left, top = sheet.origins(cells)
+    for key, x, y in zip(keys, left.tolist(), top.tolist(), strict=True):
+        own = dot_sprite(key, 230, 4.0, 1.0).toImage()
+        np.testing.assert_array_equal(pixels(image.copy(x, y, sheet.side, sheet.side)), pixels(own))
