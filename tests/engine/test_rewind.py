@@ -32,22 +32,29 @@ def _live_run(
     history = RunHistory(sim, every=every, budget_bytes=budget, deferred=deferred)
     heads = {sim.step_index: (sim.audit.head, len(sim.audit))}
     for step in range(40):
-        for at, kind in plan:
-            if at != step:
-                continue
-            members = sorted(m.id for m in sim.registry.members() if m.status.value == "ACTIVE")
-            if kind == "join":
-                history.request(sim, "request_join")
-            elif kind in ("retire", "crash") and members:
-                history.request(sim, f"request_{kind}", members[step % len(members)])
-            elif kind == "joins":
-                history.request(sim, "set_param", "joins", float(step))
-            elif kind == "submit":
-                history.request(sim, "submit_task")
+        _request_plan(history, sim, plan, step)
         sim.step()
         history.stepped(sim)
         heads[sim.step_index] = (sim.audit.head, len(sim.audit))
     return sim, history, heads
+
+
+def _request_plan(
+    history: RunHistory, sim: Simulation, plan: list[tuple[int, str]], step: int
+) -> None:
+    """Make the plan's requests due at ``step`` through ``history``."""
+    for at, kind in plan:
+        if at != step:
+            continue
+        members = sorted(m.id for m in sim.registry.members() if m.status.value == "ACTIVE")
+        if kind == "join":
+            history.request(sim, "request_join")
+        elif kind in ("retire", "crash") and members:
+            history.request(sim, f"request_{kind}", members[step % len(members)])
+        elif kind == "joins":
+            history.request(sim, "set_param", "joins", float(step))
+        elif kind == "submit":
+            history.request(sim, "submit_task")
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -162,18 +169,7 @@ def test_keyframes_stored_later_in_pieces_are_the_ones_stored_at_once(
     later = RunHistory(sim, every=2, budget_bytes=budget, deferred=True)
     pieces = 0
     for step in range(40):
-        for at, kind in plan:
-            members = sorted(m.id for m in sim.registry.members() if m.status.value == "ACTIVE")
-            if at != step:
-                continue
-            if kind == "join":
-                later.request(sim, "request_join")
-            elif kind in ("retire", "crash") and members:
-                later.request(sim, f"request_{kind}", members[step % len(members)])
-            elif kind == "joins":
-                later.request(sim, "set_param", "joins", float(step))
-            elif kind == "submit":
-                later.request(sim, "submit_task")
+        _request_plan(later, sim, plan, step)
         sim.step()
         later.stepped(sim)
         if step % 3 == 0:  # some stores finish on their own, some are still going …
