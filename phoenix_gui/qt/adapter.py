@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import shiboken6
 from PySide6 import QtCore
 
 from phoenix_gui.engine import Event, RunHistory, Simulation, SimulationConfig, Stepper
@@ -525,7 +526,10 @@ class SimulationAdapter(QtCore.QObject):
         deadline = time.perf_counter() + STORE_SLICE_MS / 1000.0
         while not self.history.store_next():
             if time.perf_counter() >= deadline:
-                self._store_timer.start()
+                # The adapter may be going away with its window (its timer already deleted):
+                # what is left is stored when the history is next read, if ever.
+                if shiboken6.isValid(self._store_timer):
+                    self._store_timer.start()
                 return
 
     def _set_busy(self, text: str) -> None:

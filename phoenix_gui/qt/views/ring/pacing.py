@@ -80,8 +80,11 @@ class PacedRedraw(QtCore.QObject):
         return self.timer.isActive()
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        # No timer outlives a hidden widget: what was due is handed over at once.
-        hidden = watched is self._widget() and event.type() == QtCore.QEvent.Type.Hide
+        # No timer outlives a hidden widget: what was due is handed over at once. (Taken apart
+        # by the garbage collector with its window, this object may have lost its attributes.)
+        widget = getattr(self, "_widget", None)
+        shown_by = widget() if widget is not None else None
+        hidden = watched is shown_by and event.type() == QtCore.QEvent.Type.Hide
         if hidden and self.timer.isActive():
             self.flush()
         return super().eventFilter(watched, event)

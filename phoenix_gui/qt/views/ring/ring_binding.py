@@ -65,7 +65,9 @@ class RingBinding(QtCore.QObject):
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         # A hidden view (its window closed, its tab left) needs no deferred update: the timer
         # must not outlive what it draws; the update runs when the view is shown again.
-        if watched is self._view:
+        # (While the garbage collector takes a closed window apart, this object may have lost
+        # its attributes before Qt stops sending it events: then there is nothing to do.)
+        if watched is getattr(self, "_view", None):
             if event.type() == QtCore.QEvent.Type.Hide and self._dots_timer.isActive():
                 self._dots_timer.stop()
                 self._stale = True
