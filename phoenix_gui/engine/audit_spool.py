@@ -4,7 +4,9 @@ A window needs every record of its run (the Flight Recorder's table, Verify, exp
 each as Python objects costs about a kilobyte a record: a busy run at 120 steps a second grew by
 hundreds of megabytes in half an hour. :class:`SpooledRecords` writes each record's line to an
 anonymous temporary file (deleted by the system when the process ends, however it ends) and keeps
-only its offset and two small codes (primitive and event type) in memory, about 12 bytes a record.
+in memory only a code for its primitive and event type (one byte while there are fewer than 256
+kinds) and, for every :data:`BLOCK`-th record, where its line starts: about 1.1 bytes a record. A
+record is found by reading its block (its lines end with newlines; JSON text has none inside).
 A record read back is rebuilt from its line (json.loads) and the last few thousand read are
 cached, so a table scrolling over the log decodes each visible row once.
 
@@ -42,6 +44,10 @@ WRITE_BATCH = 512
 RETRY_BYTES = 1 << 20
 # Bytes read at a time when every line is read in order (export, Verify).
 READ_CHUNK = 1 << 20
+# Records per block: the file offset of each block's first line is kept, the others are found
+# by reading the block (a few kB). Blocks read are cached, the last BLOCKS_CACHED of them.
+BLOCK = 64
+BLOCKS_CACHED = 64
 _PAYLOAD_ORDER = ("time", "primitive", "event", "details")
 
 
@@ -55,7 +61,8 @@ class SpooledRecords(Sequence[AuditRecord]):
         # finaliser, which would warn about an unclosed file.
         weakref.finalize(self, self._file.close)
         self._fd = self._file.fileno()
-        self._offsets = array("q")  # start of each record's line in the file
+        self._count = 0
+        self._blocks = array("q")  # where each BLOCK-th record's line starts
         self._written = 0  # bytes in the file
         self._pending = bytearray()  # the lines after those, not written yet
         self._lines_pending = 0
@@ -63,8 +70,9 @@ class SpooledRecords(Sequence[AuditRecord]):
         self.write_error: str | None = None  # why the last write failed; None once one works
         self._codes: dict[tuple[str, str], int] = {}  # (primitive, event) -> code
         self._names: list[tuple[str, str]] = []
-        self._kinds = array("H")  # each record's (primitive, event) code
+        self._kinds = array("B")  # each record's (primitive, event) code ("H" from 256 kinds)
         self._cache: OrderedDict[int, AuditRecord] = OrderedDict()
+        self._block_lines: OrderedDict[int, list[bytes]] = OrderedDict()  # complete blocks
 
     @property
     def _size(self) -> int:
@@ -72,7 +80,9 @@ class SpooledRecords(Sequence[AuditRecord]):
 
     def append(self, record: AuditRecord) -> None:
         data = record.line.encode() + b"\n"
-        self._offsets.append(self._size)
+        if self._count % BLOCK == 0:
+            self._blocks.append(self._size)
+        self._count += 1
         self._pending += data
         self._lines_pending += 1
         if self._lines_pending >= WRITE_BATCH and len(self._pending) >= self._retry_at:
@@ -83,6 +93,8 @@ class SpooledRecords(Sequence[AuditRecord]):
         if code is None:
             code = self._codes[key] = len(self._names)
             self._names.append(key)
+            if code == 256:
+                self._kinds = array("H", self._kinds)
         self._kinds.append(code)
 
     def _write_pending(self) -> None:
@@ -117,7 +129,7 @@ class SpooledRecords(Sequence[AuditRecord]):
         return on_disk + bytes(self._pending[max(start - self._written, 0) : end - self._written])
 
     def __len__(self) -> int:
-        return len(self._offsets)
+        return self._count
 
     @overload
     def __getitem__(self, index: int) -> AuditRecord: ...
@@ -128,7 +140,7 @@ class SpooledRecords(Sequence[AuditRecord]):
     def __getitem__(self, index: int | slice) -> AuditRecord | list[AuditRecord]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        count = len(self._offsets)
+        count = self._count
         if index < 0:
             index += count
         if not 0 <= index < count:
@@ -144,9 +156,19 @@ class SpooledRecords(Sequence[AuditRecord]):
         return record
 
     def _line(self, index: int) -> bytes:
-        start = self._offsets[index]
-        end = self._offsets[index + 1] if index + 1 < len(self._offsets) else self._size
-        return self._bytes(start, end - 1)
+        block, place = divmod(index, BLOCK)
+        lines = self._block_lines.get(block)
+        if lines is not None:
+            self._block_lines.move_to_end(block)
+            return lines[place]
+        start = self._blocks[block]
+        end = self._blocks[block + 1] if block + 1 < len(self._blocks) else self._size
+        lines = self._bytes(start, end).split(b"\n")[:-1]
+        if len(lines) == BLOCK:  # the newest block still grows: not cached
+            self._block_lines[block] = lines
+            if len(self._block_lines) > BLOCKS_CACHED:
+                self._block_lines.popitem(last=False)
+        return lines[place]
 
     def __iter__(self) -> Iterator[AuditRecord]:
         for index, line in enumerate(self.lines()):
@@ -156,24 +178,18 @@ class SpooledRecords(Sequence[AuditRecord]):
     def lines(self) -> Iterator[str]:
         """Every record's line in order (no newline), read in large chunks."""
         # Records appended while the caller iterates are not part of this pass.
-        count = len(self._offsets)
+        left = self._count
         end_of_all = self._size
-        index = 0
-        while index < count:
-            start = self._offsets[index]
-            chunk = self._bytes(start, min(start + READ_CHUNK, end_of_all))
-            position = 0
-            while index < count:
-                end = (self._offsets[index + 1] if index + 1 < count else end_of_all) - start
-                if end > len(chunk):
-                    break
-                yield chunk[position : end - 1].decode()
-                position = end
-                index += 1
-            if position == 0:  # one line longer than a chunk
-                end = self._offsets[index + 1] if index + 1 < count else end_of_all
-                yield self._bytes(start, end - 1).decode()
-                index += 1
+        position = 0
+        rest = b""
+        while left and position < end_of_all:
+            chunk = self._bytes(position, min(position + READ_CHUNK, end_of_all))
+            position += len(chunk)
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()  # the part after the last newline: the next line's start
+            for line in lines[:left]:
+                yield line.decode()
+            left -= min(left, len(lines))
 
     def indexes(self, primitive: str | None, kind: str | None, start: int = 0) -> list[int]:
         """Numbers of the records from ``start`` on of this primitive and/or event type
@@ -185,7 +201,8 @@ class SpooledRecords(Sequence[AuditRecord]):
         }
         if not wanted:
             return []
-        codes = np.frombuffer(self._kinds, dtype=np.uint16)[start:]
+        dtype = np.uint8 if self._kinds.typecode == "B" else np.uint16
+        codes = np.frombuffer(self._kinds, dtype=dtype)[start:]
         return (np.flatnonzero(np.isin(codes, list(wanted))) + start).tolist()
 
 

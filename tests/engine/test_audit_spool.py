@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import random
 import tracemalloc
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from phoenix_gui.engine import Simulation, audit_spool
 from phoenix_gui.engine.audit import AuditLog, canonical_json, record_hash
-from phoenix_gui.engine.audit_spool import CACHE_RECORDS, WRITE_BATCH, SpooledRecords
+from phoenix_gui.engine.audit_spool import BLOCK, CACHE_RECORDS, WRITE_BATCH, SpooledRecords
 from phoenix_gui.engine.events import Event, Primitive
 from phoenix_gui.scenario import load_config
 
@@ -63,7 +64,8 @@ def test_verify_reads_the_records_back_from_the_file() -> None:
     assert isinstance(spool, SpooledRecords)
     spool._write_pending()
     # Change one digit of record 20's content on disk: Verify must find it at that record.
-    start, end = spool._offsets[20], spool._offsets[21]
+    start = sum(len(spool._line(i)) + 1 for i in range(20))
+    end = start + len(spool._line(20)) + 1
     line = os.pread(spool._fd, end - start, start)
     os.pwrite(spool._fd, line.replace(b'"k":20', b'"k":29'), start)
     result = log.verify()
@@ -171,4 +173,22 @@ def test_lines_longer_than_a_read_chunk_come_back_whole(monkeypatch) -> None:
     assert isinstance(spool, SpooledRecords) and 0 < spool._written < spool._size
     lines = list(spool.lines())
     assert [json.loads(line)["details"]["k"] for line in lines] == list(range(700))
+    assert log.verify().ok
+
+
+def test_many_kinds_and_blocks_read_back_in_any_order() -> None:
+    log = AuditLog()
+    log.keep_on_disk()
+    count = 3 * BLOCK * 7 + 5  # complete blocks and a growing one
+    for k in range(count):
+        log.append(Event(k / 9, Primitive.SYSTEM, f"kind{k % 300}", {"k": k}))
+    spool = log.records
+    assert isinstance(spool, SpooledRecords)
+    assert spool._kinds.typecode == "H"  # 300 kinds do not fit one byte
+    assert len(spool._blocks) == -(-count // BLOCK)
+    order = list(range(count))
+    random.Random(5).shuffle(order)
+    for i in [*order[:400], count - 1, 0, BLOCK - 1, BLOCK, count - 5]:
+        assert spool[i].payload["details"]["k"] == i
+    assert log.indexes(kind="kind299") == list(range(299, count, 300))
     assert log.verify().ok
