@@ -189,22 +189,27 @@ def test_keyframes_stored_later_in_pieces_are_the_ones_stored_at_once(
         assert (past.audit.head, len(past.audit)) == heads[step]
 
 
-def test_a_long_run_over_its_budget_keeps_the_recent_past_dense_and_thins_the_far_past() -> None:
-    def run(budget: int) -> tuple[RunHistory, dict[int, str]]:
-        sim = Simulation(config("phoenix", seed=3))
-        history = RunHistory(sim, every=1, budget_bytes=budget)
-        heads = {0: sim.audit.head}
-        for step in range(120):
-            if step == 30:
-                history.request(sim, "request_join")
-            sim.step()
-            history.stepped(sim)
-            heads[sim.step_index] = sim.audit.head
-        return history, heads
+def _run_with_joins(
+    seed: int, steps: int, joins_at: tuple[int, ...], budget: int
+) -> tuple[RunHistory, dict[int, str]]:
+    """A run recorded with a keyframe every step, a join requested at ``joins_at``; its
+    history and the audit head after every step."""
+    sim = Simulation(config("phoenix", seed=seed))
+    history = RunHistory(sim, every=1, budget_bytes=budget)
+    heads = {0: sim.audit.head}
+    for step in range(steps):
+        if step in joins_at:
+            history.request(sim, "request_join")
+        sim.step()
+        history.stepped(sim)
+        heads[sim.step_index] = sim.audit.head
+    return history, heads
 
-    roomy, heads = run(1 << 30)
+
+def test_a_long_run_over_its_budget_keeps_the_recent_past_dense_and_thins_the_far_past() -> None:
+    roomy, heads = _run_with_joins(3, 120, (30,), 1 << 30)
     budget = roomy.nbytes() * 7 // 10
-    tight, _ = run(budget)
+    tight, _ = _run_with_joins(3, 120, (30,), budget)
     steps = tight.keyframe_steps()
     assert tight.nbytes() <= budget
     assert steps[-2 * LEVEL1 :] == list(range(121 - 2 * LEVEL1, 121))  # the recent past: dense
@@ -221,21 +226,9 @@ def test_a_history_far_over_its_budget_forgets_the_far_past_and_keeps_the_rest_e
     monkeypatch.setattr(rewind, "LEVEL1", 4)
     monkeypatch.setattr(rewind, "FULL", 16)
 
-    def run(budget: int) -> tuple[RunHistory, dict[int, str]]:
-        sim = Simulation(config("phoenix", seed=4))
-        history = RunHistory(sim, every=1, budget_bytes=budget)
-        heads = {0: sim.audit.head}
-        for step in range(100):
-            if step in (10, 85):
-                history.request(sim, "request_join")
-            sim.step()
-            history.stepped(sim)
-            heads[sim.step_index] = sim.audit.head
-        return history, heads
-
-    roomy, heads = run(1 << 30)
+    roomy, heads = _run_with_joins(4, 100, (10, 85), 1 << 30)
     budget = roomy.nbytes() * 3 // 10
-    tight, _ = run(budget)
+    tight, _ = _run_with_joins(4, 100, (10, 85), budget)
     assert tight.nbytes() <= budget
     assert tight.start > 0 and tight.start == tight.keyframe_steps()[0]
     assert tight.keyframe_steps()[-5:] == [96, 97, 98, 99, 100]
