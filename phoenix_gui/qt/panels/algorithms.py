@@ -126,9 +126,13 @@ class AlgorithmsPanel(QtWidgets.QWidget):
             editor.setLineWrapMode(QtWidgets.QPlainTextEdit.LineWrapMode.NoWrap)
             editor.setPlainText("\n".join(flow.lines))
             editor.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+            # Two lines at least (Qt's default minimum is ~70 px): the dock is ~130 px tall at
+            # 1280×800, and the editor scrolls its own text, with no outer scroll bar.
+            editor.setMinimumHeight(2 * editor.fontMetrics().lineSpacing() + 8)
             caption = QtWidgets.QLabel(page)
             caption.setWordWrap(True)
             caption.setObjectName(f"algorithm_{flow.key}_caption")
+            caption.setVisible(False)  # shown with its first text
             box = QtWidgets.QVBoxLayout(page)
             box.setContentsMargins(2, 2, 2, 2)
             box.addWidget(editor, 1)
@@ -140,7 +144,8 @@ class AlgorithmsPanel(QtWidgets.QWidget):
         self.follow_box = QtWidgets.QCheckBox("Show the flow that moves", self)
         self.follow_box.setToolTip("Switch to the tab whose line was executed last")
         layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.follow_box)
         self._last_flow: str | None = None
@@ -266,7 +271,9 @@ class AlgorithmsPanel(QtWidgets.QWidget):
 
     def _paint_flow(self, key: str) -> None:
         editor = self.editors[key]
-        self.caption_labels[key].setText(self._captions[key])
+        caption = self.caption_labels[key]
+        caption.setText(self._captions[key])
+        caption.setVisible(bool(self._captions[key]))  # an empty caption takes no room
         step = self._current[key]
         if step is None:
             editor.setExtraSelections([])
