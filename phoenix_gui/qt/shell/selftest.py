@@ -19,7 +19,8 @@ and ``layout``: what a class would see, measured from the real widgets at the st
 Reset, after the crash and at the end — ``metrics_hidden_rows`` (Metrics parts cut off by the
 dock), ``caption_covers_ring`` (a caption over the view, or a member marker whose click would
 not reach the ring), ``narration_cut`` (the line under the view drawn past its edges),
-``label_overlaps`` (pairs of member labels overlapping) and
+``label_overlaps`` (pairs of member labels overlapping), ``labels_detached`` (labels away
+from their member's marker with no leader line to it) and
 ``dot_share_max_error_pct`` (largest gap between a member's share of visible task-dot pixels
 and its share of tasks). ``--size WxH`` runs the window at that size (on an offscreen screen
 of that size), ``--presentation`` in presentation mode, ``--screenshot DIR`` writes a PNG of
@@ -180,12 +181,15 @@ def measure_layout(window: Any) -> dict[str, Any]:
     narrations = [window.views.narration] + ([views_b.narration] if views_b else [])
     ring_b = views_b.ring if views_b is not None and views_b.ring.isVisible() else None
     overlaps_b = len(measure.overlapping_labels(ring_b)) if ring_b is not None else 0
+    detached = measure.detached_labels(view) if ring_shown else []
+    detached += [f"B:{m}" for m in measure.detached_labels(ring_b)] if ring_b is not None else []
     return {
         "metrics_hidden_rows": len(hidden),
         "metrics_hidden": hidden,
         "caption_covers_ring": covers,
         "narration_cut": not all(label.fits() for label in narrations),
         "label_overlaps": (len(measure.overlapping_labels(view)) if ring_shown else 0) + overlaps_b,
+        "labels_detached": detached,
         "dot_share_max_error_pct": (
             round(measure.dot_share_error(view), 2)
             if ring_shown and measure.dots_measurable(view)
@@ -209,6 +213,7 @@ def _merge_layout(total: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
         "caption_covers_ring": total["caption_covers_ring"] or now["caption_covers_ring"],
         "narration_cut": total["narration_cut"] or now["narration_cut"],
         "label_overlaps": max(total["label_overlaps"], now["label_overlaps"]),
+        "labels_detached": sorted(set(total["labels_detached"]) | set(now["labels_detached"])),
         "dot_share_max_error_pct": max(
             total["dot_share_max_error_pct"], now["dot_share_max_error_pct"]
         ),
@@ -439,6 +444,11 @@ def _layout_failures(layout: dict[str, Any]) -> list[str]:
         out.append("the narration line under the view is cut off")
     if layout.get("label_overlaps"):
         out.append(f"{layout['label_overlaps']} pair(s) of member labels overlap")
+    if layout.get("labels_detached"):
+        out.append(
+            "member labels away from their marker with no leader line: "
+            + ", ".join(layout["labels_detached"])
+        )
     if layout.get("dot_share_max_error_pct", 0.0) > DOT_SHARE_LIMIT_PCT:
         out.append(
             f"a member's share of task-dot pixels is {layout['dot_share_max_error_pct']} points"

@@ -81,6 +81,7 @@ def test_metrics_whole_caption_beside_the_ring_at_classroom_sizes(size, presenta
     assert layout["caption_covers_ring"] is False
     assert layout["narration_cut"] is False
     assert layout["label_overlaps"] == 0
+    assert layout["labels_detached"] == []
     assert layout["dot_share_max_error_pct"] <= 2.0
 
 

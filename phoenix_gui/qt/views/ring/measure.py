@@ -6,7 +6,9 @@ Used by the tests and by ``phoenix-flight gui --self-test`` (its ``layout`` figu
   of the view (each pixel classified to the nearest dot colour), beside its share of the tasks
   drawn as dots (packets in flight and their trails are left out of the picture);
 * :func:`label_rects` / :func:`overlapping_labels` — the member labels' rectangles on screen
-  and the pairs that overlap.
+  and the pairs that overlap;
+* :func:`detached_labels` — labels standing away from their member's marker with no leader
+  line between them (which dot is that name's?).
 """
 
 from __future__ import annotations
@@ -144,3 +146,65 @@ def overlapping_labels(view: Any) -> list[tuple[str, str]]:
             (m, name) for m in sorted(rects) if rects[m].adjusted(1, 1, -1, -1).intersects(rect)
         ]
     return pairs
+
+
+def _leader_segments(view: Any) -> list[tuple[QtCore.QPointF, QtCore.QPointF]]:
+    """The leader lines as drawn, each as its two ends in view (widget) coordinates."""
+    xs, ys = view._leaders.getData()
+    if xs is None or len(xs) < 2:
+        return []
+    vb = view.getPlotItem().getViewBox()
+
+    def on_screen(x: float, y: float) -> QtCore.QPointF:
+        return QtCore.QPointF(view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(x, y))))
+
+    return [
+        (on_screen(float(xs[i]), float(ys[i])), on_screen(float(xs[i + 1]), float(ys[i + 1])))
+        for i in range(0, len(xs) - 1, 2)
+    ]
+
+
+def _gap(rect: QtCore.QRectF, point: QtCore.QPointF) -> float:
+    """Pixels from a point to the nearest point of a rectangle (0 inside it)."""
+    dx = max(rect.left() - point.x(), 0.0, point.x() - rect.right())
+    dy = max(rect.top() - point.y(), 0.0, point.y() - rect.bottom())
+    return float(np.hypot(dx, dy))
+
+
+def _apart(a: QtCore.QPointF, b: QtCore.QPointF) -> float:
+    return float(np.hypot(a.x() - b.x(), a.y() - b.y()))
+
+
+def detached_labels(view: Any) -> list[str]:
+    """Shown member labels that stand away from their member's marker with no leader line
+    from that marker to them.
+
+    "Away" is farther than a label sitting just outside the ring would be: the gap between
+    the marker circle and the label circle plus one label height. A leader counts when one
+    end is on the marker and the other on the label (within 4 pixels).
+    """
+    rects = label_rects(view)
+    if not rects:
+        return []
+    vb = view.getPlotItem().getViewBox()
+    ux, _uy = vb.viewPixelSize()
+    ring_gap = (geo.LABEL_R - geo.MEMBER_R) / ux if ux > 0 else 0.0
+    leaders = _leader_segments(view)
+    out = []
+    for member_id, rect in sorted(rects.items()):
+        try:
+            marker = QtCore.QPointF(view.mapFromScene(view.member_position(member_id)))
+        except KeyError:
+            out.append(member_id)  # a name with no marker at all
+            continue
+        if _gap(rect, marker) <= ring_gap + rect.height():
+            continue
+        near = rect.adjusted(-4, -4, 4, 4)
+        tied = any(
+            (_gap(near, b) == 0 and _apart(a, marker) <= 4)
+            or (_gap(near, a) == 0 and _apart(b, marker) <= 4)
+            for a, b in leaders
+        )
+        if not tied:
+            out.append(member_id)
+    return out

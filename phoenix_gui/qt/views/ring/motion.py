@@ -48,6 +48,7 @@ class RingMotion:
         def _update_stranded(self) -> None: ...
         def _ensure_running(self) -> None: ...
         def _rebuild_labels(self) -> None: ...
+        def _update_markers(self, now: float) -> None: ...
         def set_selected(self, member_id: str | None) -> None: ...
 
     # ---- animation cues ----------------------------------------------------------------
@@ -133,9 +134,11 @@ class RingMotion:
         self._hidden = np.zeros(0, dtype=np.int64)
         self._redraw_dots()
         self._update_stranded()
-        self._markers_dirty = True
         self.set_selected(None)
         self._frame_timer.stop()
+        # No frame follows to settle them: the leavers' markers and names go now.
+        self._update_markers(self._clock())
+        self._rebuild_labels()
 
     def _land(self, now: float) -> None:
         """Landed tasks get their dot back on the arc, in batches so a stream of landings

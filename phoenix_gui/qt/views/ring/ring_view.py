@@ -471,15 +471,20 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             label = self._labels[member_id][0]
             label.setAnchor(anchor)
             label.setPos(x, y)
-            index = self._by_id[member_id].index if member_id in self._by_id else None
-            if index is None or index not in self._members:
+            marker = self._marker_xy(member_id)
+            if marker is None:
                 continue
-            row = self._member_order.index(index)
-            mx, my = self._member_xy[row]
+            mx, my = marker
             box = boxes[member_id]
             natural = geo.polar_xy(float(geo.token_angle(self._labels[member_id][1])), geo.LABEL_R)
             moved = np.hypot((natural[0] - x) / ux, (natural[1] - y) / uy)
-            if moved > 0.6 * box.height():
+            # A label in a column can stay near its natural place yet far from the marker (a
+            # marker low on the ring, a column straight beside it): the gap counts too.
+            if (
+                moved > 0.6 * box.height()
+                or _gap_px((mx, my), (x, y), anchor, box, ux, uy)
+                > (geo.LABEL_R - geo.MEMBER_R) / ux + 0.5 * box.height()
+            ):
                 xs += [float(mx), x]
                 ys += [float(my), y]
         self._leaders.setData(np.asarray(xs), np.asarray(ys), connect="pairs")
@@ -656,10 +661,25 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         """ARGB colour each task dot is drawn with (its owner's colour)."""
         return np.array([member_color(int(o)).rgba() for o in self._tasks.owner], dtype=np.uint32)
 
+    def _marker_xy(self, member_id: str) -> tuple[float, float] | None:
+        """Where a member's marker is drawn, in ring units: a live member's, or a leaver's
+        still fading out (it keeps its label, so its label needs the same leader line)."""
+        member = self._by_id.get(member_id)
+        if member is not None and member.index in self._members:
+            x, y = self._member_xy[self._member_order.index(member.index)]
+            return float(x), float(y)
+        ghost = next((g for g in self._ghosts.values() if g.id == member_id), None)
+        if ghost is None:
+            return None
+        gx, gy = geo.token_xy(np.asarray([float(ghost.token)]), geo.MEMBER_R)
+        return float(gx[0]), float(gy[0])
+
     def member_position(self, member_id: str) -> QtCore.QPointF:
-        """Where a member's marker is, in view coordinates (for tests that click it)."""
-        row = self._member_order.index(self._by_id[member_id].index)
-        x, y = self._member_xy[row]
+        """Where a member's marker is (a leaver's while it fades), in scene coordinates."""
+        marker = self._marker_xy(member_id)
+        if marker is None:
+            raise KeyError(member_id)
+        x, y = marker
         vb = self.getPlotItem().getViewBox()
         scene_pos: QtCore.QPointF = vb.mapViewToScene(QtCore.QPointF(float(x), float(y)))
         return scene_pos
@@ -756,3 +776,21 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         elif button == QtCore.Qt.MouseButton.LeftButton:
             self.taskClicked.emit(int(self._tasks.ids[int(what)]))  # type: ignore[call-overload]
         ev.accept()  # type: ignore[attr-defined]
+
+
+def _gap_px(
+    marker: tuple[float, float],
+    pos: tuple[float, float],
+    anchor: tuple[float, float],
+    box: QtCore.QRectF,
+    ux: float,
+    uy: float,
+) -> float:
+    """Screen pixels from a marker to the nearest edge of a label placed at ``pos`` with
+    ``anchor`` (a TextItem's: (0, 0) is its top-left corner; y grows upward in the view)."""
+    mx, my = marker[0] / ux, marker[1] / uy
+    left = pos[0] / ux - anchor[0] * box.width()
+    top = pos[1] / uy + anchor[1] * box.height()
+    dx = max(left - mx, 0.0, mx - (left + box.width()))
+    dy = max(my - top, 0.0, (top - box.height()) - my)
+    return float(np.hypot(dx, dy))

@@ -28,6 +28,9 @@ def ring_of(qtbot, hosts: int, tasks: int, size=(880, 440)) -> RingView:
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
+    # The run's first keyframe is stored in slices between event-loop passes; on a busy
+    # machine that can outlast a short test, and a timer left running fails it.
+    qtbot.waitUntil(lambda: not adapter._store_timer.isActive(), timeout=10_000)
     return view
 
 
@@ -73,13 +76,8 @@ def test_no_two_host_labels_overlap_and_each_stays_attached(qtbot, hosts, size) 
     rects = measure.label_rects(view)
     assert len(rects) == hosts
     assert measure.overlapping_labels(view) == []
-    # A label that had to move is tied to its marker by a leader line: one line per label
-    # far from its marker.
-    xs, _ys = view._leaders.getData() if view._leaders.getData()[0] is not None else ([], [])
-    for member_id, rect in rects.items():
-        marker = view.mapFromScene(view.member_position(member_id))
-        near = rect.adjusted(-40, -40, 40, 40).contains(marker.toPointF())
-        assert near or len(xs) > 0, member_id
+    # A label away from its marker is tied to it by a leader line from that marker to it.
+    assert measure.detached_labels(view) == []
 
 
 def test_past_the_limit_only_hovered_selected_and_busiest_are_labelled(qtbot) -> None:

@@ -11,6 +11,7 @@ from phoenix_gui.engine.ring import HashRing, tokens_of
 from phoenix_gui.qt.snapshots import MemberInfo, MembershipChange, Moves, StepStory, TaskArrays
 from phoenix_gui.qt.views.palette import BACKGROUND, member_color
 from phoenix_gui.qt.views.ring import geometry as geo
+from phoenix_gui.qt.views.ring import measure
 from phoenix_gui.qt.views.ring import ticks as ticks_module
 from phoenix_gui.qt.views.ring.ring_view import LABEL_LIMIT, LARGEST_LABELLED, RingView
 
@@ -594,3 +595,42 @@ def test_members_of_one_colour_share_their_marker_symbol(qtbot) -> None:
     view.set_members("phoenix", members(2000))
     assert len(view._markers.fragmentAtlas) == rendered
     assert view._markers.data.size == 300
+
+
+@pytest.mark.parametrize("size", [(700, 700), (560, 300)])
+def test_a_leavers_label_stays_tied_to_its_fading_marker(qtbot, size) -> None:
+    # Seen at 1280×800 in presentation mode: a crashed or drained member kept its label in the
+    # column beside the ring while its marker faded, with no leader line to say which it was.
+    view, ring, clock = _ring_view(qtbot, hosts=14)
+    view.resize(*size)
+    qtbot.waitUntil(lambda: view.width() == size[0])
+    for leaver in ("host-3", "host-9"):
+        story, _moved, _b, _a = _drain_story(ring, view, leaver)
+        view.play_story(story, 1.5)
+        assert leaver in view.visible_labels()
+        assert measure.detached_labels(view) == []
+    clock.now += 10.0
+    view.render_frame()
+    assert "host-3" not in view.visible_labels()  # gone once faded
+    assert measure.detached_labels(view) == []
+
+
+def test_detached_label_measure_sees_a_label_without_its_leader(qtbot) -> None:
+    view, _ring, _clock = _ring_view(qtbot, hosts=14)
+    assert measure.detached_labels(view) == []
+    label = view.visible_labels()["host-5"]
+    label.setPos(-1.6, -1.6)  # far from host-5's marker, with no line to it
+    assert measure.detached_labels(view) == ["host-5"]
+
+
+def test_a_jump_or_reset_takes_the_leavers_marker_and_name_off_at_once(qtbot) -> None:
+    # Seen on the self-test's "past" picture: the leavers of the moment left behind kept their
+    # marker and name (with nothing tying them to a member) on the past moment's ring.
+    view, ring, _clock = _ring_view(qtbot, hosts=14)
+    story, _moved, _b, _a = _drain_story(ring, view, "host-3")
+    view.play_story(story, 1.5)
+    assert "host-3" in view.visible_labels()
+    view.reset_animation()  # what a timeline jump and Reset do; no frame follows
+    assert "host-3" not in view.visible_labels()
+    assert len(view._markers.data) == 13
+    assert measure.detached_labels(view) == []
