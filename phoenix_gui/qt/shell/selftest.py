@@ -22,10 +22,11 @@ not reach the ring), ``narration_cut`` (the line under the view drawn past its e
 ``label_overlaps`` (pairs of member labels overlapping), ``labels_detached`` (labels away
 from their member's marker with no leader line to it) and
 ``dot_share_max_error_pct`` (largest gap between a member's share of visible task-dot pixels
-and its share of tasks). ``--size WxH`` runs the window at that size (on an offscreen screen
-of that size), ``--presentation`` in presentation mode, ``--screenshot DIR`` writes a PNG of
-the window at each of those moments, ``--lessons`` also opens every bundled lesson and measures
-the window right after each.
+and its share of tasks; 0 where colours cannot tell members apart: another paradigm's view,
+fewer than 200 dots, or more owners than the palette's 64 distinct colours). ``--size WxH``
+runs the window at that size (on an offscreen screen of that size), ``--presentation`` in
+presentation mode, ``--screenshot DIR`` writes a PNG of the window at each of those moments,
+``--lessons`` also opens every bundled lesson and measures the window right after each.
 
 Then the case that once froze the window for ten minutes: J and L at their maximum with Δt at
 the lowest the rate bound allows for them, set through the parameter state as the sliders do,

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui
 
-from phoenix_gui.qt.views.palette import BACKGROUND, member_color, rgb_of
+from phoenix_gui.qt.views.palette import BACKGROUND, DISTINCT_UP_TO, member_color, rgb_of
 from phoenix_gui.qt.views.ring import geometry as geo
 
 DOT_ALPHA = 230 / 255.0  # the task dots' alpha (RingView builds DotLayer(alpha=230))
@@ -96,9 +96,14 @@ MIN_DOTS = 200  # fewer dots: a pixel share says more about dot edges than about
 
 def dots_measurable(view: Any) -> bool:
     """Whether pixel shares mean something here: the ring paradigm (others draw assignment
-    links across the dots) with at least :data:`MIN_DOTS` task dots and no member lit up."""
+    links across the dots) with at least :data:`MIN_DOTS` task dots, no member lit up, and
+    owners no more than the palette keeps apart (past that, colours repeat and a pixel's
+    colour no longer says whose dot it is)."""
     plain = getattr(view, "highlighted", None) is None  # a lit member dims the others on purpose
-    return bool(plain and view.paradigm == "phoenix" and view.task_owner_array().size >= MIN_DOTS)
+    owners = view.task_owner_array()
+    if not (plain and view.paradigm == "phoenix" and owners.size >= MIN_DOTS):
+        return False
+    return int(np.unique(owners[owners >= 0]).size) <= DISTINCT_UP_TO
 
 
 def _dots_image(view: Any) -> QtGui.QImage:

@@ -80,6 +80,13 @@ def test_no_two_host_labels_overlap_and_each_stays_attached(qtbot, hosts, size) 
     assert measure.detached_labels(view) == []
 
 
+def test_pixel_shares_are_measured_only_while_colours_tell_members_apart(qtbot) -> None:
+    # Past 64 owners colours repeat: a pixel's colour no longer says whose dot it is, and the
+    # measure would blame the picture for its own ambiguity (the busy scenario's 200 hosts).
+    assert measure.dots_measurable(ring_of(qtbot, DISTINCT_UP_TO, 2_000))
+    assert not measure.dots_measurable(ring_of(qtbot, DISTINCT_UP_TO + 36, 2_000))
+
+
 def test_past_the_limit_only_hovered_selected_and_busiest_are_labelled(qtbot) -> None:
     view = ring_of(qtbot, LABEL_LIMIT + 30, 2_000)
     shown = set(view.visible_labels())
