@@ -171,10 +171,10 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._arcs = BandLayer(geo.ARC_IN, geo.ARC_OUT, alpha=150)
         self._ticks = TickLayer(geo.TICK_IN, geo.TICK_OUT, width_px=1.3)
         self._links = PathLayer()
-        self._dots = DotLayer(size_px=4.0, alpha=230)
+        self._dots = DotLayer(size_px=4.0, alpha=230, cull=True)
         # The same dots with a crashed member's stranded tasks in the crashed red: their blink
         # shows one or the other (a blit of its cache), not a re-render of every dot.
-        self._dots_red = DotLayer(size_px=4.0, alpha=230)
+        self._dots_red = DotLayer(size_px=4.0, alpha=230, cull=True)
         self._dots_red.setVisible(False)
         self._markers = pg.ScatterPlotItem(pxMode=True)
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
