@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6 import QtGui
 
 from phoenix_gui.qt.views.ring.layers import DotLayer, top_dots
@@ -20,25 +21,30 @@ def test_only_the_last_dots_at_a_pixel_and_those_on_the_device_are_kept() -> Non
     assert top_dots(px[5:], py[5:], (100, 100), margin=3).tolist() == []
 
 
-def render(cull: bool, extent: float, n: int = 40_000) -> tuple[np.ndarray, DotLayer]:
+def render(
+    cull: bool, extent: float, n: int = 40_000, dpr: float = 1.0
+) -> tuple[np.ndarray, DotLayer]:
     rng = np.random.default_rng(7)
     x, y = rng.uniform(-extent, extent, n), rng.uniform(-extent, extent, n)
     layer = DotLayer(size_px=4.0, alpha=230, cull=cull)
     layer.set_data(x, y, rng.integers(-1, 12, n))
-    image = QtGui.QImage(SIDE, SIDE, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+    side = round(SIDE * dpr)  # device pixels; the painter works in SIDE logical pixels
+    image = QtGui.QImage(side, side, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(dpr)
     image.fill(QtGui.QColor("#101418"))
     painter = QtGui.QPainter(image)
     painter.setTransform(QtGui.QTransform.fromTranslate(SIDE / 2, SIDE / 2).scale(100, 100))
     layer.paint(painter)
     painter.end()
     data = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
-    return data.reshape(SIDE, SIDE, 4).astype(np.int64), layer
+    return data.reshape(side, side, 4).astype(np.int64), layer
 
 
-def test_culled_dots_paint_the_picture_of_every_dot(qapp) -> None:
+@pytest.mark.parametrize("dpr", [1.0, 2.0])
+def test_culled_dots_paint_the_picture_of_every_dot(qapp, dpr) -> None:
     # 4·10^4 dots on 240² pixels, some past the edges: most pixels hold several dots.
-    every, _ = render(cull=False, extent=1.5)
-    culled, _ = render(cull=True, extent=1.5)
+    every, _ = render(cull=False, extent=1.5, dpr=dpr)
+    culled, _ = render(cull=True, extent=1.5, dpr=dpr)
     diff = np.abs(every - culled)
     assert diff.max() <= 4  # of 255: what two dots of alpha 230 above let through
     assert diff.mean() < 0.05
