@@ -42,3 +42,16 @@ def test_a_batch_reads_as_its_moves_one_by_one() -> None:
         assert read.tasks.dtype == np.int64 and read.source.dtype == np.int64
     empty = _moves([other], INDEX)
     assert empty.tasks.size == 0 and empty.source.dtype == np.int64 and empty.reasons == ()
+
+
+def test_a_members_share_of_the_moves_keeps_their_order_and_reasons() -> None:
+    from phoenix_gui.qt.readers.stories import _subset
+
+    moves = _moves(
+        [_single(t, t * 10, "h-0", dst, reason) for t, dst, reason in
+         ((1, "h-1", "join"), (2, "h-2", "crash"), (3, "h-1", "drain"))],
+        INDEX,
+    )  # fmt: skip
+    mine = _subset(moves, moves.target == 1)
+    assert mine.tasks.tolist() == [1, 3] and mine.tokens.tolist() == [10, 30]
+    assert mine.reasons == ("join", "drain") and mine.source.tolist() == [0, 0]

@@ -106,7 +106,7 @@ def _subset(moves: Moves, keep: np.ndarray) -> Moves:
         moves.tokens[pick],
         moves.source[pick],
         moves.target[pick],
-        tuple(moves.reasons[i] for i in pick.tolist()),
+        tuple(map(moves.reasons.__getitem__, pick.tolist())),
     )
 
 
