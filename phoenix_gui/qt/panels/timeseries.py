@@ -10,7 +10,11 @@ stretches with the series' length and with what the last redraw cost (setData pl
 caused, measured), so the plots never take more than about 1/``COST_SHARE`` of the GUI thread
 however busy the window is. Time runs from 0 to a quarter past the newest point and widens
 only when the newest point reaches its end (pyqtgraph's auto-range moved it, and so re-rendered
-all twelve axes, on every redraw: ~20 ms, a whole window step's budget); the values auto-range.
+all twelve axes, on every redraw: ~20 ms, a whole window step's budget); the values' range
+works the same way: it takes :data:`Y_HEADROOM` of room beyond the values whenever a value
+leaves it, and fits again only when the values shrink to less than :data:`Y_REFIT` of it, so
+a redraw between those moments re-renders neither axis text nor grid (pyqtgraph's auto-range
+fitted it anew on every redraw).
 The curves clip to the view and downsample by peak, so 10^5 points
 draw like a few thousand; the axes are cached as pixmaps, so a repaint that does not move them
 (another item changed, a dock resized) costs a blit, not their text.
@@ -48,6 +52,10 @@ COST_SHARE = 15
 # The time axis reaches this far past the newest point whenever it has to grow: between those
 # moments the axes keep their range, so a redraw repaints the curves, not every axis's text.
 X_HEADROOM = 1.25
+# The value axis: room left above and below the values (a share of their span) when the range
+# has to change, and the share of the range the values may shrink to before it is fitted again.
+Y_HEADROOM = 0.1
+Y_REFIT = 0.4
 INITIAL_CAPACITY = 1024
 # Rows kept at most (19 columns × 8 bytes: 2.5 MB); a long run thins its older half.
 MAX_ROWS = 1 << 14
@@ -248,6 +256,9 @@ class TimeSeriesPanel(QtWidgets.QWidget):
             size="9pt",
         )
         self.band_lines = []
+        # Values each plot's range must show besides its curves: the DHS bands' lines.
+        self._y_marks: list[tuple[float, ...]] = [() for _ in self.plots]
+        self._y_marks[2] = (self.bands.healthy, self.bands.degraded)
         for mark, status in ((self.bands.healthy, "Healthy"), (self.bands.degraded, "Degraded")):
             line = pg.InfiniteLine(
                 pos=mark,
@@ -344,15 +355,39 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         self.reset_ranges()
 
     def reset_ranges(self) -> None:
-        """A new run: forget the old run's zoom and ranges (time from 0, values auto)."""
+        """A new run: forget the old run's zoom and ranges (time from 0, values fitted)."""
         self._x_end = 1.0
         self._x_follow = True
+        self._y_follow = True
         for plot in self.plots:
-            plot.enableAutoRange(x=False, y=True)
+            plot.enableAutoRange(x=False, y=False)
         self.plots[0].setXRange(0.0, self._x_end, padding=0.0)  # the linked plots follow
 
     def _on_view_moved(self, *_args: object) -> None:
         self._x_follow = False  # the user's own view, until the next run
+        self._y_follow = False
+
+    def _follow_values(self) -> None:
+        """Set each plot's value range when its values left it or shrank well inside it (see
+        Y_HEADROOM and Y_REFIT); a plot the user auto-ranged ("A") is left to pyqtgraph."""
+        if not self._y_follow:
+            return
+        for plot, (_title, series), marks in zip(self.plots, _PLOTS, self._y_marks, strict=True):
+            box = plot.getViewBox()
+            if box.state["autoRange"][1]:
+                continue
+            values = [self.buffer.column(COLUMN_INDEX[name]) for name, *_rest in series]
+            shown = np.concatenate([*values, np.asarray(marks, dtype=np.float64)])
+            shown = shown[np.isfinite(shown)]
+            if not shown.size:
+                continue
+            lo, hi = float(shown.min()), float(shown.max())
+            y0, y1 = box.state["viewRange"][1]
+            inside = y0 <= lo and hi <= y1
+            if inside and hi - lo >= Y_REFIT * (y1 - y0):
+                continue
+            pad = Y_HEADROOM * (hi - lo) if hi > lo else max(abs(hi) * Y_HEADROOM, 1e-3)
+            plot.setYRange(lo - pad, hi + pad, padding=0.0)
 
     def _follow_time(self, hours: np.ndarray) -> None:
         """Widen the time axis when the newest point reaches its end (see X_HEADROOM)."""
@@ -375,6 +410,7 @@ class TimeSeriesPanel(QtWidgets.QWidget):
         for name, curve in self.curves.items():
             curve.setData(hours, self.buffer.column(COLUMN_INDEX[name]))
         self._follow_time(hours)
+        self._follow_values()
         self._refresh_ms = (time.perf_counter() - start) * 1000.0
 
     def export_csv(self, path: str | Path) -> None:

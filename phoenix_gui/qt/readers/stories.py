@@ -10,7 +10,6 @@ parallel lists; both forms give the same :class:`Moves`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -61,38 +60,43 @@ def member_info(sim: Simulation, m: Member, distinct: np.ndarray | None = None) 
     )
 
 
+class _Indices(dict[object, int]):
+    """Member id → index, read element by element in C (``map(indices.__getitem__, ids)``);
+    None, or an id no member has, is −1."""
+
+    def __missing__(self, key: object) -> int:
+        return -1 if key is None or isinstance(key, str) else self.get(str(key), -1)
+
+
 def _moves(events: Sequence[Event], index_of: dict[str, int]) -> Moves:
-    tasks: list[int] = []
-    tokens: list[int] = []
-    src: list[int] = []
-    dst: list[int] = []
+    """Every move the events started, in their order. A batch (``migrations_started``, 10^5
+    moves in a churn-heavy step) is read in numpy and C-level maps, not a Python call a move."""
+    indices = _Indices(index_of)
+    tasks: list[np.ndarray] = []
+    tokens: list[np.ndarray] = []
+    src: list[np.ndarray] = []
+    dst: list[np.ndarray] = []
     reasons: list[str] = []
-
-    def at(name: Any) -> int:
-        return index_of.get(str(name), -1) if name is not None else -1
-
     for e in events:
         d = e.details
         if e.kind == "migration_started":
-            tasks.append(int(d["task"]))
-            tokens.append(int(d.get("token", 0)))
-            src.append(at(d.get("from")))
-            dst.append(at(d.get("to")))
+            tasks.append(np.array([int(d["task"])], dtype=np.int64))
+            tokens.append(np.array([int(d.get("token", 0))], dtype=np.int64))
+            src.append(np.array([indices[d.get("from")]], dtype=np.int64))
+            dst.append(np.array([indices[d.get("to")]], dtype=np.int64))
             reasons.append(str(d.get("reason", "")))
         elif e.kind == "migrations_started":
             n = int(d["count"])
-            tasks += [int(t) for t in d["tasks"]]
-            tokens += [int(t) for t in d["tokens"]]
-            src += [at(x) for x in d["from"]]
-            dst += [at(x) for x in d["to"]]
+            tasks.append(np.asarray(d["tasks"], dtype=np.int64).reshape(-1))
+            tokens.append(np.asarray(d["tokens"], dtype=np.int64).reshape(-1))
+            src.append(np.fromiter(map(indices.__getitem__, d["from"]), np.int64, len(d["from"])))
+            dst.append(np.fromiter(map(indices.__getitem__, d["to"]), np.int64, len(d["to"])))
             reasons += [str(d.get("reason", ""))] * n
-    return Moves(
-        np.asarray(tasks, dtype=np.int64),
-        np.asarray(tokens, dtype=np.int64),
-        np.asarray(src, dtype=np.int64),
-        np.asarray(dst, dtype=np.int64),
-        tuple(reasons),
-    )
+
+    def joined(parts: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    return Moves(joined(tasks), joined(tokens), joined(src), joined(dst), tuple(reasons))
 
 
 def _subset(moves: Moves, keep: np.ndarray) -> Moves:
@@ -102,7 +106,7 @@ def _subset(moves: Moves, keep: np.ndarray) -> Moves:
         moves.tokens[pick],
         moves.source[pick],
         moves.target[pick],
-        tuple(moves.reasons[i] for i in pick.tolist()),
+        tuple(map(moves.reasons.__getitem__, pick.tolist())),
     )
 
 

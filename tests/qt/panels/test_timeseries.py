@@ -253,3 +253,59 @@ def test_the_time_axis_grows_in_leaps_and_keeps_a_users_own_view(qtbot, panel):
         panel.append(make_snapshot(step))
     panel.refresh()
     assert panel.plots[0].getViewBox().viewRange()[0] == pytest.approx([1.0, 2.0])
+
+
+def test_the_value_axes_hold_their_range_until_a_value_leaves_it(qtbot, panel):
+    from phoenix_gui.qt.panels.timeseries import Y_REFIT
+
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    ranges = []
+    for step in range(0, 200, 2):  # the observed MCR drifts with sin(t): new extremes early
+        panel.append(make_snapshot(step))
+        panel.refresh()
+        ranges.append(tuple(panel.plots[0].getViewBox().viewRange()[1]))
+        for plot, column in ((panel.plots[0], "mcr_observed"), (panel.plots[5], "migrations")):
+            y0, y1 = plot.getViewBox().viewRange()[1]
+            name = "migrations_per_hour" if column == "migrations" else column
+            values = panel.series(name)
+            assert y0 < values.min() and values.max() < y1  # every value shown, none on an edge
+    # The range moved in a few leaps, not with every redraw (each move re-renders the axis).
+    assert 1 < len(set(ranges)) < len(ranges) // 4
+    y0, y1 = panel.plots[2].getViewBox().viewRange()[1]  # DHS: its band lines are in view
+    assert y0 < panel.bands.degraded and panel.bands.healthy < y1
+    # Values far inside the range: fitted again.
+    panel.clear()
+    panel.reset_ranges()
+    panel.append(make_snapshot(0))
+    panel.refresh()
+    for step in (1, 2):
+        snapshot = make_snapshot(step)
+        snapshot.migrations_per_hour = 1e6  # one burst, then quiet again
+        panel.append(snapshot if step == 1 else make_snapshot(4))
+        panel.refresh()
+    y0, y1 = panel.plots[5].getViewBox().viewRange()[1]
+    assert y1 > 1e6
+    panel.clear()
+    for step in range(3):
+        panel.append(make_snapshot(step))
+    panel.refresh()
+    y0, y1 = panel.plots[5].getViewBox().viewRange()[1]
+    values = panel.series("migrations_per_hour")
+    assert values.max() - values.min() >= Y_REFIT * (y1 - y0) and y1 < 100
+
+
+def test_a_users_own_value_range_is_kept(qtbot, panel):
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.append(make_snapshot(0))
+    panel.refresh()
+    box = panel.plots[1].getViewBox()
+    box.sigRangeChangedManually.emit([False, True])  # a drag
+    box.setYRange(-5.0, 5.0, padding=0.0)
+    for step in range(1, 40):
+        panel.append(make_snapshot(step))
+    panel.refresh()
+    assert box.viewRange()[1] == pytest.approx([-5.0, 5.0])

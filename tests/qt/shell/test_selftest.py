@@ -25,6 +25,7 @@ def test_self_test_runs_headless_and_reports() -> None:
     assert 0 < result["median_frame_ms"] <= result["p95_frame_ms"]
     assert 0 < result["median_step_cpu_ms"] <= result["p95_step_cpu_ms"]
     assert result["startup_ms"] > 0 and result["startup_cpu_ms"] > 0
+    assert 0 < result["first_paint_cpu_ms"] < result["startup_cpu_ms"]
     assert result["scenario_roundtrip"] in (True, None)
     # The long step of issue 11 (J, L at maximum, Δt low) ran in slices, showed the busy
     # indicator and was cut by Esc with the audit still verifying.

@@ -113,7 +113,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         QtGui.QPixmapCache.setCacheLimit(max(QtGui.QPixmapCache.cacheLimit(), 128 * 1024))
         self._packets_shown = False
         self._markers_dirty = True
-        self._marker_signature: tuple[object, ...] = ()
+        # The markers last set: tokens (bytes), sizes, and (colour key, alpha, failed) each.
+        self._marker_signature: tuple[Any, ...] = ()
         self._effects_active = False
         self._stranded_count = 0
         self._clock = clock
@@ -171,10 +172,10 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._arcs = BandLayer(geo.ARC_IN, geo.ARC_OUT, alpha=150)
         self._ticks = TickLayer(geo.TICK_IN, geo.TICK_OUT, width_px=1.3)
         self._links = PathLayer()
-        self._dots = DotLayer(size_px=4.0, alpha=230)
+        self._dots = DotLayer(size_px=4.0, alpha=230, cull=True)
         # The same dots with a crashed member's stranded tasks in the crashed red: their blink
         # shows one or the other (a blit of its cache), not a re-render of every dot.
-        self._dots_red = DotLayer(size_px=4.0, alpha=230)
+        self._dots_red = DotLayer(size_px=4.0, alpha=230, cull=True)
         self._dots_red.setVisible(False)
         self._markers = pg.ScatterPlotItem(pxMode=True)
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
@@ -608,7 +609,18 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         signature = (tokens.tobytes(), tuple(sizes), tuple(keys))
         if signature == self._marker_signature:
             return
+        before = self._marker_signature
         self._marker_signature = signature
+        if before and before[0] == signature[0] and len(self._markers.data) == len(sizes):
+            # The same markers in the same places: only those whose look changed (a joiner's
+            # pulse, a leaver's fade) are restyled; setData would rebuild all of them.
+            changed = [
+                i
+                for i, (size, key) in enumerate(zip(sizes, keys, strict=True))
+                if size != before[1][i] or key != before[2][i]
+            ]
+            self._restyle_markers(changed, sizes, keys, symbols)
+            return
         x, y = geo.token_xy(tokens, geo.MEMBER_R)
         # Columns, not a dict per spot: pyqtgraph's per-spot path costs twice as much.
         self._markers.setData(
@@ -619,6 +631,25 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             pen=[_marker_pen(f) for _k, _a, f in keys],
             symbol=symbols,
         )
+
+    def _restyle_markers(
+        self,
+        rows: list[int],
+        sizes: list[float],
+        keys: list[tuple[int, int, bool]],
+        symbols: list[str],
+    ) -> None:
+        """Give the markers of ``rows`` their new size, brush, pen and symbol in place."""
+        data = self._markers.data
+        for row in rows:
+            key, alpha, failed = keys[row]
+            data["size"][row] = sizes[row]
+            data["brush"][row] = _marker_brush(key, alpha)
+            data["pen"][row] = _marker_pen(failed)
+            data["symbol"][row] = symbols[row]
+            data["sourceRect"][row] = (0, 0, 0, 0)  # its symbol is looked up again
+        self._markers.prepareGeometryChange()  # a bigger pulse reaches further
+        self._markers.updateSpots()
 
     def _update_stranded(self) -> None:
         """Count the tasks still owned by a crashed member (they blink red until removed)."""

@@ -28,9 +28,9 @@ def ring_of(qtbot, hosts: int, tasks: int, size=(880, 440)) -> RingView:
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
-    # The run's first keyframe is stored in slices between event-loop passes; on a busy
-    # machine that can outlast a short test, and a timer left running fails it.
-    qtbot.waitUntil(lambda: not adapter._store_timer.isActive(), timeout=10_000)
+    # The run's first keyframe is stored in slices: done before the test ends (else its timer
+    # is still running at teardown whenever the test itself was quick).
+    qtbot.waitUntil(lambda: not adapter.history.storing, timeout=20_000)
     return view
 
 

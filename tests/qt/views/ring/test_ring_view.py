@@ -634,3 +634,43 @@ def test_a_jump_or_reset_takes_the_leavers_marker_and_name_off_at_once(qtbot) ->
     assert "host-3" not in view.visible_labels()
     assert len(view._markers.data) == 13
     assert measure.detached_labels(view) == []
+def _marker_look(view: RingView) -> list[tuple[object, ...]]:
+    data = view._markers.data
+    return [
+        (float(d["size"]), d["symbol"], d["brush"].color().rgba(), d["pen"].color().rgba())
+        for d in data
+    ]
+
+
+def test_markers_restyled_in_place_look_as_markers_set_anew(qtbot, monkeypatch) -> None:
+    # A pulse or a crash only restyles the markers whose look changed (no setData of every
+    # marker each frame); what is drawn is what a full rebuild would draw.
+    view, _, clock = _ring_view(qtbot)
+    full = []
+    monkeypatch.setattr(view._markers, "setData", lambda **kw: full.append(kw))
+    info = MemberInfo("host-1", 1, int(tokens_of(["host-1"])[0]))
+    crashed = MemberInfo("host-3", 3, int(tokens_of(["host-3"])[0]))
+    view.play_story(
+        StepStory(
+            changes=(
+                MembershipChange("join", info, "phoenix"),
+                MembershipChange("crash", crashed, "phoenix"),
+            )
+        ),
+        1.5,
+    )
+    looks = []
+    for _ in range(6):
+        clock.now += 0.15
+        view.render_frame()
+        looks.append(_marker_look(view))
+        monkeypatch.undo()
+        restyled = _marker_look(view)
+        view._marker_signature = ()  # forget: the next update sets every marker anew
+        view._update_markers(clock.now)
+        assert _marker_look(view) == restyled
+        monkeypatch.setattr(view._markers, "setData", lambda **kw: full.append(kw))
+    assert full == []
+    assert len({tuple(look) for look in looks}) > 1  # the pulse did change the markers
+    assert any(symbol == "x" for _s, symbol, _b, _p in looks[-1])  # the crash's cross
+    view.stop_animation()
