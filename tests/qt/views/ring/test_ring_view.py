@@ -634,6 +634,8 @@ def test_a_jump_or_reset_takes_the_leavers_marker_and_name_off_at_once(qtbot) ->
     assert "host-3" not in view.visible_labels()
     assert len(view._markers.data) == 13
     assert measure.detached_labels(view) == []
+
+
 def _marker_look(view: RingView) -> list[tuple[object, ...]]:
     data = view._markers.data
     return [
