@@ -396,13 +396,15 @@ class Simulation(Core):
         at = np.flatnonzero(ran)  # positions in the live slice
         if at.size == 0:
             return
-        ids = at + low if low else at
-        # take, compress: numpy's plain gathers, about twice as fast as fancy indexing here.
-        trust = np.clip(self.columns.trust, 0.0, 1.0).take(tab.raw("owner").take(ids))
-        ok = self.streams["work_units"].random(ids.size) < trust
-        self.counters.attempts += int(ids.size)
+        # take, compress: numpy's plain gathers, about twice as fast as fancy indexing here;
+        # positions in the slice throughout, ids (position + low) only for the failed ones.
+        trust = np.clip(self.columns.trust, 0.0, 1.0).take(tab.raw("owner")[low:n].take(at))
+        ok = self.streams["work_units"].random(at.size) < trust
+        self.counters.attempts += int(at.size)
         self.counters.successes += int(np.count_nonzero(ok))
-        failed = ids.compress(~ok)
+        failed = at.compress(~ok)
+        if low:
+            failed += low
         if failed.size:
             self._redo(failed, t1)
 
@@ -422,11 +424,11 @@ class Simulation(Core):
         hours = float(lost.sum())
         self.counters.retries += int(ids.size)
         self.counters.work_redone += hours
-        listed = ids.tolist()
+        count = int(ids.size)
         self.emit(
             t1, Primitive.ASSIGNMENT, "work_units_failed",
-            count=len(listed), hours=hours, tasks=listed[:BULK_MOVES],
-            more=max(0, len(listed) - BULK_MOVES),
+            count=count, hours=hours, tasks=ids[:BULK_MOVES].tolist(),
+            more=max(0, count - BULK_MOVES),
         )  # fmt: skip
 
     def _rounds(self, t0: float, t1: float) -> None:

@@ -99,22 +99,26 @@ def create(
 def pop_dues(core: Core, limit: float) -> tuple[IntArray, FloatArray]:
     """Queue entries due by ``limit``, sorted by (time, id). A failed unit of work pushes a
     task's due time back without a new entry (so the queue stays as large as the running
-    work): its old entry is queued again at the real due time here, and taken in this batch
-    when that is by ``limit`` too — the same batch a fresh entry would have been in."""
+    work): its old entry is queued again at the real due time here, or, when that is by
+    ``limit`` too, taken in this batch at that time straight away — what queueing it and
+    popping again would give, since everything else due by ``limit`` is popped already."""
     ids, times = core.due.pop_until(limit)
+    if ids.size == 0:
+        return ids, times
     tab = core.tasks
-    while ids.size:
-        due = tab.raw("due").take(ids)
-        later = (tab.raw("state").take(ids) == int(TaskState.RUNNING)) & (due > times)
-        if not later.any():
-            break
-        core.due.push(ids[later], due[later])
-        ids, times = ids[~later], times[~later]
-        if not (due[later] <= limit).any():
-            break
-        more_ids, more_times = core.due.pop_until(limit)
-        ids = np.concatenate((ids, more_ids))
-        times = np.concatenate((times, more_times))
+    due = tab.raw("due").take(ids)
+    later = (tab.raw("state").take(ids) == int(TaskState.RUNNING)) & (due > times)
+    if not later.any():
+        return ids, times
+    moved, moved_due = ids[later], due[later]
+    keep = ~later
+    ids, times = ids[keep], times[keep]
+    soon = moved_due <= limit
+    if not soon.all():
+        core.due.push(moved[~soon], moved_due[~soon])
+    if soon.any():
+        ids = np.concatenate((ids, moved[soon]))
+        times = np.concatenate((times, moved_due[soon]))
         order = np.lexsort((ids, times))
         ids, times = ids[order], times[order]
     return ids, times
