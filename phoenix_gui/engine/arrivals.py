@@ -75,8 +75,11 @@ def arrive_in_bulk(core: Core, times: list[float]) -> None:
     done_names = [table[who] for who in owners_done]
     owner_of = dict(zip(granted.tolist(), [table[who] for who in owners.tolist()], strict=True))
     assignment, governance = Primitive.ASSIGNMENT, Primitive.GOVERNANCE
-    done_list = done_ids.tolist()
     done_at = done_times.tolist()
+    done_details = [
+        {"task": tid, "member": name}
+        for tid, name in zip(done_ids.tolist(), done_names, strict=True)
+    ]
     edges = bounds.tolist()
     # The records in the one-at-a-time order, written as one batch (Core.emit_many).
     at_list: list[float] = []
@@ -91,7 +94,7 @@ def arrive_in_bulk(core: Core, times: list[float]) -> None:
             at_list += done_at[lo:hi]
             prims += [assignment] * (hi - lo)
             kinds += ["task_completed"] * (hi - lo)
-            details += [{"task": done_list[c], "member": done_names[c]} for c in range(lo, hi)]
+            details += done_details[lo:hi]
         at_list += (when, when)
         if granted_one:
             prims += (governance, assignment)

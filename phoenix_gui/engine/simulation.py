@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -396,13 +397,20 @@ class Simulation(Core):
         at = np.flatnonzero(ran)  # positions in the live slice
         if at.size == 0:
             return
+        cols = self.columns
+        trust = np.clip(cols.trust, 0.0, 1.0)
+        draws = self.streams["work_units"].random(at.size)
+        # A unit fails where its draw is not below its member's trust. Every draw below the
+        # lowest trust of any member succeeds whoever ran it, so only the others (a few per
+        # cent) need their owner's trust looked up; with a NaN trust (no lowest) every one.
         # take, compress: numpy's plain gathers, about twice as fast as fancy indexing here;
         # positions in the slice throughout, ids (position + low) only for the failed ones.
-        trust = np.clip(self.columns.trust, 0.0, 1.0).take(tab.raw("owner")[low:n].take(at))
-        ok = self.streams["work_units"].random(at.size) < trust
+        lowest = float(trust[: cols.size].min()) if cols.size else math.nan
+        maybe = np.flatnonzero(draws >= lowest) if lowest == lowest else np.arange(at.size)
+        owners = tab.raw("owner")[low:n].take(at.take(maybe))
+        failed = at.take(maybe.compress(~(draws.take(maybe) < trust.take(owners))))
         self.counters.attempts += int(at.size)
-        self.counters.successes += int(np.count_nonzero(ok))
-        failed = at.compress(~ok)
+        self.counters.successes += int(at.size - failed.size)
         if low:
             failed += low
         if failed.size:
