@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
-from phoenix_gui.engine.workload import complete, create, live_dues, pop_dues
+from phoenix_gui.engine.workload import complete, create, pop_live_dues
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -47,7 +47,7 @@ def arrive_in_bulk(core: Core, times: list[float]) -> None:
     """Submit one task at each of ``times`` (ascending, all before the next agenda entry),
     processing the completions due up to the last one; see the module docstring."""
     at = np.asarray(times, dtype=np.float64)
-    done_ids, done_times = live_dues(core, *pop_dues(core, times[-1]))
+    done_ids, done_times = pop_live_dues(core, times[-1])
     owners_done = complete(core, done_ids)
     # Completion c is written before arrival group[c] (due at or before that arrival's time).
     group = np.searchsorted(at, done_times, side="left")

@@ -39,7 +39,7 @@ from phoenix_gui.engine.params_apply import CHANGEABLE, current
 from phoenix_gui.engine.requests import Requests
 from phoenix_gui.engine.step_events import StepEvents
 from phoenix_gui.engine.tasks import DueKind, FlightPacket, TaskState
-from phoenix_gui.engine.workload import finish_due, live_dues, pop_dues, submit
+from phoenix_gui.engine.workload import finish_due, pop_live_dues, submit
 
 __all__ = ["Simulation", "StepResult", "Stepper"]
 
@@ -367,7 +367,7 @@ class Simulation(Core):
                 lifecycle.remove(self, entry.key, entry.time)
 
     def _process_dues(self, limit: float) -> None:
-        ids, times = live_dues(self, *pop_dues(self, limit))
+        ids, times = pop_live_dues(self, limit)
         if ids.size == 0:
             return
         kinds = self.tasks.raw("due_kind")[ids]
