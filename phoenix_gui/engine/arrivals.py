@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
-from phoenix_gui.engine.workload import complete, create, live_dues, pop_dues
+from phoenix_gui.engine.workload import complete, create, pop_live_dues
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -47,7 +47,7 @@ def arrive_in_bulk(core: Core, times: list[float]) -> None:
     """Submit one task at each of ``times`` (ascending, all before the next agenda entry),
     processing the completions due up to the last one; see the module docstring."""
     at = np.asarray(times, dtype=np.float64)
-    done_ids, done_times = live_dues(core, *pop_dues(core, times[-1]))
+    done_ids, done_times = pop_live_dues(core, times[-1])
     owners_done = complete(core, done_ids)
     # Completion c is written before arrival group[c] (due at or before that arrival's time).
     group = np.searchsorted(at, done_times, side="left")
@@ -75,8 +75,11 @@ def arrive_in_bulk(core: Core, times: list[float]) -> None:
     done_names = [table[who] for who in owners_done]
     owner_of = dict(zip(granted.tolist(), [table[who] for who in owners.tolist()], strict=True))
     assignment, governance = Primitive.ASSIGNMENT, Primitive.GOVERNANCE
-    done_list = done_ids.tolist()
     done_at = done_times.tolist()
+    done_details = [
+        {"task": tid, "member": name}
+        for tid, name in zip(done_ids.tolist(), done_names, strict=True)
+    ]
     edges = bounds.tolist()
     # The records in the one-at-a-time order, written as one batch (Core.emit_many).
     at_list: list[float] = []
@@ -91,7 +94,7 @@ def arrive_in_bulk(core: Core, times: list[float]) -> None:
             at_list += done_at[lo:hi]
             prims += [assignment] * (hi - lo)
             kinds += ["task_completed"] * (hi - lo)
-            details += [{"task": done_list[c], "member": done_names[c]} for c in range(lo, hi)]
+            details += done_details[lo:hi]
         at_list += (when, when)
         if granted_one:
             prims += (governance, assignment)

@@ -338,28 +338,24 @@ class AuditLog:
         """Hash and record the payload texts ``inners`` (with their payloads' parts); returns
         how many were recorded (fewer than all if one's text cannot be encoded to UTF-8: a
         lone surrogate, left to :meth:`append`)."""
-        seq0 = seq = self._count
-        prev = first = self._head
-        digests: list[str] = []
-        add = digests.append
+        seq = self._count
+        prev = self._head
+        lines: list[str] = []
+        add = lines.append
         sha256 = _sha256
         try:
             for inner in inners:
-                prev = sha256(
+                digest = sha256(
                     f'{{"payload":{{{inner}}},"prev_hash":"{prev}","seq":{seq}}}'.encode()
                 ).hexdigest()
-                add(prev)
+                add(f'{{"seq":{seq},{inner},"prev_hash":"{prev}","hash":"{digest}"}}')
+                prev = digest
                 seq += 1
         except UnicodeEncodeError:
             pass
-        done = len(digests)
+        done = len(lines)
         if done == 0:
             return 0
-        prevs = [first, *digests[:-1]]
-        lines = [
-            f'{{"seq":{s},{inner},"prev_hash":"{p}","hash":"{h}"}}'
-            for s, inner, p, h in zip(range(seq0, seq), inners, prevs, digests, strict=False)
-        ]
         if done < len(times):
             times, primitives, kinds = times[:done], primitives[:done], kinds[:done]
             details = details[:done]

@@ -128,7 +128,7 @@ def start_moves(
         core.emit(
             t, Primitive.MIGRATION, "migrations_started",
             count=int(ids.size), tasks=id_list, tokens=tokens,
-            **{"from": [names(i) for i in src_list], "to": [names(i) for i in dst_list]},
+            **{"from": list(map(names, src_list)), "to": list(map(names, dst_list))},
             reason=reason, eta=eta, progress=progress,
         )  # fmt: skip
         return int(ids.size)
@@ -201,8 +201,8 @@ def _complete(core: Core, rows: IntArray, t: float) -> None:
     core.counters.migrations_completed += count
     names = core.ring.names.__getitem__
     id_list = ids.tolist()
-    from_names = [names(i) for i in sources.tolist()]
-    to_names = [names(i) for i in targets.tolist()]
+    from_names = list(map(names, sources.tolist()))
+    to_names = list(map(names, targets.tolist()))
     if count > BULK_MOVES:
         core.emit(
             t, Primitive.MIGRATION, "migrations_completed",

@@ -78,10 +78,11 @@ class DueQueue:
 
     def push(self, ids: IntArray, times: FloatArray) -> None:
         finite = np.isfinite(times)
-        ids, times = ids[finite], times[finite]
+        if not finite.all():
+            ids, times = ids[finite], times[finite]
         if ids.size >= _RUN_MIN:
-            order = np.lexsort((ids, times))
-            self._runs.append(_Run(times[order].copy(), ids[order].copy()))
+            order = np.lexsort((ids, times))  # the gathers below are new arrays, the run's own
+            self._runs.append(_Run(times[order], ids[order]))
             self._merge_tail()
             return
         for tid, when in zip(ids.tolist(), times.tolist(), strict=True):

@@ -96,28 +96,34 @@ def create(
     return ids, ok
 
 
-def pop_dues(core: Core, limit: float) -> tuple[IntArray, FloatArray]:
-    """Queue entries due by ``limit``, sorted by (time, id). A failed unit of work pushes a
-    task's due time back without a new entry (so the queue stays as large as the running
-    work): its old entry is queued again at the real due time here, and taken in this batch
-    when that is by ``limit`` too — the same batch a fresh entry would have been in."""
+def pop_live_dues(core: Core, limit: float) -> tuple[IntArray, FloatArray]:
+    """The live queue entries due by ``limit`` — the task RUNNING with exactly that due time —
+    each once, sorted by (time, id).
+
+    A failed unit of work pushes a task's due time back without a new entry (so the queue
+    stays as large as the running work): its old entry is queued again at the real due time
+    here, or, when that is by ``limit`` too, taken in this batch at that time straight away —
+    what queueing it and popping again would give, since everything else due by ``limit`` is
+    popped already."""
     ids, times = core.due.pop_until(limit)
+    if ids.size == 0:
+        return ids, times
     tab = core.tasks
-    while ids.size:
-        due = tab.raw("due").take(ids)
-        later = (tab.raw("state").take(ids) == int(TaskState.RUNNING)) & (due > times)
-        if not later.any():
-            break
-        core.due.push(ids[later], due[later])
-        ids, times = ids[~later], times[~later]
-        if not (due[later] <= limit).any():
-            break
-        more_ids, more_times = core.due.pop_until(limit)
-        ids = np.concatenate((ids, more_ids))
-        times = np.concatenate((times, more_times))
-        order = np.lexsort((ids, times))
-        ids, times = ids[order], times[order]
-    return ids, times
+    due = tab.raw("due").take(ids)
+    running = tab.raw("state").take(ids) == int(TaskState.RUNNING)
+    live = running & (due == times)
+    later = running & (due > times)
+    if later.any():
+        moved, moved_due = ids[later], due[later]
+        soon = moved_due <= limit
+        if not soon.all():
+            core.due.push(moved[~soon], moved_due[~soon])
+        if soon.any():
+            ids = np.concatenate((ids.compress(live), moved[soon]))
+            times = np.concatenate((times.compress(live), moved_due[soon]))
+            order = np.lexsort((ids, times))
+            return _each_once(ids[order], times[order])
+    return _each_once(ids.compress(live), times.compress(live))
 
 
 def live_dues(core: Core, ids: IntArray, times: FloatArray) -> tuple[IntArray, FloatArray]:
@@ -127,7 +133,11 @@ def live_dues(core: Core, ids: IntArray, times: FloatArray) -> tuple[IntArray, F
     live = (tab.raw("state").take(ids) == int(TaskState.RUNNING)) & (
         tab.raw("due").take(ids) == times
     )
-    ids, times = ids.compress(live), times.compress(live)
+    return _each_once(ids.compress(live), times.compress(live))
+
+
+def _each_once(ids: IntArray, times: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Each id at its first position only (a live id's entries are all the same pair)."""
     if ids.size == 0:
         return ids, times
     # Each id's first position (np.unique(ids, return_index=True) without its first call's
