@@ -252,7 +252,10 @@ class WorkloadPanel(FollowingTablePanel):
 
     def _on_selection(self) -> None:
         self._show_packet()
-        self.taskSelected.emit(self.selected_task())
+        task = self.selected_task()
+        # A forgotten task has nothing left to inspect or explain: as if none were selected.
+        forgotten = self.sim is not None and 0 <= task < self.sim.tasks.live_from
+        self.taskSelected.emit(-1 if forgotten else task)
 
     def _show_packet(self) -> None:
         task = self.selected_task()

@@ -130,7 +130,11 @@ def test_forgotten_finished_tasks_read_as_such(qtbot, panel, make_sim, monkeypat
     assert _cell(panel, 0, 1) == "—" and _cell(panel, 0, 4) == "—"
     assert _cell(panel, 0, 2) in ("COMPLETED", "DENIED")
     assert _cell(panel, 0, 3) == ("100 %" if _cell(panel, 0, 2) == "COMPLETED" else "0 %")
-    select_row(panel.view, 0)
+    with qtbot.waitSignal(panel.taskSelected) as picked:
+        select_row(panel.view, 0)
     assert "forgotten" in panel.packet_label.text()
-    select_row(panel.view, low)
+    assert picked.args == [-1]  # nothing to inspect or explain
+    with qtbot.waitSignal(panel.taskSelected) as picked:
+        select_row(panel.view, low)
     assert panel.packet_label.text().startswith(f"task-{low} · token")
+    assert picked.args == [low]
