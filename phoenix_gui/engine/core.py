@@ -281,9 +281,11 @@ class Core:
         self.ring = HashRing(vnodes=config.ring.vnodes)
         self.columns = MemberColumns()
         self.tasks = TaskTable(capacity=max(1024, config.workload.initial_tasks + 1024))
-        # Headless runs (the audit streamed, not kept) forget finished tasks' rows as they go,
-        # so a long run's memory follows the live tasks (see :meth:`forget_finished`).
-        self.tasks.forgetful = not keep_audit
+        # Runs forget finished tasks' rows as they go, so a long run's memory follows the live
+        # tasks (see :meth:`forget_finished`); headless runs (the audit streamed, not kept) forget
+        # departed members and old membership changes too (the window's docks list them all).
+        self.tasks.forgetful = True
+        self.forget_departed = not keep_audit
         if not keep_audit:
             hand_back_large_blocks()
         self.token_index = TokenIndex()  # phoenix: tasks by token, for moved_tasks
@@ -352,8 +354,11 @@ class Core:
         lineage and token-index room). Changes nothing a run records or decides: only finished
         tasks are forgotten, and nothing reads their rows but a look at one task (``packet``)."""
         upto = self.tasks.forget_finished()
-        self.changes.forget_older(CHANGES_KEPT)
         self.token_index.forget_below(upto)
+        # (A run saved before window runs forgot tasks forgot members when it forgot tasks.)
+        if not getattr(self, "forget_departed", self.tasks.forgetful):
+            return
+        self.changes.forget_older(CHANGES_KEPT)
         # Departed members too, but those a transfer in flight still names (its source).
         named = self.transfers.members_named()
         cols = self.columns

@@ -59,6 +59,7 @@ import numpy as np
 import zstandard
 
 import phoenix_gui.engine.rewind_shift as rewind_shift
+from phoenix_gui.engine.rewind_sparse import held, refill, sparse_copy
 
 if TYPE_CHECKING:
     from phoenix_gui.engine.simulation import Simulation
@@ -215,14 +216,30 @@ class _Version:
 class _Lineage:
     """One live array followed from keyframe to keyframe: its last stored version and bytes."""
 
-    __slots__ = ("anchor", "anchor_copy", "array", "copy", "last")
+    __slots__ = ("anchor", "anchor_copy", "anchor_span", "array", "copy", "last", "span")
 
     def __init__(self, array: Any, now: np.ndarray) -> None:
         self.array = array  # held, so its id() stays this array's
-        self.copy = now.copy()  # its bytes at the last keyframe
+        # Its bytes at the last keyframe; copies hold memory only for their span, the zeros
+        # either side (a forgetful task table's forgotten rows, spare room) take none
+        # (rewind_sparse).
+        self.copy, self.span = sparse_copy(now)
         self.last: _Version | None = None
         self.anchor: _Version | None = None  # the version LEVEL1 deltas are taken against
         self.anchor_copy: np.ndarray | None = None
+        self.anchor_span = (0, 0)
+
+    def anchor_at(self, version: _Version, now: np.ndarray) -> None:
+        """``version`` (whose bytes are ``now``) is the anchor from here on."""
+        self.anchor = version
+        self.anchor_copy, self.anchor_span = sparse_copy(now)
+
+    def held(self) -> int:
+        """Bytes of the copies in memory (their zeros either side take none)."""
+        out = held(self.span, self.copy.itemsize)
+        if self.anchor_copy is not None:
+            out += held(self.anchor_span, self.anchor_copy.itemsize)
+        return out
 
 
 @dataclass(frozen=True)
@@ -390,8 +407,11 @@ class RunHistory:
         graph = pickle.dumps(sim, protocol=5, buffer_callback=buffers.append)
         raws = [buffer.raw() for buffer in buffers]
         # Stored later, the arrays are copied now (the run writes to them as it goes on).
+        # (Only their spans: a forgetful task table's forgotten rows take no memory, rewind_sparse.)
         data = tuple(
-            np.array(raw, dtype=np.uint8) if self.deferred else np.frombuffer(raw, np.uint8)
+            sparse_copy(np.frombuffer(raw, np.uint8))[0]
+            if self.deferred
+            else np.frombuffer(raw, np.uint8)
             for raw in raws
         )
         capture = _Capture(sim.step_index, pin, graph, data, tuple(raw.obj for raw in raws))
@@ -491,23 +511,23 @@ class RunHistory:
         last = lineage.last
         if last is None or count % FULL == 0:
             version = _Version(now, None, None)
-            lineage.anchor, lineage.anchor_copy = version, now.copy()
+            lineage.anchor_at(version, now)
         elif count % LEVEL1 == 0:
             assert lineage.anchor is not None and lineage.anchor_copy is not None
             version = _Version(now, lineage.anchor, lineage.anchor_copy, record, shifts)
             if version.unchanged:
                 version = lineage.anchor
             else:
-                lineage.anchor, lineage.anchor_copy = version, now.copy()
+                lineage.anchor_at(version, now)
         else:
             version = _Version(now, last, lineage.copy, record, shifts)
             if version.unchanged:
                 version = last
         if version is not last:
             if lineage.copy.size == now.size:
-                np.copyto(lineage.copy, now)
+                lineage.span = refill(lineage.copy, lineage.span, now)
             else:
-                lineage.copy = now.copy()
+                lineage.copy, lineage.span = sparse_copy(now)
         lineage.last = version
         return version
 
@@ -616,8 +636,8 @@ class RunHistory:
                 self._hold_pieces(frame.pieces)
             self._release(frame)
         for lineage, version in zip(self._slots, self._keyframes[newest].arrays, strict=True):
-            lineage.last = lineage.anchor = version
-            lineage.anchor_copy = lineage.copy.copy()
+            lineage.last = version
+            lineage.anchor_at(version, lineage.copy)
         self._cool(0)
 
     def _hold_pieces(self, pieces: tuple[bytes, ...]) -> None:
@@ -647,10 +667,7 @@ class RunHistory:
         next keyframe is compared with), the caches (decompressed pieces, the last jump's
         arrays) and the Python objects around them all."""
         self._settle()
-        copies = sum(
-            lin.copy.nbytes + (lin.anchor_copy.nbytes if lin.anchor_copy is not None else 0)
-            for lin in self._lineages.values()
-        )
+        copies = sum(lin.held() for lin in self._lineages.values())
         keys = sum(len(frame.pieces) for frame in self._keyframes.values())
         overhead = (
             len(self._holds) * VERSION_OVERHEAD

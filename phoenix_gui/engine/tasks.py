@@ -168,6 +168,7 @@ class TaskTable:
                 else:
                     _release(new, 0, low)  # zeros, whatever the allocator handed back
                 new[low:start] = old[low:start]
+                _release(new, need, cap)  # spare room reads 0 too (a rewind copies none of it)
                 self.__dict__["_" + name] = new
             self._cap = cap
         for name, (_dtype, fill) in _COLUMNS.items():

@@ -1,9 +1,10 @@
-"""Headless runs forget finished tasks (issues 11/12: memory flat over long runs).
+"""Runs forget finished tasks (issues 11/12: memory flat over long runs).
 
-A run that streams its audit (``keep_audit=False``) gives back the rows, lineage and token-index
-room of the finished tasks below the oldest unfinished one. Nothing it records or decides may
-change: the audit bytes, the summary and every invariant equal those of a run that keeps
-everything, and the forgotten structures really shrink.
+A run gives back the rows, lineage and token-index room of the finished tasks below the oldest
+unfinished one; one that streams its audit (``keep_audit=False``, headless) forgets departed
+members and old membership changes too (the window's docks list those). Nothing it records or
+decides may change: the audit bytes, the summary and every invariant equal those of a run that
+keeps everything, and the forgotten structures really shrink.
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ def test_forgetting_finished_tasks_changes_nothing_a_run_records(
     monkeypatch.setattr(core, "CHANGES_KEPT", 4)
     config = load_config(LESSONS / f"{lesson}.yaml")
     kept = Simulation(config)
+    kept.tasks.forgetful = False  # keeps every row
     sink = io.StringIO()
     forgetful = Simulation(config, audit_sink=sink, keep_audit=False)
-    assert forgetful.tasks.forgetful and not kept.tasks.forgetful
+    assert forgetful.tasks.forgetful
     for _ in range(6):
         kept.run(steps=150)
         forgetful.run(steps=150)
@@ -71,6 +73,28 @@ def test_forgetting_finished_tasks_changes_nothing_a_run_records(
     if config.paradigm == "phoenix":
         assert forgetful.token_index._base > 0
         assert forgetful.token_index.task_ids().tolist() == kept.token_index.task_ids().tolist()
+
+
+def test_a_window_run_forgets_finished_tasks_and_keeps_its_members_and_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(simulation, "FORGET_EVERY", 3)
+    monkeypatch.setattr(tasks, "_FORGET_ROWS", 8)
+    monkeypatch.setattr(core, "CHANGES_KEPT", 4)
+    config = load_config(LESSONS / "classroom-basics.yaml")
+    kept = Simulation(config)
+    kept.tasks.forgetful = False
+    window = Simulation(config)  # keeps its audit, as the window's run does
+    assert window.tasks.forgetful and not window.forget_departed
+    kept.run(steps=600)
+    window.run(steps=600)
+    assert window.check_invariants() == []
+    assert window.audit.head == kept.audit.head
+    assert window.summary() == kept.summary()
+    assert window.tasks.live_from > 0 and kept.tasks.live_from == 0
+    assert not window.tasks.raw("work")[: window.tasks.live_from - 8].any()
+    assert len(window.changes) == len(kept.changes) > 4
+    assert [m.id for m in window.registry.members()] == [m.id for m in kept.registry.members()]
 
 
 def test_a_forgetful_run_restores_and_goes_on_alike(monkeypatch: pytest.MonkeyPatch) -> None:

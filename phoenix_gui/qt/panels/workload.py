@@ -5,7 +5,9 @@ tasks and ``data()`` reads the engine's numpy columns. Owner and state come stra
 columns; progress and the last checkpoint are computed by the engine's vectorised helpers for
 a block of ``_BLOCK`` rows at a time, only for blocks the view actually asks about, and that
 cache is dropped on each refresh. Rows are only ever appended (task ``n`` is row ``n``), so the
-selection and the scroll position survive refreshes.
+selection and the scroll position survive refreshes. A long run forgets the finished tasks below
+its oldest unfinished one (engine/tasks.py, ``live_from``): those rows keep their state; their
+owner, checkpoint and lineage read "—" (scrubbing back to when they ran shows them).
 """
 
 from __future__ import annotations
@@ -99,6 +101,10 @@ class TaskTableModel(HeaderedTableModel):
         if role == DISPLAY:
             if col == 0:
                 return f"task-{row}"
+            if row < self._sim.tasks.live_from and col != 2:  # forgotten (finished)
+                if col == 3:
+                    return "100 %" if self.state_name(row) == "COMPLETED" else "0 %"
+                return "—"
             if col == 1:
                 return self.owner_name(int(self._sim.tasks.raw("owner")[row]))
             if col == 2:
@@ -246,13 +252,22 @@ class WorkloadPanel(FollowingTablePanel):
 
     def _on_selection(self) -> None:
         self._show_packet()
-        self.taskSelected.emit(self.selected_task())
+        task = self.selected_task()
+        # A forgotten task has nothing left to inspect or explain: as if none were selected.
+        forgotten = self.sim is not None and 0 <= task < self.sim.tasks.live_from
+        self.taskSelected.emit(-1 if forgotten else task)
 
     def _show_packet(self) -> None:
         task = self.selected_task()
         self.lineage_list.clear()
         if task < 0 or self.sim is None:
             self.packet_label.setText("Select a task to see its lineage.")
+            return
+        if task < self.sim.tasks.live_from:
+            self.packet_label.setText(
+                f"task-{task} · {self.model.state_name(task)} · finished long ago: its details "
+                "are forgotten (scrub back to when it ran to see them)."
+            )
             return
         p = self.sim.packet(task)
         skill = ", ".join(p.capabilities) or "none"

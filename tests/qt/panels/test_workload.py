@@ -111,3 +111,30 @@ def test_never_builds_rows_for_a_large_population(qtbot, panel, make_sim):
     assert elapsed < 0.2, f"refresh of 10^5 tasks took {elapsed * 1000:.0f} ms"
     assert panel.selected_task() == 99_999
     assert np.count_nonzero(sim.tasks.active_mask()) > 0
+
+
+def test_forgotten_finished_tasks_read_as_such(qtbot, panel, make_sim, monkeypatch):
+    """A run forgets finished tasks' rows (engine/tasks.py live_from): the table and the
+    lineage box say so instead of reading the zeros left (owner 0 would name a member)."""
+    from phoenix_gui.engine import simulation, tasks
+
+    monkeypatch.setattr(simulation, "FORGET_EVERY", 2)
+    monkeypatch.setattr(tasks, "_FORGET_ROWS", 8)
+    sim = make_sim(hosts=4, tasks=60, workload={"work_mean": 0.5, "arrival_rate": 40.0})
+    panel.set_simulation(sim)
+    for _ in range(40):
+        sim.step()
+    panel.refresh()
+    low = sim.tasks.live_from
+    assert 8 < low < panel.model.rowCount()
+    assert _cell(panel, 0, 1) == "—" and _cell(panel, 0, 4) == "—"
+    assert _cell(panel, 0, 2) in ("COMPLETED", "DENIED")
+    assert _cell(panel, 0, 3) == ("100 %" if _cell(panel, 0, 2) == "COMPLETED" else "0 %")
+    with qtbot.waitSignal(panel.taskSelected) as picked:
+        select_row(panel.view, 0)
+    assert "forgotten" in panel.packet_label.text()
+    assert picked.args == [-1]  # nothing to inspect or explain
+    with qtbot.waitSignal(panel.taskSelected) as picked:
+        select_row(panel.view, low)
+    assert panel.packet_label.text().startswith(f"task-{low} · token")
+    assert picked.args == [low]
