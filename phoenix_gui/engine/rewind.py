@@ -51,7 +51,8 @@ import gc
 import hashlib
 import pickle
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -287,6 +288,47 @@ def _cuts(data: bytes) -> list[int]:
             cuts.append(cut)
             last = cut
     return cuts
+
+
+class Rebuild:
+    """A jump under way (:meth:`RunHistory.rebuild`): ``step`` is where it goes."""
+
+    def __init__(self, step: int, slices: Iterator[Simulation | None]) -> None:
+        self.step = step
+        self._slices = slices
+        self.result: Simulation | None = None  # the moment, once every slice is made
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    def advance(self) -> bool:
+        """Make the next slice; True once the moment is rebuilt (:attr:`result`)."""
+        if self.result is None:
+            # The cyclic collector would run (and walk the whole heap, a window's too)
+            # several times while the run's 10^5 objects are made; none of them is garbage.
+            with _collector_paused():
+                self.result = next(self._slices)
+        return self.result is not None
+
+    def finish(self) -> Simulation:
+        """Make every slice left, at once; the moment."""
+        with _collector_paused():
+            while not self.advance():
+                pass
+        assert self.result is not None
+        return self.result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class RunHistory:
@@ -669,31 +711,39 @@ class RunHistory:
         itself from :meth:`at`). When it stands between the nearest keyframe and ``step``
         (a drag forward), it is stepped on to ``step`` and returned, instead of a thaw and a
         longer replay."""
+        return self.rebuild(step, near).finish()
+
+    def rebuild(self, step: int, near: Simulation | None = None) -> Rebuild:
+        """:meth:`at` cut into slices, made one at a time by :meth:`Rebuild.advance` (a window
+        calls it between passes of its event loop: a far jump never holds it up in one piece).
+        The slices: the keyframe's graph, each of its arrays, the thaw, each replayed step."""
         if not self.start <= step <= self.latest:
             raise ValueError(f"step: must be in [{self.start}, {self.latest}], got {step}")
         self._settle()
         base = max(s for s in self._keyframes if s <= step)
         if near is not None and not base <= near.step_index <= step:
             near = None
-        # The cyclic collector would run (and walk the whole heap, the window's too) several
-        # times while the run's 10^5 objects are made and stepped on; none of them is garbage.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            sim = near if near is not None else self._thaw(self._keyframes[base])
-            begin = sim.step_index
-            pending = [r for r in self.requests if begin <= r.step < step]
-            for current in range(begin, step):
-                for req in pending:
-                    if req.step == current:
-                        getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
-                sim.step()
-        finally:
-            if collecting:
-                gc.enable()
-        return sim
+        return Rebuild(step, self._rebuilding(step, self._keyframes[base], near))
 
-    def _thaw(self, frame: _Keyframe) -> Simulation:
+    def _rebuilding(
+        self, step: int, frame: _Keyframe, near: Simulation | None
+    ) -> Iterator[Simulation | None]:
+        """Yields None between slices, then the simulation at ``step``. The requests are read
+        when the replay starts: the history is read-only meanwhile (the live run waits while
+        its past is looked at), and the keyframe and versions used are held by this jump."""
+        sim = near if near is not None else (yield from self._thawing(frame))
+        begin = sim.step_index
+        pending = [r for r in self.requests if begin <= r.step < step]
+        for current in range(begin, step):
+            yield None
+            for req in pending:
+                if req.step == current:
+                    getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
+            sim.step()
+        yield sim
+
+    def _thawing(self, frame: _Keyframe) -> Generator[None, None, Simulation]:
+        """The keyframe thawed, in slices (yields None between them; returns the run)."""
         from phoenix_gui.engine.simulation import Simulation
 
         graph = b"".join(self._piece(key) for key in frame.pieces)
@@ -701,15 +751,18 @@ class RunHistory:
         # now is kept as it was built, before the run sees it.
         built: dict[int, tuple[_Version, bytes]] = {}
         buffers = []
+        last = self._built  # (read once: a store between slices may empty the cache)
         for version in frame.arrays:
-            kept = self._built.get(id(version))
+            kept = last.get(id(version))
             if kept is None:
-                buffer = version.build(self._built)
+                yield None
+                buffer = version.build(last)
                 kept = (version, bytes(buffer))
             else:
                 buffer = bytearray(kept[1])
             built[id(version)] = kept
             buffers.append(buffer)
+        yield None
         self._built = built
         self._built_bytes = sum(len(b) for b in buffers)
         # What the history holds besides the caches, counted once (not once per piece).

@@ -251,3 +251,34 @@ def test_keyframes_keep_their_spacing_when_the_forgotten_past_leaves_a_pinned_st
         sim.step()
         history.stepped(sim)
     assert history.keyframe_steps() == [7, 8, 10, 12, 14, 16, 18, 20]
+
+
+def test_a_jump_made_in_slices_is_the_jump_made_at_once() -> None:
+    # A window makes a far jump a slice at a time (graph, arrays, thaw, each replayed step),
+    # its event loop running between them: the moment is the same, byte for byte.
+    live, history, heads = _live_run(
+        "phoenix", 7, [(3, "crash"), (12, "join"), (25, "joins")], 10, 1 << 30, deferred=True
+    )
+    for step in (39, 9, 26, 0, 40):
+        whole = _frozen(history.at(step))
+        history._cool(0)
+        rebuild = history.rebuild(step)
+        assert rebuild.step == step and not rebuild.done
+        slices = 1
+        while not rebuild.advance():
+            slices += 1
+        assert rebuild.done and rebuild.result is not None
+        assert rebuild.advance() and rebuild.finish() is rebuild.result  # nothing left to do
+        # The keyframe's arrays and graph, the thaw, then one slice per step replayed.
+        assert slices >= 2 + step % 10
+        assert _frozen(rebuild.result) == whole
+        assert (rebuild.result.audit.head, len(rebuild.result.audit)) == heads[step]
+    # The live run goes on (a keyframe taken and stored between slices of a jump under way).
+    rebuild = history.rebuild(19, near=history.at(11))
+    rebuild.advance()
+    for _ in range(10):
+        live.step()
+        history.stepped(live)
+    sim = rebuild.finish()
+    assert (sim.audit.head, len(sim.audit)) == heads[19]
+    assert history.at(45).step_index == 45
