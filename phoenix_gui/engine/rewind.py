@@ -51,7 +51,7 @@ import gc
 import hashlib
 import pickle
 from collections import OrderedDict
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -82,6 +82,11 @@ PIECE_OVERHEAD = 260
 KEY_OVERHEAD = 72
 REQUEST_OVERHEAD = 400
 HOT_BYTES = 32 << 20  # decompressed pieces and the last built arrays (counted in nbytes)
+# Arrays stored whole (every FULL keyframes, a few hundred of them at 10^4 tasks: ~8 MB) are
+# what a jump spends most of its thaw decompressing, for any keyframe of their block: the last
+# ones used are kept decompressed too, in this many bytes (a 10^4-step run at 10^4 tasks has
+# four such blocks). Counted in nbytes, and dropped first when the history outgrows its budget.
+WHOLE_BYTES = 32 << 20
 # zstd rather than zlib: as small (≈ 216 MB of payloads against 223 at 10^4 steps and tasks),
 # three times as fast to decompress (the restore part of a jump) and six times as fast to
 # compress (every keyframe the live run takes).
@@ -185,14 +190,19 @@ class _Version:
             return True
         return False
 
-    def build(self, built: dict[int, tuple[_Version, bytes]] | None = None) -> bytearray:
+    def build(
+        self,
+        built: dict[int, tuple[_Version, bytes]] | None = None,
+        whole: Callable[[_Version], bytes] | None = None,
+    ) -> bytearray:
         """The array's bytes at this version (a fresh, writable buffer); ``built``: versions
-        already built, by id (this one, or one it builds on, is then taken from there)."""
+        already built, by id (this one, or one it builds on, is then taken from there);
+        ``whole``: a version stored whole's bytes (from a cache), instead of unpacking them."""
         if built is not None and id(self) in built:
             return bytearray(built[id(self)][1])
         if self.base is None:
-            return bytearray(_unpack(self.payload[0]))
-        out = self.base.build(built)
+            return bytearray(_unpack(self.payload[0]) if whole is None else whole(self))
+        out = self.base.build(built, whole)
         if self.record:
             parts = [_unpack(p) for p in self.payload]
             old = np.frombuffer(out, dtype=np.uint8).reshape(-1, self.record)
@@ -362,6 +372,10 @@ class RunHistory:
         self._stored = 0  # bytes of pieces and versions held
         self._hot: OrderedDict[bytes, bytes] = OrderedDict()  # decompressed, most recent last
         self._hot_bytes = 0
+        # Whole versions' bytes, decompressed (id(version) → the version, held so its id stays
+        # its own, and its bytes), most recently used last (see WHOLE_BYTES).
+        self._wholes: OrderedDict[int, tuple[_Version, bytes]] = OrderedDict()
+        self._wholes_bytes = 0
         # The arrays of the last keyframe thawed, as built (id(version) → the version, held so
         # its id stays its own, and its bytes): the next jump, most often to a keyframe near
         # it (a drag), shares most versions or their bases and builds only what differs.
@@ -700,7 +714,8 @@ class RunHistory:
             + (keys + len(self._hot)) * KEY_OVERHEAD
             + len(self.requests) * REQUEST_OVERHEAD
         )
-        return self._stored + copies + self._hot_bytes + self._built_bytes + overhead
+        caches = self._hot_bytes + self._built_bytes + self._wholes_bytes
+        return self._stored + copies + caches + overhead
 
     def at(self, step: int, near: Simulation | None = None) -> Simulation:
         """A fresh simulation standing exactly at ``step`` (start ≤ step ≤ latest), rebuilt
@@ -756,7 +771,7 @@ class RunHistory:
             kept = last.get(id(version))
             if kept is None:
                 yield None
-                buffer = version.build(last)
+                buffer = version.build(last, self._whole)
                 kept = (version, bytes(buffer))
             else:
                 buffer = bytearray(kept[1])
@@ -766,8 +781,9 @@ class RunHistory:
         self._built = built
         self._built_bytes = sum(len(b) for b in buffers)
         # What the history holds besides the caches, counted once (not once per piece).
-        held = self.nbytes() - self._hot_bytes - self._built_bytes
-        self._cool(max(0, min(HOT_BYTES, self.budget_bytes - held)))
+        room = self.budget_bytes - (self.nbytes() - self._hot_bytes - self._built_bytes)
+        room -= self._wholes_bytes
+        self._cool(max(0, min(HOT_BYTES, room)), max(0, min(WHOLE_BYTES, room - HOT_BYTES)))
         sim = pickle.loads(graph, buffers=buffers)
         if not isinstance(sim, Simulation):
             raise TypeError("keyframe: not a Simulation")
@@ -784,9 +800,25 @@ class RunHistory:
         self._hot_bytes += len(piece)
         return piece
 
-    def _cool(self, limit: int) -> None:
-        """Keep the caches under ``limit`` bytes: forget the least recently used decompressed
-        pieces, then (if that is not enough) the last thaw's arrays."""
+    def _whole(self, version: _Version) -> bytes:
+        """A version stored whole: its bytes, decompressed once while they stay in use."""
+        kept = self._wholes.get(id(version))
+        if kept is not None:
+            self._wholes.move_to_end(id(version))
+            return kept[1]
+        data = _unpack(version.payload[0])
+        if version.payload[0][:1] == b"\x01":  # (one stored as it is costs no unpacking)
+            self._wholes[id(version)] = (version, data)
+            self._wholes_bytes += len(data)
+        return data
+
+    def _cool(self, limit: int, wholes: int = 0) -> None:
+        """Keep the caches under ``limit`` bytes, whole versions' bytes under ``wholes``:
+        forget the least recently used of those, then decompressed pieces, then (if that is
+        not enough) the last thaw's arrays."""
+        while self._wholes_bytes > wholes:
+            _id, (_version, whole) = self._wholes.popitem(last=False)
+            self._wholes_bytes -= len(whole)
         while self._hot_bytes + self._built_bytes > limit and self._hot:
             _key, piece = self._hot.popitem(last=False)
             self._hot_bytes -= len(piece)

@@ -282,3 +282,39 @@ def test_a_jump_made_in_slices_is_the_jump_made_at_once() -> None:
     sim = rebuild.finish()
     assert (sim.audit.head, len(sim.audit)) == heads[19]
     assert history.at(45).step_index == 45
+
+
+def _whole_payloads(history: RunHistory) -> set[int]:
+    """ids of the compressed payloads of every version stored whole that a keyframe uses."""
+    out = set()
+    for frame in history._keyframes.values():
+        for version in frame.arrays:
+            while version.base is not None:
+                version = version.base
+            if version.payload[0][:1] == b"\x01":
+                out.add(id(version.payload[0]))
+    return out
+
+
+def test_arrays_stored_whole_stay_decompressed_for_the_next_jump(monkeypatch) -> None:
+    _live, history, heads = _live_run("phoenix", 4, [(6, "join"), (20, "crash")], 2, 1 << 30)
+    wholes = _whole_payloads(history)
+    unpacked: list[int] = []
+    unpack = rewind._unpack
+    monkeypatch.setattr(rewind, "_unpack", lambda p: unpacked.append(id(p)) or unpack(p))
+    history._cool(0)
+    cold = _frozen(history.at(37))
+    assert set(unpacked) & wholes  # decompressed once …
+    assert history._wholes_bytes > 0 and history.nbytes() > history._wholes_bytes
+    unpacked.clear()
+    history._built, history._built_bytes = {}, 0  # not the last jump's arrays: their bases
+    warm = history.at(36)  # the same keyframe's arrays, built again
+    assert not set(unpacked) & wholes  # … and not again
+    history._cool(0)
+    assert history._wholes_bytes == 0 and _frozen(history.at(36)) == _frozen(warm)
+    assert _frozen(history.at(37)) == cold
+    assert (warm.audit.head, len(warm.audit)) == heads[36]
+    # With no room left in the budget beyond the other caches, none are kept.
+    history.budget_bytes = history.nbytes() - history._wholes_bytes + rewind.HOT_BYTES // 2
+    history.at(23)
+    assert history._wholes_bytes == 0
