@@ -24,7 +24,8 @@ only what changed since the ones before it:
   arrays — a *shift* (rewind_shift.py). Only an array mostly new is stored whole. The pickled
   graph is cut into content-defined pieces, each stored once. The pieces the last jumps used
   stay decompressed in a small cache (:data:`HOT_BYTES`), with the arrays the last jump built,
-  so a jump mostly thaws only what differs.
+  so a jump mostly thaws only what differs; so do the arrays stored whole (:data:`WHOLE_BYTES`).
+  :meth:`RunHistory.rebuild` makes a jump in slices, a window's event loop running between them.
 
 Capture: a keyframe is taken in two parts. First the run is pickled (its graph, a few hundred
 kB, its arrays out of band: ~2 ms for a 10^5-task run); everything else — cuts, hashes, deltas,
