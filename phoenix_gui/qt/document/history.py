@@ -45,6 +45,7 @@ class RunTimeline(QtCore.QObject):
         self._viewed: int | None = None
         self._jump: Any = None  # the jump under way (a RunHistory.rebuild), or None
         self._queued: int | None = None  # the step asked for during it: gone to next
+        self._asked_in: tuple[Any, ...] = ()  # the run as it was when the jump was asked for
         self._slicer = QtCore.QTimer(self)
         self._slicer.setObjectName("timeline-jump-timer")
         self._slicer.setSingleShot(True)
@@ -125,7 +126,13 @@ class RunTimeline(QtCore.QObject):
         shown = self.adapter.sim if self._viewed is not None and self.adapter.viewing_past else None
         if shown is not None and shown.step_index != self._viewed:
             shown = None
-        self._jump = self.adapter.history.rebuild(step, near=shown)
+        history = self.adapter.history
+        self._jump = history.rebuild(step, near=shown)
+        self._asked_in = self._run_now()
+
+    def _run_now(self) -> tuple[Any, ...]:
+        history = self.adapter.history
+        return (history, history.latest, len(history.requests))
 
     def _continue_jump(self) -> None:
         """The jump's slices for at most JUMP_SLICE_MS, then its moment shown: in this pass
@@ -137,6 +144,9 @@ class RunTimeline(QtCore.QObject):
                 self._start_jump(step)
         jump = self._jump
         if jump is None:
+            return
+        if self.adapter.is_playing or self._run_now() != self._asked_in:
+            self._give_up_jump()  # the run went on meanwhile (Play, Step, a request): now
             return
         started = time.perf_counter()
         if not jump.done:

@@ -268,3 +268,10 @@ def test_a_far_jump_is_made_in_slices_between_passes_of_the_event_loop(
     assert not model.jumping and window.adapter.sim is live
     qtbot.wait(20)
     assert window.adapter.sim is live and model.viewed_step is None
+    # So does the run going on meanwhile (a step from now): the jump asked before is stale.
+    model.view(2)
+    assert model.jumping
+    window.adapter.step_once()
+    qtbot.waitUntil(lambda: not model.jumping, timeout=10_000)
+    qtbot.wait(20)
+    assert window.adapter.sim is live and model.viewed_step is None and live.step_index == 13
