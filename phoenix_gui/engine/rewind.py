@@ -732,22 +732,22 @@ class RunHistory:
     def rebuild(self, step: int, near: Simulation | None = None) -> Rebuild:
         """:meth:`at` cut into slices, made one at a time by :meth:`Rebuild.advance` (a window
         calls it between passes of its event loop: a far jump never holds it up in one piece).
-        The slices: the keyframe's graph, each of its arrays, the thaw, each replayed step."""
+        The slices: what is left to store of the keyframes taken (a piece each), the keyframe's
+        graph, each of its arrays, the thaw, each replayed step."""
         if not self.start <= step <= self.latest:
             raise ValueError(f"step: must be in [{self.start}, {self.latest}], got {step}")
-        self._settle()
-        base = max(s for s in self._keyframes if s <= step)
-        if near is not None and not base <= near.step_index <= step:
-            near = None
-        return Rebuild(step, self._rebuilding(step, self._keyframes[base], near))
+        return Rebuild(step, self._rebuilding(step, near))
 
-    def _rebuilding(
-        self, step: int, frame: _Keyframe, near: Simulation | None
-    ) -> Iterator[Simulation | None]:
+    def _rebuilding(self, step: int, near: Simulation | None) -> Iterator[Simulation | None]:
         """Yields None between slices, then the simulation at ``step``. The requests are read
         when the replay starts: the history is read-only meanwhile (the live run waits while
         its past is looked at), and the keyframe and versions used are held by this jump."""
-        sim = near if near is not None else (yield from self._thawing(frame))
+        while not self.store_next():
+            yield None
+        base = max(s for s in self._keyframes if s <= step)
+        if near is not None and not base <= near.step_index <= step:
+            near = None
+        sim = near if near is not None else (yield from self._thawing(self._keyframes[base]))
         begin = sim.step_index
         pending = [r for r in self.requests if begin <= r.step < step]
         for current in range(begin, step):

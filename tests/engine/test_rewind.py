@@ -282,6 +282,15 @@ def test_a_jump_made_in_slices_is_the_jump_made_at_once() -> None:
     sim = rebuild.finish()
     assert (sim.audit.head, len(sim.audit)) == heads[19]
     assert history.at(45).step_index == 45
+    # A keyframe taken and not stored yet is stored by the jump's first slices, a piece each.
+    for _ in range(10):
+        live.step()
+        history.stepped(live)  # a keyframe due after step 60
+    assert history.storing
+    rebuild = history.rebuild(60)
+    rebuild.advance()
+    assert history.storing  # one piece stored, not the whole keyframe
+    assert rebuild.finish().audit.head == live.audit.head and not history.storing
 
 
 def _whole_payloads(history: RunHistory) -> set[int]:
