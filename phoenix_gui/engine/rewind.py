@@ -24,7 +24,8 @@ only what changed since the ones before it:
   arrays — a *shift* (rewind_shift.py). Only an array mostly new is stored whole. The pickled
   graph is cut into content-defined pieces, each stored once. The pieces the last jumps used
   stay decompressed in a small cache (:data:`HOT_BYTES`), with the arrays the last jump built,
-  so a jump mostly thaws only what differs.
+  so a jump mostly thaws only what differs; so do the arrays stored whole (:data:`WHOLE_BYTES`).
+  :meth:`RunHistory.rebuild` makes a jump in slices, a window's event loop running between them.
 
 Capture: a keyframe is taken in two parts. First the run is pickled (its graph, a few hundred
 kB, its arrays out of band: ~2 ms for a 10^5-task run); everything else — cuts, hashes, deltas,
@@ -51,7 +52,8 @@ import gc
 import hashlib
 import pickle
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +84,11 @@ PIECE_OVERHEAD = 260
 KEY_OVERHEAD = 72
 REQUEST_OVERHEAD = 400
 HOT_BYTES = 32 << 20  # decompressed pieces and the last built arrays (counted in nbytes)
+# Arrays stored whole (every FULL keyframes, a few hundred of them at 10^4 tasks: ~8 MB) are
+# what a jump spends most of its thaw decompressing, for any keyframe of their block: the last
+# ones used are kept decompressed too, in this many bytes (a 10^4-step run at 10^4 tasks has
+# four such blocks). Counted in nbytes, and dropped first when the history outgrows its budget.
+WHOLE_BYTES = 32 << 20
 # zstd rather than zlib: as small (≈ 216 MB of payloads against 223 at 10^4 steps and tasks),
 # three times as fast to decompress (the restore part of a jump) and six times as fast to
 # compress (every keyframe the live run takes).
@@ -185,14 +192,19 @@ class _Version:
             return True
         return False
 
-    def build(self, built: dict[int, tuple[_Version, bytes]] | None = None) -> bytearray:
+    def build(
+        self,
+        built: dict[int, tuple[_Version, bytes]] | None = None,
+        whole: Callable[[_Version], bytes] | None = None,
+    ) -> bytearray:
         """The array's bytes at this version (a fresh, writable buffer); ``built``: versions
-        already built, by id (this one, or one it builds on, is then taken from there)."""
+        already built, by id (this one, or one it builds on, is then taken from there);
+        ``whole``: a version stored whole's bytes (from a cache), instead of unpacking them."""
         if built is not None and id(self) in built:
             return bytearray(built[id(self)][1])
         if self.base is None:
-            return bytearray(_unpack(self.payload[0]))
-        out = self.base.build(built)
+            return bytearray(_unpack(self.payload[0]) if whole is None else whole(self))
+        out = self.base.build(built, whole)
         if self.record:
             parts = [_unpack(p) for p in self.payload]
             old = np.frombuffer(out, dtype=np.uint8).reshape(-1, self.record)
@@ -306,6 +318,47 @@ def _cuts(data: bytes) -> list[int]:
     return cuts
 
 
+class Rebuild:
+    """A jump under way (:meth:`RunHistory.rebuild`): ``step`` is where it goes."""
+
+    def __init__(self, step: int, slices: Iterator[Simulation | None]) -> None:
+        self.step = step
+        self._slices = slices
+        self.result: Simulation | None = None  # the moment, once every slice is made
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    def advance(self) -> bool:
+        """Make the next slice; True once the moment is rebuilt (:attr:`result`)."""
+        if self.result is None:
+            # The cyclic collector would run (and walk the whole heap, a window's too)
+            # several times while the run's 10^5 objects are made; none of them is garbage.
+            with _collector_paused():
+                self.result = next(self._slices)
+        return self.result is not None
+
+    def finish(self) -> Simulation:
+        """Make every slice left, at once; the moment."""
+        with _collector_paused():
+            while not self.advance():
+                pass
+        assert self.result is not None
+        return self.result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 class RunHistory:
     """Keyframes and requests of one run, so that any of its steps can be rebuilt."""
 
@@ -337,6 +390,10 @@ class RunHistory:
         self._stored = 0  # bytes of pieces and versions held
         self._hot: OrderedDict[bytes, bytes] = OrderedDict()  # decompressed, most recent last
         self._hot_bytes = 0
+        # Whole versions' bytes, decompressed (id(version) → the version, held so its id stays
+        # its own, and its bytes), most recently used last (see WHOLE_BYTES).
+        self._wholes: OrderedDict[int, tuple[_Version, bytes]] = OrderedDict()
+        self._wholes_bytes = 0
         # The arrays of the last keyframe thawed, as built (id(version) → the version, held so
         # its id stays its own, and its bytes): the next jump, most often to a keyframe near
         # it (a drag), shares most versions or their bases and builds only what differs.
@@ -675,7 +732,8 @@ class RunHistory:
             + (keys + len(self._hot)) * KEY_OVERHEAD
             + len(self.requests) * REQUEST_OVERHEAD
         )
-        return self._stored + copies + self._hot_bytes + self._built_bytes + overhead
+        caches = self._hot_bytes + self._built_bytes + self._wholes_bytes
+        return self._stored + copies + caches + overhead
 
     def at(self, step: int, near: Simulation | None = None) -> Simulation:
         """A fresh simulation standing exactly at ``step`` (start ≤ step ≤ latest), rebuilt
@@ -686,31 +744,39 @@ class RunHistory:
         itself from :meth:`at`). When it stands between the nearest keyframe and ``step``
         (a drag forward), it is stepped on to ``step`` and returned, instead of a thaw and a
         longer replay."""
+        return self.rebuild(step, near).finish()
+
+    def rebuild(self, step: int, near: Simulation | None = None) -> Rebuild:
+        """:meth:`at` cut into slices, made one at a time by :meth:`Rebuild.advance` (a window
+        calls it between passes of its event loop: a far jump never holds it up in one piece).
+        The slices: what is left to store of the keyframes taken (a piece each), the keyframe's
+        graph, each of its arrays, the thaw, each replayed step."""
         if not self.start <= step <= self.latest:
             raise ValueError(f"step: must be in [{self.start}, {self.latest}], got {step}")
-        self._settle()
+        return Rebuild(step, self._rebuilding(step, near))
+
+    def _rebuilding(self, step: int, near: Simulation | None) -> Iterator[Simulation | None]:
+        """Yields None between slices, then the simulation at ``step``. The requests are read
+        when the replay starts: the history is read-only meanwhile (the live run waits while
+        its past is looked at), and the keyframe and versions used are held by this jump."""
+        while not self.store_next():
+            yield None
         base = max(s for s in self._keyframes if s <= step)
         if near is not None and not base <= near.step_index <= step:
             near = None
-        # The cyclic collector would run (and walk the whole heap, the window's too) several
-        # times while the run's 10^5 objects are made and stepped on; none of them is garbage.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            sim = near if near is not None else self._thaw(self._keyframes[base])
-            begin = sim.step_index
-            pending = [r for r in self.requests if begin <= r.step < step]
-            for current in range(begin, step):
-                for req in pending:
-                    if req.step == current:
-                        getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
-                sim.step()
-        finally:
-            if collecting:
-                gc.enable()
-        return sim
+        sim = near if near is not None else (yield from self._thawing(self._keyframes[base]))
+        begin = sim.step_index
+        pending = [r for r in self.requests if begin <= r.step < step]
+        for current in range(begin, step):
+            yield None
+            for req in pending:
+                if req.step == current:
+                    getattr(sim, req.kind)(*req.args, **dict(req.kwargs))
+            sim.step()
+        yield sim
 
-    def _thaw(self, frame: _Keyframe) -> Simulation:
+    def _thawing(self, frame: _Keyframe) -> Generator[None, None, Simulation]:
+        """The keyframe thawed, in slices (yields None between them; returns the run)."""
         from phoenix_gui.engine.simulation import Simulation
 
         graph = b"".join(self._piece(key) for key in frame.pieces)
@@ -718,20 +784,24 @@ class RunHistory:
         # now is kept as it was built, before the run sees it.
         built: dict[int, tuple[_Version, bytes]] = {}
         buffers = []
+        last = self._built  # (read once: a store between slices may empty the cache)
         for version in frame.arrays:
-            kept = self._built.get(id(version))
+            kept = last.get(id(version))
             if kept is None:
-                buffer = version.build(self._built)
+                yield None
+                buffer = version.build(last, self._whole)
                 kept = (version, bytes(buffer))
             else:
                 buffer = bytearray(kept[1])
             built[id(version)] = kept
             buffers.append(buffer)
+        yield None
         self._built = built
         self._built_bytes = sum(len(b) for b in buffers)
         # What the history holds besides the caches, counted once (not once per piece).
-        held = self.nbytes() - self._hot_bytes - self._built_bytes
-        self._cool(max(0, min(HOT_BYTES, self.budget_bytes - held)))
+        room = self.budget_bytes - (self.nbytes() - self._hot_bytes - self._built_bytes)
+        room -= self._wholes_bytes
+        self._cool(max(0, min(HOT_BYTES, room)), max(0, min(WHOLE_BYTES, room - HOT_BYTES)))
         sim = pickle.loads(graph, buffers=buffers)
         if not isinstance(sim, Simulation):
             raise TypeError("keyframe: not a Simulation")
@@ -748,9 +818,25 @@ class RunHistory:
         self._hot_bytes += len(piece)
         return piece
 
-    def _cool(self, limit: int) -> None:
-        """Keep the caches under ``limit`` bytes: forget the least recently used decompressed
-        pieces, then (if that is not enough) the last thaw's arrays."""
+    def _whole(self, version: _Version) -> bytes:
+        """A version stored whole: its bytes, decompressed once while they stay in use."""
+        kept = self._wholes.get(id(version))
+        if kept is not None:
+            self._wholes.move_to_end(id(version))
+            return kept[1]
+        data = _unpack(version.payload[0])
+        if version.payload[0][:1] == b"\x01":  # (one stored as it is costs no unpacking)
+            self._wholes[id(version)] = (version, data)
+            self._wholes_bytes += len(data)
+        return data
+
+    def _cool(self, limit: int, wholes: int = 0) -> None:
+        """Keep the caches under ``limit`` bytes, whole versions' bytes under ``wholes``:
+        forget the least recently used of those, then decompressed pieces, then (if that is
+        not enough) the last thaw's arrays."""
+        while self._wholes_bytes > wholes:
+            _id, (_version, whole) = self._wholes.popitem(last=False)
+            self._wholes_bytes -= len(whole)
         while self._hot_bytes + self._built_bytes > limit and self._hot:
             _key, piece = self._hot.popitem(last=False)
             self._hot_bytes -= len(piece)

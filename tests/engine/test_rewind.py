@@ -251,3 +251,79 @@ def test_keyframes_keep_their_spacing_when_the_forgotten_past_leaves_a_pinned_st
         sim.step()
         history.stepped(sim)
     assert history.keyframe_steps() == [7, 8, 10, 12, 14, 16, 18, 20]
+
+
+def test_a_jump_made_in_slices_is_the_jump_made_at_once() -> None:
+    # A window makes a far jump a slice at a time (graph, arrays, thaw, each replayed step),
+    # its event loop running between them: the moment is the same, byte for byte.
+    live, history, heads = _live_run(
+        "phoenix", 7, [(3, "crash"), (12, "join"), (25, "joins")], 10, 1 << 30, deferred=True
+    )
+    for step in (39, 9, 26, 0, 40):
+        whole = _frozen(history.at(step))
+        history._cool(0)
+        rebuild = history.rebuild(step)
+        assert rebuild.step == step and not rebuild.done
+        slices = 1
+        while not rebuild.advance():
+            slices += 1
+        assert rebuild.done and rebuild.result is not None
+        assert rebuild.advance() and rebuild.finish() is rebuild.result  # nothing left to do
+        # The keyframe's arrays and graph, the thaw, then one slice per step replayed.
+        assert slices >= 2 + step % 10
+        assert _frozen(rebuild.result) == whole
+        assert (rebuild.result.audit.head, len(rebuild.result.audit)) == heads[step]
+    # The live run goes on (a keyframe taken and stored between slices of a jump under way).
+    rebuild = history.rebuild(19, near=history.at(11))
+    rebuild.advance()
+    for _ in range(10):
+        live.step()
+        history.stepped(live)
+    sim = rebuild.finish()
+    assert (sim.audit.head, len(sim.audit)) == heads[19]
+    assert history.at(45).step_index == 45
+    # A keyframe taken and not stored yet is stored by the jump's first slices, a piece each.
+    for _ in range(10):
+        live.step()
+        history.stepped(live)  # a keyframe due after step 60
+    assert history.storing
+    rebuild = history.rebuild(60)
+    rebuild.advance()
+    assert history.storing  # one piece stored, not the whole keyframe
+    assert rebuild.finish().audit.head == live.audit.head and not history.storing
+
+
+def _whole_payloads(history: RunHistory) -> set[int]:
+    """ids of the compressed payloads of every version stored whole that a keyframe uses."""
+    out = set()
+    for frame in history._keyframes.values():
+        for version in frame.arrays:
+            while version.base is not None:
+                version = version.base
+            if version.payload[0][:1] == b"\x01":
+                out.add(id(version.payload[0]))
+    return out
+
+
+def test_arrays_stored_whole_stay_decompressed_for_the_next_jump(monkeypatch) -> None:
+    _live, history, heads = _live_run("phoenix", 4, [(6, "join"), (20, "crash")], 2, 1 << 30)
+    wholes = _whole_payloads(history)
+    unpacked: list[int] = []
+    unpack = rewind._unpack
+    monkeypatch.setattr(rewind, "_unpack", lambda p: unpacked.append(id(p)) or unpack(p))
+    history._cool(0)
+    cold = _frozen(history.at(37))
+    assert set(unpacked) & wholes  # decompressed once …
+    assert history._wholes_bytes > 0 and history.nbytes() > history._wholes_bytes
+    unpacked.clear()
+    history._built, history._built_bytes = {}, 0  # not the last jump's arrays: their bases
+    warm = history.at(36)  # the same keyframe's arrays, built again
+    assert not set(unpacked) & wholes  # … and not again
+    history._cool(0)
+    assert history._wholes_bytes == 0 and _frozen(history.at(36)) == _frozen(warm)
+    assert _frozen(history.at(37)) == cold
+    assert (warm.audit.head, len(warm.audit)) == heads[36]
+    # With no room left in the budget beyond the other caches, none are kept.
+    history.budget_bytes = history.nbytes() - history._wholes_bytes + rewind.HOT_BYTES // 2
+    history.at(23)
+    assert history._wholes_bytes == 0

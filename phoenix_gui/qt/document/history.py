@@ -15,12 +15,20 @@ and :attr:`RunTimeline.viewedStepChanged` says when the moment on screen changes
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6 import QtCore
 
 from phoenix_gui.engine import Simulation
 from phoenix_gui.qt.adapter import SimulationAdapter
+
+# A jump is rebuilt in slices (the keyframe's arrays, its thaw, each replayed step: a few ms
+# each), made for at most this long per pass of the event loop; the moment is shown in the pass
+# after the last slice (showing it redraws the views: tens of ms). No pass of a jump then holds
+# the window up near the 100 ms a call on the GUI thread may take, and a drag's next step can
+# take over a jump under way.
+JUMP_SLICE_MS = 25.0
 
 
 class RunTimeline(QtCore.QObject):
@@ -35,6 +43,14 @@ class RunTimeline(QtCore.QObject):
         super().__init__(parent)
         self.adapter = adapter
         self._viewed: int | None = None
+        self._jump: Any = None  # the jump under way (a RunHistory.rebuild), or None
+        self._queued: int | None = None  # the step asked for during it: gone to next
+        self._asked_in: tuple[Any, ...] = ()  # the run as it was when the jump was asked for
+        self._slicer = QtCore.QTimer(self)
+        self._slicer.setObjectName("timeline-jump-timer")
+        self._slicer.setSingleShot(True)
+        self._slicer.setInterval(0)
+        self._slicer.timeout.connect(self._continue_jump)
         adapter.momentShown.connect(self._on_moment_shown)
         adapter.stepped.connect(self._on_stepped)
         adapter.simulationReset.connect(self._on_reset)
@@ -68,8 +84,24 @@ class RunTimeline(QtCore.QObject):
         return self.adapter.history.at(step)
 
     # ---- moving in time ----------------------------------------------------------------
+    @property
+    def jumping(self) -> bool:
+        """A jump is under way: its moment is being rebuilt, a slice per pass of the loop."""
+        return self._jump is not None or self._queued is not None
+
+    @property
+    def target_step(self) -> int | None:
+        """Where the timeline is going (the last step asked for), else the step on screen."""
+        if self._queued is not None:
+            return self._queued
+        return self._jump.step if self._jump is not None else self._viewed
+
     def view(self, step: int) -> None:
-        """Show ``step`` of the run (clamped to what was recorded); the latest step is now."""
+        """Show ``step`` of the run (clamped to what was recorded); the latest step is now.
+        The moment is rebuilt in slices (``JUMP_SLICE_MS`` a pass): a near one is shown before
+        this returns, a far one a few passes of the event loop later (:attr:`jumping`). Asked
+        during a jump, the step is gone to when that jump's moment is shown (a drag's screen
+        follows the handle, a moment at a time)."""
         if self.adapter.building:
             return
         self.adapter.pause()  # the past is looked at with the run stopped (a long step is cut)
@@ -79,23 +111,70 @@ class RunTimeline(QtCore.QObject):
         if step >= self.latest_step:
             self.back_to_now()
             return
-        if step == self._viewed:
+        if step == self.target_step:
             return
+        if self._jump is not None:
+            self._queued = step
+            return
+        self._queued = None
+        self._start_jump(step)
+        self._continue_jump()
+
+    def _start_jump(self, step: int) -> None:
         # A step forward from the moment on screen (a drag to the right) steps that moment on
         # when it is past the nearest keyframe: it is replaced anyway.
         shown = self.adapter.sim if self._viewed is not None and self.adapter.viewing_past else None
         if shown is not None and shown.step_index != self._viewed:
             shown = None
-        self.adapter.show_past(self.adapter.history.at(step, near=shown))
-        self._set_viewed(step)
+        history = self.adapter.history
+        self._jump = history.rebuild(step, near=shown)
+        self._asked_in = self._run_now()
+
+    def _run_now(self) -> tuple[Any, ...]:
+        history = self.adapter.history
+        return (history, history.latest, len(history.requests))
+
+    def _continue_jump(self) -> None:
+        """The jump's slices for at most JUMP_SLICE_MS, then its moment shown: in this pass
+        when the slices took under half of that, else in the next. A step asked meanwhile is
+        gone to from the next pass."""
+        if self._jump is None and self._queued is not None:
+            step, self._queued = self._queued, None
+            if step != self._viewed:
+                self._start_jump(step)
+        jump = self._jump
+        if jump is None:
+            return
+        if self.adapter.is_playing or self._run_now() != self._asked_in:
+            self._give_up_jump()  # the run went on meanwhile (Play, Step, a request): now
+            return
+        started = time.perf_counter()
+        if not jump.done:
+            while not jump.advance():
+                if (time.perf_counter() - started) * 1000.0 >= JUMP_SLICE_MS:
+                    self._slicer.start()
+                    return
+            if (time.perf_counter() - started) * 1000.0 >= JUMP_SLICE_MS / 2:
+                self._slicer.start()
+                return
+        self._jump = None
+        self.adapter.show_past(jump.result)
+        self._set_viewed(jump.step)
+        if self._queued is not None:
+            self._slicer.start()
+
+    def _give_up_jump(self) -> None:
+        self._jump = self._queued = None
 
     def step_by(self, delta: int) -> None:
-        """Move ``delta`` steps from the moment on screen (from now when none)."""
-        here = self.latest_step if self._viewed is None else self._viewed
-        self.view(here + delta)
+        """Move ``delta`` steps from the moment on screen, or from where the timeline is going
+        (from now when neither)."""
+        here = self.target_step
+        self.view((self.latest_step if here is None else here) + delta)
 
     def back_to_now(self) -> None:
         """Show the run as it is again (paused)."""
+        self._give_up_jump()
         self.adapter.show_past(None)
         self._set_viewed(None)
 
@@ -112,11 +191,13 @@ class RunTimeline(QtCore.QObject):
 
     def _on_moment_shown(self, snapshot: Any) -> None:
         if snapshot is None:  # the adapter came back to now (a step or a request was made)
+            self._give_up_jump()
             self._set_viewed(None)
 
     def _on_stepped(self, _snapshot: Any) -> None:
         self.rangeChanged.emit(self.first_step, self.latest_step)
 
     def _on_reset(self) -> None:
+        self._give_up_jump()
         self._set_viewed(None)
         self.rangeChanged.emit(self.first_step, self.latest_step)

@@ -161,11 +161,17 @@ def test_keys_move_along_the_timeline(open_window, qtbot) -> None:
     window = open_window()
     run_with_requests(window, qtbot, 6)
     keys = {a.shortcut().toString(): a for a in window.time_machine.actions}
-    keys["Alt+Left"].trigger()
-    assert window.time_machine.model.viewed_step == 5
-    keys["Home"].trigger()
-    assert window.time_machine.model.viewed_step == 0
-    keys["Alt+Right"].trigger()
+    model = window.time_machine.model
+
+    def press(key: str) -> None:  # a jump is shown once its slices are made
+        keys[key].trigger()
+        qtbot.waitUntil(lambda: not model.jumping, timeout=10_000)
+
+    press("Alt+Left")
+    assert model.viewed_step == 5
+    press("Home")
+    assert model.viewed_step == 0
+    press("Alt+Right")
     assert window.adapter.sim.step_index == 1
     keys["End"].trigger()
     assert window.time_machine.model.viewed_step is None
@@ -220,3 +226,52 @@ def test_a_drag_forward_steps_the_moment_on_screen_on(open_window, qtbot) -> Non
     scrub_to(window, qtbot, 4)  # backwards: rebuilt from the keyframe
     assert window.adapter.sim is not shown and window.adapter.sim.step_index == 4
     assert shown.step_index == 7  # the moment given up before is not touched again
+
+
+def test_a_far_jump_is_made_in_slices_between_passes_of_the_event_loop(
+    open_window, qtbot, monkeypatch
+) -> None:
+    # One slice a pass (no time for more): the window keeps showing the moment it had while
+    # the jump's keyframe is thawed and its steps replayed, then shows the step asked for.
+    import phoenix_gui.qt.document.history as timeline_model
+
+    monkeypatch.setattr(timeline_model, "JUMP_SLICE_MS", 0.0)
+    window = open_window()
+    run_with_requests(window, qtbot, 12)
+    model, live = window.time_machine.model, window.adapter.live_sim
+    passes = 0
+    model.view(9)  # the keyframe at 0, then nine steps replayed (a crash and a join among them)
+    while model.jumping:
+        assert window.adapter.sim is live and model.viewed_step is None  # still now on screen
+        qtbot.wait(1)
+        passes += 1
+    assert passes >= 9 and model.viewed_step == 9
+    expected = model.simulation_at(9)
+    assert (window.adapter.sim.audit.head, len(window.adapter.sim.audit)) == (
+        expected.audit.head,
+        len(expected.audit),
+    )
+    assert window.status_labels["step"].text() == "step 9"
+    # A step asked for during a jump is gone to once that jump's moment is shown.
+    model.view(3)
+    assert model.jumping and model.target_step == 3
+    model.view(5)
+    assert model.target_step == 5
+    seen: list[object] = []
+    model.viewedStepChanged.connect(seen.append)
+    qtbot.waitUntil(lambda: not model.jumping, timeout=10_000)
+    assert seen == [3, 5] and window.adapter.sim.step_index == 5
+    # Back to now gives a jump under way up: the live run is shown and stays.
+    model.view(1)
+    assert model.jumping
+    window.time_machine.bar.now_button.click()
+    assert not model.jumping and window.adapter.sim is live
+    qtbot.wait(20)
+    assert window.adapter.sim is live and model.viewed_step is None
+    # So does the run going on meanwhile (a step from now): the jump asked before is stale.
+    model.view(2)
+    assert model.jumping
+    window.adapter.step_once()
+    qtbot.waitUntil(lambda: not model.jumping, timeout=10_000)
+    qtbot.wait(20)
+    assert window.adapter.sim is live and model.viewed_step is None and live.step_index == 13
