@@ -52,6 +52,17 @@ def test_a_members_share_of_the_moves_keeps_their_order_and_reasons() -> None:
          ((1, "h-1", "join"), (2, "h-2", "crash"), (3, "h-1", "drain"))],
         INDEX,
     )  # fmt: skip
-    mine = _subset(moves, moves.target == 1)
+    mine = _subset(moves, np.flatnonzero(moves.target == 1))
     assert mine.tasks.tolist() == [1, 3] and mine.tokens.tolist() == [10, 30]
     assert mine.reasons == ("join", "drain") and mine.source.tolist() == [0, 0]
+
+
+def test_grouped_positions_are_a_scan_of_every_element_in_order() -> None:
+    # A step with hundreds of joins asks each join's moves from one grouping, not a scan each.
+    from phoenix_gui.qt.readers.stories import _Grouped
+
+    rng = np.random.default_rng(7)
+    values = rng.integers(-2, 40, size=5000)
+    grouped = _Grouped(values)
+    for value in range(-3, 45):
+        assert grouped.of(value).tolist() == np.flatnonzero(values == value).tolist()

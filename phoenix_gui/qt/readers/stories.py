@@ -99,8 +99,21 @@ def _moves(events: Sequence[Event], index_of: dict[str, int]) -> Moves:
     return Moves(joined(tasks), joined(tokens), joined(src), joined(dst), tuple(reasons))
 
 
-def _subset(moves: Moves, keep: np.ndarray) -> Moves:
-    pick = np.flatnonzero(keep)
+class _Grouped:
+    """Positions of an array's elements by value, in their order: a step with hundreds of
+    joins asks once per join, and a scan of every move per join made that quadratic (the
+    J = L = max step held the window over 100 ms in one slice)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self._order = np.argsort(values, kind="stable")
+        self._sorted = values[self._order]
+
+    def of(self, value: int) -> np.ndarray:
+        lo, hi = np.searchsorted(self._sorted, [value, value + 1])
+        return self._order[lo:hi]  # stable sort: already in the array's order
+
+
+def _subset(moves: Moves, pick: np.ndarray) -> Moves:
     return Moves(
         moves.tasks[pick],
         moves.tokens[pick],
@@ -143,13 +156,9 @@ def build_story(
     changed = np.zeros(0, dtype=np.int64)
     if owners_before is not None and owners_after is not None:
         changed = np.flatnonzero(owners_before != owners_after).astype(np.int64)
-    changes = []
-    for e in events:
-        kind = CHANGE_KINDS.get(e.kind)
-        if kind is None:
-            continue
-        name = str(e.details.get("member"))
-        changes.append(_change(sim, kind, name, e, moves, changed, owners_before, owners_after))
+    told = [(CHANGE_KINDS[e.kind], e) for e in events if e.kind in CHANGE_KINDS]
+    groups = _Groups(sim, moves, changed, owners_before, owners_after, many=len(told) > 1)
+    changes = [_change(sim, kind, str(e.details.get("member")), e, groups) for kind, e in told]
     handoffs = tuple(
         Handoff(
             task=int(e.details["task"]),
@@ -174,15 +183,30 @@ def build_story(
     )
 
 
+class _Groups:
+    """A step's moves by target and by source, and the changed ring positions by owner before
+    and after, each grouped once for all of the step's membership changes."""
+
+    def __init__(
+        self,
+        sim: Simulation,
+        moves: Moves,
+        changed: np.ndarray,
+        before: np.ndarray | None,
+        after: np.ndarray | None,
+        many: bool,
+    ) -> None:
+        self.moves, self.changed, self.before, self.after = moves, changed, before, after
+        self.to = _Grouped(moves.target)
+        self.source = _Grouped(moves.source)
+        self.gained = _Grouped(after[changed]) if after is not None else None
+        self.lost = _Grouped(before[changed]) if before is not None else None
+        # Every member's distinct positions in one pass when several changes ask.
+        self.distinct = sim.ring.distinct_positions_by_index() if many else None
+
+
 def _change(
-    sim: Simulation,
-    kind: str,
-    name: str,
-    event: Event,
-    moves: Moves,
-    changed: np.ndarray,
-    before: np.ndarray | None,
-    after: np.ndarray | None,
+    sim: Simulation, kind: str, name: str, event: Event, groups: _Groups
 ) -> MembershipChange:
     paradigm = sim.config.paradigm
     if kind == "rejected":
@@ -194,23 +218,26 @@ def _change(
         member = sim.registry.get(name)
     except KeyError:
         return MembershipChange(kind, MemberInfo(id=name, index=-1, token=0), paradigm)
-    info = member_info(sim, member)
+    info = member_info(sim, member, groups.distinct)
     index = member.index
+    changed = groups.changed
+    none = np.zeros(0, dtype=np.int64)
     if kind == "join":
-        mine = moves.target == index
-        arcs = changed[after[changed] == index] if after is not None else changed[:0]
+        mine = groups.to.of(index)
+        arcs = changed[groups.gained.of(index)] if groups.gained is not None else none
     elif kind in ("drain", "removed"):
-        mine = moves.source == index
-        arcs = changed[before[changed] == index] if before is not None else changed[:0]
+        mine = groups.source.of(index)
+        arcs = changed[groups.lost.of(index)] if groups.lost is not None else none
     else:
-        mine = np.zeros(len(moves), dtype=bool)
-        arcs = changed[:0]
+        mine = none
+        arcs = none
+    after = groups.after
     new_owner = after[arcs].astype(np.int64) if after is not None else arcs
     return MembershipChange(
         kind,
         info,
         paradigm,
-        moves=_subset(moves, mine),
+        moves=_subset(groups.moves, mine),
         positions=arcs,
         new_owner=new_owner,
         stranded=int(event.details.get("stranded", 0) or 0),
