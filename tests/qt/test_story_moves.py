@@ -66,3 +66,5 @@ def test_grouped_positions_are_a_scan_of_every_element_in_order() -> None:
     grouped = _Grouped(values)
     for value in range(-3, 45):
         assert grouped.of(value).tolist() == np.flatnonzero(values == value).tolist()
+    assert _Grouped(np.zeros(0, dtype=np.int64)).of(3).size == 0
+    assert _Grouped(np.array([4, 4, 4], dtype=np.int16)).of(4).tolist() == [0, 1, 2]

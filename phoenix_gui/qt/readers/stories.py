@@ -106,10 +106,17 @@ class _Grouped:
 
     def __init__(self, values: np.ndarray) -> None:
         self._order = np.argsort(values, kind="stable")
-        self._sorted = values[self._order]
+        ordered = values[self._order]
+        # Each value's run in the sorted array, found in one pass: a lookup per ask after.
+        self._runs: dict[int, tuple[int, int]] = {}
+        if ordered.size:
+            starts = np.flatnonzero(np.diff(ordered, prepend=ordered[:1] - 1))
+            ends = np.append(starts[1:], ordered.size)
+            runs = zip(starts.tolist(), ends.tolist(), strict=True)
+            self._runs = dict(zip(ordered[starts].tolist(), runs, strict=True))
 
     def of(self, value: int) -> np.ndarray:
-        lo, hi = np.searchsorted(self._sorted, [value, value + 1])
+        lo, hi = self._runs.get(value, (0, 0))
         return self._order[lo:hi]  # stable sort: already in the array's order
 
 
