@@ -473,6 +473,14 @@ class AuditLog:
             and (kind is None or records[i].payload.get("event") == kind)
         ]
 
+    def event_kinds(self, start: int = 0) -> set[str]:
+        """The event types of the records from ``start`` on (a window lists them to filter
+        by); read from the kept kind codes where the records are spooled or kept as lines."""
+        records = self._records
+        if isinstance(records, SpooledRecords | LineRecords):
+            return records.event_kinds(start)
+        return {str(records[i].payload.get("event", "")) for i in range(start, len(records))}
+
     def _lines(self) -> Iterator[str]:
         records = self._records
         if isinstance(records, SpooledRecords | LineRecords):

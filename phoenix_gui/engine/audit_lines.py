@@ -139,6 +139,14 @@ class LineRecords(Sequence[AuditRecord]):
         """Every record's line in order (no newline)."""
         return iter(self._lines[self._offset() :])
 
+    def event_kinds(self, start: int = 0) -> set[str]:
+        """The event types among the records from ``start`` on, without building them."""
+        offset = self._offset()
+        return {
+            str(self._details[i].get("event", "") if self._times[i] is None else self._kinds[i])
+            for i in range(start + offset, len(self._lines))
+        }
+
     def indexes(self, primitive: str | None, kind: str | None, start: int = 0) -> list[int]:
         """Numbers of the records from ``start`` on of this primitive and/or event type
         (``None`` matches any), read from the payloads without building the records."""

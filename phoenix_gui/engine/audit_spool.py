@@ -205,6 +205,12 @@ class SpooledRecords(Sequence[AuditRecord]):
         codes = np.frombuffer(self._kinds, dtype=dtype)[start:]
         return (np.flatnonzero(np.isin(codes, list(wanted))) + start).tolist()
 
+    def event_kinds(self, start: int = 0) -> set[str]:
+        """The event types among the records from ``start`` on, without reading the file."""
+        dtype = np.uint8 if self._kinds.typecode == "B" else np.uint16
+        codes = np.unique(np.frombuffer(self._kinds, dtype=dtype)[start:])
+        return {self._names[code][1] for code in codes.tolist()}
+
 
 def _rebuild(line: bytes) -> AuditRecord:
     obj: dict[str, Any] = json.loads(line)

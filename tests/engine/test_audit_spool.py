@@ -192,3 +192,18 @@ def test_many_kinds_and_blocks_read_back_in_any_order() -> None:
         assert spool[i].payload["details"]["k"] == i
     assert log.indexes(kind="kind299") == list(range(299, count, 300))
     assert log.verify().ok
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_event_kinds_are_the_records_event_types_from_any_start(on_disk: bool) -> None:
+    # The Flight Recorder lists them to filter by; read from the kept kind codes, a lesson
+    # pointing at it no longer re-reads every record of the run.
+    log = run_log(on_disk).audit
+    records = list(log.records)
+    for start in (0, 1, len(records) // 2, len(records) - 1, len(records)):
+        expected = {str(r.payload.get("event", "")) for r in records[start:]}
+        assert log.event_kinds(start) == expected
+    assert len(log.event_kinds()) > 5
+    plain = AuditLog()
+    plain._records = records  # a log kept as record objects (e.g. one read back from a file)
+    assert plain.event_kinds(3) == {str(r.payload.get("event", "")) for r in records[3:]}

@@ -341,16 +341,17 @@ class FlightRecorderPanel(QtWidgets.QWidget):
 
     def _learn_kinds(self, log: AuditLog) -> None:
         """Add event types not seen before to the event combo, kept sorted."""
-        records = log.records
-        start = self._kinds_scanned if self._kinds_scanned <= len(records) else 0
-        for rec in records[start:]:
-            kind = str(rec.payload.get("event", ""))
+        total = len(log.records)
+        start = self._kinds_scanned if self._kinds_scanned <= total else 0
+        # From the log's kind codes, not its records: re-reading every record (a new run shown,
+        # a lesson pointing here) held the window for a time that grew with the run.
+        for kind in sorted(log.event_kinds(start)):
             if kind and kind not in self._kinds:
                 self._kinds.append(kind)
                 self._kinds.sort()
                 with QtCore.QSignalBlocker(self.kind_combo):
                     self.kind_combo.insertItem(self._kinds.index(kind) + 1, kind, kind)
-        self._kinds_scanned = len(records)
+        self._kinds_scanned = total
 
     def _set_enabled(self, enabled: bool) -> None:
         for widget in (self.verify_button, self.export_button, self.primitive_combo,
