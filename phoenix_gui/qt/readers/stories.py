@@ -203,7 +203,7 @@ class _Groups:
         after: np.ndarray | None,
         many: bool,
     ) -> None:
-        self.moves, self.changed, self.before, self.after = moves, changed, before, after
+        self.moves, self.changed, self.after = moves, changed, after
         self.to = _Grouped(moves.target)
         self.source = _Grouped(moves.source)
         self.gained = _Grouped(after[changed]) if after is not None else None

@@ -150,3 +150,11 @@ def _merge_close_runs(runs: list[list[Any]], gap: float) -> list[list[Any]]:
                 out.append(run)
         runs = out
     return runs
+
+
+def box_gap(x: float, y: float, left: float, top: float, width: float, height: float) -> float:
+    """Distance from a point to the nearest point of a box (0 inside it); y grows downward,
+    as on screen."""
+    dx = max(left - x, 0.0, x - (left + width))
+    dy = max(top - y, 0.0, y - (top + height))
+    return float(np.hypot(dx, dy))

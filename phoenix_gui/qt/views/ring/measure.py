@@ -171,9 +171,7 @@ def _leader_segments(view: Any) -> list[tuple[QtCore.QPointF, QtCore.QPointF]]:
 
 def _gap(rect: QtCore.QRectF, point: QtCore.QPointF) -> float:
     """Pixels from a point to the nearest point of a rectangle (0 inside it)."""
-    dx = max(rect.left() - point.x(), 0.0, point.x() - rect.right())
-    dy = max(rect.top() - point.y(), 0.0, point.y() - rect.bottom())
-    return float(np.hypot(dx, dy))
+    return geo.box_gap(point.x(), point.y(), rect.left(), rect.top(), rect.width(), rect.height())
 
 
 def _apart(a: QtCore.QPointF, b: QtCore.QPointF) -> float:

@@ -819,9 +819,7 @@ def _gap_px(
 ) -> float:
     """Screen pixels from a marker to the nearest edge of a label placed at ``pos`` with
     ``anchor`` (a TextItem's: (0, 0) is its top-left corner; y grows upward in the view)."""
-    mx, my = marker[0] / ux, marker[1] / uy
     left = pos[0] / ux - anchor[0] * box.width()
     top = pos[1] / uy + anchor[1] * box.height()
-    dx = max(left - mx, 0.0, mx - (left + box.width()))
-    dy = max(my - top, 0.0, (top - box.height()) - my)
-    return float(np.hypot(dx, dy))
+    # In screen terms (y down) the label's top edge is at −top.
+    return geo.box_gap(marker[0] / ux, -marker[1] / uy, left, -top, box.width(), box.height())
