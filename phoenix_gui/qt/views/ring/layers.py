@@ -76,11 +76,12 @@ def top_dots(
     order = np.arange(ix.size)
     keep = np.zeros(ix.size, dtype=bool)
     left = order
+    last = np.full((int(iy.max()) - y0 + 1) * span, -1, dtype=np.int64)
     for _ in range(depth):  # the last dot at each pixel among those not kept yet
-        last = np.full((int(iy.max()) - y0 + 1) * span, -1, dtype=np.int64)
         np.maximum.at(last, cell[left], left)
         top = left[last[cell[left]] == left]
         keep[top] = True
+        last[cell[left]] = -1  # only the cells touched go back to empty for the next pass
         left = np.flatnonzero(~keep)
         if left.size == 0:
             break
