@@ -106,6 +106,25 @@ def test_the_lesson_fills_the_form_and_a_sweep_runs_in_the_background(
     assert png.stat().st_size > 1000 and dialog.status.text() == f"Exported {png}"
 
 
+def _settled_position(qtbot, figure, at: QtCore.QPointF) -> QtCore.QPoint:
+    """Where ``at`` (first plot's view coordinates) is on the figure's viewport once the view
+    has settled: a plot fits its range to new dots when it next paints and the layout may still
+    be resizing, so map only when two paints in a row agree (under load the last rows can arrive
+    just before the click, and a stale mapping clicks empty space)."""
+    plot = figure.plots[0]
+    seen: list[QtCore.QPoint] = []
+
+    def settled() -> bool:
+        figure.viewport().repaint()  # paints now, fitting the auto range to the dots
+        seen.append(figure.mapFromScene(plot.vb.mapViewToScene(at)))
+        return (
+            len(seen) > 1 and seen[-1] == seen[-2] and figure.viewport().rect().contains(seen[-1])
+        )
+
+    qtbot.waitUntil(settled, timeout=10_000)
+    return seen[-1]
+
+
 def test_clicking_a_point_opens_that_exact_run(qtbot, window) -> None:
     dialog = _open_dialog(window)
     dialog.values1.setText("2,32")
@@ -116,10 +135,9 @@ def test_clicking_a_point_opens_that_exact_run(qtbot, window) -> None:
     target = rows[(1, 1)]  # vnodes 32, second replicate
     # Click its dot where it is drawn (the x axis is logarithmic here: 2 → 32 is 16×... not 50×).
     figure = dialog.figure
-    plot = figure.plots[0]
-    y = float(target["load_std_over_mean"])
-    scene = plot.vb.mapViewToScene(QtCore.QPointF(32.0, y))
-    point = figure.mapFromScene(scene)
+    point = _settled_position(
+        qtbot, figure, QtCore.QPointF(32.0, float(target["load_std_over_mean"]))
+    )
     qtbot.mouseClick(figure.viewport(), LEFT, pos=point)
     assert dialog.last_opened is not None
     assert (dialog.last_opened.cell, dialog.last_opened.replicate) == (1, 1)
