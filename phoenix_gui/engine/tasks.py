@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import importlib
 import math
 import mmap
 import struct
@@ -23,7 +24,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -480,6 +481,26 @@ def _grown(array: _Grown, capacity: int) -> _Grown:
 _CHECKPOINT = struct.Struct("<qdd")  # task id, progress (h), checkpoint time (h)
 
 
+def _builtin_sha256() -> Callable[[bytes], Any]:
+    """CPython's own SHA-256 (``_sha2`` from 3.12, ``_sha256`` before), else hashlib's.
+
+    The same digests as :func:`hashlib.sha256`; on a 24-byte checkpoint it is about a third
+    faster than OpenSSL's, whose per-call set-up outweighs hashing so little (on a record's
+    couple of hundred bytes OpenSSL is the faster one, so the audit keeps hashlib's)."""
+    for name in ("_sha2", "_sha256"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        made: Callable[[bytes], Any] = module.sha256
+        if made(b"phoenix").digest() == hashlib.sha256(b"phoenix").digest():
+            return made
+    return hashlib.sha256
+
+
+_small_sha256 = _builtin_sha256()
+
+
 def checkpoint_bytes(task: int, progress: float, time: float) -> bytes:
     """The serialised checkpoint (24 bytes, little-endian) whose SHA-256 travels with it."""
     return _CHECKPOINT.pack(task, progress, time)
@@ -519,7 +540,7 @@ def checkpoint_digests(
     rows["task"] = tasks
     rows["progress"] = progress
     rows["time"] = times
-    sha256 = hashlib.sha256
+    sha256 = _small_sha256
     raw = bytearray().join(
         [sha256(row).digest() for row in rows.reshape(-1).view(f"V{_CHECKPOINT.size}").tolist()]
     )
