@@ -21,7 +21,7 @@ import numpy.typing as npt
 from phoenix_gui.engine.audit import AuditLog
 from phoenix_gui.engine.config import SimulationConfig
 from phoenix_gui.engine.events import Event, Primitive
-from phoenix_gui.engine.members import Member, MemberColumns
+from phoenix_gui.engine.members import Member, MemberColumns, add_counts
 from phoenix_gui.engine.randomness import Streams
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.ring import HashRing, RingChange, TokenIndex
@@ -377,9 +377,21 @@ class Core:
         if ids.size == 0:
             return
         self.release(ids)
-        new = np.broadcast_to(np.asarray(new_owner, dtype=np.int64), ids.shape)
+        owners = np.asarray(new_owner)
+        if owners.ndim == 0:  # one owner for all (nobody, most often): no per-task array
+            who = int(owners)
+            if who >= 0:
+                self._charge(np.full(ids.size, who, dtype=np.int64), ids, 1)
+            self.tasks.raw("owner")[ids] = who
+            return
+        if owners.shape == ids.shape:
+            new = owners.astype(np.int64, copy=False)
+        else:
+            new = np.broadcast_to(owners.astype(np.int64, copy=False), ids.shape)
         gets = new >= 0
-        if gets.any():
+        if gets.all():
+            self._charge(new, ids, 1)
+        elif gets.any():
             self._charge(new[gets], ids[gets], 1)
         self.tasks.raw("owner")[ids] = new
 
@@ -406,7 +418,9 @@ class Core:
             return
         old = self.tasks.raw("owner").take(ids).astype(np.int64)
         had = old >= 0
-        if had.any():
+        if had.all():
+            self._charge(old, ids, -1)
+        elif had.any():
             self._charge(old[had], ids[had], -1)
 
     def _charge(self, members: IntArray, ids: IntArray, sign: int) -> None:
@@ -414,7 +428,7 @@ class Core:
         cols = self.columns
         cpu = self.tasks.raw("cpu").take(ids).astype(np.float64)
         mem = self.tasks.raw("memory").take(ids).astype(np.float64)
-        np.add.at(cols.load, members, sign)
+        add_counts(cols.load, members, sign)
         np.add.at(cols.cpu_used, members, sign * cpu)
         np.add.at(cols.memory_used, members, sign * mem)
 
@@ -438,7 +452,7 @@ class Core:
         else:
             tab.raw("due_kind")[ids] = DueKind.FINISH
         tab.raw("due")[ids] = due
-        np.add.at(self.columns.running, tab.raw("owner").take(ids).astype(np.int64), 1)
+        add_counts(self.columns.running, tab.raw("owner").take(ids), 1)
         self.due.push(ids, due)
         # A graceful stop left its progress behind: what the task resumes from now is measured
         # against it (a stale or corrupted checkpoint shows up here, not in an assumption).
@@ -483,7 +497,7 @@ class Core:
         tab.raw("due")[ids] = math.inf
         tab.raw("due_kind")[ids] = DueKind.NONE
         tab.raw("stop_progress")[ids] = before if graceful else math.nan
-        np.add.at(self.columns.running, tab.raw("owner")[ids].astype(np.int64), -1)
+        add_counts(self.columns.running, tab.raw("owner").take(ids), -1)
         return before
 
     def strand(self, ids: IntArray, t: float | FloatArray) -> None:

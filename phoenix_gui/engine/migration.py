@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
-from phoenix_gui.engine.members import MemberStatus
+from phoenix_gui.engine.members import MemberStatus, add_counts
 from phoenix_gui.engine.schedule import Timed
 from phoenix_gui.engine.tasks import (
     TaskState,
@@ -118,7 +118,7 @@ def start_moves(
     progress = base.tolist()
     rows = core.transfers.add(ids, sources, targets, reason, base, ckpt, digests, gen)
     tab.lineage.record(t, reason, ids, targets)
-    np.add.at(core.columns.outgoing, sources, 1)
+    add_counts(core.columns.outgoing, sources, 1)
     core.batches[gen] = rows
     core.agenda.add(eta, "arrive", gen, gen)
     core.counters.migrations += int(ids.size)
@@ -196,7 +196,7 @@ def _complete(core: Core, rows: IntArray, t: float) -> None:
     core.tasks.raw("ckpt_time")[ids] = table.ckpt_time[rows]
     attempts = table.attempt[rows].tolist()
     table.release(rows)
-    np.add.at(core.columns.outgoing, sources, -1)
+    add_counts(core.columns.outgoing, sources, -1)
     count = int(rows.size)
     core.counters.migrations_completed += count
     names = core.ring.names.__getitem__

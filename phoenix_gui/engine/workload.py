@@ -17,6 +17,7 @@ from phoenix_gui.engine.assignment import BULK_EVENT
 from phoenix_gui.engine.core import Core
 from phoenix_gui.engine.events import Primitive
 from phoenix_gui.engine.governance import authorise
+from phoenix_gui.engine.members import add_counts
 from phoenix_gui.engine.ring import tokens_of
 from phoenix_gui.engine.tasks import TaskState
 
@@ -176,7 +177,7 @@ def complete(core: Core, ids: IntArray) -> list[int]:
     tab.raw("state")[ids] = TaskState.COMPLETED
     tab.raw("base")[ids] = tab.raw("work")[ids]
     tab.raw("due")[ids] = math.inf
-    np.add.at(core.columns.running, tab.raw("owner")[ids].astype(np.int64), -1)
+    add_counts(core.columns.running, tab.raw("owner").take(ids), -1)
     core.release(ids)
     if core.config.paradigm == "phoenix":
         core.token_index.remove(ids)
