@@ -346,13 +346,26 @@ class HashRing:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        keys = np.concatenate([self._vn_key, *(p[0] for p in pending)])
-        order = fair_order(keys)
-        self._vn_key = keys[order]
-        self._vn_token = np.concatenate([self._vn_token, *(p[1] for p in pending)])[order]
-        members = [np.full(p[1].size, p[2], dtype=np.int32) for p in pending]
-        self._vn_member = np.concatenate([self._vn_member, *members])[order]
-        self._vn_replica = np.concatenate([self._vn_replica, *(p[3] for p in pending)])[order]
+        # The new vnodes in their own fair order (each member's already is), then merged into
+        # the sorted arrays: each goes after every vnode whose key is not above its own —
+        # the stable sort of the old vnodes followed by the new ones, without sorting them all.
+        keys = np.concatenate([p[0] for p in pending])
+        tokens = np.concatenate([p[1] for p in pending])
+        members = np.concatenate([np.full(p[1].size, p[2], dtype=np.int32) for p in pending])
+        replicas = np.concatenate([p[3] for p in pending])
+        if len(pending) > 1:
+            order = fair_order(keys)
+            keys, tokens, members, replicas = (
+                keys[order],
+                tokens[order],
+                members[order],
+                replicas[order],
+            )
+        at = np.searchsorted(self._vn_key, keys, side="right")
+        self._vn_key = np.insert(self._vn_key, at, keys)
+        self._vn_token = np.insert(self._vn_token, at, tokens)
+        self._vn_member = np.insert(self._vn_member, at, members)
+        self._vn_replica = np.insert(self._vn_replica, at, replicas)
 
     def add_many(self, member_ids: Sequence[str], vnodes: int | None = None) -> None:
         """Join several members at once (one sort, one table rebuild; no change record)."""
