@@ -177,6 +177,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         # shows one or the other (a blit of its cache), not a re-render of every dot.
         self._dots_red = DotLayer(size_px=4.0, alpha=230, cull=True)
         self._dots_red.setVisible(False)
+        self._dots_red.setOpacity(0.0)
         self._markers = pg.ScatterPlotItem(pxMode=True)
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
         # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
@@ -661,14 +662,26 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._show_stranded_red(self._stranded_count > 0)
 
     def _show_stranded_red(self, red: bool) -> None:
-        if red != self._dots_red.isVisible():
-            self._dots_red.setVisible(red)
-            self._dots.setVisible(not red)
+        # The blink switches the two layers by opacity, not visibility: Qt throws a hidden
+        # item's cached picture away, so each blink would re-render 10^5 dots (~20 ms, four
+        # times a second). The red layer is hidden only while nothing is stranded.
+        in_use = self._stranded_count > 0
+        if in_use != self._dots_red.isVisible():
+            self._dots_red.setVisible(in_use)
+        red = red and in_use
+        if red != (self._dots_red.opacity() > 0.0):
+            self._dots_red.setOpacity(1.0 if red else 0.0)
+            self._dots.setOpacity(0.0 if red else 1.0)
 
     @property
     def stranded_shown_red(self) -> bool:
         """True while the stranded tasks are drawn red (the blink's on phase)."""
-        return bool(self._dots_red.isVisible())
+        return bool(self._dots_red.isVisible() and self._dots_red.opacity() > 0.0)
+
+    @property
+    def dots_shown_plain(self) -> bool:
+        """True while the task dots are drawn in their owners' colours (no red blink phase)."""
+        return bool(self._dots.isVisible() and self._dots.opacity() > 0.0)
 
     @property
     def stranded_on_screen(self) -> int:
