@@ -682,3 +682,26 @@ def test_markers_restyled_in_place_look_as_markers_set_anew(qtbot, monkeypatch) 
     assert len({tuple(look) for look in looks}) > 1  # the pulse did change the markers
     assert any(symbol == "x" for _s, symbol, _b, _p in looks[-1])  # the crash's cross
     view.stop_animation()
+
+
+def test_markers_set_anew_after_a_join_or_leave_look_as_a_full_rebuild(qtbot, monkeypatch) -> None:
+    # A join or a leave moves the markers' rows: those that look as before keep their symbol
+    # from the atlas, the others are looked up — what is drawn is what setData would draw.
+    view, ring, _clock = _ring_view(qtbot, hosts=6)
+    members, vt = _members_of(ring)
+    full = []
+    monkeypatch.setattr(view._markers, "setData", lambda **kw: full.append(kw))
+    crashed = [MemberInfo(m.id, m.index, m.token, status="FAILED") for m in members[2:3]]
+    joiner = MemberInfo("host-9", 9, int(tokens_of(["host-9"])[0]))
+    for shown in (members[:4] + crashed + members[5:], [*members[1:], joiner], members[:3]):
+        view.set_members("phoenix", shown, ring.owner_table(), vt)
+        data = view._markers.data
+        kept = (_marker_look(view), data["x"].tolist(), data["sourceRect"].tolist())
+        monkeypatch.undo()
+        view._marker_signature = ()  # forget: the next update sets every marker anew
+        view._update_markers(view._clock())
+        data = view._markers.data
+        assert (_marker_look(view), data["x"].tolist(), data["sourceRect"].tolist()) == kept
+        assert len(data) == len(shown)
+        monkeypatch.setattr(view._markers, "setData", lambda **kw: full.append(kw))
+    assert full == []
