@@ -133,6 +133,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._member_order: list[int] = []
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
         self._spare_labels: list[pg.TextItem] = []  # hidden, for the next members labelled
+        self._labels_placed: tuple[Any, ...] = ()  # what the labels were last placed for
         self.view_menu: QtWidgets.QMenu | None = None
         # Members that left but whose tasks are still in the air (or whose marker still fades).
         self._ghosts: dict[int, MemberInfo] = {}
@@ -438,7 +439,9 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         size whatever the zoom), so it is redone on resize, zoom and font changes.
         """
         if not self._labels:
-            self._leaders.setData([], [])
+            if self._labels_placed != ():
+                self._labels_placed = ()
+                self._leaders.setData([], [])
             return
         vb = self.getPlotItem().getViewBox()
         ux, uy = vb.viewPixelSize()
@@ -446,6 +449,24 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             return
         ids = list(self._labels)
         boxes = {m: self._labels[m][0].boundingRect() for m in ids}
+        # What the placement depends on: when none of it changed (a join far from the
+        # labelled members, a step), the labels and leaders stay where they are.
+        (x0, x1), (y0, y1) = vb.viewRange()
+        placing = (
+            tuple(
+                (m, id(item), token, boxes[m].width(), boxes[m].height(), self._marker_xy(m))
+                for m, (item, token) in self._labels.items()
+            ),
+            ux,
+            uy,
+            x0,
+            x1,
+            y0,
+            y1,
+        )
+        if placing == self._labels_placed:
+            return
+        self._labels_placed = placing
         widest = max(r.width() for r in boxes.values())
         tall = max(r.height() for r in boxes.values())
         theta = geo.token_angle(np.asarray([self._labels[m][1] for m in ids], dtype=np.float64))

@@ -705,3 +705,22 @@ def test_markers_set_anew_after_a_join_or_leave_look_as_a_full_rebuild(qtbot, mo
         assert len(data) == len(shown)
         monkeypatch.setattr(view._markers, "setData", lambda **kw: full.append(kw))
     assert full == []
+
+
+def test_labels_are_placed_again_only_when_what_they_depend_on_changed(qtbot) -> None:
+    # A step that changes nothing the labels depend on (members, names, view) leaves them be.
+    view, ring, _clock = _ring_view(qtbot, hosts=14)
+    members, vt = _members_of(ring)
+    moved: list[str] = []
+    for member_id, label in view.visible_labels().items():
+        label.setPos = lambda *a, _m=member_id, _set=label.setPos: (moved.append(_m), _set(*a))
+    view.set_members("phoenix", members, ring.owner_table(), vt)
+    view._place_labels()
+    assert moved == []
+    view.resize(500, 500)  # a smaller view: the labels move closer together
+    qtbot.waitUntil(lambda: view.width() == 500)
+    assert sorted(set(moved)) == sorted(view.visible_labels())
+    assert measure.overlapping_labels(view) == [] and measure.detached_labels(view) == []
+    moved.clear()
+    view.set_members("phoenix", members[1:], ring.owner_table(), vt)  # one label fewer
+    assert moved  # the others spread again
