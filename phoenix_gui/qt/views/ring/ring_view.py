@@ -276,8 +276,11 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             held = sum(m.distinct for m in members) / len(members)
             # distinct 0 everywhere: positions not given, judge by N·V alone
             note = vnode_saturation(len(members), vnodes, held or None)
-        self.saturation_note = note
         label = getattr(self, "_saturation_label", None)
+        unchanged = note == self.saturation_note and (label is not None) == (note is not None)
+        if unchanged and (label is None or label.isVisible() == self.isVisible()):
+            return  # the note on screen already says it
+        self.saturation_note = note
         if note is None:
             if label is not None:
                 label.hide()
@@ -303,8 +306,9 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             self.setViewportMargins(0, 0, 0, height)
         # pyqtgraph sizes the plot to the whole widget (GraphicsView.resizeEvent); here it
         # gets the viewport, which is the widget less the note.
-        if self.autoPixelRange:
-            area = QtCore.QRectF(0, 0, self.viewport().width(), self.viewport().height())
+        # (Already so: nothing to do. A join or leave re-states the note, with the same size.)
+        area = QtCore.QRectF(0, 0, self.viewport().width(), self.viewport().height())
+        if self.autoPixelRange and self.range != area:
             pg.GraphicsView.setRange(self, area, padding=0, disableAutoPixel=False)
             self.updateMatrix()
 
