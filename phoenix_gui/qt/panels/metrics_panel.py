@@ -691,7 +691,9 @@ class MetricsPanel(QtWidgets.QWidget):
         if refused != self._refused_full:
             self._refused_full = refused
             self._show_rate_note()
-        self._ask_for_width()
+        # Checked once in the next pass of the event loop, with the width check that the
+        # content's own layout request (new label texts) starts: one check a step, not two.
+        self._width_check.start()
 
     def _ask_for_width(self) -> None:
         """Ask the window for more width when the content needs more than the dock gives."""

@@ -122,6 +122,15 @@ class Animator:
             alpha = 1.0 - min(1.0, max(0.0, (now - fade) / FADE_SECONDS))
         return MemberEffect(max(scale, 0.05), alpha, index in self._crashed)
 
+    def marked(self, now: float) -> set[int]:
+        """Members whose :meth:`effect` at ``now`` may differ from the plain one (full size,
+        opaque, not crashed): pulsing, leaving or crashed. Every other member looks plain, so
+        a frame works out the effects of these few, not of every member."""
+        out = {i for i, s in self._pulse.items() if now - s < PULSE_SECONDS}
+        out.update(self._leaving)
+        out.update(self._crashed)
+        return out
+
     def has_member_effects(self, now: float) -> bool:
         """Whether some marker is pulsing or waiting to fade / fading (markers need redrawing)."""
         if any(now - s < PULSE_SECONDS for s in self._pulse.values()):

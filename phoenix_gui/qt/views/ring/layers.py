@@ -115,6 +115,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         self._swapped: frozenset[int] = frozenset()  # keys drawn in SWAP_KEY's colour
         self.last_paint_ms = 0.0  # what the last paint of every dot cost (pacing, see binding)
         self.last_stamped = 0  # how many dots the last paint stamped
+        self.renders = 0  # how many times the dots were painted (their cache re-rendered)
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_data(self, x: np.ndarray, y: np.ndarray, keys: np.ndarray) -> None:
@@ -200,6 +201,7 @@ class DotLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         # Stamp in device pixels, untransformed: a dot is a fixed number of pixels whatever
         # the zoom. Centres are rounded to pixel corners so a sprite is copied, not resampled.
         started = time.perf_counter()
+        self.renders += 1
         self._arrange()
         n = self._order_xy.shape[1]
         if not n:

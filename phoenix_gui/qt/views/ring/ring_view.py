@@ -133,6 +133,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._member_order: list[int] = []
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
         self._spare_labels: list[pg.TextItem] = []  # hidden, for the next members labelled
+        self._labels_placed: tuple[Any, ...] = ()  # what the labels were last placed for
         self.view_menu: QtWidgets.QMenu | None = None
         # Members that left but whose tasks are still in the air (or whose marker still fades).
         self._ghosts: dict[int, MemberInfo] = {}
@@ -177,6 +178,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         # shows one or the other (a blit of its cache), not a re-render of every dot.
         self._dots_red = DotLayer(size_px=4.0, alpha=230, cull=True)
         self._dots_red.setVisible(False)
+        self._dots_red.setOpacity(0.0)
         self._markers = pg.ScatterPlotItem(pxMode=True)
         # Packets: a small uncached dot item, the only thing rebuilt every frame. (A
         # ScatterPlotItem with a brush per point costs ~7 ms per frame at 10^3 packets in its
@@ -274,8 +276,11 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             held = sum(m.distinct for m in members) / len(members)
             # distinct 0 everywhere: positions not given, judge by N·V alone
             note = vnode_saturation(len(members), vnodes, held or None)
-        self.saturation_note = note
         label = getattr(self, "_saturation_label", None)
+        unchanged = note == self.saturation_note and (label is not None) == (note is not None)
+        if unchanged and (label is None or label.isVisible() == self.isVisible()):
+            return  # the note on screen already says it
+        self.saturation_note = note
         if note is None:
             if label is not None:
                 label.hide()
@@ -301,8 +306,9 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             self.setViewportMargins(0, 0, 0, height)
         # pyqtgraph sizes the plot to the whole widget (GraphicsView.resizeEvent); here it
         # gets the viewport, which is the widget less the note.
-        if self.autoPixelRange:
-            area = QtCore.QRectF(0, 0, self.viewport().width(), self.viewport().height())
+        # (Already so: nothing to do. A join or leave re-states the note, with the same size.)
+        area = QtCore.QRectF(0, 0, self.viewport().width(), self.viewport().height())
+        if self.autoPixelRange and self.range != area:
             pg.GraphicsView.setRange(self, area, padding=0, disableAutoPixel=False)
             self.updateMatrix()
 
@@ -437,7 +443,9 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         size whatever the zoom), so it is redone on resize, zoom and font changes.
         """
         if not self._labels:
-            self._leaders.setData([], [])
+            if self._labels_placed != ():
+                self._labels_placed = ()
+                self._leaders.setData([], [])
             return
         vb = self.getPlotItem().getViewBox()
         ux, uy = vb.viewPixelSize()
@@ -445,6 +453,24 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             return
         ids = list(self._labels)
         boxes = {m: self._labels[m][0].boundingRect() for m in ids}
+        # What the placement depends on: when none of it changed (a join far from the
+        # labelled members, a step), the labels and leaders stay where they are.
+        (x0, x1), (y0, y1) = vb.viewRange()
+        placing = (
+            tuple(
+                (m, id(item), token, boxes[m].width(), boxes[m].height(), self._marker_xy(m))
+                for m, (item, token) in self._labels.items()
+            ),
+            ux,
+            uy,
+            x0,
+            x1,
+            y0,
+            y1,
+        )
+        if placing == self._labels_placed:
+            return
+        self._labels_placed = placing
         widest = max(r.width() for r in boxes.values())
         tall = max(r.height() for r in boxes.values())
         theta = geo.token_angle(np.asarray([self._labels[m][1] for m in ids], dtype=np.float64))
@@ -596,14 +622,19 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._markers_dirty = False
         shown = [self._members[i] for i in self._member_order] + list(self._ghosts.values())
         sizes, keys, symbols = [], [], []
+        marked = self.animator.marked(now)  # the others look plain: no effect to work out
         for m in shown:
-            fx = self.animator.effect(now, m.index)
-            failed = fx.crashed or m.status in _GONE
-            alpha = fx.alpha
-            if m.status == "DRAINING" and m.index in self._members:
-                alpha = max(alpha, FADED_ALPHA)  # still registered: faded, not gone
-            sizes.append(round(13.0 * fx.scale, 1))
-            keys.append((-2 if failed else m.index, round(alpha * 20), failed))
+            if m.index in marked:
+                fx = self.animator.effect(now, m.index)
+                failed = fx.crashed or m.status in _GONE
+                alpha, size = fx.alpha, round(13.0 * fx.scale, 1)
+                if m.status == "DRAINING" and m.index in self._members:
+                    alpha = max(alpha, FADED_ALPHA)  # still registered: faded, not gone
+                keys.append((-2 if failed else m.index, round(alpha * 20), failed))
+            else:
+                failed, size = m.status in _GONE, 13.0
+                keys.append((-2 if failed else m.index, 20, failed))
+            sizes.append(size)
             symbols.append("x" if failed else "o")
         tokens = np.array([m.token for m in shown], dtype=np.float64)
         signature = (tokens.tobytes(), tuple(sizes), tuple(keys))
@@ -622,6 +653,10 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             self._restyle_markers(changed, sizes, keys, symbols)
             return
         x, y = geo.token_xy(tokens, geo.MEMBER_R)
+        if before and len(self._markers.data) == len(before[1]):
+            # A join, a leave or a ghost gone: the markers that look as before keep theirs.
+            self._reset_markers(x, y, sizes, keys, symbols, before)
+            return
         # Columns, not a dict per spot: pyqtgraph's per-spot path costs twice as much.
         self._markers.setData(
             x=x,
@@ -631,6 +666,46 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             pen=[_marker_pen(f) for _k, _a, f in keys],
             symbol=symbols,
         )
+
+    def _reset_markers(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        sizes: list[float],
+        keys: list[tuple[int, int, bool]],
+        symbols: list[str],
+        before: tuple[Any, ...],
+    ) -> None:
+        """Every marker set anew, as ``setData`` does, except that a marker looking as one
+        did before (same size, colour, alpha, symbol) takes that one's place in the symbol
+        atlas: only new looks are looked up. (``setData`` converts and looks up the brush and
+        pen of each of 200 markers: ~2 ms at every join or leave.)"""
+        item = self._markers
+        old = item.data
+        n = len(sizes)
+        data = np.empty(n, dtype=old.dtype)  # object fields start as None, as in setData
+        data["x"], data["y"] = x, y
+        data["size"] = sizes
+        data["symbol"] = np.fromiter(symbols, dtype=object, count=n)
+        data["brush"] = np.fromiter((_marker_brush(k, a) for k, a, _f in keys), object, n)
+        data["pen"] = np.fromiter((_marker_pen(f) for _k, _a, f in keys), object, n)
+        data["visible"] = True
+        data["hovered"] = False
+        data["sourceRect"] = 0  # 0: looked up in the atlas by updateSpots
+        # The look fixes the symbol, size, brush and pen (one brush per colour and alpha).
+        placed = {look: row for row, look in enumerate(zip(before[1], before[2], strict=True))}
+        prior = np.fromiter(
+            (placed.get(look, -1) for look in zip(sizes, keys, strict=True)), np.int64, n
+        )
+        seen = prior >= 0
+        data["sourceRect"][seen] = old["sourceRect"][prior[seen]]
+        item.data = data
+        item.prepareGeometryChange()
+        item.informViewBoundsChanged()
+        item.bounds = [None, None]
+        item.updateSpots(data)
+        item.invalidate()
+        item.sigPlotChanged.emit(item)
 
     def _restyle_markers(
         self,
@@ -661,14 +736,26 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._show_stranded_red(self._stranded_count > 0)
 
     def _show_stranded_red(self, red: bool) -> None:
-        if red != self._dots_red.isVisible():
-            self._dots_red.setVisible(red)
-            self._dots.setVisible(not red)
+        # The blink switches the two layers by opacity, not visibility: Qt throws a hidden
+        # item's cached picture away, so each blink would re-render 10^5 dots (~20 ms, four
+        # times a second). The red layer is hidden only while nothing is stranded.
+        in_use = self._stranded_count > 0
+        if in_use != self._dots_red.isVisible():
+            self._dots_red.setVisible(in_use)
+        red = red and in_use
+        if red != (self._dots_red.opacity() > 0.0):
+            self._dots_red.setOpacity(1.0 if red else 0.0)
+            self._dots.setOpacity(0.0 if red else 1.0)
 
     @property
     def stranded_shown_red(self) -> bool:
         """True while the stranded tasks are drawn red (the blink's on phase)."""
-        return bool(self._dots_red.isVisible())
+        return bool(self._dots_red.isVisible() and self._dots_red.opacity() > 0.0)
+
+    @property
+    def dots_shown_plain(self) -> bool:
+        """True while the task dots are drawn in their owners' colours (no red blink phase)."""
+        return bool(self._dots.isVisible() and self._dots.opacity() > 0.0)
 
     @property
     def stranded_on_screen(self) -> int:

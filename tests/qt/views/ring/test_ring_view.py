@@ -546,14 +546,20 @@ def test_the_blink_shows_one_of_two_cached_dot_layers_and_redraws_neither(qtbot)
         StepStory(changes=(MembershipChange("crash", info, "phoenix", stranded=owned),)), 1.5
     )
     red, plain = view._dots_red, view._dots
-    shown = set()
+    renders = red.renders, plain.renders
+    shown = []
     for _ in range(8):
         clock.now += 0.13
         view.render_frame()
-        shown.add((red.isVisible(), plain.isVisible()))
+        QtWidgets.QApplication.processEvents()  # the scene takes in what changed …
+        view.viewport().repaint()  # … and the view paints it now
+        shown.append((view.stranded_shown_red, view.dots_shown_plain))
         # Neither layer's picture changes with the blink: each keeps its cache.
         assert red.swapped == {2} and plain.swapped == frozenset()
-    assert shown == {(True, False), (False, True)}  # exactly one of them, in turn
+    assert set(shown) == {(True, False), (False, True)}  # exactly one of them, in turn
+    # Each layer is rendered once, the first time it is shown; every later blink is a blit
+    # (a hidden item loses its cache in Qt, so the blink must not hide them).
+    assert red.renders - renders[0] == 1 and plain.renders - renders[1] <= 1
 
 
 def test_labels_of_members_no_longer_labelled_are_renamed_not_made_anew(qtbot) -> None:
@@ -676,3 +682,45 @@ def test_markers_restyled_in_place_look_as_markers_set_anew(qtbot, monkeypatch) 
     assert len({tuple(look) for look in looks}) > 1  # the pulse did change the markers
     assert any(symbol == "x" for _s, symbol, _b, _p in looks[-1])  # the crash's cross
     view.stop_animation()
+
+
+def test_markers_set_anew_after_a_join_or_leave_look_as_a_full_rebuild(qtbot, monkeypatch) -> None:
+    # A join or a leave moves the markers' rows: those that look as before keep their symbol
+    # from the atlas, the others are looked up — what is drawn is what setData would draw.
+    view, ring, _clock = _ring_view(qtbot, hosts=6)
+    members, vt = _members_of(ring)
+    full = []
+    monkeypatch.setattr(view._markers, "setData", lambda **kw: full.append(kw))
+    crashed = [MemberInfo(m.id, m.index, m.token, status="FAILED") for m in members[2:3]]
+    joiner = MemberInfo("host-9", 9, int(tokens_of(["host-9"])[0]))
+    for shown in (members[:4] + crashed + members[5:], [*members[1:], joiner], members[:3]):
+        view.set_members("phoenix", shown, ring.owner_table(), vt)
+        data = view._markers.data
+        kept = (_marker_look(view), data["x"].tolist(), data["sourceRect"].tolist())
+        monkeypatch.undo()
+        view._marker_signature = ()  # forget: the next update sets every marker anew
+        view._update_markers(view._clock())
+        data = view._markers.data
+        assert (_marker_look(view), data["x"].tolist(), data["sourceRect"].tolist()) == kept
+        assert len(data) == len(shown)
+        monkeypatch.setattr(view._markers, "setData", lambda **kw: full.append(kw))
+    assert full == []
+
+
+def test_labels_are_placed_again_only_when_what_they_depend_on_changed(qtbot) -> None:
+    # A step that changes nothing the labels depend on (members, names, view) leaves them be.
+    view, ring, _clock = _ring_view(qtbot, hosts=14)
+    members, vt = _members_of(ring)
+    moved: list[str] = []
+    for member_id, label in view.visible_labels().items():
+        label.setPos = lambda *a, _m=member_id, _set=label.setPos: (moved.append(_m), _set(*a))
+    view.set_members("phoenix", members, ring.owner_table(), vt)
+    view._place_labels()
+    assert moved == []
+    view.resize(500, 500)  # a smaller view: the labels move closer together
+    qtbot.waitUntil(lambda: view.width() == 500)
+    assert sorted(set(moved)) == sorted(view.visible_labels())
+    assert measure.overlapping_labels(view) == [] and measure.detached_labels(view) == []
+    moved.clear()
+    view.set_members("phoenix", members[1:], ring.owner_table(), vt)  # one label fewer
+    assert moved  # the others spread again
