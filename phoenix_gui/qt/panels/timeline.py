@@ -15,6 +15,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.qt.views.limited_label import LimitedLabel
+from phoenix_gui.qt.views.steady_label import SteadyLabel
 
 BANNER_STYLE = (
     "QFrame#timeline-banner { background: #FFF3CD; border: 1px solid #D55E00;"
@@ -123,7 +124,7 @@ class TimelineBar(QtWidgets.QWidget):
         self.slider.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
         self.start_label = QtWidgets.QLabel(self)
         self.start_label.setObjectName("timeline-start")
-        self.end_label = QtWidgets.QLabel(self)
+        self.end_label = SteadyLabel(self)  # its time changes every step: no relayout for it
         self.end_label.setObjectName("timeline-end")
         row = QtWidgets.QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
