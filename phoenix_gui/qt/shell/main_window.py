@@ -34,6 +34,7 @@ from phoenix_gui.qt.shell.resources import app_icon
 from phoenix_gui.qt.shell.time_machine import TimeMachine
 from phoenix_gui.qt.views.stack import ViewStack
 from phoenix_gui.qt.views.stack_binding import ViewStackBinding
+from phoenix_gui.qt.views.steady_label import SteadyLabel
 
 # Edits of hosts, vnodes, tasks, seed or paradigm start the run again once they settle.
 RESTART_AFTER_MS = 250
@@ -246,9 +247,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_status_bar(self) -> None:
         self.status_labels: dict[str, QtWidgets.QLabel] = {}
         for key in ("time", "step", "seed", "paradigm", "fps"):
-            label = QtWidgets.QLabel(self)
+            # Steady: a label whose text changes every step would lay the window out again.
+            label = SteadyLabel(self, least=90)
             label.setObjectName(f"status-{key}")
-            label.setMinimumWidth(90)
             self.statusBar().addPermanentWidget(label)
             self.status_labels[key] = label
         # The busy indicator: a long step's progress, or a big run being built.

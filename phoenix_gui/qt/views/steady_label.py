@@ -15,10 +15,12 @@ QWIDGETSIZE_MAX = 16_777_215
 
 
 class SteadyLabel(QtWidgets.QLabel):
-    """A one-line label of fixed size that grows only when its text no longer fits."""
+    """A one-line label of fixed size (at least ``least`` pixels wide) that grows only when
+    its text no longer fits."""
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, parent: QtWidgets.QWidget | None = None, least: int = 0) -> None:
         super().__init__(parent)
+        self._least = least  # the narrowest it is, in pixels
         self.setTextFormat(QtCore.Qt.TextFormat.PlainText)
 
     def setText(self, text: str) -> None:
@@ -29,7 +31,8 @@ class SteadyLabel(QtWidgets.QLabel):
         hint = super().sizeHint()
         if hint.width() > self.minimumWidth() or hint.height() != self.minimumHeight():
             room = self.fontMetrics().horizontalAdvance("0")
-            self.setFixedSize(max(hint.width() + room, self.minimumWidth()), hint.height())
+            width = max(hint.width() + room, self.minimumWidth(), self._least)
+            self.setFixedSize(width, hint.height())
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         super().changeEvent(event)

@@ -53,3 +53,20 @@ def test_it_only_grows_and_starts_afresh_with_a_new_font(qtbot) -> None:
     assert label.width() >= label.fontMetrics().horizontalAdvance("1 h")
     assert label.height() >= label.fontMetrics().height()
     assert label.width() < label.fontMetrics().horizontalAdvance("100.00 h")  # afresh: "1 h"
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_stepping_does_not_lay_the_main_window_out_each_step(open_workbench_window) -> None:
+    # The status bar's time, step and fps change every step; the main window's layout (every
+    # dock) must not be redone for that.
+    window = open_workbench_window(size=(1280, 800))
+    for _ in range(5):
+        window.adapter.step_once()
+        QtWidgets.QApplication.processEvents()
+    requests = _LayoutRequests()
+    window.installEventFilter(requests)
+    for _ in range(20):
+        window.adapter.step_once()
+        QtWidgets.QApplication.processEvents()
+    assert window.status_labels["step"].text() == f"step {window.adapter.sim.step_index}"
+    assert requests.count <= 6  # a QLabel status bar: 20, one a step
