@@ -120,6 +120,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent, background=BACKGROUND)
+        self._labels_placed_later = False  # set while a rebuild places the labels at its end
         self.saturation_note: str | None = None  # a sentence while the ring is saturated
         # The cached layers are ~3 MB pixmaps each at full HD; Qt's default 10 MB pixmap cache
         # would evict them every frame and turn each frame into a full redraw.
@@ -226,6 +227,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         )
 
     def _on_range_changed(self, *_args: object) -> None:
+        if self._labels_placed_later:
+            return
         if getattr(self, "_labels", None) and not getattr(self, "closed", False):
             self._place_labels()  # labels keep their pixel size: zoom changes their spacing
 
@@ -276,7 +279,13 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             [(i, np.asarray(vt[i])) for i in self._member_order if i in vt] if ring_mode else []
         )
         self._arcs.set_owner_table(self._owner_table)
-        self._show_saturation(members if ring_mode else ())
+        # The note may resize the plot, which places the labels again: they are placed once,
+        # below, for the new members (with 100 labels each placement costs ~5 ms).
+        self._labels_placed_later = True
+        try:
+            self._show_saturation(members if ring_mode else ())
+        finally:
+            self._labels_placed_later = False
         self._rebuild_labels()
         self._update_markers(self._clock())
         self._rebuild_links()
@@ -503,6 +512,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         ys: list[float] = []
         (x_min, x_max), _ = vb.viewRange()
         markers = self._markers_xy(list(placed))
+        angles = dict(zip(ids, theta.tolist(), strict=True))  # each label's natural angle
         for member_id, (x, y, anchor) in placed.items():
             # A narrow view (two runs side by side) leaves less room beside the ring than a
             # long name needs: the label slides inward rather than past the view's edge.
@@ -517,7 +527,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
                 continue
             mx, my = marker
             box = boxes[member_id]
-            natural = geo.polar_xy(float(geo.token_angle(self._labels[member_id][1])), geo.LABEL_R)
+            natural = geo.polar_xy(angles[member_id], geo.LABEL_R)
             moved = np.hypot((natural[0] - x) / ux, (natural[1] - y) / uy)
             # A label in a column can stay near its natural place yet far from the marker (a
             # marker low on the ring, a column straight beside it): the gap counts too.
@@ -816,6 +826,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         if getattr(self, "_saturation_label", None) is not None:
             self._place_note()
         # After close() the scene is cleared and the labels are gone with it.
+        if getattr(self, "_labels_placed_later", False):
+            return
         if getattr(self, "_labels", None) and not getattr(self, "closed", False):
             self._place_labels()  # the gap between labels depends on the size on screen
 
