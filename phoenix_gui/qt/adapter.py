@@ -426,8 +426,11 @@ class SimulationAdapter(QtCore.QObject):
         self._set_busy("")
         # A cut step cannot be replayed by stepping: a keyframe after it keeps replay exact.
         self.history.stepped(self._sim, pin=stepper.dropped > 0)
-        if self.history.storing:
-            self._store_timer.start()  # stored a piece at a time, between passes
+        big = self._big_story
+        if self.history.storing and not big:
+            # Stored a piece at a time, between passes; after a big step, once the views have
+            # been told (a piece stored in the pass that rebuilds them made it longer still).
+            self._store_timer.start()
         # Requests made while the step ran (sliders, clicks) apply at this boundary, now.
         deferred, self._deferred = self._deferred, []
         for kind, args, kwargs in deferred:
@@ -440,7 +443,7 @@ class SimulationAdapter(QtCore.QObject):
         self._story_events = []
         self._told = (story, dict(self._step_flags), 0, stepper.result)
         # After a big step (its keyframe just taken) the views rebuild in a pass of their own.
-        big, self._big_story = self._big_story, False
+        self._big_story = False
         if tell or (self._pass_has_room() and not big):
             self._tell(whole=tell)
         else:
@@ -475,6 +478,8 @@ class SimulationAdapter(QtCore.QObject):
                 self._slice_timer.start()
                 return
         self._told = None
+        if self.history.storing and not self._store_timer.isActive():
+            self._store_timer.start()  # the keyframe of a big step (see _end_step)
         if story is not None:
             self.storyTold.emit(story)
         self.stepped.emit(self._sim.snapshot())
