@@ -59,6 +59,9 @@ TELL_WITHIN_MS = 10.0
 MAX_QUEUED_STEPS = 100
 # Events handed to the views per slice (each costs the docks ~0.05–0.1 ms to take in).
 EMIT_PER_SLICE = 150
+# A step's story told by this many events or more (a mass join or leave: ~30 ms to build) is
+# built at the start of a pass, not after a slice of engine work in the same one.
+STORY_ALONE = EMIT_PER_SLICE
 # A step running longer than this shows the busy indicator with its progress.
 BUSY_AFTER_S = 0.5
 # Events after which the ring's membership layers must be rebuilt.
@@ -165,6 +168,7 @@ class SimulationAdapter(QtCore.QObject):
         # its result): a step done in slices tells them over the next passes of the loop.
         self._told: tuple[StepStory | None, dict[str, bool], int, Any] | None = None
         self._ended_story: tuple[StepStory | None] | None = None  # built as the step ended
+        self._big_story = False  # that story was told by STORY_ALONE events or more
         self._pass_started = 0.0  # when the pass of the event loop doing a slice began
         self._step_started = 0.0
         self._step_flags = {"members": False, "pause": False}
@@ -349,6 +353,7 @@ class SimulationAdapter(QtCore.QObject):
         self._step_events = []
         self._story_events = []
         self._ended_story = None
+        self._big_story = False
         self._owners_before = self._sim.ring.owner_table().copy()
         self._step_flags = {"members": False, "pause": False}
         self._step_started = time.perf_counter()
@@ -374,8 +379,11 @@ class SimulationAdapter(QtCore.QObject):
             if self._step_events:
                 self._flush_events(EMIT_PER_SLICE)
             elif stepper.finished and self._ended_story is None:
+                if len(self._story_events) >= STORY_ALONE and self._pass_busy():
+                    break  # a big story (tens of ms to build) is built in a pass of its own
                 # What the step moved, told from the model as the step left it: the engine
                 # waits at this boundary (requests made meanwhile still wait for its end).
+                self._big_story = len(self._story_events) >= STORY_ALONE
                 self._ended_story = (self._story(self._story_events, self._owners_before),)
                 self._story_events = []
             elif stepper.finished:
@@ -418,8 +426,11 @@ class SimulationAdapter(QtCore.QObject):
         self._set_busy("")
         # A cut step cannot be replayed by stepping: a keyframe after it keeps replay exact.
         self.history.stepped(self._sim, pin=stepper.dropped > 0)
-        if self.history.storing:
-            self._store_timer.start()  # stored a piece at a time, between passes
+        big = self._big_story
+        if self.history.storing and not big:
+            # Stored a piece at a time, between passes; after a big step, once the views have
+            # been told (a piece stored in the pass that rebuilds them made it longer still).
+            self._store_timer.start()
         # Requests made while the step ran (sliders, clicks) apply at this boundary, now.
         deferred, self._deferred = self._deferred, []
         for kind, args, kwargs in deferred:
@@ -431,7 +442,9 @@ class SimulationAdapter(QtCore.QObject):
             story = self._story(self._story_events, self._owners_before)
         self._story_events = []
         self._told = (story, dict(self._step_flags), 0, stepper.result)
-        if tell or self._pass_has_room():
+        # After a big step (its keyframe just taken) the views rebuild in a pass of their own.
+        self._big_story = False
+        if tell or (self._pass_has_room() and not big):
             self._tell(whole=tell)
         else:
             self._slice_timer.start()
@@ -439,6 +452,10 @@ class SimulationAdapter(QtCore.QObject):
 
     def _pass_has_room(self) -> bool:
         return (time.perf_counter() - self._pass_started) * 1000.0 < TELL_WITHIN_MS
+
+    def _pass_busy(self) -> bool:
+        """This pass of the event loop has already done work (more than a millisecond's)."""
+        return (time.perf_counter() - self._pass_started) * 1000.0 > 1.0
 
     def _tell(self, whole: bool = True) -> None:
         """Tell the views about the step that ended: membership, tasks, then its story and
@@ -461,6 +478,8 @@ class SimulationAdapter(QtCore.QObject):
                 self._slice_timer.start()
                 return
         self._told = None
+        if self.history.storing and not self._store_timer.isActive():
+            self._store_timer.start()  # the keyframe of a big step (see _end_step)
         if story is not None:
             self.storyTold.emit(story)
         self.stepped.emit(self._sim.snapshot())
@@ -629,6 +648,7 @@ class SimulationAdapter(QtCore.QObject):
         self._stepper = None
         self._told = None
         self._ended_story = None
+        self._big_story = False
         self._queued_steps = 0
         self._step_events = []
         self._deferred = []

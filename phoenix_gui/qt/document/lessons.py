@@ -214,6 +214,15 @@ class LessonController(QtCore.QObject):
         raw = self.captions[index].text
         self._present(self.render_plain(raw), raw)
         if self.point_at is not None:
+            # The docks it refers to are raised (a panel built on its first use) at a later
+            # turn of the event loop, after the caption's own layout and repaint: the two
+            # together made one of a step's longest slices (~100 ms at 1920×1080). A timer,
+            # not singleShot(0): Qt delivers that as a posted event, in the same pass as the
+            # repaint.
+            QtCore.QTimer.singleShot(1, self, lambda: self._point_at(index, raw))
+
+    def _point_at(self, index: int, raw: str) -> None:
+        if self.point_at is not None and self._index == index:  # still the caption shown
             self.point_at(raw)
 
     def _present(self, plain: str, raw: str) -> None:

@@ -235,3 +235,21 @@ def _assert_beside(strip: CaptionStrip, stage: CaptionStage) -> None:
     assert stage.rect().contains(strip.geometry())
     label = strip.label
     assert label.heightForWidth(label.width()) <= label.height() + 2
+
+
+def test_a_caption_points_at_what_it_names_after_its_own_repaint(qtbot, lesson) -> None:
+    # Raising the docks a caption names (and building a panel on its first use) in the same
+    # slice as the caption's own layout made one of a step's longest stalls: it follows at the
+    # next turn of the event loop, and only for the caption still shown then.
+    controller, _strip = lesson
+    pointed: list[str] = []
+    controller.point_at = pointed.append
+    controller.set_timeline(TIMELINE)
+    controller.reset()  # the first caption is on screen
+    assert pointed == []  # not in this slice
+    qtbot.waitUntil(lambda: pointed == ["A new host is about to join."], timeout=2000)
+    controller.on_event(caption("It joined; about 1/5 moved.", pause=False, time=1.5))
+    controller.previous()  # another caption before that one was pointed at: only it is
+    qtbot.waitUntil(lambda: len(pointed) == 2, timeout=2000)
+    qtbot.wait(50)  # the caption passed over is not pointed at late
+    assert pointed == ["A new host is about to join."] * 2

@@ -68,8 +68,7 @@ class RingMotion:
             if change.kind == "join":
                 self.animator.member_joined(now, index)
             elif change.kind == "crash" and not story.replay:
-                self.animator.member_crashed(index)
-                self._update_stranded()
+                self.animator.member_crashed(index)  # its stranded tasks: counted below, once
             elif change.kind in ("drain", "removed"):
                 self.animator.member_removed(index)
                 if index not in self._members:

@@ -17,12 +17,20 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from phoenix_gui.engine import vnode_saturation
 from phoenix_gui.qt.snapshots import MemberInfo, TaskArrays
 from phoenix_gui.qt.views.limited_label import LimitedLabel
-from phoenix_gui.qt.views.palette import BACKGROUND, CRASHED, RING, TEXT, member_color
+from phoenix_gui.qt.views.palette import (
+    BACKGROUND,
+    CRASHED,
+    RING,
+    TEXT,
+    member_color,
+    prepare_colours,
+)
 from phoenix_gui.qt.views.ring import geometry as geo
 from phoenix_gui.qt.views.ring.animation import FADED_ALPHA, Animator
 from phoenix_gui.qt.views.ring.highlight import Legend, RingHighlight
@@ -34,6 +42,11 @@ from phoenix_gui.qt.views.ring.ticks import TickLayer
 
 LABEL_LIMIT = 50  # more members than this: only hovered, selected and largest are labelled
 LARGEST_LABELLED = 8  # past LABEL_LIMIT, this many of the busiest members keep a label
+# Hidden labels made ahead, a few per turn of the event loop (LABEL_FILL_MS at most), so that a
+# step that labels dozens of members at once (a mass join, its leavers fading) takes them from
+# here: a new label costs ~1 ms to create and add to the scene, 60 of them one 60 ms freeze.
+SPARE_LABELS = 2 * LABEL_LIMIT
+LABEL_FILL_MS = 3.0
 LEADER = "#9CA3AF"
 LINKS_PER_MEMBER = 12  # assignment links drawn per member (the rest are counted in its label)
 LINKS_TOTAL = 1500
@@ -107,6 +120,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent, background=BACKGROUND)
+        self._labels_placed_later = False  # set while a rebuild places the labels at its end
         self.saturation_note: str | None = None  # a sentence while the ring is saturated
         # The cached layers are ~3 MB pixmaps each at full HD; Qt's default 10 MB pixmap cache
         # would evict them every frame and turn each frame into a full redraw.
@@ -134,6 +148,10 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         self._labels: dict[str, tuple[pg.TextItem, int]] = {}  # member → (label, token)
         self._spare_labels: list[pg.TextItem] = []  # hidden, for the next members labelled
         self._labels_placed: tuple[Any, ...] = ()  # what the labels were last placed for
+        self._label_filler = QtCore.QTimer(self)
+        self._label_filler.setSingleShot(True)
+        self._label_filler.setInterval(0)  # the next turn of the event loop
+        self._label_filler.timeout.connect(self._make_spare_labels)
         self.view_menu: QtWidgets.QMenu | None = None
         # Members that left but whose tasks are still in the air (or whose marker still fades).
         self._ghosts: dict[int, MemberInfo] = {}
@@ -211,6 +229,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         )
 
     def _on_range_changed(self, *_args: object) -> None:
+        if self._labels_placed_later:
+            return
         if getattr(self, "_labels", None) and not getattr(self, "closed", False):
             self._place_labels()  # labels keep their pixel size: zoom changes their spacing
 
@@ -261,7 +281,13 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             [(i, np.asarray(vt[i])) for i in self._member_order if i in vt] if ring_mode else []
         )
         self._arcs.set_owner_table(self._owner_table)
-        self._show_saturation(members if ring_mode else ())
+        # The note may resize the plot, which places the labels again: they are placed once,
+        # below, for the new members (with 100 labels each placement costs ~5 ms).
+        self._labels_placed_later = True
+        try:
+            self._show_saturation(members if ring_mode else ())
+        finally:
+            self._labels_placed_later = False
         self._rebuild_labels()
         self._update_markers(self._clock())
         self._rebuild_links()
@@ -397,9 +423,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
                     label.setText(member_id)
                     label.show()
                 else:
-                    label = pg.TextItem(member_id, color=TEXT)
-                    label.setFont(self.font())  # graphics items do not follow the widget's font
-                    self.addItem(label)
+                    label = self._new_label(member_id)
                 self._labels[member_id] = (label, tok)
             else:
                 self._labels[member_id] = (self._labels[member_id][0], tok)
@@ -407,6 +431,30 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             label.hide()
             self._spare_labels.append(label)
         self._place_labels()
+        if self.isVisible() and not self._label_filler.isActive():
+            self._label_filler.start()
+
+    def _new_label(self, text: str, shown: bool = True) -> pg.TextItem:
+        label = pg.TextItem(text, color=TEXT)
+        label.setVisible(shown)
+        label.setFont(self.font())  # graphics items do not follow the widget's font
+        self.addItem(label)
+        return label
+
+    def _make_spare_labels(self) -> None:
+        """Make hidden labels (and member colours) ahead, for at most LABEL_FILL_MS this turn
+        (see SPARE_LABELS)."""
+        if getattr(self, "closed", False):
+            return
+        deadline = time.perf_counter() + LABEL_FILL_MS / 1000.0
+        if not prepare_colours(deadline):  # the members' colours, made ahead the same way
+            self._label_filler.start()
+            return
+        while len(self._spare_labels) < SPARE_LABELS:
+            self._spare_labels.append(self._new_label("", shown=False))
+            if time.perf_counter() > deadline:
+                self._label_filler.start()
+                return
 
     def _labelled(self) -> list[int]:
         """Members that get a label: all up to LABEL_LIMIT; past it the hovered, the selected
@@ -489,6 +537,8 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         xs: list[float] = []
         ys: list[float] = []
         (x_min, x_max), _ = vb.viewRange()
+        markers = self._markers_xy(list(placed))
+        angles = dict(zip(ids, theta.tolist(), strict=True))  # each label's natural angle
         for member_id, (x, y, anchor) in placed.items():
             # A narrow view (two runs side by side) leaves less room beside the ring than a
             # long name needs: the label slides inward rather than past the view's edge.
@@ -498,12 +548,12 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             label = self._labels[member_id][0]
             label.setAnchor(anchor)
             label.setPos(x, y)
-            marker = self._marker_xy(member_id)
+            marker = markers.get(member_id)
             if marker is None:
                 continue
             mx, my = marker
             box = boxes[member_id]
-            natural = geo.polar_xy(float(geo.token_angle(self._labels[member_id][1])), geo.LABEL_R)
+            natural = geo.polar_xy(angles[member_id], geo.LABEL_R)
             moved = np.hypot((natural[0] - x) / ux, (natural[1] - y) / uy)
             # A label in a column can stay near its natural place yet far from the marker (a
             # marker low on the ring, a column straight beside it): the gap counts too.
@@ -787,10 +837,24 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             x, y = self._member_xy[self._member_order.index(member.index)]
             return float(x), float(y)
         ghost = next((g for g in self._ghosts.values() if g.id == member_id), None)
-        if ghost is None:
-            return None
-        gx, gy = geo.token_xy(np.asarray([float(ghost.token)]), geo.MEMBER_R)
-        return float(gx[0]), float(gy[0])
+        return None if ghost is None else _ghost_xy(ghost)
+
+    def _markers_xy(self, member_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
+        """:meth:`_marker_xy` of many members at once (each member looked up once, not a
+        search of every member and leaver per label: a mass leave labels a hundred)."""
+        row = {index: k for k, index in enumerate(self._member_order)}
+        ghosts: dict[str, MemberInfo] = {}
+        for ghost in self._ghosts.values():
+            ghosts.setdefault(ghost.id, ghost)  # the first, as _marker_xy finds it
+        out = {}
+        for member_id in member_ids:
+            member = self._by_id.get(member_id)
+            if member is not None and member.index in row:
+                x, y = self._member_xy[row[member.index]]
+                out[member_id] = (float(x), float(y))
+            elif member_id in ghosts:
+                out[member_id] = _ghost_xy(ghosts[member_id])
+        return out
 
     def member_position(self, member_id: str) -> QtCore.QPointF:
         """Where a member's marker is (a leaver's while it fades), in scene coordinates."""
@@ -832,11 +896,25 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
             self._place_labels()
         super().changeEvent(ev)
 
+    def showEvent(self, ev: QtGui.QShowEvent) -> None:
+        super().showEvent(ev)
+        filler = getattr(self, "_label_filler", None)
+        if filler is not None and shiboken6.isValid(filler):
+            filler.start()  # labels made ahead while shown (see SPARE_LABELS)
+
+    def hideEvent(self, ev: QtGui.QHideEvent) -> None:
+        filler = getattr(self, "_label_filler", None)
+        if filler is not None and shiboken6.isValid(filler):
+            filler.stop()  # a hidden view (its window closed) keeps no timer going
+        super().hideEvent(ev)
+
     def resizeEvent(self, ev: QtGui.QResizeEvent | None) -> None:
         super().resizeEvent(ev)  # pyqtgraph calls this with None, before __init__ is done
         if getattr(self, "_saturation_label", None) is not None:
             self._place_note()
         # After close() the scene is cleared and the labels are gone with it.
+        if getattr(self, "_labels_placed_later", False):
+            return
         if getattr(self, "_labels", None) and not getattr(self, "closed", False):
             self._place_labels()  # the gap between labels depends on the size on screen
 
@@ -894,6 +972,11 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         elif button == QtCore.Qt.MouseButton.LeftButton:
             self.taskClicked.emit(int(self._tasks.ids[int(what)]))  # type: ignore[call-overload]
         ev.accept()  # type: ignore[attr-defined]
+
+
+def _ghost_xy(ghost: MemberInfo) -> tuple[float, float]:
+    gx, gy = geo.token_xy(np.asarray([float(ghost.token)]), geo.MEMBER_R)
+    return float(gx[0]), float(gy[0])
 
 
 def _gap_px(

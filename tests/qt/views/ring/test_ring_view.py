@@ -724,3 +724,39 @@ def test_labels_are_placed_again_only_when_what_they_depend_on_changed(qtbot) ->
     moved.clear()
     view.set_members("phoenix", members[1:], ring.owner_table(), vt)  # one label fewer
     assert moved  # the others spread again
+
+
+def test_labels_are_made_ahead_so_a_mass_join_creates_none(qtbot) -> None:
+    # A step that labels dozens of members at once (a mass join) took ~1 ms per new label
+    # (creating a TextItem and adding it to the scene) in one slice of the GUI thread: the
+    # shown view makes hidden spares between events, and the join takes them.
+    from phoenix_gui.qt.views.ring.ring_view import SPARE_LABELS
+
+    view, _ring, _clock = _ring_view(qtbot, hosts=3)
+    qtbot.waitUntil(lambda: len(view._spare_labels) == SPARE_LABELS, timeout=10_000)
+    assert not view._label_filler.isActive()
+    assert not any(label.isVisible() for label in view._spare_labels)
+    items = len(view.scene().items())
+    ring = HashRing.from_members([f"host-{i}" for i in range(40)], vnodes=20)
+    members, vt = _members_of(ring)
+    view.set_members("phoenix", members, ring.owner_table(), vt)
+    assert len(view.visible_labels()) == 40
+    assert len(view.scene().items()) == items  # no label item created: spares reused
+    assert view._label_filler.isActive()  # the spares used are made again, between events
+    # The same labels, in the same places, as labels made there and then.
+    fresh = _shown_view(qtbot)
+    fresh._label_filler.stop()
+    for label in fresh._spare_labels:
+        fresh.removeItem(label)
+    fresh._spare_labels.clear()
+    fresh.set_members("phoenix", members, ring.owner_table(), vt)
+
+    def look(v: RingView) -> dict[str, tuple[object, ...]]:
+        return {
+            m: (item.toPlainText(), item.pos(), tuple(item.anchor), item.textItem.font())
+            for m, item in v.visible_labels().items()
+        }
+
+    assert look(view) == look(fresh)
+    view.hide()
+    assert not view._label_filler.isActive()
