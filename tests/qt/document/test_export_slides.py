@@ -32,6 +32,10 @@ def view(qtbot) -> RingView:
     qtbot.addWidget(ring)
     ring.show()
     qtbot.waitExposed(ring)
+    # The run's first keyframe is stored in slices on a timer: done before the test goes on
+    # (a quick test under load ended with that timer still running at teardown).
+    store = adapter.findChild(QtCore.QTimer, "history-store-timer")
+    qtbot.waitUntil(lambda: not adapter.history.storing and not store.isActive(), timeout=20_000)
     return ring
 
 
