@@ -741,9 +741,10 @@ class RunHistory:
         The caller owns it (it shares nothing with the live run or the history).
 
         ``near``: a simulation of this run the caller gives up (e.g. the moment on screen,
-        itself from :meth:`at`). When it stands between the nearest keyframe and ``step``
-        (a drag forward), it is stepped on to ``step`` and returned, instead of a thaw and a
-        longer replay."""
+        itself from :meth:`at`). When it stands between the nearest keyframe and ``step``, or
+        at most ``every`` steps before that keyframe (a drag forward), it is stepped on to
+        ``step`` and returned instead of a thaw: at most ``every`` more steps are replayed
+        (≈ 3 ms each at 10^4 tasks) where a thaw takes 40-110 ms."""
         return self.rebuild(step, near).finish()
 
     def rebuild(self, step: int, near: Simulation | None = None) -> Rebuild:
@@ -762,7 +763,7 @@ class RunHistory:
         while not self.store_next():
             yield None
         base = max(s for s in self._keyframes if s <= step)
-        if near is not None and not base <= near.step_index <= step:
+        if near is not None and not max(self.start, base - self.every) <= near.step_index <= step:
             near = None
         sim = near if near is not None else (yield from self._thawing(self._keyframes[base]))
         begin = sim.step_index
