@@ -318,6 +318,23 @@ def _cuts(data: bytes) -> list[int]:
     return cuts
 
 
+def copy_run(sim: Simulation, audit_sink: Any = None) -> Simulation:
+    """A copy of ``sim`` that goes on alone: what ``Simulation.restore(sim.checkpoint(),
+    audit_sink)`` gives (the same ``__getstate__`` / ``__setstate__`` say what is state; the
+    audit chain goes on from its head), made as a keyframe is frozen and thawed — pickled in
+    memory, its arrays out of band and copied — in ~10 ms at 10^4 tasks where the generic
+    state graph takes 60-150 ms ("Branch here" on the window's thread)."""
+    from phoenix_gui.engine.simulation import Simulation
+
+    buffers: list[pickle.PickleBuffer] = []
+    graph = pickle.dumps(sim, protocol=5, buffer_callback=buffers.append)
+    twin = pickle.loads(graph, buffers=[bytearray(buffer.raw()) for buffer in buffers])
+    if not isinstance(twin, Simulation):
+        raise TypeError("copy_run: not a Simulation")
+    twin.audit.resume(audit_sink)
+    return twin
+
+
 class Rebuild:
     """A jump under way (:meth:`RunHistory.rebuild`): ``step`` is where it goes."""
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import phoenix_gui.engine.rewind as rewind
-from phoenix_gui.engine import RunHistory, Simulation
+from phoenix_gui.engine import RunHistory, Simulation, copy_run
 from phoenix_gui.engine.rewind import LEVEL1
 from tests.engine.sim_helpers import config
 
@@ -342,3 +342,19 @@ def test_arrays_stored_whole_stay_decompressed_for_the_next_jump(monkeypatch) ->
     history.budget_bytes = history.nbytes() - history._wholes_bytes + rewind.HOT_BYTES // 2
     history.at(23)
     assert history._wholes_bytes == 0
+
+
+def test_copy_run_is_the_run_a_checkpoint_restores() -> None:
+    # "Branch here" copies the moment on screen: the copy must be the state restore() gives
+    # (arrays and chain alike, going on alike) and share nothing with the original.
+    live, _history, _heads = _live_run("phoenix", 4, [(3, "crash"), (6, "join")], 5, 1 << 30)
+    copied, restored = copy_run(live), Simulation.restore(live.checkpoint())
+    assert copied is not live and copied.step_index == live.step_index
+    assert (copied.audit.head, len(copied.audit)) == (live.audit.head, len(live.audit))
+    original = _frozen(live)
+    assert _frozen(copied)[1] == original[1]  # every array alike, byte for byte
+    for _ in range(5):
+        copied.step()
+        restored.step()
+    assert _frozen(live) == original  # the original untouched by its copy's steps
+    assert (copied.audit.head, len(copied.audit)) == (restored.audit.head, len(restored.audit))
