@@ -57,7 +57,7 @@ from phoenix_gui.engine.observed import History, ObservedInputs, ObservedMetrics
 from phoenix_gui.engine.params_apply import CHANGEABLE, with_parameters
 from phoenix_gui.engine.registry import Registry
 from phoenix_gui.engine.report import Snapshot
-from phoenix_gui.engine.rewind import RunHistory
+from phoenix_gui.engine.rewind import RunHistory, copy_run
 from phoenix_gui.engine.ring import (
     TIE_RULE,
     TOKEN_SPACE,
@@ -146,6 +146,7 @@ __all__ = [
     "balance",
     "canonical_json",
     "compute",
+    "copy_run",
     "dhs_text",
     "effective_vnodes",
     "ideal_overhead",

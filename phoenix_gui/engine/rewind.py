@@ -318,6 +318,23 @@ def _cuts(data: bytes) -> list[int]:
     return cuts
 
 
+def copy_run(sim: Simulation, audit_sink: Any = None) -> Simulation:
+    """A copy of ``sim`` that goes on alone: what ``Simulation.restore(sim.checkpoint(),
+    audit_sink)`` gives (the same ``__getstate__`` / ``__setstate__`` say what is state; the
+    audit chain goes on from its head), made as a keyframe is frozen and thawed — pickled in
+    memory, its arrays out of band and copied — in ~10 ms at 10^4 tasks where the generic
+    state graph takes 60-150 ms ("Branch here" on the window's thread)."""
+    from phoenix_gui.engine.simulation import Simulation
+
+    buffers: list[pickle.PickleBuffer] = []
+    graph = pickle.dumps(sim, protocol=5, buffer_callback=buffers.append)
+    twin = pickle.loads(graph, buffers=[bytearray(buffer.raw()) for buffer in buffers])
+    if not isinstance(twin, Simulation):
+        raise TypeError("copy_run: not a Simulation")
+    twin.audit.resume(audit_sink)
+    return twin
+
+
 class Rebuild:
     """A jump under way (:meth:`RunHistory.rebuild`): ``step`` is where it goes."""
 
@@ -741,9 +758,10 @@ class RunHistory:
         The caller owns it (it shares nothing with the live run or the history).
 
         ``near``: a simulation of this run the caller gives up (e.g. the moment on screen,
-        itself from :meth:`at`). When it stands between the nearest keyframe and ``step``
-        (a drag forward), it is stepped on to ``step`` and returned, instead of a thaw and a
-        longer replay."""
+        itself from :meth:`at`). When it stands between the nearest keyframe and ``step``, or
+        at most ``every`` steps before that keyframe (a drag forward), it is stepped on to
+        ``step`` and returned instead of a thaw: at most ``every`` more steps are replayed
+        (≈ 3 ms each at 10^4 tasks) where a thaw takes 40-110 ms."""
         return self.rebuild(step, near).finish()
 
     def rebuild(self, step: int, near: Simulation | None = None) -> Rebuild:
@@ -762,7 +780,7 @@ class RunHistory:
         while not self.store_next():
             yield None
         base = max(s for s in self._keyframes if s <= step)
-        if near is not None and not base <= near.step_index <= step:
+        if near is not None and not max(self.start, base - self.every) <= near.step_index <= step:
             near = None
         sim = near if near is not None else (yield from self._thawing(self._keyframes[base]))
         begin = sim.step_index

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import phoenix_gui.engine.rewind as rewind
-from phoenix_gui.engine import RunHistory, Simulation
+from phoenix_gui.engine import RunHistory, Simulation, copy_run
 from phoenix_gui.engine.rewind import LEVEL1
 from tests.engine.sim_helpers import config
 
@@ -131,14 +131,29 @@ def test_a_moment_given_up_is_stepped_on_when_past_the_nearest_keyframe() -> Non
         "phoenix", 9, [(4, "join"), (6, "crash"), (13, "joins"), (14, "submit")], 5, 1 << 30
     )
     del live
-    for start, step in ((11, 14), (10, 14), (12, 12), (6, 9)):
+
+    def base_of(step: int) -> int:
+        return max(s for s in history.keyframe_steps() if s <= step)
+
+    # Up to ``every`` steps before the nearest keyframe too: a few more steps, no thaw.
+    for start, step in ((11, 14), (10, 14), (12, 12), (6, 9), (9, 11), (5, 14), (7, 10)):
         near = history.at(start)
         moved = history.at(step, near=near)
         assert moved is near and moved.step_index == step  # stepped on, not thawed
-        assert _frozen(moved) == _frozen(history.at(step))  # the same state as rebuilt
+        rebuilt = history.at(step)
+        # The same state as rebuilt: every array alike, byte for byte (past a keyframe the
+        # pickled graphs may share small objects, such as dtypes, differently) …
+        assert _frozen(moved)[1] == _frozen(rebuilt)[1]
+        if base_of(start) == base_of(step):
+            assert _frozen(moved) == _frozen(rebuilt)
         assert (moved.audit.head, len(moved.audit)) == heads[step]
-    # Before the nearest keyframe (or past the step) it is left alone: a thaw is cheaper.
-    for start, step in ((9, 11), (14, 12)):
+        for _ in range(4):  # … and it goes on alike
+            moved.step()
+            rebuilt.step()
+        assert (moved.audit.head, len(moved.audit)) == (rebuilt.audit.head, len(rebuilt.audit))
+    # Further before the nearest keyframe (or past the step) it is left alone: a thaw is
+    # cheaper.
+    for start, step in ((4, 11), (3, 14), (14, 12)):
         near = history.at(start)
         head = near.audit.head
         rebuilt = history.at(step, near=near)
@@ -327,3 +342,19 @@ def test_arrays_stored_whole_stay_decompressed_for_the_next_jump(monkeypatch) ->
     history.budget_bytes = history.nbytes() - history._wholes_bytes + rewind.HOT_BYTES // 2
     history.at(23)
     assert history._wholes_bytes == 0
+
+
+def test_copy_run_is_the_run_a_checkpoint_restores() -> None:
+    # "Branch here" copies the moment on screen: the copy must be the state restore() gives
+    # (arrays and chain alike, going on alike) and share nothing with the original.
+    live, _history, _heads = _live_run("phoenix", 4, [(3, "crash"), (6, "join")], 5, 1 << 30)
+    copied, restored = copy_run(live), Simulation.restore(live.checkpoint())
+    assert copied is not live and copied.step_index == live.step_index
+    assert (copied.audit.head, len(copied.audit)) == (live.audit.head, len(live.audit))
+    original = _frozen(live)
+    assert _frozen(copied)[1] == original[1]  # every array alike, byte for byte
+    for _ in range(5):
+        copied.step()
+        restored.step()
+    assert _frozen(live) == original  # the original untouched by its copy's steps
+    assert (copied.audit.head, len(copied.audit)) == (restored.audit.head, len(restored.audit))

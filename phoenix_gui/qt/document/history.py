@@ -38,6 +38,10 @@ class RunTimeline(QtCore.QObject):
     viewedStepChanged = QtCore.Signal(object)  # noqa: N815
     # The run grew or started over: (first step, latest step) the timeline can show.
     rangeChanged = QtCore.Signal(int, int)  # noqa: N815
+    # Another moment is about to be handed to the adapter (the views get it next): what
+    # belongs to the moment on screen (flights, fades) can be dropped before, not redrawn
+    # after.
+    momentChanging = QtCore.Signal()  # noqa: N815
 
     def __init__(self, adapter: SimulationAdapter, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -158,6 +162,7 @@ class RunTimeline(QtCore.QObject):
                 self._slicer.start()
                 return
         self._jump = None
+        self.momentChanging.emit()
         self.adapter.show_past(jump.result)
         self._set_viewed(jump.step)
         if self._queued is not None:
@@ -175,6 +180,8 @@ class RunTimeline(QtCore.QObject):
     def back_to_now(self) -> None:
         """Show the run as it is again (paused)."""
         self._give_up_jump()
+        if self.adapter.viewing_past:
+            self.momentChanging.emit()
         self.adapter.show_past(None)
         self._set_viewed(None)
 

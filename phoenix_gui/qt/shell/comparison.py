@@ -25,7 +25,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from phoenix_gui.engine import Simulation, SimulationConfig
+from phoenix_gui.engine import Simulation, SimulationConfig, copy_run
 from phoenix_gui.params import ParamError
 from phoenix_gui.qt.adapter import SimulationAdapter, SimulationBuilder, builds_quickly
 from phoenix_gui.qt.document.branching import BranchRun, save_into
@@ -154,7 +154,7 @@ class Comparison(QtCore.QObject):
         """Run B from ``sim`` — a Simulation at the moment on screen, between two steps (the
         live run, or a past step of it); ``sim`` itself is not changed."""
         self.close_b()
-        twin = Simulation.restore(sim.checkpoint())
+        twin = copy_run(sim)  # as restore(checkpoint()) would, in a fraction of its time
         hour = twin.time
         self._start(self._new_run(twin), f"branched from A at t = {hour:.2f} h")
         self._status(f"Run B branched from A at t = {hour:.2f} h: change B, then Play")

@@ -43,6 +43,8 @@ class TimeMachine(QtCore.QObject):
         self.bar.nowRequested.connect(self.model.back_to_now)
         self.model.rangeChanged.connect(self._on_range)
         self.model.viewedStepChanged.connect(self._on_viewed)
+        self.model.momentChanging.connect(self._on_moment_changing)
+        self._reset_before = False  # the views were reset before this moment was handed over
         window.adapter.momentShown.connect(self._on_moment_shown)
         self.actions = self._build_actions()
         self._on_range(self.model.first_step, self.model.latest_step)
@@ -80,11 +82,21 @@ class TimeMachine(QtCore.QObject):
         w.add_member_action.setEnabled(not past)
         w.replay_action.setEnabled(not past and w.adapter.last_change is not None)
 
+    def _on_moment_changing(self) -> None:
+        """The timeline hands the adapter another moment: a flight of the moment left must not
+        land on it. The ring's are dropped now, before it gets the new members (it then builds
+        its markers and names once, not again after a reset)."""
+        self.window.views.ring.reset_animation(settle=False)
+        self._reset_before = True
+
     def _on_moment_shown(self, snapshot: Any) -> None:
         """The adapter now shows a past moment (its snapshot) or the live run (None)."""
         w = self.window
         sim = w.adapter.sim
-        for view in (w.views.ring, w.views.cluster, w.views.agents):
+        if not self._reset_before:  # (back to now by the adapter: a step, a request)
+            w.views.ring.reset_animation()
+        self._reset_before = False
+        for view in (w.views.cluster, w.views.agents):
             view.reset_animation()  # a flight of another moment must not land on this one
         w.views.set_narration("")  # the last story told belongs to another moment
         w.metrics.update_snapshot(snapshot if snapshot is not None else sim.snapshot())

@@ -275,3 +275,22 @@ def test_a_far_jump_is_made_in_slices_between_passes_of_the_event_loop(
     qtbot.waitUntil(lambda: not model.jumping, timeout=10_000)
     qtbot.wait(20)
     assert window.adapter.sim is live and model.viewed_step is None and live.step_index == 13
+
+
+def test_a_jump_drops_the_flights_of_the_moment_left(open_window, qtbot) -> None:
+    # The ring's flights and fades are dropped before it gets the past moment's members (its
+    # markers and names are built once): none of the moment left is drawn on the past ring.
+    window = open_window()
+    view = window.ring_view
+    for _ in range(6):  # bravo retires at 1.0 h (step 4): its tasks fly, its marker fades
+        press_step(window)
+    assert view.packets_in_flight or view._ghosts
+    scrub_to(window, qtbot, 2)
+    assert view.packets_in_flight == 0 and not view._ghosts
+    members = window.adapter.member_infos()
+    assert "bravo" in {m.id for m in members}  # not gone yet at step 2
+    assert len(view._markers.data) == len(members)
+    labels, looks = set(view.visible_labels()), [tuple(p) for p in view._markers.getData()]
+    view.reset_animation()  # settling again changes nothing: the jump left it settled
+    assert set(view.visible_labels()) == labels
+    assert [tuple(p) for p in view._markers.getData()] == looks

@@ -124,7 +124,9 @@ class RingMotion:
             info.index: (a, b) for info, a, b in zip(infos, x.tolist(), y.tolist(), strict=True)
         }
 
-    def reset_animation(self) -> None:
+    def reset_animation(self, settle: bool = True) -> None:
+        """Drop every flight, fade and trail. ``settle``: take the leavers' markers and names
+        off now; False when new members follow at once (``set_members`` builds both)."""
         self.animator.clear()
         self._packets.clear()
         self._trail.clear()
@@ -135,9 +137,9 @@ class RingMotion:
         self._update_stranded()
         self.set_selected(None)
         self._frame_timer.stop()
-        # No frame follows to settle them: the leavers' markers and names go now.
-        self._update_markers(self._clock())
-        self._rebuild_labels()
+        if settle:  # No frame follows to settle them: the leavers' markers and names go now.
+            self._update_markers(self._clock())
+            self._rebuild_labels()
 
     def _land(self, now: float) -> None:
         """Landed tasks get their dot back on the arc, in batches so a stream of landings
