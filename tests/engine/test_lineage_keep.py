@@ -84,3 +84,30 @@ def test_a_run_keeping_its_lineage_live_records_the_same(monkeypatch: pytest.Mon
         assert held[0] == whole[0] and held[2:] == whole[2 - len(held) :]
         assert held[1][1:] == (-1, ELIDED) and len(whole) > len(held) >= 4
     assert capped and forgotten
+
+
+def test_the_past_rebuilds_alike_across_compactions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A jump replays the compactions where the run made them: the rebuilt lineage and the
+    audit equal the live run's at every step looked at."""
+    from phoenix_gui.engine import RunHistory
+
+    monkeypatch.setattr(simulation, "FORGET_EVERY", 3)
+    monkeypatch.setattr(tasks, "LINEAGE_COMPACT_FROM", 1500)
+    monkeypatch.setattr(tasks, "LINEAGE_HOPS_KEPT", 4)
+    sim = Simulation(load_config(LESSONS / "classroom-basics.yaml"))
+    history = RunHistory(sim, every=7)
+    seen = {}
+    compactions = 0
+    for _ in range(120):
+        kept = sim.tasks.lineage._kept
+        sim.step()
+        history.stepped(sim)
+        compactions += sim.tasks.lineage._kept != kept
+        if sim.step_index % 11 == 0:
+            lin = sim.tasks.lineage
+            seen[sim.step_index] = (sim.audit.head, [lin.of(t) for t in range(len(sim.tasks))])
+    assert compactions >= 2
+    for step, (head, lineage) in seen.items():
+        past = history.at(step)
+        assert past.audit.head == head
+        assert [past.tasks.lineage.of(t) for t in range(len(past.tasks))] == lineage
