@@ -454,7 +454,7 @@ _Grown = TypeVar("_Grown", bound=np.ndarray)
 # the lessons keep every hop) ...
 LINEAGE_COMPACT_FROM = 1 << 18
 # ... to this many hops per live task at most (the first, ELIDED and the latest).
-LINEAGE_HOPS_KEPT = 24
+LINEAGE_HOPS_KEPT = 8
 ELIDED = "earlier moves not kept"
 
 # Forget finished rows only in runs of at least this many (a few pages of every column).
