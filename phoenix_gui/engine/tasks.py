@@ -192,6 +192,7 @@ class TaskTable:
         """
         n = self._n
         low = self._forgotten
+        self.lineage.keep_live(self.__dict__["_state"])
         state = self.__dict__["_state"][low:n]
         unfinished = np.flatnonzero(
             (state != int(TaskState.COMPLETED)) & (state != int(TaskState.DENIED))
@@ -273,6 +274,12 @@ class LineageLog:
     no Python object per batch, so a long run with a task arriving every few minutes does not
     grow by a list entry, two small arrays and a float per arrival. Looking up one task's
     lineage is one vectorised comparison over the entries.
+
+    A long run's log is kept to what is live (:meth:`keep_live`, issue 11): once it holds
+    :data:`LINEAGE_COMPACT_FROM` entries and twice what the last compaction kept, the finished
+    tasks' entries go, and a task moved more than :data:`LINEAGE_HOPS_KEPT` times keeps its
+    first hop, one :data:`ELIDED` hop standing for the ones dropped (no owner, the time of the
+    last one dropped) and its latest hops. The audit log keeps every move.
     """
 
     def __init__(self) -> None:
@@ -285,6 +292,7 @@ class LineageLog:
         self._reason_codes: npt.NDArray[np.int16] = np.zeros(64, dtype=np.int16)
         self._reasons: list[str] = []  # code → reason text
         self._codes: dict[str, int] = {}
+        self._kept = 0  # entries the last keep_live kept
 
     def record(self, t: float, reason: str, ids: IntArray, owners: npt.NDArray[np.int32]) -> None:
         if ids.size == 0:
@@ -371,6 +379,62 @@ class LineageLog:
             self._owners = np.zeros(256, dtype=np.int32)
             self._chunk_of = np.zeros(256, dtype=np.int32)
 
+    def keep_live(self, state: npt.NDArray[np.int8]) -> bool:
+        """Drop the entries of finished tasks (``state``: every task's, by id) and cap each
+        task's hops (see the class), once the log holds :data:`LINEAGE_COMPACT_FROM` entries
+        and twice what the last compaction kept (so each entry is looked at O(1) times).
+        Deterministic in the log and the states: a replayed run compacts where the run did.
+        True if it compacted."""
+        n = self._n
+        if n < max(LINEAGE_COMPACT_FROM, 2 * getattr(self, "_kept", 0)):
+            return False
+        ids = self._ids[:n]
+        st = state[ids]
+        keep = (st != int(TaskState.COMPLETED)) & (st != int(TaskState.DENIED))
+        live = ids[keep]
+        hops = LINEAGE_HOPS_KEPT
+        base = int(live.min()) if live.size else 0
+        counts = np.bincount(live - base) if live.size else np.zeros(0, dtype=np.int64)
+        elided: IntArray = np.zeros(0, dtype=np.int64)  # entries standing for dropped ones
+        last_dropped: IntArray = np.zeros(0, dtype=np.int64)
+        if counts.size and int(counts.max()) > hops:
+            # Only the long lineages are sorted: each task's entries, oldest first.
+            where = np.flatnonzero(keep)
+            where = where[counts[ids[where] - base] > hops]
+            order = where[np.argsort(ids[where], kind="stable")]
+            grouped = ids[order]
+            starts = np.searchsorted(grouped, grouped, side="left")
+            ends = np.searchsorted(grouped, grouped, side="right")
+            rank = np.arange(order.size) - starts
+            drop = (rank >= 1) & (rank < ends - starts - (hops - 2))
+            keep[order[drop]] = False
+            first_dropped = drop & (rank == 1)
+            elided = order[first_dropped]
+            last_dropped = order[ends[first_dropped] - (hops - 2) - 1]
+            keep[elided] = True
+        chunks = self._chunk_of[:n].copy()
+        if elided.size:  # one chunk each: the time of the last hop dropped, no owner
+            chunks[elided] = self._chunks + np.arange(elided.size, dtype=np.int32)
+            times = self._times[self._chunk_of[last_dropped]]
+            self._owners[elided] = -1
+            self._grow(self._ids.size, max(self._times.size, self._chunks + elided.size))
+            self._times[self._chunks : self._chunks + elided.size] = times
+            self._reason_codes[self._chunks : self._chunks + elided.size] = self._reason_code(
+                ELIDED
+            )
+            self._chunks += elided.size
+        kept_chunks = chunks[keep]
+        used = distinct(kept_chunks)
+        self._times = self._times[used].copy()
+        self._reason_codes = self._reason_codes[used].copy()
+        self._chunks = int(used.size)
+        self._ids = ids[keep].copy()
+        self._owners = self._owners[:n][keep].copy()
+        self._chunk_of = np.searchsorted(used, kept_chunks).astype(np.int32)
+        self._n = self._kept = int(self._ids.size)
+        self._grow(max(256, self._n), max(64, self._chunks))  # room to grow into
+        return True
+
     def of(self, task: int) -> list[tuple[float, int, str]]:
         hits = np.flatnonzero(self._ids[: self._n] == task)
         chunks = self._chunk_of[hits]
@@ -386,6 +450,13 @@ class LineageLog:
 
 
 _Grown = TypeVar("_Grown", bound=np.ndarray)
+
+# LineageLog.keep_live: compact a log of at least this many entries (a few MB; small runs and
+# the lessons keep every hop) ...
+LINEAGE_COMPACT_FROM = 1 << 18
+# ... to this many hops per live task at most (the first, ELIDED and the latest).
+LINEAGE_HOPS_KEPT = 8
+ELIDED = "earlier moves not kept"
 
 # Forget finished rows only in runs of at least this many (a few pages of every column).
 _FORGET_ROWS = 4096

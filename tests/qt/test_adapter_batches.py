@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from phoenix_gui.engine import MembersConfig, SimulationConfig, WorkloadConfig
+from phoenix_gui.engine import MembersConfig, Simulation, SimulationConfig, WorkloadConfig
 from phoenix_gui.qt.adapter import SimulationAdapter
 
 
@@ -46,4 +46,29 @@ def test_the_window_keeps_its_runs_log_on_disk_after_every_reset(qtbot) -> None:
     assert log.verify().ok
     adapter.reset()
     assert adapter.sim.audit is not log and adapter.sim.audit.on_disk
+    adapter.pause()
+
+
+def test_a_large_runs_history_keeps_a_smaller_budget(qtbot, monkeypatch) -> None:
+    """Issue 11: the window's history of a run of many tasks is kept to LARGE_RUN_HISTORY (its
+    budget filled early, so the window's memory is flat after its first minutes); a smaller
+    run's keeps the engine's budget (issue 15's 300 MB at 10^4 tasks) — after a reset too."""
+    from phoenix_gui.engine import RunHistory
+    from phoenix_gui.qt import adapter as adapter_module
+
+    def config(tasks: int) -> SimulationConfig:
+        return SimulationConfig(
+            members=MembersConfig(generate=5),
+            workload=WorkloadConfig(initial_tasks=tasks, arrival_rate=40.0, work_mean=2.0),
+        )
+
+    monkeypatch.setattr(adapter_module, "LARGE_RUN_TASKS", 250)
+    engine_budget = RunHistory(Simulation(config(10))).budget_bytes
+    assert engine_budget > adapter_module.LARGE_RUN_HISTORY
+    adapter = SimulationAdapter(config(200))
+    assert adapter.history.budget_bytes == engine_budget
+    adapter.reset(config(300))
+    assert adapter.history.budget_bytes == adapter_module.LARGE_RUN_HISTORY
+    adapter.reset(config(100))
+    assert adapter.history.budget_bytes == engine_budget
     adapter.pause()

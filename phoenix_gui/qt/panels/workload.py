@@ -282,7 +282,13 @@ class WorkloadPanel(FollowingTablePanel):
                 f"{hop.get('time', 0.0):8.2f} h  {owner}  ({hop.get('reason')})"
             )
         if not p.lineage:
-            self.lineage_list.addItem("never assigned")
+            # A long run keeps the moves of live tasks only (engine LineageLog.keep_live).
+            finished = p.state == "COMPLETED"
+            self.lineage_list.addItem(
+                "moves forgotten once it finished (scrub back to see them)"
+                if finished
+                else "never assigned"
+            )
 
     def _update_count(self) -> None:
         sim = self.sim

@@ -138,3 +138,27 @@ def test_forgotten_finished_tasks_read_as_such(qtbot, panel, make_sim, monkeypat
         select_row(panel.view, low)
     assert panel.packet_label.text().startswith(f"task-{low} · token")
     assert picked.args == [low]
+
+
+def test_a_finished_task_whose_moves_were_forgotten_says_so(qtbot, panel, make_sim, monkeypatch):
+    """A long run keeps the lineage of live tasks only (LineageLog.keep_live): a finished task
+    not yet forgotten whose hops went reads as such, not as "never assigned"."""
+    from phoenix_gui.engine import simulation, tasks
+
+    monkeypatch.setattr(simulation, "FORGET_EVERY", 2)
+    monkeypatch.setattr(tasks, "LINEAGE_COMPACT_FROM", 16)
+    sim = make_sim(hosts=4, tasks=60, workload={"work_mean": 0.5, "arrival_rate": 40.0})
+    panel.set_simulation(sim)
+    for _ in range(40):
+        sim.step()
+    panel.refresh()
+    state = sim.tasks.state
+    done = [
+        t
+        for t in range(sim.tasks.live_from, len(sim.tasks))
+        if state[t] == int(tasks.TaskState.COMPLETED) and not sim.tasks.lineage_of(t)
+    ]
+    assert done
+    select_row(panel.view, done[0])
+    items = [panel.lineage_list.item(i).text() for i in range(panel.lineage_list.count())]
+    assert items == ["moves forgotten once it finished (scrub back to see them)"]
