@@ -76,9 +76,10 @@ DEFAULT_EVERY = 10
 # stored whole. Rebuilding an array applies at most 2 × (LEVEL1 − 1) + 1 deltas to a whole copy.
 LEVEL1 = 16
 FULL = LEVEL1 * LEVEL1
-# Python's own memory around the stored bytes, counted in nbytes: a version (its object, its
-# payload tuple and bytes headers, its entry in the holds), a piece (its key, its bytes header,
-# two dict entries), a piece's key in a keyframe (a bytes object and the tuple's slot), a request.
+# Python's own memory around the stored bytes, counted in nbytes: a version (its tuple, its
+# base's holder, its parts' bytes headers, its entry in the holds), a piece (its key, its bytes
+# header, two dict entries), a piece's key in a keyframe (a bytes object and the tuple's slot),
+# a request.
 VERSION_OVERHEAD = 320
 PIECE_OVERHEAD = 260
 KEY_OVERHEAD = 72
