@@ -55,7 +55,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
 import numpy as np
 import zstandard
@@ -76,9 +76,10 @@ DEFAULT_EVERY = 10
 # stored whole. Rebuilding an array applies at most 2 × (LEVEL1 − 1) + 1 deltas to a whole copy.
 LEVEL1 = 16
 FULL = LEVEL1 * LEVEL1
-# Python's own memory around the stored bytes, counted in nbytes: a version (its object, its
-# payload tuple and bytes headers, its entry in the holds), a piece (its key, its bytes header,
-# two dict entries), a piece's key in a keyframe (a bytes object and the tuple's slot), a request.
+# Python's own memory around the stored bytes, counted in nbytes: a version (its tuple, its
+# base's holder, its parts' bytes headers, its entry in the holds), a piece (its key, its bytes
+# header, two dict entries), a piece's key in a keyframe (a bytes object and the tuple's slot),
+# a request.
 VERSION_OVERHEAD = 320
 PIECE_OVERHEAD = 260
 KEY_OVERHEAD = 72
@@ -123,106 +124,165 @@ class Request:
     kwargs: tuple[tuple[str, Any], ...] = ()
 
 
-class _Version:
-    """One array as it was at a keyframe: whole (``base`` None) or a sparse delta on ``base``.
+# A version of one array at a keyframe: whole (no base) or a delta on its base, stored as a plain
+# tuple read with these indices, its payload's packed parts last (one part whole, three for a
+# delta, five for a shift: ``version[PAYLOAD:]``). The cyclic collector untracks an exact tuple
+# all of whose items it does not follow (bytes, ints, a dtype, untracked tuples) at the first
+# collection that sees it, so the history's tens of thousands of versions cost a collection
+# nothing (an object with slots holding references is walked by every collection that sees
+# it: at 10^4 steps and tasks, 60k of them made half of a ~120 ms full one). Two things would
+# keep a version tracked for many collections, so neither is an item of the tuple itself:
+# - its base: a collection untracks a tuple only once its items are untracked, and it sees the
+#   versions of a chain of deltas newest first (it reaches each base through the one built on
+#   it), so one link per collection would be untracked, and a new version on a tracked base
+#   stays tracked. The base is held in a numpy object array of one element (:func:`_link`),
+#   which the collector does not follow nor track (nothing here makes a cycle: a base is older
+#   than what builds on it);
+# - its parts as a tuple of their own: the same, one level down.
+BASE: Final = 0  # the version it is a delta on, in its holder (None: stored whole; _base)
+DEPTH: Final = 1  # deltas between it and a version stored whole
+LENGTH: Final = 2  # the array's bytes
+RECORD: Final = 3  # bytes per row when stored as a shift of its base (rewind_shift), else 0
+SIZE: Final = 4  # bytes of the payload
+UNCHANGED: Final = 5  # a delta that changes nothing (its base is kept instead)
+VIEW: Final = 6  # the elements' type (the delta's values)
+PAYLOAD: Final = 7  # where the payload's parts start
+_Version: TypeAlias = tuple[
+    "np.ndarray | None", int, int, int, int, bool, "np.dtype[Any]", bytes, *tuple[bytes, ...]
+]
+
+
+def _link(base: _Version | None) -> np.ndarray | None:
+    """``base`` held where the cyclic collector does not look (see BASE)."""
+    if base is None:
+        return None
+    holder = np.empty((), dtype=object)
+    holder[()] = base
+    return holder
+
+
+def _base(version: _Version) -> _Version | None:
+    """The version ``version`` is a delta on (None: stored whole)."""
+    holder = version[BASE]
+    return None if holder is None else cast("_Version", holder[()])
+
+
+def _make(
+    now: np.ndarray,
+    base: _Version | None,
+    prev: np.ndarray | None,
+    record: int = 0,
+    shifts: dict[tuple[int, int], rewind_shift.Shift] | None = None,
+) -> _Version:
+    """One array as it is at a keyframe: whole (``base`` None), or a delta on ``base``.
 
     Arrays are handled as the flat buffers pickle hands out (``now``: its bytes seen as
     elements of the same size, ``prev``: the base's bytes, seen alike)."""
+    if base is None or prev is None:
+        return _make_whole(now)
+    # What changed in the part both have, and what was appended (arrays that grow).
+    common = min(now.size, prev.size)
+    where = np.flatnonzero(now[:common] != prev[:common]).astype(np.int64)
+    if where.size * DENSE > common:
+        shifted = _shifted(now, prev, record, shifts)
+        if shifted is None:
+            return _make_whole(now)  # mostly new (made anew): whole is smaller
+        return _sealed(base, base[DEPTH] + 1, now, shifted, record, False)
+    payload = (
+        _pack(where.tobytes()),
+        _pack(now[where].tobytes()),
+        _pack(now[common:].tobytes()),
+    )
+    unchanged = where.size == 0 and now.size == prev.size
+    return _sealed(base, base[DEPTH] + 1, now, payload, 0, unchanged)
 
-    __slots__ = ("base", "depth", "length", "payload", "record", "size", "unchanged", "view")
 
-    def __init__(
-        self,
-        now: np.ndarray,
-        base: _Version | None,
-        prev: np.ndarray | None,
-        record: int = 0,
-        shifts: dict[tuple[int, int], rewind_shift.Shift] | None = None,
-    ) -> None:
-        self.base, self.view, self.length = base, now.dtype, now.nbytes
-        self.unchanged = False
-        self.record = 0  # bytes per row when stored as a shift of its base (rewind_shift)
-        if base is None or prev is None:
-            self.payload: tuple[bytes, ...] = (_pack(now.tobytes()),)
-            self.depth = 0
-        else:
-            # What changed in the part both have, and what was appended (arrays that grow).
-            self.depth = base.depth + 1
-            common = min(now.size, prev.size)
-            where = np.flatnonzero(now[:common] != prev[:common]).astype(np.int64)
-            if where.size * DENSE > common and not self._shifted(now, prev, record, shifts):
-                self.base, self.depth = None, 0  # mostly new (made anew): whole is smaller
-                self.payload = (_pack(now.tobytes()),)
-            elif not self.record:
-                self.unchanged = where.size == 0 and now.size == prev.size
-                self.payload = (
-                    _pack(where.tobytes()),
-                    _pack(now[where].tobytes()),
-                    _pack(now[common:].tobytes()),
-                )
-        self.size = sum(len(p) for p in self.payload)
+def _make_whole(now: np.ndarray) -> _Version:
+    return _sealed(None, 0, now, (_pack(now.tobytes()),), 0, False)
 
-    def _shifted(
-        self,
-        now: np.ndarray,
-        prev: np.ndarray,
-        record: int,
-        shifts: dict[tuple[int, int], rewind_shift.Shift] | None,
-    ) -> bool:
-        """Stored as a shift of ``prev``'s rows of ``record`` bytes (rows dropped, rows put
-        in, rows it does not explain) when that is small: the shift found on an array of the
-        same lengths in this keyframe (``shifts``), else one found on this array."""
-        old, new = rewind_shift.rows(prev, record), rewind_shift.rows(now, record)
-        if shifts is None or old is None or new is None:
-            return False
-        key = (old.shape[0], new.shape[0])
-        for found_here in (False, True):
-            shift = rewind_shift.find(old, new) if found_here else shifts.get(key)
-            if shift is None:
-                continue
-            fixed = rewind_shift.fixes(old, new, shift)
-            if (shift.dropped.size + shift.inserted.size + fixed.size) * DENSE > len(new):
-                continue
-            shifts.setdefault(key, shift)
-            self.record = record
-            self.payload = tuple(
-                _pack(part.tobytes())
-                for part in (shift.dropped, shift.inserted, new[shift.inserted], fixed, new[fixed])
-            )
-            return True
-        return False
 
-    def build(
-        self,
-        built: dict[int, tuple[_Version, bytes]] | None = None,
-        whole: Callable[[_Version], bytes] | None = None,
-    ) -> bytearray:
-        """The array's bytes at this version (a fresh, writable buffer); ``built``: versions
-        already built, by id (this one, or one it builds on, is then taken from there);
-        ``whole``: a version stored whole's bytes (from a cache), instead of unpacking them."""
-        if built is not None and id(self) in built:
-            return bytearray(built[id(self)][1])
-        if self.base is None:
-            return bytearray(_unpack(self.payload[0]) if whole is None else whole(self))
-        out = self.base.build(built, whole)
-        if self.record:
-            parts = [_unpack(p) for p in self.payload]
-            old = np.frombuffer(out, dtype=np.uint8).reshape(-1, self.record)
-            dropped, inserted, fixed = (np.frombuffer(parts[i], np.int64) for i in (0, 1, 3))
-            put, fixes = (
-                np.frombuffer(parts[i], np.uint8).reshape(-1, old.shape[1]) for i in (2, 4)
-            )
-            made = rewind_shift.apply(old, dropped, inserted, put)
-            made[fixed] = fixes
-            return bytearray(made.tobytes())
-        tail = _unpack(self.payload[2])
-        common = self.length - len(tail)
-        del out[common:]  # the base may be longer than this version …
-        where = np.frombuffer(_unpack(self.payload[0]), dtype=np.int64)
-        values = np.frombuffer(_unpack(self.payload[1]), dtype=self.view)
-        np.frombuffer(out, dtype=self.view)[where] = values
-        out += tail  # … or shorter: what was appended since
-        return out
+def _sealed(
+    base: _Version | None,
+    depth: int,
+    now: np.ndarray,
+    payload: tuple[bytes, ...],
+    record: int,
+    unchanged: bool,
+) -> _Version:
+    size = sum(len(p) for p in payload)
+    return (
+        _link(base),
+        depth,
+        now.nbytes,
+        record,
+        size,
+        bool(unchanged),
+        now.dtype,
+        payload[0],
+        *payload[1:],
+    )
+
+
+def _shifted(
+    now: np.ndarray,
+    prev: np.ndarray,
+    record: int,
+    shifts: dict[tuple[int, int], rewind_shift.Shift] | None,
+) -> tuple[bytes, ...] | None:
+    """The payload of ``now`` stored as a shift of ``prev``'s rows of ``record`` bytes (rows
+    dropped, rows put in, rows it does not explain) when that is small (else None): the shift
+    found on an array of the same lengths in this keyframe (``shifts``), else one found on
+    this array."""
+    old, new = rewind_shift.rows(prev, record), rewind_shift.rows(now, record)
+    if shifts is None or old is None or new is None:
+        return None
+    key = (old.shape[0], new.shape[0])
+    for found_here in (False, True):
+        shift = rewind_shift.find(old, new) if found_here else shifts.get(key)
+        if shift is None:
+            continue
+        fixed = rewind_shift.fixes(old, new, shift)
+        if (shift.dropped.size + shift.inserted.size + fixed.size) * DENSE > len(new):
+            continue
+        shifts.setdefault(key, shift)
+        return tuple(
+            _pack(part.tobytes())
+            for part in (shift.dropped, shift.inserted, new[shift.inserted], fixed, new[fixed])
+        )
+    return None
+
+
+def _build(
+    version: _Version,
+    built: dict[int, tuple[_Version, bytes]] | None = None,
+    whole: Callable[[_Version], bytes] | None = None,
+) -> bytearray:
+    """The array's bytes at ``version`` (a fresh, writable buffer); ``built``: versions
+    already built, by id (this one, or one it builds on, is then taken from there);
+    ``whole``: a version stored whole's bytes (from a cache), instead of unpacking them."""
+    if built is not None and id(version) in built:
+        return bytearray(built[id(version)][1])
+    base, record = _base(version), version[RECORD]
+    payload: tuple[bytes, ...] = version[PAYLOAD:]
+    if base is None:
+        return bytearray(_unpack(payload[0]) if whole is None else whole(version))
+    out = _build(base, built, whole)
+    if record:
+        parts = [_unpack(p) for p in payload]
+        old = np.frombuffer(out, dtype=np.uint8).reshape(-1, record)
+        dropped, inserted, fixed = (np.frombuffer(parts[i], np.int64) for i in (0, 1, 3))
+        put, fixes = (np.frombuffer(parts[i], np.uint8).reshape(-1, old.shape[1]) for i in (2, 4))
+        made = rewind_shift.apply(old, dropped, inserted, put)
+        made[fixed] = fixes
+        return bytearray(made.tobytes())
+    tail = _unpack(payload[2])
+    common = version[LENGTH] - len(tail)
+    del out[common:]  # the base may be longer than this version …
+    where = np.frombuffer(_unpack(payload[0]), dtype=np.int64)
+    values = np.frombuffer(_unpack(payload[1]), dtype=version[VIEW])
+    np.frombuffer(out, dtype=version[VIEW])[where] = values
+    out += tail  # … or shorter: what was appended since
+    return out
 
 
 class _Lineage:
@@ -584,18 +644,18 @@ class RunHistory:
         record = owner.dtype.itemsize if isinstance(owner, np.ndarray) else 0
         last = lineage.last
         if last is None or count % FULL == 0:
-            version = _Version(now, None, None)
+            version = _make(now, None, None)
             lineage.anchor_at(version, now)
         elif count % LEVEL1 == 0:
             assert lineage.anchor is not None and lineage.anchor_copy is not None
-            version = _Version(now, lineage.anchor, lineage.anchor_copy, record, shifts)
-            if version.unchanged:
+            version = _make(now, lineage.anchor, lineage.anchor_copy, record, shifts)
+            if version[UNCHANGED]:
                 version = lineage.anchor
             else:
                 lineage.anchor_at(version, now)
         else:
-            version = _Version(now, last, lineage.copy, record, shifts)
-            if version.unchanged:
+            version = _make(now, last, lineage.copy, record, shifts)
+            if version[UNCHANGED]:
                 version = last
         if version is not last:
             if lineage.copy.size == now.size:
@@ -610,9 +670,10 @@ class RunHistory:
         held = self._holds.get(key, 0)
         self._holds[key] = held + 1
         if held == 0:
-            self._stored += version.size
-            if version.base is not None:
-                self._hold(version.base)
+            self._stored += version[SIZE]
+            base = _base(version)
+            if base is not None:
+                self._hold(base)
 
     def _let_go(self, version: _Version | None) -> None:
         while version is not None:
@@ -621,8 +682,8 @@ class RunHistory:
             if self._holds[key]:
                 return
             del self._holds[key]
-            self._stored -= version.size
-            version = version.base
+            self._stored -= version[SIZE]
+            version = _base(version)
 
     # -- keeping to the budget ----------------------------------------------------------------
 
@@ -703,7 +764,7 @@ class RunHistory:
         for step in steps:
             frame = self._keyframes.pop(step)
             if step in keep:
-                whole = tuple(_Version(_flat(v.build()), None, None) for v in frame.arrays)
+                whole = tuple(_make_whole(_flat(_build(v))) for v in frame.arrays)
                 for version in whole:
                     self._hold(version)
                 self._keyframes[step] = _Keyframe(frame.pieces, whole, frame.number)
@@ -807,7 +868,7 @@ class RunHistory:
             kept = last.get(id(version))
             if kept is None:
                 yield None
-                buffer = version.build(last, self._whole)
+                buffer = _build(version, last, self._whole)
                 kept = (version, bytes(buffer))
             else:
                 buffer = bytearray(kept[1])
@@ -842,8 +903,8 @@ class RunHistory:
         if kept is not None:
             self._wholes.move_to_end(id(version))
             return kept[1]
-        data = _unpack(version.payload[0])
-        if version.payload[0][:1] == b"\x01":  # (one stored as it is costs no unpacking)
+        data = _unpack(version[PAYLOAD])
+        if version[PAYLOAD][:1] == b"\x01":  # (one stored as it is costs no unpacking)
             self._wholes[id(version)] = (version, data)
             self._wholes_bytes += len(data)
         return data

@@ -164,7 +164,7 @@ def test_a_moment_given_up_is_stepped_on_when_past_the_nearest_keyframe() -> Non
 def _stored(history: RunHistory) -> dict[int, tuple[tuple[bytes, ...], list[bytes]]]:
     """Every keyframe as stored: its graph's piece keys and its arrays' bytes."""
     return {
-        step: (frame.pieces, [bytes(v.build()) for v in frame.arrays])
+        step: (frame.pieces, [bytes(rewind._build(v)) for v in frame.arrays])
         for step, frame in sorted(history._keyframes.items())
     }
 
@@ -313,10 +313,10 @@ def _whole_payloads(history: RunHistory) -> set[int]:
     out = set()
     for frame in history._keyframes.values():
         for version in frame.arrays:
-            while version.base is not None:
-                version = version.base
-            if version.payload[0][:1] == b"\x01":
-                out.add(id(version.payload[0]))
+            while (base := rewind._base(version)) is not None:
+                version = base
+            if version[rewind.PAYLOAD][:1] == b"\x01":
+                out.add(id(version[rewind.PAYLOAD]))
     return out
 
 

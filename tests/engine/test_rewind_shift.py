@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from phoenix_gui.engine.rewind import RunHistory, _elements, _Version
+from phoenix_gui.engine.rewind import (
+    RECORD,
+    SIZE,
+    RunHistory,
+    _base,
+    _build,
+    _elements,
+    _make,
+    _Version,
+)
 from phoenix_gui.engine.rewind_shift import Shift, find
 from phoenix_gui.engine.simulation import Simulation
 from tests.engine.sim_helpers import config
@@ -41,12 +50,12 @@ def test_a_sorted_array_with_rows_put_in_and_taken_out_is_stored_as_a_shift() ->
     shifts: dict[tuple[int, int], Shift] = {}
     for old, new, record in [(old_keys, ring.keys, 18), (old_member, ring.member, 4)]:
         version = _delta(old, new, record, shifts)
-        assert version.record == record  # a shift, not the whole array
-        assert version.size < new.nbytes // 5
-        assert bytes(version.build()) == new.tobytes()
+        assert version[RECORD] == record  # a shift, not the whole array
+        assert version[SIZE] < new.nbytes // 5
+        assert bytes(_build(version)) == new.tobytes()
     # Without the keys' shift the member column (its rows repeat) would be stored whole.
     alone = _delta(old_member, ring.member, 4, {})
-    assert alone.base is None and bytes(alone.build()) == ring.member.tobytes()
+    assert _base(alone) is None and bytes(_build(alone)) == ring.member.tobytes()
 
 
 def test_a_shift_that_does_not_explain_every_row_keeps_the_rest_as_fixes() -> None:
@@ -60,12 +69,12 @@ def test_a_shift_that_does_not_explain_every_row_keeps_the_rest_as_fixes() -> No
     member = ring.member.copy()
     member[::97] += 1
     version = _delta(old_member, member, 4, shifts)
-    assert version.record == 4 and bytes(version.build()) == member.tobytes()
+    assert version[RECORD] == 4 and bytes(_build(version)) == member.tobytes()
     # An array of the same lengths that moved otherwise: the keys' shift would leave most rows
     # to fix and its own rows repeat (no shift of its own), so it is stored whole — exactly.
     other = np.resize(old_member[::-1], ring.keys.size)
     version = _delta(old_member, other, 4, shifts)
-    assert version.base is None and bytes(version.build()) == other.tobytes()
+    assert _base(version) is None and bytes(_build(version)) == other.tobytes()
 
 
 def _rows(array: np.ndarray, record: int) -> np.ndarray:
@@ -77,7 +86,7 @@ def _delta(
 ) -> _Version:
     """``new`` as the history stores it after ``old`` (flat, as pickle hands arrays out)."""
     before, after = _elements(memoryview(old)), _elements(memoryview(new))
-    return _Version(after, _Version(before, None, None), before, record, shifts)
+    return _make(after, _make(before, None, None), before, record, shifts)
 
 
 def test_a_run_with_joins_keeps_its_vnode_arrays_as_shifts_and_rebuilds_exactly() -> None:
@@ -91,6 +100,6 @@ def test_a_run_with_joins_keeps_its_vnode_arrays_as_shifts_and_rebuilds_exactly(
         history.stepped(sim)
         heads[sim.step_index] = sim.audit.head
     frames = [history._keyframes[s] for s in history.keyframe_steps()]
-    assert any(v.record for frame in frames for v in frame.arrays)
+    assert any(v[RECORD] for frame in frames for v in frame.arrays)
     for step in (5, 12, 23):
         assert history.at(step).audit.head == heads[step]
