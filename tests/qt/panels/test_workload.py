@@ -113,18 +113,26 @@ def test_never_builds_rows_for_a_large_population(qtbot, panel, make_sim):
     assert np.count_nonzero(sim.tasks.active_mask()) > 0
 
 
-def test_forgotten_finished_tasks_read_as_such(qtbot, panel, make_sim, monkeypatch):
-    """A run forgets finished tasks' rows (engine/tasks.py live_from): the table and the
-    lineage box say so instead of reading the zeros left (owner 0 would name a member)."""
+def _forgetful_run(panel, make_sim, monkeypatch, setting: str, value: int):
+    """40 steps of a small busy run that forgets often (tasks.``setting`` = ``value``),
+    shown in the panel."""
     from phoenix_gui.engine import simulation, tasks
 
     monkeypatch.setattr(simulation, "FORGET_EVERY", 2)
-    monkeypatch.setattr(tasks, "_FORGET_ROWS", 8)
+    monkeypatch.setattr(tasks, setting, value)
     sim = make_sim(hosts=4, tasks=60, workload={"work_mean": 0.5, "arrival_rate": 40.0})
     panel.set_simulation(sim)
     for _ in range(40):
         sim.step()
     panel.refresh()
+    return sim
+
+
+def test_forgotten_finished_tasks_read_as_such(qtbot, panel, make_sim, monkeypatch):
+    """A run forgets finished tasks' rows (engine/tasks.py live_from): the table and the
+    lineage box say so instead of reading the zeros left (owner 0 would name a member)."""
+
+    sim = _forgetful_run(panel, make_sim, monkeypatch, "_FORGET_ROWS", 8)
     low = sim.tasks.live_from
     assert 8 < low < panel.model.rowCount()
     assert _cell(panel, 0, 1) == "—" and _cell(panel, 0, 4) == "—"
@@ -143,15 +151,9 @@ def test_forgotten_finished_tasks_read_as_such(qtbot, panel, make_sim, monkeypat
 def test_a_finished_task_whose_moves_were_forgotten_says_so(qtbot, panel, make_sim, monkeypatch):
     """A long run keeps the lineage of live tasks only (LineageLog.keep_live): a finished task
     not yet forgotten whose hops went reads as such, not as "never assigned"."""
-    from phoenix_gui.engine import simulation, tasks
+    from phoenix_gui.engine import tasks
 
-    monkeypatch.setattr(simulation, "FORGET_EVERY", 2)
-    monkeypatch.setattr(tasks, "LINEAGE_COMPACT_FROM", 16)
-    sim = make_sim(hosts=4, tasks=60, workload={"work_mean": 0.5, "arrival_rate": 40.0})
-    panel.set_simulation(sim)
-    for _ in range(40):
-        sim.step()
-    panel.refresh()
+    sim = _forgetful_run(panel, make_sim, monkeypatch, "LINEAGE_COMPACT_FROM", 16)
     state = sim.tasks.state
     done = [
         t
