@@ -504,9 +504,10 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         # What the placement depends on: when none of it changed (a join far from the
         # labelled members, a step), the labels and leaders stay where they are.
         (x0, x1), (y0, y1) = vb.viewRange()
+        markers = self._markers_xy(ids)
         placing = (
             tuple(
-                (m, id(item), token, boxes[m].width(), boxes[m].height(), self._marker_xy(m))
+                (m, id(item), token, boxes[m].width(), boxes[m].height(), markers.get(m))
                 for m, (item, token) in self._labels.items()
             ),
             ux,
@@ -537,7 +538,6 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         xs: list[float] = []
         ys: list[float] = []
         (x_min, x_max), _ = vb.viewRange()
-        markers = self._markers_xy(list(placed))
         angles = dict(zip(ids, theta.tolist(), strict=True))  # each label's natural angle
         for member_id, (x, y, anchor) in placed.items():
             # A narrow view (two runs side by side) leaves less room beside the ring than a
@@ -829,23 +829,14 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
         """ARGB colour each task dot is drawn with (its owner's colour)."""
         return np.array([member_color(int(o)).rgba() for o in self._tasks.owner], dtype=np.uint32)
 
-    def _marker_xy(self, member_id: str) -> tuple[float, float] | None:
-        """Where a member's marker is drawn, in ring units: a live member's, or a leaver's
-        still fading out (it keeps its label, so its label needs the same leader line)."""
-        member = self._by_id.get(member_id)
-        if member is not None and member.index in self._members:
-            x, y = self._member_xy[self._member_order.index(member.index)]
-            return float(x), float(y)
-        ghost = next((g for g in self._ghosts.values() if g.id == member_id), None)
-        return None if ghost is None else _ghost_xy(ghost)
-
     def _markers_xy(self, member_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
-        """:meth:`_marker_xy` of many members at once (each member looked up once, not a
-        search of every member and leaver per label: a mass leave labels a hundred)."""
+        """Where the members' markers are drawn, in ring units: a live member's, or a leaver's
+        still fading out (it keeps its label, so its label needs the same leader line); each
+        member looked up once (a mass leave labels a hundred). Members with none are left out."""
         row = {index: k for k, index in enumerate(self._member_order)}
         ghosts: dict[str, MemberInfo] = {}
         for ghost in self._ghosts.values():
-            ghosts.setdefault(ghost.id, ghost)  # the first, as _marker_xy finds it
+            ghosts.setdefault(ghost.id, ghost)  # the first leaver of that name
         out = {}
         for member_id in member_ids:
             member = self._by_id.get(member_id)
@@ -858,7 +849,7 @@ class RingView(RingMotion, RingPointer, pg.PlotWidget):  # type: ignore[misc]
 
     def member_position(self, member_id: str) -> QtCore.QPointF:
         """Where a member's marker is (a leaver's while it fades), in scene coordinates."""
-        marker = self._marker_xy(member_id)
+        marker = self._markers_xy([member_id]).get(member_id)
         if marker is None:
             raise KeyError(member_id)
         x, y = marker
